@@ -1,0 +1,88 @@
+"""What every CLI verb gets: the parsed arguments, the store, the config and the acting user."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine
+
+from mentor_tui.config import Config, load_config
+from mentor_tui.core.access import Actor
+from mentor_tui.core.errors import UserError
+
+
+class CommandContext:
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self._engine: Engine | None = None
+        self._config: Config | None = None
+
+    @property
+    def db_path(self) -> Path:
+        from mentor_tui.db.engine import default_db_path
+
+        return Path(self.args.db).expanduser() if self.args.db else default_db_path()
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            from mentor_tui.db.engine import make_engine
+
+            path = self.db_path
+            if path.exists() and path.is_dir():
+                raise UserError(f"{path} is a folder, not a database file.")
+            try:
+                self._engine = make_engine(path)
+            except UserError:
+                raise
+            except Exception as exc:  # sqlite3.DatabaseError etc.: a file that is not a store
+                raise UserError(f"Cannot open {path} as a mentor-tui database ({exc}).") from exc
+        return self._engine
+
+    @property
+    def config(self) -> Config:
+        if self._config is None:
+            self._config = load_config()
+        return self._config
+
+    def session(self):  # noqa: ANN201 - a context manager of Session
+        from mentor_tui.db.engine import session_scope
+
+        return session_scope(self.engine)
+
+    def actor(self) -> Actor:
+        """The acting user: --user, else the last user signed in on this store."""
+        from mentor_tui.core.settings import sign_in
+
+        with self.session() as session:
+            return sign_in(session, self.args.user)
+
+    @property
+    def wants_json(self) -> bool:
+        return bool(getattr(self.args, "json", False))
+
+    def print_json(self, value: Any) -> None:
+        json.dump(value, sys.stdout, ensure_ascii=False, indent=2, default=str)
+        sys.stdout.write("\n")
+
+    def print_rows(self, columns: list[str], rows: list[list[Any]]) -> None:
+        """A plain aligned table; user text has control characters made visible."""
+        from mentor_tui.core.text import clean_line
+
+        cells = [[clean_line("" if v is None else str(v)) for v in row] for row in rows]
+        widths = [len(c) for c in columns]
+        for row in cells:
+            widths = [max(w, len(v)) for w, v in zip(widths, row, strict=True)]
+        line = "  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True))
+        sys.stdout.write(line.rstrip() + "\n")
+        for row in cells:
+            line = "  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True))
+            sys.stdout.write(line.rstrip() + "\n")
+
+    def close(self) -> None:
+        if self._engine is not None:
+            self._engine.dispose()

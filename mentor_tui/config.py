@@ -1,0 +1,111 @@
+"""The TOML config file in the platform config directory, with SPEC section 3 defaults.
+
+A missing file means all defaults. A bad value is one sentence naming the key and the file.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import asdict, dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+
+from mentor_tui.core.errors import UserError
+from mentor_tui.paths import config_path
+
+
+@dataclass(frozen=True)
+class Notifications:
+    new_student_assignment: bool = True
+    pending_submission_reminder: bool = True
+    student_milestone_achieved: bool = True
+    session_reminders: bool = True
+    overdue_feedback_alert: bool = True
+
+
+@dataclass(frozen=True)
+class Config:
+    max_students_per_mentor: int = 20
+    assignment_review_sla_hours: int = 48
+    session_duration_minutes: int = 60
+    note_retention_days: int = 365
+    auto_assignment: bool = False
+    notifications: Notifications = field(default_factory=Notifications)
+
+    def to_toml(self) -> str:
+        return tomli_w.dumps(asdict(self))
+
+
+# (minimum, maximum) for each integer setting
+_LIMITS: dict[str, tuple[int, int]] = {
+    "max_students_per_mentor": (1, 10_000),
+    "assignment_review_sla_hours": (1, 24 * 365),
+    "session_duration_minutes": (5, 24 * 60),
+    "note_retention_days": (1, 365 * 100),
+}
+
+
+def _check(path: Path, key: str, value: Any, expected: type) -> Any:
+    if expected is bool:
+        if not isinstance(value, bool):
+            raise UserError(f"{key} in {path} must be true or false, not {value!r}.")
+        return value
+    if expected is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise UserError(f"{key} in {path} must be a whole number, not {value!r}.")
+        low, high = _LIMITS[key]
+        if not low <= value <= high:
+            raise UserError(f"{key} in {path} must be between {low} and {high}, not {value}.")
+        return value
+    raise AssertionError(expected)
+
+
+def parse_config(data: dict[str, Any], path: Path) -> Config:
+    known = {f.name: f for f in fields(Config)}
+    values: dict[str, Any] = {}
+    for key, value in data.items():
+        if key not in known:
+            raise UserError(f"Unknown setting {key!r} in {path}.")
+        if key == "notifications":
+            if not isinstance(value, dict):
+                raise UserError(f"notifications in {path} must be a table of true/false toggles.")
+            toggles = {f.name for f in fields(Notifications)}
+            for name, flag in value.items():
+                if name not in toggles:
+                    raise UserError(f"Unknown setting 'notifications.{name}' in {path}.")
+                _check(path, f"notifications.{name}", flag, bool)
+            values[key] = Notifications(**value)
+        else:
+            expected = int if known[key].type in (int, "int") else bool
+            values[key] = _check(path, key, value, expected)
+    return Config(**values)
+
+
+def load_config(path: Path | None = None) -> Config:
+    path = path or config_path()
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return Config()
+    except OSError as exc:
+        raise UserError(f"Cannot read the config file {path}: {exc.strerror}.") from exc
+    try:
+        data = tomllib.loads(raw)
+    except tomllib.TOMLDecodeError as exc:
+        raise UserError(f"The config file {path} is not valid TOML: {exc}.") from exc
+    return parse_config(data, path)
+
+
+def save_config(config: Config, path: Path | None = None) -> Path:
+    """Write the whole config atomically (a crash never leaves half a file)."""
+    path = path or config_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".toml.tmp")
+    tmp.write_text(config.to_toml(), encoding="utf-8")
+    tmp.replace(path)
+    return path
+
+
+__all__ = ["Config", "Notifications", "load_config", "save_config", "parse_config", "replace"]

@@ -1,0 +1,141 @@
+"""The one write path: every create, update and delete bumps the version, is recorded in the
+change journal (the sync outbox) and is audit-logged, inside the caller's transaction."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from typing import Any, TypeVar
+
+from sqlmodel import Session
+
+from mentor_tui.core import clock
+from mentor_tui.db.models import AuditEntry, JournalEntry, Synced
+
+T = TypeVar("T", bound=Synced)
+
+_BOOKKEEPING = {"id", "created_at", "updated_at", "version", "deleted_at"}
+
+
+def to_json_value(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, list):
+        return [to_json_value(v) for v in value]
+    if isinstance(value, dict):
+        return {k: to_json_value(v) for k, v in value.items()}
+    return value
+
+
+def audit(
+    session: Session,
+    actor_id: str | None,
+    action: str,
+    entity: str,
+    entity_id: str,
+    detail: dict[str, Any] | None = None,
+) -> None:
+    session.add(
+        AuditEntry(
+            actor_id=actor_id,
+            action=action,
+            entity=entity,
+            entity_id=entity_id,
+            at=clock.now(),
+            detail=to_json_value(detail or {}),
+        )
+    )
+
+
+def _journal(
+    session: Session,
+    actor_id: str | None,
+    row: Synced,
+    op: str,
+    base_version: int,
+    fields: dict[str, Any],
+) -> None:
+    session.add(
+        JournalEntry(
+            entity=row.__tablename__,  # type: ignore[attr-defined]
+            entity_id=row.id,
+            op=op,
+            base_version=base_version,
+            fields=to_json_value(fields),
+            actor_id=actor_id,
+            made_at=clock.now(),
+        )
+    )
+
+
+def _columns(row: Synced) -> dict[str, Any]:
+    return {name: getattr(row, name) for name in type(row).model_fields}
+
+
+def insert(
+    session: Session,
+    actor_id: str | None,
+    row: T,
+    *,
+    action: str = "create",
+    detail: dict[str, Any] | None = None,
+) -> T:
+    moment = clock.now()
+    row.created_at = getattr(row, "created_at", None) or moment
+    row.updated_at = moment
+    row.version = 1
+    session.add(row)
+    _journal(session, actor_id, row, "insert", 0, _columns(row))
+    audit(session, actor_id, action, row.__tablename__, row.id, detail)  # type: ignore[attr-defined]
+    return row
+
+
+def update(
+    session: Session,
+    actor_id: str | None,
+    row: T,
+    changes: dict[str, Any],
+    *,
+    action: str = "update",
+    detail: dict[str, Any] | None = None,
+) -> T:
+    """Apply ``changes`` (field -> new value); fields that do not change are not journaled."""
+    unknown = set(changes) - set(type(row).model_fields) | (set(changes) & _BOOKKEEPING)
+    if unknown:
+        raise ValueError(f"cannot update {sorted(unknown)} on {type(row).__name__}")
+    changed = {k: v for k, v in changes.items() if getattr(row, k) != v}
+    if not changed:
+        return row
+    base = row.version
+    for key, value in changed.items():
+        setattr(row, key, value)
+    row.version = base + 1
+    row.updated_at = clock.now()
+    session.add(row)
+    _journal(session, actor_id, row, "update", base, changed)
+    audit_detail = {"fields": sorted(changed)} | (detail or {})
+    audit(session, actor_id, action, row.__tablename__, row.id, audit_detail)  # type: ignore[attr-defined]
+    return row
+
+
+def tombstone(
+    session: Session,
+    actor_id: str | None,
+    row: T,
+    *,
+    action: str = "delete",
+    detail: dict[str, Any] | None = None,
+) -> T:
+    if row.deleted_at is not None:
+        return row
+    base = row.version
+    moment = clock.now()
+    row.deleted_at = moment
+    row.version = base + 1
+    row.updated_at = moment
+    session.add(row)
+    _journal(session, actor_id, row, "delete", base, {"deleted_at": moment})
+    audit(session, actor_id, action, row.__tablename__, row.id, detail)  # type: ignore[attr-defined]
+    return row

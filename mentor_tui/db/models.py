@@ -1,0 +1,310 @@
+"""SQLModel tables for the whole mentorship domain (SPEC section 3).
+
+Every synced table carries a UUID text key, created/updated times (naive UTC), an integer
+``version`` bumped on every change and a ``deleted_at`` tombstone instead of a hard delete.
+Local-only bookkeeping (the change journal, settings) has its own shape.
+
+Writes never go straight to these tables from screens or the CLI: they go through
+``mentor_tui.core.writes`` which bumps versions, journals and audit-logs each change.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, CheckConstraint, Column, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+ROLES = ("admin", "mentor", "student")
+USER_STATUSES = ("Active", "Inactive", "Passed out / Completed")
+TEACHING_STYLES = ("visual", "auditory", "kinesthetic", "mixed")
+SUBMISSION_STATUSES = ("pending", "approved", "rejected", "changes_requested")
+NOTE_KINDS = ("note", "session_summary", "action_item")
+SESSION_KINDS = ("one_on_one", "group")
+SESSION_STATUSES = ("scheduled", "completed", "cancelled")
+ATTENDANCE = ("attended", "no_show", "excused")
+MESSAGE_KINDS = ("direct", "announcement")
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+class Synced(SQLModel):
+    """Columns every synced row has."""
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=36)
+    created_at: datetime
+    updated_at: datetime
+    version: int = 1
+    deleted_at: datetime | None = None
+
+
+class User(Synced, table=True):
+    __tablename__ = "users"
+    __table_args__ = (
+        UniqueConstraint("email", name="uq_users_email"),
+        Index("ix_users_role_mentor", "role", "mentor_id"),
+        Index("ix_users_role_name", "role", "full_name"),
+        Index("ix_users_mentor_name", "mentor_id", "full_name"),
+    )
+
+    full_name: str
+    email: str
+    role: str
+    status: str = "Active"
+    timezone: str = "UTC"
+    mentor_id: str | None = Field(default=None, foreign_key="users.id")
+
+
+class MentorProfile(Synced, table=True):
+    __tablename__ = "mentor_profiles"
+
+    user_id: str = Field(foreign_key="users.id", unique=True)
+    expertise: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    teaching_style: str = "mixed"
+    capacity: int = 20
+    weekly_hours: int = 10
+    # [{"weekday": 0-6 (Monday 0), "start": "HH:MM", "end": "HH:MM"}] in the mentor's timezone
+    availability: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
+    contact_preferences: list[str] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
+    backup_mentor_id: str | None = Field(default=None, foreign_key="users.id")
+    bio: str = ""
+    unavailable_reason: str | None = None
+    unavailable_until: date | None = None
+
+
+class MentorSpecialization(Synced, table=True):
+    __tablename__ = "mentor_specializations"
+    __table_args__ = (
+        CheckConstraint("proficiency_level BETWEEN 1 AND 5", name="ck_spec_proficiency"),
+    )
+
+    mentor_id: str = Field(foreign_key="users.id", index=True)
+    specialization: str
+    proficiency_level: int = 3
+    certification_url: str | None = None
+    verified: bool = False
+
+
+class StudentProfile(Synced, table=True):
+    __tablename__ = "student_profiles"
+
+    user_id: str = Field(foreign_key="users.id", unique=True)
+    learning_style: str = "mixed"
+    needed_skills: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    goals: str = ""
+
+
+class Course(Synced, table=True):
+    __tablename__ = "courses"
+
+    title: str
+    description: str = ""
+
+
+class Module(Synced, table=True):
+    __tablename__ = "modules"
+
+    course_id: str = Field(foreign_key="courses.id", index=True)
+    title: str
+    position: int = 0
+
+
+class ModuleProgress(Synced, table=True):
+    __tablename__ = "module_progress"
+    __table_args__ = (
+        UniqueConstraint("user_id", "module_id", name="uq_progress_user_module"),
+        Index("ix_progress_user_activity", "user_id", "last_activity_at"),
+    )
+
+    user_id: str = Field(foreign_key="users.id")
+    module_id: str = Field(foreign_key="modules.id")
+    is_completed: bool = False
+    percent: float = 0.0
+    time_spent_minutes: int = 0
+    quiz_score: float | None = None
+    last_activity_at: datetime | None = None
+    completed_at: datetime | None = None
+
+
+class Assignment(Synced, table=True):
+    __tablename__ = "assignments"
+
+    module_id: str = Field(foreign_key="modules.id", index=True)
+    title: str
+    description: str = ""
+
+
+class Submission(Synced, table=True):
+    __tablename__ = "submissions"
+    __table_args__ = (
+        Index("ix_submissions_student_status", "student_id", "status", "submitted_at"),
+        Index("ix_submissions_status_submitted", "status", "submitted_at"),
+        Index("ix_submissions_assignment_student", "assignment_id", "student_id"),
+    )
+
+    assignment_id: str = Field(foreign_key="assignments.id")
+    student_id: str = Field(foreign_key="users.id")
+    content: str = ""
+    submitted_at: datetime
+    status: str = "pending"
+    feedback: str | None = None
+    reviewer_id: str | None = Field(default=None, foreign_key="users.id")
+    reviewed_at: datetime | None = None
+    attempt: int = 1
+
+
+class MentorshipNote(Synced, table=True):
+    __tablename__ = "mentorship_notes"
+    __table_args__ = (
+        Index("ix_notes_mentor_student_added", "mentor_id", "student_id", "added_at"),
+    )
+
+    mentor_id: str = Field(foreign_key="users.id")
+    student_id: str = Field(foreign_key="users.id")
+    kind: str = "note"
+    note: str = ""
+    added_at: datetime
+    due_date: date | None = None
+    done: bool = False
+    session_id: str | None = Field(default=None, foreign_key="mentorship_sessions.id")
+
+
+class SessionTemplate(Synced, table=True):
+    __tablename__ = "session_templates"
+
+    title: str
+    agenda: str = ""
+    owner_id: str | None = Field(default=None, foreign_key="users.id")
+
+
+class MentorshipSession(Synced, table=True):
+    __tablename__ = "mentorship_sessions"
+    __table_args__ = (Index("ix_sessions_mentor_start", "mentor_id", "starts_at"),)
+
+    mentor_id: str = Field(foreign_key="users.id")
+    kind: str = "one_on_one"
+    title: str = ""
+    starts_at: datetime
+    duration_minutes: int = 60
+    timezone: str = "UTC"
+    meeting_link: str | None = None
+    agenda: str = ""
+    status: str = "scheduled"
+    summary: str = ""
+
+
+class SessionAttendee(Synced, table=True):
+    __tablename__ = "session_attendees"
+    __table_args__ = (
+        UniqueConstraint("session_id", "student_id", name="uq_attendee_session_student"),
+        CheckConstraint("rating IS NULL OR rating BETWEEN 1 AND 5", name="ck_attendee_rating"),
+        Index("ix_attendees_student", "student_id"),
+    )
+
+    session_id: str = Field(foreign_key="mentorship_sessions.id")
+    student_id: str = Field(foreign_key="users.id")
+    attendance: str | None = None
+    rating: int | None = None
+
+
+class Notification(Synced, table=True):
+    __tablename__ = "notifications"
+    __table_args__ = (Index("ix_notifications_user_read", "user_id", "read_at", "created_at"),)
+
+    user_id: str = Field(foreign_key="users.id")
+    type: str
+    title: str
+    message: str = ""
+    data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    read_at: datetime | None = None
+
+
+class Message(Synced, table=True):
+    __tablename__ = "messages"
+    __table_args__ = (
+        Index("ix_messages_recipient", "recipient_id", "created_at"),
+        Index("ix_messages_sender", "sender_id", "created_at"),
+    )
+
+    sender_id: str = Field(foreign_key="users.id")
+    # None for an announcement to all of the sender's students
+    recipient_id: str | None = Field(default=None, foreign_key="users.id")
+    kind: str = "direct"
+    body: str
+    read_at: datetime | None = None
+
+
+class AuditEntry(SQLModel, table=True):
+    """Append-only: who did what to which row, and when."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (
+        Index("ix_audit_at", "at"),
+        Index("ix_audit_entity", "entity", "entity_id"),
+        Index("ix_audit_actor", "actor_id", "at"),
+    )
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=36)
+    actor_id: str | None = None
+    action: str
+    entity: str
+    entity_id: str
+    at: datetime
+    detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class JournalEntry(SQLModel, table=True):
+    """The local change journal (outbox): every local write, in order, for sync to push."""
+
+    __tablename__ = "change_journal"
+    __table_args__ = (Index("ix_journal_pending", "pushed_at", "seq"),)
+
+    seq: int | None = Field(default=None, primary_key=True)
+    change_id: str = Field(default_factory=new_id, unique=True, max_length=36)
+    entity: str
+    entity_id: str
+    op: str  # insert | update | delete
+    base_version: int  # the version the change was made on (0 for an insert)
+    fields: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    actor_id: str | None = None
+    made_at: datetime
+    pushed_at: datetime | None = None
+
+
+class Setting(SQLModel, table=True):
+    """Local key/value facts about this store (last signed-in user, demo seed, ...)."""
+
+    __tablename__ = "settings"
+
+    key: str = Field(primary_key=True)
+    value: str
+
+
+SYNCED_TABLES: dict[str, type[Synced]] = {
+    model.__tablename__: model  # type: ignore[misc]
+    for model in (
+        User,
+        MentorProfile,
+        MentorSpecialization,
+        StudentProfile,
+        Course,
+        Module,
+        ModuleProgress,
+        Assignment,
+        Submission,
+        MentorshipNote,
+        SessionTemplate,
+        MentorshipSession,
+        SessionAttendee,
+        Notification,
+        Message,
+    )
+}
