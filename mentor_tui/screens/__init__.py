@@ -1,0 +1,1 @@
+"""One Textual screen per module, with its .tcss beside it."""

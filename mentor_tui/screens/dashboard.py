@@ -1,0 +1,192 @@
+"""Key `1`: the mentor's day at a glance, or the program for an admin (SPEC 4.1)."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.widgets import DataTable, Footer, Header, Static
+
+from mentor_tui.core import clock
+from mentor_tui.core.dashboard import DashboardData, dashboard
+from mentor_tui.core.text import clean_line
+from mentor_tui.messages import DataChanged
+from mentor_tui.screens.base import MentorScreen
+from mentor_tui.widgets.figures import age, count, local_time, percent, user_text
+
+
+class DashboardScreen(MentorScreen):
+    CSS_PATH = "dashboard.tcss"
+    HELP_TITLE = "Dashboard"
+    BINDINGS = [
+        Binding("r", "reload", "Refresh", id="dashboard.refresh"),
+        Binding("enter", "open_student", "Open student", id="dashboard.open", show=False),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="cards"):
+            for card in ("students", "completion", "reviews", "risk"):
+                yield Static("…", id=f"card-{card}", classes="card", markup=False)
+        with Horizontal(id="dashboard-body"):
+            with Vertical(id="dashboard-left"):
+                yield Static("Needs attention", classes="section-title")
+                yield DataTable(id="attention", cursor_type="row", zebra_stripes=True)
+                yield Static("Recent activity", classes="section-title")
+                yield VerticalScroll(Static("", id="activity", markup=False), id="activity-box")
+            with Vertical(id="dashboard-right"):
+                yield Static("Upcoming sessions", classes="section-title")
+                yield Static("", id="sessions", markup=False)
+                yield Static("", id="performance-title", classes="section-title", markup=False)
+                yield Static("", id="performance", markup=False)
+        yield Footer()
+        yield self.mentor_app.make_status_bar()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#attention", DataTable)
+        table.add_column("Student", width=26, key="name")
+        table.add_column("Done", width=5, key="completion")
+        table.add_column("Pending", width=7, key="pending")
+        table.add_column("Last active", width=11, key="last")
+        table.add_column("Why", key="why")
+        self.action_reload()
+
+    def action_reload(self) -> None:
+        config = self.services.config
+        actor = self.actor
+        self.run_db(lambda s: dashboard(s, actor, config), self._show, group="dashboard")
+
+    @on(DataChanged)
+    def _changed(self) -> None:
+        self.action_reload()
+
+    def _show(self, data: DashboardData) -> None:
+        tz = self.actor.timezone
+        sla = self.services.config.assignment_review_sla_hours
+        self._card(
+            "students",
+            "Students",
+            f"{data.student_count}",
+            f"{data.active_students} active",
+        )
+        self._card(
+            "completion", "Average completion", f"{data.average_completion:.0f}%", "of modules"
+        )
+        oldest = (
+            f"oldest {clock.humanize_age(data.oldest_pending_at)}"
+            if data.oldest_pending_at
+            else "nothing waiting"
+        )
+        self._card(
+            "reviews",
+            "Pending reviews",
+            f"{data.pending_reviews}",
+            f"{data.overdue_reviews} over {sla} h · {oldest}",
+            alert=data.overdue_reviews > 0,
+        )
+        self._card(
+            "risk",
+            "At risk",
+            f"{data.at_risk_count}",
+            "students with a warning",
+            alert=data.at_risk_count > 0,
+        )
+
+        table = self.query_one("#attention", DataTable)
+        table.clear()
+        for row in data.attention:
+            why = "; ".join(row.at_risk_reasons) or f"{row.pending_submissions} pending"
+            table.add_row(
+                user_text(row.full_name),
+                percent(row.completion_rate),
+                count(row.pending_submissions),
+                age(row.last_activity_at),
+                user_text(why, "yellow" if row.at_risk else ""),
+                key=row.id,
+            )
+
+        activity = Text()
+        for item in data.recent_activity:
+            activity.append(f"{local_time(item.at, tz)}  ", style="dim")
+            activity.append(clean_line(item.text) + "\n")
+        self.query_one("#activity", Static).update(activity or Text("No activity yet.", "dim"))
+
+        sessions = Text()
+        for session in data.upcoming_sessions:
+            sessions.append(f"{local_time(session.starts_at, tz)}  ", style="bold")
+            sessions.append(f"{session.duration_minutes} min  ", style="dim")
+            sessions.append(clean_line(session.title or "Session"))
+            names = ", ".join(clean_line(n) for n in session.student_names)
+            sessions.append(f"\n    {names}\n", style="dim")
+        self.query_one("#sessions", Static).update(sessions or Text("Nothing scheduled.", "dim"))
+        self._show_performance(data)
+
+    def _show_performance(self, data: DashboardData) -> None:
+        title = self.query_one("#performance-title", Static)
+        body = Text()
+        if data.performance is not None:
+            p = data.performance
+            title.update("Your performance")
+            review = "—" if p.average_review_hours is None else f"{p.average_review_hours:.1f} h"
+            rating = "—" if p.average_rating is None else f"{p.average_rating:.1f} / 5"
+            lines = [
+                ("Students", str(p.students)),
+                ("Average completion", f"{p.average_completion_rate:.0f}%"),
+                ("Average review time", review),
+                ("Reviews within SLA", _share(p.reviews_within_sla_share)),
+                ("Session attendance", _share(p.session_attendance_rate)),
+                ("Average rating", rating),
+                ("Graduated", str(p.graduated_students)),
+            ]
+        elif data.program is not None:
+            o = data.program
+            title.update("Program")
+            lines = [
+                ("Mentors", f"{o.active_mentors} active of {o.mentors}"),
+                ("Students", str(o.students)),
+                ("Unassigned", str(o.unassigned_students)),
+                ("Mentors at capacity", str(o.mentors_at_capacity)),
+                ("Graduated", str(o.graduated_students)),
+            ]
+            for name, completion, students in o.completion_by_mentor:
+                lines.append((clean_line(name), f"{completion:.0f}% · {students} students"))
+        else:
+            title.update("")
+            lines = []
+        for label, value in lines:
+            body.append(f"{label:<24}", style="dim")
+            body.append(f"{value}\n")
+        self.query_one("#performance", Static).update(body)
+
+    def _card(self, card: str, label: str, value: str, note: str, *, alert: bool = False) -> None:
+        widget = self.query_one(f"#card-{card}", Static)
+        widget.set_class(alert, "alert")
+        widget.update(
+            Content.from_markup(
+                "[dim]$label[/dim]\n[b]$value[/b]\n[dim]$note[/dim]",
+                label=label,
+                value=value,
+                note=note,
+            )
+        )
+
+    def action_open_student(self) -> None:
+        table = self.query_one("#attention", DataTable)
+        if not table.row_count:
+            return
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        if key:
+            from mentor_tui.screens.student_view import StudentViewScreen
+
+            self.app.push_screen(StudentViewScreen(key))
+
+    @on(DataTable.RowSelected, "#attention")
+    def _selected(self) -> None:
+        self.action_open_student()
+
+
+def _share(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.0f}%"

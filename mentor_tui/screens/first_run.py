@@ -1,0 +1,91 @@
+"""An empty store opens here: create the first admin, then the app signs them in."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from sqlmodel import Session
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Input, Label, Static
+
+from mentor_tui.core.access import Actor
+from mentor_tui.core.errors import UserError
+from mentor_tui.messages import SignedIn
+
+
+class FirstRunScreen(Screen[None]):
+    CSS_PATH = "first_run.tcss"
+    HELP_TITLE = "First run"
+    BINDINGS = [Binding("ctrl+s", "create", "Create the admin", id="first_run.create")]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="first-run-box"):
+            yield Static("Welcome to mentor-tui", classes="section-title")
+            yield Static(
+                "This database has no users yet. Create the first admin account; you can add "
+                "mentors and students from the admin tools or with `mentor-tui users import`.",
+                classes="muted",
+            )
+            yield Label("Full name")
+            yield Input(placeholder="Ada Lovelace", id="full-name")
+            yield Label("Email")
+            yield Input(placeholder="ada@example.org", id="email")
+            yield Label("Timezone (IANA name)")
+            yield Input(value="UTC", id="timezone")
+            yield Static("", id="first-run-error", markup=False)
+            yield Button("Create admin and sign in", id="create", variant="primary")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#full-name", Input).focus()
+
+    @on(Input.Submitted)
+    def _next_field(self, event: Input.Submitted) -> None:
+        order = ["full-name", "email", "timezone"]
+        current = event.input.id or ""
+        if current in order[:-1]:
+            self.query_one(f"#{order[order.index(current) + 1]}", Input).focus()
+        else:
+            self.action_create()
+
+    @on(Button.Pressed, "#create")
+    def _pressed(self) -> None:
+        self.action_create()
+
+    def action_create(self) -> None:
+        name = self.query_one("#full-name", Input).value
+        email = self.query_one("#email", Input).value
+        tz = self.query_one("#timezone", Input).value
+        self.run_worker(
+            partial(self._create, name, email, tz),
+            thread=True,
+            group="first-run",
+            exclusive=True,
+            exit_on_error=False,
+        )
+
+    def _create(self, name: str, email: str, tz: str) -> None:
+        from mentor_tui.core.settings import sign_in
+        from mentor_tui.core.users import create_first_admin
+
+        services = self.app.services  # type: ignore[attr-defined]
+
+        def job(session: Session) -> Actor:
+            user = create_first_admin(session, email=email, full_name=name, timezone=tz)
+            session.flush()
+            return sign_in(session, user.email)
+
+        try:
+            actor = services.run(job)
+        except UserError as exc:
+            self.app.call_from_thread(self._show_error, str(exc))
+            return
+        self.app.call_from_thread(self.post_message, SignedIn(actor))
+
+    def _show_error(self, sentence: str) -> None:
+        self.query_one("#first-run-error", Static).update(sentence)

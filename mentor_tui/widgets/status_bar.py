@@ -1,0 +1,64 @@
+"""The status bar: who is signed in, the store, and local changes waiting for a sync."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.content import Content
+from textual.reactive import reactive
+from textual.widget import Widget
+from textual.widgets import Static
+
+from mentor_tui.core.access import Actor
+from mentor_tui.core.text import clean_line
+
+
+class StatusBar(Widget):
+    DEFAULT_CSS = """
+    StatusBar {
+        dock: bottom;
+        height: 1;
+        background: $panel;
+        color: $text-muted;
+        layout: horizontal;
+    }
+    StatusBar #status-user { width: 1fr; padding: 0 1; }
+    StatusBar #status-store { width: auto; padding: 0 1; }
+    """
+
+    pending: reactive[int | None] = reactive(None)
+
+    def __init__(self, actor: Actor | None, store_name: str) -> None:
+        super().__init__(id="status-bar")
+        self._actor = actor
+        self._store_name = store_name
+
+    def compose(self) -> ComposeResult:
+        yield Static(self._user_content(), id="status-user", markup=False)
+        yield Static(self._store_content(), id="status-store", markup=False)
+
+    def on_mount(self) -> None:
+        refresh = getattr(self.app, "refresh_status", None)
+        if refresh is not None:
+            refresh()
+
+    def set_actor(self, actor: Actor | None) -> None:
+        self._actor = actor
+        self.query_one("#status-user", Static).update(self._user_content())
+
+    def _user_content(self) -> Content:
+        if self._actor is None:
+            return Content("not signed in")
+        return Content.from_markup(
+            "[b]$name[/b] <$email> · $role",
+            name=clean_line(self._actor.full_name),
+            email=clean_line(self._actor.email),
+            role=self._actor.role,
+        )
+
+    def _store_content(self) -> Content:
+        pending = "" if self.pending is None else f" · {self.pending} local changes"
+        return Content(f"local store {clean_line(self._store_name)}{pending}")
+
+    def watch_pending(self) -> None:
+        for label in self.query("#status-store").results(Static):
+            label.update(self._store_content())
