@@ -64,8 +64,8 @@ class MentorApp(App[int]):
         self.refresh_status()
 
     # -- status -----------------------------------------------------------------------------
-    def make_status_bar(self) -> StatusBar:
-        return StatusBar(self.services.actor, self.services.db_path.name)
+    def make_status_bar(self, area: str) -> StatusBar:
+        return StatusBar(self.services.actor, self.services.db_path.name, area)
 
     def refresh_status(self) -> None:
         self.run_worker(

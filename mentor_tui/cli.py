@@ -27,21 +27,29 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USER_ERROR, f"mentor-tui: {message} (see `{self.prog} --help`).\n")
 
 
-def common_options() -> argparse.ArgumentParser:
+def common_options(*, default: object = None) -> argparse.ArgumentParser:
+    """``--db`` and ``--user``, accepted before or after any verb.
+
+    The verbs' copies default to ``SUPPRESS`` so that an option given before the verb
+    (``mentor-tui --db X students``) is not overwritten by the verb's own default.
+    """
     common = _Parser(add_help=False)
     common.add_argument(
-        "--db", metavar="PATH", help="the local store (default: mentor.db in the data dir)"
+        "--db",
+        metavar="PATH",
+        default=default,
+        help="the local store (default: mentor.db in the data dir)",
     )
-    common.add_argument("--user", metavar="EMAIL", help="act as this local user")
+    common.add_argument("--user", metavar="EMAIL", default=default, help="act as this local user")
     return common
 
 
 def build_parser() -> argparse.ArgumentParser:
-    common = common_options()
+    common = common_options(default=argparse.SUPPRESS)
     parser = _Parser(
         prog="mentor-tui",
         description="Keyboard-driven mentorship: students, reviews, notes, sessions, assignment.",
-        parents=[common],
+        parents=[common_options()],
     )
     parser.add_argument("--version", action="version", version=f"mentor-tui {__version__}")
     parser.set_defaults(run=None)

@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Footer, Static
 
 from mentor_tui.core import clock
 from mentor_tui.core.dashboard import DashboardData, dashboard
@@ -27,7 +27,7 @@ class DashboardScreen(MentorScreen):
     ]
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield self.mentor_app.make_status_bar(self.HELP_TITLE)
         with Horizontal(id="cards"):
             for card in ("students", "completion", "reviews", "risk"):
                 yield Static("…", id=f"card-{card}", classes="card", markup=False)
@@ -43,7 +43,6 @@ class DashboardScreen(MentorScreen):
                 yield Static("", id="performance-title", classes="section-title", markup=False)
                 yield Static("", id="performance", markup=False)
         yield Footer()
-        yield self.mentor_app.make_status_bar()
 
     def on_mount(self) -> None:
         table = self.query_one("#attention", DataTable)
@@ -51,7 +50,7 @@ class DashboardScreen(MentorScreen):
         table.add_column("Done", width=5, key="completion")
         table.add_column("Pending", width=7, key="pending")
         table.add_column("Last active", width=11, key="last")
-        table.add_column("Why", key="why")
+        table.add_column("Why", width=60, key="why")
         self.action_reload()
 
     def action_reload(self) -> None:

@@ -7,7 +7,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
 
 from mentor_tui.core.student_view import StudentDetail, student_detail
 from mentor_tui.core.text import clean_line, clean_text
@@ -47,7 +47,7 @@ class StudentViewScreen(MentorScreen):
         self.student_id = student_id
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield self.mentor_app.make_status_bar(self.HELP_TITLE)
         yield Static("Loading…", id="student-header", markup=False)
         with TabbedContent(id="student-tabs"):
             with TabPane("Overview", id="overview"):
@@ -71,7 +71,6 @@ class StudentViewScreen(MentorScreen):
             with TabPane("Notes", id="notes"):
                 yield VerticalScroll(Static("", id="notes-log", markup=False))
         yield Footer()
-        yield self.mentor_app.make_status_bar()
 
     def on_mount(self) -> None:
         self.query_one("#history-table", DataTable).add_columns("When", "What")

@@ -6,7 +6,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Footer, Input, Static
 
 from mentor_tui.config import Config
 from mentor_tui.core.access import Actor
@@ -98,13 +98,12 @@ class StudentsScreen(MentorScreen):
         self._descending = False
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield self.mentor_app.make_status_bar(self.HELP_TITLE)
         yield Input(placeholder="filter by name or email", id="students-filter", classes="hidden")
         yield Static("", id="students-count", markup=False)
         columns = ADMIN_COLUMNS if self.actor.is_admin else COLUMNS
         yield PagedTable(columns, id="students-table")
         yield Footer()
-        yield self.mentor_app.make_status_bar()
 
     def on_mount(self) -> None:
         table = self.query_one(PagedTable)

@@ -1,4 +1,5 @@
-"""The status bar: who is signed in, the store, and local changes waiting for a sync."""
+"""The status bar (top line): the area, who is signed in, the store, and local changes
+waiting for a sync."""
 
 from __future__ import annotations
 
@@ -15,24 +16,27 @@ from mentor_tui.core.text import clean_line
 class StatusBar(Widget):
     DEFAULT_CSS = """
     StatusBar {
-        dock: bottom;
+        dock: top;
         height: 1;
         background: $panel;
         color: $text-muted;
         layout: horizontal;
     }
+    StatusBar #status-area { width: auto; padding: 0 1; color: $text; text-style: bold; }
     StatusBar #status-user { width: 1fr; padding: 0 1; }
     StatusBar #status-store { width: auto; padding: 0 1; }
     """
 
     pending: reactive[int | None] = reactive(None)
 
-    def __init__(self, actor: Actor | None, store_name: str) -> None:
+    def __init__(self, actor: Actor | None, store_name: str, area: str) -> None:
         super().__init__(id="status-bar")
         self._actor = actor
         self._store_name = store_name
+        self._area = area
 
     def compose(self) -> ComposeResult:
+        yield Static(f"mentor-tui · {self._area}", id="status-area", markup=False)
         yield Static(self._user_content(), id="status-user", markup=False)
         yield Static(self._store_content(), id="status-store", markup=False)
 

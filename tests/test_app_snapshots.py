@@ -1,0 +1,82 @@
+"""Snapshots of each screen on a deterministic demo store with a frozen clock.
+
+Review changes with `pytest --snapshot-report` before `--snapshot-update`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from app_support import ADMIN, FROZEN_NOW, MENTOR, build_template, copy_store, services_for, settle
+from mentor_tui.app import MentorApp
+from mentor_tui.core import clock
+from mentor_tui.db.engine import session_scope
+from mentor_tui.db.models import User
+
+SIZE = (130, 40)
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_template(tmp_path_factory.mktemp("demo"))
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(clock, "now", lambda: FROZEN_NOW)
+
+
+def _app(template: Path, tmp_path: Path, email: str | None) -> MentorApp:
+    path = copy_store(template, tmp_path / "s.db") if email else tmp_path / "empty.db"
+    return MentorApp(services_for(path, email))
+
+
+def test_first_run_screen(snap_compare, tmp_path: Path) -> None:
+    assert snap_compare(_app(tmp_path, tmp_path, None), terminal_size=SIZE, run_before=settle)
+
+
+def test_mentor_dashboard(snap_compare, template: Path, tmp_path: Path) -> None:
+    assert snap_compare(_app(template, tmp_path, MENTOR), terminal_size=SIZE, run_before=settle)
+
+
+def test_admin_dashboard(snap_compare, template: Path, tmp_path: Path) -> None:
+    assert snap_compare(_app(template, tmp_path, ADMIN), terminal_size=SIZE, run_before=settle)
+
+
+def test_students_list(snap_compare, template: Path, tmp_path: Path) -> None:
+    async def go(pilot) -> None:  # noqa: ANN001
+        await pilot.press("2")
+        await settle(pilot)
+
+    assert snap_compare(_app(template, tmp_path, MENTOR), terminal_size=SIZE, run_before=go)
+
+
+def test_student_view(snap_compare, template: Path, tmp_path: Path) -> None:
+    app = _app(template, tmp_path, MENTOR)
+    with session_scope(app.services.engine) as session:
+        mentor = session.execute(select(User).where(User.email == MENTOR)).scalar_one()
+        first = session.execute(
+            select(User.id).where(User.mentor_id == mentor.id).order_by(User.full_name)
+        ).scalars().first()
+
+    async def go(pilot) -> None:  # noqa: ANN001
+        from mentor_tui.screens.student_view import StudentViewScreen
+
+        await settle(pilot)
+        pilot.app.push_screen(StudentViewScreen(first))
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=go)
+
+
+def test_help_on_the_students_screen(snap_compare, template: Path, tmp_path: Path) -> None:
+    async def go(pilot) -> None:  # noqa: ANN001
+        await pilot.press("2")
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+
+    assert snap_compare(_app(template, tmp_path, MENTOR), terminal_size=SIZE, run_before=go)
