@@ -102,6 +102,14 @@ def note_scope(actor: Actor) -> ColumnElement[bool]:
     return and_(live(MentorshipNote), MentorshipNote.mentor_id == actor.id)
 
 
+def note_count_scope(actor: Actor) -> ColumnElement[bool]:
+    """Notes whose existence the actor may count: an admin every live note (never its text),
+    anyone else exactly the notes they may read."""
+    if actor.is_admin:
+        return live(MentorshipNote)
+    return note_scope(actor)
+
+
 def session_scope(actor: Actor) -> ColumnElement[bool]:
     if actor.is_admin:
         return live(MentorshipSession)
@@ -181,6 +189,7 @@ __all__ = [
     "student_scope",
     "submission_scope",
     "note_scope",
+    "note_count_scope",
     "session_scope",
     "message_scope",
     "user_scope",
