@@ -1,0 +1,863 @@
+"""A table over any number of rows: only the visible lines are rendered, rows arrive in pages.
+
+The screen gives a `PageSource` (a count and an offset/limit fetch, typically SQL); the table asks
+it for the pages near the viewport from a worker thread and keeps the most recently used pages in a
+bounded cache. Rows not loaded yet show as a dim "…" until their page arrives.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import ClassVar, Protocol, runtime_checkable
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import events, on
+from textual.binding import Binding, BindingType
+from textual.cache import LRUCache
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from mentor_tui.core.text import clean_line, has_control
+
+MARK = "\u25cf "  # "● " in the marker column
+NO_MARK = "  "
+PLACEHOLDER = "\u2026"
+ASCENDING = " \u25b2"
+DESCENDING = " \u25bc"
+MIN_FLEX_WIDTH = 4
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    width: int | None = None  # None: flexible, shares the width the fixed columns leave
+    align: str = "left"  # or "right"
+    sortable: bool = True
+
+    def __post_init__(self) -> None:
+        if self.width is not None and self.width < 1:
+            raise ValueError(f"Column {self.key!r} needs a width of at least 1.")
+        if self.align not in ("left", "right"):
+            raise ValueError(f"Column {self.key!r} aligns 'left' or 'right', not {self.align!r}.")
+
+
+@dataclass(frozen=True)
+class PagedRow:
+    key: str
+    cells: tuple[Text, ...]  # shown as given: never parsed as markup
+    style: str = ""  # a Rich style for the whole row, e.g. "bold red"
+
+
+@runtime_checkable
+class PageSource(Protocol):
+    """Rows for a PagedTable. Its methods are called from a worker thread, never the UI thread.
+
+    A source may also define `index_of(key: str) -> int | None`; with it,
+    `set_source(..., keep_cursor_key=True)` puts the cursor back on the same row.
+    """
+
+    def count(self) -> int: ...
+
+    def fetch(self, offset: int, limit: int) -> list[PagedRow]: ...
+
+
+class _CountLoaded(Message, bubble=False):
+    def __init__(self, generation: int, count: int, key_index: int | None) -> None:
+        super().__init__()
+        self.generation = generation
+        self.count = count
+        self.key_index = key_index
+
+
+class _PageLoaded(Message, bubble=False):
+    def __init__(self, loader: _PageLoader, page: int, rows: list[PagedRow]) -> None:
+        super().__init__()
+        self.loader = loader
+        self.page = page
+        self.rows = rows
+
+
+class _LoadError(Message, bubble=False):
+    def __init__(self, generation: int, error: str) -> None:
+        super().__init__()
+        self.generation = generation
+        self.error = error
+
+
+def _describe(error: BaseException) -> str:
+    return str(error) or type(error).__name__
+
+
+class _PageLoader:
+    """Loads the count, then whichever pages the table wants now, for one source.
+
+    One loader per source generation. The table replaces the wanted list as the viewport moves, so
+    a page scrolled past before its turn is never fetched. Everything the worker thread shares
+    with the UI thread sits behind `_lock`; results go back as messages only.
+    """
+
+    def __init__(
+        self,
+        source: PageSource,
+        generation: int,
+        page_size: int,
+        post: Callable[[Message], bool],
+        find_key: str | None,
+    ) -> None:
+        self.source = source
+        self.generation = generation
+        self._page_size = page_size
+        self._post = post
+        self._find_key = find_key
+        self._lock = threading.Lock()
+        self._wanted: list[int] = []
+        self._pending: set[int] = set()  # taken by the thread, not yet stored by the table
+        self._counted = False
+        self._running = False
+        self._stopped = False  # cancelled, or failed
+
+    def want(self, pages: list[int]) -> bool:
+        """Replace the wanted pages; True when the caller must start a worker running `run`."""
+        with self._lock:
+            if self._stopped:
+                return False
+            self._wanted = [page for page in pages if page not in self._pending]
+            if self._running or (self._counted and not self._wanted):
+                return False
+            self._running = True
+            return True
+
+    def stored(self, page: int) -> None:
+        with self._lock:
+            self._pending.discard(page)
+
+    def cancel(self) -> None:
+        with self._lock:
+            self._stopped = True
+            self._wanted.clear()
+
+    def run(self) -> None:
+        """The worker thread's body."""
+        try:
+            if not self._counted:
+                self._count()
+            while True:
+                with self._lock:
+                    if self._stopped or not self._wanted:
+                        self._running = False
+                        return
+                    page = self._wanted.pop(0)
+                    self._pending.add(page)
+                rows = self.source.fetch(page * self._page_size, self._page_size)
+                self._post(_PageLoaded(self, page, list(rows[: self._page_size])))
+        except Exception as error:
+            with self._lock:
+                self._stopped = True
+                self._running = False
+            self._post(_LoadError(self.generation, _describe(error)))
+            raise
+
+    def _count(self) -> None:
+        count = self.source.count()
+        key_index = None
+        index_of = getattr(self.source, "index_of", None)
+        if self._find_key is not None and callable(index_of):
+            key_index = index_of(self._find_key)
+        with self._lock:
+            self._counted = True
+        self._post(_CountLoaded(self.generation, count, key_index))
+
+
+class _PageCache:
+    """The most recently used pages; adding one past `maxsize` drops the least recently used."""
+
+    def __init__(self, maxsize: int) -> None:
+        self.maxsize = maxsize
+        self._pages: OrderedDict[int, list[PagedRow]] = OrderedDict()
+
+    def __contains__(self, page: int) -> bool:
+        return page in self._pages
+
+    def __len__(self) -> int:
+        return len(self._pages)
+
+    def get(self, page: int) -> list[PagedRow] | None:
+        rows = self._pages.get(page)
+        if rows is not None:
+            self._pages.move_to_end(page)
+        return rows
+
+    def set(self, page: int, rows: list[PagedRow]) -> None:
+        self._pages[page] = rows
+        self._pages.move_to_end(page)
+        while len(self._pages) > self.maxsize:
+            self._pages.popitem(last=False)
+
+    def clear(self) -> None:
+        self._pages.clear()
+
+    def rows_held(self) -> int:
+        return sum(len(rows) for rows in self._pages.values())
+
+
+@lru_cache(maxsize=128)
+def _parse_style(style: str) -> Style:
+    return Style.parse(style)
+
+
+def _clean_cell(cell: Text) -> Text:
+    """A cell may not carry a newline or escape into the terminal; spans keep their places."""
+    if not has_control(cell.plain) and "\n" not in cell.plain and "\t" not in cell.plain:
+        return cell
+    cleaned = Text(clean_line(cell.plain), style=cell.style, no_wrap=True)
+    cleaned.spans[:] = cell.spans
+    return cleaned
+
+
+class PagedTable(ScrollView, can_focus=True):
+    """A keyboard-driven table of `PagedRow`s paged from a `PageSource`."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up,k", "cursor_up", "Up", show=False),
+        Binding("down,j", "cursor_down", "Down", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
+        Binding("home,g", "first_row", "First row", show=False),
+        Binding("end,G", "last_row", "Last row", show=False),
+        Binding("enter", "select", "Open"),
+        Binding("space", "toggle_mark", "Mark"),
+        Binding(
+            "left_square_bracket", "sort_column(-1)", "Sort left", key_display="["
+        ),
+        Binding(
+            "right_square_bracket", "sort_column(1)", "Sort right", key_display="]"
+        ),
+        Binding("r", "reverse_sort", "Reverse sort"),
+    ]
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "paged-table--header",
+        "paged-table--cursor",
+        "paged-table--marked",
+        "paged-table--placeholder",
+    }
+
+    DEFAULT_CSS = """
+    PagedTable {
+        background: $surface;
+        color: $foreground;
+        height: 1fr;
+        & > .paged-table--header {
+            text-style: bold;
+            background: $panel;
+            color: $foreground;
+        }
+        & > .paged-table--cursor {
+            background: $block-cursor-blurred-background;
+            color: $block-cursor-blurred-foreground;
+            text-style: $block-cursor-blurred-text-style;
+        }
+        &:focus > .paged-table--cursor {
+            background: $block-cursor-background;
+            color: $block-cursor-foreground;
+            text-style: $block-cursor-text-style;
+        }
+        & > .paged-table--marked {
+            background: $accent 25%;
+        }
+        & > .paged-table--placeholder {
+            color: $text-muted;
+            text-style: dim;
+        }
+    }
+    """
+
+    cursor_index: reactive[int] = reactive(0, init=False)
+    empty_text: reactive[str] = reactive("No rows")
+
+    class RowHighlighted(Message):
+        """The cursor moved, or the row under it arrived (key is None until it has)."""
+
+        def __init__(self, paged_table: PagedTable, key: str | None, index: int) -> None:
+            super().__init__()
+            self.paged_table = paged_table
+            self.key = key
+            self.index = index
+
+        @property
+        def control(self) -> PagedTable:
+            return self.paged_table
+
+    class RowSelected(Message):
+        """Enter on a loaded row, or a click on the cursor row."""
+
+        def __init__(self, paged_table: PagedTable, key: str, index: int) -> None:
+            super().__init__()
+            self.paged_table = paged_table
+            self.key = key
+            self.index = index
+
+        @property
+        def control(self) -> PagedTable:
+            return self.paged_table
+
+    class SortChanged(Message):
+        """The person asked for another order; the screen answers with `set_source`."""
+
+        def __init__(self, paged_table: PagedTable, key: str, descending: bool) -> None:
+            super().__init__()
+            self.paged_table = paged_table
+            self.key = key
+            self.descending = descending
+
+        @property
+        def control(self) -> PagedTable:
+            return self.paged_table
+
+    class CountChanged(Message):
+        """The source has been counted (after every `set_source` and `reload`)."""
+
+        def __init__(self, paged_table: PagedTable, count: int) -> None:
+            super().__init__()
+            self.paged_table = paged_table
+            self.count = count
+
+        @property
+        def control(self) -> PagedTable:
+            return self.paged_table
+
+    class LoadFailed(Message):
+        """The source raised; the worker fails with the same error."""
+
+        def __init__(self, paged_table: PagedTable, error: str) -> None:
+            super().__init__()
+            self.paged_table = paged_table
+            self.error = error
+
+        @property
+        def control(self) -> PagedTable:
+            return self.paged_table
+
+    def __init__(
+        self,
+        columns: list[Column],
+        source: PageSource | None = None,
+        *,
+        page_size: int = 200,
+        cache_pages: int = 20,
+        markable: bool = False,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        if not columns:
+            raise ValueError("A table needs at least one column.")
+        keys = [column.key for column in columns]
+        if len(set(keys)) != len(keys):
+            raise ValueError("Column keys must be unique.")
+        if page_size < 1:
+            raise ValueError("page_size must be at least 1.")
+        if cache_pages < 2:
+            raise ValueError("cache_pages must be at least 2 (a visible page and the next).")
+        self._columns = list(columns)
+        self._page_size = page_size
+        self._cache_pages = cache_pages
+        self._markable = markable
+        self._marked: set[str] = set()
+        self._sort_key: str | None = None
+        self._sort_descending = False
+
+        self._source: PageSource | None = None
+        self._generation = 0
+        self._loader: _PageLoader | None = None
+        self._pages = _PageCache(cache_pages)
+        self._row_count = 0
+        self._count_known = False
+        self._failure: str | None = None
+        self._last_highlight: tuple[str | None, int] | None = None
+
+        # Layout for one content width: (x, width) of each column's cell, total line width.
+        self._layout_width = -1
+        self._cells: list[tuple[int, int]] = []
+        self._line_width = 0
+        self._header: Strip | None = None
+        self._lines: LRUCache[tuple[int, bool, bool], Strip] = LRUCache(1024)
+
+        if source is not None:
+            self.set_source(source)
+
+    # ----------------------------------------------------------------- public API
+
+    @property
+    def columns(self) -> list[Column]:
+        return list(self._columns)
+
+    @property
+    def row_count(self) -> int:
+        """Rows in the source: the last count, until a new source has been counted."""
+        return self._row_count
+
+    @property
+    def cursor_key(self) -> str | None:
+        row = self._row(self.cursor_index)
+        return row.key if row is not None else None
+
+    @property
+    def sort_key(self) -> str | None:
+        return self._sort_key
+
+    @property
+    def sort_descending(self) -> bool:
+        return self._sort_descending
+
+    @property
+    def marked_keys(self) -> set[str]:
+        """The marked row keys; they stay marked across `set_source` (a key is a stable id)."""
+        return self._marked
+
+    @property
+    def cached_row_count(self) -> int:
+        """Rows held in memory now: at most cache_pages * page_size (or, on a screen taller than
+        that, the pages of one screen and the next)."""
+        return self._pages.rows_held()
+
+    def set_source(self, source: PageSource, *, keep_cursor_key: bool = False) -> None:
+        """Show another source (a new filter or order): recount and drop every cached page.
+
+        Results still on their way from the previous source are ignored. Without
+        `keep_cursor_key` the cursor goes to the first row; with it the cursor follows the same
+        row if the source has `index_of`, and otherwise keeps its place.
+        """
+        find_key = self.cursor_key if keep_cursor_key else None
+        self._new_generation(source, find_key=find_key)
+        if not keep_cursor_key:
+            self.cursor_index = 0
+            if self.is_mounted:
+                self.scroll_to(y=0, animate=False)
+
+    def reload(self) -> None:
+        """The same source, changed data: recount and refetch; the cursor keeps its index."""
+        if self._source is not None:
+            self._new_generation(self._source, find_key=None)
+
+    def set_sort(self, key: str, descending: bool = False) -> None:
+        """Show `key` as the sorted column and post SortChanged for the screen to act on."""
+        column = self._column(key)
+        if column is None or not column.sortable:
+            raise ValueError(f"The table cannot sort by {key!r}.")
+        self._sort_key = key
+        self._sort_descending = descending
+        self._header = None
+        self.refresh()
+        self.post_message(self.SortChanged(self, key, descending))
+
+    def clear_marks(self) -> None:
+        self._marked.clear()
+        self._lines.clear()
+        self.refresh()
+
+    # ----------------------------------------------------------------- loading
+
+    def _new_generation(self, source: PageSource, *, find_key: str | None) -> None:
+        if self._loader is not None:
+            self._loader.cancel()
+        self._generation += 1
+        self._source = source
+        self._count_known = False
+        self._failure = None
+        self._pages.clear()
+        self._pages.maxsize = self._cache_pages
+        self._lines.clear()
+        self._loader = _PageLoader(
+            source, self._generation, self._page_size, self.post_message, find_key
+        )
+        if self.is_mounted:
+            self._start_loader(self._loader)
+            self.refresh()
+
+    def _start_loader(self, loader: _PageLoader) -> None:
+        if loader.want(self._wanted_pages()):
+            self.run_worker(
+                loader.run,
+                name=f"load rows ({type(loader.source).__name__})",
+                group="paged-table",
+                thread=True,
+                exit_on_error=False,
+            )
+
+    def _wanted_pages(self) -> list[int]:
+        """Pages with visible rows that are not cached, then the page after the last visible."""
+        if not self._count_known or self._row_count == 0:
+            return []
+        first = min(max(0, int(self.scroll_y)), self._row_count - 1)
+        last = min(self._row_count - 1, first + self._rows_on_screen() - 1)
+        size = self._page_size
+        pages = list(range(first // size, last // size + 2))
+        if pages[-1] * size >= self._row_count:
+            pages.pop()
+        # A screen taller than the cache would evict its own rows forever: hold one screen.
+        self._pages.maxsize = max(self._pages.maxsize, len(pages))
+        return [page for page in pages if page not in self._pages]
+
+    def _request_visible(self) -> None:
+        if self._loader is not None and self.is_mounted:
+            self._start_loader(self._loader)
+
+    @on(_CountLoaded)
+    def _count_loaded(self, message: _CountLoaded) -> None:
+        message.stop()
+        if message.generation != self._generation:
+            return
+        self._row_count = message.count
+        self._count_known = True
+        self._update_virtual_size()
+        if message.key_index is not None:
+            self.cursor_index = message.key_index
+        else:
+            self.cursor_index = self.cursor_index  # validated again: clamped to the new count
+        self._scroll_cursor_into_view()
+        self.refresh()
+        self.post_message(self.CountChanged(self, message.count))
+        self._post_highlight()
+        self._request_visible()
+
+    @on(_PageLoaded)
+    def _page_loaded(self, message: _PageLoaded) -> None:
+        message.stop()
+        message.loader.stored(message.page)
+        if message.loader is not self._loader:
+            return  # an older source's answer
+        self._pages.set(message.page, message.rows)
+        self._lines.clear()
+        self.refresh()
+        self._post_highlight()
+        self._request_visible()
+
+    @on(_LoadError)
+    def _load_error(self, message: _LoadError) -> None:
+        message.stop()
+        if message.generation != self._generation:
+            return
+        self._failure = message.error
+        self.refresh()
+        self.post_message(self.LoadFailed(self, message.error))
+
+    def _on_unmount(self) -> None:
+        if self._loader is not None:
+            self._loader.cancel()
+
+    def _on_mount(self) -> None:
+        if self._loader is not None:
+            self._start_loader(self._loader)
+
+    # ----------------------------------------------------------------- cursor
+
+    def _row(self, index: int) -> PagedRow | None:
+        if index < 0 or index >= self._row_count:
+            return None
+        page, offset = divmod(index, self._page_size)
+        rows = self._pages.get(page)
+        if rows is None or offset >= len(rows):
+            return None
+        return rows[offset]
+
+    def validate_cursor_index(self, index: int) -> int:
+        return max(0, min(index, self._row_count - 1))
+
+    def watch_cursor_index(self, old: int, new: int) -> None:
+        self.refresh_line(old + 1)
+        self.refresh_line(new + 1)
+        if self.is_mounted:
+            self._scroll_cursor_into_view()
+            self._post_highlight()
+
+    def _post_highlight(self) -> None:
+        if not self._count_known or self._row_count == 0:
+            return
+        current = (self.cursor_key, self.cursor_index)
+        if current != self._last_highlight:
+            self._last_highlight = current
+            self.post_message(self.RowHighlighted(self, *current))
+
+    def _rows_on_screen(self) -> int:
+        return max(1, self.scrollable_content_region.height - 1)
+
+    def _scroll_cursor_into_view(self) -> None:
+        top = int(self.scroll_y)
+        rows = self._rows_on_screen()
+        index = self.cursor_index
+        if index < top:
+            self.scroll_to(y=index, animate=False)
+        elif index >= top + rows:
+            self.scroll_to(y=index - rows + 1, animate=False)
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        self._request_visible()
+
+    # ----------------------------------------------------------------- actions
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "toggle_mark":
+            return self._markable
+        if action in ("sort_column", "reverse_sort"):
+            return any(column.sortable for column in self._columns)
+        return True
+
+    def action_cursor_up(self) -> None:
+        self.cursor_index = self.cursor_index - 1
+
+    def action_cursor_down(self) -> None:
+        self.cursor_index = self.cursor_index + 1
+
+    def action_page_up(self) -> None:
+        rows = self._rows_on_screen()
+        self.scroll_to(y=max(0, self.scroll_y - rows), animate=False)
+        self.cursor_index = self.cursor_index - rows
+
+    def action_page_down(self) -> None:
+        rows = self._rows_on_screen()
+        self.scroll_to(y=self.scroll_y + rows, animate=False)
+        self.cursor_index = self.cursor_index + rows
+
+    def action_first_row(self) -> None:
+        self.cursor_index = 0
+
+    def action_last_row(self) -> None:
+        self.cursor_index = self._row_count - 1
+
+    def action_select(self) -> None:
+        key = self.cursor_key
+        if key is None:
+            self.app.bell()
+            return
+        self.post_message(self.RowSelected(self, key, self.cursor_index))
+
+    def action_toggle_mark(self) -> None:
+        if not self._markable:
+            return
+        key = self.cursor_key
+        if key is None:
+            self.app.bell()
+            return
+        if key in self._marked:
+            self._marked.discard(key)
+        else:
+            self._marked.add(key)
+        self._lines.clear()
+        self.refresh_line(self.cursor_index + 1)
+        self.cursor_index = self.cursor_index + 1
+
+    def action_sort_column(self, step: int) -> None:
+        sortable = [column.key for column in self._columns if column.sortable]
+        if not sortable:
+            return
+        if self._sort_key in sortable:
+            position = (sortable.index(self._sort_key) + step) % len(sortable)
+        else:
+            position = 0 if step > 0 else len(sortable) - 1
+        self.set_sort(sortable[position])
+
+    def action_reverse_sort(self) -> None:
+        sortable = [column.key for column in self._columns if column.sortable]
+        if not sortable:
+            return
+        if self._sort_key in sortable:
+            self.set_sort(self._sort_key, not self._sort_descending)
+        else:
+            self.set_sort(sortable[0])
+
+    async def _on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        if offset.y == 0:
+            column = self._column_at(offset.x + int(self.scroll_x))
+            if column is not None and column.sortable:
+                descending = not self._sort_descending if column.key == self._sort_key else False
+                self.set_sort(column.key, descending)
+            return
+        index = int(self.scroll_y) + offset.y - 1
+        if index >= self._row_count:
+            return
+        if index == self.cursor_index:
+            self.action_select()
+        else:
+            self.cursor_index = index
+
+    # ----------------------------------------------------------------- layout
+
+    def _column(self, key: str) -> Column | None:
+        return next((column for column in self._columns if column.key == key), None)
+
+    def _column_at(self, x: int) -> Column | None:
+        self._ensure_layout()
+        for column, (start, width) in zip(self._columns, self._cells):
+            if start - 1 <= x < start + width + 1:
+                return column
+        return None
+
+    def _content_width(self) -> int:
+        return max(0, self.scrollable_content_region.width)
+
+    def _ensure_layout(self) -> None:
+        width = self._content_width()
+        if width == self._layout_width:
+            return
+        self._layout_width = width
+        marker = len(NO_MARK) if self._markable else 0
+        fixed = sum(column.width or 0 for column in self._columns)
+        flexible = [column for column in self._columns if column.width is None]
+        spare = width - marker - fixed - 2 * len(self._columns)
+        minimums = [max(MIN_FLEX_WIDTH, len(column.label) + len(ASCENDING)) for column in flexible]
+        shares: list[int]
+        if flexible and spare >= sum(minimums):
+            each, extra = divmod(spare, len(flexible))
+            shares = [each + (1 if n < extra else 0) for n in range(len(flexible))]
+            # Give what a narrow minimum could not use to the others, keeping every minimum.
+            shares = [max(share, minimum) for share, minimum in zip(shares, minimums)]
+            overflow = sum(shares) - spare
+            for n in range(len(shares)):
+                if overflow <= 0:
+                    break
+                take = min(overflow, shares[n] - minimums[n])
+                shares[n] -= take
+                overflow -= take
+        else:
+            shares = minimums
+        flex_widths = iter(shares)
+        cells: list[tuple[int, int]] = []
+        x = marker
+        for column in self._columns:
+            cell_width = column.width if column.width is not None else next(flex_widths)
+            cells.append((x + 1, cell_width))
+            x += cell_width + 2
+        self._cells = cells
+        self._line_width = max(x, width)
+        self._header = None
+        self._lines.clear()
+        if self.virtual_size.width != self._line_width:
+            # e.g. the vertical scrollbar appeared and took two cells of the width
+            self.call_later(self._update_virtual_size)
+
+    def _update_virtual_size(self) -> None:
+        self._ensure_layout()
+        self.virtual_size = Size(self._line_width, max(1, self._row_count) + 1)
+
+    def _on_resize(self, event: events.Resize) -> None:
+        self._update_virtual_size()
+        self._scroll_cursor_into_view()
+        self._request_visible()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._header = None
+        self._lines.clear()
+        self.refresh()
+
+    # ----------------------------------------------------------------- rendering
+
+    def render_line(self, y: int) -> Strip:
+        self._ensure_layout()
+        if y == 0:
+            strip = self._header_strip()
+        else:
+            strip = self._body_line(int(self.scroll_y) + y - 1, y)
+        scroll_x = int(self.scroll_x)
+        return strip.crop(scroll_x, scroll_x + self._content_width())
+
+    def _body_line(self, index: int, y: int) -> Strip:
+        if self._row_count == 0 or (self._failure is not None and not self._count_known):
+            if y != 1:
+                return Strip.blank(self._line_width, self.rich_style)
+            if self._failure is not None:
+                message = f"Could not load the rows: {self._failure}"
+            elif self._count_known:
+                message = self.empty_text
+            else:
+                message = PLACEHOLDER
+            return self._message_line(message)
+        if index >= self._row_count:
+            return Strip.blank(self._line_width, self.rich_style)
+        row = self._row(index)
+        is_cursor = index == self.cursor_index
+        is_marked = row is not None and row.key in self._marked
+        cache_key = (index, is_cursor, is_marked)
+        strip = self._lines.get(cache_key) if row is not None else None
+        if strip is None:
+            strip = self._render_row(row, is_cursor, is_marked)
+            if row is not None:
+                self._lines.set(cache_key, strip)
+        return strip
+
+    def _message_line(self, message: str) -> Strip:
+        style = self.rich_style + self.get_component_rich_style("paged-table--placeholder")
+        text = Text(clean_line(message), no_wrap=True)
+        text.truncate(max(1, self._line_width - 1), overflow="ellipsis")
+        segments = [Segment(" ", style), *text.render(self.app.console, end="")]
+        segments = list(Segment.apply_style(segments, style))
+        return Strip(segments).adjust_cell_length(self._line_width, style)
+
+    def _header_strip(self) -> Strip:
+        if self._header is not None:
+            return self._header
+        style = self.rich_style + self.get_component_rich_style("paged-table--header")
+        segments: list[Segment] = []
+        if self._markable:
+            segments.append(Segment(NO_MARK, style))
+        for column, (_, width) in zip(self._columns, self._cells):
+            arrow = ""
+            if column.key == self._sort_key:
+                arrow = DESCENDING if self._sort_descending else ASCENDING
+            label = Text(clean_line(column.label), no_wrap=True)
+            label.truncate(max(0, width - len(arrow)), overflow="ellipsis")
+            label.append(arrow)
+            segments.append(Segment(" ", style))
+            segments.extend(self._cell_segments(label, width, column.align, style))
+            segments.append(Segment(" ", style))
+        self._header = Strip(segments).adjust_cell_length(self._line_width, style)
+        return self._header
+
+    def _render_row(self, row: PagedRow | None, is_cursor: bool, is_marked: bool) -> Strip:
+        style = self.rich_style
+        if row is not None and row.style:
+            style += _parse_style(row.style)
+        if is_marked:
+            style += self.get_component_rich_style("paged-table--marked")
+        segments: list[Segment] = []
+        if self._markable:
+            segments.append(Segment(MARK if is_marked else NO_MARK, style))
+        if row is None:
+            placeholder = self.get_component_rich_style("paged-table--placeholder")
+            segments.append(Segment(" ", style))
+            segments.append(Segment(PLACEHOLDER, style + placeholder))
+        else:
+            blank = Text("")
+            for n, (column, (_, width)) in enumerate(zip(self._columns, self._cells)):
+                cell = row.cells[n] if n < len(row.cells) else blank
+                segments.append(Segment(" ", style))
+                segments.extend(self._cell_segments(_clean_cell(cell), width, column.align, style))
+                segments.append(Segment(" ", style))
+        if is_cursor:
+            cursor = self.get_component_rich_style("paged-table--cursor")
+            segments = list(Segment.apply_style(segments, post_style=cursor))
+            style += cursor
+        return Strip(segments).adjust_cell_length(self._line_width, style)
+
+    def _cell_segments(self, cell: Text, width: int, align: str, style: Style) -> list[Segment]:
+        text = cell.copy()
+        text.end = ""
+        text.truncate(width, overflow="ellipsis")
+        text.align("right" if align == "right" else "left", width)
+        return list(Segment.apply_style(text.render(self.app.console, end=""), style))
