@@ -1,0 +1,232 @@
+"""`mentor-tui sessions add / list / cancel / import`: the session calendar from scripts."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from mentor_tui.commands.context import CommandContext
+from mentor_tui.core.access import Actor
+
+
+def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
+    parser = subparsers.add_parser(
+        "sessions",
+        parents=[common],
+        help="schedule, list, cancel and import mentorship sessions",
+        description="The session calendar: schedule one-on-one and group sessions, list them, "
+        "cancel one, import an iCalendar (.ics) file.",
+    )
+    actions = parser.add_subparsers(
+        title="actions", metavar="ACTION", dest="action", parser_class=type(parser)
+    )
+    actions.required = True
+
+    add = actions.add_parser(
+        "add",
+        parents=[common],
+        help="schedule a session with one or more students",
+        description="Schedule a session; more than one --student makes it a group session. "
+        "Double booking (the mentor or any student already in a session then) is refused; "
+        "back-to-back sessions are fine.",
+    )
+    add.add_argument(
+        "--student",
+        metavar="EMAIL",
+        action="append",
+        required=True,
+        help="a student's email (repeat for a group session)",
+    )
+    add.add_argument(
+        "--at",
+        metavar="'YYYY-MM-DD HH:MM'",
+        required=True,
+        help="the start, wall-clock time in --tz (an offset such as +02:00 settles a time "
+        "that happens twice when the clocks go back)",
+    )
+    add.add_argument("--tz", metavar="ZONE", help="IANA timezone of --at (default: yours)")
+    add.add_argument(
+        "--duration",
+        metavar="MIN",
+        type=_minutes,
+        help="length in minutes (default: session_duration_minutes from the config)",
+    )
+    add.add_argument("--link", metavar="URL", help="the meeting link")
+    add.add_argument("--title", metavar="T", default="", help="the title (default: who it is with)")
+    add.add_argument("--agenda", metavar="TEXT", help="the agenda")
+    add.add_argument("--json", action="store_true", help="print the session as JSON")
+    add.set_defaults(run=run_add)
+
+    listing = actions.add_parser(
+        "list",
+        parents=[common],
+        help="sessions you can see, earliest first",
+        description="Sessions you hold (or attend, or all of them for an admin) that overlap "
+        "the dates, earliest first; dates are days in your timezone, both ends included.",
+    )
+    listing.add_argument("--from", dest="from_day", metavar="DATE", help="first day, YYYY-MM-DD")
+    listing.add_argument("--to", dest="to_day", metavar="DATE", help="last day, YYYY-MM-DD")
+    listing.add_argument("--student", metavar="EMAIL", help="only sessions with this student")
+    listing.add_argument("--json", action="store_true", help="print JSON objects")
+    listing.set_defaults(run=run_list)
+
+    cancel = actions.add_parser(
+        "cancel",
+        parents=[common],
+        help="cancel a scheduled session",
+        description="Cancel a scheduled session; it stays in the calendar as cancelled and no "
+        "longer blocks the time.",
+    )
+    cancel.add_argument(
+        "session_id", metavar="ID", help="the session's id (or its first 8+ characters)"
+    )
+    cancel.add_argument("--json", action="store_true", help="print the session as JSON")
+    cancel.set_defaults(run=run_cancel)
+
+    importing = actions.add_parser(
+        "import",
+        parents=[common],
+        help="create or update sessions from an .ics file",
+        description="Create or update sessions from an iCalendar file, matched by UID: "
+        "importing the same file twice changes nothing. Events that cannot be taken are listed "
+        "with the reason and the rest are imported; the exit status is 1 when any was skipped.",
+    )
+    importing.add_argument("file", metavar="FILE.ics", help="the iCalendar file")
+    importing.add_argument("--json", action="store_true", help="print the report as JSON")
+    importing.set_defaults(run=run_import)
+
+
+def _minutes(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"--duration takes a whole number of minutes, not {text!r}"
+        ) from None
+
+
+def day_range(
+    actor: Actor, from_day: str | None, to_day: str | None
+) -> tuple[datetime | None, datetime | None]:
+    """--from / --to days in the actor's timezone as a UTC [start, end) range."""
+    from mentor_tui.core.timezones import day_bounds, parse_day
+
+    first = parse_day(from_day) if from_day is not None else None
+    last = parse_day(to_day) if to_day is not None else None
+    start = end = None
+    if first is not None:
+        start, _ = day_bounds(first, last or first, actor.timezone)
+    if last is not None:
+        _, end = day_bounds(first or last, last, actor.timezone)
+    return start, end
+
+
+def _describe(view: Any, actor: Actor) -> list[str]:
+    from mentor_tui.core.text import clean_line
+
+    lines = [f"  id       {view.id}"]
+    if view.meeting_link:
+        lines.append(f"  link     {clean_line(view.meeting_link)}")
+    for person in view.attendees:
+        lines.append(
+            f"  {clean_line(person.full_name)} ({clean_line(person.email)}): "
+            f"{view.span_in(person.timezone)}"
+        )
+    return lines
+
+
+def run_add(ctx: CommandContext) -> int:
+    from mentor_tui.core import clock
+    from mentor_tui.core.sessions import schedule_session
+    from mentor_tui.core.text import clean_line
+    from mentor_tui.core.timezones import parse_local
+
+    args = ctx.args
+    actor = ctx.actor()
+    tz_name = args.tz or actor.timezone
+    clock.zone(tz_name)
+    starts_at = parse_local(args.at, tz_name)
+    with ctx.session() as session:
+        view = schedule_session(
+            session,
+            actor,
+            ctx.config,
+            students=args.student,
+            starts_at=starts_at,
+            duration_minutes=args.duration,
+            timezone=tz_name,
+            title=args.title,
+            meeting_link=args.link,
+            agenda=args.agenda,
+        )
+    if ctx.wants_json:
+        ctx.print_json(view.to_json())
+        return 0
+    print(f"Scheduled '{clean_line(view.title)}' on {view.span_in(actor.timezone)}.")
+    print("\n".join(_describe(view, actor)))
+    return 0
+
+
+def run_list(ctx: CommandContext) -> int:
+    from mentor_tui.core.sessions import list_sessions
+    from mentor_tui.core.timezones import format_moment
+
+    args = ctx.args
+    actor = ctx.actor()
+    start, end = day_range(actor, args.from_day, args.to_day)
+    with ctx.session() as session:
+        views = list_sessions(session, actor, start=start, end=end, student=args.student)
+    if ctx.wants_json:
+        ctx.print_json([v.to_json() for v in views])
+        return 0
+    if not views:
+        print("No sessions in that range." if start or end else "No sessions yet.")
+        return 0
+    ctx.print_rows(
+        ["ID", "START", "MIN", "STATUS", "TITLE", "STUDENTS"],
+        [
+            [
+                v.id,
+                format_moment(v.starts_at, actor.timezone),
+                v.duration_minutes,
+                v.status,
+                v.title,
+                ", ".join(a.full_name for a in v.attendees),
+            ]
+            for v in views
+        ],
+    )
+    return 0
+
+
+def run_cancel(ctx: CommandContext) -> int:
+    from mentor_tui.core.sessions import cancel_session
+    from mentor_tui.core.text import clean_line
+
+    actor = ctx.actor()
+    with ctx.session() as session:
+        view = cancel_session(session, actor, ctx.args.session_id)
+    if ctx.wants_json:
+        ctx.print_json(view.to_json())
+        return 0
+    print(f"Cancelled '{clean_line(view.title)}' on {view.span_in(actor.timezone)}.")
+    return 0
+
+
+def run_import(ctx: CommandContext) -> int:
+    from mentor_tui.core.ics import import_calendar, read_ics
+
+    path = Path(ctx.args.file).expanduser()
+    data = read_ics(path)
+    actor = ctx.actor()
+    with ctx.session() as session:
+        report = import_calendar(session, actor, ctx.config, data)
+    if ctx.wants_json:
+        ctx.print_json(report.to_json())
+    else:
+        print(f"Imported {path.name}: {report.summary()}.")
+        for event in report.skipped:
+            print(f"  skipped {event.describe()}")
+    return 1 if report.skipped else 0
