@@ -1,0 +1,139 @@
+"""`mentor-tui mentors`: the mentor list with loads, and `mentors unavailable` / `mentors
+available` for a mentor's absence (admins only)."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from mentor_tui.commands.context import CommandContext
+
+
+def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
+    parser = subparsers.add_parser(
+        "mentors",
+        parents=[common],
+        help="mentors with their load, capacity and availability (admins)",
+        description="Without an action: every mentor with their load against capacity, "
+        "expertise, timezone and availability. Admins only.",
+    )
+    parser.add_argument("--json", action="store_true", help="print JSON objects")
+    parser.set_defaults(run=run_list)
+    actions = parser.add_subparsers(
+        title="actions", metavar="ACTION", dest="action", parser_class=type(parser)
+    )
+
+    away = actions.add_parser(
+        "unavailable",
+        parents=[common],
+        help="mark a mentor unavailable and move their students (preview without --apply)",
+        description="Show where each of the mentor's active students would go (the backup "
+        "mentor while they have free seats, else the best-scoring mentors with free seats); "
+        "with --apply, mark the mentor unavailable and move the students in one step, "
+        "notifying the mentor, the students and their new mentors.",
+    )
+    away.add_argument("mentor", metavar="MENTOR", help="the mentor's email or id")
+    away.add_argument(
+        "--until", metavar="DATE", help="last day away, YYYY-MM-DD (default: until marked back)"
+    )
+    away.add_argument("--reason", metavar="TEXT", default="", help="why, shown to the students")
+    away.add_argument("--apply", action="store_true", help="do it (without: only the preview)")
+    away.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="print JSON")
+    away.set_defaults(run=run_unavailable)
+
+    back = actions.add_parser(
+        "available",
+        parents=[common],
+        help="mark a mentor available again now",
+        description="End a mentor's unavailability now; it also ends by itself the day after "
+        "its --until date.",
+    )
+    back.add_argument("mentor", metavar="MENTOR", help="the mentor's email or id")
+    back.set_defaults(run=run_available)
+
+
+def run_list(ctx: CommandContext) -> int:
+    from mentor_tui.core.mentors import list_mentors
+
+    actor = ctx.actor()
+    with ctx.session() as session:
+        mentors = list_mentors(session, actor, config=ctx.config)
+    if ctx.wants_json:
+        ctx.print_json([m.to_json() for m in mentors])
+        return 0
+    if not mentors:
+        print("No mentors yet.")
+        return 0
+    ctx.print_rows(
+        ["NAME", "EMAIL", "STATUS", "STUDENTS", "TIMEZONE", "EXPERTISE", "AVAILABLE"],
+        [
+            [
+                m.full_name,
+                m.email,
+                m.status,
+                f"{m.student_count}/{m.capacity}",
+                m.timezone,
+                ", ".join(m.expertise),
+                _availability(m.available, m.unavailable_until, m.unavailable_reason),
+            ]
+            for m in mentors
+        ],
+    )
+    return 0
+
+
+def _availability(available: bool, until: Any, reason: str | None) -> str:
+    if available:
+        return "yes"
+    text = f"no, until {until.isoformat()}" if until else "no"
+    return f"{text} ({reason})" if reason else text
+
+
+def run_unavailable(ctx: CommandContext) -> int:
+    from mentor_tui.core.mentors import mark_unavailable, plan_unavailability
+    from mentor_tui.core.text import clean_line
+    from mentor_tui.core.timezones import parse_day
+
+    args = ctx.args
+    until = parse_day(args.until) if args.until else None
+    actor = ctx.actor()
+    with ctx.session() as session:
+        act = mark_unavailable if args.apply else plan_unavailability
+        plan = act(session, actor, args.mentor, reason=args.reason, until=until, config=ctx.config)
+    if ctx.wants_json:
+        ctx.print_json(plan.to_json() | {"applied": bool(args.apply)})
+        return 0
+    who = clean_line(plan.mentor_name)
+    span = f" until {plan.until.isoformat()}" if plan.until else ""
+    if not plan.moves:
+        done = "is now marked" if args.apply else "would be marked"
+        print(f"{who} {done} unavailable{span}; they have no active students to move.")
+        return 0
+    ctx.print_rows(
+        ["STUDENT", "EMAIL", "NEW MENTOR", "VIA", "WHY"],
+        [
+            [m.student_name, m.student_email, m.to.email if m.to else "-", m.via, m.reason]
+            for m in plan.moves
+        ],
+    )
+    if args.apply:
+        moved = sum(1 for m in plan.moves if m.to is not None)
+        left = len(plan.moves) - moved
+        print(
+            f"{who} is marked unavailable{span}; {moved} moved"
+            + (f", {left} left without a mentor." if left else ".")
+        )
+    else:
+        print(f"Preview only: run again with --apply to mark {who} unavailable and move them.")
+    return 0
+
+
+def run_available(ctx: CommandContext) -> int:
+    from mentor_tui.core.mentors import mark_available
+    from mentor_tui.core.text import clean_line
+
+    actor = ctx.actor()
+    with ctx.session() as session:
+        mentor = mark_available(session, actor, ctx.args.mentor)
+    print(f"{clean_line(mentor.full_name)} is available for matching again.")
+    return 0
