@@ -1,0 +1,75 @@
+"""`mentor-tui serve`: the sync server (FastAPI on uvicorn) over SQLite or PostgreSQL."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from mentor_tui.commands.context import CommandContext
+from mentor_tui.core.errors import UserError
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8765
+
+
+def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
+    serve = subparsers.add_parser(
+        "serve",
+        parents=[common],
+        help="run the sync server",
+        description="Run the sync server. Several processes may serve one PostgreSQL database "
+        "(nothing is kept in memory); SQLite suits one team on one machine.",
+    )
+    serve.add_argument(
+        "--database",
+        metavar="URL",
+        help="postgresql://user@host/db, sqlite:///path or a file path "
+        "(default: server.db in the data dir)",
+    )
+    serve.add_argument(
+        "--host", default=DEFAULT_HOST, help=f"address to listen on (default {DEFAULT_HOST})"
+    )
+    serve.add_argument(
+        "--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})"
+    )
+    serve.set_defaults(run=run_serve)
+
+
+def server_engine(url: str | None):
+    from mentor_tui.server.schema import make_server_engine
+
+    try:
+        return make_server_engine(url)
+    except UserError:
+        raise
+    except Exception as exc:  # a malformed URL, a missing driver
+        raise UserError(f"Cannot use the database {url!r} ({exc}).") from exc
+
+
+def run_serve(ctx: CommandContext) -> int:
+    import uvicorn
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from mentor_tui.server.app import create_app
+    from mentor_tui.server.schema import default_database_url, display_url
+
+    args = ctx.args
+    if not 0 < args.port < 65536:
+        raise UserError(f"The port must be between 1 and 65535, not {args.port}.")
+    url = args.database or default_database_url()
+    engine = server_engine(url)
+    try:
+        app = create_app(engine)
+    except SQLAlchemyError as exc:
+        reason = str(getattr(exc, "orig", exc)).splitlines()[0]
+        raise UserError(f"Cannot open the database {display_url(url)} ({reason}).") from exc
+    print(
+        f"mentor-tui sync server on http://{args.host}:{args.port} (database {display_url(url)})",
+        file=sys.stderr,
+    )
+    try:
+        uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    finally:
+        engine.dispose()
+    return 0

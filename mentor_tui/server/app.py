@@ -1,0 +1,295 @@
+"""The sync server's HTTP API (FastAPI). Stateless: everything lives in the database, so any
+number of these processes can serve one PostgreSQL database behind a load balancer.
+
+Every request but ``/health``, ``/openapi.json`` and login carries ``Authorization: Bearer
+<token>``; the account behind the token is read from the database on each request and every
+row it reads or writes is filtered by ``sync/scopes.py``, whatever the client sends.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse, Response
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel, Field
+from sqlalchemy import Engine, select
+from sqlalchemy.exc import OperationalError
+
+from mentor_tui import __version__
+from mentor_tui.core.access import Actor, user_scope
+from mentor_tui.db.models import User
+from mentor_tui.server import auth, pull, push
+from mentor_tui.server.schema import ensure_schema
+from mentor_tui.sync.protocol import (
+    LONG_POLL_MAX_SECONDS,
+    PROTOCOL_VERSION,
+    PULL_PAGE,
+    PUSH_BATCH,
+    SNAPSHOT_PAGE,
+    table_specs,
+)
+
+POLL_INTERVAL = 0.1
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.headers = headers or {}
+
+
+class LoginRequest(BaseModel):
+    email: str = Field(max_length=320)
+    password: str = Field(max_length=1024)
+
+
+class Account(BaseModel):
+    id: str
+    email: str
+    full_name: str
+    role: str
+
+
+class LoginResponse(BaseModel):
+    token: str
+    expires_at: str
+    account: Account
+    server_id: str
+
+
+class Me(BaseModel):
+    account: Account
+    server_id: str
+    position: int
+    protocol: int
+
+
+class Change(BaseModel):
+    change_id: str = Field(min_length=1, max_length=64)
+    entity: str = Field(max_length=64)
+    entity_id: str = Field(min_length=1, max_length=36)
+    op: str = Field(pattern="^(insert|update|delete)$")
+    base_version: int = Field(ge=0)
+    fields: dict[str, Any]
+
+
+class PushRequest(BaseModel):
+    client_id: str = Field(min_length=1, max_length=64)
+    changes: list[Change] = Field(max_length=PUSH_BATCH)
+
+
+class Outcome(BaseModel):
+    change_id: str
+    entity: str
+    entity_id: str
+    status: str = Field(description="applied | merged | conflict | rejected")
+    message: str
+    conflict: dict[str, Any] | None
+    duplicate: bool
+    row: dict[str, Any] | None = Field(description="the row as it now is, if you may read it")
+
+
+class PushResponse(BaseModel):
+    results: list[Outcome]
+
+
+class TableRows(BaseModel):
+    table: str
+    columns: list[str]
+    rows: list[list[Any]]
+
+
+class Revoked(BaseModel):
+    entity: str
+    id: str
+
+
+class PullResponse(BaseModel):
+    server_id: str
+    position: int = Field(description="pull again after this position")
+    more: bool
+    tables: list[TableRows]
+    revoked: list[Revoked]
+
+
+class SnapshotCursor(BaseModel):
+    table: str
+    after: str
+
+
+class SnapshotResponse(BaseModel):
+    server_id: str
+    position: int | None = Field(description="on the first page: the log position to pull after")
+    tables: list[TableRows]
+    next: SnapshotCursor | None
+
+
+class MatchRequest(BaseModel):
+    emails: list[str] = Field(max_length=10000)
+
+
+class MatchResponse(BaseModel):
+    users: dict[str, str] = Field(description="email -> the server's id for that user")
+
+
+def _json(payload: dict[str, Any]) -> Response:
+    """Large answers (pages of rows) are encoded straight to JSON: the values are already in
+    their wire form, and validating each of them again would cost more than reading them."""
+    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return Response(content=body, media_type="application/json")
+
+
+def _account(actor: Actor) -> Account:
+    return Account(id=actor.id, email=actor.email, full_name=actor.full_name, role=actor.role)
+
+
+_bearer = HTTPBearer(auto_error=False)
+Bearer = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+
+
+def current_actor(request: Request, credentials: Bearer) -> Actor:
+    """The account behind the request's token, read from the database; 401 otherwise."""
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise ApiError(401, "Log in first.", {"WWW-Authenticate": "Bearer"})
+    engine: Engine = request.app.state.engine
+    with engine.connect() as conn, conn.begin():
+        actor = auth.actor_for_token(conn, credentials.credentials)
+    if actor is None:
+        raise ApiError(
+            401,
+            "Your login has expired or was revoked; log in again.",
+            {"WWW-Authenticate": "Bearer"},
+        )
+    return actor
+
+
+Authed = Annotated[Actor, Depends(current_actor)]
+
+
+def create_app(engine: Engine) -> FastAPI:
+    server_id = ensure_schema(engine)
+    app = FastAPI(
+        title="mentor-tui sync server",
+        version=__version__,
+        description="Offline-first sync for mentor-tui: login, an ordered change log to pull, "
+        "an idempotent push. See docs/sync.md.",
+    )
+    app.state.engine = engine
+
+    @app.exception_handler(ApiError)
+    async def api_error(_request: Request, exc: ApiError) -> JSONResponse:
+        return JSONResponse({"detail": exc.message}, exc.status, headers=exc.headers)
+
+    @app.exception_handler(OperationalError)
+    async def database_down(_request: Request, _exc: OperationalError) -> JSONResponse:
+        return JSONResponse(
+            {"detail": "The server's database is unavailable; try again shortly."},
+            503,
+            headers={"Retry-After": "2"},
+        )
+
+    @app.get("/health")
+    def health() -> dict[str, Any]:
+        return {
+            "status": "ok",
+            "server_id": server_id,
+            "position": pull.position(engine),
+            "protocol": PROTOCOL_VERSION,
+        }
+
+    @app.post("/auth/login", response_model=LoginResponse)
+    def login(body: LoginRequest, request: Request) -> LoginResponse:
+        address = request.client.host if request.client else "unknown"
+        try:
+            done = auth.login(engine, body.email, body.password, address)
+        except auth.LoginRefused as refused:
+            if refused.retry_after is not None:
+                raise ApiError(
+                    429, refused.message, {"Retry-After": str(refused.retry_after)}
+                ) from None
+            raise ApiError(401, refused.message) from None
+        return LoginResponse(
+            token=done.token,
+            expires_at=done.expires_at.isoformat(),
+            account=_account(Actor.of(done.user)),
+            server_id=server_id,
+        )
+
+    @app.post("/auth/logout")
+    def logout(actor: Authed, credentials: Bearer) -> dict[str, bool]:
+        assert credentials is not None
+        return {"revoked": auth.revoke(engine, credentials.credentials)}
+
+    @app.get("/sync/me", response_model=Me)
+    def me(actor: Authed) -> Me:
+        return Me(
+            account=_account(actor),
+            server_id=server_id,
+            position=pull.position(engine),
+            protocol=PROTOCOL_VERSION,
+        )
+
+    @app.post("/sync/users/match", response_model=MatchResponse)
+    def match_users(body: MatchRequest, actor: Authed) -> MatchResponse:
+        emails = sorted({e.strip().lower() for e in body.emails if e.strip()})
+        found: dict[str, str] = {}
+        with engine.connect() as conn, conn.begin():
+            for start in range(0, len(emails), 500):
+                rows = conn.execute(
+                    select(User.email, User.id).where(
+                        User.email.in_(emails[start : start + 500]), user_scope(actor)
+                    )
+                )
+                found.update({r.email: r.id for r in rows})
+        return MatchResponse(users=found)
+
+    @app.post("/sync/push", response_model=PushResponse)
+    def push_changes(body: PushRequest, actor: Authed) -> Response:
+        outcomes = push.push(engine, actor, body.client_id, [c.model_dump() for c in body.changes])
+        return _json({"results": [o.as_json() for o in outcomes]})
+
+    @app.get("/sync/snapshot", response_model=SnapshotResponse)
+    def snapshot(
+        actor: Authed,
+        table: str | None = None,
+        after: str | None = None,
+        limit: Annotated[int, Query(ge=1, le=SNAPSHOT_PAGE * 5)] = SNAPSHOT_PAGE,
+    ) -> Response:
+        if table is not None and table not in table_specs():
+            raise ApiError(422, f"{table!r} is not a table that syncs.")
+        page = pull.snapshot_page(engine, actor, table, after, limit)
+        return _json({"server_id": server_id, **page})
+
+    @app.get("/sync/pull", response_model=PullResponse)
+    async def pull_changes(
+        request: Request,
+        actor: Authed,
+        after: Annotated[int, Query(ge=0)] = 0,
+        limit: Annotated[int, Query(ge=1, le=PULL_PAGE * 5)] = PULL_PAGE,
+        wait: Annotated[float, Query(ge=0, le=LONG_POLL_MAX_SECONDS)] = 0,
+    ) -> Response:
+        """Changes after ``after``. With ``wait`` > 0 this is a long poll: the answer comes as
+        soon as there is something for you, or after ``wait`` seconds with nothing."""
+        deadline = time.monotonic() + wait
+        while True:
+            page = await run_in_threadpool(pull.pull_page, engine, actor, after, limit)
+            found = page["tables"] or page["revoked"] or page["more"]
+            if found or time.monotonic() >= deadline or page["position"] < after:
+                return _json({"server_id": server_id, **page})
+            after = page["position"]
+            while time.monotonic() < deadline:
+                await asyncio.sleep(POLL_INTERVAL)
+                if await request.is_disconnected():
+                    return _json({"server_id": server_id, **page})
+                if await run_in_threadpool(pull.position, engine) > after:
+                    break
+
+    return app

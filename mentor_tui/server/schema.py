@@ -1,0 +1,271 @@
+"""The server's database: the same domain tables as a local store, plus the server's own.
+
+Server-only tables (all named ``server_*`` so a server can run on a file that is also a local
+store, such as a demo database):
+
+- ``server_log_counter``: one row holding the last position handed out in the change log.
+  Writers take positions with ``UPDATE ... RETURNING`` as the last step of their transaction;
+  the row lock serialises them, so positions become visible in order (see docs/sync.md).
+- ``server_log_rows``: every synced row's latest position, and when and by whom (origin)
+  each of its fields last changed (for field-by-field merges).
+- ``server_log_revokes``: "this row is no longer yours" events, positioned in the same log.
+- ``server_applied_changes``: every pushed change id and its outcome (pushing twice is a no-op).
+- ``server_credentials``, ``server_tokens``, ``server_login_failures``: accounts' password
+  hashes, login tokens (hashed) and the failed-login record rate limiting reads.
+- ``server_meta``: this database's server id and schema version.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+from pathlib import Path
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    DateTime,
+    Engine,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    create_engine,
+    event,
+    insert,
+    select,
+    text,
+)
+from sqlalchemy.engine import make_url
+
+from mentor_tui.core.errors import UserError
+from mentor_tui.db.models import AuditEntry, SQLModel
+from mentor_tui.paths import data_dir
+from mentor_tui.sync.protocol import table_specs
+
+SCHEMA_VERSION = 1
+metadata = MetaData()
+
+log_counter = Table(
+    "server_log_counter",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("position", BigInteger, nullable=False),
+)
+
+log_rows = Table(
+    "server_log_rows",
+    metadata,
+    Column("entity", String(64), primary_key=True),
+    Column("entity_id", String(64), primary_key=True),
+    Column("position", BigInteger, nullable=False),
+    # field -> [version, origin]: the row version at which the field last changed, and who
+    # changed it ("<account id>/<client id>", "server")
+    Column("field_versions", JSON, nullable=False),
+    Index("ix_server_log_rows_entity_position", "entity", "position"),
+    Index("ix_server_log_rows_position", "position"),
+)
+
+log_revokes = Table(
+    "server_log_revokes",
+    metadata,
+    Column("position", BigInteger, primary_key=True, autoincrement=False),
+    Column("account_id", String(64), nullable=True),  # NULL: every account
+    Column("entity", String(64), nullable=False),
+    Column("entity_id", String(64), nullable=False),
+    Index("ix_server_log_revokes_account", "account_id", "position"),
+)
+
+applied_changes = Table(
+    "server_applied_changes",
+    metadata,
+    Column("change_id", String(64), primary_key=True),
+    Column("account_id", String(64), nullable=False),
+    Column("entity", String(64), nullable=False),
+    Column("entity_id", String(64), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("outcome", JSON, nullable=False),
+    Column("applied_at", DateTime(timezone=True), nullable=False),
+)
+
+credentials = Table(
+    "server_credentials",
+    metadata,
+    Column("user_id", String(64), primary_key=True),
+    Column("password_hash", String(512), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+tokens = Table(
+    "server_tokens",
+    metadata,
+    Column("token_hash", String(128), primary_key=True),
+    Column("user_id", String(64), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("revoked_at", DateTime(timezone=True), nullable=True),
+    Index("ix_server_tokens_user", "user_id"),
+)
+
+login_failures = Table(
+    "server_login_failures",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("email", String(320), nullable=False),
+    Column("address", String(64), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Index("ix_server_login_failures_email", "email", "at"),
+    Index("ix_server_login_failures_address", "address", "at"),
+)
+
+meta = Table(
+    "server_meta",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", String(256), nullable=False),
+)
+
+
+def default_database_url() -> str:
+    return f"sqlite:///{data_dir() / 'server.db'}"
+
+
+def normalise_url(url: str) -> str:
+    """``postgresql://`` -> psycopg 3; a bare path -> an SQLite file."""
+    url = url.strip()
+    if not url:
+        raise UserError("Give a database URL such as postgresql://host/db or a file path.")
+    if "://" not in url:
+        return f"sqlite:///{Path(url).expanduser().resolve()}"
+    scheme = url.split("://", 1)[0]
+    if scheme in ("postgresql", "postgres"):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    if scheme in ("postgresql+psycopg", "sqlite"):
+        return url
+    raise UserError(f"Unsupported database URL scheme {scheme!r}; use postgresql:// or sqlite://.")
+
+
+def display_url(url: str) -> str:
+    """The URL with any password hidden, for messages and logs."""
+    return make_url(normalise_url(url)).render_as_string(hide_password=True)
+
+
+def _sqlite_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
+    dbapi_conn.isolation_level = None  # transactions are begun explicitly (see _sqlite_begin)
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=15000")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.close()
+
+
+def _sqlite_begin(conn) -> None:
+    # A write transaction takes the write lock up front, so two writers queue on the busy
+    # timeout instead of failing to upgrade a read lock; reads get a snapshot from BEGIN.
+    mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+    conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+def make_server_engine(url: str | None = None) -> Engine:
+    url = normalise_url(url or default_database_url())
+    if url.startswith("sqlite"):
+        path = make_url(url).database
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 15})
+        event.listen(engine, "connect", _sqlite_connect)
+        event.listen(engine, "begin", _sqlite_begin)
+    else:
+        engine = create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    return engine
+
+
+def is_postgres(engine: Engine) -> bool:
+    return engine.dialect.name == "postgresql"
+
+
+def write_options(engine: Engine) -> dict[str, str]:
+    return {} if is_postgres(engine) else {"sqlite_begin": "IMMEDIATE"}
+
+
+def snapshot_options(engine: Engine) -> dict[str, str]:
+    """One consistent view for every query of a pull (see docs/sync.md)."""
+    return {"isolation_level": "REPEATABLE READ"} if is_postgres(engine) else {}
+
+
+def domain_tables() -> list[Table]:
+    specs = table_specs()
+    return [t for t in SQLModel.metadata.sorted_tables if t.name in specs] + [
+        AuditEntry.__table__  # type: ignore[list-item]
+    ]
+
+
+def ensure_schema(engine: Engine) -> str:
+    """Create what is missing (several processes may start at once) and give positions to
+    rows that have none yet (a database built without the server, such as the demo).
+    Returns this database's server id."""
+    with engine.connect().execution_options(**write_options(engine)) as conn, conn.begin():
+        if is_postgres(engine):
+            conn.execute(text("SELECT pg_advisory_xact_lock(7415001)"))
+        SQLModel.metadata.create_all(conn, tables=domain_tables(), checkfirst=True)
+        metadata.create_all(conn, checkfirst=True)
+        if (
+            conn.execute(select(log_counter.c.position).where(log_counter.c.id == 1)).first()
+            is None
+        ):
+            conn.execute(insert(log_counter).values(id=1, position=0))
+        server_id = conn.execute(select(meta.c.value).where(meta.c.key == "server_id")).scalar()
+        if server_id is None:
+            server_id = str(uuid.uuid4())
+            conn.execute(
+                insert(meta),
+                [
+                    {"key": "server_id", "value": server_id},
+                    {"key": "schema_version", "value": str(SCHEMA_VERSION)},
+                ],
+            )
+        _position_unlogged_rows(conn)
+    return server_id
+
+
+def _position_unlogged_rows(conn) -> None:
+    """Rows written straight into the database (bulk demo, restore) join the log once."""
+    for name, table_spec in table_specs().items():
+        table = table_spec.table
+        missing = (
+            select(table.c.id)
+            .where(
+                ~select(log_rows.c.entity_id)
+                .where(log_rows.c.entity == name, log_rows.c.entity_id == table.c.id)
+                .exists()
+            )
+            .order_by(table.c.id)
+        )
+        ids = [row[0] for row in conn.execute(missing)]
+        if not ids:
+            continue
+        end = conn.execute(
+            log_counter.update()
+            .where(log_counter.c.id == 1)
+            .values(position=log_counter.c.position + len(ids))
+            .returning(log_counter.c.position)
+        ).scalar_one()
+        first = end - len(ids) + 1
+        conn.execute(
+            insert(log_rows),
+            [
+                {"entity": name, "entity_id": row_id, "position": first + i, "field_versions": {}}
+                for i, row_id in enumerate(ids)
+            ],
+        )
+
+
+__all__ = [
+    "default_database_url",
+    "display_url",
+    "ensure_schema",
+    "make_server_engine",
+]

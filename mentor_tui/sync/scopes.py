@@ -1,0 +1,329 @@
+"""Which synced rows an account may read and write, built from the scopes of ``core/access.py``.
+
+The server filters every pull and authorises every pushed change with these conditions; the
+client evaluates the same read conditions on its own store to drop what it may no longer see
+(a student moved to another mentor takes their submissions, notes, progress and messages away
+from the old mentor's store).
+
+Two differences from the app's scopes, both needed by sync:
+
+- Tombstones count: a deleted row is still delivered (as a tombstone) to whoever could see it
+  alive, so deletions reach every store. ``readable`` therefore drops the access scopes'
+  "not deleted" tests.
+- Everything hanging off a student travels with the student: a mentor's own note about a
+  student, or their messages with one, leave the mentor's store once the student is no longer
+  theirs (the server keeps them; they come back if the student does).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, exists, false, or_, select, true
+from sqlalchemy.sql import operators, visitors
+from sqlalchemy.sql.elements import BinaryExpression
+
+from mentor_tui.core.access import (
+    Actor,
+    message_scope,
+    note_scope,
+    session_scope,
+    student_scope,
+    submission_scope,
+    user_scope,
+)
+from mentor_tui.db.models import (
+    MentorProfile,
+    MentorshipNote,
+    MentorshipSession,
+    Message,
+    ModuleProgress,
+    Notification,
+    SessionAttendee,
+    SessionTemplate,
+    StudentProfile,
+    Submission,
+    User,
+)
+from mentor_tui.sync.protocol import REVIEW_FIELDS, spec, table_specs
+
+ALL_OPS = frozenset({"insert", "update", "delete"})
+
+
+def with_tombstones(condition: ColumnElement[bool]) -> ColumnElement[bool]:
+    """``condition`` with every ``deleted_at IS NULL`` test (at any depth) made true."""
+
+    def replace(element: object) -> ColumnElement[bool] | None:
+        if (
+            isinstance(element, BinaryExpression)
+            and element.operator is operators.is_
+            and getattr(element.left, "name", None) == "deleted_at"
+        ):
+            return true()
+        return None
+
+    return visitors.replacement_traverse(condition, {}, replace)  # type: ignore[return-value]
+
+
+# "The row's user is one the actor may see", written as a correlated EXISTS probing the users'
+# primary key: a page of a big table is then read in key order with one probe per row, where
+# an IN list would make SQLite sort every candidate row (or cross two lists) for each page.
+
+
+def _a_user(actor: Actor, column: Any) -> ColumnElement[bool]:
+    return exists().where(User.id == column, user_scope(actor))
+
+
+def _a_student(actor: Actor, column: Any) -> ColumnElement[bool]:
+    return exists().where(User.id == column, student_scope(actor))
+
+
+def _a_session(actor: Actor, column: Any) -> ColumnElement[bool]:
+    return exists().where(MentorshipSession.id == column, session_scope(actor))
+
+
+def _users(actor: Actor) -> Select[tuple[str]]:
+    return select(User.id).where(user_scope(actor))
+
+
+def _students(actor: Actor) -> Select[tuple[str]]:
+    return select(User.id).where(student_scope(actor))
+
+
+def _column(table: str, name: str):
+    return spec(table).table.c[name]
+
+
+_READ_RULES: dict[str, Callable[[Actor], ColumnElement[bool]]] = {
+    "users": user_scope,
+    "mentor_profiles": lambda a: _a_user(a, MentorProfile.user_id),
+    "mentor_specializations": lambda a: _a_user(a, _column("mentor_specializations", "mentor_id")),
+    "student_profiles": lambda a: _a_student(a, StudentProfile.user_id),
+    "courses": lambda a: true(),
+    "modules": lambda a: true(),
+    "assignments": lambda a: true(),
+    "module_progress": lambda a: _a_student(a, ModuleProgress.user_id),
+    "submissions": submission_scope,
+    "mentorship_notes": lambda a: and_(note_scope(a), _a_student(a, MentorshipNote.student_id)),
+    "session_templates": lambda a: or_(
+        SessionTemplate.owner_id.is_(None), _a_user(a, SessionTemplate.owner_id)
+    ),
+    "mentorship_sessions": session_scope,
+    "session_attendees": lambda a: and_(
+        _a_session(a, SessionAttendee.session_id), _a_student(a, SessionAttendee.student_id)
+    ),
+    "notifications": lambda a: Notification.user_id == a.id,
+    "messages": lambda a: and_(
+        message_scope(a),
+        _a_user(a, Message.sender_id),
+        or_(Message.recipient_id.is_(None), _a_user(a, Message.recipient_id)),
+    ),
+    "student_availability": lambda a: _a_student(a, _column("student_availability", "student_id")),
+    "comment_snippets": lambda a: _column("comment_snippets", "owner_id") == a.id,
+}
+
+
+@lru_cache(maxsize=8192)
+def readable(actor: Actor, table: str) -> ColumnElement[bool]:
+    """Rows of ``table`` that ``actor`` may hold in their store, tombstones included.
+    A table without a rule is never delivered. (Built once per account and table.)"""
+    rule = _READ_RULES.get(table)
+    if rule is None or table not in table_specs():
+        return false()
+    return with_tombstones(rule(actor))
+
+
+def has_read_rule(table: str) -> bool:
+    return table in _READ_RULES
+
+
+# --- writes -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class Grant:
+    """One way an actor may change rows: which operations, on rows meeting ``where`` (before
+    the change, and after it unless it deletes), with ``after`` also true after the change,
+    changing only ``fields`` (None: any field)."""
+
+    where: ColumnElement[bool]
+    ops: frozenset[str] = ALL_OPS
+    fields: frozenset[str] | None = None
+    after: ColumnElement[bool] | None = None
+
+    @cached_property
+    def after_change(self) -> ColumnElement[bool]:
+        """What must hold once the row has changed."""
+        return self.where if self.after is None else and_(self.where, self.after)
+
+
+def _f(*names: str) -> frozenset[str]:
+    return frozenset(names)
+
+
+_WriteRules = Callable[[Actor], list[Grant]]
+
+
+def _users_grants(actor: Actor) -> list[Grant]:
+    return [
+        Grant(User.id == actor.id, _f("update"), _f("full_name", "timezone")),
+        *([Grant(student_scope(actor), _f("update"), _f("status"))] if actor.is_mentor else []),
+    ]
+
+
+def _own(table: str, column: str, actor: Actor, **kw: object) -> Grant:
+    return Grant(_column(table, column) == actor.id, **kw)  # type: ignore[arg-type]
+
+
+def _submission_grants(actor: Actor) -> list[Grant]:
+    own = Submission.student_id == actor.id
+    return [
+        Grant(own, _f("insert")),
+        Grant(
+            and_(own, Submission.status == "pending"),
+            _f("update"),
+            _f("content", "submitted_at", "attempt"),
+        ),
+        Grant(
+            and_(submission_scope(actor), Submission.student_id != actor.id),
+            _f("update"),
+            REVIEW_FIELDS,
+            after=or_(Submission.reviewer_id.is_(None), Submission.reviewer_id == actor.id),
+        ),
+    ]
+
+
+def _session_grants(actor: Actor) -> list[Grant]:
+    if actor.is_mentor:
+        return [Grant(MentorshipSession.mentor_id == actor.id)]
+    if actor.is_student:
+        my_mentor = select(User.mentor_id).where(User.id == actor.id).scalar_subquery()
+        return [Grant(MentorshipSession.mentor_id == my_mentor, _f("insert"))]
+    return []
+
+
+def _attendee_grants(actor: Actor) -> list[Grant]:
+    mine = SessionAttendee.session_id.in_(
+        select(MentorshipSession.id).where(MentorshipSession.mentor_id == actor.id)
+    )
+    if actor.is_mentor:
+        return [Grant(and_(mine, SessionAttendee.student_id.in_(_students(actor))))]
+    if actor.is_student:
+        my_mentor = select(User.mentor_id).where(User.id == actor.id).scalar_subquery()
+        with_my_mentor = SessionAttendee.session_id.in_(
+            select(MentorshipSession.id).where(MentorshipSession.mentor_id == my_mentor)
+        )
+        own = SessionAttendee.student_id == actor.id
+        return [
+            Grant(and_(own, with_my_mentor), _f("insert")),
+            Grant(own, _f("update"), _f("rating")),
+        ]
+    return []
+
+
+def _message_grants(actor: Actor) -> list[Grant]:
+    to_visible = or_(
+        Message.recipient_id.in_(_users(actor)),
+        and_(
+            Message.recipient_id.is_(None),
+            Message.kind == "announcement",
+            true() if actor.is_mentor else false(),
+        ),
+    )
+    return [
+        Grant(and_(Message.sender_id == actor.id, to_visible), _f("insert")),
+        Grant(Message.sender_id == actor.id, _f("update", "delete"), _f("body")),
+        Grant(Message.recipient_id == actor.id, _f("update"), _f("read_at")),
+    ]
+
+
+_NON_ADMIN: dict[str, _WriteRules] = {
+    "users": _users_grants,
+    "mentor_profiles": lambda a: [
+        Grant(
+            MentorProfile.user_id == a.id,
+            _f("update"),
+            _f(
+                "expertise",
+                "teaching_style",
+                "weekly_hours",
+                "availability",
+                "contact_preferences",
+                "bio",
+                "unavailable_reason",
+                "unavailable_until",
+            ),
+        )
+    ],
+    "mentor_specializations": lambda a: (
+        [
+            _own(
+                "mentor_specializations",
+                "mentor_id",
+                a,
+                fields=_f("specialization", "proficiency_level", "certification_url"),
+            )
+        ]
+        if a.is_mentor
+        else []
+    ),
+    "student_profiles": lambda a: [
+        Grant(
+            StudentProfile.user_id.in_(_students(a)),
+            _f("insert", "update") if a.is_student else _f("update"),
+            _f("learning_style", "needed_skills", "goals"),
+        )
+    ],
+    "student_availability": lambda a: (
+        [_own("student_availability", "student_id", a)] if a.is_student else []
+    ),
+    "module_progress": lambda a: (
+        [Grant(ModuleProgress.user_id == a.id, _f("insert", "update"))] if a.is_student else []
+    ),
+    "submissions": _submission_grants,
+    "mentorship_notes": lambda a: (
+        [Grant(and_(note_scope(a), MentorshipNote.student_id.in_(_students(a))))]
+        if a.is_mentor
+        else []
+    ),
+    "session_templates": lambda a: [Grant(SessionTemplate.owner_id == a.id)],
+    "mentorship_sessions": _session_grants,
+    "session_attendees": _attendee_grants,
+    "notifications": lambda a: [
+        Grant(Notification.user_id.in_(_users(a)), _f("insert")),
+        Grant(Notification.user_id == a.id, _f("update"), _f("read_at")),
+    ],
+    "messages": _message_grants,
+    "comment_snippets": lambda a: [_own("comment_snippets", "owner_id", a)],
+}
+
+
+@lru_cache(maxsize=8192)
+def grants(actor: Actor, table: str) -> tuple[Grant, ...]:
+    """The ways ``actor`` may change rows of ``table``; empty: not at all.
+
+    Admins manage everything except mentors' private notes (their content is not theirs to
+    read, let alone write) and other people's comment banks."""
+    if actor.is_admin and table not in ("mentorship_notes", "comment_snippets"):
+        return (Grant(true()),)
+    rules = _NON_ADMIN.get(table)
+    return () if rules is None else tuple(rules(actor))
+
+
+def scope_columns(table: str) -> frozenset[str]:
+    """Columns whose change can change who sees a row (and what hangs off it)."""
+    extra = {"role"} if table == "users" else set()
+    return frozenset(c for c, _ in spec(table).ref_columns) | extra
+
+
+__all__ = [
+    "Grant",
+    "grants",
+    "has_read_rule",
+    "readable",
+    "scope_columns",
+    "with_tombstones",
+]

@@ -1,0 +1,264 @@
+"""The client: login (empty store, or a store that joins with its data), the token file,
+logout, and a client killed mid-sync that carries on without losing or doubling anything."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from mentor_tui.core import writes
+from mentor_tui.core.errors import UserError
+from mentor_tui.core.settings import LAST_USER, get_setting
+from mentor_tui.db.engine import session_scope
+from mentor_tui.db.models import JournalEntry, MentorshipNote, Module, User
+from mentor_tui.sync import (
+    LoggedOut,
+    credentials,
+    list_conflicts,
+    logout,
+    pending_change_count,
+    sync_once,
+    sync_status,
+)
+from mentor_tui.sync import pull as pull_module
+from mentor_tui.sync import push as push_module
+from tests import factory, sync_helpers
+from tests.sync_helpers import (
+    PASSWORD,
+    Harness,
+    Program,
+    fast_hashing,
+    server_view,
+    store_view,
+)
+
+program_template = sync_helpers.program_template  # a fixture
+program = sync_helpers.program  # a fixture
+
+
+@pytest.fixture
+def h(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    fast_hashing(monkeypatch)
+    harness = Harness(tmp_path)
+    yield harness
+    harness.close()
+
+
+def test_login_to_an_empty_store_pulls_everything_the_account_may_see(program: Program) -> None:
+    h = program.harness
+    store = h.store("fresh")
+    report = h.login(store, "m1@example.org")
+    assert report.role == "mentor" and report.adoption is None
+    assert report.sync is not None and report.sync.pulled > 0
+    assert store_view(store) == server_view(h.engine, store, "m1@example.org")
+    with session_scope(store) as s:
+        assert get_setting(s, LAST_USER) == "m1@example.org", "the account is the acting user"
+    status = sync_status(store)
+    assert status.snapshot_done and status.position > 0 and status.last_sync_at is not None
+    assert _indexes(store) == _indexes(h.store("never-synced"))
+    assert len(_indexes(store)) > 10
+
+
+def test_the_token_lives_in_an_owner_only_file_and_never_in_the_store(program: Program) -> None:
+    h = program.harness
+    store = h.store("fresh")
+    h.login(store, "m1@example.org")
+    path = credentials.credentials_path()
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    assert stat.S_IMODE(os.stat(path.parent).st_mode) == 0o700
+    saved = json.loads(path.read_text())
+    assert len(saved) == 2, "one entry per logged-in store (the admin's and this one)"
+    entry = saved[sync_status(store).client_id]
+    token = entry["token"]
+    assert len(token) >= 40 and entry["server_url"] == h.base
+    db_bytes = (h.root / "stores" / "fresh.db").read_bytes()
+    assert token.encode() not in db_bytes
+    assert token not in repr(credentials.load_token(sync_status(store).client_id))
+
+
+def test_logout_revokes_the_token_and_forgets_it(program: Program) -> None:
+    h = program.harness
+    store = h.store("fresh")
+    h.login(store, "m1@example.org")
+    old = credentials.load_token(sync_status(store).client_id)
+    assert old is not None
+    assert logout(store, client=h.client) is True
+    assert credentials.load_token(sync_status(store).client_id) is None
+    assert (
+        h.client.get("/sync/me", headers={"Authorization": f"Bearer {old.token}"}).status_code
+        == 401
+    )
+    with pytest.raises(LoggedOut, match="logged out"):
+        sync_once(store, client=h.client)
+    with session_scope(store) as s:  # the store keeps working offline
+        assert s.execute(select(func.count()).select_from(User)).scalar() > 0
+    h.login(store, "m1@example.org")  # and logs in again where it left off
+    assert sync_status(store).snapshot_done
+
+
+def test_a_wrong_password_is_one_sentence(program: Program) -> None:
+    from mentor_tui.sync import login
+
+    with pytest.raises(UserError, match="^Login refused: Wrong email or password.$"):
+        login(
+            program.harness.store("x"),
+            program.harness.base,
+            "m1@example.org",
+            "nope",
+            client=program.harness.client,
+        )
+    with pytest.raises(UserError, match="is not a server address"):
+        login(program.harness.store("y"), "ftp://x", "m1@example.org", PASSWORD)
+
+
+def test_a_store_linked_to_one_account_refuses_another(program: Program) -> None:
+    h = program.harness
+    store = h.store("m1")
+    h.login(store, "m1@example.org")
+    with pytest.raises(UserError, match="linked to http://testserver as m1@example.org"):
+        h.login(store, "m2@example.org")
+
+
+def test_a_store_with_data_joins_the_server(h: Harness) -> None:
+    """A programme that started offline: an admin's store with people and work (some rows
+    journaled, some written in bulk without the journal) joins a server that already knows
+    the admin and one of the mentors by email."""
+    admin_id = h.account("ada@example.org", "admin", "Ada on the server")
+    mia_id = h.account("mia@example.org", "mentor", "Mia on the server")
+    offline = h.store("offline")
+    with session_scope(offline) as s:
+        ada = factory.admin(s, "Ada Offline", email="ada@example.org")
+        mia = factory.mentor(s, "Mia Offline", email="mia@example.org")
+        sam = factory.student(s, "Sam", email="sam@example.org", mentor=mia)
+        factory.course(s, "Go", modules=2)
+        factory.note(s, mia, sam, "Mia's private note, typed offline")
+        local_ids = (ada.id, mia.id, sam.id)
+    with offline.begin() as conn:  # a bulk row, never journaled (as the demo builder writes)
+        conn.exec_driver_sql(
+            "INSERT INTO modules (id, created_at, updated_at, version, course_id, title, position) "
+            "SELECT 'bulk-module', created_at, updated_at, 1, id, 'Bulk module', 9 FROM courses"
+        )
+    report = h.login(offline, "ada@example.org")
+    assert report.adoption is not None and report.adoption.matched == 2
+    assert report.adoption.left_out == {"mentorship_notes": 1}
+    assert report.adoption.notes_kept_as_conflicts == 1
+    assert report.sync is not None and report.sync.rejected == 0, report.sync
+    with h.engine.connect() as conn:
+        emails = sorted(conn.execute(select(User.email)).scalars())
+        names = dict(conn.execute(select(User.email, User.full_name)).all())
+        bulk = conn.execute(select(Module.title).where(Module.id == "bulk-module")).scalar()
+        sam_on_server = conn.execute(
+            select(User.mentor_id).where(User.email == "sam@example.org")
+        ).scalar()
+    assert emails == ["ada@example.org", "mia@example.org", "sam@example.org"], "nobody duplicated"
+    assert names["mia@example.org"] == "Mia on the server", (
+        "the server's copy of a matched person stands"
+    )
+    assert bulk == "Bulk module", "rows never journaled are pushed too"
+    assert sam_on_server == mia_id, "references follow the matched person's server id"
+    with session_scope(offline) as s:
+        assert s.get(User, admin_id) is not None and s.get(User, local_ids[0]) is None
+        assert get_setting(s, LAST_USER) == "ada@example.org"
+    [kept] = list_conflicts(offline)
+    assert kept.fields["note"]["mine"] == "Mia's private note, typed offline"
+    assert store_view(offline) == server_view(h.engine, offline, "ada@example.org")
+    assert pending_change_count(offline) == 0
+    with offline.connect() as conn:  # the notes' search index survived the id moves
+        conn.exec_driver_sql("INSERT INTO notes_fts(notes_fts) VALUES ('integrity-check')")
+
+
+def _note_count(engine) -> int:
+    with engine.connect() as conn:
+        return int(conn.execute(select(func.count()).select_from(MentorshipNote)).scalar_one())
+
+
+def test_a_client_killed_after_the_server_committed_a_push_carries_on_exactly_once(
+    program: Program, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    h, ids = program.harness, program.ids
+    store = h.store("m1")
+    h.login(store, "m1@example.org")
+    with session_scope(store) as s:
+        me, sam = s.get(User, ids["m1"]), s.get(User, ids["s1"])
+        for n in range(12):
+            factory.note(s, me, sam, f"note {n}")
+    real = push_module.apply_results
+    calls = {"n": 0}
+
+    def dies_on_the_second_batch(conn, batch, results):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise KeyboardInterrupt("killed")  # after the server committed this batch
+        return real(conn, batch, results)
+
+    monkeypatch.setattr(push_module, "apply_results", dies_on_the_second_batch)
+    monkeypatch.setattr(push_module, "PUSH_BATCH", 5)
+    with pytest.raises(KeyboardInterrupt):
+        sync_once(store, client=h.client)
+    assert _note_count(h.engine) == 10 and pending_change_count(store) == 7
+    monkeypatch.setattr(push_module, "apply_results", real)
+    report = sync_once(store, client=h.client)
+    assert report.pushed == 7 and report.conflicts == 0 and report.rejected == 0
+    assert _note_count(h.engine) == 12 and _note_count(store) == 12
+    assert store_view(store) == server_view(h.engine, store, "m1@example.org")
+
+
+def test_a_client_killed_mid_pull_resumes_from_the_last_page_it_kept(
+    program: Program, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    h = program.harness
+    store = h.store("admin2")
+    monkeypatch.setattr(pull_module, "SNAPSHOT_PAGE", 3)
+    real = pull_module.upsert_rows
+    calls = {"n": 0}
+
+    def dies_on_the_fourth_page(*args, **kw):
+        calls["n"] += 1
+        if calls["n"] == 4:
+            raise KeyboardInterrupt("killed")
+        return real(*args, **kw)
+
+    monkeypatch.setattr(pull_module, "upsert_rows", dies_on_the_fourth_page)
+    with pytest.raises(KeyboardInterrupt):
+        h.login(store, "admin@example.org")
+    status = sync_status(store)
+    assert not status.snapshot_done and status.snapshot_table is not None
+    assert "ix_users_role_name" not in _indexes(store), "indexes wait for the snapshot's end"
+    monkeypatch.setattr(pull_module, "upsert_rows", real)
+    with session_scope(program.admin_store) as s:  # a change while the snapshot was half done
+        writes.update(s, None, s.get(User, program.ids["s3"]), {"full_name": "Sid Renamed"})
+    h.sync(program.admin_store)
+    sync_once(store, client=h.client)
+    assert store_view(store) == server_view(h.engine, store, "admin@example.org")
+    with session_scope(store) as s:
+        assert s.get(User, program.ids["s3"]).full_name == "Sid Renamed"
+    assert _indexes(store) == _indexes(h.store("never-synced")), "every index is back"
+
+
+def _indexes(engine) -> set[str]:
+    with engine.connect() as conn:
+        return set(
+            conn.exec_driver_sql(
+                "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+            ).scalars()
+        )
+
+
+def test_pending_change_count_counts_unpushed_local_writes(program: Program) -> None:
+    h, ids = program.harness, program.ids
+    store = h.store("m1")
+    h.login(store, "m1@example.org")
+    assert pending_change_count(store) == 0
+    with session_scope(store) as s:
+        note = factory.note(s, s.get(User, ids["m1"]), s.get(User, ids["s1"]), "one")
+        writes.update(s, ids["m1"], note, {"note": "two"})
+    assert pending_change_count(store) == 2
+    sync_once(store, client=h.client)
+    assert pending_change_count(store) == 0
+    with session_scope(store) as s:
+        assert s.execute(select(func.count()).where(JournalEntry.pushed_at.is_(None))).scalar() == 0
