@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import partial
 
 from textual import on
@@ -15,36 +17,38 @@ from mentor_tui.messages import DataChanged, SignedIn
 from mentor_tui.services import Services
 from mentor_tui.widgets.status_bar import StatusBar
 
-# The top-level areas: key, mode name, title. A key exists only for an area that is built.
-AREAS: list[tuple[str, str, str]] = [
-    ("1", "dashboard", "Dashboard"),
-    ("2", "students", "Students"),
+@dataclass(frozen=True)
+class Area:
+    """A top-level area: its key, mode name, title and screen ("module:Class" under screens)."""
+
+    key: str
+    mode: str
+    title: str
+    screen: str
+    admin_only: bool = False
+
+
+# A key exists only for an area that is built; admin-only areas have no key for others.
+AREAS: list[Area] = [
+    Area("1", "dashboard", "Dashboard", "dashboard:DashboardScreen"),
+    Area("2", "students", "Students", "students:StudentsScreen"),
 ]
 
 
-def _area_screen(mode: str) -> Screen:
-    if mode == "dashboard":
-        from mentor_tui.screens.dashboard import DashboardScreen
-
-        return DashboardScreen()
-    if mode == "students":
-        from mentor_tui.screens.students import StudentsScreen
-
-        return StudentsScreen()
-    raise KeyError(mode)
+def _area_screen(area: Area) -> Screen:
+    module_name, class_name = area.screen.split(":")
+    module = importlib.import_module(f"mentor_tui.screens.{module_name}")
+    return getattr(module, class_name)()
 
 
 class MentorApp(App[int]):
     TITLE = "mentor-tui"
     CSS_PATH = "app.tcss"
     ENABLE_COMMAND_PALETTE = True
-    MODES = {mode: partial(_area_screen, mode) for _key, mode, _title in AREAS}
+    MODES = {area.mode: partial(_area_screen, area) for area in AREAS}
 
     BINDINGS = [
-        *(
-            Binding(key, f"go('{mode}')", title, id=f"go.{mode}")
-            for key, mode, title in AREAS
-        ),
+        *(Binding(a.key, f"go('{a.mode}')", a.title, id=f"go.{a.mode}") for a in AREAS),
         Binding("question_mark", "help", "Help", id="app.help", key_display="?"),
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
     ]
@@ -94,8 +98,17 @@ class MentorApp(App[int]):
         self.refresh_status()
 
     # -- actions ----------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Admin-only areas have no key, no palette entry and no footer entry for others."""
+        if action == "go" and parameters:
+            area = next((a for a in AREAS if a.mode == parameters[0]), None)
+            actor = self.services.actor
+            if area is not None and area.admin_only and (actor is None or not actor.is_admin):
+                return False
+        return True
+
     def action_go(self, mode: str) -> None:
-        if self.services.actor is None:
+        if self.services.actor is None or not self.check_action("go", (mode,)):
             return
         if self.current_mode == mode:
             # pressing the area's key again goes back to its top screen

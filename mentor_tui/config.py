@@ -26,13 +26,28 @@ class Notifications:
 
 
 @dataclass(frozen=True)
+class MatchingWeights:
+    """How much each criterion counts in a student-mentor score (points out of their sum), and
+    the hard limit on the timezone gap between a student and a mentor, in hours."""
+
+    skills: int = 40
+    teaching_style: int = 15
+    timezone: int = 20
+    weekly_hours: int = 10
+    load: int = 15
+    max_timezone_gap_hours: int = 8
+
+
+@dataclass(frozen=True)
 class Config:
     max_students_per_mentor: int = 20
     assignment_review_sla_hours: int = 48
     session_duration_minutes: int = 60
     note_retention_days: int = 365
+    session_reminder_minutes: int = 15
     auto_assignment: bool = False
     notifications: Notifications = field(default_factory=Notifications)
+    matching: MatchingWeights = field(default_factory=MatchingWeights)
 
     def to_toml(self) -> str:
         return tomli_w.dumps(asdict(self))
@@ -44,6 +59,12 @@ _LIMITS: dict[str, tuple[int, int]] = {
     "assignment_review_sla_hours": (1, 24 * 365),
     "session_duration_minutes": (5, 24 * 60),
     "note_retention_days": (1, 365 * 100),
+    "session_reminder_minutes": (1, 7 * 24 * 60),
+    **{
+        f"matching.{name}": (0, 100)
+        for name in ("skills", "teaching_style", "timezone", "weekly_hours", "load")
+    },
+    "matching.max_timezone_gap_hours": (0, 12),
 }
 
 
@@ -77,6 +98,15 @@ def parse_config(data: dict[str, Any], path: Path) -> Config:
                     raise UserError(f"Unknown setting 'notifications.{name}' in {path}.")
                 _check(path, f"notifications.{name}", flag, bool)
             values[key] = Notifications(**value)
+        elif key == "matching":
+            if not isinstance(value, dict):
+                raise UserError(f"matching in {path} must be a table of whole numbers.")
+            known_weights = {f.name for f in fields(MatchingWeights)}
+            for name, number in value.items():
+                if name not in known_weights:
+                    raise UserError(f"Unknown setting 'matching.{name}' in {path}.")
+                _check(path, f"matching.{name}", number, int)
+            values[key] = MatchingWeights(**value)
         else:
             expected = int if known[key].type in (int, "int") else bool
             values[key] = _check(path, key, value, expected)
@@ -108,4 +138,12 @@ def save_config(config: Config, path: Path | None = None) -> Path:
     return path
 
 
-__all__ = ["Config", "Notifications", "load_config", "save_config", "parse_config", "replace"]
+__all__ = [
+    "Config",
+    "MatchingWeights",
+    "Notifications",
+    "load_config",
+    "save_config",
+    "parse_config",
+    "replace",
+]

@@ -80,3 +80,9 @@ def test_newer_store_is_refused_with_a_sentence(db_path: Path) -> None:
     conn.execute(f"PRAGMA user_version = {LATEST + 1}")
     with pytest.raises(UserError, match="newer mentor-tui"):
         upgrade_connection(conn)
+
+
+def test_migrations_are_numbered_one_by_one() -> None:
+    from mentor_tui.db.migrations import MIGRATIONS
+
+    assert [number for number, _title, _run in MIGRATIONS] == list(range(1, LATEST + 1))

@@ -49,6 +49,10 @@ class User(Synced, table=True):
         Index("ix_users_role_mentor", "role", "mentor_id"),
         Index("ix_users_role_name", "role", "full_name"),
         Index("ix_users_mentor_name", "mentor_id", "full_name"),
+        Index(
+            "ix_users_role_live_name",
+            "role", "deleted_at", "full_name", "id", "email", "status", "mentor_id",
+        ),
     )
 
     full_name: str
@@ -122,6 +126,9 @@ class ModuleProgress(Synced, table=True):
     __table_args__ = (
         UniqueConstraint("user_id", "module_id", name="uq_progress_user_module"),
         Index("ix_progress_user_activity", "user_id", "last_activity_at"),
+        Index(
+            "ix_progress_user_live", "user_id", "deleted_at", "is_completed", "last_activity_at"
+        ),
     )
 
     user_id: str = Field(foreign_key="users.id")
@@ -148,6 +155,7 @@ class Submission(Synced, table=True):
         Index("ix_submissions_student_status", "student_id", "status", "submitted_at"),
         Index("ix_submissions_status_submitted", "status", "submitted_at"),
         Index("ix_submissions_assignment_student", "assignment_id", "student_id"),
+        Index("ix_submissions_student_live", "student_id", "deleted_at", "status", "submitted_at"),
     )
 
     assignment_id: str = Field(foreign_key="assignments.id")
@@ -165,6 +173,7 @@ class MentorshipNote(Synced, table=True):
     __tablename__ = "mentorship_notes"
     __table_args__ = (
         Index("ix_notes_mentor_student_added", "mentor_id", "student_id", "added_at"),
+        Index("ix_notes_student", "student_id"),
     )
 
     mentor_id: str = Field(foreign_key="users.id")

@@ -107,7 +107,7 @@ class DashboardScreen(MentorScreen):
                 key=row.id,
             )
 
-        activity = Text()
+        activity = Text(no_wrap=True, overflow="ellipsis")
         for item in data.recent_activity:
             activity.append(f"{local_time(item.at, tz)}  ", style="dim")
             activity.append(clean_line(item.text) + "\n")

@@ -35,6 +35,11 @@ def _sql_file(name: str) -> Callable[[sqlite3.Connection], None]:
 MIGRATIONS: list[tuple[int, str, Callable[[sqlite3.Connection], None]]] = [
     (1, "initial schema", _sql_file("0001_initial.sql")),
     (2, "full-text index of mentorship notes", _sql_file("0002_notes_fts.sql")),
+    (3, "sync: server link, conflicts, journal by row", _sql_file("0003_sync.sql")),
+    (4, "review comment bank, reminder log, queue index", _sql_file("0004_reviews.sql")),
+    (5, "note search scoped to the author, in any script", _sql_file("0005_notes_search.sql")),
+    (6, "student availability, session reminder log", _sql_file("0006_sessions.sql")),
+    (7, "covering indexes for the students list", _sql_file("0007_list_indexes.sql")),
 ]
 
 LATEST = MIGRATIONS[-1][0]
