@@ -49,3 +49,12 @@ def test_a_file_that_is_not_a_store_is_one_sentence(
 def test_an_empty_store_says_how_to_start(tmp_path: Path, capsys) -> None:
     assert main(["--db", str(tmp_path / "new.db"), "students"]) == 2
     assert "no users yet" in capsys.readouterr().err
+
+
+def test_an_unknown_user_is_one_sentence(tmp_path: Path, capsys) -> None:
+    db = str(tmp_path / "d.db")
+    assert main(["demo", "--no-launch", "--students", "5", "--mentors", "1", "--db", db]) == 0
+    capsys.readouterr()
+    assert main(["--db", db, "--user", "nobody@example.org"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == "mentor-tui: No user with the email 'nobody@example.org' in this database."
