@@ -4,6 +4,8 @@ admin's side."""
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -277,8 +279,8 @@ def test_a_mentors_queue_is_read_student_by_student(engine, world: World) -> Non
     with session_scope(engine) as s:
         for plan in _query_plan(s, world.maria, world):
             assert "SCAN submissions" not in plan, plan
-            assert "INDEX ix_submissions_student_status (student_id=?)" in plan, plan
-            assert "INDEX ix_users_role_mentor" in plan, plan
+            assert re.search(r"INDEX ix_submissions_student_(status|live) \(student_id=\?", plan), plan
+            assert "INDEX ix_users_role_mentor (role=? AND mentor_id=?" in plan, plan
 
 
 def test_a_large_queue_is_counted_and_paged_from_the_queue_index(
@@ -292,7 +294,7 @@ def test_a_large_queue_is_counted_and_paged_from_the_queue_index(
         assert "COVERING INDEX ix_submissions_queue (status=? AND deleted_at=?)" in count, count
         assert "INDEX ix_submissions_queue" in page and "TEMP B-TREE" not in page, page
         count, page = _query_plan(s, world.maria, world)  # Maria's two stay "few"
-        assert "ix_submissions_student_status" in count, count
+        assert re.search(r"ix_submissions_student_(status|live)", count), count
 
 
 # --- the preview ----------------------------------------------------------------------------

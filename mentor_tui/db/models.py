@@ -46,7 +46,7 @@ class User(Synced, table=True):
     __tablename__ = "users"
     __table_args__ = (
         UniqueConstraint("email", name="uq_users_email"),
-        Index("ix_users_role_mentor", "role", "mentor_id"),
+        Index("ix_users_role_mentor", "role", "mentor_id", "deleted_at", "full_name", "id"),
         Index("ix_users_role_name", "role", "full_name"),
         Index("ix_users_mentor_name", "mentor_id", "full_name"),
         Index(
