@@ -102,27 +102,14 @@ def plain_select(database: Path, admin_email: str) -> tuple[int, float]:
     return rows, elapsed
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--students", type=int, default=50_000)
-    parser.add_argument("--mentors", type=int, default=2_000)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument(
-        "--workdir", type=Path, help="keep the databases here (default: a temp dir)"
-    )
-    parser.add_argument(
-        "--reuse", action="store_true", help="reuse the server database in --workdir"
-    )
-    parser.add_argument("--rounds", type=int, default=5, help="A-to-B measurements")
-    args = parser.parse_args()
-
-    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="mentor-sync-bench-"))
-    workdir.mkdir(parents=True, exist_ok=True)
+def measure(
+    database: Path, admin_email: str, mentor_email: str, workdir: Path, rounds: int = 5
+) -> dict[str, float | int | list[float]]:
+    """Serve ``database`` (a demo store; its server schema is added in place), pull the admin's
+    view into an empty store and time ``rounds`` pushes from A to B. Tokens and client stores
+    stay in ``workdir``."""
     os.environ["XDG_CONFIG_HOME"] = str(workdir / "config")  # tokens of this run stay here
     os.environ["XDG_DATA_HOME"] = str(workdir / "data")
-    database = workdir / "server.db"
-    admin_email, mentor_email = build(database, args.students, args.mentors, args.seed, args.reuse)
-
     from mentor_tui.core import writes
     from mentor_tui.db.engine import make_engine, session_scope
     from mentor_tui.db.models import Message, User
@@ -172,7 +159,7 @@ def main() -> int:
             )
             me_id, student_id = me.id, student.id
         latencies = []
-        for round_number in range(args.rounds):
+        for round_number in range(rounds):
             seen = threading.Event()
             body = f"benchmark message {round_number} {time.time_ns()}"
 
@@ -204,6 +191,45 @@ def main() -> int:
         server.terminate()
         server.wait(30)
 
+    rate = pulled / pull_seconds
+    plain_rate = plain_rows / plain_seconds
+    return {
+        "pulled_rows": pulled,
+        "pull_seconds": pull_seconds,
+        "rows_per_second": rate,
+        "plain_rows": plain_rows,
+        "plain_seconds": plain_seconds,
+        "plain_rows_per_second": plain_rate,
+        "ratio": rate / plain_rate,
+        "a_to_b_seconds": latencies,
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--students", type=int, default=50_000)
+    parser.add_argument("--mentors", type=int, default=2_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--workdir", type=Path, help="keep the databases here (default: a temp dir)"
+    )
+    parser.add_argument(
+        "--reuse", action="store_true", help="reuse the server database in --workdir"
+    )
+    parser.add_argument("--rounds", type=int, default=5, help="A-to-B measurements")
+    args = parser.parse_args()
+
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="mentor-sync-bench-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    os.environ["XDG_CONFIG_HOME"] = str(workdir / "config")
+    os.environ["XDG_DATA_HOME"] = str(workdir / "data")
+    database = workdir / "server.db"
+    admin_email, mentor_email = build(database, args.students, args.mentors, args.seed, args.reuse)
+
+    result = measure(database, admin_email, mentor_email, workdir, args.rounds)
+    pulled, pull_seconds = result["pulled_rows"], result["pull_seconds"]
+    plain_rows, plain_seconds = result["plain_rows"], result["plain_seconds"]
+    latencies = result["a_to_b_seconds"]
     rate = pulled / pull_seconds
     plain_rate = plain_rows / plain_seconds
     ratio = rate / plain_rate

@@ -13,6 +13,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
+from mentor_tui.app_sync import AppSync, SyncView
 from mentor_tui.messages import DataChanged, SignedIn
 from mentor_tui.services import Services
 from mentor_tui.widgets.status_bar import StatusBar
@@ -32,6 +33,10 @@ class Area:
 AREAS: list[Area] = [
     Area("1", "dashboard", "Dashboard", "dashboard:DashboardScreen"),
     Area("2", "students", "Students", "students:StudentsScreen"),
+    Area("3", "reviews", "Review queue", "review_queue:ReviewQueueScreen"),
+    Area("4", "notes", "Notes", "notes:NotesScreen"),
+    Area("5", "calendar", "Calendar", "calendar:CalendarScreen"),
+    Area("6", "admin", "Admin", "admin:AdminScreen", admin_only=True),
 ]
 
 
@@ -49,6 +54,8 @@ class MentorApp(App[int]):
 
     BINDINGS = [
         *(Binding(a.key, f"go('{a.mode}')", a.title, id=f"go.{a.mode}") for a in AREAS),
+        Binding("s", "sync", "Sync now", id="app.sync"),
+        Binding("C", "conflicts", "Conflicts", id="app.conflicts", key_display="C"),
         Binding("question_mark", "help", "Help", id="app.help", key_display="?"),
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
     ]
@@ -56,6 +63,7 @@ class MentorApp(App[int]):
     def __init__(self, services: Services) -> None:
         super().__init__()
         self.services = services
+        self.sync = AppSync(self)
 
     def on_mount(self) -> None:
         if self.services.actor is None:
@@ -77,16 +85,24 @@ class MentorApp(App[int]):
         )
 
     def _count_pending(self) -> None:
-        pending = self.services.pending_changes()
-        self.call_from_thread(self._show_pending, pending)
+        view = self.sync.read_view()
+        self.call_from_thread(self._show_pending, view)
 
-    def _show_pending(self, pending: int) -> None:
-        for bar in self.screen.query(StatusBar):
-            bar.pending = pending
+    def _show_pending(self, view: SyncView) -> None:
+        for screen in self.screen_stack:
+            for bar in screen.query(StatusBar):
+                bar.pending = view.pending
+                bar.sync = view
+        self.sync.view_read(view)
+
+    def on_unmount(self) -> None:
+        self.sync.stop()
 
     @on(DataChanged)
-    def _data_changed(self, _message: DataChanged) -> None:
+    def _data_changed(self, message: DataChanged) -> None:
         self.refresh_status()
+        if message.what != "sync":
+            self.sync.local_change()
 
     @on(SignedIn)
     def _signed_in(self, message: SignedIn) -> None:
@@ -105,7 +121,21 @@ class MentorApp(App[int]):
             actor = self.services.actor
             if area is not None and area.admin_only and (actor is None or not actor.is_admin):
                 return False
+        if action == "sync":  # only a store linked to a server syncs
+            return self.sync.linked and self.services.actor is not None
+        if action == "conflicts":  # shown only while there are conflicts to settle
+            return self.sync.conflicts > 0 and self.services.actor is not None
         return True
+
+    def action_sync(self) -> None:
+        if self.check_action("sync", ()):
+            self.sync.sync_now(manual=True)
+
+    def action_conflicts(self) -> None:
+        from mentor_tui.screens.conflicts import ConflictsScreen
+
+        if self.check_action("conflicts", ()) and not isinstance(self.screen, ConflictsScreen):
+            self.push_screen(ConflictsScreen())
 
     def action_go(self, mode: str) -> None:
         if self.services.actor is None or not self.check_action("go", (mode,)):
@@ -116,6 +146,18 @@ class MentorApp(App[int]):
                 self.pop_screen()
             return
         self.switch_mode(mode)
+
+    async def action_quit(self) -> None:
+        """Quit without losing typing: screens with unsaved work start their saves, and the
+        app waits for every save to finish before it exits."""
+        for screen in self.screen_stack:
+            flush = getattr(screen, "flush_before_exit", None)
+            if flush is not None:
+                flush()
+        saving = [w for w in self.workers if w.group.endswith("-save") and w.is_running]
+        for worker in saving:
+            await worker.wait()
+        self.exit()
 
     def action_help(self) -> None:
         from mentor_tui.screens.help import HelpScreen

@@ -40,6 +40,7 @@ class StudentViewScreen(MentorScreen):
                 key_display="["),
         Binding("right_square_bracket", "next_tab", "Next tab", id="student.next_tab",
                 key_display="]"),
+        Binding("n", "notes", "Notes", id="student.notes"),
     ]
 
     def __init__(self, student_id: str) -> None:
@@ -82,6 +83,11 @@ class StudentViewScreen(MentorScreen):
         )
         actor, config, key = self.actor, self.services.config, self.student_id
         self.run_db(lambda s: student_detail(s, actor, key, config), self._show, group="student")
+
+    def action_notes(self) -> None:
+        from mentor_tui.screens.notes import NotesScreen
+
+        NotesScreen.open_student(self.app, self.student_id)
 
     def action_next_tab(self) -> None:
         self._move_tab(1)

@@ -1,5 +1,6 @@
-"""The status bar (top line): the area, who is signed in, the store, and local changes
-waiting for a sync."""
+"""The status bar (top line): the area, who is signed in, the store, and sync: online /
+offline / "local only" (not linked to a server), local changes waiting for a sync, open
+conflicts and the time of the last sync."""
 
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import Static
 
+from mentor_tui.app_sync import SyncView
 from mentor_tui.core.access import Actor
 from mentor_tui.core.text import clean_line
+from mentor_tui.widgets.figures import local_time
 
 
 class StatusBar(Widget):
@@ -28,6 +31,7 @@ class StatusBar(Widget):
     """
 
     pending: reactive[int | None] = reactive(None)
+    sync: reactive[SyncView | None] = reactive(None)
 
     def __init__(self, actor: Actor | None, store_name: str, area: str) -> None:
         super().__init__(id="status-bar")
@@ -60,8 +64,30 @@ class StatusBar(Widget):
         )
 
     def _store_content(self) -> Content:
-        pending = "" if self.pending is None else f" · {self.pending} local changes"
-        return Content(f"local store {clean_line(self._store_name)}{pending}")
+        store = clean_line(self._store_name)
+        view = self.sync
+        if view is None or not view.linked:
+            pending = "" if self.pending is None else f" · {self.pending} local changes"
+            local = "" if view is None else " · local only"
+            return Content(f"local store {store}{local}{pending}")
+        if view.logged_out:
+            state = "logged out"
+        elif view.syncing:
+            state = "syncing"
+        else:
+            state = {True: "online", False: "offline", None: "connecting"}[view.online]
+        parts = [store, state, f"{view.pending} pending"]
+        if view.conflicts:
+            parts.append(f"{view.conflicts} conflict{'s' if view.conflicts != 1 else ''}")
+        if view.last_sync_at is None:
+            parts.append("never synced")
+        else:
+            tz = self._actor.timezone if self._actor is not None else "UTC"
+            parts.append(f"synced {local_time(view.last_sync_at, tz, '%H:%M:%S')}")
+        return Content(" · ".join(parts))
+
+    def watch_sync(self) -> None:
+        self.watch_pending()
 
     def watch_pending(self) -> None:
         for label in self.query("#status-store").results(Static):

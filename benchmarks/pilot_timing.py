@@ -1,0 +1,149 @@
+"""Key press to repaint, and opening a long list, measured in-process with Textual's Pilot.
+
+The app is the real ``MentorApp`` on a real store, run headless with ``App.run_test`` at
+120x40. One sample is the time from posting the key event to the app (as the driver does for a
+real key; not ``pilot.press``, which adds two 20 ms CPU-idle waits of its own) to the moment
+the screen has repainted with the answer: the key's events processed, every worker the key
+started finished (the DB jobs of ``run_db`` and the list's page loader), the
+messages they posted handled — twice, since a count can start a page load — and then the
+screen's pending refresh rendered with ``screen._on_timer_update()`` (what Pilot's own
+``pause`` does; the headless driver renders the frame and does not write it anywhere).
+A screen switch is timed to the new screen's first frame (it shows the data it already had);
+the time until the data it reloads on showing is painted is kept apart.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class KeyTimings:
+    switch_ms: list[float]
+    switch_data_ms: list[float]
+    filter_ms: list[float]
+    next_ms: list[float]
+
+
+def p95(values: list[float]) -> float:
+    if len(values) < 2:
+        return values[0]
+    return statistics.quantiles(values, n=20, method="inclusive")[-1]
+
+
+def _app(path: Path, email: str):
+    from mentor_tui.app import MentorApp
+    from mentor_tui.config import Config
+    from mentor_tui.core.settings import sign_in
+    from mentor_tui.db.engine import make_engine, session_scope
+    from mentor_tui.services import Services
+
+    engine = make_engine(path)
+    with session_scope(engine) as session:
+        actor = sign_in(session, email)
+    return MentorApp(Services(engine, path, Config(), actor))
+
+
+async def _repainted(pilot, *, workers: bool = True) -> None:
+    app = pilot.app
+    for _ in range(2):
+        if workers:
+            await app.workers.wait_for_complete()
+        await pilot._wait_for_screen()
+    app.screen._on_timer_update()
+
+
+def _send_key(app, key: str) -> None:
+    """Post one key to the app the way the terminal driver does (Pilot's translation)."""
+    import unicodedata
+
+    from textual import events
+    from textual.keys import REPLACED_KEYS, _character_to_key, _get_unicode_name_from_key
+
+    if len(key) == 1 and not key.isalnum():
+        key = _character_to_key(key)
+    original = REPLACED_KEYS.get(key, key)
+    try:
+        char: str | None = unicodedata.lookup(_get_unicode_name_from_key(original))
+    except KeyError:
+        char = key if len(key) == 1 else None
+    event = events.Key(key, char)
+    event.set_sender(app)
+    app._driver.send_message(event)
+
+
+async def _timed(pilot, key: str, *, workers: bool = True) -> float:
+    started = time.perf_counter()
+    _send_key(pilot.app, key)
+    await _repainted(pilot, workers=workers)
+    return (time.perf_counter() - started) * 1000
+
+
+def _has_rows(app) -> bool:
+    from mentor_tui.widgets.paged_table import PagedTable
+
+    tables = app.screen.query(PagedTable)
+    return bool(tables) and tables.first()._count_known and len(tables.first()._pages) > 0
+
+
+def _table(app):
+    from mentor_tui.widgets.paged_table import PagedTable
+
+    return app.screen.query_one(PagedTable)
+
+
+async def _key_timings(path: Path, email: str, rounds: int) -> KeyTimings:
+    app = _app(path, email)
+    switch, switch_data, typed, moved = [], [], [], []
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _repainted(pilot)
+        await pilot.press("2")  # the students screen exists from now on: switches reuse it
+        await _repainted(pilot)
+        for _ in range(rounds):
+            for key in ("1", "2"):
+                started = time.perf_counter()
+                switch.append(await _timed(pilot, key, workers=False))
+                await _repainted(pilot)
+                switch_data.append((time.perf_counter() - started) * 1000)
+        for _ in range(rounds * 2):
+            moved.append(await _timed(pilot, "down"))
+        await pilot.press("/")
+        await _repainted(pilot)
+        for index in range(rounds):
+            typed.append(await _timed(pilot, "ae"[index % 2]))
+            typed.append(await _timed(pilot, "backspace"))
+    return KeyTimings(switch, switch_data, typed, moved)
+
+
+def key_timings(path: Path, email: str, rounds: int = 10) -> KeyTimings:
+    """Samples of `1`/`2` screen switches (to the new screen's first frame, which shows the
+    data it had; and, apart, until the data it reloads on showing is painted too), `down` on the students list and one filter
+    character typed (and erased) on the students screen."""
+    return asyncio.run(_key_timings(path, email, rounds))
+
+
+async def _open_list(path: Path, email: str) -> tuple[float, int]:
+    app = _app(path, email)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _repainted(pilot)
+        started = time.perf_counter()
+        _send_key(app, "2")
+        while not _has_rows(app):
+            await app.workers.wait_for_complete()
+            await pilot._wait_for_screen()
+            if time.perf_counter() - started > 60:
+                raise TimeoutError("the students list never showed its first rows")
+        app.screen._on_timer_update()
+        elapsed = (time.perf_counter() - started) * 1000
+        return elapsed, _table(app)._row_count
+
+
+def open_list(path: Path, email: str, runs: int = 3) -> tuple[float, int]:
+    """Median ms from pressing `2` (the students screen not yet made) to its first rows
+    painted, in a fresh app each run; and the rows the list holds."""
+    results = [asyncio.run(_open_list(path, email)) for _ in range(runs)]
+    return statistics.median(ms for ms, _ in results), results[0][1]

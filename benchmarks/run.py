@@ -1,0 +1,341 @@
+"""Every mentor-tui benchmark in one run, each beside its target and an anchor of the same run.
+
+    python benchmarks/run.py                 # the large demo store (50,000 students), minutes
+    python benchmarks/run.py --quick         # a small store, the same benchmarks, < 2 minutes
+    python benchmarks/run.py --json out.json # also write the figures as a JSON list
+
+The demo stores are built once and cached in ``benchmarks/.cache/`` (see ``dataset.py``);
+``--rebuild`` builds them again (and so measures the build again). How each figure is taken:
+
+- start to the first dashboard frame: ``python -m mentor_tui --db COPY --user EMAIL`` spawned
+  in a 120x40 pseudo-terminal, timed from just before the spawn to the moment its output holds
+  the dashboard's "Needs attention" title (``app_timing.py``). Anchor: ``hello_app.py`` (Header,
+  a DataTable of 50 rows, Footer) spawned the same way, until its first row is on screen.
+  Median of three runs, interleaved (one in --quick).
+- peak memory: the same admin process, which then opens the students list (`2`); its RSS
+  high-water mark (VmHWM) is read just before ctrl+q quits it. Anchor: the hello-world app's.
+  (Not ``ru_maxrss``: for a child forked from this runner Linux counts the runner's size.)
+- key press to repaint (p95): Textual's Pilot in-process on the real app (``pilot_timing.py``).
+- open the students list (admin, 100,000 students in the full run): pressing `2` to the first
+  rows painted, Pilot, median of three fresh apps.
+- demo build rows/s: ``build_demo`` of the cached store; anchor: the same rows copied with raw
+  ``sqlite3.executemany`` into a fresh store right after the build (both from the run that
+  built the cache, shown with its date when the cache is reused).
+- matching, sync and note search call ``matching.py``, ``sync_pull.py`` and
+  ``mentor_tui.core.notes.search_notes``.
+
+Timings are reports, never pass/fail: the exit status is 0 whenever every benchmark ran.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+for folder in (str(HERE), str(ROOT)):
+    if folder not in sys.path:
+        sys.path.insert(0, folder)
+
+import app_timing
+import dataset
+import pilot_timing
+
+ADMIN = "admin@example.org"
+DASHBOARD_TEXT = "Needs attention"
+NOTE_QUERIES = ("progress", "capstone idea", "nudge", "CV", "check-ins", "reviewed variables")
+
+FULL = {"students": 50_000, "mentors": 2_000, "list_students": 100_000, "match": (10_000, 500)}
+QUICK = {"students": 600, "mentors": 30, "list_students": 600, "match": (1_000, 50)}
+
+NAMES = (
+    "start_admin",
+    "start_mentor",
+    "key_switch_p95",
+    "key_filter_p95",
+    "key_next_p95",
+    "open_list",
+    "demo_build",
+    "peak_rss_admin",
+    "matching",
+    "sync_pull",
+    "sync_a_to_b",
+    "note_search_p95",
+)
+
+
+@dataclass
+class Figure:
+    name: str
+    figure: str
+    value: float
+    unit: str
+    target: str
+    anchor: float | None
+    ratio: float | None
+    ok: bool
+    note: str = ""
+
+
+def _log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+class Runner:
+    def __init__(self, quick: bool, rebuild: bool, work: Path) -> None:
+        self.sizes = QUICK if quick else FULL
+        self.quick = quick
+        self.rebuild = rebuild
+        self.work = work
+        self.figures: list[Figure] = []
+        self.env = {
+            "XDG_CONFIG_HOME": str(work / "config"),
+            "XDG_DATA_HOME": str(work / "data"),
+        }
+        os.environ.update(self.env)  # the in-process benchmarks read no personal config either
+
+    def add(self, figure: Figure) -> None:
+        self.figures.append(figure)
+        value = f"{figure.value:,.3g}" if figure.value < 100 else f"{figure.value:,.0f}"
+        _log(
+            f"  {figure.name}: {value} {figure.unit} ({'ok' if figure.ok else 'MISSES'} {figure.target})"
+        )
+
+    def copy(self, data: dataset.Dataset, name: str) -> Path:
+        target = self.work / name
+        shutil.copyfile(data.path, target)
+        return target
+
+    # ----------------------------------------------------------------- figures
+
+    def start_and_memory(self, store: Path, data: dataset.Dataset) -> None:
+        _log("start-up in a pseudo-terminal ...")
+        runs = 1 if self.quick else 3
+        app = [sys.executable, "-m", "mentor_tui", "--db", str(store), "--user"]
+        hellos, admins, mentors = [], [], []
+        for _ in range(runs):  # interleaved, so that a busy moment hits all three alike
+            hellos.append(app_timing.start_in_pty(
+                [sys.executable, str(HERE / "hello_app.py")], "hello row 00", env=self.env,
+                keys=(b"j",),
+            ))  # fmt: skip
+            admins.append(app_timing.start_in_pty(
+                [*app, data.admin_email], DASHBOARD_TEXT, env=self.env, cwd=ROOT, keys=(b"2",)
+            ))  # fmt: skip
+            mentors.append(app_timing.start_in_pty(
+                [*app, data.mentor_email], DASHBOARD_TEXT, env=self.env, cwd=ROOT
+            ))  # fmt: skip
+        hello, admin, mentor = (
+            app_timing.PtyRun(
+                statistics.median(r.first_frame_seconds for r in results),
+                max(r.peak_rss_mib for r in results),
+                0,
+            )
+            for results in (hellos, admins, mentors)
+        )
+        anchor = hello.first_frame_seconds
+        for name, who, run in (("start_admin", "admin", admin), ("start_mentor", "mentor", mentor)):
+            ratio = run.first_frame_seconds / anchor
+            self.add(Figure(
+                name, f"start to first dashboard frame, {who}", run.first_frame_seconds, "s",
+                "<= 1.5x anchor", anchor, ratio, ratio <= 1.5,
+                f"pty, median of {runs}, until the output holds the dashboard; anchor: hello app",
+            ))  # fmt: skip
+        self.add(Figure(
+            "peak_rss_admin", "peak memory (RSS), admin: dashboard then students", admin.peak_rss_mib,
+            "MiB", "<= 150 MiB", hello.peak_rss_mib, admin.peak_rss_mib / hello.peak_rss_mib,
+            admin.peak_rss_mib <= 150, "VmHWM of the app process before quitting; anchor: hello app",
+        ))  # fmt: skip
+
+    def keys(self, store: Path) -> None:
+        _log("key press to repaint (Pilot) ...")
+        timings = pilot_timing.key_timings(store, ADMIN, rounds=5 if self.quick else 10)
+        for name, label, samples in (
+            ("key_switch_p95", "key to repaint p95: switch screen 1/2", timings.switch_ms),
+            ("key_filter_p95", "key to repaint p95: filter character, students", timings.filter_ms),
+            ("key_next_p95", "key to repaint p95: next student (down)", timings.next_ms),
+        ):
+            value = pilot_timing.p95(samples)
+            note = f"{len(samples)} samples, median {statistics.median(samples):.0f} ms"
+            if name == "key_switch_p95":
+                note += (
+                    "; to the new screen's frame. Until its reloaded data is painted: p95 "
+                    f"{pilot_timing.p95(timings.switch_data_ms):.0f} ms"
+                )
+            self.add(Figure(
+                name, label, value, "ms", "<= 50 ms", None, None, value <= 50, note
+            ))  # fmt: skip
+
+    def open_list(self) -> None:
+        students = self.sizes["list_students"]
+        if students == self.sizes["students"]:
+            data = self.data
+        else:
+            data = dataset.demo_dataset(
+                students, self.sizes["mentors"], rebuild=self.rebuild, anchor=False, log=_log
+            )
+        store = self.copy(data, "list.db")
+        _log(f"open the students list ({students:,} students) ...")
+        ms, rows = pilot_timing.open_list(store, ADMIN)
+        store.unlink()
+        self.add(Figure(
+            "open_list", f"open a list of {rows:,} rows to first rows painted", ms, "ms",
+            "<= 100 ms", None, None, ms <= 100, "students screen as admin; Pilot, median of 3",
+        ))  # fmt: skip
+
+    def demo_build(self, data: dataset.Dataset) -> None:
+        rate, raw = data.build_rows_per_second, data.raw_rows_per_second
+        when = "this run" if data.built_now else f"cached build of {data.built_at}"
+        self.add(Figure(
+            "demo_build", f"demo build, {data.rows:,} rows", rate, "rows/s", ">= 0.5x anchor",
+            raw, rate / raw, rate / raw >= 0.5,
+            f"anchor: raw sqlite3.executemany of the same rows; {when}",
+        ))  # fmt: skip
+
+    def matching(self) -> None:
+        import matching
+
+        students, mentors = self.sizes["match"]
+        _log(f"matching {students:,} x {mentors:,} ...")
+        path = self.work / "matching.db"
+        actor = matching.build_store(path, students=students, mentors=mentors, seed=7)
+        result = matching.measure(path, actor, 1 if self.quick else 3)
+        seconds = result["seconds"]
+        self.add(Figure(
+            "matching", f"matching {students:,} students x {mentors:,} mentors", seconds, "s",
+            "<= 5 s", None, None, seconds <= 5, f"cpu {result['cpu_seconds']:.2f} s",
+        ))  # fmt: skip
+
+    def sync(self, data: dataset.Dataset) -> None:
+        import sync_pull
+
+        _log("sync pull against a real server ...")
+        folder = self.work / "sync"
+        folder.mkdir()
+        database = self.copy(data, "sync/server.db")
+        result = sync_pull.measure(database, data.admin_email, data.mentor_email, folder, 5)
+        os.environ.update(self.env)
+        rate, plain = result["rows_per_second"], result["plain_rows_per_second"]
+        self.add(Figure(
+            "sync_pull", f"sync initial pull, admin, {result['pulled_rows']:,} rows", rate,
+            "rows/s", ">= 25,000 rows/s and >= 0.3x anchor", plain, rate / plain,
+            rate >= 25_000 and rate / plain >= 0.3, "anchor: plain SELECT of the same rows",
+        ))  # fmt: skip
+        worst = max(result["a_to_b_seconds"])
+        self.add(Figure(
+            "sync_a_to_b", "push on A to visible on B (worst of 5)", worst, "s", "< 1 s", None,
+            None, worst < 1, f"median {statistics.median(result['a_to_b_seconds']):.2f} s",
+        ))  # fmt: skip
+        shutil.rmtree(folder, ignore_errors=True)
+
+    def note_search(self, store: Path, data: dataset.Dataset) -> None:
+        from mentor_tui.core.notes import search_notes
+        from mentor_tui.core.settings import sign_in
+        from mentor_tui.db.engine import make_engine, session_scope
+
+        _log("note search ...")
+        engine = make_engine(store)
+        samples: list[float] = []
+        try:
+            with session_scope(engine) as session:
+                actor = sign_in(session, data.mentor_email)
+                total = session.execute(
+                    __import__("sqlalchemy").text("SELECT count(*) FROM mentorship_notes")
+                ).scalar_one()
+                for _ in range(5):
+                    for query in NOTE_QUERIES:
+                        started = time.perf_counter()
+                        search_notes(session, actor, query)
+                        samples.append((time.perf_counter() - started) * 1000)
+        finally:
+            engine.dispose()
+        value = pilot_timing.p95(samples)
+        self.add(Figure(
+            "note_search_p95", f"note search p95, mentor, store of {total:,} notes", value, "ms",
+            "<= 50 ms", None, None, value <= 50, f"{len(samples)} searches",
+        ))  # fmt: skip
+
+    # ----------------------------------------------------------------- run
+
+    def run(self, only: set[str] | None = None) -> list[Figure]:
+        def wanted(*names: str) -> bool:
+            return only is None or any(name in only for name in names)
+
+        self.data = dataset.demo_dataset(
+            self.sizes["students"], self.sizes["mentors"], rebuild=self.rebuild, log=_log
+        )
+        store = self.copy(self.data, "store.db")
+        steps: list[tuple[tuple[str, ...], Callable[[], None]]] = [
+            (("demo_build",), lambda: self.demo_build(self.data)),
+            (("start_admin", "start_mentor", "peak_rss_admin"),
+             lambda: self.start_and_memory(store, self.data)),
+            (("key_switch_p95", "key_filter_p95", "key_next_p95"), lambda: self.keys(store)),
+            (("open_list",), self.open_list),
+            (("note_search_p95",), lambda: self.note_search(store, self.data)),
+            (("matching",), self.matching),
+            (("sync_pull", "sync_a_to_b"), lambda: self.sync(self.data)),
+        ]  # fmt: skip
+        for names, step in steps:
+            if wanted(*names):
+                step()
+        return sorted(self.figures, key=lambda f: NAMES.index(f.name))
+
+
+def _value(value: float | None, unit: str = "") -> str:
+    if value is None:
+        return "-"
+    text = f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
+    return f"{text} {unit}".rstrip()
+
+
+def table(figures: list[Figure]) -> str:
+    rows = [("figure", "value", "target", "anchor", "ratio", "")]
+    for f in figures:
+        anchor_unit = "" if f.anchor is None else f.unit
+        ratio = "-" if f.ratio is None else f"{f.ratio:.2f}x"
+        rows.append((
+            f.figure, _value(f.value, f.unit), f.target, _value(f.anchor, anchor_unit), ratio,
+            "ok" if f.ok else "MISSES",
+        ))  # fmt: skip
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return "\n".join(
+        "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+        for row in rows
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="a small store, under two minutes")
+    parser.add_argument("--json", type=Path, metavar="FILE", help="also write the figures here")
+    parser.add_argument("--rebuild", action="store_true", help="build the cached stores again")
+    parser.add_argument("--only", nargs="+", choices=NAMES, help="run just these figures")
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="mentor-bench-") as folder:
+        figures = Runner(args.quick, args.rebuild, Path(folder)).run(
+            set(args.only) if args.only else None
+        )
+    size = "quick (small store)" if args.quick else "full (large store)"
+    print(f"\nmentor-tui benchmarks, {size}, {time.perf_counter() - started:.0f} s\n")
+    print(table(figures))
+    notes = [f"  {f.name}: {f.note}" for f in figures if f.note]
+    print("\nnotes:\n" + "\n".join(notes))
+    if args.json:
+        args.json.write_text(
+            json.dumps([asdict(f) for f in figures], indent=2) + "\n", encoding="utf-8"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,34 @@
+"""A yes/no question before a write: `enter` confirms, `escape` cancels. Lines are shown
+literally (they hold people's names)."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Static
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    CSS_PATH = "assign_confirm.tcss"
+    BINDINGS = [
+        Binding("enter", "answer(True)", "Confirm", id="confirm.yes"),
+        Binding("escape", "answer(False)", "Cancel", id="confirm.no"),
+    ]
+
+    def __init__(self, title: str, lines: list[str], *, warning: bool = False) -> None:
+        super().__init__()
+        self._title = title
+        self._lines = lines
+        self._warning = warning
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="confirm-box", classes="warning" if self._warning else ""):
+            yield Static(self._title, id="confirm-title", markup=False)
+            yield Static("\n".join(self._lines), id="confirm-lines", markup=False)
+            yield Static("enter confirms · escape cancels", classes="muted")
+        yield Footer()
+
+    def action_answer(self, answer: bool) -> None:
+        self.dismiss(answer)

@@ -1,0 +1,358 @@
+"""The review queue (key 3): real keys, checked against the store; snapshots of its states."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from app_support import (
+    ADMIN,
+    FROZEN_NOW,
+    MENTOR,
+    build_template,
+    copy_store,
+    services_for,
+    settle,
+    type_text,
+)
+from sqlalchemy import func, select
+
+from mentor_tui.app import MentorApp
+from mentor_tui.core import clock
+from mentor_tui.core.reviews import QueueItem, list_queue
+from mentor_tui.db.engine import session_scope
+from mentor_tui.db.models import Submission, User
+from mentor_tui.db.review_models import CommentSnippet
+from mentor_tui.screens.comment_bank import CommentBankScreen
+from mentor_tui.screens.feedback_editor import ConfirmDecision, FeedbackEditor
+from mentor_tui.screens.review_queue import ReviewQueueScreen
+from mentor_tui.widgets.paged_table import PagedTable
+
+SIZE = (130, 40)
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_template(tmp_path_factory.mktemp("demo"))
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(clock, "now", lambda: FROZEN_NOW)
+
+
+def _app(template: Path, tmp_path: Path) -> MentorApp:
+    return MentorApp(services_for(copy_store(template, tmp_path / "s.db"), MENTOR))
+
+
+def _queue(app: MentorApp) -> list[QueueItem]:
+    services = app.services
+    return services.run(lambda s: list_queue(s, services.actor, config=services.config))
+
+
+def _submission(app: MentorApp, submission_id: str) -> Submission:
+    with session_scope(app.services.engine) as session:
+        submission = session.get_one(Submission, submission_id)
+        session.expunge(submission)
+        return submission
+
+
+async def _open_queue(pilot) -> PagedTable:
+    await settle(pilot)
+    await pilot.press("3")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, ReviewQueueScreen)
+    return pilot.app.screen.query_one(PagedTable)
+
+
+async def test_approve_and_next(template: Path, tmp_path: Path) -> None:
+    app = _app(template, tmp_path)
+    before = _queue(app)
+    assert len(before) >= 3
+    async with app.run_test(size=SIZE) as pilot:
+        table = await _open_queue(pilot)
+        await pilot.press("down")  # the second item, so "next" is the third
+        await settle(pilot)
+        assert table.cursor_key == before[1].id
+        # the key count in the README: a, the feedback, ctrl+s
+        await pilot.press("a")
+        await settle(pilot)
+        assert isinstance(app.screen, FeedbackEditor)
+        await type_text(pilot, "Nice work")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ReviewQueueScreen)
+        assert table.row_count == len(before) - 1
+        assert table.cursor_key == before[2].id
+        assert app.screen._preview is not None and app.screen._preview.id == before[2].id
+    decided = _submission(app, before[1].id)
+    assert decided.status == "approved"
+    assert decided.feedback == "Nice work"
+    assert decided.reviewer_id == app.services.actor.id
+    assert [i.id for i in _queue(app)] == [i.id for i in before if i.id != before[1].id]
+
+
+async def test_approve_without_feedback_is_allowed(template: Path, tmp_path: Path) -> None:
+    app = _app(template, tmp_path)
+    before = _queue(app)
+    async with app.run_test(size=SIZE) as pilot:
+        table = await _open_queue(pilot)
+        await pilot.press("a", "ctrl+s")
+        await settle(pilot)
+        assert table.cursor_key == before[1].id
+    decided = _submission(app, before[0].id)
+    assert decided.status == "approved" and decided.feedback is None
+
+
+async def test_reject_without_feedback_is_refused(template: Path, tmp_path: Path) -> None:
+    app = _app(template, tmp_path)
+    before = _queue(app)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open_queue(pilot)
+        await pilot.press("x")
+        await settle(pilot)
+        await type_text(pilot, "   ")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, FeedbackEditor)  # still open, the person is told why
+        assert any("Write feedback to reject" in n.message for n in app._notifications)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, ReviewQueueScreen)
+    assert _submission(app, before[0].id).status == "pending"
+    assert len(_queue(app)) == len(before)
+
+
+async def test_request_changes(template: Path, tmp_path: Path) -> None:
+    app = _app(template, tmp_path)
+    before = _queue(app)
+    async with app.run_test(size=SIZE) as pilot:
+        table = await _open_queue(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        await type_text(pilot, "Add a test for zero")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert table.cursor_key == before[1].id
+    decided = _submission(app, before[0].id)
+    assert decided.status == "changes_requested"
+    assert decided.feedback == "Add a test for zero"
+
+
+async def test_bulk_decision_on_marked_items(template: Path, tmp_path: Path) -> None:
+    app = _app(template, tmp_path)
+    before = _queue(app)
+    async with app.run_test(size=SIZE) as pilot:
+        table = await _open_queue(pilot)
+        await pilot.press("space", "space", "space")  # marks the first three
+        assert len(table.marked_keys) == 3
+        await pilot.press("x")
+        await settle(pilot)
+        await type_text(pilot, "Late")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDecision)
+        assert "3 marked submissions" in app.screen.question
+        await pilot.press("y")
+        await settle(pilot)
+        assert table.row_count == len(before) - 3
+        assert not table.marked_keys
+        assert table.cursor_key == before[3].id
+    for item in before[:3]:
+        decided = _submission(app, item.id)
+        assert (decided.status, decided.feedback) == ("rejected", "Late")
+    assert _submission(app, before[3].id).status == "pending"
+
+
+async def test_bulk_decision_can_be_declined(template: Path, tmp_path: Path) -> None:
+    app = _app(template, tmp_path)
+    before = _queue(app)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open_queue(pilot)
+        await pilot.press("space", "space", "a", "ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDecision)
+        await pilot.press("n")
+        await settle(pilot)
+    assert len(_queue(app)) == len(before)
+
+
+async def test_decided_elsewhere_is_refused_and_the_list_refreshes(
+    template: Path, tmp_path: Path
+) -> None:
+    app = _app(template, tmp_path)
+    before = _queue(app)
+    async with app.run_test(size=SIZE) as pilot:
+        table = await _open_queue(pilot)
+        with session_scope(app.services.engine) as session:  # another device decides first
+            session.get_one(Submission, before[0].id).status = "approved"
+        await pilot.press("a", "ctrl+s")
+        await settle(pilot)
+        assert any("was already approved" in n.message for n in app._notifications)
+        assert table.row_count == len(before) - 1
+        assert table.cursor_key == before[1].id
+
+
+async def test_comment_bank_add_and_insert(template: Path, tmp_path: Path) -> None:
+    app = _app(template, tmp_path)
+    before = _queue(app)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open_queue(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        await type_text(pilot, "Close. ")
+        await pilot.press("ctrl+b")
+        await settle(pilot)
+        assert isinstance(app.screen, CommentBankScreen)
+        await pilot.press("n")
+        await settle(pilot)
+        await type_text(pilot, "Tests")
+        await pilot.press("enter")
+        await type_text(pilot, "Please add tests.")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, CommentBankScreen)
+        await pilot.press("enter")  # insert the highlighted snippet
+        await settle(pilot)
+        assert isinstance(app.screen, FeedbackEditor)
+        assert app.screen.text == "Close. Please add tests."
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    with session_scope(app.services.engine) as session:
+        mentor = session.execute(select(User).where(User.email == MENTOR)).scalar_one()
+        snippets = (
+            session.execute(select(CommentSnippet).where(CommentSnippet.owner_id == mentor.id))
+            .scalars()
+            .all()
+        )
+        assert [(s.title, s.body) for s in snippets] == [("Tests", "Please add tests.")]
+    decided = _submission(app, before[0].id)
+    assert (decided.status, decided.feedback) == ("changes_requested", "Close. Please add tests.")
+
+
+async def test_comment_bank_edit_and_delete(template: Path, tmp_path: Path) -> None:
+    app = _app(template, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open_queue(pilot)
+        await pilot.press("a", "ctrl+b")
+        await settle(pilot)
+        await pilot.press("n")
+        await type_text(pilot, "Good")
+        await pilot.press("enter")
+        await type_text(pilot, "Well done.")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        await pilot.press("end")
+        await type_text(pilot, " work")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        with session_scope(app.services.engine) as session:
+            titles = [
+                s.title
+                for s in session.execute(
+                    select(CommentSnippet).where(CommentSnippet.deleted_at.is_(None))
+                ).scalars()
+            ]
+        assert "Good work" in titles
+        await pilot.press("d")
+        await settle(pilot)
+    with session_scope(app.services.engine) as session:
+        live = (
+            session.execute(select(CommentSnippet).where(CommentSnippet.deleted_at.is_(None)))
+            .scalars()
+            .all()
+        )
+        assert all(s.title != "Good work" for s in live)
+
+
+async def test_filter_by_student_or_assignment(template: Path, tmp_path: Path) -> None:
+    app = _app(template, tmp_path)
+    before = _queue(app)
+    target = before[-1]
+    needle = target.assignment_title.split()[0]
+    expected = [
+        i
+        for i in before
+        if needle.lower() in (i.student_name + i.student_email + i.assignment_title).lower()
+    ]
+    async with app.run_test(size=SIZE) as pilot:
+        table = await _open_queue(pilot)
+        await pilot.press("slash")
+        await type_text(pilot, needle)
+        await pilot.pause(0.3)  # the filter waits for typing to pause
+        await settle(pilot)
+        assert table.row_count == len(expected) < len(before)
+        assert table.cursor_key == expected[0].id
+        await pilot.press("enter", "a", "ctrl+s")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert table.row_count == len(before) - 1
+    assert _submission(app, expected[0].id).status == "approved"
+
+
+async def test_earlier_attempts_key(template: Path, tmp_path: Path) -> None:
+    app = _app(template, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open_queue(pilot)
+        screen = app.screen
+        preview = screen._preview
+        assert preview is not None and preview.earlier_attempts
+        await pilot.press("e")
+        await settle(pilot)
+        from textual.widgets import Markdown
+
+        source = screen.query_one("#preview-content", Markdown).source
+        assert preview.earlier_attempts[0].feedback in source
+
+
+async def test_enter_reads_the_preview_and_escape_comes_back(
+    template: Path, tmp_path: Path
+) -> None:
+    app = _app(template, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        table = await _open_queue(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        scroll = app.screen.query_one("#preview-scroll")
+        assert scroll.has_focus
+        await pilot.press("escape")
+        await settle(pilot)
+        assert table.has_focus and isinstance(app.screen, ReviewQueueScreen)
+
+
+async def test_admin_sees_every_pending_submission(template: Path, tmp_path: Path) -> None:
+    app = MentorApp(services_for(copy_store(template, tmp_path / "a.db"), ADMIN))
+    with session_scope(app.services.engine) as session:
+        pending = session.execute(
+            select(func.count())
+            .select_from(Submission)
+            .where(Submission.status == "pending", Submission.deleted_at.is_(None))
+        ).scalar_one()
+    async with app.run_test(size=SIZE) as pilot:
+        table = await _open_queue(pilot)
+        assert table.row_count == pending > len(_queue(_app(template, tmp_path / "m")))
+
+
+# --- snapshots --------------------------------------------------------------------------------
+
+
+def test_snapshot_queue_with_overdue_items(snap_compare, template: Path, tmp_path: Path) -> None:
+    async def go(pilot) -> None:
+        await _open_queue(pilot)
+        await settle(pilot)
+
+    assert snap_compare(_app(template, tmp_path), terminal_size=SIZE, run_before=go)
+
+
+def test_snapshot_feedback_editor(snap_compare, template: Path, tmp_path: Path) -> None:
+    async def go(pilot) -> None:
+        await _open_queue(pilot)
+        await pilot.press("x")
+        await settle(pilot)
+        await type_text(pilot, "Handle the empty input too.")
+        await settle(pilot)
+
+    assert snap_compare(_app(template, tmp_path), terminal_size=SIZE, run_before=go)
