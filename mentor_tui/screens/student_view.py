@@ -12,7 +12,7 @@ from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
 from mentor_tui.core.student_view import StudentDetail, student_detail
 from mentor_tui.core.text import clean_line, clean_text
 from mentor_tui.screens.base import MentorScreen
-from mentor_tui.widgets.figures import age, local_time, percent, user_text
+from mentor_tui.widgets.figures import age, local_time, user_text
 
 TABS = [
     ("overview", "Overview"),
