@@ -267,6 +267,15 @@ async def test_comment_bank_edit_and_delete(template: Path, tmp_path: Path) -> N
         assert all(s.title != "Good work" for s in live)
 
 
+async def _wait_for_rows(pilot, table, rows: int) -> None:  # noqa: ANN001
+    """Let the debounced filter fire and the table reload (bounded: 5 s on a busy machine)."""
+    for _ in range(50):
+        await pilot.pause(0.1)
+        await settle(pilot)
+        if table.row_count == rows:
+            return
+
+
 async def test_filter_by_student_or_assignment(template: Path, tmp_path: Path) -> None:
     app = _app(template, tmp_path)
     before = _queue(app)
@@ -281,14 +290,13 @@ async def test_filter_by_student_or_assignment(template: Path, tmp_path: Path) -
         table = await _open_queue(pilot)
         await pilot.press("slash")
         await type_text(pilot, needle)
-        await pilot.pause(0.3)  # the filter waits for typing to pause
-        await settle(pilot)
+        await _wait_for_rows(pilot, table, len(expected))  # the filter waits for a pause
         assert table.row_count == len(expected) < len(before)
         assert table.cursor_key == expected[0].id
         await pilot.press("enter", "a", "ctrl+s")
         await settle(pilot)
-        await pilot.press("escape")
-        await settle(pilot)
+        await pilot.press("escape")  # clears the filter: the list reloads after the pause
+        await _wait_for_rows(pilot, table, len(before) - 1)
         assert table.row_count == len(before) - 1
     assert _submission(app, expected[0].id).status == "approved"
 
