@@ -298,7 +298,12 @@ class AdminScreen(MentorScreen):
         mentors = self.query_one("#mentors-table", DataTable)
         mentors.add_columns("Name", "Email", "Status", "Load", "Expertise", "Timezone", "Available")
         ranked = self.query_one("#assign-mentors", DataTable)
-        ranked.add_columns("Mentor", "Can take", "Score", "Load", "Expertise", "Timezone")
+        # fixed widths: rankings for different students replace each other in this table
+        for label, width in (
+            ("Mentor", 16), ("Can take", 12), ("Score", 5), ("Load", 6), ("Expertise", 22),
+            ("Timezone", 18),
+        ):
+            ranked.add_column(label, width=width)
         match = self.query_one("#match-table", DataTable)
         match.add_columns(
             "✓", "Student", "Mentor", "Score", *(CRITERION_LABELS[c] for c in CRITERIA)
