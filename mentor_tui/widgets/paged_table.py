@@ -224,6 +224,18 @@ def _clean_cell(cell: Text) -> Text:
     return cleaned
 
 
+class _TableMessage(Message):
+    """A message from a PagedTable; ``control`` lets ``@on(..., "#id")`` pick the table."""
+
+    def __init__(self, paged_table: PagedTable) -> None:
+        super().__init__()
+        self.paged_table = paged_table
+
+    @property
+    def control(self) -> PagedTable:
+        return self.paged_table
+
+
 class PagedTable(ScrollView, can_focus=True):
     """A keyboard-driven table of `PagedRow`s paged from a `PageSource`."""
 
@@ -285,68 +297,43 @@ class PagedTable(ScrollView, can_focus=True):
     cursor_index: reactive[int] = reactive(0, init=False)
     empty_text: reactive[str] = reactive("No rows")
 
-    class RowHighlighted(Message):
+    class RowHighlighted(_TableMessage):
         """The cursor moved, or the row under it arrived (key is None until it has)."""
 
         def __init__(self, paged_table: PagedTable, key: str | None, index: int) -> None:
-            super().__init__()
-            self.paged_table = paged_table
+            super().__init__(paged_table)
             self.key = key
             self.index = index
 
-        @property
-        def control(self) -> PagedTable:
-            return self.paged_table
-
-    class RowSelected(Message):
+    class RowSelected(_TableMessage):
         """Enter on a loaded row, or a click on the cursor row."""
 
         def __init__(self, paged_table: PagedTable, key: str, index: int) -> None:
-            super().__init__()
-            self.paged_table = paged_table
+            super().__init__(paged_table)
             self.key = key
             self.index = index
 
-        @property
-        def control(self) -> PagedTable:
-            return self.paged_table
-
-    class SortChanged(Message):
+    class SortChanged(_TableMessage):
         """The person asked for another order; the screen answers with `set_source`."""
 
         def __init__(self, paged_table: PagedTable, key: str, descending: bool) -> None:
-            super().__init__()
-            self.paged_table = paged_table
+            super().__init__(paged_table)
             self.key = key
             self.descending = descending
 
-        @property
-        def control(self) -> PagedTable:
-            return self.paged_table
-
-    class CountChanged(Message):
+    class CountChanged(_TableMessage):
         """The source has been counted (after every `set_source` and `reload`)."""
 
         def __init__(self, paged_table: PagedTable, count: int) -> None:
-            super().__init__()
-            self.paged_table = paged_table
+            super().__init__(paged_table)
             self.count = count
 
-        @property
-        def control(self) -> PagedTable:
-            return self.paged_table
-
-    class LoadFailed(Message):
+    class LoadFailed(_TableMessage):
         """The source raised; the worker fails with the same error."""
 
         def __init__(self, paged_table: PagedTable, error: str) -> None:
-            super().__init__()
-            self.paged_table = paged_table
+            super().__init__(paged_table)
             self.error = error
-
-        @property
-        def control(self) -> PagedTable:
-            return self.paged_table
 
     def __init__(
         self,
