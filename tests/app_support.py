@@ -40,13 +40,13 @@ def services_for(path: Path, email: str | None) -> Services:
     return Services(engine, path, Config(), actor)
 
 
-async def type_text(pilot, text: str) -> None:  # noqa: ANN001 - textual's Pilot
+async def type_text(pilot, text: str) -> None:
     """Type ``text`` key by key, as a person would."""
     for char in text:
         await pilot.press(char)
 
 
-async def settle(pilot) -> None:  # noqa: ANN001
+async def settle(pilot) -> None:
     """Let every worker finish and the screen repaint."""
     for _ in range(3):
         await pilot.app.workers.wait_for_complete()

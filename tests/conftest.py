@@ -36,3 +36,11 @@ def engine(db_path: Path):
     eng = make_engine(db_path)
     yield eng
     eng.dispose()
+
+
+@pytest.fixture(scope="session")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The 60-student demo store the app tests copy; built once per test run."""
+    from app_support import build_template
+
+    return build_template(tmp_path_factory.mktemp("demo"))

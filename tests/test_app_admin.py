@@ -9,7 +9,6 @@ from app_support import (
     ADMIN,
     FROZEN_NOW,
     MENTOR,
-    build_template,
     copy_store,
     services_for,
     settle,
@@ -30,11 +29,6 @@ from mentor_tui.screens.csv_import import CsvImportScreen
 from mentor_tui.widgets.paged_table import PagedTable
 
 SIZE = (130, 40)
-
-
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_template(tmp_path_factory.mktemp("demo"))
 
 
 @pytest.fixture(autouse=True)

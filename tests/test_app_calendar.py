@@ -10,7 +10,6 @@ import pytest
 from app_support import (
     FROZEN_NOW,
     MENTOR,
-    build_template,
     copy_store,
     services_for,
     settle,
@@ -28,11 +27,6 @@ from mentor_tui.screens.session_followup import SessionFollowupModal
 from mentor_tui.screens.session_form import SessionFormModal
 
 SIZE = (130, 40)
-
-
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_template(tmp_path_factory.mktemp("demo"))
 
 
 @pytest.fixture(autouse=True)

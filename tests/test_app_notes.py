@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from pathlib import Path
 
 import pytest
 from app_support import (
     ADMIN,
     FROZEN_NOW,
     MENTOR,
-    build_template,
     copy_store,
     services_for,
     settle,
@@ -26,11 +24,6 @@ from mentor_tui.db.models import MentorshipNote, User
 from mentor_tui.screens.notes import NOT_AUTHOR, NotesScreen
 
 SIZE = (130, 40)
-
-
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_template(tmp_path_factory.mktemp("demo"))
 
 
 def _mentor_notes(services) -> list[MentorshipNote]:

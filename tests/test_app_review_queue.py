@@ -9,7 +9,6 @@ from app_support import (
     ADMIN,
     FROZEN_NOW,
     MENTOR,
-    build_template,
     copy_store,
     services_for,
     settle,
@@ -29,11 +28,6 @@ from mentor_tui.screens.review_queue import ReviewQueueScreen
 from mentor_tui.widgets.paged_table import PagedTable
 
 SIZE = (130, 40)
-
-
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_template(tmp_path_factory.mktemp("demo"))
 
 
 @pytest.fixture(autouse=True)
@@ -267,7 +261,7 @@ async def test_comment_bank_edit_and_delete(template: Path, tmp_path: Path) -> N
         assert all(s.title != "Good work" for s in live)
 
 
-async def _wait_for_rows(pilot, table, rows: int) -> None:  # noqa: ANN001
+async def _wait_for_rows(pilot, table, rows: int) -> None:
     """Let the debounced filter fire and the table reload (bounded: 5 s on a busy machine)."""
     for _ in range(50):
         await pilot.pause(0.1)

@@ -4,19 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
+from app_support import ADMIN, MENTOR, copy_store, services_for, settle, type_text
 from sqlalchemy import func, or_, select
 
-from app_support import ADMIN, MENTOR, build_template, copy_store, services_for, settle, type_text
 from mentor_tui.app import MentorApp
 from mentor_tui.db.engine import session_scope
 from mentor_tui.db.models import Submission, User
 from mentor_tui.widgets.paged_table import PagedTable
-
-
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_template(tmp_path_factory.mktemp("demo"))
 
 
 def _students_of(services, mentor_email: str | None) -> list[User]:

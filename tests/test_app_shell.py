@@ -4,18 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
+from app_support import ADMIN, MENTOR, copy_store, services_for, settle, type_text
 from sqlalchemy import func, select
 
-from app_support import ADMIN, MENTOR, build_template, copy_store, services_for, settle, type_text
 from mentor_tui.app import MentorApp
 from mentor_tui.db.engine import session_scope
 from mentor_tui.db.models import AuditEntry, User
-
-
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_template(tmp_path_factory.mktemp("demo"))
 
 
 async def test_first_run_creates_the_admin_and_signs_in(tmp_path: Path) -> None:

@@ -8,20 +8,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from app_support import ADMIN, FROZEN_NOW, MENTOR, copy_store, services_for, settle
 from sqlalchemy import select
 
-from app_support import ADMIN, FROZEN_NOW, MENTOR, build_template, copy_store, services_for, settle
 from mentor_tui.app import MentorApp
 from mentor_tui.core import clock
 from mentor_tui.db.engine import session_scope
 from mentor_tui.db.models import User
 
 SIZE = (130, 40)
-
-
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_template(tmp_path_factory.mktemp("demo"))
 
 
 @pytest.fixture(autouse=True)
@@ -47,7 +42,7 @@ def test_admin_dashboard(snap_compare, template: Path, tmp_path: Path) -> None:
 
 
 def test_students_list(snap_compare, template: Path, tmp_path: Path) -> None:
-    async def go(pilot) -> None:  # noqa: ANN001
+    async def go(pilot) -> None:
         await pilot.press("2")
         await settle(pilot)
 
@@ -62,7 +57,7 @@ def test_student_view(snap_compare, template: Path, tmp_path: Path) -> None:
             select(User.id).where(User.mentor_id == mentor.id).order_by(User.full_name)
         ).scalars().first()
 
-    async def go(pilot) -> None:  # noqa: ANN001
+    async def go(pilot) -> None:
         from mentor_tui.screens.student_view import StudentViewScreen
 
         await settle(pilot)
@@ -73,7 +68,7 @@ def test_student_view(snap_compare, template: Path, tmp_path: Path) -> None:
 
 
 def test_help_on_the_students_screen(snap_compare, template: Path, tmp_path: Path) -> None:
-    async def go(pilot) -> None:  # noqa: ANN001
+    async def go(pilot) -> None:
         await pilot.press("2")
         await settle(pilot)
         await pilot.press("question_mark")

@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from app_support import ADMIN, MENTOR, build_template, copy_store, services_for
+from app_support import ADMIN, MENTOR, copy_store, services_for
 from sqlalchemy import select
 
 from mentor_tui.core.access import Actor
@@ -16,11 +16,6 @@ from mentor_tui.core.audit_log import AuditFilter, count_audit, list_audit, pars
 from mentor_tui.core.errors import AccessDenied, UserError
 from mentor_tui.db.engine import session_scope
 from mentor_tui.db.models import AuditEntry, User
-
-
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_template(tmp_path_factory.mktemp("demo"))
 
 
 def _assign_one(services) -> tuple[str, str]:

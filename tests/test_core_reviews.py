@@ -5,7 +5,6 @@ admin's side."""
 from __future__ import annotations
 
 import re
-
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 

@@ -726,7 +726,7 @@ def test_running_demo_again_opens_the_existing_demo(tmp_path, capsys, monkeypatc
     opened: list[str | None] = []
     import mentor_tui.commands.open_app as open_app_module
 
-    def fake_open(ctx) -> int:  # noqa: ANN001
+    def fake_open(ctx) -> int:
         from mentor_tui.core.settings import LAST_USER, get_setting
 
         with ctx.session() as session:

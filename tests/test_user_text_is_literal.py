@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import factory
 import pytest
+from app_support import ADMIN, MENTOR, copy_store, services_for, settle
 from sqlalchemy import select
 
-import factory
-from app_support import ADMIN, MENTOR, build_template, copy_store, services_for, settle
 from mentor_tui.app import MentorApp
 from mentor_tui.db.engine import session_scope
 from mentor_tui.db.models import User
@@ -28,11 +28,6 @@ SHOWN = [
     "Osc\N{REPLACEMENT CHARACTER}]8;;https://evil.example\N{REPLACEMENT CHARACTER}Trudy",
     "Csi\N{REPLACEMENT CHARACTER}[2J\N{REPLACEMENT CHARACTER}Wipe",
 ]
-
-
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_template(tmp_path_factory.mktemp("demo"))
 
 
 def _add_hostile_students(path: Path) -> list[str]:
