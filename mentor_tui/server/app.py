@@ -9,7 +9,6 @@ row it reads or writes is filtered by ``sync/scopes.py``, whatever the client se
 from __future__ import annotations
 
 import asyncio
-import json
 import time
 from typing import Annotated, Any
 
@@ -142,9 +141,9 @@ class MatchResponse(BaseModel):
 
 def _json(payload: dict[str, Any]) -> Response:
     """Large answers (pages of rows) are encoded straight to JSON: the values are already in
-    their wire form, and validating each of them again would cost more than reading them."""
-    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    return Response(content=body, media_type="application/json")
+    their wire form (on SQLite, rows come as JSON text from the database), and validating
+    each of them again would cost more than reading them."""
+    return Response(content=pull.page_json(payload), media_type="application/json")
 
 
 def _account(actor: Actor) -> Account:

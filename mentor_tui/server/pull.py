@@ -11,10 +11,22 @@ could read before but not now come as revocations.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from sqlalchemy import Connection, Engine, String, and_, select, type_coerce
-from sqlalchemy.sql.elements import False_
+from sqlalchemy import (
+    Connection,
+    Engine,
+    LargeBinary,
+    and_,
+    case,
+    cast,
+    func,
+    literal_column,
+    null,
+    select,
+)
+from sqlalchemy.sql.elements import ColumnElement, False_
 
 from mentor_tui.core.access import Actor
 from mentor_tui.server.log import current_position
@@ -37,22 +49,95 @@ def _encode(table_spec: TableSpec, rows: list[Any]) -> list[list[Any]]:
     return out
 
 
-def _columns(conn: Connection, table_spec: TableSpec) -> list[Any]:
-    """The table's columns for reading rows to send. On SQLite the stored text of times,
-    dates and JSON is already (or nearly) their wire form: read it raw, skipping a parse and a
-    format per value."""
-    table = table_spec.table
+def _row_columns(conn: Connection, table_spec: TableSpec) -> list[Any]:
+    """What to select for a row: its JSON text on SQLite, else its columns (typed values,
+    encoded by ``_encode``)."""
+    if conn.dialect.name == "sqlite":
+        return [_row_json(table_spec)]
+    return list(table_spec.table.c)
+
+
+def _fetch(conn: Connection, query: Any) -> list[Any]:
+    """All rows of ``query``; on SQLite straight from the driver's cursor (plain tuples: a
+    page's rows are only passed on)."""
+    result = conn.execute(query)
     if conn.dialect.name != "sqlite":
-        return list(table.c)
-    return [
-        type_coerce(c, String).label(c.name) if k in ("datetime", "date", "json") else c
-        for c, k in zip(table.c, table_spec.kinds, strict=True)
-    ]
+        return list(result.all())
+    try:
+        return result.cursor.fetchall()
+    finally:
+        result.close()
+
+
+def _block(conn: Connection, table_spec: TableSpec, rows: list[Any]) -> dict[str, Any]:
+    """One table's rows of a page, selected with ``_row_columns`` (and maybe more columns
+    after those, which are left out)."""
+    if conn.dialect.name == "sqlite":
+        encoded: list[Any] = _rows_json([row[0] for row in rows])
+    else:
+        encoded = _encode(table_spec, rows)
+    return {"table": table_spec.name, "columns": list(table_spec.columns), "rows": encoded}
 
 
 def _readable(actor: Actor, name: str) -> Any:
     condition = readable(actor, name)
     return None if isinstance(condition, False_) else condition
+
+
+class RowsJson(bytes):
+    """The UTF-8 JSON text of a list of rows, made by the database: sent as it is."""
+
+
+def _sqlite_value(column: Any, kind: str) -> Any:
+    if kind == "bool":
+        return case(
+            (column.is_(None), null()),
+            (column != 0, literal_column("json('true')")),
+            else_=literal_column("json('false')"),
+        )
+    if kind == "json":
+        return func.json(column)
+    if kind == "float":
+        # exact: 17 significant digits (SQLite's JSON writes 15); an infinity as 9e999, which
+        # JSON readers take back as infinity
+        return func.json(
+            case(
+                (column.is_(None), null()),
+                (column > 1.7976931348623157e308, "9e999"),
+                (column < -1.7976931348623157e308, "-9e999"),
+                else_=func.printf("%!.17g", column),
+            )
+        )
+    return column  # text, whole numbers, and times and dates as the text they are stored as
+
+
+def _row_json(table_spec: TableSpec) -> ColumnElement[Any]:
+    """On SQLite, one row's wire form (a JSON array of its values in column order) built by
+    the database, as UTF-8 bytes: a page is then its rows' texts joined, with no Python object
+    per value and no decoding and encoding of the text on the way through."""
+    table = table_spec.table
+    values = (_sqlite_value(c, k) for c, k in zip(table.c, table_spec.kinds, strict=True))
+    return cast(func.json_array(*values), LargeBinary).label("row_json")
+
+
+def _rows_json(texts: list[bytes]) -> RowsJson:
+    return RowsJson(b"[" + b",".join(texts) + b"]")
+
+
+def page_json(payload: dict[str, Any]) -> bytes:
+    """A page as compact UTF-8 JSON; ``RowsJson`` values go in as they are."""
+
+    def encode(value: Any) -> bytes:
+        if isinstance(value, RowsJson):
+            return value
+        if isinstance(value, dict):
+            items = (encode(str(k)) + b":" + encode(v) for k, v in value.items())
+            return b"{" + b",".join(items) + b"}"
+        if isinstance(value, list) and any(isinstance(v, dict) for v in value):
+            return b"[" + b",".join(encode(v) for v in value) + b"]"
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+    return encode(payload)
 
 
 def pull_page(engine: Engine, actor: Actor, after: int, limit: int) -> dict[str, Any]:
@@ -70,28 +155,22 @@ def pull_page(engine: Engine, actor: Actor, after: int, limit: int) -> dict[str,
                 continue
             table = table_spec.table
             query = (
-                select(*_columns(conn, table_spec), log_rows.c.position)
+                select(*_row_columns(conn, table_spec), log_rows.c.position)
                 .join(log_rows, and_(log_rows.c.entity == name, log_rows.c.entity_id == table.c.id))
                 .where(log_rows.c.position > after, log_rows.c.position <= bound, condition)
                 .order_by(log_rows.c.position)
                 .limit(limit)
             )
-            rows = conn.execute(query).all()
+            rows = _fetch(conn, query)
             if len(rows) == limit:
                 bound = min(bound, rows[-1][-1])
             if rows:
                 fetched.append((table_spec, rows))
         tables = []
         for table_spec, rows in fetched:
-            kept = [row[:-1] for row in rows if row[-1] <= bound]
+            kept = rows if rows[-1][-1] <= bound else [row for row in rows if row[-1] <= bound]
             if kept:
-                tables.append(
-                    {
-                        "table": table_spec.name,
-                        "columns": list(table_spec.columns),
-                        "rows": _encode(table_spec, kept),
-                    }
-                )
+                tables.append(_block(conn, table_spec, kept))
         revoked = [
             {"entity": r.entity, "id": r.entity_id}
             for r in conn.execute(
@@ -134,21 +213,17 @@ def snapshot_page(
                 continue
             table_spec = specs[name]
             t = table_spec.table
-            query = select(*_columns(conn, table_spec)).where(t.c.deleted_at.is_(None), condition)
+            query = select(*_row_columns(conn, table_spec), t.c.id.label("key")).where(
+                t.c.deleted_at.is_(None), condition
+            )
             if after is not None:
                 query = query.where(t.c.id > after)
-            rows = conn.execute(query.order_by(t.c.id).limit(room)).all()
+            rows = _fetch(conn, query.order_by(t.c.id).limit(room))
             after = None
             if rows:
-                tables.append(
-                    {
-                        "table": name,
-                        "columns": list(table_spec.columns),
-                        "rows": _encode(table_spec, rows),
-                    }
-                )
+                tables.append(_block(conn, table_spec, rows))
                 room -= len(rows)
             if room <= 0:
-                next_cursor = {"table": name, "after": rows[-1][0]}
+                next_cursor = {"table": name, "after": rows[-1][-1]}
                 break
         return {"position": position_now, "tables": tables, "next": next_cursor}
