@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from datetime import date
 
 import pytest
 from app_support import (
@@ -20,7 +21,8 @@ from sqlalchemy import select
 from mentor_tui.app import MentorApp
 from mentor_tui.core import clock
 from mentor_tui.db.engine import session_scope
-from mentor_tui.db.models import MentorshipNote, User
+from mentor_tui.db.models import JournalEntry, MentorshipNote, User
+from mentor_tui.screens.due_date import DueDateScreen
 from mentor_tui.screens.notes import NOT_AUTHOR, NotesScreen
 
 SIZE = (130, 40)
@@ -308,6 +310,182 @@ async def test_n_on_a_student_opens_their_notes(template, tmp_path) -> None:
         assert app.screen is screen and screen.student_id == students[0].id
 
 
+# -- due dates (ctrl+d) ------------------------------------------------------------------------
+
+MONDAY = date(2026, 3, 2)  # FROZEN_NOW is Monday 2 March 2026 in the mentor's Asia/Manila
+
+
+def _due_box(app) -> DueDateScreen:
+    assert isinstance(app.screen, DueDateScreen)
+    return app.screen
+
+
+async def _new_action_item(pilot, screen: NotesScreen, text: str) -> str:
+    await pilot.press("ctrl+n")
+    await type_text(pilot, text)
+    await pilot.press("ctrl+k", "ctrl+k")  # note -> session summary -> action item
+    await _wait_autosave(pilot)
+    assert screen.draft.kind == "action_item" and screen.draft.note_id is not None
+    return screen.draft.note_id
+
+
+async def _set_due(pilot, typed: str, *, clear_first: bool = False) -> None:
+    await pilot.press("ctrl+d")
+    await settle(pilot)
+    _due_box(pilot.app)
+    if clear_first:
+        await pilot.press("backspace")  # the current due date opens selected
+    await type_text(pilot, typed)
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+async def test_ctrl_d_sets_changes_and_clears_a_due_date(template, tmp_path, frozen) -> None:
+    services = services_for(copy_store(template, tmp_path / "m.db"), MENTOR)
+    app = MentorApp(services)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open_notes(pilot)
+        note_id = await _new_action_item(pilot, screen, "Send the CV to Ana")
+        version = _note(services, note_id).version
+        await _set_due(pilot, "fri")
+        assert app.screen is screen
+        assert (_note(services, note_id).due_date, _note(services, note_id).version) == (
+            date(2026, 3, 6),
+            version + 1,
+        )
+        assert "due Fri 06 Mar · in 4 days" in str(screen.query_one("#notes-header").render())
+        label = str(screen.query_one("#notes-list").get_option(note_id).prompt)
+        assert "○ due 06 Mar" in label
+        # change it: the box opens with the current day selected, typing replaces it
+        await pilot.press("ctrl+d")
+        await settle(pilot)
+        assert _due_box(app).query_one("#due-input").value == "2026-03-06"
+        await type_text(pilot, "+2w")
+        assert "Monday 16 March 2026 · in 14 days" in str(
+            _due_box(app).query_one("#due-meaning").render()
+        )
+        await pilot.press("enter")
+        await settle(pilot)
+        assert _note(services, note_id).due_date == date(2026, 3, 16)
+        # clear it: empty input
+        await _set_due(pilot, "", clear_first=True)
+        row = _note(services, note_id)
+        assert (row.due_date, row.version) == (None, version + 3)
+        assert "no due date" in str(screen.query_one("#notes-header").render())
+        with session_scope(services.engine) as session:
+            changes = session.execute(
+                select(JournalEntry.fields)
+                .where(JournalEntry.entity_id == note_id)
+                .order_by(JournalEntry.seq)
+            ).all()
+        assert [f.get("due_date") for (f,) in changes if "due_date" in f][-3:] == [
+            "2026-03-06",
+            "2026-03-16",
+            None,
+        ]
+
+
+async def test_a_bad_due_date_is_one_sentence_and_saves_nothing(template, tmp_path, frozen) -> None:
+    services = services_for(copy_store(template, tmp_path / "m.db"), MENTOR)
+    app = MentorApp(services)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open_notes(pilot)
+        note_id = await _new_action_item(pilot, screen, "Review the portfolio")
+        await _set_due(pilot, "2026-03-20")
+        before = _note(services, note_id)
+        refusals = {
+            "someday": (
+                "A due date looks like 2026-03-31, today, tomorrow, +3d, +2w, fri or 13 mar, "
+                "not 'someday'."
+            ),
+            "2026-02-30": "There is no 30 February 2026; February 2026 has 28 days.",
+        }
+        for typed, sentence in refusals.items():
+            await pilot.press("ctrl+d")
+            await settle(pilot)
+            await pilot.press("backspace")
+            await type_text(pilot, typed)
+            await pilot.press("enter")
+            await settle(pilot)
+            box = _due_box(app)  # still open: a bad date is never handed back
+            assert str(box.query_one("#due-meaning").render()) == sentence
+            await pilot.press("escape")
+            await settle(pilot)
+            assert app.screen is screen
+            after = _note(services, note_id)
+            assert (after.due_date, after.version) == (before.due_date, before.version)
+        # escape after a valid day changes nothing either
+        await pilot.press("ctrl+d")
+        await settle(pilot)
+        await type_text(pilot, "tomorrow")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert _note(services, note_id).due_date == date(2026, 3, 20)
+
+
+async def test_a_due_date_on_a_new_note_goes_with_its_first_save(
+    template, tmp_path, frozen
+) -> None:
+    services = services_for(copy_store(template, tmp_path / "m.db"), MENTOR)
+    before = {n.id for n in _mentor_notes(services)}
+    app = MentorApp(services)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open_notes(pilot)
+        await pilot.press("ctrl+n", "ctrl+k", "ctrl+k")  # an empty new action item
+        await _set_due(pilot, "tomorrow")
+        assert [n for n in _mentor_notes(services) if n.id not in before] == []
+        screen.query_one("#notes-editor").focus()
+        await type_text(pilot, "Mock interview")
+        await _wait_autosave(pilot)
+        new = [n for n in _mentor_notes(services) if n.id not in before]
+        assert [(n.note, n.kind, n.due_date) for n in new] == [
+            ("Mock interview", "action_item", date(2026, 3, 3))
+        ]
+
+
+async def test_ctrl_d_on_a_plain_note_says_why_and_leaves_the_text(
+    template, tmp_path, frozen
+) -> None:
+    services = services_for(copy_store(template, tmp_path / "m.db"), MENTOR)
+    app = MentorApp(services)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open_notes(pilot)
+        assert screen.draft.kind == "note"
+        note_id, text = screen.draft.note_id, screen.draft.text
+        await pilot.press("enter", "enter")  # into the editor, where ctrl+d deletes otherwise
+        await pilot.press("ctrl+d")
+        await settle(pilot)
+        assert app.screen is screen
+        assert screen.query_one("#notes-editor").text == text
+        assert any("Only an action item has a due date" in n.message for n in app._notifications)
+        assert _note(services, note_id).due_date is None
+
+
+async def test_overdue_open_action_items_stand_out(template, tmp_path, frozen) -> None:
+    from mentor_tui.core import notes as core_notes
+
+    services = services_for(copy_store(template, tmp_path / "m.db"), MENTOR)
+    app = MentorApp(services)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open_notes(pilot)
+        note_id = await _new_action_item(pilot, screen, "Finish the capstone outline")
+        await _set_due(pilot, "2026-02-27")
+        listing = screen.query_one("#notes-list")
+        prompt = listing.get_option(note_id).prompt
+        overdue = [
+            span for span in prompt.spans if "overdue" in prompt.plain[span.start : span.end]
+        ]
+        assert overdue and "red" in str(overdue[0].style)
+        header = screen.query_one("#notes-header").render()
+        assert "due Fri 27 Feb · 3 days overdue" in str(header)
+        await pilot.press("ctrl+t")  # done: no longer overdue
+        await settle(pilot)
+        assert "overdue" not in str(listing.get_option(note_id).prompt)
+        assert "✔ done" in str(listing.get_option(note_id).prompt)
+        line = services.run(lambda s: core_notes.get_note(s, services.actor, note_id))
+        assert line.done and not core_notes.is_overdue(line, MONDAY)
+
+
 # -- snapshots (frozen clock) ----------------------------------------------------------------
 
 
@@ -340,6 +518,24 @@ def test_snapshot_search_results(snap_compare, frozen, template, tmp_path) -> No
         pilot.app.screen.query_one("#note-search-input").cursor_blink = False
         await type_text(pilot, "nudg follow")
         await pilot.press("enter")
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=go)
+
+
+def test_snapshot_due_date_box(snap_compare, frozen, template, tmp_path) -> None:
+    app = MentorApp(services_for(copy_store(template, tmp_path / "s.db"), MENTOR))
+
+    async def go(pilot) -> None:
+        await pilot.press("4")
+        await settle(pilot)
+        await pilot.press("enter", "down", "down", "down")  # the overdue action item
+        await settle(pilot)
+        assert pilot.app.screen.draft.kind == "action_item"
+        await pilot.press("ctrl+d")
+        await settle(pilot)
+        pilot.app.screen.query_one("#due-input").cursor_blink = False
+        await type_text(pilot, "fri")
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=go)
@@ -413,7 +609,15 @@ async def test_help_lists_the_notes_keys(template, tmp_path) -> None:
         await pilot.press("question_mark")
         await settle(pilot)
         described = {description for _key, description in app.screen.key_rows()}
-        assert {"New note", "Kind", "Preview", "Search", "$EDITOR", "Purge old"} <= described
+        assert {
+            "New note",
+            "Kind",
+            "Due date",
+            "Preview",
+            "Search",
+            "$EDITOR",
+            "Purge old",
+        } <= described
 
 
 async def test_quitting_right_after_typing_saves_first(template, tmp_path) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -131,7 +131,8 @@ def test_add_reads_a_utf8_file_or_stdin(db_path, store, capsys, tmp_path, monkey
         (["add", SAM, "x", "--file", "f.txt"], "Give the note either as TEXT or with --file F"),
         (["add", SAM, "--file", "missing.txt"], "Cannot read missing.txt: No such file"),
         (["add", SAM, "   "], "A note needs some text."),
-        (["add", SAM, "x", "--due", "soon"], "A due date looks like 2025-03-31, not 'soon'."),
+        (["add", SAM, "x", "--due", "soon"], "A due date looks like 2026-03-31, today, tomorrow"),
+        (["add", SAM, "x", "--kind", "action_item", "--due", "2026-02-30"], "no 30 February"),
         (["add", SAM, "x", "--due", "2030-01-01"], "Only an action item has a due date."),
         (["add", "nobody@example.org", "x"], "No user 'nobody@example.org' in this database."),
         (["add", TOM, "x"], "tom.student@example.org is not one of your students."),
@@ -276,3 +277,96 @@ def test_an_admin_cannot_purge_mentors_notes(db_path, store, capsys) -> None:
     _old_note(db_path, store["mia"], store["sam"], 400)
     assert run(db_path, ADA, "purge") == cli.EXIT_USER_ERROR
     assert "an admin cannot purge them" in capsys.readouterr().err
+
+
+# -- due dates ---------------------------------------------------------------------------------
+
+# late on Monday 2 March in UTC is already Tuesday 3 March in Auckland, where Mia lives
+LATE_MONDAY_UTC = datetime(2026, 3, 2, 23, 30, tzinfo=UTC)
+
+
+@pytest.fixture
+def auckland(db_path, store, monkeypatch) -> None:
+    monkeypatch.setattr(clock, "now", lambda: LATE_MONDAY_UTC)
+    engine = make_engine(db_path)
+    with session_scope(engine) as s:
+        writes.update(s, None, s.get(User, store["mia"]), {"timezone": "Pacific/Auckland"})
+    engine.dispose()
+
+
+def _action_item(db_path: Path, capsys, *extra: str) -> dict:
+    args = ["add", SAM, "Send the CV", "--kind", "action_item", *extra, "--json"]
+    assert run(db_path, MIA, *args) == 0
+    return out_json(capsys)
+
+
+def _stored_due(db_path: Path, note_id: str) -> tuple[object, int]:
+    engine = make_engine(db_path)
+    with session_scope(engine) as s:
+        row = s.get(MentorshipNote, note_id)
+        result = (row.due_date, row.version)
+    engine.dispose()
+    return result
+
+
+def test_add_takes_the_friendly_forms_in_the_mentors_timezone(db_path, auckland, capsys) -> None:
+    assert _action_item(db_path, capsys, "--due", "tomorrow")["due_date"] == "2026-03-04"
+    assert _action_item(db_path, capsys, "--due", "+1w")["due_date"] == "2026-03-10"
+    assert _action_item(db_path, capsys, "--due", "fri")["due_date"] == "2026-03-06"
+    assert (
+        run(db_path, MIA, "add", SAM, "Book room", "--kind", "action_item", "--due", "today") == 0
+    )
+    assert capsys.readouterr().out.endswith(", due Tue 03 Mar 2026.\n")
+
+
+def test_due_sets_changes_and_clears_a_due_date(db_path, auckland, capsys) -> None:
+    note_id = _action_item(db_path, capsys)["id"]
+    assert run(db_path, MIA, "due", note_id, "13 mar") == 0
+    assert capsys.readouterr().out == (
+        f"Action item {note_id} is due Fri 13 Mar 2026 (in 10 days).\n"
+    )
+    assert _stored_due(db_path, note_id) == (date(2026, 3, 13), 2)
+    assert run(db_path, MIA, "due", note_id, "2026-03-01", "--json") == 0
+    changed = out_json(capsys)
+    assert changed["due_date"] == "2026-03-01" and changed["version"] == 3
+    assert run(db_path, MIA, "list", SAM) == 0
+    assert "open  due 2026-03-01  OVERDUE  " + note_id in capsys.readouterr().out
+    assert run(db_path, MIA, "due", note_id, "none") == 0
+    assert capsys.readouterr().out == f"Action item {note_id} has no due date now.\n"
+    assert _stored_due(db_path, note_id) == (None, 4)
+    engine = make_engine(db_path)
+    with session_scope(engine) as s:
+        audits = s.execute(select(AuditEntry.detail).where(AuditEntry.entity_id == note_id))
+        fields = sorted(str(d.get("fields")) for (d,) in audits)
+        assert fields == ["None", "['due_date']", "['due_date']", "['due_date']"]
+    engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("user", "target", "typed", "sentence"),
+    [
+        (
+            MAX,
+            "item",
+            "fri",
+            "That note belongs to another mentor; notes are private to their author.",
+        ),
+        (ADA, "item", "fri", "an admin cannot read or write them, only count them."),
+        (SAM, "item", "fri", "Mentorship notes are private to the mentor who wrote them."),
+        (MIA, "note", "fri", "Only an action item has a due date; this note is a note."),
+        (MIA, "item", "someday", "A due date looks like 2026-03-31, today, tomorrow, +3d"),
+        (MIA, "item", "31 jun", "There is no 31 June; June has at most 30 days."),
+        (MIA, "missing", "fri", "No note 'missing' in this database."),
+    ],
+)
+def test_due_refusals_are_one_sentence_and_change_nothing(
+    db_path, auckland, capsys, user, target, typed, sentence
+) -> None:
+    item = _action_item(db_path, capsys, "--due", "2026-03-20")["id"]
+    assert run(db_path, MIA, "add", SAM, "plain", "--json") == 0
+    ids = {"item": item, "note": out_json(capsys)["id"], "missing": "missing"}
+    assert run(db_path, user, "due", ids[target], typed) == cli.EXIT_USER_ERROR
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err.count("\n") == 1
+    assert captured.err.startswith("mentor-tui: ") and sentence in captured.err
+    assert _stored_due(db_path, ids["item"]) == (date(2026, 3, 20), 1)

@@ -318,12 +318,6 @@ def test_action_items_carry_a_due_date_and_a_done_mark(engine, people) -> None:
         notes.save_note(s, mia, note_id, due_date=date(2030, 1, 1))
 
 
-def test_parse_due_date_gives_one_sentence() -> None:
-    assert notes.parse_due_date(" 2030-12-31 ") == date(2030, 12, 31)
-    with pytest.raises(UserError, match="A due date looks like 2025-03-31, not 'next friday'"):
-        notes.parse_due_date("next friday")
-
-
 def test_deleting_tombstones_the_note(engine, people) -> None:
     mia = people["mia"]
     note_id = _add(engine, mia, "sam.student@example.org", "gone soon: tombstoneword")

@@ -1,4 +1,8 @@
-"""`mentor-tui notes add / list / search / purge`: the acting mentor's private notes from scripts.
+"""`mentor-tui notes add / list / due / search / purge`: the acting mentor's private notes from
+scripts.
+
+Due dates take the forms of ``core/dates.py`` (``2026-03-31``, ``today``, ``tomorrow``, ``+3d``,
+``+2w``, ``fri``, ``13 mar``), counted from the mentor's today in their own timezone.
 
 Plain output shows note text with control characters made visible; ``--json`` keeps the text
 exactly as stored.
@@ -8,11 +12,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from mentor_tui.commands.context import CommandContext
-from mentor_tui.core import clock, notes
+from mentor_tui.core import clock, dates, notes
 from mentor_tui.core.errors import UserError
 from mentor_tui.core.text import clean_line, clean_text
 from mentor_tui.db.models import NOTE_KINDS
@@ -22,7 +27,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     parser = subparsers.add_parser(
         "notes",
         parents=[common],
-        help="your private notes on your students: add, list, search, purge",
+        help="your private notes on your students: add, list, due, search, purge",
         description="Private mentorship notes: only the mentor who wrote a note can read it.",
     )
     verbs = parser.add_subparsers(title="notes commands", metavar="SUBCOMMAND", required=True)
@@ -32,7 +37,11 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     add.add_argument("text", metavar="TEXT", nargs="?", help="the note (or use --file)")
     add.add_argument("--file", metavar="F", help="read the note from a UTF-8 file (- for stdin)")
     add.add_argument("--kind", choices=NOTE_KINDS, default="note", help="default: note")
-    add.add_argument("--due", metavar="DATE", help="due date of an action item (YYYY-MM-DD)")
+    add.add_argument(
+        "--due",
+        metavar="DATE",
+        help="due date of an action item: YYYY-MM-DD, today, tomorrow, +3d, +2w, fri, 13 mar",
+    )
     add.add_argument("--json", action="store_true", help="print the new note as JSON")
     add.set_defaults(run=run_add)
 
@@ -41,6 +50,18 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     show.add_argument("--kind", choices=NOTE_KINDS, help="only notes of this kind")
     show.add_argument("--json", action="store_true", help="print JSON")
     show.set_defaults(run=run_list)
+
+    due = verbs.add_parser(
+        "due",
+        parents=[common],
+        help="set, change or clear the due date of one of your action items",
+        description="DATE is YYYY-MM-DD, today, tomorrow, +3d, +2w, +1m, a weekday (fri) or a "
+        "day and month (13 mar), in your timezone; none clears the due date.",
+    )
+    due.add_argument("note_id", metavar="NOTE_ID", help="the action item's id")
+    due.add_argument("date", metavar="DATE|none", help="the new due date, or none to clear it")
+    due.add_argument("--json", action="store_true", help="print the changed note as JSON")
+    due.set_defaults(run=run_due)
 
     search = verbs.add_parser("search", parents=[common], help="full-text search of your notes")
     search.add_argument("query", metavar="QUERY", help="words to find (every one must match)")
@@ -93,8 +114,8 @@ def _when(moment: Any, tz_name: str) -> str:
 def run_add(ctx: CommandContext) -> int:
     args = ctx.args
     text = _note_text(args)
-    due = notes.parse_due_date(args.due) if args.due is not None else None
     actor = ctx.actor()
+    due = _due(args.due, actor.timezone) if args.due is not None else None
     with ctx.session() as session:
         row = notes.add_note(session, actor, args.student, text, kind=args.kind, due_date=due)
         line = notes.get_note(session, actor, row.id)
@@ -102,7 +123,30 @@ def run_add(ctx: CommandContext) -> int:
         ctx.print_json(_note_json(line))
     else:
         kind = notes.KIND_LABELS[line.kind]
-        print(f"Added {kind} {line.id} on {clean_line(line.student_name)}.")
+        due = f", due {line.due_date:%a %d %b %Y}" if line.due_date else ""
+        print(f"Added {kind} {line.id} on {clean_line(line.student_name)}{due}.")
+    return 0
+
+
+def _due(text: str, tz_name: str) -> date | None:
+    """A due date as typed, in the mentor's today; ``none`` (or empty) clears it."""
+    return dates.parse_due(text, dates.today_in(tz_name))
+
+
+def run_due(ctx: CommandContext) -> int:
+    args = ctx.args
+    actor = ctx.actor()
+    due = _due(args.date, actor.timezone)
+    with ctx.session() as session:
+        notes.set_due_date(session, actor, args.note_id, due)
+        line = notes.get_note(session, actor, args.note_id)
+    if ctx.wants_json:
+        ctx.print_json(_note_json(line))
+    elif due is None:
+        print(f"Action item {line.id} has no due date now.")
+    else:
+        when = dates.describe_day(due, dates.today_in(actor.timezone))
+        print(f"Action item {line.id} is due {due:%a %d %b %Y} ({when}).")
     return 0
 
 
@@ -116,6 +160,7 @@ def run_list(ctx: CommandContext) -> int:
     if not lines:
         print("No notes on this student yet.")
         return 0
+    today = dates.today_in(actor.timezone)
     for number, line in enumerate(lines):
         if number:
             print()
@@ -124,6 +169,8 @@ def run_list(ctx: CommandContext) -> int:
             heading.append("done" if line.done else "open")
             if line.due_date:
                 heading.append(f"due {line.due_date.isoformat()}")
+            if notes.is_overdue(line, today):
+                heading.append("OVERDUE")
         heading.append(line.id)
         print("  ".join(heading))
         for text_line in clean_text(line.note).split("\n"):

@@ -137,14 +137,6 @@ def _check_text(value: str) -> str:
     return value
 
 
-def parse_due_date(value: str) -> date:
-    """A due date typed as YYYY-MM-DD."""
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        raise UserError(f"A due date looks like 2025-03-31, not {value!r}.") from None
-
-
 def list_notes(
     session: Session, actor: Actor, student_key: str, *, kind: str | None = None
 ) -> list[NoteLine]:
@@ -249,6 +241,59 @@ def save_note(
     return row
 
 
+def set_due_date(
+    session: Session,
+    actor: Actor,
+    note_id: str,
+    due_date: date | None,
+    *,
+    expected_version: int | None = None,
+) -> MentorshipNote:
+    """Set, change or (with ``None``) clear the due date of one of the actor's action items.
+    Typed dates are read by ``core/dates.py`` (``parse_due``) in the mentor's timezone."""
+    row = _own_note(session, actor, note_id)
+    if row.kind != "action_item":
+        raise UserError(
+            f"Only an action item has a due date; this note is a {KIND_LABELS[row.kind]}."
+        )
+    return save_note(session, actor, row.id, due_date=due_date, expected_version=expected_version)
+
+
+def is_overdue(note: NoteLine, today: date) -> bool:
+    """An open action item whose due date is before ``today`` (the mentor's own day)."""
+    return (
+        note.kind == "action_item"
+        and not note.done
+        and note.due_date is not None
+        and note.due_date < today
+    )
+
+
+def action_items_due(
+    session: Session, actor: Actor, today: date, *, within_days: int = 7, limit: int = 8
+) -> list[NoteLine]:
+    """The mentor's open action items due by ``within_days`` after ``today`` (the mentor's own
+    day), overdue ones included, on students still theirs: soonest first, at most ``limit``.
+    For the dashboard; anyone but a mentor has none (notes are private to their author)."""
+    if not actor.is_mentor:
+        return []
+    query = (
+        select(MentorshipNote, User.full_name)
+        .join(User, User.id == MentorshipNote.student_id)
+        .where(
+            note_scope(actor),
+            MentorshipNote.student_id.in_(access.visible_student_ids(actor)),
+            MentorshipNote.kind == "action_item",
+            MentorshipNote.done.is_(False),
+            MentorshipNote.due_date.is_not(None),
+            MentorshipNote.due_date <= today + timedelta(days=within_days),
+        )
+        .order_by(MentorshipNote.due_date, MentorshipNote.added_at, MentorshipNote.id)
+        .limit(limit)
+    )
+    return [_line(row, name) for row, name in session.execute(query)]
+
+
 def search_notes(session: Session, actor: Actor, query: str, *, limit: int = 50) -> list[SearchHit]:
     """The actor's own live notes matching every word of ``query``, best first, with
     highlighted snippets (see ``core/note_search.py``)."""
@@ -337,14 +382,16 @@ __all__ = [
     "NoteConflict",
     "NoteLine",
     "SearchHit",
+    "action_items_due",
     "add_note",
     "count_notes",
     "delete_note",
     "get_note",
+    "is_overdue",
     "list_notes",
     "notes_due_for_purge",
-    "parse_due_date",
     "purge_old_notes",
     "save_note",
     "search_notes",
+    "set_due_date",
 ]

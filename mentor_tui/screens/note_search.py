@@ -11,7 +11,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.timer import Timer
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from mentor_tui.core import notes as core_notes
@@ -20,6 +20,7 @@ from mentor_tui.core.notes import KIND_LABELS
 from mentor_tui.core.text import clean_line
 from mentor_tui.screens.base import MentorScreen
 from mentor_tui.widgets.figures import local_time
+from mentor_tui.widgets.key_footer import KeyFooter
 
 SEARCH_DELAY = 0.2
 HIGHLIGHT = "bold reverse"
@@ -60,7 +61,7 @@ class NoteSearchScreen(MentorScreen):
         )
         yield Static("", id="note-search-count", markup=False)
         yield OptionList(id="note-search-results")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()

@@ -23,13 +23,14 @@ from rich.text import Text
 from sqlmodel import Session
 from textual import on
 from textual.app import App, ComposeResult, SuspendNotSupported
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.timer import Timer
-from textual.widgets import Footer, Markdown, OptionList, Static, TextArea
+from textual.widgets import Markdown, OptionList, Static, TextArea
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
+from mentor_tui.core import dates
 from mentor_tui.core import notes as core_notes
 from mentor_tui.core.access import Actor
 from mentor_tui.core.errors import UserError
@@ -38,7 +39,9 @@ from mentor_tui.core.students import list_students
 from mentor_tui.core.text import clean_line
 from mentor_tui.messages import DataChanged
 from mentor_tui.screens.base import MentorScreen
+from mentor_tui.screens.due_date import DueDateChosen, DueDateScreen
 from mentor_tui.widgets.figures import local_time
+from mentor_tui.widgets.key_footer import KeyFooter
 
 AUTOSAVE_SECONDS = 0.7
 KINDS = list(KIND_LABELS)
@@ -62,7 +65,7 @@ class Draft:
     saved_text: str | None = None
     saving: bool = False
     conflict: bool = False
-    # kind / done changes not saved yet; they go with the next save of the text
+    # kind / done / due date changes not saved yet; they go with the next save of the text
     fields: dict[str, object] = field(default_factory=dict)
 
     @property
@@ -83,7 +86,15 @@ def _save_job(
     def job(session: Session) -> tuple[str, object]:
         try:
             if note_id is None:
-                row = core_notes.add_note(session, actor, student, text, kind=kind)
+                due = fields.get("due_date") if kind == "action_item" else None
+                row = core_notes.add_note(
+                    session,
+                    actor,
+                    student,
+                    text,
+                    kind=kind,
+                    due_date=due,  # type: ignore[arg-type]
+                )
             else:
                 row = core_notes.save_note(
                     session,
@@ -105,10 +116,11 @@ def _save_job(
 class NotesScreen(MentorScreen):
     CSS_PATH = "notes.tcss"
     HELP_TITLE = "Notes"
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+n", "new_note", "New note", id="notes.new", priority=True),
         Binding("ctrl+k", "cycle_kind", "Kind", id="notes.kind", priority=True),
         Binding("ctrl+t", "toggle_done", "Done", id="notes.done", priority=True),
+        Binding("ctrl+d", "set_due", "Due date", id="notes.due", priority=True),
         Binding("ctrl+r", "toggle_preview", "Preview", id="notes.preview", priority=True),
         Binding("ctrl+f", "search", "Search", id="notes.search", priority=True),
         Binding("ctrl+e", "external_editor", "$EDITOR", id="notes.editor", priority=True),
@@ -142,7 +154,7 @@ class NotesScreen(MentorScreen):
         yield self.mentor_app.make_status_bar(self.HELP_TITLE)
         if not self.actor.is_mentor:
             yield Static(NOT_AUTHOR, id="notes-denied", markup=False)
-            yield Footer()
+            yield KeyFooter()
             return
         with Horizontal(id="notes-body"):
             with Vertical(id="notes-side"):
@@ -162,13 +174,14 @@ class NotesScreen(MentorScreen):
                 )
                 yield VerticalScroll(Markdown(id="notes-preview"), id="notes-preview-box")
                 yield Static("", id="notes-state", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         mine = {
             "new_note",
             "cycle_kind",
             "toggle_done",
+            "set_due",
             "toggle_preview",
             "search",
             "external_editor",
@@ -180,6 +193,8 @@ class NotesScreen(MentorScreen):
         draft = self.draft
         if action == "toggle_done":
             return draft is not None and draft.kind == "action_item" and draft.note_id is not None
+        if action == "set_due":  # on any note, so ctrl+d never falls through to the editor
+            return True if draft is not None else None
         if action == "keep_mine":
             return draft is not None and draft.conflict
         if action in {"cycle_kind", "toggle_preview", "external_editor"}:
@@ -287,17 +302,32 @@ class NotesScreen(MentorScreen):
         label.append(local_time(note.added_at, self.actor.timezone, "%d %b %Y"), style="dim")
         label.append(f"  {KIND_LABELS[note.kind]}", style="bold")
         if note.kind == "action_item":
-            label.append(
-                " ✔ done" if note.done else " ○ open", style="green" if note.done else "yellow"
-            )
-            if note.due_date:
-                label.append(f" due {note.due_date:%d %b}", style="dim")
+            label.append(*self._due_mark(note, dates.today_in(self.actor.timezone)))
         first = next((line for line in note.note.splitlines() if line.strip()), "")
         first = clean_line(first.strip()) or "(empty)"
         label.append(
             "\n" + (first if len(first) <= LABEL_CHARS else first[: LABEL_CHARS - 1] + "…")
         )
         return label
+
+    @staticmethod
+    def _due_mark(note: NoteLine, today: date) -> tuple[str, str]:
+        """An action item's state in the list, short enough for one line: done, open, due
+        (the day), due today, or overdue (which stands out)."""
+        if note.done:
+            return " ✔ done", "green"
+        if core_notes.is_overdue(note, today):
+            return " ○ overdue", "bold red"
+        if note.due_date is None:
+            return " ○ open", "yellow"
+        if note.due_date == today:
+            return " ○ due today", "bold yellow"
+        shown = (
+            f"{note.due_date:%d %b}"
+            if note.due_date.year == today.year
+            else f"{note.due_date:%d %b %Y}"
+        )
+        return f" ○ due {shown}", "yellow"
 
     @on(OptionList.OptionHighlighted, "#notes-students")
     def _student_highlighted(self, event: OptionList.OptionHighlighted) -> None:
@@ -358,8 +388,22 @@ class NotesScreen(MentorScreen):
         text.append(KIND_LABELS[draft.kind].capitalize(), style="bold")
         if draft.kind == "action_item":
             text.append("  ✔ done" if draft.done else "  ○ open")
-            if draft.due_date:
-                text.append(f"  due {draft.due_date:%d %b %Y}")
+            today = dates.today_in(self.actor.timezone)
+            if draft.due_date is None:
+                text.append("  no due date (ctrl+d)", style="dim")
+            else:
+                days = dates.days_until(draft.due_date, today)
+                late = not draft.done and days < 0
+                when = (
+                    f"{-days} day{'' if days == -1 else 's'} overdue"
+                    if late
+                    else dates.describe_day(draft.due_date, today)
+                )
+                shown = "%a %d %b" if draft.due_date.year == today.year else "%a %d %b %Y"
+                text.append(
+                    f"  due {draft.due_date.strftime(shown)} · {when}",
+                    style="bold red" if late else "",
+                )
         if draft.added_at is not None:
             text.append(
                 f"  ·  added {local_time(draft.added_at, self.actor.timezone)}", style="dim"
@@ -488,7 +532,9 @@ class NotesScreen(MentorScreen):
         draft.kind = KINDS[(KINDS.index(draft.kind) + 1) % len(KINDS)]
         if draft.kind != "action_item":
             draft.done, draft.due_date = False, None
-            draft.fields.pop("done", None)  # the core drops the mark with the kind
+            # the core drops the mark and the due date with the kind
+            draft.fields.pop("done", None)
+            draft.fields.pop("due_date", None)
         draft.fields["kind"] = draft.kind
         self._show_header()
         self.refresh_bindings()
@@ -502,6 +548,35 @@ class NotesScreen(MentorScreen):
         self._show_header()
         draft.fields["done"] = draft.done
         self._flush()
+
+    def action_set_due(self) -> None:
+        draft = self.draft
+        if draft is None:
+            return
+        if draft.kind != "action_item":
+            self.notify(
+                f"Only an action item has a due date; this is a {KIND_LABELS[draft.kind]} "
+                "(ctrl+k changes the kind).",
+                severity="warning",
+                markup=False,
+            )
+            return
+        today = dates.today_in(self.actor.timezone)
+        self.app.push_screen(
+            DueDateScreen(draft.due_date, today), lambda choice: self._due_chosen(draft, choice)
+        )
+
+    def _due_chosen(self, draft: Draft, choice: DueDateChosen | None) -> None:
+        """Keep the new due date with the note's other unsaved changes and save at once."""
+        if choice is None or draft.kind != "action_item":
+            return
+        draft.due_date = choice.due
+        draft.fields["due_date"] = choice.due
+        if draft is self.draft:
+            self._show_header()
+            self._flush()
+        else:
+            self._save(draft)
 
     def action_keep_mine(self) -> None:
         draft = self.draft
@@ -644,7 +719,7 @@ class PurgeConfirm(ModalScreen[bool]):
     PurgeConfirm { align: center middle; }
     PurgeConfirm > Static { width: 64; padding: 1 2; border: thick $error; background: $surface; }
     """
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "answer(True)", "Purge", id="purge.yes"),
         Binding("n,escape", "answer(False)", "Keep", id="purge.no"),
     ]
