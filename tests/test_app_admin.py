@@ -15,18 +15,19 @@ from app_support import (
     type_text,
 )
 from sqlalchemy import select
-from textual.widgets import Input
+from textual.widgets import Input, Static
 
 from mentor_tui.app import MentorApp
 from mentor_tui.core import clock
 from mentor_tui.core.matching import draft_matches, rank_mentors
 from mentor_tui.core.mentors import MentorEdit, edit_mentor
 from mentor_tui.db.engine import session_scope
-from mentor_tui.db.models import AuditEntry, MentorProfile, Notification, User
+from mentor_tui.db.models import AuditEntry, MentorProfile, Notification, StudentProfile, User
 from mentor_tui.screens.admin import AdminScreen
 from mentor_tui.screens.assign_confirm import ConfirmScreen
 from mentor_tui.screens.csv_import import CsvImportScreen
 from mentor_tui.widgets.paged_table import PagedTable
+from tests.people_csv import write_people_csv
 
 SIZE = (130, 40)
 
@@ -248,6 +249,91 @@ async def test_students_of_one_mentor(template: Path, tmp_path: Path) -> None:
         assert table.row_count == 60
 
 
+async def _listed(pilot, table: PagedTable) -> list[str]:
+    """The keys of every row of the table, read by moving the cursor down through them."""
+    await pilot.press("home")
+    await settle(pilot)
+    keys = []
+    for _ in range(table.row_count):
+        keys.append(table.cursor_key)
+        await pilot.press("down")
+        await settle(pilot)
+    return keys
+
+
+def _needing(app: MentorApp, skill: str, *, unassigned: bool, text: str = "") -> list[str]:
+    """Students (by name, then id) whose profile lists ``skill`` in any case, read straight
+    from the store."""
+    with session_scope(app.services.engine) as session:
+        rows = session.execute(
+            select(User.id, User.full_name, User.email, User.status, User.mentor_id, StudentProfile)
+            .join(StudentProfile, StudentProfile.user_id == User.id)
+            .where(User.role == "student", User.deleted_at.is_(None))
+        ).all()
+    wanted = [
+        (r.full_name, r.id)
+        for r in rows
+        if skill in [" ".join(s.split()).casefold() for s in r.StudentProfile.needed_skills]
+        and (not unassigned or (r.status == "Active" and r.mentor_id is None))
+        and (text.casefold() in r.full_name.casefold() or text.casefold() in r.email.casefold())
+    ]
+    return [sid for _name, sid in sorted(wanted)]
+
+
+async def test_students_by_needed_skill(template: Path, tmp_path: Path) -> None:
+    app = _admin_app(template, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(pilot)
+        table = _students_table(screen)
+        await pilot.press("f")  # students without a mentor
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        box = screen.query_one("#assign-skill", Input)
+        assert app.focused is box
+        await type_text(pilot, "PYT")  # completes to the skill the students need
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.focused is table and box.value == "python"
+        unassigned = _needing(app, "python", unassigned=True)
+        assert 0 < len(unassigned) < 4  # some, not all, of the four without a mentor
+        assert await _listed(pilot, table) == unassigned
+        assert "needing 'python'" in str(screen.query_one("#assign-mode", Static).render())
+
+        await pilot.press("f")  # everyone who needs python, mentor or not
+        await settle(pilot)
+        everyone = _needing(app, "python", unassigned=False)
+        assert len(everyone) > len(unassigned)
+        assert await _listed(pilot, table) == everyone
+
+        await pilot.press("slash")  # and a name filter on top
+        await type_text(pilot, "an")
+        await pilot.press("enter")  # back to the list
+        await settle(pilot)
+        both = _needing(app, "python", unassigned=False, text="an")
+        assert 0 < len(both) < len(everyone)
+        assert await _listed(pilot, table) == both
+
+        await pilot.press("slash", "escape")  # clears the name filter, keeps the skill
+        await settle(pilot)
+        assert table.row_count == len(everyone)
+        await pilot.press("escape")  # clears the skill
+        await settle(pilot)
+        assert table.row_count == 60
+
+        await pilot.press("n")
+        await settle(pilot)
+        await type_text(pilot, "cobol")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.focused is box  # refused in one sentence; nothing changed
+        assert any(
+            n.message == "No student needs a skill that begins with 'cobol'."
+            for n in app._notifications
+        )
+        assert table.row_count == 60
+
+
 async def test_match_draft_apply_some(template: Path, tmp_path: Path) -> None:
     app = _admin_app(template, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
@@ -407,6 +493,46 @@ async def test_csv_import_with_progress(template: Path, tmp_path: Path) -> None:
     assert _user(app, "yu@example.org").full_name == "Yu Yamada"
     with session_scope(app.services.engine) as session:
         assert session.execute(select(User).where(User.email == "not-an-email")).first() is None
+
+
+async def test_csv_import_of_a_thousand_rows_shows_progress_by_rows(
+    template: Path, tmp_path: Path
+) -> None:
+    people = write_people_csv(tmp_path / "people.csv", mentors=20, students=1000, capacity=30)
+    app = _admin_app(template, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(pilot)
+        await pilot.press("m", "i")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, CsvImportScreen)
+        dialog.query_one("#csv-path", Input).value = str(people.path)
+        await pilot.press("enter")
+        shown: list[tuple[int, int]] = []
+        for _ in range(2400):  # at most two minutes; the import takes seconds
+            if dialog.last_progress and dialog.last_progress not in shown:
+                shown.append(dialog.last_progress)
+            if app.screen is not dialog:
+                break
+            await pilot.pause(0.05)  # the UI keeps running while the worker writes
+        await settle(pilot)
+        assert isinstance(app.screen, AdminScreen)
+        assert dialog.last_progress == (1020, 1020)  # the bar reached the total
+        # it moved while the rows were written, not only at the end
+        assert any(0 < done < total for done, total in shown)
+        assert all(total == 1020 for _done, total in shown)
+        assert [done for done, _ in shown] == sorted(done for done, _ in shown)
+        assert any(
+            n.message == "Imported 1020 users (20 mentor, 1000 student)."
+            for n in app._notifications
+        )
+    with session_scope(app.services.engine) as session:
+        imported = session.execute(
+            select(User.role, User.mentor_id).where(User.email.like("%@import.example.org"))
+        ).all()
+    assert len(imported) == people.rows == 1020
+    assert sum(1 for role, _ in imported if role == "mentor") == 20
+    assert sum(1 for _, mentor in imported if mentor is not None) == people.assigned
 
 
 async def test_a_mentor_cannot_reach_the_admin_screen(template: Path, tmp_path: Path) -> None:

@@ -4,7 +4,9 @@ error as one sentence on stderr with exit status 2."""
 
 from __future__ import annotations
 
+import io
 import json
+import sys
 from datetime import datetime
 from pathlib import Path
 
@@ -17,6 +19,7 @@ from mentor_tui.core import students as students_core
 from mentor_tui.db.engine import session_scope
 from mentor_tui.db.models import User
 from tests import factory
+from tests.people_csv import write_people_csv
 from tests.school import School, build_school
 
 MARKUP_NAME = "[bold]Eve[/bold]"
@@ -378,6 +381,41 @@ def test_users_import(capsys, db_path, engine, school: School, tmp_path: Path) -
     )
     assert (code, err) == (0, "")
     assert out == "Created 3 users (1 mentor, 2 students).\n"
+
+
+class TerminalStderr(io.StringIO):
+    """stderr as an interactive terminal would report itself."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_users_import_shows_progress_on_a_terminal_only(
+    capsys, monkeypatch, db_path, engine, school: School, tmp_path: Path
+) -> None:
+    people = write_people_csv(tmp_path / "people.csv", mentors=4, students=116, capacity=30)
+    terminal = TerminalStderr()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    code = main(
+        ["users", "import", str(people.path), "--user", "admin@example.org", "--db", str(db_path)]
+    )
+    monkeypatch.undo()
+    assert code == 0
+    assert capsys.readouterr().out == "Created 120 users (4 mentors, 116 students).\n"
+    shown = terminal.getvalue()
+    assert shown.endswith("\n") and shown.count("\n") == 1
+    assert shown.split("\r")[1:] == [
+        "Importing users: 0 of 120 rows",
+        "Importing users: 50 of 120 rows",
+        "Importing users: 100 of 120 rows",
+        "Importing users: 120 of 120 rows\n",
+    ]
+    # not a terminal (a pipe, a log): the result only, no progress line
+    again = write_people_csv(tmp_path / "more.csv", mentors=0, students=60, seed=12)
+    code, out, err = run(
+        capsys, db_path, "users", "import", str(again.path), "--user", "admin@example.org"
+    )
+    assert (code, out, err) == (0, "Created 60 users (60 students).\n", "")
 
 
 def test_users_import_writes_nothing_and_lists_bad_lines(

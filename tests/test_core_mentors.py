@@ -10,11 +10,16 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from mentor_tui.config import Config
-from mentor_tui.core import mentors as mentors_core
+from mentor_tui.core import mentor_unavailability as unavailability_core
 from mentor_tui.core import writes
 from mentor_tui.core.access import Actor
 from mentor_tui.core.errors import AccessDenied, UserError
 from mentor_tui.core.matching import draft_matches
+from mentor_tui.core.mentor_unavailability import (
+    mark_available,
+    mark_unavailable,
+    plan_unavailability,
+)
 from mentor_tui.core.mentors import (
     MentorEdit,
     SpecializationInput,
@@ -23,11 +28,8 @@ from mentor_tui.core.mentors import (
     edit_mentor,
     format_availability,
     list_mentors,
-    mark_available,
-    mark_unavailable,
     mentor_summary,
     parse_availability,
-    plan_unavailability,
     reactivate_mentor,
 )
 from mentor_tui.db.engine import session_scope
@@ -496,7 +498,7 @@ def test_a_changed_plan_or_a_failure_writes_nothing(engine, admin, team, monkeyp
             expected=preview,
             now=NOW,
         )
-    real_notify = mentors_core.notify
+    real_notify = unavailability_core.notify
     calls: list[str] = []
 
     def failing_notify(*args, **kwargs):
@@ -505,7 +507,7 @@ def test_a_changed_plan_or_a_failure_writes_nothing(engine, admin, team, monkeyp
             raise OSError("disk full")
         return real_notify(*args, **kwargs)
 
-    monkeypatch.setattr(mentors_core, "notify", failing_notify)
+    monkeypatch.setattr(unavailability_core, "notify", failing_notify)
     with pytest.raises(OSError), session_scope(engine) as s:
         mark_unavailable(
             s, admin, "maria@example.org", reason="", until=None, config=CONFIG, now=NOW

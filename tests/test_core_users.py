@@ -21,6 +21,7 @@ from mentor_tui.core.users import (
 from mentor_tui.db.engine import session_scope
 from mentor_tui.db.models import MentorProfile, Notification, StudentProfile, User
 from tests import factory
+from tests.people_csv import write_people_csv
 from tests.school import School, build_school
 
 CONFIG = Config(max_students_per_mentor=4)
@@ -331,3 +332,76 @@ def test_only_admins_import(engine, school: School) -> None:
     with session_scope(engine) as s, pytest.raises(AccessDenied, match="Only an admin can import"):
         import_users_csv(s, factory.actor(school.maria), GOOD)
     assert user_count(engine) == 9
+
+
+# ---------------------------------------------------------------------------------------------
+# Import progress, by rows
+
+
+def test_import_reports_progress_by_rows(engine, school: School, tmp_path: Path) -> None:
+    people = write_people_csv(tmp_path / "people.csv", mentors=5, students=118, capacity=30)
+    calls: list[tuple[int, int]] = []
+    seen_users: list[int] = []
+
+    def progress(done: int, total: int) -> None:
+        calls.append((done, total))
+        seen_users.append(int(s.execute(select(func.count()).select_from(User)).scalar_one()))
+
+    before = user_count(engine)
+    with session_scope(engine) as s:
+        result = import_users_csv(
+            s, factory.actor(school.admin), people.path, config=CONFIG, progress=progress
+        )
+    assert people.rows == result.created == 123
+    assert calls == [(0, 123), (50, 123), (100, 123), (123, 123)]
+    # each call comes after exactly that many accounts were written
+    assert seen_users == [before + done for done, _ in calls]
+    assert user_count(engine) == before + 123
+    with session_scope(engine) as s:
+        assigned = s.execute(
+            select(func.count())
+            .select_from(User)
+            .where(User.email.like("%@import.example.org"), User.mentor_id.is_not(None))
+        ).scalar_one()
+    assert assigned == people.assigned > 0
+
+
+def test_import_progress_on_a_whole_number_of_steps_and_an_empty_file(
+    engine, school: School, tmp_path: Path
+) -> None:
+    people = write_people_csv(tmp_path / "people.csv", mentors=0, students=6)
+    calls: list[tuple[int, int]] = []
+    with session_scope(engine) as s:
+        import_users_csv(
+            s,
+            factory.actor(school.admin),
+            people.path,
+            config=CONFIG,
+            progress=lambda done, total: calls.append((done, total)),
+            progress_every=3,
+        )
+    assert calls == [(0, 6), (3, 6), (6, 6)]
+    calls.clear()
+    with session_scope(engine) as s:
+        result = import_users_csv(
+            s,
+            factory.actor(school.admin),
+            "full_name,email,role\n\n",
+            config=CONFIG,
+            progress=lambda done, total: calls.append((done, total)),
+        )
+    assert result.created == 0 and calls == [(0, 0)]
+
+
+def test_a_refused_import_reports_no_progress(engine, school: School) -> None:
+    calls: list[tuple[int, int]] = []
+    before = user_count(engine)
+    with session_scope(engine) as s, pytest.raises(ImportRejected):
+        import_users_csv(
+            s,
+            factory.actor(school.admin),
+            BAD,
+            config=CONFIG,
+            progress=lambda done, total: calls.append((done, total)),
+        )
+    assert calls == [] and user_count(engine) == before

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from mentor_tui.commands.context import CommandContext
 from mentor_tui.core.errors import UserError
@@ -54,7 +54,8 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         help="add every account of a CSV file, or none",
         description="The header needs full_name,email,role and may have mentor_email,timezone,"
         "expertise (separated by ;),capacity. Every line is checked first: if any is bad, "
-        "nothing is written and each bad line is listed by its number.",
+        "nothing is written and each bad line is listed by its number. While stderr is a "
+        "terminal, one line there counts the rows written.",
     )
     load.add_argument("file", metavar="FILE.csv")
     load.add_argument("--json", action="store_true", help="print the counts as JSON")
@@ -149,12 +150,38 @@ def run_add(ctx: CommandContext) -> int:
     return 0
 
 
+class ImportProgressLine:
+    """``done of total`` rows on one rewritten stderr line, while stderr is a terminal; nothing
+    when it is not (a pipe or a log file gets only the result and the errors)."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.shown = False
+
+    def __call__(self, done: int, total: int) -> None:
+        self.shown = True
+        self.stream.write(f"\rImporting users: {done:,} of {total:,} rows")
+        self.stream.flush()
+
+    def end(self) -> None:
+        if self.shown:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
 def run_import(ctx: CommandContext) -> int:
     from mentor_tui.core.users import import_users_csv
 
     actor = ctx.actor()
-    with ctx.session() as session:
-        result = import_users_csv(session, actor, Path(ctx.args.file), config=ctx.config)
+    line = ImportProgressLine(sys.stderr) if sys.stderr.isatty() else None
+    try:
+        with ctx.session() as session:
+            result = import_users_csv(
+                session, actor, Path(ctx.args.file), config=ctx.config, progress=line
+            )
+    finally:
+        if line is not None:
+            line.end()
     if ctx.wants_json:
         ctx.print_json({"created": result.created, "by_role": result.by_role})
         return 0

@@ -1,19 +1,17 @@
 """Mentor management for admins (SPEC 4.6): the mentor list with each mentor's load, mentor
 profiles (expertise, specializations, teaching style, capacity, hours, availability windows,
-timezone, backup mentor), deactivation, and mentor unavailability with its student moves.
+timezone, backup mentor), deactivation and reactivation. What an admin types is checked in
+``mentor_fields``; unavailability and its student moves are in ``mentor_unavailability``.
 
 Every function here is admin-only: the check is the first thing each one does.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from itertools import pairwise
 from typing import Any
-from urllib.parse import urlsplit
 
 from sqlalchemy import and_, select
 from sqlmodel import Session
@@ -21,23 +19,25 @@ from sqlmodel import Session
 from mentor_tui.config import Config
 from mentor_tui.core import clock, writes
 from mentor_tui.core.access import Actor, find_user, require_admin, user_scope
-from mentor_tui.core.assignment import assign_student, unassign_student
 from mentor_tui.core.errors import UserError
-from mentor_tui.core.matching import (
-    Match,
-    MentorOffer,
-    PairScore,
-    StudentNeeds,
-    load_mentor_offers,
-    load_students,
+from mentor_tui.core.matching_people import (
     local_today,
     mentor_is_available,
     mentor_loads,
-    plan_matches,
     skill_key,
 )
-from mentor_tui.core.notifications import notify
-from mentor_tui.core.text import clean_line, has_control
+from mentor_tui.core.mentor_fields import (
+    HOURS_IN_WEEK,
+    SpecializationInput,
+    check_style,
+    check_whole,
+    check_windows,
+    clean_label,
+    clean_specializations,
+    format_availability,
+    parse_availability,
+    parse_list,
+)
 from mentor_tui.core.users import (
     add_user,
     check_capacity,
@@ -45,19 +45,7 @@ from mentor_tui.core.users import (
     check_name,
     check_timezone,
 )
-from mentor_tui.db.models import (
-    TEACHING_STYLES,
-    MentorProfile,
-    MentorSpecialization,
-    User,
-)
-
-WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-MAX_LABEL = 80
-MAX_REASON = 300
-MAX_URL = 500
-HOURS_IN_WEEK = 168
-
+from mentor_tui.db.models import MentorProfile, MentorSpecialization, User
 
 # ---------------------------------------------------------------------------------------------
 # Reading.
@@ -232,164 +220,6 @@ def mentor_summary(
 
 
 # ---------------------------------------------------------------------------------------------
-# Checking what an admin typed.
-
-
-def clean_label(value: str, what: str) -> str:
-    """A short one-line label (a skill, an expertise area): trimmed and single-spaced."""
-    if has_control(value) or "\n" in value:
-        raise UserError(f"The {what} {clean_line(value)!r} contains control characters.")
-    label = re.sub(r"\s+", " ", value).strip()
-    if not label:
-        raise UserError(f"A {what} cannot be empty.")
-    if len(label) > MAX_LABEL:
-        raise UserError(f"The {what} {label[:30]!r}... is longer than {MAX_LABEL} characters.")
-    return label
-
-
-def parse_list(text: str) -> list[str]:
-    """'Python, SQL; data science' -> ['Python', 'SQL', 'data science'] (blanks dropped)."""
-    return [part for part in re.split(r"[,;]", text) if part.strip()]
-
-
-def check_whole(value: Any, what: str, low: int, high: int) -> int:
-    if isinstance(value, str) and re.fullmatch(r"\s*-?\d+\s*", value):
-        value = int(value)
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise UserError(f"The {what} must be a whole number, not {clean_line(str(value))!r}.")
-    if not low <= value <= high:
-        raise UserError(f"The {what} must be between {low} and {high}, not {value}.")
-    return value
-
-
-def check_style(style: str) -> str:
-    style = style.strip().lower()
-    if style not in TEACHING_STYLES:
-        raise UserError(
-            f"The teaching style {clean_line(style)!r} is not one of {', '.join(TEACHING_STYLES)}."
-        )
-    return style
-
-
-def check_url(url: str | None) -> str | None:
-    """A certification link: an http(s) address, or nothing."""
-    if url is None or not url.strip():
-        return None
-    url = url.strip()
-    parts = urlsplit(url)
-    if (
-        parts.scheme not in ("http", "https")
-        or not parts.netloc
-        or has_control(url)
-        or re.search(r"\s", url)
-        or len(url) > MAX_URL
-    ):
-        raise UserError(
-            f"The certification URL {clean_line(url)[:60]!r} is not an http(s) address."
-        )
-    return url
-
-
-@dataclass(frozen=True)
-class SpecializationInput:
-    name: str
-    proficiency: int = 3
-    verified: bool = False
-    certification_url: str | None = None
-
-
-def clean_specializations(
-    specs: Iterable[SpecializationInput],
-) -> list[SpecializationInput]:
-    cleaned: dict[str, SpecializationInput] = {}
-    for spec in specs:
-        name = clean_label(spec.name, "specialization")
-        if skill_key(name) in cleaned:
-            raise UserError(f"The specialization {name!r} is listed twice.")
-        cleaned[skill_key(name)] = SpecializationInput(
-            name=name,
-            proficiency=check_whole(spec.proficiency, f"proficiency of {name!r}", 1, 5),
-            verified=bool(spec.verified),
-            certification_url=check_url(spec.certification_url),
-        )
-    return list(cleaned.values())
-
-
-_WINDOW = re.compile(
-    r"^\s*(?P<day>[A-Za-z]+)\s+(?P<start>\d{1,2}:\d{2})\s*-\s*(?P<end>\d{1,2}:\d{2})\s*$"
-)
-DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-
-
-def _weekday(name: str) -> int | None:
-    """0-6 for 'Mon' or 'monday' (any case), else None."""
-    name = name.lower()
-    for number, (short, full) in enumerate(zip(WEEKDAYS, DAY_NAMES, strict=True)):
-        if name in (short.lower(), full):
-            return number
-    return None
-
-
-def _clock_minutes(text: str) -> int:
-    match = re.fullmatch(r"(\d{1,2}):(\d{2})", text.strip())
-    if (
-        not match
-        or int(match[1]) > 24
-        or int(match[2]) > 59
-        or (int(match[1]) == 24 and int(match[2]))
-    ):
-        raise UserError(f"{clean_line(text)!r} is not a time of day; use HH:MM, such as 09:30.")
-    return int(match[1]) * 60 + int(match[2])
-
-
-def check_windows(windows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Weekly availability windows ``{"weekday": 0-6, "start": "HH:MM", "end": "HH:MM"}`` in the
-    mentor's timezone: each ends after it starts and none overlaps another on its day."""
-    cleaned = []
-    for window in windows:
-        try:
-            weekday, start, end = window["weekday"], window["start"], window["end"]
-        except (KeyError, TypeError):
-            raise UserError("An availability window needs a weekday, a start and an end.") from None
-        weekday = check_whole(weekday, "weekday of an availability window", 0, 6)
-        low = _clock_minutes(str(start))
-        high = _clock_minutes(str(end))
-        if high <= low:
-            raise UserError(
-                f"The availability window {WEEKDAYS[weekday]} {start}-{end} ends before it starts."
-            )
-        cleaned.append((weekday, low, high))
-    cleaned.sort()
-    for (day_a, _, end_a), (day_b, start_b, _) in pairwise(cleaned):
-        if day_a == day_b and start_b < end_a:
-            raise UserError(f"Two availability windows overlap on {WEEKDAYS[day_a]}.")
-    return [{"weekday": day, "start": _hhmm(low), "end": _hhmm(high)} for day, low, high in cleaned]
-
-
-def _hhmm(minutes: int) -> str:
-    return f"{minutes // 60:02d}:{minutes % 60:02d}"
-
-
-def parse_availability(text: str) -> list[dict[str, Any]]:
-    """'Mon 09:00-12:00, Wed 14:00-17:30' -> checked windows (empty text: none)."""
-    windows = []
-    for part in parse_list(text):
-        match = _WINDOW.match(part)
-        day = _weekday(match["day"]) if match else None
-        if match is None or day is None:
-            raise UserError(
-                f"{clean_line(part.strip())!r} is not an availability window; "
-                "use a weekday and hours such as 'Mon 09:00-12:00'."
-            )
-        windows.append({"weekday": day, "start": match["start"], "end": match["end"]})
-    return check_windows(windows)
-
-
-def format_availability(windows: Iterable[dict[str, Any]]) -> str:
-    return ", ".join(f"{WEEKDAYS[int(w['weekday'])]} {w['start']}-{w['end']}" for w in windows)
-
-
-# ---------------------------------------------------------------------------------------------
 # Writing.
 
 
@@ -411,7 +241,7 @@ class MentorEdit:
     contact_preferences: Sequence[str] | None = None
 
 
-def _profile(session: Session, mentor_id: str) -> MentorProfile | None:
+def mentor_profile(session: Session, mentor_id: str) -> MentorProfile | None:
     return session.execute(
         select(MentorProfile).where(
             MentorProfile.user_id == mentor_id, MentorProfile.deleted_at.is_(None)
@@ -514,7 +344,7 @@ def apply_mentor_edit(
         clean_specializations(edit.specializations)
     if user_changes:
         writes.update(session, actor.id, mentor, user_changes)
-    profile = _profile(session, mentor.id)
+    profile = mentor_profile(session, mentor.id)
     if profile is None:
         profile = MentorProfile(user_id=mentor.id, capacity=config.max_students_per_mentor)
         for key, value in profile_changes.items():
@@ -589,238 +419,20 @@ def reactivate_mentor(session: Session, actor: Actor, mentor_key: str) -> User:
     return mentor
 
 
-# ---------------------------------------------------------------------------------------------
-# Unavailability.
-
-
-@dataclass(frozen=True)
-class StudentMove:
-    """Where one of an unavailable mentor's students goes (``to`` None: unassigned)."""
-
-    student_id: str
-    student_email: str
-    student_name: str
-    to: MentorOffer | None
-    via: str
-    """'backup', 'best match' or 'nobody'."""
-    score: PairScore | None
-    reason: str
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "student_id": self.student_id,
-            "student_email": self.student_email,
-            "student_name": self.student_name,
-            "mentor_id": self.to.id if self.to else None,
-            "mentor_email": self.to.email if self.to else None,
-            "via": self.via,
-            "score": self.score.score if self.score else None,
-            "reasons": self.score.reasons if self.score else [],
-            "reason": self.reason,
-        }
-
-
-@dataclass(frozen=True)
-class UnavailabilityPlan:
-    mentor_id: str
-    mentor_email: str
-    mentor_name: str
-    reason: str
-    until: date | None
-    backup_mentor_email: str | None
-    moves: tuple[StudentMove, ...]
-
-    def targets(self) -> dict[str, str | None]:
-        return {m.student_id: (m.to.id if m.to else None) for m in self.moves}
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "mentor_id": self.mentor_id,
-            "mentor_email": self.mentor_email,
-            "reason": self.reason,
-            "until": self.until.isoformat() if self.until else None,
-            "backup_mentor_email": self.backup_mentor_email,
-            "moves": [m.to_json() for m in self.moves],
-        }
-
-
-def check_reason(reason: str | None) -> str:
-    text = (reason or "").strip()
-    if has_control(text) or "\n" in text:
-        raise UserError("The reason must be one line of text.")
-    if len(text) > MAX_REASON:
-        raise UserError(f"The reason is longer than {MAX_REASON} characters.")
-    return text
-
-
-def _move(
-    match: Match | None, student: StudentNeeds, backup_id: str | None, reason: str
-) -> StudentMove:
-    if match is None:
-        return StudentMove(
-            student.id, student.email, student.full_name, None, "nobody", None, reason
-        )
-    via = "backup" if match.mentor.id == backup_id else "best match"
-    why = (
-        f"backup mentor {match.mentor.email}"
-        if via == "backup"
-        else f"best-scoring mentor with a free seat, {match.score.score:.2f} points"
-    )
-    return StudentMove(
-        student.id, student.email, student.full_name, match.mentor, via, match.score, why
-    )
-
-
-def plan_unavailability(
-    session: Session,
-    actor: Actor,
-    mentor_key: str,
-    *,
-    reason: str | None,
-    until: date | None,
-    config: Config,
-    now: datetime | None = None,
-) -> UnavailabilityPlan:
-    """Where each of the mentor's active students would go: to the backup mentor while they
-    have free seats (the timezone limit does not apply to a chosen backup), the rest to the
-    best-scoring mentors with free seats (the optimal batch matching), else nowhere. Nothing is
-    written."""
-    require_admin(actor, "mark mentors unavailable")
-    now = now or clock.now()
-    mentor = find_mentor(session, actor, mentor_key)
-    reason = check_reason(reason)
-    if until is not None and until < local_today(now, mentor.timezone):
-        raise UserError(f"The date {until.isoformat()} is already past for {mentor.email}.")
-    profile = _profile(session, mentor.id)
-    backup_id = profile.backup_mentor_id if profile else None
-    students = load_students(session, actor, mentor_id=mentor.id)
-    mentors = load_mentor_offers(session, actor, config=config, now=now, exclude=[mentor.id])
-    draft = plan_matches(students, mentors, config.matching, now, favoured_mentor_id=backup_id)
-    reasons = {u.student.id: u.reason for u in draft.unplaced}
-    moves = tuple(
-        _move(draft.match_for(s.id), s, backup_id, reasons.get(s.id, "")) for s in students
-    )
-    backup_email = None
-    if backup_id:
-        backup = session.get(User, backup_id)
-        backup_email = backup.email if backup else None
-    return UnavailabilityPlan(
-        mentor.id, mentor.email, mentor.full_name, reason, until, backup_email, moves
-    )
-
-
-def mark_unavailable(
-    session: Session,
-    actor: Actor,
-    mentor_key: str,
-    *,
-    reason: str | None,
-    until: date | None,
-    config: Config,
-    expected: UnavailabilityPlan | None = None,
-    now: datetime | None = None,
-) -> UnavailabilityPlan:
-    """Mark the mentor unavailable and move their students as planned, in the caller's
-    transaction; the mentor, each student and each new mentor are notified. With ``expected``
-    (the preview the admin saw), a plan that has changed since is refused."""
-    plan = plan_unavailability(
-        session, actor, mentor_key, reason=reason, until=until, config=config, now=now
-    )
-    if expected is not None and expected.targets() != plan.targets():
-        raise UserError("The mentors' loads changed since the preview; preview again.")
-    mentor = session.get(User, plan.mentor_id)
-    assert mentor is not None
-    profile = _profile(session, mentor.id)
-    marks = {"unavailable_reason": plan.reason, "unavailable_until": plan.until}
-    if profile is None:
-        profile = MentorProfile(user_id=mentor.id, capacity=config.max_students_per_mentor, **marks)
-        writes.insert(session, actor.id, profile, action="mark_unavailable")
-    else:
-        writes.update(session, actor.id, profile, marks, action="mark_unavailable")
-    why = f" ({plan.reason})" if plan.reason else ""
-    back = f" until {plan.until.isoformat()}" if plan.until else ""
-    for move in plan.moves:
-        if move.to is not None:
-            assign_student(session, actor, move.student_id, move.to.id, config=config)
-        else:
-            unassign_student(session, actor, move.student_id)
-        notify(
-            session,
-            config,
-            user_id=move.student_id,
-            type="mentor_unavailable",
-            title=f"Your mentor {mentor.full_name} is unavailable{back}",
-            message=(
-                f"Your new mentor is {move.to.full_name}."
-                if move.to
-                else "An admin will assign you a new mentor soon."
-            ),
-            data={"mentor_id": mentor.id, "new_mentor_id": move.to.id if move.to else None},
-            actor_id=actor.id,
-        )
-    moved = sum(1 for m in plan.moves if m.to is not None)
-    notify(
-        session,
-        config,
-        user_id=mentor.id,
-        type="mentor_unavailable",
-        title=f"You are marked unavailable{back}{why}",
-        message=(
-            f"{moved} of your {len(plan.moves)} students moved to other mentors"
-            + (
-                f"; {len(plan.moves) - moved} wait for a new mentor."
-                if moved < len(plan.moves)
-                else "."
-            )
-        ),
-        data={"until": plan.until.isoformat() if plan.until else None},
-        actor_id=actor.id,
-    )
-    writes.audit(
-        session,
-        actor.id,
-        "mentor_unavailable",
-        "users",
-        mentor.id,
-        {"reason": plan.reason, "until": plan.until, "moves": plan.targets()},
-    )
-    return plan
-
-
-def mark_available(session: Session, actor: Actor, mentor_key: str) -> User:
-    """End a mentor's unavailability now (it also ends by itself the day after ``until``)."""
-    require_admin(actor, "mark mentors available")
-    mentor = find_mentor(session, actor, mentor_key)
-    profile = _profile(session, mentor.id)
-    if profile is not None:
-        writes.update(
-            session,
-            actor.id,
-            profile,
-            {"unavailable_reason": None, "unavailable_until": None},
-            action="mark_available",
-        )
-    return mentor
-
-
 __all__ = [
     "MentorEdit",
     "MentorSummary",
     "SpecializationInput",
     "SpecializationView",
-    "StudentMove",
-    "UnavailabilityPlan",
     "create_mentor",
     "deactivate_mentor",
     "edit_mentor",
     "find_mentor",
     "format_availability",
     "list_mentors",
-    "mark_available",
-    "mark_unavailable",
+    "mentor_profile",
     "mentor_summary",
     "parse_availability",
     "parse_list",
-    "plan_unavailability",
     "reactivate_mentor",
 ]

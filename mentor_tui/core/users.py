@@ -7,7 +7,7 @@ import csv
 import io
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -252,6 +252,8 @@ def create_first_admin(
 
 REQUIRED_COLUMNS = ("full_name", "email", "role")
 OPTIONAL_COLUMNS = ("mentor_email", "timezone", "expertise", "capacity")
+PROGRESS_EVERY = 50
+"""Rows written between two calls of an import's progress callback."""
 
 
 @dataclass(frozen=True)
@@ -331,14 +333,27 @@ def _check_header(header: list[str]) -> None:
 
 
 def import_users_csv(
-    session: Session, actor: Actor, path_or_text: str | Path, *, config: Config | None = None
+    session: Session,
+    actor: Actor,
+    path_or_text: str | Path,
+    *,
+    config: Config | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    progress_every: int = PROGRESS_EVERY,
 ) -> ImportResult:
     """Create every account in the CSV or none: all lines are checked first and every bad one
     is reported as ``line N: reason`` (N counts the header as line 1).
 
     ``mentor_email`` may name an existing active mentor or a mentor created by the same file;
-    no mentor is taken past their capacity."""
+    no mentor is taken past their capacity.
+
+    ``progress(done, total)`` follows the writing, by rows: once every line has passed its
+    checks it is called with ``(0, total)``, then after every ``progress_every`` rows written
+    (a row is its account, its profile and its mentor), and last with ``(total, total)``; a
+    refused file never calls it."""
     require_admin(actor, "import users")
+    if progress_every < 1:
+        raise ValueError("progress_every must be at least 1")
     config = config or load_config()
     header, records = _records(_read_csv_text(path_or_text))
     _check_header(header)
@@ -380,15 +395,17 @@ def import_users_csv(
         raise ImportRejected([f"line {n}: {text}" for n, text in sorted(problems)])
 
     created: Counter[str] = Counter()
-    made: dict[str, User] = {}
-    for line in sorted(lines, key=lambda ln: ln.new.role != "mentor"):
-        made[line.new.email] = _write(session, actor.id, line.new, config)
-        created[line.new.role] += 1
-    for line in lines:
+    total = len(lines)
+    if progress is not None:
+        progress(0, total)
+    # mentors first, so every mentor a student names exists when that student is written
+    for done, line in enumerate(sorted(lines, key=lambda ln: ln.new.role != "mentor"), start=1):
+        user = _write(session, actor.id, line.new, config)
         if line.new.mentor_email:
-            assign_student(
-                session, actor, made[line.new.email].id, line.new.mentor_email, config=config
-            )
+            assign_student(session, actor, user.id, line.new.mentor_email, config=config)
+        created[line.new.role] += 1
+        if progress is not None and (done % progress_every == 0 or done == total):
+            progress(done, total)
     return ImportResult(created=sum(created.values()), by_role=dict(created))
 
 
@@ -431,6 +448,7 @@ def _mentor_problems(session: Session, lines: list[_Line], config: Config) -> li
 
 
 __all__ = [
+    "PROGRESS_EVERY",
     "ImportRejected",
     "ImportResult",
     "NewUser",

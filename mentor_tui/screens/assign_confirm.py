@@ -7,7 +7,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
+from mentor_tui.widgets.key_footer import KeyFooter
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -28,7 +29,7 @@ class ConfirmScreen(ModalScreen[bool]):
             yield Static(self._title, id="confirm-title", markup=False)
             yield Static("\n".join(self._lines), id="confirm-lines", markup=False)
             yield Static("enter confirms · escape cancels", classes="muted")
-        yield Footer()
+        yield KeyFooter()
 
     def action_answer(self, answer: bool) -> None:
         self.dismiss(answer)

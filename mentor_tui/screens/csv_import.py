@@ -1,31 +1,43 @@
-"""Import users from a CSV file: the path, then a progress bar while the import runs in a
+"""Import users from a CSV file: the path, then a progress bar by rows while the import runs in a
 worker (all lines or none; the core reports each bad line)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Label, ProgressBar, Static
+from textual.widgets import Input, Label, ProgressBar, Static
+
+from mentor_tui.widgets.key_footer import KeyFooter
+
+IDLE_HINT = "enter imports · escape cancels"
+
+ImportRunner = Callable[[str, Callable[[int, int], None], Callable[[bool], None]], object]
+"""``run(path, progress, finished)``: starts the import in a worker; the worker calls
+``progress(done, total)`` as rows are written, and ``finished(ok)`` is
+called on the UI thread when it is over."""
 
 
 class CsvImportScreen(ModalScreen[None]):
-    """``run(path, finished)`` imports in a worker; ``finished(ok)`` is called on the UI thread
-    when it is over (ok False: refused, the path stays for another try)."""
+    """The path box and the progress bar. ``finished(ok)`` False: the file was refused, the path
+    stays for another try."""
 
     CSS_PATH = "csv_import.tcss"
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="csv_import.cancel"),
     ]
 
-    def __init__(self, run: Callable[[str, Callable[[bool], None]], object]) -> None:
+    def __init__(self, run: ImportRunner) -> None:
         super().__init__()
         self._run = run
         self._busy = False
+        self.last_progress: tuple[int, int] | None = None
+        """The bar's latest (progress, total), as it shows them."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="csv-box"):
@@ -33,8 +45,8 @@ class CsvImportScreen(ModalScreen[None]):
             yield Label("File path (header: email, full_name, role, ...)")
             yield Input(id="csv-path")
             yield ProgressBar(total=None, show_eta=False, id="csv-progress", classes="hidden")
-            yield Static("enter imports · escape cancels", id="csv-hint", classes="muted")
-        yield Footer()
+            yield Static(IDLE_HINT, id="csv-hint", classes="muted", markup=False)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#csv-path", Input).focus()
@@ -45,9 +57,23 @@ class CsvImportScreen(ModalScreen[None]):
         if self._busy or not path:
             return
         self._busy = True
-        self.query_one("#csv-progress").remove_class("hidden")
-        self.query_one("#csv-hint", Static).update("Importing…")
-        self._run(path, self._finished)
+        self.last_progress = None
+        bar = self.query_one("#csv-progress", ProgressBar)
+        bar.update(total=None, progress=0)
+        bar.remove_class("hidden")
+        self.query_one("#csv-hint", Static).update("Checking every line…")
+        self._run(path, self.report_progress, self._finished)
+
+    def report_progress(self, done: int, total: int) -> None:
+        """Called from the import's worker thread (every so many rows): shows the figures on
+        the UI thread and waits for it, so the bar is never behind the end of the import."""
+        self.app.call_from_thread(self._show_progress, done, total)
+
+    def _show_progress(self, done: int, total: int) -> None:
+        bar = self.query_one("#csv-progress", ProgressBar)
+        bar.update(total=max(total, 1), progress=done)
+        self.last_progress = (int(bar.progress), int(bar.total or 0))
+        self.query_one("#csv-hint", Static).update(f"Writing users: {done:,} of {total:,} rows")
 
     def _finished(self, ok: bool) -> None:
         self._busy = False
@@ -55,7 +81,7 @@ class CsvImportScreen(ModalScreen[None]):
             self.dismiss(None)
             return
         self.query_one("#csv-progress").add_class("hidden")
-        self.query_one("#csv-hint", Static).update("enter imports · escape cancels")
+        self.query_one("#csv-hint", Static).update(IDLE_HINT)
 
     def action_cancel(self) -> None:
         if not self._busy:

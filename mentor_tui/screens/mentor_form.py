@@ -11,9 +11,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
 from mentor_tui.core.mentors import MentorSummary
+from mentor_tui.widgets.key_footer import KeyFooter
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,7 @@ class MentorFormScreen(ModalScreen[None]):
                     compact=True,
                 )
             yield Static("ctrl+s saves · escape cancels", classes="muted")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         first = "mf-email" if self._mentor is None else "mf-full_name"

@@ -10,7 +10,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Input, Label, Static
+from mentor_tui.widgets.key_footer import KeyFooter
 
 
 class UnavailableFormScreen(ModalScreen[None]):
@@ -38,7 +39,7 @@ class UnavailableFormScreen(ModalScreen[None]):
             yield Label("Until (YYYY-MM-DD, empty: until marked available)")
             yield Input(id="un-until")
             yield Static("enter / ctrl+s previews the moves · escape cancels", classes="muted")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#un-reason", Input).focus()
