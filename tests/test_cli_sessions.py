@@ -13,6 +13,7 @@ from icalendar import Calendar
 
 from mentor_tui.cli import main
 from mentor_tui.db.engine import make_engine, session_scope
+from mentor_tui.db.models import MentorshipSession
 from tests import session_people as people
 
 ISO_WITH_OFFSET = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$")
@@ -292,3 +293,86 @@ def test_import_reports_what_it_cannot_take_and_exits_1(
     (tmp_path / "junk.ics").write_text("not a calendar")
     assert run(db_path, "sessions", "import", str(tmp_path / "junk.ics")) == 2
     assert capsys.readouterr().err.startswith("mentor-tui: That is not an iCalendar file")
+
+
+# --- agenda templates ------------------------------------------------------------------------
+
+
+def _templates(db_path: Path, capsys, user: str = "maria@example.org") -> list[dict]:
+    assert run(db_path, "sessions", "templates", "--json", user=user) == 0
+    return out_json(capsys)  # type: ignore[return-value]
+
+
+def test_templates_add_list_use_edit_delete(store, db_path: Path, tmp_path: Path, capsys) -> None:
+    engine = make_engine(db_path)
+    with session_scope(engine) as s:
+        people.admin(s, email="ada@example.org")
+    engine.dispose()
+    agenda = tmp_path / "agenda.md"
+    agenda.write_text("1. Wins\n2. Blockers\n" + "- [ ] a long line\n" * 400, encoding="utf-8")
+    assert run(db_path, "sessions", "template-add", "--title", " Weekly  check-in ",
+               "--agenda-file", str(agenda)) == 0  # fmt: skip
+    assert capsys.readouterr().out.startswith("Added the agenda template 'Weekly check-in' (yours")
+    assert run(db_path, "sessions", "template-add", "--title", "Onboarding", "--agenda", "Hi",
+               user="ada@example.org") == 0  # fmt: skip
+    capsys.readouterr()
+    mine, shared = _templates(db_path, capsys)[1], _templates(db_path, capsys)[0]
+    assert (shared["title"], shared["shared"], shared["editable"]) == ("Onboarding", True, False)
+    assert (mine["title"], mine["shared"], mine["editable"]) == ("Weekly check-in", False, True)
+    assert mine["agenda"] == agenda.read_text(encoding="utf-8")
+    assert [t["title"] for t in _templates(db_path, capsys, "omar@example.org")] == ["Onboarding"]
+    assert run(db_path, "sessions", "templates") == 0
+    table = capsys.readouterr().out.splitlines()
+    assert table[0].split() == ["ID", "TITLE", "WHOSE", "YOU", "MAY", "CHANGE", "AGENDA"]
+    assert "shared" in table[1] and "yours" in table[2] and "1. Wins" in table[2]
+
+    # a mentor may not touch the shared one: one sentence, nothing written
+    assert run(db_path, "sessions", "template-edit", "Onboarding", "--title", "Mine") == 2
+    assert capsys.readouterr().err == (
+        "mentor-tui: Only an admin can change a shared agenda template.\n"
+    )
+    assert run(db_path, "sessions", "template-delete", shared["id"]) == 2
+    capsys.readouterr()
+    assert _templates(db_path, capsys, "ada@example.org")[0]["version"] == 1
+
+    assert add(db_path, "--at", "2030-03-05 11:00", "--template", "weekly check-in", "--json") == 0
+    view = out_json(capsys)
+    assert (view["title"], view["agenda"]) == ("Weekly check-in", mine["agenda"])  # type: ignore[index]
+    assert run(db_path, "sessions", "template-edit", mine["id"][:8], "--agenda", "1. Wins") == 0
+    assert capsys.readouterr().out.startswith("Saved the agenda template 'Weekly check-in'")
+    edited = _templates(db_path, capsys)[1]
+    assert (edited["agenda"], edited["version"]) == ("1. Wins", 2)
+    assert run(db_path, "sessions", "template-delete", "Weekly check-in") == 0
+    assert capsys.readouterr().out == "Deleted the agenda template 'Weekly check-in'.\n"
+    assert [t["title"] for t in _templates(db_path, capsys)] == ["Onboarding"]
+    engine = make_engine(db_path)
+    with session_scope(engine) as s:  # the session keeps the agenda it was given
+        row = s.get(MentorshipSession, view["id"])  # type: ignore[index]
+        assert row is not None and row.agenda == mine["agenda"]
+    engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("args", "sentence"),
+    [
+        (["template-add", "--title", "  ", "--agenda", "x"], "An agenda template needs a title."),
+        (["template-add", "--title", "Onboarding", "--agenda-file", "/nonexistent/a.md"],
+         "Cannot read /nonexistent/a.md (No such file or directory)."),
+        (["template-edit", "Nope", "--title", "x"], "No agenda template 'Nope' that you can use."),
+        (["template-edit", "Weekly"], "Say what to change: --title, --agenda or --agenda-file."),
+        (["template-add", "--title", "weekly", "--agenda", "x"],
+         "There is already an agenda template called 'weekly'."),
+        (["add", "--student", "sam@example.org", "--at", "2030-03-05 11:00", "--template", "x"],
+         "No agenda template 'x' that you can use."),
+    ],
+)  # fmt: skip
+def test_template_refusals_are_one_sentence(
+    store, db_path: Path, capsys, args: list[str], sentence: str
+) -> None:
+    assert run(db_path, "sessions", "template-add", "--title", "Weekly", "--agenda", "1.") == 0
+    capsys.readouterr()
+    assert run(db_path, "sessions", *args) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == f"mentor-tui: {sentence}\n"
+    assert [t["title"] for t in _templates(db_path, capsys)] == ["Weekly"]

@@ -1,6 +1,6 @@
 """The sessions core: scheduling with double-booking refused (edges included), access from
 another mentor, rescheduling and cancelling, attendance and ratings, summaries and action items
-as notes, reminders that fire once, agenda templates."""
+as notes, reminders that fire once (agenda templates: test_core_session_templates.py)."""
 
 from __future__ import annotations
 
@@ -15,22 +15,20 @@ from mentor_tui.config import Config, Notifications
 from mentor_tui.core import writes
 from mentor_tui.core.access import Actor
 from mentor_tui.core.errors import AccessDenied, NotFound, UserError
-from mentor_tui.core.sessions import (
-    SessionClash,
+from mentor_tui.core.session_followup import (
     add_action_items,
-    cancel_session,
     complete_session,
-    delete_template,
-    edit_session,
-    get_session,
-    list_sessions,
-    list_templates,
     rate_session,
     record_attendance,
-    reschedule_session,
-    run_session_reminders,
     save_summary,
-    save_template,
+)
+from mentor_tui.core.session_reminders import run_session_reminders
+from mentor_tui.core.session_rules import SessionClash
+from mentor_tui.core.session_views import get_session, list_sessions
+from mentor_tui.core.sessions import (
+    cancel_session,
+    edit_session,
+    reschedule_session,
     schedule_session,
 )
 from mentor_tui.db.engine import session_scope
@@ -632,31 +630,42 @@ def test_inactive_people_get_no_reminder(engine, world: World) -> None:
     assert sorted(n.user_id for n in sent) == sorted([world.maria.id, world.sam.id])
 
 
-# --- templates -----------------------------------------------------------------------------
-
-
-def test_agenda_templates_are_per_mentor_and_shared_ones_are_the_admins(
+def test_a_device_reminds_only_the_signed_in_person_of_their_own_sessions(
     engine, world: World
 ) -> None:
-    admin = people.actor(world.admin)
     with session_scope(engine) as s:
-        mine = save_template(s, world.m, title="Weekly check-in", agenda="1. Wins\n2. Blockers")
-        shared = save_template(s, admin, title="Onboarding", agenda="Welcome")
-        assert [t.title for t in list_templates(s, world.m)] == ["Onboarding", "Weekly check-in"]
-        assert [t.title for t in list_templates(s, world.o)] == ["Onboarding"]
-        with pytest.raises(AccessDenied, match="Only an admin"):
-            save_template(s, world.m, title="Mine now", agenda="", template_id=shared.id)
-        with pytest.raises(NotFound):
-            delete_template(s, world.o, mine.id)
-        view = schedule_session(
-            s, world.m, CONFIG, students=["sam@example.org"], starts_at=T0, template_id=mine.id
+        schedule_session(
+            s, world.m, CONFIG, students=["sam@example.org", "ana@example.org"], starts_at=T0
         )
-        assert (view.title, view.agenda) == ("Weekly check-in", "1. Wins\n2. Blockers")
-        save_template(s, world.m, title="Weekly check-in", agenda="1. Wins", template_id=mine.id)
-        delete_template(s, world.m, mine.id)
-        assert [t.title for t in list_templates(s, world.m)] == ["Onboarding"]
-        with pytest.raises(UserError, match="needs a title"):
-            save_template(s, world.m, title="  ", agenda="x")
+        schedule_session(s, world.o, CONFIG, students=["zoe@example.org"], starts_at=T0)
+    with session_scope(engine) as s:  # Sam's device: Sam's reminder, nobody else's
+        sent = run_session_reminders(s, CONFIG, now=at(0, -5), user_id=world.sam.id)
+    assert [(n.user_id, n.message) for n in sent] == [
+        (world.sam.id, "Tue 2030-03-05 19:00-19:45 JST with Maria Mentor.")
+    ]
+    with session_scope(engine) as s:  # Maria's device: her own session, not Omar's
+        sent = run_session_reminders(s, CONFIG, now=at(0, -5), user_id=world.maria.id)
+        assert [n.user_id for n in sent] == [world.maria.id]
+        assert sent[0].message.endswith("with Ana Ruiz, Sam Tanaka.")
+        # an admin attends nothing and hosts nothing: their device reminds nobody
+        assert run_session_reminders(s, CONFIG, now=at(0, -5), user_id=world.admin.id) == []
+        assert run_session_reminders(s, CONFIG, now=at(0, -4), user_id=world.sam.id) == []
+    assert sorted(user for user, _ in _reminders(engine)) == sorted([world.sam.id, world.maria.id])
+    with session_scope(engine) as s:  # a run for everyone leaves out who was already reminded
+        sent = run_session_reminders(s, CONFIG, now=at(0, -3))
+    assert sorted(n.user_id for n in sent) == sorted([world.ana.id, world.omar.id, world.zoe.id])
+
+
+def test_a_scoped_reminder_made_on_another_device_is_not_repeated(engine, world: World) -> None:
+    with session_scope(engine) as s:
+        schedule_session(s, world.m, CONFIG, students=["sam@example.org"], starts_at=T0)
+    with session_scope(engine) as s:  # Maria's laptop
+        assert len(run_session_reminders(s, CONFIG, now=at(0, -5), user_id=world.maria.id)) == 1
+        # what Maria's phone sees after sync: the notification, but not the laptop's log
+        s.execute(SessionReminderSent.__table__.delete())
+    with session_scope(engine) as s:
+        assert run_session_reminders(s, CONFIG, now=at(0, -4), user_id=world.maria.id) == []
+    assert len(_reminders(engine)) == 1
 
 
 def test_an_inactive_student_gets_no_new_session_but_keeps_the_old_ones(

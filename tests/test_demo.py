@@ -18,6 +18,7 @@ from sqlmodel import Session
 from mentor_tui.cli import main
 from mentor_tui.config import Config
 from mentor_tui.core import demo
+from mentor_tui.core.access import actor_for_email
 from mentor_tui.core.demo import (
     ADMIN_EMAIL,
     COLUMNS,
@@ -26,9 +27,11 @@ from mentor_tui.core.demo import (
     StoreUnreadable,
     build_demo,
     table_counts,
-    uuid_maker,
 )
+from mentor_tui.core.demo_rows import uuid_maker
+from mentor_tui.core.demo_texts import SESSION_TEMPLATES
 from mentor_tui.core.errors import UserError
+from mentor_tui.core.session_templates import template_views
 from mentor_tui.core.settings import LAST_USER, get_setting
 from mentor_tui.db.engine import make_engine
 from mentor_tui.db.models import (
@@ -400,6 +403,30 @@ def test_notes_are_in_the_full_text_index(conn) -> None:
     total = _one(conn, "SELECT count(*) FROM mentorship_notes WHERE note LIKE '%pacing%'")
     hits = _one(conn, "SELECT count(*) FROM notes_fts WHERE notes_fts MATCH 'pacing'")
     assert total > 0 and hits == total
+
+
+def test_agenda_templates_are_shared_so_every_mentor_can_use_them(built, conn) -> None:
+    owned = _one(conn, "SELECT count(*) FROM session_templates WHERE owner_id IS NOT NULL")
+    assert owned == 0
+    # every demo session's agenda came from one of them
+    stray = _one(
+        conn,
+        "SELECT count(*) FROM mentorship_sessions "
+        "WHERE agenda NOT IN (SELECT agenda FROM session_templates)",
+    )
+    assert stray == 0
+    engine = make_engine(built[0])
+    try:
+        with Session(engine) as s:
+            mentor = actor_for_email(s, DEMO_MENTOR_EMAIL)
+            admin = actor_for_email(s, ADMIN_EMAIL)
+            seen = template_views(s, mentor)
+            expected = sorted((title for title, _agenda in SESSION_TEMPLATES), key=str.casefold)
+            assert [v.title for v in seen] == expected
+            assert all(v.shared and not v.editable for v in seen)
+            assert all(v.editable for v in template_views(s, admin))
+    finally:
+        engine.dispose()
 
 
 def test_people_look_real(conn) -> None:

@@ -1,4 +1,5 @@
-"""`mentor-tui sessions add / list / cancel / import`: the session calendar from scripts."""
+"""`mentor-tui sessions add / list / cancel / import / templates`: the session calendar and its
+agenda templates from scripts."""
 
 from __future__ import annotations
 
@@ -15,9 +16,9 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     parser = subparsers.add_parser(
         "sessions",
         parents=[common],
-        help="schedule, list, cancel and import mentorship sessions",
+        help="schedule, list, cancel and import mentorship sessions; agenda templates",
         description="The session calendar: schedule one-on-one and group sessions, list them, "
-        "cancel one, import an iCalendar (.ics) file.",
+        "cancel one, import an iCalendar (.ics) file; list and keep agenda templates.",
     )
     actions = parser.add_subparsers(
         title="actions", metavar="ACTION", dest="action", parser_class=type(parser)
@@ -56,6 +57,11 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     add.add_argument("--link", metavar="URL", help="the meeting link")
     add.add_argument("--title", metavar="T", default="", help="the title (default: who it is with)")
     add.add_argument("--agenda", metavar="TEXT", help="the agenda")
+    add.add_argument(
+        "--template",
+        metavar="ID|TITLE",
+        help="an agenda template: fills the agenda (and the title, when --title is not given)",
+    )
     add.add_argument("--json", action="store_true", help="print the session as JSON")
     add.set_defaults(run=run_add)
 
@@ -96,6 +102,63 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     importing.add_argument("file", metavar="FILE.ics", help="the iCalendar file")
     importing.add_argument("--json", action="store_true", help="print the report as JSON")
     importing.set_defaults(run=run_import)
+    _register_templates(actions, common)
+
+
+def _register_templates(actions: Any, common: argparse.ArgumentParser) -> None:
+    rule = (
+        "A mentor's templates are their own; shared ones (no owner) are seen by everyone and "
+        "changed by admins only. An admin's new template is shared."
+    )
+    listing = actions.add_parser(
+        "templates",
+        parents=[common],
+        help="agenda templates you can use",
+        description="The agenda templates you can use, by title. " + rule,
+    )
+    listing.add_argument("--json", action="store_true", help="print JSON objects")
+    listing.set_defaults(run=run_templates)
+
+    adding = actions.add_parser(
+        "template-add",
+        parents=[common],
+        help="add an agenda template",
+        description="Add an agenda template. " + rule,
+    )
+    adding.add_argument("--title", metavar="T", required=True, help="the template's title")
+    _agenda_options(adding, required=True)
+    adding.add_argument("--json", action="store_true", help="print the template as JSON")
+    adding.set_defaults(run=run_template_add)
+
+    editing = actions.add_parser(
+        "template-edit",
+        parents=[common],
+        help="change an agenda template's title or agenda",
+        description="Change an agenda template you may change. " + rule,
+    )
+    editing.add_argument("template", metavar="ID|TITLE", help="the template's id or title")
+    editing.add_argument("--title", metavar="T", help="the new title")
+    _agenda_options(editing, required=False)
+    editing.add_argument("--json", action="store_true", help="print the template as JSON")
+    editing.set_defaults(run=run_template_edit)
+
+    deleting = actions.add_parser(
+        "template-delete",
+        parents=[common],
+        help="delete an agenda template",
+        description="Delete an agenda template you may change; sessions made from it keep "
+        "their agenda. " + rule,
+    )
+    deleting.add_argument("template", metavar="ID|TITLE", help="the template's id or title")
+    deleting.set_defaults(run=run_template_delete)
+
+
+def _agenda_options(parser: argparse.ArgumentParser, *, required: bool) -> None:
+    agenda = parser.add_mutually_exclusive_group(required=required)
+    agenda.add_argument("--agenda", metavar="TEXT", help="the agenda (Markdown)")
+    agenda.add_argument(
+        "--agenda-file", metavar="FILE", help="read the agenda (Markdown) from a UTF-8 file"
+    )
 
 
 def _minutes(text: str) -> int:
@@ -139,6 +202,7 @@ def _describe(view: Any, actor: Actor) -> list[str]:
 
 def run_add(ctx: CommandContext) -> int:
     from mentor_tui.core import clock
+    from mentor_tui.core.session_templates import find_template
     from mentor_tui.core.sessions import schedule_session
     from mentor_tui.core.text import clean_line
     from mentor_tui.core.timezones import parse_local
@@ -149,6 +213,7 @@ def run_add(ctx: CommandContext) -> int:
     clock.zone(tz_name)
     starts_at = parse_local(args.at, tz_name)
     with ctx.session() as session:
+        template_id = find_template(session, actor, args.template).id if args.template else None
         view = schedule_session(
             session,
             actor,
@@ -160,6 +225,7 @@ def run_add(ctx: CommandContext) -> int:
             title=args.title,
             meeting_link=args.link,
             agenda=args.agenda,
+            template_id=template_id,
         )
     if ctx.wants_json:
         ctx.print_json(view.to_json())
@@ -170,7 +236,7 @@ def run_add(ctx: CommandContext) -> int:
 
 
 def run_list(ctx: CommandContext) -> int:
-    from mentor_tui.core.sessions import list_sessions
+    from mentor_tui.core.session_views import list_sessions
     from mentor_tui.core.timezones import format_moment
 
     args = ctx.args
@@ -230,3 +296,94 @@ def run_import(ctx: CommandContext) -> int:
         for event in report.skipped:
             print(f"  skipped {event.describe()}")
     return 1 if report.skipped else 0
+
+
+def _agenda_text(args: argparse.Namespace) -> str | None:
+    from mentor_tui.core.errors import UserError
+
+    if args.agenda_file is None:
+        return args.agenda
+    path = Path(args.agenda_file).expanduser()
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise UserError(f"{path} is not UTF-8 text.") from None
+    except OSError as exc:
+        raise UserError(f"Cannot read {path} ({exc.strerror or exc}).") from None
+
+
+def run_templates(ctx: CommandContext) -> int:
+    from mentor_tui.core.session_templates import template_views
+
+    actor = ctx.actor()
+    with ctx.session() as session:
+        views = template_views(session, actor)
+    if ctx.wants_json:
+        ctx.print_json([v.to_json() for v in views])
+        return 0
+    if not views:
+        print("No agenda templates yet.")
+        return 0
+    ctx.print_rows(
+        ["ID", "TITLE", "WHOSE", "YOU MAY CHANGE", "AGENDA"],
+        [
+            [
+                v.id,
+                v.title,
+                "shared" if v.shared else "yours",
+                "yes" if v.editable else "no",
+                (v.agenda.strip().splitlines() or [""])[0][:60],
+            ]
+            for v in views
+        ],
+    )
+    return 0
+
+
+def _print_template(ctx: CommandContext, verb: str, view: Any) -> None:
+    from mentor_tui.core.text import clean_line
+
+    if ctx.wants_json:
+        ctx.print_json(view.to_json())
+        return
+    whose = "shared" if view.shared else "yours"
+    print(f"{verb} the agenda template '{clean_line(view.title)}' ({whose}, id {view.id}).")
+
+
+def run_template_add(ctx: CommandContext) -> int:
+    from mentor_tui.core.session_templates import add_template, view_of
+
+    actor = ctx.actor()
+    agenda = _agenda_text(ctx.args) or ""
+    with ctx.session() as session:
+        view = view_of(actor, add_template(session, actor, title=ctx.args.title, agenda=agenda))
+    _print_template(ctx, "Added", view)
+    return 0
+
+
+def run_template_edit(ctx: CommandContext) -> int:
+    from mentor_tui.core.errors import UserError
+    from mentor_tui.core.session_templates import edit_template, view_of
+
+    args = ctx.args
+    agenda = _agenda_text(args)
+    if args.title is None and agenda is None:
+        raise UserError("Say what to change: --title, --agenda or --agenda-file.")
+    actor = ctx.actor()
+    with ctx.session() as session:
+        row = edit_template(session, actor, args.template, title=args.title, agenda=agenda)
+        view = view_of(actor, row)
+    _print_template(ctx, "Saved", view)
+    return 0
+
+
+def run_template_delete(ctx: CommandContext) -> int:
+    from mentor_tui.core.session_templates import delete_template
+    from mentor_tui.core.text import clean_line
+
+    actor = ctx.actor()
+    with ctx.session() as session:
+        row = delete_template(session, actor, ctx.args.template)
+        title = row.title
+    print(f"Deleted the agenda template '{clean_line(title)}'.")
+    return 0

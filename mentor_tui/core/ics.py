@@ -30,10 +30,10 @@ from sqlmodel import Session
 
 from mentor_tui import __version__
 from mentor_tui.config import Config
-from mentor_tui.core import clock, sessions, writes
+from mentor_tui.core import clock, session_rules, session_views, sessions, writes
 from mentor_tui.core.access import Actor, session_scope
 from mentor_tui.core.errors import UserError
-from mentor_tui.core.sessions import SessionView, list_sessions
+from mentor_tui.core.session_views import SessionView, list_sessions
 from mentor_tui.core.text import clean_line
 from mentor_tui.core.timezones import localize
 from mentor_tui.db.models import MentorshipSession, User
@@ -296,10 +296,10 @@ def _emails(value: Any) -> list[str]:
 def _link_of(event: Event) -> str | None:
     url = str(event.get("url", "") or "").strip()
     if url:
-        return sessions.check_link(url)
+        return session_rules.check_link(url)
     location = str(event.get("location", "") or "").strip()
     if location.lower().startswith(("https://", "http://")) and " " not in location:
-        return sessions.check_link(location)
+        return session_rules.check_link(location)
     return None
 
 
@@ -311,14 +311,14 @@ def _plan(s: Session, actor: Actor, config: Config, event: Event, uid: str) -> _
     if "RECURRENCE-ID" in event:
         raise _Skip("it changes one occurrence of a repeating event.")
     starts_at, zone_name = _start_of(event, actor)
-    minutes = sessions.check_duration(_minutes_of(event, config))
+    minutes = session_rules.check_duration(_minutes_of(event, config))
     organizer = set(_emails(event.get("organizer")))
     wanted = [e for e in _emails(event.get("attendee")) if e not in organizer]
     if actor.is_mentor:
         wanted = [e for e in wanted if e != actor.email]
     if not wanted:
         raise _Skip("it has no attendee who is one of your students.")
-    mentor, students = sessions.resolve_parties(s, actor, wanted)
+    mentor, students = session_rules.resolve_parties(s, actor, wanted)
     match = _OWN_UID.match(uid.lower())
     session_id = match[1] if match else str(uuid.uuid5(IMPORT_NAMESPACE, f"{mentor.id}\n{uid}"))
     sequence = event.get("sequence")
@@ -328,7 +328,9 @@ def _plan(s: Session, actor: Actor, config: Config, event: Event, uid: str) -> _
         sequence=int(sequence) if sequence is not None else None,
         students=students,
         mentor=mentor,
-        title=sessions.check_title(str(event.get("summary", "") or "")[: sessions.MAX_TITLE_CHARS]),
+        title=session_rules.check_title(
+            str(event.get("summary", "") or "")[: session_rules.MAX_TITLE_CHARS]
+        ),
         starts_at=starts_at,
         duration_minutes=minutes,
         timezone=zone_name,
@@ -387,7 +389,7 @@ def _update(s: Session, actor: Actor, row: MentorshipSession, plan: _Planned) ->
         for k, v in changes.items()
         if (clock.aware(getattr(row, k)) if k == "starts_at" else getattr(row, k)) != v
     }
-    current = sessions.attendee_rows(s, row.id, visible_to=actor)
+    current = session_views.attendee_rows(s, row.id, visible_to=actor)
     regrouping = {p.id for p in plan.students} != {a.student_id for a in current}
     if plan.cancelled and row.status == "completed":
         raise _Skip("that session already took place and is completed in this store.")
@@ -405,7 +407,7 @@ def _update(s: Session, actor: Actor, row: MentorshipSession, plan: _Planned) ->
     if status == "scheduled" and (
         regrouping or set(changes) & {"starts_at", "duration_minutes", "status"}
     ):
-        sessions.check_no_clash(
+        session_rules.check_no_clash(
             s,
             actor,
             mentor_id=row.mentor_id,

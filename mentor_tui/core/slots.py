@@ -23,7 +23,7 @@ from mentor_tui.config import Config
 from mentor_tui.core import clock, writes
 from mentor_tui.core.access import Actor, find_student, live
 from mentor_tui.core.errors import AccessDenied, UserError
-from mentor_tui.core.sessions import (
+from mentor_tui.core.session_rules import (
     MAX_DURATION_MINUTES,
     check_duration,
     ends_at,

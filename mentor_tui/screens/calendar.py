@@ -1,29 +1,32 @@
 """Key `5`: the session calendar (SPEC 4.5) - month, week and agenda views in the signed-in
 user's timezone, with each student's local time beside them; create, edit, reschedule and
-cancel sessions, find free slots, record what happened after a session, export to .ics."""
+cancel sessions, find free slots, record what happened after a session, export to .ics, keep
+agenda templates (`T`)."""
 
 from __future__ import annotations
 
 import calendar as calendar_lib
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from rich import box
 from rich.table import Table
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Static
+from textual.binding import Binding, BindingType
+from textual.widgets import DataTable, Static
 
 from mentor_tui.core import clock
 from mentor_tui.core.ics import export_calendar
-from mentor_tui.core.sessions import SessionView, cancel_session, list_sessions
+from mentor_tui.core.session_views import SessionView, list_sessions
+from mentor_tui.core.sessions import cancel_session
 from mentor_tui.core.text import clean_line
 from mentor_tui.core.timezones import day_bounds
 from mentor_tui.messages import DataChanged
 from mentor_tui.screens.base import MentorScreen
+from mentor_tui.widgets.key_footer import KeyFooter
 
 AGENDA_DAYS = 14
 VIEWS = ("month", "week", "agenda")
@@ -69,7 +72,7 @@ def students_local(view: SessionView) -> Text:
 class CalendarScreen(MentorScreen):
     CSS_PATH = "calendar.tcss"
     HELP_TITLE = "Calendar"
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("m", "view('month')", "Month", id="calendar.month"),
         Binding("w", "view('week')", "Week", id="calendar.week"),
         Binding("a", "view('agenda')", "Agenda", id="calendar.agenda"),
@@ -82,6 +85,7 @@ class CalendarScreen(MentorScreen):
         Binding("c", "cancel_session", "Cancel", id="calendar.cancel"),
         Binding("o", "followup", "Follow-up", id="calendar.followup"),
         Binding("x", "export", "Export", id="calendar.export"),
+        Binding("T", "templates", "Templates", id="calendar.templates", key_display="T"),
     ]
 
     def __init__(self) -> None:
@@ -102,7 +106,7 @@ class CalendarScreen(MentorScreen):
         table: DataTable[Any] = DataTable(id="cal-sessions", cursor_type="row", zebra_stripes=True)
         yield table
         yield Static("", id="cal-detail")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#cal-sessions", DataTable)
@@ -371,6 +375,14 @@ class CalendarScreen(MentorScreen):
             )
             return
         self.app.push_screen(SessionFollowupModal(view), lambda v: self._saved("Recorded", v))
+
+    def action_templates(self) -> None:
+        from mentor_tui.screens.session_templates import TemplatesScreen
+
+        if self.actor.is_student:
+            self.notify("Agenda templates are kept by mentors and admins.", severity="warning")
+            return
+        self.app.push_screen(TemplatesScreen())
 
     def action_export(self) -> None:
         actor = self.actor

@@ -14,7 +14,8 @@ from textual.widgets import Input, Label, Select, Static, TextArea
 from textual.worker import Worker
 
 from mentor_tui.core.errors import UserError
-from mentor_tui.core.sessions import SessionView, complete_session
+from mentor_tui.core.session_followup import complete_session
+from mentor_tui.core.session_views import SessionView
 from mentor_tui.core.text import clean_line
 from mentor_tui.screens.session_form import run_guarded
 

@@ -7,12 +7,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Select, SelectionList, Static, TextArea
@@ -22,15 +22,12 @@ from textual.worker import Worker
 
 from mentor_tui.core import clock
 from mentor_tui.core.errors import UserError
-from mentor_tui.core.sessions import (
-    SessionView,
-    edit_session,
-    list_templates,
-    schedule_session,
-)
+from mentor_tui.core.session_templates import list_templates
+from mentor_tui.core.session_views import SessionView
+from mentor_tui.core.sessions import edit_session, schedule_session
 from mentor_tui.core.slots import Slot, find_free_slots
 from mentor_tui.core.students import list_students
-from mentor_tui.core.text import clean_line
+from mentor_tui.core.text import clean_line, clean_text
 from mentor_tui.core.timezones import WALL_FORMAT, parse_local, with_offset
 
 SLOT_COUNT = 8
@@ -87,9 +84,12 @@ class SessionFormModal(ModalScreen[SessionView | None]):
 
     CSS_PATH = "session_form.tcss"
     HELP_TITLE = "Session form"
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save session", id="session_form.save", priority=True),
         Binding("ctrl+f", "find_slot", "Find a free slot", id="session_form.find", priority=True),
+        Binding(
+            "ctrl+t", "templates", "Agenda templates", id="session_form.templates", priority=True
+        ),
         Binding("escape", "close", "Close without saving", id="session_form.close"),
     ]
 
@@ -105,7 +105,7 @@ class SessionFormModal(ModalScreen[SessionView | None]):
         self._preset = list(session.student_ids if session else students or [])
         self._find_on_open = find_slot
         self._slots: list[Slot] = []
-        self._agenda_from_template = False
+        self._templates: dict[str, str] = {}  # id -> agenda
 
     @property
     def actor(self):
@@ -141,12 +141,15 @@ class SessionFormModal(ModalScreen[SessionView | None]):
                 yield Input(view.title if view else "", id="form-title")
                 yield Label("Meeting link")
                 yield Input((view.meeting_link or "") if view else "", id="form-link")
-                yield Label("Agenda template")
+                yield Label("Agenda template (ctrl+t: add, edit or delete templates)")
                 yield Select[str]([], id="form-template", prompt="No template")
                 yield Label("Agenda")
                 yield TextArea(view.agenda if view else "", id="form-agenda")
             yield Static("", id="form-error", markup=False)
-            yield Static("ctrl+s saves · ctrl+f finds free slots · escape closes", classes="muted")
+            yield Static(
+                "ctrl+s saves · ctrl+f finds free slots · ctrl+t agenda templates · escape closes",
+                classes="muted",
+            )
 
     def _start_value(self) -> str:
         tz = self.actor.timezone
@@ -162,14 +165,12 @@ class SessionFormModal(ModalScreen[SessionView | None]):
 
         def load(s: Any) -> tuple[list[Any], list[Any]]:
             people = list_students(s, actor, limit=2000, config=config)
-            templates = [(t.id, t.title, t.agenda) for t in list_templates(s, actor)]
-            return people, templates
+            return people, _templates(s, actor)
 
         run_guarded(self, load, self._loaded, self._refused, group="form-load")
 
     def _loaded(self, result: tuple[list[Any], list[Any]]) -> None:
         people, templates = result
-        self._templates = {tid: agenda for tid, _title, agenda in templates}
         chosen = set(self._preset)
         picker = self.query_one("#form-students", SelectionList)
         ordered = sorted(people, key=lambda p: (p.id not in chosen, p.full_name.lower()))
@@ -183,9 +184,7 @@ class SessionFormModal(ModalScreen[SessionView | None]):
         )
         if ordered:
             picker.highlighted = 0
-        self.query_one("#form-template", Select).set_options(
-            (Text(clean_line(title)), tid) for tid, title, _agenda in templates
-        )
+        self._show_templates(templates)
         if self._find_on_open and chosen:
             self.action_find_slot()
 
@@ -197,13 +196,45 @@ class SessionFormModal(ModalScreen[SessionView | None]):
         return list(self.query_one("#form-students", SelectionList).selected)
 
     # -- template --------------------------------------------------------------------------
+    def _show_templates(
+        self, templates: list[tuple[str, str, str]], pick: str | None = None
+    ) -> None:
+        """Fill the picker; keep the chosen template if it is still there, else take ``pick``."""
+        self._templates = {tid: agenda for tid, _title, agenda in templates}
+        picker = self.query_one("#form-template", Select)
+        keep = picker.value
+        picker.set_options((Text(clean_line(title)), tid) for tid, title, _agenda in templates)
+        if pick is not None and pick in self._templates:
+            with picker.prevent(Select.Changed):
+                picker.value = pick
+            self.query_one("#form-agenda", TextArea).text = clean_text(self._templates[pick])
+        elif keep is not Select.NULL and keep in self._templates:
+            with picker.prevent(Select.Changed):  # the same template: the agenda stays as typed
+                picker.value = keep
+
+    def action_templates(self) -> None:
+        """The templates screen; the one chosen there (enter) fills the agenda."""
+        from mentor_tui.screens.session_templates import TemplatesScreen
+
+        self.app.push_screen(TemplatesScreen(picking=True), self._templates_closed)
+
+    def _templates_closed(self, chosen: str | None) -> None:
+        actor = self.actor
+        run_guarded(
+            self,
+            lambda s: _templates(s, actor),
+            lambda templates: self._show_templates(templates, pick=chosen),
+            self._refused,
+            group="form-templates",
+        )
+
     @on(Select.Changed, "#form-template")
     def _template_picked(self, event: Select.Changed) -> None:
         if event.value is Select.NULL:
             return
-        agenda = getattr(self, "_templates", {}).get(event.value)
+        agenda = self._templates.get(str(event.value))
         if agenda is not None:
-            self.query_one("#form-agenda", TextArea).text = agenda
+            self.query_one("#form-agenda", TextArea).text = clean_text(agenda)
 
     # -- find a slot -----------------------------------------------------------------------
     def action_find_slot(self) -> None:
@@ -289,6 +320,11 @@ class SessionFormModal(ModalScreen[SessionView | None]):
         self.app.report_worker_failure(event)  # type: ignore[attr-defined]
 
 
+def _templates(s: Any, actor: Any) -> list[tuple[str, str, str]]:
+    """(id, title, agenda) of the agenda templates the actor can use, by title."""
+    return [(t.id, t.title, t.agenda) for t in list_templates(s, actor)]
+
+
 def _save(
     actor: Any, config: Any, existing: SessionView | None, v: FormValues, s: Any
 ) -> SessionView:
@@ -331,7 +367,7 @@ class ConfirmModal(ModalScreen[bool]):
 
     CSS_PATH = "session_form.tcss"
     HELP_TITLE = "Confirm"
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "answer(True)", "Yes", id="confirm.yes"),
         Binding("n", "answer(False)", "No", id="confirm.no"),
         Binding("escape", "answer(False)", "No", id="confirm.escape", show=False),
