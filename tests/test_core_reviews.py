@@ -15,24 +15,23 @@ from sqlmodel import Session
 from mentor_tui.config import Config, Notifications
 from mentor_tui.core import clock
 from mentor_tui.core.access import Actor
+from mentor_tui.core.comment_bank import add_snippet, delete_snippet, list_snippets, update_snippet
 from mentor_tui.core.errors import AccessDenied, NotFound, UserError
-from mentor_tui.core.reviews import (
-    add_snippet,
+from mentor_tui.core.review_queue import (
     count_queue,
-    decide,
-    decide_many,
-    delete_snippet,
     get_queue_item,
     list_queue,
-    list_snippets,
     next_pending_after,
     queue_position,
+)
+from mentor_tui.core.review_reminders import run_review_reminders
+from mentor_tui.core.reviews import (
+    decide,
+    decide_many,
     review_hours,
     review_times,
     review_times_by_reviewer,
-    run_review_reminders,
     submission_preview,
-    update_snippet,
 )
 from mentor_tui.db.engine import session_scope
 from mentor_tui.db.models import AuditEntry, JournalEntry, Notification, Submission, User
@@ -96,10 +95,10 @@ def world(engine) -> World:
 @pytest.fixture(params=["student_by_student", "queue_index"])
 def plan(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     """Run a queue test both ways SQLite may read the queue."""
-    from mentor_tui.core import reviews
+    from mentor_tui.core import review_queue
 
     if request.param == "queue_index":
-        monkeypatch.setattr(reviews, "FEW_STUDENTS", 0)
+        monkeypatch.setattr(review_queue, "FEW_STUDENTS", 0)
     return request.param
 
 
@@ -254,7 +253,7 @@ def _query_plan(s: Session, actor: Actor, w: World) -> tuple[str, str]:
     """SQLite's plans for counting the queue and for finding its first page."""
     from sqlalchemy.dialects import sqlite
 
-    from mentor_tui.core.reviews import _queue_conditions
+    from mentor_tui.core.review_queue import _queue_conditions
 
     conditions = _queue_conditions(
         s, actor, text_filter="", overdue_only=False, config=CONFIG, now=w.now
@@ -278,16 +277,18 @@ def test_a_mentors_queue_is_read_student_by_student(engine, world: World) -> Non
     with session_scope(engine) as s:
         for plan in _query_plan(s, world.maria, world):
             assert "SCAN submissions" not in plan, plan
-            assert re.search(r"INDEX ix_submissions_student_(status|live) \(student_id=\?", plan), plan
+            assert re.search(r"INDEX ix_submissions_student_(status|live) \(student_id=\?", plan), (
+                plan
+            )
             assert "INDEX ix_users_role_mentor (role=? AND mentor_id=?" in plan, plan
 
 
 def test_a_large_queue_is_counted_and_paged_from_the_queue_index(
     engine, world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from mentor_tui.core import reviews
+    from mentor_tui.core import review_queue
 
-    monkeypatch.setattr(reviews, "FEW_STUDENTS", 2)  # the admin sees 3 students: "many"
+    monkeypatch.setattr(review_queue, "FEW_STUDENTS", 2)  # the admin sees 3 students: "many"
     with session_scope(engine) as s:
         count, page = _query_plan(s, world.admin, world)
         assert "COVERING INDEX ix_submissions_queue (status=? AND deleted_at=?)" in count, count
@@ -601,7 +602,7 @@ def test_reminders_fire_once_per_item_and_threshold(engine, world: World) -> Non
     with session_scope(engine) as s:
         # Sam's 60 h item is past the SLA at first sight: the overdue alert alone.
         # Tia's 30 h item is past half the SLA. Otto's Uma (40 h) too.
-        assert run_review_reminders(s, CONFIG, w.now) == 3
+        assert len(run_review_reminders(s, CONFIG, w.now)) == 3
     assert sorted(_reminders(engine, w.maria.id)) == sorted(
         [
             ("overdue_feedback", w.sam_recursion),
@@ -610,14 +611,14 @@ def test_reminders_fire_once_per_item_and_threshold(engine, world: World) -> Non
     )
     assert _reminders(engine, w.otto.id) == [("pending_submission_reminder", w.uma_recursion)]
     with session_scope(engine) as s:
-        assert run_review_reminders(s, CONFIG, w.now) == 0  # second run, same moment
-        assert run_review_reminders(s, CONFIG, w.now + timedelta(hours=1)) == 0
+        assert len(run_review_reminders(s, CONFIG, w.now)) == 0  # second run, same moment
+        assert len(run_review_reminders(s, CONFIG, w.now + timedelta(hours=1))) == 0
 
     later = w.now + timedelta(hours=20)  # Tia's item at 50 h, Sam's sorting at 25 h
     with session_scope(engine) as s:
-        assert run_review_reminders(s, CONFIG, later) == 3
+        assert len(run_review_reminders(s, CONFIG, later)) == 3
     with session_scope(engine) as s:
-        assert run_review_reminders(s, CONFIG, later) == 0
+        assert len(run_review_reminders(s, CONFIG, later)) == 0
     assert sorted(_reminders(engine, w.maria.id)) == sorted(
         [
             ("overdue_feedback", w.sam_recursion),
@@ -639,16 +640,16 @@ def test_reminders_honour_the_toggles(engine, world: World) -> None:
         notifications=Notifications(pending_submission_reminder=False, overdue_feedback_alert=False)
     )
     with session_scope(engine) as s:
-        assert run_review_reminders(s, quiet, w.now) == 0
+        assert len(run_review_reminders(s, quiet, w.now)) == 0
     assert _count(engine, ReviewReminder) == 0
     only_overdue = Config(notifications=Notifications(pending_submission_reminder=False))
     with session_scope(engine) as s:
-        assert run_review_reminders(s, only_overdue, w.now) == 1
+        assert len(run_review_reminders(s, only_overdue, w.now)) == 1
     assert _reminders(engine, w.maria.id) == [("overdue_feedback", w.sam_recursion)]
     only_half = Config(notifications=Notifications(overdue_feedback_alert=False))
     with session_scope(engine) as s:
         # Sam's overdue item already had its alert, so its half reminder stays superseded
-        assert run_review_reminders(s, only_half, w.now) == 2
+        assert len(run_review_reminders(s, only_half, w.now)) == 2
     assert sorted(_reminders(engine, w.maria.id)) == sorted(
         [
             ("overdue_feedback", w.sam_recursion),
@@ -666,21 +667,85 @@ def test_reminders_skip_decided_items_and_students_without_a_mentor(engine, worl
         decide(s, w.maria, w.tia_sorting, "approve", None, CONFIG)
         writes.update(s, None, s.get_one(User, w.uma.id), {"mentor_id": None})
     with session_scope(engine) as s:
-        assert run_review_reminders(s, CONFIG, w.now) == 0
+        assert len(run_review_reminders(s, CONFIG, w.now)) == 0
     with session_scope(engine) as s:
         writes.update(s, None, s.get_one(User, w.uma.id), {"mentor_id": w.maria.id})
     with session_scope(engine) as s:  # Uma's work reaches her new mentor
-        assert run_review_reminders(s, CONFIG, w.now) == 1
+        assert len(run_review_reminders(s, CONFIG, w.now)) == 1
     assert _reminders(engine, w.maria.id)[-1] == ("pending_submission_reminder", w.uma_recursion)
 
 
 def test_reminders_for_one_mentor(engine, world: World) -> None:
     w = world
     with session_scope(engine) as s:
-        assert run_review_reminders(s, CONFIG, w.now, mentor_id=w.otto.id) == 1
+        assert len(run_review_reminders(s, CONFIG, w.now, mentor_id=w.otto.id)) == 1
     assert _reminders(engine, w.maria.id) == []
     with session_scope(engine) as s:
-        assert run_review_reminders(s, CONFIG, w.now) == 2
+        assert len(run_review_reminders(s, CONFIG, w.now)) == 2
+
+
+def test_the_signed_in_mentors_reminders_name_the_item_and_an_admin_gets_none(
+    engine, world: World
+) -> None:
+    w = world
+    with session_scope(engine) as s:  # what the app runs on an admin's device
+        assert run_review_reminders(s, CONFIG, w.now, mentor_id=w.admin.id) == []
+    with session_scope(engine) as s:
+        sent = run_review_reminders(s, CONFIG, w.now, mentor_id=w.maria.id)
+        assert [(n.user_id, n.type, n.title) for n in sent] == [
+            (w.maria.id, "overdue_feedback", "Feedback overdue"),
+            (w.maria.id, "pending_submission_reminder", "Review due soon"),
+        ]
+        assert sent[0].message.startswith(f"{w.sam.full_name}'s 'Recursion 100%' has waited")
+    assert _reminders(engine, w.otto.id) == []
+
+
+def test_with_the_overdue_alert_off_an_overdue_item_is_not_called_due_soon(
+    engine, world: World
+) -> None:
+    w = world
+    only_half = Config(notifications=Notifications(overdue_feedback_alert=False))
+    with session_scope(engine) as s:
+        sent = run_review_reminders(s, only_half, w.now, mentor_id=w.maria.id)
+    assert [n.data["submission_id"] for n in sent] == [w.tia_sorting]
+    assert "feedback is due within 18 h" in sent[0].message
+    with session_scope(engine) as s:  # Sam's 60 h item is settled: not looked at again
+        assert s.get_one(ReviewReminder, (w.sam_recursion, "half_sla")).notification_id is None
+        assert run_review_reminders(s, only_half, w.now, mentor_id=w.maria.id) == []
+
+
+def test_a_reminder_synced_from_another_device_is_not_sent_again(engine, world: World) -> None:
+    from mentor_tui.core import writes
+
+    w = world
+    with session_scope(engine) as s:  # Maria's laptop alerted her; sync brings it to this store
+        for submission_id, kind in (
+            (w.sam_recursion, "overdue_feedback"),
+            (w.tia_sorting, "pending_submission_reminder"),
+        ):
+            writes.insert(
+                s,
+                None,
+                Notification(
+                    user_id=w.maria.id,
+                    type=kind,
+                    title="laptop",
+                    data={"submission_id": submission_id},
+                ),
+            )
+    with session_scope(engine) as s:
+        assert run_review_reminders(s, CONFIG, w.now, mentor_id=w.maria.id) == []
+    with session_scope(engine) as s:  # settled once: logged, so not looked at again
+        assert _count(engine, ReviewReminder) == 3
+        assert run_review_reminders(s, CONFIG, w.now + timedelta(hours=20), mentor_id=w.maria.id)
+    assert sorted(_reminders(engine, w.maria.id)) == sorted(
+        [
+            ("overdue_feedback", w.sam_recursion),
+            ("pending_submission_reminder", w.tia_sorting),
+            ("overdue_feedback", w.tia_sorting),  # Tia's item passed the SLA meanwhile
+            ("pending_submission_reminder", w.sam_sorting),
+        ]
+    )
 
 
 # --- figures --------------------------------------------------------------------------------

@@ -1,12 +1,29 @@
-"""`mentor-tui [--user EMAIL]`: open the app (the first-run screen on an empty store)."""
+"""`mentor-tui [--user EMAIL]`: open the app (the first-run screen on an empty store).
+
+The usual case, a store at the current schema with a user to sign in, paints the first frame
+before SQLAlchemy is imported: a read-only peek (``core/sign_in_peek.py``) names the user, and
+the app opens the store and signs in for real in a worker right after that frame. Anything else
+(a new or empty store, an old schema, an unknown user, ...) takes the full path first, which
+migrates, signs in and says in one sentence what is wrong before the app starts.
+"""
 
 from __future__ import annotations
 
 from mentor_tui.commands.context import CommandContext
 from mentor_tui.core.errors import UserError
+from mentor_tui.services import Services
 
 
 def open_app(ctx: CommandContext) -> int:
+    from mentor_tui.core.sign_in_peek import peek_actor
+
+    # `demo` may have opened the store already: then the full path costs nothing more
+    actor = None if ctx.engine_opened else peek_actor(ctx.db_path, ctx.args.user)
+    if actor is not None:
+        return _run(
+            Services(None, ctx.db_path, ctx.config, actor, reminders=True, sign_in_on_open=True)
+        )
+
     from mentor_tui.core.settings import sign_in, store_is_empty
 
     with ctx.session() as session:
@@ -20,9 +37,15 @@ def open_app(ctx: CommandContext) -> int:
         else:
             actor = sign_in(session, ctx.args.user)
 
-    from mentor_tui.app import MentorApp
-    from mentor_tui.services import Services
+    return _run(Services(ctx.engine, ctx.db_path, ctx.config, actor, reminders=True))
 
-    app = MentorApp(Services(ctx.engine, ctx.db_path, ctx.config, actor))
-    app.run()
+
+def _run(services: Services) -> int:
+    from mentor_tui.app import MentorApp
+
+    app = MentorApp(services)
+    try:
+        app.run()
+    finally:
+        services.close()
     return app.return_code or 0

@@ -79,7 +79,7 @@ def _limit(text: str) -> int:
 
 def run_queue(ctx: CommandContext) -> int:
     from mentor_tui.core import clock
-    from mentor_tui.core.reviews import count_queue, list_queue
+    from mentor_tui.core.review_queue import count_queue, list_queue
 
     actor = ctx.actor()
     args = ctx.args

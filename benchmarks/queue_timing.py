@@ -1,0 +1,154 @@
+"""The review queue at scale (issue #5): opening it with about 100,000 pending submissions, and
+the keys of approve-and-next, measured in-process with Textual's Pilot like ``pilot_timing``.
+
+The store is a copy of the large demo store. The demo holds fewer pending submissions than the
+figure asks for (about 19,000 of its 940,000), so ``prepare`` turns the decided submissions
+with the lowest ids (a spread over every student and time, ids being random) back into
+pending ones until ``pending`` wait, with raw SQL like the demo builder: a baseline, not a
+change, so nothing goes to the journal.
+
+- open: from `3` pressed on the admin's dashboard (the queue screen not made yet) to its first
+  rows painted, in a fresh app each run; apart, until the preview of the first item is painted.
+- approve and next: `a` to the feedback editor (a panel of the queue screen) laid out, focused
+  and painted; `ctrl+s` (approve, no feedback) to the decision written, the list reloaded with
+  the cursor on the next item and its preview painted (the screen sets ``_preview`` in the same
+  call that gives the preview pane its rendered lines).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import statistics
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from pilot_timing import _app, _has_rows, _repainted, _send_key
+
+TIMEOUT_SECONDS = 60
+
+
+@dataclass(frozen=True)
+class QueueTimings:
+    pending: int
+    open_ms: float  # median, first rows painted
+    open_preview_ms: float  # median, first item's preview painted too
+    approve_ms: list[float]  # `a`: the feedback editor painted
+    decide_ms: list[float]  # `ctrl+s`: decided, next item selected and previewed
+
+
+def prepare(path: Path, pending: int) -> int:
+    """Make ``pending`` submissions pending in the store at ``path`` (at least the ones already
+    pending); how many are pending now."""
+    with sqlite3.connect(path) as db:
+        (now_pending,) = db.execute(
+            "SELECT count(*) FROM submissions WHERE status = 'pending' AND deleted_at IS NULL"
+        ).fetchone()
+        missing = max(0, pending - now_pending)
+        if missing:
+            db.execute(
+                "UPDATE submissions SET status = 'pending', feedback = NULL, reviewer_id = NULL,"
+                " reviewed_at = NULL WHERE id IN (SELECT id FROM submissions"
+                " WHERE status != 'pending' AND deleted_at IS NULL ORDER BY id LIMIT ?)",
+                (missing,),
+            )
+        (total,) = db.execute(
+            "SELECT count(*) FROM submissions WHERE status = 'pending' AND deleted_at IS NULL"
+        ).fetchone()
+    return int(total)
+
+
+def _queue_screen(app):
+    from mentor_tui.screens.review_queue import ReviewQueueScreen
+
+    return app.screen if isinstance(app.screen, ReviewQueueScreen) else None
+
+
+def _previewing(app, key: str | None) -> bool:
+    screen = _queue_screen(app)
+    preview = getattr(screen, "_preview", None) if screen is not None else None
+    return preview is not None and (key is None or preview.id == key)
+
+
+def _editing(app) -> bool:
+    from mentor_tui.screens.feedback_editor import FeedbackPanel
+
+    screen = _queue_screen(app)
+    if screen is None:
+        return False
+    panel = screen.query_one(FeedbackPanel)
+    return panel.is_open and panel.has_focus_within and panel.region.height > 0  # laid out
+
+
+async def _until(pilot, started: float, done, what: str) -> float:
+    """Process workers and messages until ``done()``; then render the frame. Elapsed ms."""
+    app = pilot.app
+    while not done():
+        await app.workers.wait_for_complete()
+        await pilot._wait_for_screen()
+        if time.perf_counter() - started > TIMEOUT_SECONDS:
+            raise TimeoutError(f"the review queue never showed {what}")
+    app.screen._on_timer_update()
+    return (time.perf_counter() - started) * 1000
+
+
+async def _open(path: Path, email: str) -> tuple[float, float]:
+    app = _app(path, email)
+    async with app.run_test(size=(130, 40)) as pilot:
+        await _repainted(pilot)
+        started = time.perf_counter()
+        _send_key(app, "3")
+        rows = await _until(
+            pilot, started, lambda: _queue_screen(app) is not None and _has_rows(app), "rows"
+        )
+        preview = await _until(pilot, started, lambda: _previewing(app, None), "a preview")
+        return rows, preview
+
+
+async def _decide(path: Path, email: str, rounds: int) -> tuple[list[float], list[float]]:
+    from mentor_tui.widgets.paged_table import PagedTable
+
+    app = _app(path, email)
+    approve, decide = [], []
+    async with app.run_test(size=(130, 40)) as pilot:
+        await _repainted(pilot)
+        await pilot.press("3")
+        await _until(pilot, time.perf_counter(), lambda: _previewing(app, None), "a preview")
+        for _ in range(rounds):
+            table = app.screen.query_one(PagedTable)
+            current = table.cursor_key
+            started = time.perf_counter()
+            _send_key(app, "a")
+            approve.append(await _until(pilot, started, lambda: _editing(app), "the editor"))
+            started = time.perf_counter()
+            _send_key(app, "ctrl+s")
+
+            def landed(table=table, current=current) -> bool:
+                key = table.cursor_key
+                return (
+                    _queue_screen(app) is not None
+                    and key is not None
+                    and key != current
+                    and _previewing(app, key)
+                )
+
+            decide.append(await _until(pilot, started, landed, "the next item"))
+    return approve, decide
+
+
+def queue_timings(path: Path, email: str, rounds: int = 20, opens: int = 3) -> QueueTimings:
+    """Median open times over ``opens`` fresh apps, then ``rounds`` approve-and-next."""
+    with sqlite3.connect(path) as db:
+        (pending,) = db.execute(
+            "SELECT count(*) FROM submissions WHERE status = 'pending' AND deleted_at IS NULL"
+        ).fetchone()
+    opened = [asyncio.run(_open(path, email)) for _ in range(opens)]
+    approve, decide = asyncio.run(_decide(path, email, rounds))
+    return QueueTimings(
+        pending=int(pending),
+        open_ms=statistics.median(rows for rows, _ in opened),
+        open_preview_ms=statistics.median(preview for _, preview in opened),
+        approve_ms=approve,
+        decide_ms=decide,
+    )

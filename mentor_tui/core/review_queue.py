@@ -1,0 +1,312 @@
+"""The review queue: the pending submissions of the actor's students (everyone's for an admin),
+oldest first, counted, paged, filtered and stepped through after each decision.
+
+Every query starts from ``submission_scope``. Counting and paging read an index and join only
+the rows of the page, so a queue of 100,000 pending items opens as fast as one of twenty.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, func, not_, or_, select
+from sqlalchemy.sql import operators
+from sqlalchemy.sql.expression import UnaryExpression
+from sqlmodel import Session
+
+from mentor_tui.config import Config, load_config
+from mentor_tui.core import clock
+from mentor_tui.core.access import Actor, student_scope, submission_scope, visible_student_ids
+from mentor_tui.db.models import Assignment, Submission, User
+
+
+def sla(config: Config) -> timedelta:
+    return timedelta(hours=config.assignment_review_sla_hours)
+
+
+# --- the queue ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    """One pending submission as the queue shows it. Names and titles are user text."""
+
+    id: str
+    student_id: str
+    student_name: str
+    student_email: str
+    assignment_id: str
+    assignment_title: str
+    submitted_at: datetime
+    due_by: datetime
+    overdue: bool
+    time_left: timedelta  # negative when overdue
+    attempt: int
+
+
+_ITEM_COLUMNS = (
+    Submission.id,
+    Submission.student_id,
+    User.full_name,
+    User.email,
+    Submission.assignment_id,
+    Assignment.title,
+    Submission.submitted_at,
+    Submission.attempt,
+)
+
+
+def _like_pattern(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+# Up to this many visible students, the queue is read student by student.
+FEW_STUDENTS = 1000
+
+
+def _reads_student_by_student(session: Session, actor: Actor) -> bool:
+    """Which way SQLite should find the actor's pending items. A few students' items (a
+    mentor's twenty) are found fastest student by student through
+    ix_submissions_student_status and sorted; everyone's (an admin's 100,000) by walking
+    ix_submissions_queue in order, which also counts them without reading the table. Without
+    statistics SQLite walks the queue index for both, so the choice is made here, from the
+    number of students the actor sees (counted up to the limit only)."""
+    visible = select(User.id).where(student_scope(actor)).limit(FEW_STUDENTS + 1).subquery()
+    return session.execute(select(func.count()).select_from(visible)).scalar_one() <= FEW_STUDENTS
+
+
+def _unindexed(column: Any) -> ColumnElement[Any]:
+    """SQLite's unary ``+``: the same value, but the term no longer picks an index."""
+    return UnaryExpression(column, operator=operators.custom_op("+"), type_=column.type)
+
+
+def _queue_conditions(
+    session: Session,
+    actor: Actor,
+    *,
+    text_filter: str,
+    overdue_only: bool,
+    config: Config,
+    now: datetime,
+) -> list[ColumnElement[bool]]:
+    """The WHERE of the queue, on ``submissions`` alone so that counting and paging read an
+    index and only the rows of the page are joined."""
+    conditions: list[ColumnElement[bool]] = [submission_scope(actor)]
+    if _reads_student_by_student(session, actor):
+        # the visible students drive the per-student index (a mentor's scope already says
+        # so; an admin's does not), and status stays out of index choice
+        conditions += [
+            Submission.student_id.in_(visible_student_ids(actor)),
+            _unindexed(Submission.status) == "pending",
+        ]
+    else:
+        conditions.append(Submission.status == "pending")
+    if overdue_only:
+        conditions.append(Submission.submitted_at < now - sla(config))
+    for word in text_filter.split():
+        pattern = _like_pattern(word)
+        students = select(User.id).where(
+            student_scope(actor),  # a mentor's filter reads their own students, not everyone
+            or_(User.full_name.like(pattern, escape="\\"), User.email.like(pattern, escape="\\")),
+        )
+        assignments = select(Assignment.id).where(Assignment.title.like(pattern, escape="\\"))
+        conditions.append(
+            or_(Submission.student_id.in_(students), Submission.assignment_id.in_(assignments))
+        )
+    return conditions
+
+
+def joined(query: Select[Any]) -> Select[Any]:
+    """``query`` on submissions joined to their student and assignment."""
+    return query.join(User, User.id == Submission.student_id).join(
+        Assignment, Assignment.id == Submission.assignment_id
+    )
+
+
+def _items(session: Session, ids: Select[Any], config: Config, now: datetime) -> list[QueueItem]:
+    """The queue items for a page of submission ids (a subquery already ordered and limited):
+    the page is found in the index first and only its rows are read and joined."""
+    query = (
+        joined(select(*_ITEM_COLUMNS))
+        .where(Submission.id.in_(ids))
+        .order_by(Submission.submitted_at, Submission.id)
+    )
+    return [_item(row, config, now) for row in session.execute(query)]
+
+
+def _item(row: Any, config: Config, now: datetime) -> QueueItem:
+    submitted = clock.aware(row[6])
+    due = submitted + sla(config)
+    return QueueItem(
+        id=row[0],
+        student_id=row[1],
+        student_name=row[2],
+        student_email=row[3],
+        assignment_id=row[4],
+        assignment_title=row[5],
+        submitted_at=submitted,
+        due_by=due,
+        overdue=due < now,
+        time_left=due - now,
+        attempt=row[7],
+    )
+
+
+def count_queue(
+    session: Session,
+    actor: Actor,
+    *,
+    text_filter: str = "",
+    overdue_only: bool = False,
+    config: Config | None = None,
+    now: datetime | None = None,
+) -> int:
+    """How many pending submissions the queue holds (with the same filters as ``list_queue``)."""
+    config = config or load_config()
+    conditions = _queue_conditions(
+        session,
+        actor,
+        text_filter=text_filter,
+        overdue_only=overdue_only,
+        config=config,
+        now=now or clock.now(),
+    )
+    query = select(func.count()).select_from(Submission).where(*conditions)
+    return int(session.execute(query).scalar_one())
+
+
+def list_queue(
+    session: Session,
+    actor: Actor,
+    *,
+    text_filter: str = "",
+    overdue_only: bool = False,
+    offset: int = 0,
+    limit: int = 100,
+    config: Config | None = None,
+    now: datetime | None = None,
+) -> list[QueueItem]:
+    """Pending submissions of the actor's students, oldest first (ties by id, so pages are
+    stable). ``text_filter`` matches every word against student name, email or assignment."""
+    config = config or load_config()
+    now = now or clock.now()
+    conditions = _queue_conditions(
+        session, actor, text_filter=text_filter, overdue_only=overdue_only, config=config, now=now
+    )
+    page = (
+        select(Submission.id)
+        .where(*conditions)
+        .order_by(Submission.submitted_at, Submission.id)
+        .offset(max(0, offset))
+        .limit(max(0, limit))
+    )
+    return _items(session, page, config, now)
+
+
+def get_queue_item(
+    session: Session,
+    actor: Actor,
+    submission_id: str,
+    *,
+    config: Config | None = None,
+    now: datetime | None = None,
+) -> QueueItem | None:
+    """One pending submission as a queue item; None when it is decided or not the actor's."""
+    config = config or load_config()
+    now = now or clock.now()
+    query = joined(select(*_ITEM_COLUMNS)).where(
+        Submission.id == submission_id, submission_scope(actor), Submission.status == "pending"
+    )
+    row = session.execute(query).first()
+    return _item(row, config, now) if row is not None else None
+
+
+def _after(submitted_at: datetime, submission_id: str) -> ColumnElement[bool]:
+    """Queue order is (submitted_at, id): the items after this position. Written as a range on
+    submitted_at so SQLite walks the queue index."""
+    return and_(
+        Submission.submitted_at >= submitted_at,
+        not_(and_(Submission.submitted_at == submitted_at, Submission.id <= submission_id)),
+    )
+
+
+def _before(submitted_at: datetime, submission_id: str) -> ColumnElement[bool]:
+    return and_(
+        Submission.submitted_at <= submitted_at,
+        not_(and_(Submission.submitted_at == submitted_at, Submission.id >= submission_id)),
+    )
+
+
+def queue_position(
+    session: Session,
+    actor: Actor,
+    submitted_at: datetime,
+    submission_id: str,
+    *,
+    text_filter: str = "",
+    overdue_only: bool = False,
+    config: Config | None = None,
+    now: datetime | None = None,
+) -> int:
+    """The row index this position has (or would have) in the queue: the number of pending
+    items before it. The screen uses it to page to the item it lands on."""
+    config = config or load_config()
+    conditions = _queue_conditions(
+        session,
+        actor,
+        text_filter=text_filter,
+        overdue_only=overdue_only,
+        config=config,
+        now=now or clock.now(),
+    )
+    query = (
+        select(func.count())
+        .select_from(Submission)
+        .where(*conditions, _before(submitted_at, submission_id))
+    )
+    return int(session.execute(query).scalar_one())
+
+
+def next_pending_after(
+    session: Session,
+    actor: Actor,
+    submitted_at: datetime,
+    submission_id: str,
+    *,
+    text_filter: str = "",
+    overdue_only: bool = False,
+    config: Config | None = None,
+    now: datetime | None = None,
+) -> QueueItem | None:
+    """Where the queue lands after deciding the item at (submitted_at, submission_id): the
+    next pending item after it, else the closest one before it, else None (queue empty)."""
+    config = config or load_config()
+    now = now or clock.now()
+    conditions = _queue_conditions(
+        session, actor, text_filter=text_filter, overdue_only=overdue_only, config=config, now=now
+    )
+    base = select(Submission.id).where(*conditions).limit(1)
+    after = base.where(_after(submitted_at, submission_id)).order_by(
+        Submission.submitted_at, Submission.id
+    )
+    before = base.where(_before(submitted_at, submission_id)).order_by(
+        Submission.submitted_at.desc(), Submission.id.desc()
+    )
+    found = _items(session, after, config, now) or _items(session, before, config, now)
+    return found[0] if found else None
+
+
+__all__ = [
+    "FEW_STUDENTS",
+    "QueueItem",
+    "count_queue",
+    "get_queue_item",
+    "joined",
+    "list_queue",
+    "next_pending_after",
+    "queue_position",
+    "sla",
+]
