@@ -18,13 +18,15 @@ from sqlalchemy import func, select
 
 from mentor_tui.app import MentorApp
 from mentor_tui.core import clock
-from mentor_tui.core.reviews import QueueItem, list_queue
+from mentor_tui.core.review_queue import QueueItem, list_queue
+from mentor_tui.core.reviews import submission_preview
 from mentor_tui.db.engine import session_scope
 from mentor_tui.db.models import Submission, User
 from mentor_tui.db.review_models import CommentSnippet
 from mentor_tui.screens.comment_bank import CommentBankScreen
-from mentor_tui.screens.feedback_editor import ConfirmDecision, FeedbackEditor
+from mentor_tui.screens.feedback_editor import ConfirmDecision, FeedbackPanel
 from mentor_tui.screens.review_queue import ReviewQueueScreen
+from mentor_tui.screens.review_queue_preview import PreviewCache, PreviewPane, render_preview
 from mentor_tui.widgets.paged_table import PagedTable
 
 SIZE = (130, 40)
@@ -51,6 +53,21 @@ def _submission(app: MentorApp, submission_id: str) -> Submission:
         return submission
 
 
+def _editor(app: MentorApp) -> FeedbackPanel:
+    """The queue's feedback editor, asserted open with the typing going into it."""
+    assert isinstance(app.screen, ReviewQueueScreen)
+    panel = app.screen.query_one(FeedbackPanel)
+    assert panel.is_open and panel.has_focus_within
+    return panel
+
+
+def _editor_closed(app: MentorApp) -> bool:
+    return (
+        isinstance(app.screen, ReviewQueueScreen)
+        and not app.screen.query_one(FeedbackPanel).display
+    )
+
+
 async def _open_queue(pilot) -> PagedTable:
     await settle(pilot)
     await pilot.press("3")
@@ -71,11 +88,11 @@ async def test_approve_and_next(template: Path, tmp_path: Path) -> None:
         # the key count in the README: a, the feedback, ctrl+s
         await pilot.press("a")
         await settle(pilot)
-        assert isinstance(app.screen, FeedbackEditor)
+        _editor(app)
         await type_text(pilot, "Nice work")
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert isinstance(app.screen, ReviewQueueScreen)
+        assert _editor_closed(app) and table.has_focus
         assert table.row_count == len(before) - 1
         assert table.cursor_key == before[2].id
         assert app.screen._preview is not None and app.screen._preview.id == before[2].id
@@ -108,11 +125,11 @@ async def test_reject_without_feedback_is_refused(template: Path, tmp_path: Path
         await type_text(pilot, "   ")
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert isinstance(app.screen, FeedbackEditor)  # still open, the person is told why
+        _editor(app)  # still open, the person is told why
         assert any("Write feedback to reject" in n.message for n in app._notifications)
         await pilot.press("escape")
         await settle(pilot)
-        assert isinstance(app.screen, ReviewQueueScreen)
+        assert _editor_closed(app) and app.screen.query_one(PagedTable).has_focus
     assert _submission(app, before[0].id).status == "pending"
     assert len(_queue(app)) == len(before)
 
@@ -131,6 +148,124 @@ async def test_request_changes(template: Path, tmp_path: Path) -> None:
     decided = _submission(app, before[0].id)
     assert decided.status == "changes_requested"
     assert decided.feedback == "Add a test for zero"
+
+
+async def test_the_editor_keeps_the_work_in_view_and_takes_every_letter(
+    template: Path, tmp_path: Path
+) -> None:
+    """The editor is a panel of the queue screen: the list and the preview stay, the queue's
+    own keys (a, x, c, e, /) are letters of the feedback while it is written, and the footer
+    shows the editor's keys instead of the queue's."""
+    app = _app(template, tmp_path)
+    before = _queue(app)
+    feedback = "a/x c: e"
+    async with app.run_test(size=SIZE) as pilot:
+        table = await _open_queue(pilot)
+        screen = app.screen
+        await pilot.press("a")
+        await settle(pilot)
+        _editor(app)
+        active = {b.binding.id for b in screen.active_bindings.values()}
+        assert {"feedback.confirm", "feedback.bank", "feedback.cancel"} <= active
+        assert not active & {"reviews.approve", "reviews.reject", "reviews.filter"}
+        assert screen._preview is not None and screen._preview.id == before[0].id
+        assert screen.query_one("#preview-content").region.height > 0  # not covered
+        await type_text(pilot, feedback)
+        await settle(pilot)
+        assert _editor(app).text == feedback
+        assert screen.query_one("#reviews-filter").has_class("hidden") and not screen._earlier
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert _editor_closed(app) and table.cursor_key == before[1].id
+        active = {b.binding.id for b in screen.active_bindings.values()}
+        assert "reviews.approve" in active and "feedback.confirm" not in active
+    decided = _submission(app, before[0].id)
+    assert (decided.status, decided.feedback) == ("approved", feedback)
+
+
+async def test_a_new_decision_starts_with_empty_feedback(template: Path, tmp_path: Path) -> None:
+    app = _app(template, tmp_path)
+    before = _queue(app)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open_queue(pilot)
+        await pilot.press("c")
+        await type_text(pilot, "Not this")
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        assert _editor(app).text == ""
+        assert _editor(app).decision == "approve"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    decided = _submission(app, before[0].id)
+    assert (decided.status, decided.feedback) == ("approved", None)
+
+
+async def test_a_change_made_elsewhere_is_counted_after_a_decision(
+    template: Path, tmp_path: Path
+) -> None:
+    """A decision reloads the list with the count it knows (one less) and recounts after
+    landing: a change no message announced (another process writing the store) shows too."""
+    app = _app(template, tmp_path)
+    before = _queue(app)
+    async with app.run_test(size=SIZE) as pilot:
+        table = await _open_queue(pilot)
+        with session_scope(app.services.engine) as session:  # not this app: no DataChanged
+            session.get_one(Submission, before[-1].id).status = "approved"
+        await pilot.press("a", "ctrl+s")
+        await _wait_for_rows(pilot, table, len(before) - 2)
+        assert table.row_count == len(before) - 2
+        assert table.cursor_key == before[1].id
+        counted = app.screen.query_one("#reviews-count").content
+        assert str(counted).startswith(f"{len(before) - 2} pending")
+
+
+async def test_the_preview_follows_the_width_of_its_pane(template: Path, tmp_path: Path) -> None:
+    app = _app(template, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open_queue(pilot)
+        pane = app.screen.query_one(PreviewPane)
+        assert pane.shown is not None and pane.shown.width == pane.render_width
+        wide = pane.shown.width
+        await pilot.resize_terminal(100, 40)
+        await settle(pilot)
+        assert pane.shown is not None and pane.shown.width == pane.render_width < wide
+        assert all(line.cell_length == pane.shown.width for line in pane.shown.lines)
+
+
+async def test_names_in_the_editor_title_are_literal(template: Path, tmp_path: Path) -> None:
+    app = _app(template, tmp_path)
+    first = _queue(app)[0]
+    with session_scope(app.services.engine) as session:
+        session.get_one(User, first.student_id).full_name = "[red]Eve[/red] \x1b[2J"
+    async with app.run_test(size=SIZE) as pilot:
+        await _open_queue(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        title = str(_editor(app).query_one("#feedback-title").content)
+        assert title.startswith("Approve [red]Eve[/red] ")
+        assert "\x1b" not in title
+
+
+def test_a_decision_forgets_the_previews_it_made_stale(template: Path, tmp_path: Path) -> None:
+    app = _app(template, tmp_path)
+    services = app.services
+    items = _queue(app)
+    previews = [
+        services.run(lambda s, i=item: submission_preview(s, services.actor, i.id))
+        for item in items
+    ]
+    with_earlier = next(p for p in previews if p.earlier_attempts)
+    cache = PreviewCache()
+    for preview in previews:
+        cache.put(render_preview(preview, False, 40))
+    assert all(cache.get(p.id, False, 40) is not None for p in previews)
+    cache.forget([with_earlier.earlier_attempts[0].id])  # its status is in that preview
+    assert cache.get(with_earlier.id, False, 40) is None
+    assert all(cache.get(p.id, False, 40) is not None for p in previews if p is not with_earlier)
+    cache.forget([items[0].id])
+    assert cache.get(items[0].id, False, 40) is None
 
 
 async def test_bulk_decision_on_marked_items(template: Path, tmp_path: Path) -> None:
@@ -208,8 +343,7 @@ async def test_comment_bank_add_and_insert(template: Path, tmp_path: Path) -> No
         assert isinstance(app.screen, CommentBankScreen)
         await pilot.press("enter")  # insert the highlighted snippet
         await settle(pilot)
-        assert isinstance(app.screen, FeedbackEditor)
-        assert app.screen.text == "Close. Please add tests."
+        assert _editor(app).text == "Close. Please add tests."
         await pilot.press("ctrl+s")
         await settle(pilot)
     with session_scope(app.services.engine) as session:
@@ -304,10 +438,9 @@ async def test_earlier_attempts_key(template: Path, tmp_path: Path) -> None:
         assert preview is not None and preview.earlier_attempts
         await pilot.press("e")
         await settle(pilot)
-        from textual.widgets import Markdown
-
-        source = screen.query_one("#preview-content", Markdown).source
-        assert preview.earlier_attempts[0].feedback in source
+        pane = screen.query_one(PreviewPane)
+        assert preview.earlier_attempts[0].feedback in pane.markdown
+        assert pane.shown is not None and pane.shown.earlier
 
 
 async def test_enter_reads_the_preview_and_escape_comes_back(
@@ -318,8 +451,7 @@ async def test_enter_reads_the_preview_and_escape_comes_back(
         table = await _open_queue(pilot)
         await pilot.press("enter")
         await settle(pilot)
-        scroll = app.screen.query_one("#preview-scroll")
-        assert scroll.has_focus
+        assert app.screen.query_one(PreviewPane).has_focus
         await pilot.press("escape")
         await settle(pilot)
         assert table.has_focus and isinstance(app.screen, ReviewQueueScreen)

@@ -1,41 +1,56 @@
 """Key `3`: the review queue (SPEC 4.3). Pending submissions oldest first with the time left to
 the review SLA, a Markdown preview of the selected work, and decisions that land on the next
-pending item at once: `a`, the feedback, `ctrl+s`."""
+pending item at once: `a`, the feedback, `ctrl+s`.
+
+Approve-and-next is the fastest review workflow (issue #5), so the hot path avoids work: the
+feedback editor is a panel of this screen, previews are rendered in workers ahead of the cursor
+(`review_queue_preview`), and a decision on the cursor's row reloads the list with the count it
+already knows (one less), recounting in a worker after landing."""
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
+from sqlalchemy.exc import SQLAlchemyError
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Markdown, Static
+from textual.widgets import Input, Static
 
 from mentor_tui.config import Config
 from mentor_tui.core import clock
 from mentor_tui.core.access import Actor
 from mentor_tui.core.errors import UserError
-from mentor_tui.core.reviews import (
+from mentor_tui.core.review_queue import (
     QueueItem,
-    SubmissionPreview,
     count_queue,
-    decide_many,
     list_queue,
     next_pending_after,
     queue_position,
-    submission_preview,
 )
-from mentor_tui.core.text import clean_line, clean_text
+from mentor_tui.core.reviews import SubmissionPreview, decide_many, submission_preview
+from mentor_tui.core.text import clean_line
 from mentor_tui.messages import DataChanged
 from mentor_tui.screens.base import MentorScreen
-from mentor_tui.screens.feedback_editor import DECISION_TITLES, ConfirmDecision, FeedbackEditor
+from mentor_tui.screens.feedback_editor import DECISION_TITLES, ConfirmDecision, FeedbackPanel
+from mentor_tui.screens.review_queue_preview import (
+    PreviewCache,
+    PreviewPane,
+    RenderedPreview,
+    render_preview,
+)
 from mentor_tui.services import Services
 from mentor_tui.widgets.figures import local_time, user_text
+from mentor_tui.widgets.key_footer import KeyFooter
 from mentor_tui.widgets.paged_table import Column, PagedRow, PagedTable
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 COLUMNS = [
     Column("student", "Student", width=None, sortable=False),
@@ -44,12 +59,8 @@ COLUMNS = [
     Column("left", "Time left", width=12, sortable=False),
 ]
 FILTER_DEBOUNCE = 0.15
-STATUS_WORDS = {
-    "approved": "approved",
-    "rejected": "rejected",
-    "changes_requested": "changes requested",
-    "pending": "pending",
-}
+PAGE_SIZE = 50  # a page of 50 rows reads in a third of the time of 200; a screen holds ~36
+READ_AHEAD = (1, 2, -1)  # rows, from the cursor, whose previews are rendered before they are shown
 DONE_WORDS = {
     "approve": "Approved",
     "reject": "Rejected",
@@ -81,26 +92,63 @@ class QueueSource:
         self.config = config
         self.items = items
         self.text_filter = text_filter
+        self.keys: dict[int, str] = {}  # row index -> submission id, as last fetched
+        # A count the screen knows for the next reload (a decision on a listed row: one less);
+        # the screen recounts in a worker after landing and reloads if it was not so.
+        self.expected_count: int | None = None
+        # Pages read with the decision, in its transaction: the reload shows them without a read.
+        self.prefetched: dict[tuple[int, int], list[QueueItem]] = {}
+        self._warm = threading.Event()
+        self._warm.set()
+
+    def key_at(self, index: int) -> str | None:
+        return self.keys.get(index)
+
+    def warming(self) -> None:
+        """On the UI thread, before `warm` is started: the table's first load waits for it."""
+        self._warm.clear()
+
+    def warm(self) -> None:
+        """In a worker started as the screen composes: count and read the first page while the
+        screen is built and first painted, instead of after (the table's loader starts then)."""
+        try:
+            count, first = self.services.run(
+                lambda s: (self.count_now(s), self.read(s, 0, PAGE_SIZE))
+            )
+            self.expected_count, self.prefetched[(0, PAGE_SIZE)] = count, first
+        except (SQLAlchemyError, UserError):
+            pass  # the table's own load reads again and reports what went wrong
+        finally:
+            self._warm.set()
 
     def count(self) -> int:
-        return self.services.run(
-            lambda s: count_queue(s, self.actor, text_filter=self.text_filter, config=self.config)
-        )
+        self._warm.wait(timeout=60)
+        expected, self.expected_count = self.expected_count, None
+        if expected is not None:
+            return expected
+        return self.services.run(self.count_now)
+
+    def count_now(self, session: Session) -> int:
+        return count_queue(session, self.actor, text_filter=self.text_filter, config=self.config)
 
     def fetch(self, offset: int, limit: int) -> list[PagedRow]:
-        items = self.services.run(
-            lambda s: list_queue(
-                s,
-                self.actor,
-                text_filter=self.text_filter,
-                offset=offset,
-                limit=limit,
-                config=self.config,
-            )
-        )
-        for item in items:
+        items = self.prefetched.pop((offset, limit), None)
+        if items is None:
+            items = self.services.run(lambda s: self.read(s, offset, limit))
+        for index, item in enumerate(items, start=offset):
             self.items[item.id] = item
+            self.keys[index] = item.id
         return [self._row(item) for item in items]
+
+    def read(self, session: Session, offset: int, limit: int) -> list[QueueItem]:
+        return list_queue(
+            session,
+            self.actor,
+            text_filter=self.text_filter,
+            offset=offset,
+            limit=limit,
+            config=self.config,
+        )
 
     def _row(self, item: QueueItem) -> PagedRow:
         cells = (
@@ -114,31 +162,17 @@ class QueueSource:
 
 @dataclass(frozen=True)
 class Landed:
-    """What a saved decision did: how many, and the row the cursor goes to."""
+    """What a saved decision did: how many, the row the cursor goes to and its item, and the
+    pages of the list read after it (by offset and limit)."""
 
     decided: int
     position: int
-
-
-def _preview_markdown(preview: SubmissionPreview, earlier: bool) -> str:
-    if not earlier:
-        return clean_text(preview.content) or "*(empty submission)*"
-    if not preview.earlier_attempts:
-        return "*No earlier attempts at this assignment.*"
-    parts: list[str] = []
-    for attempt in preview.earlier_attempts:
-        status = STATUS_WORDS.get(attempt.status, attempt.status)
-        heading = f"## Attempt {attempt.attempt}: {status}"
-        when = f"Submitted {attempt.submitted_at:%Y-%m-%d %H:%M} UTC"
-        if attempt.reviewed_at is not None:
-            when += f", reviewed {attempt.reviewed_at:%Y-%m-%d %H:%M} UTC"
-        feedback = clean_text(attempt.feedback) if attempt.feedback else "*(no feedback)*"
-        parts.append(f"{heading}\n\n{when}\n\n{feedback}")
-    return "\n\n".join(parts)
+    landing: str | None
+    pages: dict[tuple[int, int], list[QueueItem]]
 
 
 class ReviewQueueScreen(MentorScreen):
-    CSS_PATH = "review_queue.tcss"
+    CSS_PATH: ClassVar[list[str]] = ["review_queue.tcss", "feedback_editor.tcss"]
     HELP_TITLE = "Review queue"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "decide('approve')", "Approve", id="reviews.approve"),
@@ -153,41 +187,54 @@ class ReviewQueueScreen(MentorScreen):
         super().__init__()
         self._filter = ""
         self._items: dict[str, QueueItem] = {}
-        self._preview: SubmissionPreview | None = None
+        self._preview: SubmissionPreview | None = None  # the one shown
+        self._wanted: tuple[str, bool] | None = None  # the preview asked for last, and its view
+        self._rendered = PreviewCache()
+        self._loading: tuple[str, bool, int] | None = None  # the preview a worker renders now
+        self._reading: set[str] = set()  # the previews being rendered ahead
+        self._era = 0  # one more at every write: a preview read before it is not kept
         self._earlier = False
         self._debounce: Timer | None = None
+        self._source_now: QueueSource | None = None
+        self._table = PagedTable(COLUMNS, id="reviews-table", markable=True, page_size=PAGE_SIZE)
+        self._pane = PreviewPane(id="preview-content")
+        self._panel = FeedbackPanel(id="feedback")
 
     def compose(self) -> ComposeResult:
+        source = self._source()
+        source.warming()
+        self.run_worker(source.warm, thread=True, group="queue-warm", exit_on_error=False)
         yield self.mentor_app.make_status_bar(self.HELP_TITLE)
         yield Input(
             placeholder="filter by student or assignment", id="reviews-filter", classes="hidden"
         )
         yield Static("", id="reviews-count", markup=False)
         with Horizontal(id="reviews-body"):
-            yield PagedTable(COLUMNS, id="reviews-table", markable=True)
+            yield self._table
             with Vertical(id="reviews-preview"):
                 yield Static("", id="preview-header", markup=False)
-                with VerticalScroll(id="preview-scroll"):
-                    yield Markdown("", id="preview-content")
-        yield Footer()
+                yield self._pane
+        yield self._panel
+        yield KeyFooter()
 
     def on_mount(self) -> None:
-        table = self.query_one(PagedTable)
+        table = self._table
         table.empty_text = self._empty_text()
-        table.set_source(self._source())
+        table.set_source(self._source_now or self._source())
         table.focus()
 
     def _empty_text(self) -> str:
         return "No pending work matches." if self._filter else "Nothing waiting for review."
 
     def _source(self) -> QueueSource:
-        return QueueSource(
+        self._source_now = QueueSource(
             self.services,
             self.actor,
             self.services.config,
             self._items,
             text_filter=self._filter,
         )
+        return self._source_now
 
     # -- filter -------------------------------------------------------------------------------
     def action_filter(self) -> None:
@@ -196,15 +243,17 @@ class ReviewQueueScreen(MentorScreen):
         box.focus()
 
     def action_clear_filter(self) -> None:
-        scroll = self.query_one("#preview-scroll", VerticalScroll)
-        if scroll.has_focus:
-            self.query_one(PagedTable).focus()
+        if self._panel.is_open:  # focus left the editor (a click on the list): escape cancels
+            self._panel.action_cancel()
+            return
+        if self._pane.has_focus:
+            self._table.focus()
             return
         box = self.query_one("#reviews-filter", Input)
         if box.value or not box.has_class("hidden"):
             box.value = ""
             box.add_class("hidden")
-            self.query_one(PagedTable).focus()
+            self._table.focus()
         elif len(self.app.screen_stack) > 1:
             self.app.pop_screen()
 
@@ -221,7 +270,7 @@ class ReviewQueueScreen(MentorScreen):
             return
         self._filter = value
         self._items.clear()  # the new filter's pages fill it again
-        table = self.query_one(PagedTable)
+        table = self._table
         table.empty_text = self._empty_text()
         table.set_source(self._source())
 
@@ -230,7 +279,7 @@ class ReviewQueueScreen(MentorScreen):
         if self._debounce is not None:
             self._debounce.stop()
         self._apply_filter(event.value.strip())
-        self.query_one(PagedTable).focus()
+        self._table.focus()
 
     # -- list and preview ---------------------------------------------------------------------
     @on(PagedTable.CountChanged)
@@ -241,27 +290,105 @@ class ReviewQueueScreen(MentorScreen):
             f"{event.count} pending {noun}{matching}, oldest first"
         )
         if event.count == 0:
-            self._show_preview(None)
+            self._wanted = None
+            self._show(None)
 
     @on(PagedTable.RowHighlighted)
     def _highlighted(self, event: PagedTable.RowHighlighted) -> None:
-        if event.key is None:
+        if event.key is not None:
+            self._ask_preview(event.key)
+
+    def _ask_preview(self, key: str, *, again: bool = False) -> None:
+        """Show the preview of ``key``: at once when it was rendered ahead, else from a worker.
+        ``again``: render it even if shown (the data or the width changed)."""
+        earlier = self._earlier
+        shown = self._pane.shown
+        if not again and shown is not None and (shown.preview.id, shown.earlier) == (key, earlier):
+            self._wanted = (key, earlier)
+            self.call_after_refresh(self._read_ahead)
             return
-        if self._preview is not None and self._preview.id == event.key:
+        self._wanted = (key, earlier)
+        actor, width = self.actor, self._width()
+        rendered = self._rendered.get(key, earlier, width)
+        if rendered is not None:
+            self._show(rendered)
             return
-        key, actor = event.key, self.actor
+        if not again and self._loading == (key, earlier, width):
+            return  # on its way
+        self._loading = (key, earlier, width)
+
+        def job(session: Session) -> RenderedPreview:
+            return render_preview(submission_preview(session, actor, key), earlier, width)
+
+        era = self._era
+        self.run_db(job, lambda rendered: self._rendered_now(rendered, era), group="preview")
+
+    def _width(self) -> int:
+        return max(10, self._pane.render_width)
+
+    def _rendered_now(self, rendered: RenderedPreview, era: int) -> None:
+        key = rendered.preview.id
+        if self._loading == (key, rendered.earlier, rendered.width):
+            self._loading = None
+        wanted = self._wanted == (key, rendered.earlier)
+        if era != self._era:  # read before a write that may have changed it: read it again
+            if wanted:
+                self._ask_preview(key, again=True)
+            return
+        self._rendered.put(rendered)
+        if wanted:
+            self._show(rendered)
+
+    def _read_ahead(self) -> None:
+        """Render the previews of the rows around the cursor that are not rendered yet, so the
+        next item (the one a decision lands on) shows at once."""
+        source, index, width = self._source_now, self._table.cursor_index, self._width()
+        if source is None:
+            return
+        keys = [
+            key
+            for step in READ_AHEAD
+            if (key := source.key_at(index + step)) is not None
+            and (key, False, width) not in self._rendered
+            and key not in self._reading
+        ]
+        if not keys:
+            return
+        self._reading.update(keys)
+        actor = self.actor
+
+        def job(session: Session) -> list[RenderedPreview]:
+            rendered = []
+            for key in keys:
+                try:
+                    preview = submission_preview(session, actor, key)
+                except UserError:  # decided or gone meanwhile: nothing to show ahead
+                    continue
+                rendered.append(render_preview(preview, False, width))
+            return rendered
+
+        era = self._era
         self.run_db(
-            lambda s: submission_preview(s, actor, key), self._show_preview, group="preview"
+            job,
+            lambda rendered: self._read(keys, rendered, era),
+            group="preview-ahead",
+            exclusive=False,
         )
 
-    def _show_preview(self, preview: SubmissionPreview | None) -> None:
-        self._preview = preview
+    def _read(self, keys: list[str], rendered: list[RenderedPreview], era: int) -> None:
+        self._reading.difference_update(keys)
+        if era == self._era:  # else read before a write that may have changed them
+            for one in rendered:
+                self._rendered.put(one)
+
+    def _show(self, rendered: RenderedPreview | None) -> None:
+        self._pane.show(rendered)
         header = self.query_one("#preview-header", Static)
-        content = self.query_one("#preview-content", Markdown)
-        if preview is None:
+        if rendered is None:
+            self._preview = None
             header.update("")
-            content.update("")
             return
+        preview = self._preview = rendered.preview
         text = Text(no_wrap=False)
         text.append(clean_line(preview.student_name), style="bold")
         text.append(f"  {clean_line(preview.student_email)}\n", style="dim")
@@ -270,24 +397,29 @@ class ReviewQueueScreen(MentorScreen):
         earlier = len(preview.earlier_attempts)
         if earlier:
             text.append(f" · {earlier} earlier (e)", style="dim")
-        if self._earlier:
+        if rendered.earlier:
             text.append("\nEarlier attempts and their feedback", style="italic")
         header.update(text)
-        content.update(_preview_markdown(preview, self._earlier))
-        self.query_one("#preview-scroll", VerticalScroll).scroll_home(animate=False)
+        self.call_after_refresh(self._read_ahead)  # after this repaint, not competing with it
+
+    @on(PreviewPane.WidthChanged)
+    def _pane_resized(self) -> None:
+        if self._wanted is not None:
+            self._ask_preview(self._wanted[0], again=True)
 
     @on(PagedTable.RowSelected)
-    def _read(self) -> None:
+    def _read_work(self) -> None:
         """enter: into the preview, to scroll long work with the arrows; escape comes back."""
-        self.query_one("#preview-scroll", VerticalScroll).focus()
+        self._pane.focus()
 
     def action_earlier(self) -> None:
         self._earlier = not self._earlier
-        self._show_preview(self._preview)
+        if self._preview is not None:
+            self._ask_preview(self._preview.id)
 
     # -- decisions ----------------------------------------------------------------------------
     def action_decide(self, decision: str) -> None:
-        table = self.query_one(PagedTable)
+        table = self._table
         marked = sorted(table.marked_keys)
         ids = marked or ([table.cursor_key] if table.cursor_key else [])
         if not ids:
@@ -303,32 +435,52 @@ class ReviewQueueScreen(MentorScreen):
                 if item
                 else "this submission"
             )
+        self._panel.open(decision, subject, tuple(ids))
 
-        def edited(feedback: str | None) -> None:
-            if feedback is None:
-                return
-            if len(ids) == 1:
-                self._save(decision, ids, feedback)
-                return
-            question = f"{DECISION_TITLES[decision]} all {len(ids)} marked submissions?"
-            self.app.push_screen(
-                ConfirmDecision(question),
-                lambda yes: self._save(decision, ids, feedback) if yes else None,
-            )
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # while the feedback is being written, the list's keys are letters of the feedback
+        if action in ("decide", "earlier", "filter", "clear_filter"):
+            return not self._panel.has_focus_within
+        return True
 
-        self.app.push_screen(FeedbackEditor(decision, subject, count=len(ids)), edited)
+    @on(FeedbackPanel.Confirmed)
+    def _feedback_given(self, event: FeedbackPanel.Confirmed) -> None:
+        decision, ids, feedback = event.decision, list(event.ids), event.feedback
+        if len(ids) == 1:
+            self._save(decision, ids, feedback)  # the panel closes once it is written
+            return
+        self._panel.close()
+        self._table.focus()
+        question = f"{DECISION_TITLES[decision]} all {len(ids)} marked submissions?"
+        self.app.push_screen(
+            ConfirmDecision(question),
+            lambda yes: self._save(decision, ids, feedback) if yes else None,
+        )
+
+    @on(FeedbackPanel.Cancelled)
+    def _feedback_cancelled(self) -> None:
+        self._table.focus()
 
     def _save(self, decision: str, ids: list[str], feedback: str) -> None:
-        table = self.query_one(PagedTable)
+        table, source = self._table, self._source_now
         anchor = self._items.get(table.cursor_key or "") or self._items.get(ids[0])
+        # The cursor's own row, alone: the list will hold one row less, and the rows the reload
+        # shows first (the screen from the top row and the next, as the table reads ahead) are
+        # read with the decision. Otherwise (marked rows) the reload counts and reads.
+        expected, pages = None, []
+        if ids == [table.cursor_key] and source is not None:
+            expected = table.row_count - 1
+            top, rows = int(table.scroll_y), max(1, table.scrollable_content_region.height - 1)
+            last = min(expected - 1, top + 2 * rows - 1)
+            pages = list(range(top // PAGE_SIZE, last // PAGE_SIZE + 1)) if last >= top else []
         actor, config, text_filter = self.actor, self.services.config, self._filter
 
-        def job(session) -> Landed:
+        def job(session: Session) -> Landed:
             decided = decide_many(session, actor, ids, decision, feedback or None, config)
-            position = 0
+            position, landing = 0, None
             if anchor is not None:
                 # the cursor stays on an item it did not decide, else goes to the next pending
-                landing: QueueItem | None = anchor
+                landing = anchor
                 if anchor.id in ids:
                     landing = next_pending_after(
                         session,
@@ -347,29 +499,80 @@ class ReviewQueueScreen(MentorScreen):
                         text_filter=text_filter,
                         config=config,
                     )
-            return Landed(len(decided), position)
+            read = {}
+            if source is not None:
+                for page in pages:
+                    offset = page * PAGE_SIZE
+                    read[(offset, PAGE_SIZE)] = source.read(session, offset, PAGE_SIZE)
+            landed = landing.id if landing is not None else None
+            return Landed(len(decided), position, landed, read)
 
         def work() -> None:
             try:
                 result: Landed | str = self.services.run(job)
             except UserError as refusal:
                 result = str(refusal)
-            self.app.call_from_thread(self._saved, decision, result)
+            except BaseException:
+                self.app.call_from_thread(self._panel.close)  # the feedback typed is kept
+                raise  # the worker fails and the app shows the error
+            self.app.call_from_thread(self._saved, decision, ids, expected, result)
 
         self.run_worker(work, thread=True, group="decide", exit_on_error=False, name="decide")
 
-    def _saved(self, decision: str, result: Landed | str) -> None:
-        table = self.query_one(PagedTable)
+    def _saved(
+        self, decision: str, ids: list[str], expected: int | None, result: Landed | str
+    ) -> None:
+        table = self._table
+        self._panel.close()
+        table.focus()
+        table.clear_marks()
+        self._era += 1
+        self._rendered.forget(ids)
         if isinstance(result, str):  # refused: someone decided first, or not ours
             self.notify(result, severity="warning", markup=False)
-            table.clear_marks()
+            self._reload()
         else:
-            table.clear_marks()
-            table.cursor_index = result.position
             noun = "submission" if result.decided == 1 else "submissions"
             self.notify(f"{DONE_WORDS[decision]} {result.decided} {noun}.", markup=False)
-        self.post_message(DataChanged("reviews"))
+            table.cursor_index = result.position
+            known = expected if result.decided == 1 else None
+            self._reload(expected_count=known, pages=result.pages if known is not None else {})
+            if result.landing is not None:  # shown now when rendered ahead, with the rows
+                self._ask_preview(result.landing)
+            if known is not None:  # after the landing is painted: it does not wait for this
+                self.call_after_refresh(self._recount, known)
+        self.app.post_message(DataChanged("reviews"))  # the status bar and sync; not this list
+
+    def _recount(self, expected: int) -> None:
+        if self._source_now is not None:
+            self.run_db(
+                self._source_now.count_now,
+                lambda count: self._recounted(expected, count),
+                group="recount",
+            )
+
+    def _recounted(self, expected: int, count: int) -> None:
+        if count != expected:  # the store changed meanwhile (a sync): the list follows it
+            self._reload()
+
+    def _reload(
+        self,
+        *,
+        expected_count: int | None = None,
+        pages: dict[tuple[int, int], list[QueueItem]] | None = None,
+    ) -> None:
+        source = self._source_now
+        if source is not None:
+            source.keys.clear()
+            source.expected_count = expected_count
+            source.prefetched = dict(pages or {})
+        self._table.reload()
 
     @on(DataChanged)
     def _changed(self) -> None:
-        self.query_one(PagedTable).reload()
+        """Written elsewhere (a sync): every rendered preview may be stale."""
+        self._era += 1
+        self._rendered.clear()
+        self._reload()
+        if self._wanted is not None:
+            self._ask_preview(self._wanted[0], again=True)
