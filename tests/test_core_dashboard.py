@@ -3,17 +3,20 @@ tests/school.py, and a mentor's performance figures."""
 
 from __future__ import annotations
 
+import statistics
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import event, select
 
 from mentor_tui.config import Config
 from mentor_tui.core import dashboard as dashboard_module
 from mentor_tui.core import progress
 from mentor_tui.core.access import visible_student_ids
-from mentor_tui.core.dashboard import dashboard, mentor_performance
+from mentor_tui.core.dashboard import dashboard, mentor_performance, student_summary
 from mentor_tui.core.students import list_students
-from mentor_tui.db.engine import session_scope
+from mentor_tui.db.engine import make_engine, session_scope
+from mentor_tui.db.models import User
 from tests import factory
 from tests.school import School, build_school
 
@@ -201,3 +204,77 @@ def test_the_dashboard_is_kept_until_the_store_changes(engine, school: School) -
         again = dashboard(s, admin, CONFIG, now=school.now)
         assert again is not first and again.student_count == first.student_count + 1
         assert dashboard(s, admin, Config(assignment_review_sla_hours=72), now=school.now) != again
+
+
+@pytest.mark.parametrize("days", [0, 10, 40])
+def test_student_summary_matches_the_students_list_on_a_demo_store(
+    template, tmp_path, days: int
+) -> None:
+    """The dashboard's summary (read part by part, counted in Python) against the students
+    list's rows (one straightforward join per student) on a generated 60-student program, for
+    the admin, every mentor and a student, at moments that move students in and out of risk."""
+    from app_support import FROZEN_NOW, copy_store
+
+    engine = make_engine(copy_store(template, tmp_path / "demo.db"))
+    moment = FROZEN_NOW + timedelta(days=days)
+    try:
+        with session_scope(engine) as s:
+            users = s.execute(select(User).where(User.role != "student")).scalars().all()
+            student = s.execute(select(User).where(User.role == "student")).scalars().first()
+            actors = [factory.actor(u) for u in [*users, student]]
+            assert {a.role for a in actors} == {"admin", "mentor", "student"}
+            for actor in actors:
+                summary = student_summary(s, actor, CONFIG, now=moment)
+                rows = list_students(s, actor, config=CONFIG, now=moment, limit=10_000)
+                rated = [r.completion_rate for r in rows if r.modules_total]
+                active = sum(r.status == "Active" for r in rows)
+                at_risk = sum(r.at_risk for r in rows)
+                assert (summary.student_count, summary.active_students, summary.at_risk_count) == (
+                    len(rows),
+                    active,
+                    at_risk,
+                ), actor.email
+                average = statistics.fmean(rated) if rated else 0.0
+                assert summary.average_completion == pytest.approx(average, abs=1e-9)
+                needing = [r for r in rows if r.at_risk or r.pending_submissions]
+                needing.sort(
+                    key=lambda r: (
+                        -len(r.at_risk_reasons),
+                        -r.pending_submissions,
+                        r.full_name,
+                        r.id,
+                    )
+                )
+                assert summary.attention == needing[: dashboard_module.ATTENTION_ROWS], actor.email
+                if actor.is_admin:  # the comparison is not vacuous
+                    assert 0 < at_risk and len(summary.attention) == 8
+                    assert at_risk < active or days > 0
+    finally:
+        engine.dispose()
+
+
+def test_the_newest_activity_is_read_through_indexes_not_sorted(engine, school: School) -> None:
+    """On a large program the dashboard's recent activity takes each source's newest rows by
+    time (module starts, completions, submissions): migration 8 indexes each of those times
+    (one of them an expression, which SQLite matches only when the query says exactly the
+    same), so none of these reads sorts a whole table."""
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany) -> None:
+        statements.append(statement)
+
+    admin = factory.actor(school.admin)
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        with session_scope(engine) as s:
+            steps = dashboard_module.STUDENT_STEPS
+            progress.recent_activity(s, admin, limit=10, kinds=steps)
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    by_time = [st for st in statements if "ORDER BY" in st and "LIMIT" in st and "IN (" not in st]
+    assert len(by_time) == len(steps)
+    with engine.connect() as conn:
+        for statement in by_time:
+            sql = statement.replace("?", "NULL")  # LIMIT ? takes NULL as no limit: same plan
+            plan = " ".join(row[3] for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}"))
+            assert "TEMP B-TREE" not in plan and "USING INDEX" in plan, (statement, plan)

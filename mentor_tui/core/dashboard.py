@@ -19,15 +19,18 @@ A figure with nothing to measure is None rather than a made-up zero.
 
 from __future__ import annotations
 
+import heapq
+import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any
+from datetime import datetime, timedelta
+from typing import TypeVar
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import ColumnElement, Integer, and_, case, func, select
 from sqlmodel import Session
 
 from mentor_tui.config import Config, load_config
-from mentor_tui.core import clock, progress
+from mentor_tui.core import clock, dates, notes, progress
 from mentor_tui.core.access import (
     Actor,
     find_user,
@@ -38,25 +41,38 @@ from mentor_tui.core.access import (
     visible_student_ids,
 )
 from mentor_tui.core.errors import UserError
+from mentor_tui.core.notes import NoteLine
 from mentor_tui.core.progress import ActivityItem
-from mentor_tui.core.students import RiskContext, StudentFigures, StudentRow, people_query
+from mentor_tui.core.students import (
+    NO_SHOW_LIMIT,
+    RiskContext,
+    StudentFigures,
+    StudentRow,
+    people_query,
+)
 from mentor_tui.db.models import (
     MentorProfile,
     MentorshipSession,
+    ModuleProgress,
     SessionAttendee,
     Submission,
     User,
 )
 
+T = TypeVar("T")
+
 GRADUATED = "Passed out / Completed"
 ATTENTION_ROWS = 8
 RECENT_ITEMS = 10
 UPCOMING_SESSIONS = 5
+ACTION_ITEM_ROWS = 5
 TOP_MENTORS = 10
 FEW_STUDENTS = 2000
 """Up to this many visible students, recent activity is read student by student; beyond it,
 by time across the whole program."""
 STUDENT_STEPS = ("module_started", "module_completed", "submitted")
+PARTS = ("summary", "reviews", "activity", "sessions", "action_items", "overview")
+"""The dashboard's parts, each read (and kept) on its own."""
 
 
 @dataclass(frozen=True)
@@ -93,6 +109,22 @@ class ProgramOverview:
 
 
 @dataclass(frozen=True)
+class StudentSummary:
+    student_count: int
+    active_students: int
+    at_risk_count: int
+    average_completion: float
+    attention: list[StudentRow]
+
+
+@dataclass(frozen=True)
+class ReviewQueue:
+    pending_reviews: int
+    oldest_pending_at: datetime | None
+    overdue_reviews: int
+
+
+@dataclass(frozen=True)
 class DashboardData:
     role: str
     student_count: int
@@ -105,6 +137,7 @@ class DashboardData:
     attention: list[StudentRow] = field(default_factory=list)
     recent_activity: list[ActivityItem] = field(default_factory=list)
     upcoming_sessions: list[UpcomingSession] = field(default_factory=list)
+    action_items: list[NoteLine] = field(default_factory=list)  # a mentor's, overdue or due soon
     performance: MentorPerformance | None = None
     program: ProgramOverview | None = None
 
@@ -112,74 +145,227 @@ class DashboardData:
 def dashboard(
     session: Session, actor: Actor, config: Config | None = None, *, now: datetime | None = None
 ) -> DashboardData:
-    """Everything the dashboard shows for ``actor`` at ``now`` (default: this minute). The
-    result is kept until the store changes or the minute is over (``progress.memo``), so going
+    """Everything the dashboard shows for ``actor`` at ``now`` (default: this minute): its
+    parts (``PARTS``) put together. The screen reads the parts one by one instead, each in its
+    own worker, so that the cheap ones are painted while the costly ones are still read."""
+    return _kept(session, actor, "all", config, now, lambda c, m: _dashboard(session, actor, c, m))
+
+
+def _dashboard(session: Session, actor: Actor, config: Config, now: datetime) -> DashboardData:
+    summary = student_summary(session, actor, config, now=now)
+    reviews = review_queue(session, actor, config, now=now)
+    overview = overview_figures(session, actor, config, now=now)
+    return DashboardData(
+        role=actor.role,
+        student_count=summary.student_count,
+        active_students=summary.active_students,
+        at_risk_count=summary.at_risk_count,
+        average_completion=summary.average_completion,
+        pending_reviews=reviews.pending_reviews,
+        oldest_pending_at=reviews.oldest_pending_at,
+        overdue_reviews=reviews.overdue_reviews,
+        attention=summary.attention,
+        recent_activity=recent_activity(session, actor, config, now=now),
+        upcoming_sessions=dashboard_sessions(session, actor, config, now=now),
+        action_items=action_items(session, actor, config, now=now),
+        performance=overview if isinstance(overview, MentorPerformance) else None,
+        program=overview if isinstance(overview, ProgramOverview) else None,
+    )
+
+
+def _kept(
+    session: Session,
+    actor: Actor,
+    part: str,
+    config: Config | None,
+    now: datetime | None,
+    compute: Callable[[Config, datetime], T],
+) -> T:
+    """``compute(config, moment)`` for one part of the dashboard at ``now`` (default: this
+    minute), kept until the store changes or the minute is over (``progress.memo``), so going
     back to the dashboard is instant even for a program of 50,000 students."""
     config = config or load_config()
     moment = clock.aware(now) if now else clock.now().replace(second=0, microsecond=0)
-    key = ("dashboard", actor, config, moment)
-    return progress.memo(session, key, lambda: _dashboard(session, actor, config, moment))
+    key = ("dashboard", part, actor, config, moment)
+    return progress.memo(session, key, lambda: compute(config, moment))
 
 
-def _dashboard(session: Session, actor: Actor, config: Config, moment: datetime) -> DashboardData:
-    ctx = RiskContext.build(session, config, moment)
-    student_count, active, at_risk, average, attention = _student_summary(session, actor, ctx)
-    pending, oldest, overdue = _review_queue(session, actor, ctx.overdue_before)
-    return DashboardData(
-        role=actor.role,
-        student_count=student_count,
-        active_students=active,
-        at_risk_count=at_risk,
-        average_completion=average,
-        pending_reviews=pending,
-        oldest_pending_at=oldest,
-        overdue_reviews=overdue,
-        attention=attention,
-        recent_activity=_recent_activity(session, actor, student_count),
-        upcoming_sessions=upcoming_sessions(session, actor, now=moment),
-        performance=(
-            mentor_performance(session, actor, actor.id, config, now=moment)
-            if actor.is_mentor
-            else None
-        ),
-        program=program_overview(session, actor, config) if actor.is_admin else None,
+def student_summary(
+    session: Session, actor: Actor, config: Config | None = None, *, now: datetime | None = None
+) -> StudentSummary:
+    """The students cards (how many, active, at risk, average completion) and the few
+    students needing attention: the costliest part, every visible student's figures."""
+
+    def compute(config: Config, moment: datetime) -> StudentSummary:
+        return _student_summary(session, actor, RiskContext.build(session, config, moment))
+
+    return _kept(session, actor, "summary", config, now, compute)
+
+
+def review_queue(
+    session: Session, actor: Actor, config: Config | None = None, *, now: datetime | None = None
+) -> ReviewQueue:
+    """The pending reviews card: how many wait, the oldest, how many are over the SLA."""
+
+    def compute(config: Config, moment: datetime) -> ReviewQueue:
+        overdue_before = moment - timedelta(hours=config.assignment_review_sla_hours)
+        return _review_queue(session, actor, overdue_before)
+
+    return _kept(session, actor, "reviews", config, now, compute)
+
+
+def recent_activity(
+    session: Session, actor: Actor, config: Config | None = None, *, now: datetime | None = None
+) -> list[ActivityItem]:
+    """What the actor's students did lately (their own steps; review decisions are the
+    mentor's and show in each student's history)."""
+
+    def compute(config: Config, moment: datetime) -> list[ActivityItem]:
+        students = session.execute(select(func.count()).where(student_scope(actor))).scalar()
+        return _recent_activity(session, actor, int(students or 0))
+
+    return _kept(session, actor, "activity", config, now, compute)
+
+
+def dashboard_sessions(
+    session: Session, actor: Actor, config: Config | None = None, *, now: datetime | None = None
+) -> list[UpcomingSession]:
+    """``upcoming_sessions`` from this minute on, kept like the other parts."""
+    return _kept(
+        session, actor, "sessions", config, now,
+        lambda config, moment: upcoming_sessions(session, actor, now=moment),
+    )  # fmt: skip
+
+
+def action_items(
+    session: Session, actor: Actor, config: Config | None = None, *, now: datetime | None = None
+) -> list[NoteLine]:
+    """A mentor's open action items, overdue or due within a week of their own today."""
+    if not actor.is_mentor:
+        return []
+
+    def compute(config: Config, moment: datetime) -> list[NoteLine]:
+        today = dates.today_in(actor.timezone, moment)
+        return notes.action_items_due(session, actor, today, limit=ACTION_ITEM_ROWS)
+
+    return _kept(session, actor, "action_items", config, now, compute)
+
+
+def overview_figures(
+    session: Session, actor: Actor, config: Config | None = None, *, now: datetime | None = None
+) -> MentorPerformance | ProgramOverview | None:
+    """A mentor's own performance, the program overview for an admin, nothing for a student."""
+    if actor.is_mentor:
+        return _kept(
+            session, actor, "overview", config, now,
+            lambda config, moment: mentor_performance(session, actor, actor.id, config, now=moment),
+        )  # fmt: skip
+    if actor.is_admin:
+        return _kept(
+            session, actor, "overview", config, now,
+            lambda config, moment: program_overview(session, actor, config),
+        )  # fmt: skip
+    return None
+
+
+def _student_summary(session: Session, actor: Actor, ctx: RiskContext) -> StudentSummary:
+    """Counts over every visible student and the few needing attention.
+
+    The at-risk rules (``StudentFigures.risk``) need, per student, their completion rate, whether
+    anything happened since ``ctx.idle_before``, their overdue submissions and recent no-shows.
+    Joining every student to a full aggregate of each table costs seconds on a program of
+    50,000; here each is read once through a covering index, only as far as it has to go (the
+    pending submissions, the submissions since the idle limit, the students with no-shows), and
+    the rules are counted in Python. Only the students shown get their full row."""
+    ids = visible_student_ids(actor)
+    mp, sub = ModuleProgress, Submission
+    # An admin sees every student: the rows of anyone else are left out below, in Python, which
+    # keeps each read a plain pass over its index (for attendance, over the no-shows alone).
+    mine: tuple[ColumnElement[bool], ...] = () if actor.is_admin else (mp.user_id.in_(ids),)
+    theirs: tuple[ColumnElement[bool], ...] = () if actor.is_admin else (sub.student_id.in_(ids),)
+    db = session.connection()  # plain rows: tens of thousands of them, no ORM entities
+    idle_before = ctx.idle_before
+    totals = (
+        select(
+            mp.user_id.label("sid"),
+            func.count().label("modules"),
+            func.sum(case((mp.is_completed, 1), else_=0), type_=Integer).label("completed"),
+            func.max(case((mp.last_activity_at >= idle_before, 1), else_=0)).label("recent"),
+        )
+        .where(progress.live(mp), *mine)
+        .group_by(mp.user_id)
+        .subquery("totals")
     )
-
-
-def _student_summary(
-    session: Session, actor: Actor, ctx: RiskContext
-) -> tuple[int, int, int, float, list[StudentRow]]:
-    """Counts over every visible student and the few needing attention, in one pass."""
-    figures = StudentFigures(people_query(actor).subquery("people"), ctx)
-    p = figures.people.c
-    stats = (
-        func.count().over(),
-        func.sum(case((p.status == "Active", 1), else_=0)).over(),
-        func.sum(case((figures.risk > 0, 1), else_=0)).over(),
-        func.avg(
-            case((progress.as_int(figures.progress.c.modules) > 0, figures.rate), else_=None)
-        ).over(),
+    t = totals.c
+    people = db.execute(
+        select(User.id, User.full_name, User.status, t.modules, t.completed, t.recent)
+        .select_from(User)
+        .outerjoin(totals, t.sid == User.id)
+        .where(student_scope(actor))
+    ).all()  # all at once: iterating a Core result fetches row by row
+    if not people:
+        return StudentSummary(0, 0, 0, 0.0, [])
+    # Counted here rather than grouped in SQL: a GROUP BY would have SQLite walk the student
+    # index over every submission instead of the queue's index over the pending ones alone.
+    pending: dict[str, tuple[int, int]] = {}
+    for sid, late in db.execute(
+        select(sub.student_id, sub.submitted_at < ctx.overdue_before).where(
+            sub.status == "pending", progress.live(sub), *theirs
+        )
+    ).all():
+        waiting, overdue = pending.get(sid, (0, 0))
+        pending[sid] = (waiting + 1, overdue + bool(late))
+    submitted_lately = set(
+        db.execute(
+            select(sub.student_id).where(
+                sub.submitted_at >= idle_before, progress.live(sub), *theirs
+            )
+        )
+        .scalars()
+        .all()  # not DISTINCT: SQLite would then walk the student index, not the time
     )
-    query = (
-        figures.rows_query()
-        .add_columns(*stats)
-        .order_by(figures.risk.desc(), figures.pending.desc(), p.full_name, p.id)
-        .limit(ATTENTION_ROWS)
-    )
+    att = SessionAttendee
+    no_show = select(att.student_id).where(att.attendance == "no_show", progress.live(att))
+    attendance = progress.recent_attendance(no_show if actor.is_admin else ids, ctx.now)
+    no_shows = {
+        sid: int(count or 0)
+        for sid, count in db.execute(select(attendance.c.sid, attendance.c.no_shows)).all()
+    }
+
+    threshold = ctx.behind_threshold
+    rates: list[float] = []
+    active = at_risk = 0
+    ranked: list[tuple[int, int, str, str]] = []
+    for sid, name, status, modules, completed, recent in people:
+        modules, completed = modules or 0, completed or 0
+        rate = progress.rate(modules, completed)
+        if modules:
+            rates.append(rate)
+        waiting, overdue = pending.get(sid, (0, 0))
+        risk = 0
+        if status == "Active":
+            active += 1
+            risk = (
+                int(not recent and sid not in submitted_lately)
+                + int(threshold is not None and rate <= threshold)
+                + int(overdue > 0)
+                + int((no_shows.get(sid) or 0) >= NO_SHOW_LIMIT)
+            )
+            at_risk += risk > 0
+        if risk or waiting:
+            ranked.append((-risk, -waiting, name, sid))
+    chosen = [sid for *_, sid in heapq.nsmallest(ATTENTION_ROWS, ranked)]
     attention: list[StudentRow] = []
-    counts: tuple[Any, ...] = (0, 0, 0, None)
-    for values in session.execute(query):
-        row = figures.make_row(values)
-        counts = tuple(values[figures.ROW_WIDTH :])
-        if row.at_risk or row.pending_submissions:
-            attention.append(row)
-    students, active, at_risk, average = counts
-    return int(students or 0), int(active or 0), int(at_risk or 0), float(average or 0.0), attention
+    if chosen:
+        shown = people_query(actor).where(User.id.in_(chosen)).subquery("people")
+        figures = StudentFigures(shown, ctx)
+        rows = {row.id: row for row in figures.fetch(session, figures.rows_query())}
+        attention = [rows[sid] for sid in chosen if sid in rows]
+    average = math.fsum(rates) / len(rates) if rates else 0.0
+    return StudentSummary(len(people), active, at_risk, average, attention)
 
 
 def _recent_activity(session: Session, actor: Actor, students: int) -> list[ActivityItem]:
-    """What the actor's students did lately (their own steps; review decisions are the
-    mentor's and show in each student's history)."""
     if students <= FEW_STUDENTS:
         return progress.activity(
             session,
@@ -192,9 +378,7 @@ def _recent_activity(session: Session, actor: Actor, students: int) -> list[Acti
     return progress.recent_activity(session, actor, limit=RECENT_ITEMS, kinds=STUDENT_STEPS)
 
 
-def _review_queue(
-    session: Session, actor: Actor, overdue_before: datetime
-) -> tuple[int, datetime | None, int]:
+def _review_queue(session: Session, actor: Actor, overdue_before: datetime) -> ReviewQueue:
     sub = Submission
     pending = sub.status == "pending"
     query = select(
@@ -203,7 +387,7 @@ def _review_queue(
         func.sum(case((sub.submitted_at < overdue_before, 1), else_=0)),
     ).where(submission_scope(actor), pending)
     count, oldest, overdue = session.execute(query).one()
-    return int(count), oldest, int(overdue or 0)
+    return ReviewQueue(int(count), oldest, int(overdue or 0))
 
 
 def upcoming_sessions(
@@ -378,13 +562,22 @@ def program_overview(session: Session, actor: Actor, config: Config) -> ProgramO
 
 
 __all__ = [
+    "PARTS",
     "ActivityItem",
     "DashboardData",
     "MentorPerformance",
     "ProgramOverview",
+    "ReviewQueue",
+    "StudentSummary",
     "UpcomingSession",
+    "action_items",
     "dashboard",
+    "dashboard_sessions",
     "mentor_performance",
+    "overview_figures",
     "program_overview",
+    "recent_activity",
+    "review_queue",
+    "student_summary",
     "upcoming_sessions",
 ]

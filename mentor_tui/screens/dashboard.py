@@ -1,27 +1,50 @@
-"""Key `1`: the mentor's day at a glance, or the program for an admin (SPEC 4.1)."""
+"""Key `1`: the mentor's day at a glance, or the program for an admin (SPEC 4.1).
+
+The screen paints its frame first (titles, status bar, cards showing "…") and then reads the
+dashboard's parts (``mentor_tui.core.dashboard.PARTS``) in one worker each, started right after
+that frame: each section is painted as soon as its own figures arrive, so the cheap ones (the
+review queue, sessions, activity) do not wait for the costly student figures. The workers also
+import the queries, so the first frame needs no SQLAlchemy.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
-from mentor_tui.core import clock
-from mentor_tui.core.dashboard import DashboardData, dashboard
+from mentor_tui.core import clock, dates
 from mentor_tui.core.text import clean_line
 from mentor_tui.messages import DataChanged
 from mentor_tui.screens.base import MentorScreen
 from mentor_tui.widgets.figures import age, count, local_time, percent, user_text
+from mentor_tui.widgets.key_footer import KeyFooter
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from mentor_tui.core.dashboard import (
+        MentorPerformance,
+        ProgramOverview,
+        ReviewQueue,
+        StudentSummary,
+        UpcomingSession,
+    )
+    from mentor_tui.core.notes import NoteLine
+    from mentor_tui.core.progress import ActivityItem
 
 
 class DashboardScreen(MentorScreen):
     CSS_PATH = "dashboard.tcss"
     HELP_TITLE = "Dashboard"
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "reload", "Refresh", id="dashboard.refresh"),
         Binding("enter", "open_student", "Open student", id="dashboard.open", show=False),
     ]
@@ -40,9 +63,16 @@ class DashboardScreen(MentorScreen):
             with Vertical(id="dashboard-right"):
                 yield Static("Upcoming sessions", classes="section-title")
                 yield Static("", id="sessions", markup=False)
+                # a mentor's own notes: hidden for anyone else from the first frame on
+                mentor = self.actor.is_mentor
+                title = Static("Action items due", classes="section-title", id="action-items-title")
+                items = Static("", id="action-items", markup=False)
+                title.display = items.display = mentor
+                yield title
+                yield items
                 yield Static("", id="performance-title", classes="section-title", markup=False)
                 yield Static("", id="performance", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#attention", DataTable)
@@ -51,20 +81,47 @@ class DashboardScreen(MentorScreen):
         table.add_column("Pending", width=7, key="pending")
         table.add_column("Last active", width=11, key="last")
         table.add_column("Why", width=60, key="why")
-        self.action_reload()
+        self.call_after_refresh(self.action_reload)  # the frame first, then the figures
 
     def action_reload(self) -> None:
+        """Read every part in its own worker, the costly student figures first so that their
+        queries start soonest; each part is painted when it arrives."""
+        painters: dict[str, Callable[[Any], None]] = {
+            "summary": self._show_summary,
+            "reviews": self._show_reviews,
+            "overview": self._show_performance,
+            "activity": self._show_activity,
+            "sessions": self._show_sessions,
+        }
+        if self.actor.is_mentor:
+            painters["action_items"] = self._show_action_items
+        for part, paint in painters.items():
+            self.run_db(self._reader(part), paint, group=f"dashboard-{part}")
+
+    def _reader(self, part: str) -> Callable[[Session], Any]:
         config = self.services.config
         actor = self.actor
-        self.run_db(lambda s: dashboard(s, actor, config), self._show, group="dashboard")
+
+        def load(session: Session) -> Any:
+            from mentor_tui.core import dashboard
+
+            readers = {
+                "summary": dashboard.student_summary,
+                "reviews": dashboard.review_queue,
+                "overview": dashboard.overview_figures,
+                "activity": dashboard.recent_activity,
+                "sessions": dashboard.dashboard_sessions,
+                "action_items": dashboard.action_items,
+            }
+            return readers[part](session, actor, config)
+
+        return load
 
     @on(DataChanged)
     def _changed(self) -> None:
         self.action_reload()
 
-    def _show(self, data: DashboardData) -> None:
-        tz = self.actor.timezone
-        sla = self.services.config.assignment_review_sla_hours
+    def _show_summary(self, data: StudentSummary) -> None:
         self._card(
             "students",
             "Students",
@@ -74,18 +131,6 @@ class DashboardScreen(MentorScreen):
         self._card(
             "completion", "Average completion", f"{data.average_completion:.0f}%", "of modules"
         )
-        oldest = (
-            f"oldest {clock.humanize_age(data.oldest_pending_at)}"
-            if data.oldest_pending_at
-            else "nothing waiting"
-        )
-        self._card(
-            "reviews",
-            "Pending reviews",
-            f"{data.pending_reviews}",
-            f"{data.overdue_reviews} over {sla} h · {oldest}",
-            alert=data.overdue_reviews > 0,
-        )
         self._card(
             "risk",
             "At risk",
@@ -93,7 +138,6 @@ class DashboardScreen(MentorScreen):
             "students with a warning",
             alert=data.at_risk_count > 0,
         )
-
         table = self.query_one("#attention", DataTable)
         table.clear()
         for row in data.attention:
@@ -107,27 +151,66 @@ class DashboardScreen(MentorScreen):
                 key=row.id,
             )
 
+    def _show_reviews(self, data: ReviewQueue) -> None:
+        sla = self.services.config.assignment_review_sla_hours
+        oldest = (
+            f"oldest {clock.humanize_age(data.oldest_pending_at)}"
+            if data.oldest_pending_at
+            else "nothing waiting"
+        )
+        self._card(
+            "reviews",
+            "Pending reviews",
+            f"{data.pending_reviews}",
+            f"{data.overdue_reviews} over {sla} h · {oldest}",
+            alert=data.overdue_reviews > 0,
+        )
+
+    def _show_activity(self, items: list[ActivityItem]) -> None:
+        tz = self.actor.timezone
         activity = Text(no_wrap=True, overflow="ellipsis")
-        for item in data.recent_activity:
+        for item in items:
             activity.append(f"{local_time(item.at, tz)}  ", style="dim")
             activity.append(clean_line(item.text) + "\n")
         self.query_one("#activity", Static).update(activity or Text("No activity yet.", "dim"))
 
+    def _show_sessions(self, upcoming: list[UpcomingSession]) -> None:
+        tz = self.actor.timezone
         sessions = Text()
-        for session in data.upcoming_sessions:
+        for session in upcoming:
             sessions.append(f"{local_time(session.starts_at, tz)}  ", style="bold")
             sessions.append(f"{session.duration_minutes} min  ", style="dim")
             sessions.append(clean_line(session.title or "Session"))
             names = ", ".join(clean_line(n) for n in session.student_names)
             sessions.append(f"\n    {names}\n", style="dim")
         self.query_one("#sessions", Static).update(sessions or Text("Nothing scheduled.", "dim"))
-        self._show_performance(data)
 
-    def _show_performance(self, data: DashboardData) -> None:
+    def _show_action_items(self, due: list[NoteLine]) -> None:
+        """A mentor's open action items, overdue (red) or due within a week, soonest first."""
+        today = dates.today_in(self.actor.timezone)
+        items = Text()
+        for item in due:
+            day = item.due_date or today  # the query keeps only items with a due date
+            if day < today:
+                when = f"{day:%d %b %Y}" if day.year != today.year else f"{day:%d %b}"
+                items.append(f"{when} overdue", style="bold red")
+            elif day == today:
+                items.append("today", style="bold yellow")
+            else:
+                items.append(f"{day:%a %d %b}", style="bold")
+            items.append(f"  {clean_line(item.student_name)}  ")
+            first = next((line for line in item.note.splitlines() if line.strip()), "")
+            items.append(clean_line(first.strip()) + "\n", style="dim")
+        empty = Text("Nothing due this week.", "dim")
+        self.query_one("#action-items", Static).update(items or empty)
+
+    def _show_performance(self, data: MentorPerformance | ProgramOverview | None) -> None:
+        from mentor_tui.core.dashboard import MentorPerformance, ProgramOverview
+
         title = self.query_one("#performance-title", Static)
         body = Text()
-        if data.performance is not None:
-            p = data.performance
+        if isinstance(data, MentorPerformance):
+            p = data
             title.update("Your performance")
             review = "—" if p.average_review_hours is None else f"{p.average_review_hours:.1f} h"
             rating = "—" if p.average_rating is None else f"{p.average_rating:.1f} / 5"
@@ -140,8 +223,8 @@ class DashboardScreen(MentorScreen):
                 ("Average rating", rating),
                 ("Graduated", str(p.graduated_students)),
             ]
-        elif data.program is not None:
-            o = data.program
+        elif isinstance(data, ProgramOverview):
+            o = data
             title.update("Program")
             lines = [
                 ("Mentors", f"{o.active_mentors} active of {o.mentors}"),

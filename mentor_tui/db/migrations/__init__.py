@@ -40,6 +40,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[sqlite3.Connection], None]]] = [
     (5, "note search scoped to the author, in any script", _sql_file("0005_notes_search.sql")),
     (6, "student availability, session reminder log", _sql_file("0006_sessions.sql")),
     (7, "covering indexes for the students list", _sql_file("0007_list_indexes.sql")),
+    (8, "covering indexes for the dashboard", _sql_file("0008_dashboard_indexes.sql")),
 ]
 
 LATEST = MIGRATIONS[-1][0]
