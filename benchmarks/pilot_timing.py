@@ -5,7 +5,8 @@ The app is the real ``MentorApp`` on a real store, run headless with ``App.run_t
 real key; not ``pilot.press``, which adds two 20 ms CPU-idle waits of its own) to the moment
 the screen has repainted with the answer: the key's events processed, every worker the key
 started finished (the DB jobs of ``run_db`` and the list's page loader), the
-messages they posted handled — twice, since a count can start a page load — and then the
+messages they posted handled — again until no worker is left running, since a key reaches the
+table through several message hops and a count can start a page load — and then the
 screen's pending refresh rendered with ``screen._on_timer_update()`` (what Pilot's own
 ``pause`` does; the headless driver renders the frame and does not write it anywhere).
 A screen switch is timed to the new screen's first frame (it shows the data it already had);
@@ -49,11 +50,16 @@ def _app(path: Path, email: str):
 
 
 async def _repainted(pilot, *, workers: bool = True) -> None:
+    """Until the key's work is done and painted. A key's effects hop through message queues
+    (key -> Input -> Changed -> screen -> the table's worker -> its messages), and one wait for
+    the screen only covers what was queued when it began: wait again until no worker is left."""
     app = pilot.app
-    for _ in range(2):
+    for rounds in range(1, 21):
         if workers:
             await app.workers.wait_for_complete()
         await pilot._wait_for_screen()
+        if rounds >= 3 and not (workers and any(w.is_running for w in app.workers)):
+            break
     app.screen._on_timer_update()
 
 
@@ -132,8 +138,11 @@ async def _open_list(path: Path, email: str) -> tuple[float, int]:
         await _repainted(pilot)
         started = time.perf_counter()
         _send_key(app, "2")
+        # Until the first rows are in (not until every worker is done: the table may already be
+        # fetching the rows a screen further down, which nobody is waiting for).
+        await pilot._wait_for_screen()
         while not _has_rows(app):
-            await app.workers.wait_for_complete()
+            await asyncio.sleep(0.001)
             await pilot._wait_for_screen()
             if time.perf_counter() - started > 60:
                 raise TimeoutError("the students list never showed its first rows")

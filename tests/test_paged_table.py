@@ -147,8 +147,8 @@ async def test_opens_100000_rows_and_shows_the_first() -> None:
         assert [m.count for m in app.messages(PagedTable.CountChanged)] == [100_000]
         highlighted = app.messages(PagedTable.RowHighlighted)[-1]
         assert (highlighted.key, highlighted.index) == ("student-0", 0)
-        # the visible page and the one after it, nothing more
-        assert source.fetches == [(0, 200), (200, 200)]
+        # the visible page, nothing more: the next is fetched once the screen comes near it
+        assert source.fetches == [(0, 200)]
         assert source.counts == 1
 
 
@@ -234,11 +234,18 @@ async def test_fetches_only_the_pages_near_the_viewport() -> None:
         await settle(pilot)
         await pilot.press("home")
         await settle(pilot)
-        for _ in range(20):  # 220 rows down: pages 0-2 and the prefetch of 3
+        for _ in range(20):  # 220 rows down: pages 0-2, and row 300 is not near yet
             await pilot.press("pagedown")
         await settle(pilot)
         offsets = [offset for offset, _ in source.fetches]
-        assert offsets == [0, 100, 99_900, 200, 300]
+        assert offsets == [0, 99_900, 100, 200]
+        for _ in range(6):  # 66 rows more: row 300 is within a screen of the last row shown
+            await pilot.press("pagedown")
+        await settle(pilot)
+        top = int(app.table.scroll_y)
+        assert top + ROWS_ON_SCREEN <= 300 < top + 2 * ROWS_ON_SCREEN
+        assert [offset for offset, _ in source.fetches] == [0, 99_900, 100, 200, 300]
+        assert "…" not in body(app.table)
         assert source.counts == 1
 
 
@@ -346,6 +353,7 @@ async def test_set_source_during_a_slow_fetch_ignores_the_stale_result() -> None
     async with app.run_test(size=SIZE) as pilot:
         table = app.table
         await wait_until(pilot, old.waiting.is_set, "the old source's fetch")
+        await wait_until(pilot, lambda: app.messages(PagedTable.CountChanged), "the old count")
         new = SyntheticSource(500, "New")
         table.set_source(new)
         await wait_until(pilot, lambda: table.cursor_key == "new-0", "the new rows")
@@ -373,7 +381,8 @@ async def test_set_source_during_a_slow_count_ignores_the_stale_count() -> None:
         await settle(pilot)
         assert table.row_count == 7
         assert [m.count for m in app.messages(PagedTable.CountChanged)] == [7]
-        assert old.fetches == []
+        assert old.fetches == []  # its count came too late: nothing more was asked of it
+        assert all(line.startswith("New") for line in body(table)[:7])
 
 
 async def test_space_marks_the_cursor_row_and_moves_down() -> None:

@@ -6,21 +6,42 @@ from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlmodel import Session
+from textual import events
+from textual._context import NoActiveAppError
 from textual.screen import Screen
 from textual.worker import Worker, get_current_worker
 
-from mentor_tui.core.access import Actor
-from mentor_tui.services import Services
+if TYPE_CHECKING:  # the first frame paints without SQLAlchemy
+    from sqlmodel import Session
 
-if TYPE_CHECKING:
     from mentor_tui.app import MentorApp
+    from mentor_tui.core.actor import Actor
+    from mentor_tui.services import Services
 
 T = TypeVar("T")
 
 
 class MentorScreen(Screen):
     """A screen of the signed-in app."""
+
+    def __init__(self, name: str | None = None, id: str | None = None, classes: str | None = None):
+        super().__init__(name=name, id=id, classes=classes)
+        # A new screen has no widgets yet, so no styles to refresh: marking it current with the
+        # app's CSS spares the two full re-parses of every stylesheet that Textual's switch_mode
+        # runs for a screen it has not shown before (its own CSS is still loaded and applied).
+        try:
+            self._css_update_count = self.app._css_update_count
+        except NoActiveAppError:
+            pass
+        self._styles_fresh = True  # until the first frame after the first show
+
+    def _on_screen_resume(self, event: events.ScreenResume) -> None:
+        """On its first show a screen's widgets were styled by their mount a moment ago, so
+        Textual's re-style of every widget on resume (two, for a mode's first show) is skipped
+        until that first frame; later resumes re-style as usual. Runs before Screen's handler."""
+        if self._styles_fresh:
+            event.refresh_styles = False
+            self.call_after_refresh(setattr, self, "_styles_fresh", False)
 
     @property
     def mentor_app(self) -> MentorApp:

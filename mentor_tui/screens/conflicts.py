@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.widgets import Footer, OptionList, Static, TextArea
+from textual.widgets import OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from mentor_tui.core.text import clean_line
@@ -22,6 +22,7 @@ from mentor_tui.messages import DataChanged
 from mentor_tui.screens.base import MentorScreen
 from mentor_tui.sync import KEEP_MINE, KEEP_THEIRS, Conflict, list_conflicts, resolve_conflict
 from mentor_tui.widgets.figures import local_time
+from mentor_tui.widgets.key_footer import KeyFooter
 
 THING = {
     "courses": "Course",
@@ -122,7 +123,7 @@ class ConflictsScreen(MentorScreen):
                     markup=False,
                 )
                 yield TextArea(id="conflict-merge", classes="hidden", soft_wrap=True)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.load()

@@ -10,11 +10,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Input, Label, Static
+from textual.widgets import Button, Header, Input, Label, Static
 
 from mentor_tui.core.access import Actor
 from mentor_tui.core.errors import UserError
 from mentor_tui.messages import SignedIn
+from mentor_tui.widgets.key_footer import KeyFooter
 
 
 class FirstRunScreen(Screen[None]):
@@ -39,7 +40,7 @@ class FirstRunScreen(Screen[None]):
             yield Input(value="UTC", id="timezone")
             yield Static("", id="first-run-error", markup=False)
             yield Button("Create admin and sign in", id="create", variant="primary")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#full-name", Input).focus()

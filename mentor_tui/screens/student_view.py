@@ -7,12 +7,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
 from mentor_tui.core.student_view import StudentDetail, student_detail
 from mentor_tui.core.text import clean_line, clean_text
 from mentor_tui.screens.base import MentorScreen
 from mentor_tui.widgets.figures import age, local_time, user_text
+from mentor_tui.widgets.key_footer import KeyFooter
 
 TABS = [
     ("overview", "Overview"),
@@ -71,7 +72,7 @@ class StudentViewScreen(MentorScreen):
                 yield VerticalScroll(Static("", id="messages-log", markup=False))
             with TabPane("Notes", id="notes"):
                 yield VerticalScroll(Static("", id="notes-log", markup=False))
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#history-table", DataTable).add_columns("When", "What")

@@ -6,7 +6,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from mentor_tui.config import Config
 from mentor_tui.core.access import Actor
@@ -15,6 +15,7 @@ from mentor_tui.messages import DataChanged
 from mentor_tui.screens.base import MentorScreen
 from mentor_tui.services import Services
 from mentor_tui.widgets.figures import age, count, percent, user_text
+from mentor_tui.widgets.key_footer import KeyFooter
 from mentor_tui.widgets.paged_table import Column, PagedRow, PagedTable
 
 COLUMNS = [
@@ -72,7 +73,9 @@ class StudentsSource:
         risk = "; ".join(row.at_risk_reasons)
         cells: list[Text] = [user_text(row.full_name)]
         if self.actor.is_admin:
-            cells.append(user_text(row.mentor_name or "unassigned", "" if row.mentor_name else "dim"))
+            cells.append(
+                user_text(row.mentor_name or "unassigned", "" if row.mentor_name else "dim")
+            )
         cells += [
             user_text(row.status, "dim" if row.status != "Active" else ""),
             percent(row.completion_rate),
@@ -102,13 +105,14 @@ class StudentsScreen(MentorScreen):
         yield Input(placeholder="filter by name or email", id="students-filter", classes="hidden")
         yield Static("", id="students-count", markup=False)
         columns = ADMIN_COLUMNS if self.actor.is_admin else COLUMNS
-        yield PagedTable(columns, id="students-table")
-        yield Footer()
+        # 100 rows a page: more than two screens, and each filter key fetches no more than that
+        yield PagedTable(columns, id="students-table", page_size=100)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(PagedTable)
         table.empty_text = "No students match." if self._filter else "No students yet."
-        table.set_sort(self._sort, self._descending)
+        table.set_sort(self._sort, self._descending, announce=False)  # the source is sorted
         table.set_source(self._source())
         table.focus()
 

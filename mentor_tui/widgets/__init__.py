@@ -1,4 +1,5 @@
-"""Reusable widgets: the paged table (and, beside it, the status bar and figure helpers)."""
+"""Reusable widgets: the paged table (and, beside it, the key footer, the status bar and figure
+helpers)."""
 
 from mentor_tui.widgets.paged_table import Column, PagedRow, PagedTable, PageSource
 

@@ -3,225 +3,38 @@
 The screen gives a `PageSource` (a count and an offset/limit fetch, typically SQL); the table asks
 it for the pages near the viewport from a worker thread and keeps the most recently used pages in a
 bounded cache. Rows not loaded yet show as a dim "…" until their page arrives.
+
+The source protocol, the loader and the cache are in `page_source.py`; drawing a line is in
+`table_lines.py`. This module is the widget: cursor, keys, scrolling and which pages to load.
 """
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-from collections.abc import Callable
-from dataclasses import dataclass
-from functools import lru_cache
-from typing import ClassVar, Protocol, runtime_checkable
+from typing import ClassVar
 
-from rich.segment import Segment
 from rich.style import Style
-from rich.text import Text
 from textual import events, on
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from mentor_tui.core.text import clean_line, has_control
+from mentor_tui.widgets import table_lines
+from mentor_tui.widgets.page_source import (
+    Column,
+    CountLoaded,
+    LoadError,
+    PageCache,
+    PagedRow,
+    PageLoaded,
+    PageLoader,
+    PageSource,
+)
 
-MARK = "\u25cf "  # "● " in the marker column
-NO_MARK = "  "
-PLACEHOLDER = "\u2026"
-ASCENDING = " \u25b2"
-DESCENDING = " \u25bc"
-MIN_FLEX_WIDTH = 4
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    label: str
-    width: int | None = None  # None: flexible, shares the width the fixed columns leave
-    align: str = "left"  # or "right"
-    sortable: bool = True
-
-    def __post_init__(self) -> None:
-        if self.width is not None and self.width < 1:
-            raise ValueError(f"Column {self.key!r} needs a width of at least 1.")
-        if self.align not in ("left", "right"):
-            raise ValueError(f"Column {self.key!r} aligns 'left' or 'right', not {self.align!r}.")
-
-
-@dataclass(frozen=True)
-class PagedRow:
-    key: str
-    cells: tuple[Text, ...]  # shown as given: never parsed as markup
-    style: str = ""  # a Rich style for the whole row, e.g. "bold red"
-
-
-@runtime_checkable
-class PageSource(Protocol):
-    """Rows for a PagedTable. Its methods are called from a worker thread, never the UI thread.
-
-    A source may also define `index_of(key: str) -> int | None`; with it,
-    `set_source(..., keep_cursor_key=True)` puts the cursor back on the same row.
-    """
-
-    def count(self) -> int: ...
-
-    def fetch(self, offset: int, limit: int) -> list[PagedRow]: ...
-
-
-class _CountLoaded(Message, bubble=False):
-    def __init__(self, generation: int, count: int, key_index: int | None) -> None:
-        super().__init__()
-        self.generation = generation
-        self.count = count
-        self.key_index = key_index
-
-
-class _PageLoaded(Message, bubble=False):
-    def __init__(self, loader: _PageLoader, page: int, rows: list[PagedRow]) -> None:
-        super().__init__()
-        self.loader = loader
-        self.page = page
-        self.rows = rows
-
-
-class _LoadError(Message, bubble=False):
-    def __init__(self, generation: int, error: str) -> None:
-        super().__init__()
-        self.generation = generation
-        self.error = error
-
-
-def _describe(error: BaseException) -> str:
-    return str(error) or type(error).__name__
-
-
-class _PageLoader:
-    """Loads the count, then whichever pages the table wants now, for one source.
-
-    One loader per source generation. The table replaces the wanted list as the viewport moves, so
-    a page scrolled past before its turn is never fetched. Everything the worker thread shares
-    with the UI thread sits behind `_lock`; results go back as messages only.
-    """
-
-    def __init__(
-        self,
-        source: PageSource,
-        generation: int,
-        page_size: int,
-        post: Callable[[Message], bool],
-        find_key: str | None,
-    ) -> None:
-        self.source = source
-        self.generation = generation
-        self._page_size = page_size
-        self._post = post
-        self._find_key = find_key
-        self._lock = threading.Lock()
-        self._wanted: list[int] = []
-        self._pending: set[int] = set()  # taken by the thread, not yet stored by the table
-        self._counted = False
-        self._running = False
-        self._stopped = False  # cancelled, or failed
-
-    def want(self, pages: list[int]) -> bool:
-        """Replace the wanted pages; True when the caller must start a worker running `run`."""
-        with self._lock:
-            if self._stopped:
-                return False
-            self._wanted = [page for page in pages if page not in self._pending]
-            if self._running or (self._counted and not self._wanted):
-                return False
-            self._running = True
-            return True
-
-    def stored(self, page: int) -> None:
-        with self._lock:
-            self._pending.discard(page)
-
-    def cancel(self) -> None:
-        with self._lock:
-            self._stopped = True
-            self._wanted.clear()
-
-    def run(self) -> None:
-        """The worker thread's body."""
-        try:
-            if not self._counted:
-                self._count()
-            while True:
-                with self._lock:
-                    if self._stopped or not self._wanted:
-                        self._running = False
-                        return
-                    page = self._wanted.pop(0)
-                    self._pending.add(page)
-                rows = self.source.fetch(page * self._page_size, self._page_size)
-                self._post(_PageLoaded(self, page, list(rows[: self._page_size])))
-        except Exception as error:
-            with self._lock:
-                self._stopped = True
-                self._running = False
-            self._post(_LoadError(self.generation, _describe(error)))
-            raise
-
-    def _count(self) -> None:
-        count = self.source.count()
-        key_index = None
-        index_of = getattr(self.source, "index_of", None)
-        if self._find_key is not None and callable(index_of):
-            key_index = index_of(self._find_key)
-        with self._lock:
-            self._counted = True
-        self._post(_CountLoaded(self.generation, count, key_index))
-
-
-class _PageCache:
-    """The most recently used pages; adding one past `maxsize` drops the least recently used."""
-
-    def __init__(self, maxsize: int) -> None:
-        self.maxsize = maxsize
-        self._pages: OrderedDict[int, list[PagedRow]] = OrderedDict()
-
-    def __contains__(self, page: int) -> bool:
-        return page in self._pages
-
-    def __len__(self) -> int:
-        return len(self._pages)
-
-    def get(self, page: int) -> list[PagedRow] | None:
-        rows = self._pages.get(page)
-        if rows is not None:
-            self._pages.move_to_end(page)
-        return rows
-
-    def set(self, page: int, rows: list[PagedRow]) -> None:
-        self._pages[page] = rows
-        self._pages.move_to_end(page)
-        while len(self._pages) > self.maxsize:
-            self._pages.popitem(last=False)
-
-    def clear(self) -> None:
-        self._pages.clear()
-
-    def rows_held(self) -> int:
-        return sum(len(rows) for rows in self._pages.values())
-
-
-@lru_cache(maxsize=128)
-def _parse_style(style: str) -> Style:
-    return Style.parse(style)
-
-
-def _clean_cell(cell: Text) -> Text:
-    """A cell may not carry a newline or escape into the terminal; spans keep their places."""
-    if not has_control(cell.plain) and "\n" not in cell.plain and "\t" not in cell.plain:
-        return cell
-    cleaned = Text(clean_line(cell.plain), style=cell.style, no_wrap=True)
-    cleaned.spans[:] = cell.spans
-    return cleaned
+__all__ = ["Column", "PageSource", "PagedRow", "PagedTable"]
 
 
 class _TableMessage(Message):
@@ -248,12 +61,8 @@ class PagedTable(ScrollView, can_focus=True):
         Binding("end,G", "last_row", "Last row", show=False),
         Binding("enter", "select", "Open"),
         Binding("space", "toggle_mark", "Mark"),
-        Binding(
-            "left_square_bracket", "sort_column(-1)", "Sort left", key_display="["
-        ),
-        Binding(
-            "right_square_bracket", "sort_column(1)", "Sort right", key_display="]"
-        ),
+        Binding("left_square_bracket", "sort_column(-1)", "Sort left", key_display="["),
+        Binding("right_square_bracket", "sort_column(1)", "Sort right", key_display="]"),
         Binding("r", "reverse_sort", "Reverse sort"),
     ]
 
@@ -367,8 +176,8 @@ class PagedTable(ScrollView, can_focus=True):
 
         self._source: PageSource | None = None
         self._generation = 0
-        self._loader: _PageLoader | None = None
-        self._pages = _PageCache(cache_pages)
+        self._loader: PageLoader | None = None
+        self._pages = PageCache(cache_pages)
         self._row_count = 0
         self._count_known = False
         self._failure: str | None = None
@@ -380,6 +189,8 @@ class PagedTable(ScrollView, can_focus=True):
         self._line_width = 0
         self._header: Strip | None = None
         self._lines: LRUCache[tuple[int, bool, bool], Strip] = LRUCache(1024)
+        # The styles of one render pass, read once instead of once per line (see render_lines).
+        self._pass_styles: tuple[Style, Style, Style, Style] | None = None
 
         if source is not None:
             self.set_source(source)
@@ -427,7 +238,7 @@ class PagedTable(ScrollView, can_focus=True):
         row if the source has `index_of`, and otherwise keeps its place.
         """
         find_key = self.cursor_key if keep_cursor_key else None
-        self._new_generation(source, find_key=find_key)
+        self._new_generation(source, find_key=find_key, at_top=not keep_cursor_key)
         if not keep_cursor_key:
             self.cursor_index = 0
             if self.is_mounted:
@@ -436,10 +247,11 @@ class PagedTable(ScrollView, can_focus=True):
     def reload(self) -> None:
         """The same source, changed data: recount and refetch; the cursor keeps its index."""
         if self._source is not None:
-            self._new_generation(self._source, find_key=None)
+            self._new_generation(self._source, find_key=None, at_top=False)
 
-    def set_sort(self, key: str, descending: bool = False) -> None:
-        """Show `key` as the sorted column and post SortChanged for the screen to act on."""
+    def set_sort(self, key: str, descending: bool = False, *, announce: bool = True) -> None:
+        """Show `key` as the sorted column and post SortChanged for the screen to act on
+        (`announce=False`: only show it, e.g. when the screen gives the sorted source itself)."""
         column = self._column(key)
         if column is None or not column.sortable:
             raise ValueError(f"The table cannot sort by {key!r}.")
@@ -447,7 +259,8 @@ class PagedTable(ScrollView, can_focus=True):
         self._sort_descending = descending
         self._header = None
         self.refresh()
-        self.post_message(self.SortChanged(self, key, descending))
+        if announce:
+            self.post_message(self.SortChanged(self, key, descending))
 
     def clear_marks(self) -> None:
         self._marked.clear()
@@ -456,7 +269,7 @@ class PagedTable(ScrollView, can_focus=True):
 
     # ----------------------------------------------------------------- loading
 
-    def _new_generation(self, source: PageSource, *, find_key: str | None) -> None:
+    def _new_generation(self, source: PageSource, *, find_key: str | None, at_top: bool) -> None:
         if self._loader is not None:
             self._loader.cancel()
         self._generation += 1
@@ -466,14 +279,16 @@ class PagedTable(ScrollView, can_focus=True):
         self._pages.clear()
         self._pages.maxsize = self._cache_pages
         self._lines.clear()
-        self._loader = _PageLoader(
-            source, self._generation, self._page_size, self.post_message, find_key
+        # The page the loader fetches right after the count: the top of the viewport-to-be.
+        first_page = 0 if at_top or not self.is_mounted else int(self.scroll_y) // self._page_size
+        self._loader = PageLoader(
+            source, self._generation, self._page_size, self.post_message, find_key, first_page
         )
         if self.is_mounted:
             self._start_loader(self._loader)
             self.refresh()
 
-    def _start_loader(self, loader: _PageLoader) -> None:
+    def _start_loader(self, loader: PageLoader) -> None:
         if loader.want(self._wanted_pages()):
             self.run_worker(
                 loader.run,
@@ -484,15 +299,18 @@ class PagedTable(ScrollView, can_focus=True):
             )
 
     def _wanted_pages(self) -> list[int]:
-        """Pages with visible rows that are not cached, then the page after the last visible."""
+        """Pages with visible rows that are not cached, then those of the next screen of rows.
+
+        Looking one screen ahead keeps paging down and scrolling free of placeholders, and a
+        list that just opened (or was filtered) fetches only its first page, not the next too.
+        """
         if not self._count_known or self._row_count == 0:
             return []
+        rows = self._rows_on_screen()
         first = min(max(0, int(self.scroll_y)), self._row_count - 1)
-        last = min(self._row_count - 1, first + self._rows_on_screen() - 1)
+        ahead = min(self._row_count - 1, first + 2 * rows - 1)
         size = self._page_size
-        pages = list(range(first // size, last // size + 2))
-        if pages[-1] * size >= self._row_count:
-            pages.pop()
+        pages = list(range(first // size, ahead // size + 1))
         # A screen taller than the cache would evict its own rows forever: hold one screen.
         self._pages.maxsize = max(self._pages.maxsize, len(pages))
         return [page for page in pages if page not in self._pages]
@@ -501,8 +319,8 @@ class PagedTable(ScrollView, can_focus=True):
         if self._loader is not None and self.is_mounted:
             self._start_loader(self._loader)
 
-    @on(_CountLoaded)
-    def _count_loaded(self, message: _CountLoaded) -> None:
+    @on(CountLoaded)
+    def _count_loaded(self, message: CountLoaded) -> None:
         message.stop()
         if message.generation != self._generation:
             return
@@ -519,20 +337,21 @@ class PagedTable(ScrollView, can_focus=True):
         self._post_highlight()
         self._request_visible()
 
-    @on(_PageLoaded)
-    def _page_loaded(self, message: _PageLoaded) -> None:
+    @on(PageLoaded)
+    def _page_loaded(self, message: PageLoaded) -> None:
         message.stop()
         message.loader.stored(message.page)
         if message.loader is not self._loader:
             return  # an older source's answer
         self._pages.set(message.page, message.rows)
-        self._lines.clear()
-        self.refresh()
+        # Lines are cached only for loaded rows, so no cached line is stale: repaint only the
+        # lines of this page that are on screen (none, for a page fetched ahead).
+        self._refresh_rows(message.page * self._page_size, len(message.rows))
         self._post_highlight()
         self._request_visible()
 
-    @on(_LoadError)
-    def _load_error(self, message: _LoadError) -> None:
+    @on(LoadError)
+    def _load_error(self, message: LoadError) -> None:
         message.stop()
         if message.generation != self._generation:
             return
@@ -703,35 +522,7 @@ class PagedTable(ScrollView, can_focus=True):
         if width == self._layout_width:
             return
         self._layout_width = width
-        marker = len(NO_MARK) if self._markable else 0
-        fixed = sum(column.width or 0 for column in self._columns)
-        flexible = [column for column in self._columns if column.width is None]
-        spare = width - marker - fixed - 2 * len(self._columns)
-        minimums = [max(MIN_FLEX_WIDTH, len(column.label) + len(ASCENDING)) for column in flexible]
-        shares: list[int]
-        if flexible and spare >= sum(minimums):
-            each, extra = divmod(spare, len(flexible))
-            shares = [each + (1 if n < extra else 0) for n in range(len(flexible))]
-            # Give what a narrow minimum could not use to the others, keeping every minimum.
-            shares = [max(share, minimum) for share, minimum in zip(shares, minimums)]
-            overflow = sum(shares) - spare
-            for n in range(len(shares)):
-                if overflow <= 0:
-                    break
-                take = min(overflow, shares[n] - minimums[n])
-                shares[n] -= take
-                overflow -= take
-        else:
-            shares = minimums
-        flex_widths = iter(shares)
-        cells: list[tuple[int, int]] = []
-        x = marker
-        for column in self._columns:
-            cell_width = column.width if column.width is not None else next(flex_widths)
-            cells.append((x + 1, cell_width))
-            x += cell_width + 2
-        self._cells = cells
-        self._line_width = max(x, width)
+        self._cells, self._line_width = table_lines.layout(self._columns, width, self._markable)
         self._header = None
         self._lines.clear()
         if self.virtual_size.width != self._line_width:
@@ -755,6 +546,33 @@ class PagedTable(ScrollView, can_focus=True):
 
     # ----------------------------------------------------------------- rendering
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """Read the styles once for the whole pass; `render_line` would read them per line."""
+        self._pass_styles = self._styles()
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._pass_styles = None
+
+    def _styles(self) -> tuple[Style, Style, Style, Style]:
+        """The table's style, and its cursor, marked-row and placeholder component styles."""
+        if self._pass_styles is not None:
+            return self._pass_styles
+        return (
+            self.rich_style,
+            self.get_component_rich_style("paged-table--cursor"),
+            self.get_component_rich_style("paged-table--marked"),
+            self.get_component_rich_style("paged-table--placeholder"),
+        )
+
+    def _refresh_rows(self, first: int, count: int) -> None:
+        """Repaint the lines of rows first..first+count-1 that are on screen."""
+        top = int(self.scroll_y)
+        start = max(first, top)
+        end = min(first + count, top + self._rows_on_screen(), self._row_count)
+        if start < end:
+            self.refresh_lines(start + 1, end - start)  # line 0 is the header
+
     def render_line(self, y: int) -> Strip:
         self._ensure_layout()
         if y == 0:
@@ -765,86 +583,51 @@ class PagedTable(ScrollView, can_focus=True):
         return strip.crop(scroll_x, scroll_x + self._content_width())
 
     def _body_line(self, index: int, y: int) -> Strip:
+        style = self._styles()[0]
         if self._row_count == 0 or (self._failure is not None and not self._count_known):
             if y != 1:
-                return Strip.blank(self._line_width, self.rich_style)
+                return Strip.blank(self._line_width, style)
             if self._failure is not None:
                 message = f"Could not load the rows: {self._failure}"
             elif self._count_known:
                 message = self.empty_text
             else:
-                message = PLACEHOLDER
-            return self._message_line(message)
+                message = table_lines.PLACEHOLDER
+            return table_lines.message_strip(
+                message, self._line_width, style + self._styles()[3], self.app.console
+            )
         if index >= self._row_count:
-            return Strip.blank(self._line_width, self.rich_style)
+            return Strip.blank(self._line_width, style)
         row = self._row(index)
         is_cursor = index == self.cursor_index
         is_marked = row is not None and row.key in self._marked
         cache_key = (index, is_cursor, is_marked)
         strip = self._lines.get(cache_key) if row is not None else None
         if strip is None:
-            strip = self._render_row(row, is_cursor, is_marked)
+            table, cursor, marked, placeholder = self._styles()
+            strip = table_lines.row_strip(
+                self._columns,
+                self._cells,
+                self._line_width,
+                self._markable,
+                row,
+                (table, cursor if is_cursor else None, marked if is_marked else None, placeholder),
+                self.app.console,
+            )
             if row is not None:
                 self._lines.set(cache_key, strip)
         return strip
 
-    def _message_line(self, message: str) -> Strip:
-        style = self.rich_style + self.get_component_rich_style("paged-table--placeholder")
-        text = Text(clean_line(message), no_wrap=True)
-        text.truncate(max(1, self._line_width - 1), overflow="ellipsis")
-        segments = [Segment(" ", style), *text.render(self.app.console, end="")]
-        segments = list(Segment.apply_style(segments, style))
-        return Strip(segments).adjust_cell_length(self._line_width, style)
-
     def _header_strip(self) -> Strip:
-        if self._header is not None:
-            return self._header
-        style = self.rich_style + self.get_component_rich_style("paged-table--header")
-        segments: list[Segment] = []
-        if self._markable:
-            segments.append(Segment(NO_MARK, style))
-        for column, (_, width) in zip(self._columns, self._cells):
-            arrow = ""
-            if column.key == self._sort_key:
-                arrow = DESCENDING if self._sort_descending else ASCENDING
-            label = Text(clean_line(column.label), no_wrap=True)
-            label.truncate(max(0, width - len(arrow)), overflow="ellipsis")
-            label.append(arrow)
-            segments.append(Segment(" ", style))
-            segments.extend(self._cell_segments(label, width, column.align, style))
-            segments.append(Segment(" ", style))
-        self._header = Strip(segments).adjust_cell_length(self._line_width, style)
+        if self._header is None:
+            style = self._styles()[0] + self.get_component_rich_style("paged-table--header")
+            self._header = table_lines.header_strip(
+                self._columns,
+                self._cells,
+                self._line_width,
+                self._markable,
+                (self._sort_key, self._sort_descending),
+                style,
+                self.app.console,
+            )
         return self._header
-
-    def _render_row(self, row: PagedRow | None, is_cursor: bool, is_marked: bool) -> Strip:
-        style = self.rich_style
-        if row is not None and row.style:
-            style += _parse_style(row.style)
-        if is_marked:
-            style += self.get_component_rich_style("paged-table--marked")
-        segments: list[Segment] = []
-        if self._markable:
-            segments.append(Segment(MARK if is_marked else NO_MARK, style))
-        if row is None:
-            placeholder = self.get_component_rich_style("paged-table--placeholder")
-            segments.append(Segment(" ", style))
-            segments.append(Segment(PLACEHOLDER, style + placeholder))
-        else:
-            blank = Text("")
-            for n, (column, (_, width)) in enumerate(zip(self._columns, self._cells)):
-                cell = row.cells[n] if n < len(row.cells) else blank
-                segments.append(Segment(" ", style))
-                segments.extend(self._cell_segments(_clean_cell(cell), width, column.align, style))
-                segments.append(Segment(" ", style))
-        if is_cursor:
-            cursor = self.get_component_rich_style("paged-table--cursor")
-            segments = list(Segment.apply_style(segments, post_style=cursor))
-            style += cursor
-        return Strip(segments).adjust_cell_length(self._line_width, style)
-
-    def _cell_segments(self, cell: Text, width: int, align: str, style: Style) -> list[Segment]:
-        text = cell.copy()
-        text.end = ""
-        text.truncate(width, overflow="ellipsis")
-        text.align("right" if align == "right" else "left", width)
-        return list(Segment.apply_style(text.render(self.app.console, end=""), style))

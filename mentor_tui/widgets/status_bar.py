@@ -4,16 +4,20 @@ conflicts and the time of the last sync."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.app import ComposeResult
 from textual.content import Content
 from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import Static
 
-from mentor_tui.app_sync import SyncView
-from mentor_tui.core.access import Actor
 from mentor_tui.core.text import clean_line
 from mentor_tui.widgets.figures import local_time
+
+if TYPE_CHECKING:  # the first frame paints without SQLAlchemy or the sync client
+    from mentor_tui.app_sync import SyncView
+    from mentor_tui.core.actor import Actor
 
 
 class StatusBar(Widget):

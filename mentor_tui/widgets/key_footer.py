@@ -1,0 +1,279 @@
+"""The key footer (bottom line): the keys of the focused screen, drawn as one line.
+
+It shows what Textual's ``Footer`` shows, drawn the same way, but as a single widget: Textual's
+``Footer`` recomposes one ``FooterKey`` widget per key whenever the active bindings change (on
+every screen switch and every focus change, e.g. opening a filter box), and styling those new
+widgets took most of such a key press. This one recomputes a short list of items and repaints
+one line, and only when the list differs from what it shows.
+
+A click on a key presses it (a disabled key rings the bell); hovering shows the binding's
+tooltip. Keys that do not fit are cut at the right edge, before the command palette's key.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.screen import Screen
+from textual.strip import Strip
+from textual.widget import Widget
+
+
+@dataclass(frozen=True)
+class FooterItem:
+    """One thing the footer draws: a key and its description, or a group's label."""
+
+    key: str
+    key_display: str
+    description: str
+    enabled: bool = True
+    tooltip: str = ""
+    grouped: bool = False  # a key of a binding group: no description, a margin each side
+    label: bool = False  # a binding group's description after its keys: not a key
+
+
+class KeyFooter(Widget, can_focus=False):
+    """The keys of the current screen's active bindings, like Textual's ``Footer``."""
+
+    ALLOW_SELECT = False
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "key-footer--key",
+        "key-footer--description",
+        "key-footer--hover",
+        "key-footer--palette-border",
+    }
+    DEFAULT_CSS = """
+    KeyFooter {
+        dock: bottom;
+        height: 1;
+        width: 1fr;
+        color: $footer-foreground;
+        background: $footer-background;
+        & > .key-footer--key {
+            color: $footer-key-foreground;
+            background: $footer-key-background;
+            text-style: bold;
+        }
+        & > .key-footer--description {
+            color: $footer-description-foreground;
+            background: $footer-description-background;
+        }
+        & > .key-footer--hover {
+            background: $block-hover-background;
+        }
+        & > .key-footer--palette-border {
+            color: $foreground 20%;
+        }
+    }
+    """
+
+    def __init__(
+        self,
+        *,
+        show_command_palette: bool = True,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.show_command_palette = show_command_palette
+        self._items: tuple[FooterItem, ...] = ()
+        self._palette: FooterItem | None = None
+        self._spans: list[tuple[int, int, FooterItem]] = []  # (start, end) cells of each key
+        self._hover: FooterItem | None = None
+        self._update_pending = False
+
+    @property
+    def items(self) -> tuple[FooterItem, ...]:
+        """What the footer shows now, left to right (without the command palette's key)."""
+        return self._items
+
+    @property
+    def palette_item(self) -> FooterItem | None:
+        return self._palette
+
+    # ----------------------------------------------------------------- bindings
+
+    def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
+        self.app.screen_change_signal.subscribe(self, self._screen_changed)
+        self.update_keys()
+
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
+        self.app.screen_change_signal.unsubscribe(self)
+
+    def _bindings_changed(self, screen: Screen) -> None:
+        if screen is self.screen and not self._update_pending:
+            self._update_pending = True
+            self.call_later(self.update_keys)
+
+    def _screen_changed(self, screen: Screen) -> None:
+        # Bindings may have changed while this screen was not shown (e.g. sync linked).
+        if screen is self.screen:
+            self._bindings_changed(screen)
+
+    def update_keys(self) -> None:
+        """Read the screen's active bindings again; repaint only if what is shown changes."""
+        self._update_pending = False
+        if not self.is_attached:
+            return
+        items, palette = self._read_bindings()
+        if items != self._items or palette != self._palette:
+            self._items, self._palette = items, palette
+            self._hover = None
+            self.refresh()
+
+    def _read_bindings(self) -> tuple[tuple[FooterItem, ...], FooterItem | None]:
+        app = self.app
+        active = self.screen.active_bindings
+        by_action: defaultdict[str, list] = defaultdict(list)
+        for _node, binding, enabled, tooltip in active.values():
+            if binding.show:
+                by_action[binding.action].append((binding, enabled, tooltip))
+        items: list[FooterItem] = []
+        runs: list[tuple[object, list]] = []  # consecutive actions of the same binding group
+        for bindings in by_action.values():
+            group = bindings[0][0].group
+            if runs and group is not None and runs[-1][0] is group:
+                runs[-1][1].append(bindings)
+            else:
+                runs.append((group, [bindings]))
+        for group, actions in runs:
+            grouped = group is not None and len(actions) > 1
+            for bindings in actions:
+                binding, enabled, tooltip = bindings[0]
+                items.append(
+                    FooterItem(
+                        binding.key,
+                        app.get_key_display(binding),
+                        "" if grouped else binding.description,
+                        enabled,
+                        (tooltip or binding.description) if grouped else tooltip,
+                        grouped=grouped,
+                    )
+                )
+            if grouped:
+                items.append(FooterItem("", "", group.description, label=True))  # type: ignore[union-attr]
+        palette = None
+        if self.show_command_palette and app.ENABLE_COMMAND_PALETTE:
+            found = active.get(app.COMMAND_PALETTE_BINDING)
+            if found is not None:
+                _node, binding, enabled, _tooltip = found
+                palette = FooterItem(
+                    binding.key,
+                    app.get_key_display(binding),
+                    binding.description,
+                    enabled,
+                    binding.tooltip or binding.description,
+                )
+        return tuple(items), palette
+
+    # ----------------------------------------------------------------- mouse
+
+    def _item_at(self, x: int) -> FooterItem | None:
+        for start, end, item in self._spans:
+            if start <= x < end:
+                return item
+        return None
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        item = self._item_at(event.x)
+        if item is not self._hover:
+            self._hover = item
+            self.tooltip = (item.tooltip or None) if item is not None else None
+            self.refresh()
+
+    def on_leave(self, event: events.Leave) -> None:
+        if self._hover is not None:
+            self._hover = None
+            self.tooltip = None
+            self.refresh()
+
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        item = self._item_at(event.x)
+        if item is None:
+            return
+        if item.enabled:
+            self.app.simulate_key(item.key)
+        else:
+            self.app.bell()
+
+    # ----------------------------------------------------------------- rendering
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self.refresh()
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        base = self._blank_style()  # between and after the keys: the background only
+        if y != 0 or width <= 0:
+            return Strip.blank(width, base)
+        key_style = self.get_component_rich_style("key-footer--key")
+        text_style = self.get_component_rich_style("key-footer--description")
+        palette: list[Segment] = []
+        if self._palette is not None:
+            palette = self._palette_segments(self._palette, key_style, text_style)
+        room = max(0, width - Segment.get_line_length(palette))
+
+        segments: list[Segment] = []
+        spans: list[tuple[int, int, FooterItem]] = []
+        x = 0
+        for item in self._items:
+            if x >= room:
+                break
+            if item.label:
+                text = f"{item.description} "
+                segments.append(Segment(text, text_style))
+                x += cell_len(text)
+                continue
+            if item.grouped:
+                segments.append(Segment(" ", base))
+                x += 1
+            start = x
+            key = f" {item.key_display} "
+            segments.append(Segment(key, self._item_style(item, key_style)))
+            x += cell_len(key)
+            if item.description:
+                text = f"{item.description} "
+                segments.append(Segment(text, self._item_style(item, text_style)))
+                x += cell_len(text)
+            spans.append((start, min(x, room), item))
+            if item.grouped:
+                segments.append(Segment(" ", base))
+                x += 1
+        line = Strip(segments).crop(0, room).adjust_cell_length(room, base)
+        if palette:
+            spans.append((room, width, self._palette))  # type: ignore[arg-type]
+            line = Strip([*line, *palette]).crop(0, width)
+        self._spans = spans
+        return line.adjust_cell_length(width, base)
+
+    def _blank_style(self) -> Style:
+        return Style(bgcolor=self.rich_style.bgcolor)
+
+    def _item_style(self, item: FooterItem, style: Style) -> Style:
+        if item is self._hover:
+            style += Style(bgcolor=self.get_component_rich_style("key-footer--hover").bgcolor)
+        if not item.enabled:
+            style += Style(dim=True)
+        return style
+
+    def _palette_segments(
+        self, item: FooterItem, key_style: Style, text_style: Style
+    ) -> list[Segment]:
+        """The command palette's key, docked right: a thin rule, the key, the description."""
+        border = self._item_style(item, self.get_component_rich_style("key-footer--palette-border"))
+        return [
+            Segment("\u258f", border),
+            Segment(item.key_display, self._item_style(item, key_style)),
+            Segment(f" {item.description}", self._item_style(item, text_style)),
+            Segment(" ", self._item_style(item, self._blank_style())),
+        ]

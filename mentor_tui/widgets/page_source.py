@@ -1,0 +1,209 @@
+"""What a PagedTable shows and how its rows arrive: the column and row types, the `PageSource`
+protocol a screen implements, and the worker-side page loader with its bounded page cache.
+
+Nothing here draws: the loader runs in a worker thread and hands its results to the table as
+messages; the cache lives on the UI thread.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
+
+from rich.text import Text
+from textual.message import Message
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    width: int | None = None  # None: flexible, shares the width the fixed columns leave
+    align: str = "left"  # or "right"
+    sortable: bool = True
+
+    def __post_init__(self) -> None:
+        if self.width is not None and self.width < 1:
+            raise ValueError(f"Column {self.key!r} needs a width of at least 1.")
+        if self.align not in ("left", "right"):
+            raise ValueError(f"Column {self.key!r} aligns 'left' or 'right', not {self.align!r}.")
+
+
+@dataclass(frozen=True)
+class PagedRow:
+    key: str
+    cells: tuple[Text, ...]  # shown as given: never parsed as markup
+    style: str = ""  # a Rich style for the whole row, e.g. "bold red"
+
+
+@runtime_checkable
+class PageSource(Protocol):
+    """Rows for a PagedTable. Its methods are called from a worker thread, never the UI thread.
+
+    A source may also define `index_of(key: str) -> int | None`; with it,
+    `set_source(..., keep_cursor_key=True)` puts the cursor back on the same row.
+    """
+
+    def count(self) -> int: ...
+
+    def fetch(self, offset: int, limit: int) -> list[PagedRow]: ...
+
+
+class CountLoaded(Message, bubble=False):
+    def __init__(self, generation: int, count: int, key_index: int | None) -> None:
+        super().__init__()
+        self.generation = generation
+        self.count = count
+        self.key_index = key_index
+
+
+class PageLoaded(Message, bubble=False):
+    def __init__(self, loader: PageLoader, page: int, rows: list[PagedRow]) -> None:
+        super().__init__()
+        self.loader = loader
+        self.page = page
+        self.rows = rows
+
+
+class LoadError(Message, bubble=False):
+    def __init__(self, generation: int, error: str) -> None:
+        super().__init__()
+        self.generation = generation
+        self.error = error
+
+
+def describe(error: BaseException) -> str:
+    return str(error) or type(error).__name__
+
+
+class PageLoader:
+    """Loads the count, then whichever pages the table wants now, for one source.
+
+    One loader per source generation. Right after the count it fetches the page the table will
+    show first (`first_page`, the page at the top of the viewport) without waiting for the table
+    to ask, which spares a round trip through the UI thread before the first rows. The table
+    replaces the wanted list as the viewport moves, so a page scrolled past before its turn is
+    never fetched. Everything the worker thread shares with the UI thread sits behind `_lock`;
+    results go back as messages only.
+    """
+
+    def __init__(
+        self,
+        source: PageSource,
+        generation: int,
+        page_size: int,
+        post: Callable[[Message], bool],
+        find_key: str | None,
+        first_page: int | None = 0,
+    ) -> None:
+        self.source = source
+        self.generation = generation
+        self._page_size = page_size
+        self._post = post
+        self._find_key = find_key
+        # A cursor that follows its key lands on a page only the count's lookup tells.
+        follows_key = find_key is not None and callable(getattr(source, "index_of", None))
+        self._first_page = None if follows_key else first_page
+        self._lock = threading.Lock()
+        self._wanted: list[int] = []
+        self._pending: set[int] = set()  # taken by the thread, not yet stored by the table
+        self._counted = False
+        self._running = False
+        self._stopped = False  # cancelled, or failed
+
+    def want(self, pages: list[int]) -> bool:
+        """Replace the wanted pages; True when the caller must start a worker running `run`."""
+        with self._lock:
+            if self._stopped:
+                return False
+            self._wanted = [page for page in pages if page not in self._pending]
+            if self._running or (self._counted and not self._wanted):
+                return False
+            self._running = True
+            return True
+
+    def stored(self, page: int) -> None:
+        with self._lock:
+            self._pending.discard(page)
+
+    def cancel(self) -> None:
+        with self._lock:
+            self._stopped = True
+            self._wanted.clear()
+
+    def run(self) -> None:
+        """The worker thread's body."""
+        try:
+            if not self._counted:
+                self._count()
+            while True:
+                with self._lock:
+                    if self._stopped or not self._wanted:
+                        self._running = False
+                        return
+                    page = self._wanted.pop(0)
+                    self._pending.add(page)
+                self._post(PageLoaded(self, page, self._fetch(page)))
+        except Exception as error:
+            with self._lock:
+                self._stopped = True
+                self._running = False
+            self._post(LoadError(self.generation, describe(error)))
+            raise
+
+    def _fetch(self, page: int) -> list[PagedRow]:
+        return list(self.source.fetch(page * self._page_size, self._page_size)[: self._page_size])
+
+    def _count(self) -> None:
+        # Count, then fetch, on this one thread: the queries share one pooled connection, and
+        # with it what the store's figures memoise on it (see `core.progress.memo`).
+        count = self.source.count()
+        key_index = None
+        index_of = getattr(self.source, "index_of", None)
+        if self._find_key is not None and callable(index_of):
+            key_index = index_of(self._find_key)
+        first = self._first_page
+        with self._lock:
+            self._counted = True
+            if self._stopped or first is None or first * self._page_size >= count:
+                first = None
+            else:
+                self._pending.add(first)  # so that the table, told the count, does not ask
+        self._post(CountLoaded(self.generation, count, key_index))
+        if first is not None:
+            self._post(PageLoaded(self, first, self._fetch(first)))
+
+
+class PageCache:
+    """The most recently used pages; adding one past `maxsize` drops the least recently used."""
+
+    def __init__(self, maxsize: int) -> None:
+        self.maxsize = maxsize
+        self._pages: OrderedDict[int, list[PagedRow]] = OrderedDict()
+
+    def __contains__(self, page: int) -> bool:
+        return page in self._pages
+
+    def __len__(self) -> int:
+        return len(self._pages)
+
+    def get(self, page: int) -> list[PagedRow] | None:
+        rows = self._pages.get(page)
+        if rows is not None:
+            self._pages.move_to_end(page)
+        return rows
+
+    def set(self, page: int, rows: list[PagedRow]) -> None:
+        self._pages[page] = rows
+        self._pages.move_to_end(page)
+        while len(self._pages) > self.maxsize:
+            self._pages.popitem(last=False)
+
+    def clear(self) -> None:
+        self._pages.clear()
+
+    def rows_held(self) -> int:
+        return sum(len(rows) for rows in self._pages.values())
