@@ -5,7 +5,10 @@ of a new pty (120x40, TERM=xterm-256color) and reads the master side until the b
 process has written contain ``text`` — a string that is only on screen once the frame we wait
 for has been painted (for the dashboard its section title, for the hello-world app a table
 row). The time is from just before ``Popen`` (process start, interpreter start-up and imports
-included) to the read that completes the text. Then it lets the app settle, optionally sends
+included) to the read that completes the text. With ``then`` (one text or several), it goes on
+reading until that text, or every one of those texts, is on screen too (for the dashboard the
+labels each of its parts paints only with the figures read from the store), timed from the
+same start. Then it lets the app settle, optionally sends
 more keys (waiting for the output to go quiet after each), reads the process's RSS high-water
 mark (VmHWM in /proc/PID/status) and quits it with ctrl+q.
 """
@@ -34,6 +37,7 @@ class PtyRun:
     first_frame_seconds: float
     peak_rss_mib: float
     exit_status: int
+    then_seconds: float | None = None  # to the ``then`` text, when one was asked for
 
 
 def _read(fd: int, timeout: float) -> bytes:
@@ -72,6 +76,7 @@ def start_in_pty(
     argv: list[str],
     text: str,
     *,
+    then: str | tuple[str, ...] | None = None,
     env: dict[str, str] | None = None,
     cwd: Path | None = None,
     keys: tuple[bytes, ...] = (),
@@ -83,6 +88,9 @@ def start_in_pty(
     child_env.update(TERM="xterm-256color", COLUMNS=str(COLUMNS), LINES=str(LINES))
     child_env.pop("TEXTUAL", None)
     wanted = text.encode()
+    later = (
+        None if then is None else [t.encode() for t in ((then,) if isinstance(then, str) else then)]
+    )
     seen = b""
     started = time.perf_counter()
     proc = subprocess.Popen(
@@ -91,6 +99,7 @@ def start_in_pty(
     )  # fmt: skip
     os.close(slave)
     first: float | None = None
+    second: float | None = None
     rusage = None
     status = 0
 
@@ -107,17 +116,26 @@ def start_in_pty(
 
     try:
         deadline = time.monotonic() + timeout
-        while first is None:
+        while first is None or (later is not None and second is None):
+            waiting_for = text if first is None else then
             if time.monotonic() > deadline:
-                raise TimeoutError(f"{argv[-1]!r}: no frame with {text!r} in {timeout:.0f} s")
+                raise TimeoutError(
+                    f"{argv[-1]!r}: no frame with {waiting_for!r} in {timeout:.0f} s"
+                )
             chunk = _read(master, 0.5)
             if not chunk and reap():
                 tail = ANSI.sub(b"", seen)[-600:].decode(errors="replace")
-                raise RuntimeError(f"the app exited ({status}) before {text!r}: {tail}")
+                raise RuntimeError(f"the app exited ({status}) before {waiting_for!r}: {tail}")
             seen += chunk
+            if not chunk:
+                continue
+            now = time.perf_counter() - started
             # Escape sequences may sit between the characters of one line; strip them first.
-            if wanted in seen or wanted in ANSI.sub(b"", seen):
-                first = time.perf_counter() - started
+            plain = ANSI.sub(b"", seen)
+            if first is None and (wanted in seen or wanted in plain):
+                first = now
+            if later is not None and second is None and all(t in seen or t in plain for t in later):
+                second = now
         _drain_until_quiet(master, 1.0, 20.0)  # let the screen's workers fill it in
         for key in keys:
             os.write(master, key)
@@ -131,7 +149,7 @@ def start_in_pty(
                 os.killpg(proc.pid, signal.SIGTERM)
                 end = time.monotonic() + 15
         assert rusage is not None
-        return PtyRun(first, peak, status)
+        return PtyRun(first, peak, status, second)
     finally:
         if rusage is None:
             proc.kill()

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from textual.message import Message
 
-from mentor_tui.core.access import Actor
+from mentor_tui.core.actor import Actor
 
 
 @dataclass

@@ -6,13 +6,17 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine
-
-from mentor_tui.config import Config, load_config
-from mentor_tui.core.access import Actor
 from mentor_tui.core.errors import UserError
+
+if TYPE_CHECKING:  # opening the app imports none of these before its first frame
+    from sqlalchemy import Engine
+
+    from mentor_tui.config import Config
+    from mentor_tui.core.actor import Actor
+
+STORE_NAME = "mentor.db"  # in the data dir (db.engine.default_db_path; tests check they agree)
 
 
 class CommandContext:
@@ -23,9 +27,9 @@ class CommandContext:
 
     @property
     def db_path(self) -> Path:
-        from mentor_tui.db.engine import default_db_path
+        from mentor_tui.paths import data_dir
 
-        return Path(self.args.db).expanduser() if self.args.db else default_db_path()
+        return Path(self.args.db).expanduser() if self.args.db else data_dir() / STORE_NAME
 
     @property
     def engine(self) -> Engine:
@@ -44,8 +48,15 @@ class CommandContext:
         return self._engine
 
     @property
+    def engine_opened(self) -> bool:
+        """Whether the store was opened already (SQLAlchemy and the migrations paid for)."""
+        return self._engine is not None
+
+    @property
     def config(self) -> Config:
         if self._config is None:
+            from mentor_tui.config import load_config
+
             self._config = load_config()
         return self._config
 

@@ -10,11 +10,10 @@ scope defined here, so a mentor's query can only ever return their own students'
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sqlalchemy import ColumnElement, and_, exists, false, or_, select
 from sqlmodel import Session
 
+from mentor_tui.core.actor import Actor
 from mentor_tui.core.errors import AccessDenied, NotFound, UserError
 from mentor_tui.db.models import (
     Message,
@@ -24,33 +23,6 @@ from mentor_tui.db.models import (
     Submission,
     User,
 )
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who is acting: every core query and write takes one."""
-
-    id: str
-    role: str
-    email: str
-    full_name: str
-    timezone: str = "UTC"
-
-    @property
-    def is_admin(self) -> bool:
-        return self.role == "admin"
-
-    @property
-    def is_mentor(self) -> bool:
-        return self.role == "mentor"
-
-    @property
-    def is_student(self) -> bool:
-        return self.role == "student"
-
-    @classmethod
-    def of(cls, user: User) -> Actor:
-        return cls(user.id, user.role, user.email, user.full_name, user.timezone)
 
 
 def actor_for_email(session: Session, email: str) -> Actor:

@@ -1,0 +1,117 @@
+"""Start-up stays light (issue #4): the command line imports only the module of the verb given,
+and opening the app reaches its first frame without SQLAlchemy, SQLModel or the sync client."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import subprocess
+import sys
+
+import pytest
+
+from mentor_tui.cli import build_parser, chosen_verb, common_options, main, parse
+from mentor_tui.commands import COMMAND_MODULES, VERBS
+
+HEAVY = ("sqlalchemy", "sqlmodel", "httpx", "fastapi", "ortools")
+
+
+def _loaded_after(code: str) -> set[str]:
+    """The module names in ``sys.modules`` after running ``code`` in a fresh interpreter."""
+    probe = f"{code}\nimport json, sys\nprint(json.dumps(sorted(sys.modules)))"
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=True
+    )
+    return set(json.loads(done.stdout.splitlines()[-1]))
+
+
+def test_importing_the_cli_imports_no_database_or_network_library() -> None:
+    loaded = _loaded_after("import mentor_tui.cli")
+    assert "mentor_tui.cli" in loaded
+    assert [name for name in HEAVY if name in loaded] == []
+
+
+def test_the_first_frame_path_imports_no_database_or_network_library() -> None:
+    """What `mentor-tui` imports before the dashboard's first frame: the parse, the peek, the
+    app and the dashboard screen. SQLAlchemy and the sync client load in workers after it."""
+    loaded = _loaded_after(
+        "from mentor_tui.cli import parse\n"
+        "parse(['--db', 'x.db', '--user', 'a@example.org'])\n"
+        "import mentor_tui.commands.open_app, mentor_tui.core.sign_in_peek\n"
+        "import mentor_tui.app, mentor_tui.screens.dashboard\n"
+    )
+    assert {"mentor_tui.app", "mentor_tui.screens.dashboard", "textual.app"} <= loaded
+    assert [name for name in HEAVY if name in loaded] == []
+    verbs = {f"mentor_tui.commands.{m}" for m in COMMAND_MODULES}
+    assert sorted(verbs & loaded) == []
+
+
+def test_a_verb_loads_its_own_module_only() -> None:
+    loaded = _loaded_after("from mentor_tui.cli import parse\nparse(['review', '7', '--approve'])")
+    commands = {name for name in loaded if name.startswith("mentor_tui.commands.")}
+    assert commands == {"mentor_tui.commands.context", "mentor_tui.commands.queue"}
+
+
+def test_verbs_table_matches_what_the_modules_register() -> None:
+    common = common_options(default=argparse.SUPPRESS)
+    registered: dict[str, str] = {}
+    helps: dict[str, str] = {}
+    for module in COMMAND_MODULES:
+        scratch = argparse.ArgumentParser().add_subparsers()
+        importlib.import_module(f"mentor_tui.commands.{module}").register(scratch, common)
+        for choice in scratch._choices_actions:
+            registered[choice.dest] = module
+            helps[choice.dest] = choice.help
+    assert list(registered.items()) == list(VERBS.items())
+    assert all(helps.values())  # each verb has a line in --help
+
+
+def test_help_lists_every_verb_with_its_help(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--help"])
+    assert exit_info.value.code == 0
+    out = " ".join(capsys.readouterr().out.split())
+    for choice in build_parser()._subparsers._group_actions[0]._choices_actions:
+        assert f"{choice.dest} {' '.join(choice.help.split())}" in out, choice.dest
+
+
+@pytest.mark.parametrize(
+    ("argv", "verb"),
+    [
+        ([], None),
+        (["--db", "x.db", "--user", "a@example.org"], None),
+        (["--db", "students", "users", "list"], "users"),
+        (["--us", "students", "queue"], "queue"),
+        (["--db=x.db", "review", "3", "--approve"], "review"),
+        (["--version"], None),
+        (["--", "students"], "students"),
+    ],
+)
+def test_chosen_verb_skips_options_and_their_values(argv: list[str], verb: str | None) -> None:
+    assert chosen_verb(argv) == verb
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["students", "--limit", "5", "--json"],
+        ["--db", "X.db", "users", "list", "--user", "a@example.org", "--role", "mentor"],
+        ["review", "7", "--approve", "--feedback", "fine"],
+        ["--db", "queue", "match", "--apply"],
+        ["--us", "a@example.org", "logout"],
+        ["sessions", "add", "--student", "s@example.org", "--at", "2026-03-02 10:00"],
+        ["--db", "X.db"],
+        [],
+    ],
+)
+def test_the_lazy_parse_equals_the_full_one(argv: list[str]) -> None:
+    assert vars(parse(argv)) == vars(build_parser().parse_args(argv))
+
+
+def test_an_unknown_verb_still_names_the_choices(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["studnets"])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("mentor-tui: ") and "students" in err and "\n" not in err
