@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import sqlite3
 import subprocess
 import sys
 
@@ -115,3 +116,41 @@ def test_an_unknown_verb_still_names_the_choices(capsys: pytest.CaptureFixture[s
     assert exit_info.value.code == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith("mentor-tui: ") and "students" in err and "\n" not in err
+
+
+def test_reopening_the_demo_paints_before_any_database_library(tmp_path) -> None:
+    """`mentor-tui demo` on the demo it built before (README's first command, run again) takes
+    the same path as `mentor-tui`: the app starts with the store unopened and neither SQLAlchemy
+    nor the demo builder loaded; its first use of the store signs in as the demo mentor and remembers them."""
+    from mentor_tui.core.demo import ADMIN_EMAIL, DEMO_MENTOR_EMAIL
+    from mentor_tui.core.sign_in_peek import LAST_USER
+
+    db = tmp_path / "demo.db"
+    sizes = ["--students", "12", "--mentors", "2", "--db", str(db)]
+    assert main(["demo", "--no-launch", *sizes]) == 0
+    with sqlite3.connect(db) as conn:  # someone else signed in since
+        conn.execute("UPDATE settings SET value = ? WHERE key = ?", (ADMIN_EMAIL, LAST_USER))
+    conn.close()
+    probe = (
+        "import json, sys\n"
+        "import mentor_tui.commands.open_app as open_app\n"
+        "def fake_run(services):\n"
+        "    import mentor_tui.app, mentor_tui.screens.dashboard\n"
+        f"    heavy = [n for n in {HEAVY!r} + ('mentor_tui.core.demo',) if n in sys.modules]\n"
+        "    first = [services.actor.email, services.is_open, heavy]\n"
+        "    from mentor_tui.core.settings import LAST_USER, get_setting\n"
+        "    remembered = services.run(lambda s: get_setting(s, LAST_USER))\n"
+        "    print(json.dumps([first, services.actor.email, remembered]))\n"
+        "    services.close()\n"
+        "    return 0\n"
+        "open_app._run = fake_run\n"
+        "from mentor_tui.cli import main\n"
+        f"sys.exit(main(['demo', *{sizes!r}]))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=True
+    )
+    first, actor, remembered = json.loads(done.stdout.splitlines()[-1])
+    assert first == [DEMO_MENTOR_EMAIL, False, []]
+    assert actor == remembered == DEMO_MENTOR_EMAIL
+    assert "Opening the demo already at" in done.stderr

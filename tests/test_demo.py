@@ -744,24 +744,52 @@ def test_cli_opens_the_app_as_the_demo_mentor_unless_told_not_to(
     assert "Opening it as mentor@example.org" in capsys.readouterr().out
 
 
+def test_the_verb_repeats_the_builders_constants_exactly() -> None:
+    from mentor_tui.commands import demo as demo_verb
+
+    assert demo_verb.DEMO_MENTOR_EMAIL == DEMO_MENTOR_EMAIL
+    assert demo_verb.SETTING_SEED == demo.SETTING_SEED
+
+
 def test_running_demo_again_opens_the_existing_demo(tmp_path, capsys, monkeypatch) -> None:
+    """Reopening paints from the peek (the store not opened yet) as the demo mentor, then the
+    app's first use of the store signs in and remembers the demo mentor, whoever was last."""
     from mentor_tui.cli import main
+    from mentor_tui.core.demo import ADMIN_EMAIL
 
     db = tmp_path / "again.db"
     assert main(["demo", "--no-launch", "--students", "12", "--mentors", "2", "--db", str(db)]) == 0
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.execute("UPDATE settings SET value = ? WHERE key = ?", (ADMIN_EMAIL, LAST_USER))
+    conn.close()
     before = db.stat().st_size
-    opened: list[str | None] = []
+    seen: list[tuple[str, bool]] = []
     import mentor_tui.commands.open_app as open_app_module
 
-    def fake_open(ctx) -> int:
-        from mentor_tui.core.settings import LAST_USER, get_setting
-
-        with ctx.session() as session:
-            opened.append(get_setting(session, LAST_USER))
+    def fake_run(services) -> int:  # the app: its first frame, then a worker opens the store
+        seen.append((services.actor.email, services.is_open))
+        services.run(lambda _session: None)
+        seen.append((services.actor.email, services.is_open))
+        services.close()
         return 0
 
-    monkeypatch.setattr(open_app_module, "open_app", fake_open)
+    monkeypatch.setattr(open_app_module, "_run", fake_run)
     assert main(["demo", "--students", "12", "--mentors", "2", "--db", str(db)]) == 0
-    assert opened == ["mentor@example.org"]
+    assert seen == [(DEMO_MENTOR_EMAIL, False), (DEMO_MENTOR_EMAIL, True)]
     assert "Opening the demo already at" in capsys.readouterr().err
     assert db.stat().st_size == before
+    engine = make_engine(db)
+    try:
+        with Session(engine) as session:
+            assert get_setting(session, LAST_USER) == DEMO_MENTOR_EMAIL
+    finally:
+        engine.dispose()
+
+    seen.clear()  # --user still chooses someone else, and they are remembered
+    assert main(["demo", "--students", "12", "--mentors", "2", "--db", str(db), "--user",
+                 ADMIN_EMAIL]) == 0  # fmt: skip
+    assert seen == [(ADMIN_EMAIL, False), (ADMIN_EMAIL, True)]
+    conn = sqlite3.connect(db)
+    assert _one(conn, "SELECT value FROM settings WHERE key = ?", LAST_USER) == ADMIN_EMAIL
+    conn.close()

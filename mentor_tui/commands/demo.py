@@ -7,17 +7,18 @@ import argparse
 import sqlite3
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mentor_tui.commands.context import CommandContext
-from mentor_tui.core.demo import (
-    DEMO_MENTOR_EMAIL,
-    SETTING_SEED,
-    DemoSummary,
-    StoreNotEmpty,
-    StoreUnreadable,
-    build_demo,
-)
 from mentor_tui.core.errors import UserError
+
+if TYPE_CHECKING:  # reopening a demo does not import the builder (core/demo.py and its parts)
+    from mentor_tui.core.demo import DemoSummary
+
+# core.demo's DEMO_MENTOR_EMAIL and SETTING_SEED, repeated for the same reason
+# (tests/test_demo.py checks they agree)
+DEMO_MENTOR_EMAIL = "mentor@example.org"
+SETTING_SEED = "demo_seed"
 
 STAGE_LABELS = {
     "planning": "Planning the programme",
@@ -76,6 +77,8 @@ def run(ctx: CommandContext) -> int:
             file=sys.stderr,
         )
         return _open_existing(ctx)
+    from mentor_tui.core.demo import StoreNotEmpty, StoreUnreadable
+
     try:
         summary = _build_with_progress(ctx, path)
     except StoreNotEmpty:
@@ -133,14 +136,15 @@ def is_same_demo(path: Path, *, students: int, mentors: int, seed: int) -> bool:
 
 
 def _open_existing(ctx: CommandContext) -> int:
+    """Open the demo as the demo mentor (or --user): the same as `mentor-tui --db PATH --user
+    mentor@example.org`, so it takes open_app's fast path, which paints the first frame from a
+    read-only peek and signs in for real (remembering the user) in a worker after it."""
     if ctx.args.no_launch:
         return 0
     from mentor_tui.commands.open_app import open_app
-    from mentor_tui.core.settings import LAST_USER, set_setting
 
     if not ctx.args.user:
-        with ctx.session() as session:
-            set_setting(session, LAST_USER, DEMO_MENTOR_EMAIL)
+        ctx.args.user = DEMO_MENTOR_EMAIL
     return open_app(ctx)
 
 
@@ -158,6 +162,8 @@ def remove_store(path: Path) -> None:
 def _build_with_progress(ctx: CommandContext, path: Path) -> DemoSummary:
     from rich.console import Console
     from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+
+    from mentor_tui.core.demo import build_demo
 
     console = Console(stderr=True)
     columns = (
