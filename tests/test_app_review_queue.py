@@ -202,10 +202,52 @@ async def test_a_new_decision_starts_with_empty_feedback(template: Path, tmp_pat
     assert (decided.status, decided.feedback) == ("approved", None)
 
 
+async def test_decisions_take_their_rows_out_without_reloading_the_list(
+    template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Single and bulk decisions: the decided rows leave the list the table holds, with no
+    reload and no frame of "…" placeholder rows; the rows left are the store's, in order."""
+    from mentor_tui.widgets import table_lines
+
+    app = _app(template, tmp_path)
+    before = _queue(app)
+    assert len(before) >= 6
+    async with app.run_test(size=SIZE) as pilot:
+        table = await _open_queue(pilot)
+        reloads: list[bool] = []
+        monkeypatch.setattr(table, "reload", lambda: reloads.append(True))
+        placeholders: list[int] = []
+        row_strip = table_lines.row_strip
+
+        def drawn(*args: object) -> object:
+            if args[4] is None:  # the row: None is a placeholder
+                placeholders.append(1)
+            return row_strip(*args)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(table_lines, "row_strip", drawn)
+        await pilot.press("down", "a", "ctrl+s")  # the second item
+        await settle(pilot)
+        await pilot.press("space", "space", "x")  # the third and fourth, marked
+        await settle(pilot)
+        await type_text(pilot, "Late")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert reloads == [] and placeholders == []
+        left = [item.id for item in _queue(app)]
+        assert left == [before[0].id, *(item.id for item in before[4:])]
+        assert table.row_count == len(left)
+        assert [table.key_at(i) for i in range(len(left))] == left
+        assert table.cursor_key == before[4].id
+        counted = app.screen.query_one("#reviews-count").content
+        assert str(counted).startswith(f"{len(left)} pending")
+
+
 async def test_a_change_made_elsewhere_is_counted_after_a_decision(
     template: Path, tmp_path: Path
 ) -> None:
-    """A decision reloads the list with the count it knows (one less) and recounts after
+    """A decision takes its row out of the list (the count one less) and recounts after
     landing: a change no message announced (another process writing the store) shows too."""
     app = _app(template, tmp_path)
     before = _queue(app)

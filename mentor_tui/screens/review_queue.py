@@ -4,8 +4,8 @@ pending item at once: `a`, the feedback, `ctrl+s`.
 
 Approve-and-next is the fastest review workflow (issue #5), so the hot path avoids work: the
 feedback editor is a panel of this screen, previews are rendered in workers ahead of the cursor
-(`review_queue_preview`), and a decision on the cursor's row reloads the list with the count it
-already knows (one less), recounting in a worker after landing."""
+(`review_queue_preview`), and a decision takes its rows out of the list the table holds (no
+reload, no frame of placeholders), recounting in a worker after landing."""
 
 from __future__ import annotations
 
@@ -92,17 +92,12 @@ class QueueSource:
         self.config = config
         self.items = items
         self.text_filter = text_filter
-        self.keys: dict[int, str] = {}  # row index -> submission id, as last fetched
-        # A count the screen knows for the next reload (a decision on a listed row: one less);
-        # the screen recounts in a worker after landing and reloads if it was not so.
+        # The count and first page read by `warm` while the screen is built: the first load
+        # uses them instead of reading again.
         self.expected_count: int | None = None
-        # Pages read with the decision, in its transaction: the reload shows them without a read.
         self.prefetched: dict[tuple[int, int], list[QueueItem]] = {}
         self._warm = threading.Event()
         self._warm.set()
-
-    def key_at(self, index: int) -> str | None:
-        return self.keys.get(index)
 
     def warming(self) -> None:
         """On the UI thread, before `warm` is started: the table's first load waits for it."""
@@ -135,9 +130,8 @@ class QueueSource:
         items = self.prefetched.pop((offset, limit), None)
         if items is None:
             items = self.services.run(lambda s: self.read(s, offset, limit))
-        for index, item in enumerate(items, start=offset):
+        for item in items:
             self.items[item.id] = item
-            self.keys[index] = item.id
         return [self._row(item) for item in items]
 
     def read(self, session: Session, offset: int, limit: int) -> list[QueueItem]:
@@ -162,13 +156,11 @@ class QueueSource:
 
 @dataclass(frozen=True)
 class Landed:
-    """What a saved decision did: how many, the row the cursor goes to and its item, and the
-    pages of the list read after it (by offset and limit)."""
+    """What a saved decision did: how many, and the row the cursor goes to and its item."""
 
     decided: int
     position: int
     landing: str | None
-    pages: dict[tuple[int, int], list[QueueItem]]
 
 
 class ReviewQueueScreen(MentorScreen):
@@ -342,13 +334,12 @@ class ReviewQueueScreen(MentorScreen):
     def _read_ahead(self) -> None:
         """Render the previews of the rows around the cursor that are not rendered yet, so the
         next item (the one a decision lands on) shows at once."""
-        source, index, width = self._source_now, self._table.cursor_index, self._width()
-        if source is None:
-            return
+        table, width = self._table, self._width()
+        index = table.cursor_index
         keys = [
             key
             for step in READ_AHEAD
-            if (key := source.key_at(index + step)) is not None
+            if (key := table.key_at(index + step)) is not None
             and (key, False, width) not in self._rendered
             and key not in self._reading
         ]
@@ -462,17 +453,8 @@ class ReviewQueueScreen(MentorScreen):
         self._table.focus()
 
     def _save(self, decision: str, ids: list[str], feedback: str) -> None:
-        table, source = self._table, self._source_now
+        table = self._table
         anchor = self._items.get(table.cursor_key or "") or self._items.get(ids[0])
-        # The cursor's own row, alone: the list will hold one row less, and the rows the reload
-        # shows first (the screen from the top row and the next, as the table reads ahead) are
-        # read with the decision. Otherwise (marked rows) the reload counts and reads.
-        expected, pages = None, []
-        if ids == [table.cursor_key] and source is not None:
-            expected = table.row_count - 1
-            top, rows = int(table.scroll_y), max(1, table.scrollable_content_region.height - 1)
-            last = min(expected - 1, top + 2 * rows - 1)
-            pages = list(range(top // PAGE_SIZE, last // PAGE_SIZE + 1)) if last >= top else []
         actor, config, text_filter = self.actor, self.services.config, self._filter
 
         def job(session: Session) -> Landed:
@@ -499,13 +481,8 @@ class ReviewQueueScreen(MentorScreen):
                         text_filter=text_filter,
                         config=config,
                     )
-            read = {}
-            if source is not None:
-                for page in pages:
-                    offset = page * PAGE_SIZE
-                    read[(offset, PAGE_SIZE)] = source.read(session, offset, PAGE_SIZE)
             landed = landing.id if landing is not None else None
-            return Landed(len(decided), position, landed, read)
+            return Landed(len(decided), position, landed)
 
         def work() -> None:
             try:
@@ -515,13 +492,11 @@ class ReviewQueueScreen(MentorScreen):
             except BaseException:
                 self.app.call_from_thread(self._panel.close)  # the feedback typed is kept
                 raise  # the worker fails and the app shows the error
-            self.app.call_from_thread(self._saved, decision, ids, expected, result)
+            self.app.call_from_thread(self._saved, decision, ids, result)
 
         self.run_worker(work, thread=True, group="decide", exit_on_error=False, name="decide")
 
-    def _saved(
-        self, decision: str, ids: list[str], expected: int | None, result: Landed | str
-    ) -> None:
+    def _saved(self, decision: str, ids: list[str], result: Landed | str) -> None:
         table = self._table
         self._panel.close()
         table.focus()
@@ -534,13 +509,15 @@ class ReviewQueueScreen(MentorScreen):
         else:
             noun = "submission" if result.decided == 1 else "submissions"
             self.notify(f"{DONE_WORDS[decision]} {result.decided} {noun}.", markup=False)
-            table.cursor_index = result.position
-            known = expected if result.decided == 1 else None
-            self._reload(expected_count=known, pages=result.pages if known is not None else {})
+            # The decided rows leave the list at once and the cursor is on the next row; a row
+            # the table has not loaded makes it reload (and count) instead.
+            taken_out = table.remove_rows(ids)
+            if result.landing is not None and table.cursor_key != result.landing:
+                table.cursor_index = result.position  # the list and the store disagree here
             if result.landing is not None:  # shown now when rendered ahead, with the rows
                 self._ask_preview(result.landing)
-            if known is not None:  # after the landing is painted: it does not wait for this
-                self.call_after_refresh(self._recount, known)
+            if taken_out:  # after the landing is painted: it does not wait for this
+                self.call_after_refresh(self._recount, table.row_count)
         self.app.post_message(DataChanged("reviews"))  # the status bar and sync; not this list
 
     def _recount(self, expected: int) -> None:
@@ -555,17 +532,11 @@ class ReviewQueueScreen(MentorScreen):
         if count != expected:  # the store changed meanwhile (a sync): the list follows it
             self._reload()
 
-    def _reload(
-        self,
-        *,
-        expected_count: int | None = None,
-        pages: dict[tuple[int, int], list[QueueItem]] | None = None,
-    ) -> None:
+    def _reload(self) -> None:
         source = self._source_now
         if source is not None:
-            source.keys.clear()
-            source.expected_count = expected_count
-            source.prefetched = dict(pages or {})
+            source.expected_count = None
+            source.prefetched.clear()
         self._table.reload()
 
     @on(DataChanged)

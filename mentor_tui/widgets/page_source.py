@@ -8,6 +8,7 @@ messages; the cache lives on the UI thread.
 from __future__ import annotations
 
 import threading
+from bisect import bisect_left
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -98,6 +99,8 @@ class PageLoader:
         post: Callable[[Message], bool],
         find_key: str | None,
         first_page: int | None = 0,
+        *,
+        counted: bool = False,
     ) -> None:
         self.source = source
         self.generation = generation
@@ -110,7 +113,7 @@ class PageLoader:
         self._lock = threading.Lock()
         self._wanted: list[int] = []
         self._pending: set[int] = set()  # taken by the thread, not yet stored by the table
-        self._counted = False
+        self._counted = counted  # True: the table knows the count, the loader only fetches
         self._running = False
         self._stopped = False  # cancelled, or failed
 
@@ -202,8 +205,50 @@ class PageCache:
         while len(self._pages) > self.maxsize:
             self._pages.popitem(last=False)
 
+    def peek(self, page: int) -> list[PagedRow] | None:
+        """The page's rows without making it recently used."""
+        return self._pages.get(page)
+
     def clear(self) -> None:
         self._pages.clear()
+
+    def remove_keys(self, keys: set[str], page_size: int) -> list[int] | None:
+        """Drop the rows of `keys`, moving later rows up; the removed rows' old indices, sorted.
+
+        None (and nothing changed) when a key is in no cached page: where it stood, and so where
+        every later row now stands, is unknown. Each run of consecutive cached pages closes up
+        on its own; a page it can no longer fill from the front (rows that were removed before
+        it moved it onto an uncached page's rows) is dropped, and its last page may be left
+        short: the rows that belong at its end were on a page that is not cached.
+        """
+        located: dict[int, str] = {}
+        for page, rows in self._pages.items():
+            for offset, row in enumerate(rows):
+                if row.key in keys:
+                    located[page * page_size + offset] = row.key
+        if set(located.values()) != keys:
+            return None
+        removed = sorted(located)
+        recency = list(self._pages)  # least recently used first
+        rebuilt: dict[int, list[PagedRow]] = {}
+        run: list[int] = []
+        for page in [*sorted(self._pages), None]:
+            if run and (page is None or page != run[-1] + 1):
+                start = run[0] * page_size
+                rows = [row for number in run for row in self._pages[number] if row.key not in keys]
+                new_start = start - bisect_left(removed, start)
+                skip = -new_start % page_size  # rows before the first page boundary
+                first = (new_start + skip) // page_size
+                for n in range(skip, len(rows), page_size):
+                    rebuilt[first + (n - skip) // page_size] = rows[n : n + page_size]
+                run = []
+            if page is not None:
+                run.append(page)
+        self._pages = OrderedDict(
+            [(page, rebuilt.pop(page)) for page in recency if page in rebuilt]
+            + sorted(rebuilt.items())
+        )
+        return removed
 
     def rows_held(self) -> int:
         return sum(len(rows) for rows in self._pages.values())

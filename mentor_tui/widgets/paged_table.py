@@ -10,6 +10,8 @@ The source protocol, the loader and the cache are in `page_source.py`; drawing a
 
 from __future__ import annotations
 
+from bisect import bisect_left
+from collections.abc import Iterable
 from typing import ClassVar
 
 from rich.style import Style
@@ -188,7 +190,12 @@ class PagedTable(ScrollView, can_focus=True):
         self._cells: list[tuple[int, int]] = []
         self._line_width = 0
         self._header: Strip | None = None
-        self._lines: LRUCache[tuple[int, bool, bool], Strip] = LRUCache(1024)
+        self._header_style: Style | None = None  # the style the header was drawn in
+        # Lines by (row index, the cursor style or None off the cursor row, marked): a focus
+        # change alters only the cursor style, so only the cursor row is drawn again.
+        self._lines: LRUCache[tuple[int, Style | None, bool], Strip] = LRUCache(1024)
+        # The table, marked-row and placeholder styles the cached lines were drawn in.
+        self._lines_styles: tuple[Style, Style, Style] | None = None
         # The styles of one render pass, read once instead of once per line (see render_lines).
         self._pass_styles: tuple[Style, Style, Style, Style] | None = None
 
@@ -263,9 +270,65 @@ class PagedTable(ScrollView, can_focus=True):
             self.post_message(self.SortChanged(self, key, descending))
 
     def clear_marks(self) -> None:
-        self._marked.clear()
-        self._lines.clear()
+        if self._marked:
+            self._marked.clear()
+            self.refresh()
+
+    def key_at(self, index: int) -> str | None:
+        """The key of the row at `index`, if its page is loaded."""
+        row = self._row(index)
+        return row.key if row is not None else None
+
+    def remove_rows(self, keys: Iterable[str]) -> bool:
+        """Take the rows of `keys` out of the list at once, without reading the source again:
+        later rows move up, the count goes down (CountChanged is posted) and the cursor stays
+        on its row, or on the next one if its own was removed. Nothing shows as loading.
+
+        For a change the screen made itself (e.g. the rows were decided); a later `reload` or a
+        recount still reconciles. When a row is not loaded (its place is unknown) or the count
+        is not known yet, this reloads instead and returns False.
+        """
+        wanted = set(keys)
+        if not wanted:
+            return True
+        if not self._count_known or self._source is None or self._failure is not None:
+            self.reload()
+            return False
+        removed = self._pages.remove_keys(wanted, self._page_size)
+        if removed is None:
+            self.reload()
+            return False
+        self._marked -= wanted
+        # Fetches on their way read the rows before the change: a new loader, the same count.
+        if self._loader is not None:
+            self._loader.cancel()
+        self._generation += 1
+        self._loader = PageLoader(
+            self._source,
+            self._generation,
+            self._page_size,
+            self.post_message,
+            None,
+            None,
+            counted=True,
+        )
+        gone = set(removed)
+        lines: LRUCache[tuple[int, Style | None, bool], Strip] = LRUCache(self._lines.maxsize)
+        for index, cursor_style, marked in list(self._lines.keys()):  # rows keep their strips
+            strip = self._lines.get((index, cursor_style, marked))
+            if strip is not None and index not in gone:
+                lines.set((index - bisect_left(removed, index), cursor_style, marked), strip)
+        self._lines = lines
+        self._row_count -= len(removed)
+        cursor = self.cursor_index - bisect_left(removed, self.cursor_index)
+        self._update_virtual_size()
+        self.set_reactive(PagedTable.cursor_index, self.validate_cursor_index(cursor))
+        self._scroll_cursor_into_view()
         self.refresh()
+        self.post_message(self.CountChanged(self, self._row_count))
+        self._post_highlight()
+        self._request_visible()
+        return True
 
     # ----------------------------------------------------------------- loading
 
@@ -313,7 +376,14 @@ class PagedTable(ScrollView, can_focus=True):
         pages = list(range(first // size, ahead // size + 1))
         # A screen taller than the cache would evict its own rows forever: hold one screen.
         self._pages.maxsize = max(self._pages.maxsize, len(pages))
-        return [page for page in pages if page not in self._pages]
+        return [page for page in pages if not self._page_complete(page)]
+
+    def _page_complete(self, page: int) -> bool:
+        """Cached with every row it holds (one is left short when rows before it are removed)."""
+        rows = self._pages.peek(page)
+        if rows is None:
+            return False
+        return len(rows) >= min(self._page_size, self._row_count - page * self._page_size)
 
     def _request_visible(self) -> None:
         if self._loader is not None and self.is_mounted:
@@ -461,7 +531,6 @@ class PagedTable(ScrollView, can_focus=True):
             self._marked.discard(key)
         else:
             self._marked.add(key)
-        self._lines.clear()
         self.refresh_line(self.cursor_index + 1)
         self.cursor_index = self.cursor_index + 1
 
@@ -531,7 +600,29 @@ class PagedTable(ScrollView, can_focus=True):
 
     def _update_virtual_size(self) -> None:
         self._ensure_layout()
-        self.virtual_size = Size(self._line_width, max(1, self._row_count) + 1)
+        size = Size(self._line_width, max(1, self._row_count) + 1)
+        if size == self.virtual_size:
+            return
+        if self._only_scroll_height_changes(size):
+            # Rows came or went behind a viewport that stays full and a widget whose size does
+            # not depend on them: the scrollbar and the scroll range change, not the layout.
+            self.set_reactive(PagedTable.virtual_size, size)
+            self.vertical_scrollbar.window_virtual_size = size.height
+            self.vertical_scrollbar.refresh()
+            self.scroll_y = self.validate_scroll_y(self.scroll_y)
+            return
+        self.virtual_size = size  # lays out the screen again
+
+    def _only_scroll_height_changes(self, size: Size) -> bool:
+        old, styles = self.virtual_size, self.styles
+        if not self.is_mounted or old.width != size.width or not self.container_size:
+            return False
+        if styles.height is None or styles.height.is_auto:
+            return False  # the widget's own height follows the rows
+        if styles.overflow_y != "auto" or not self.show_vertical_scrollbar:
+            return False
+        # The scrollbar stays: the rows overflow the viewport before and after.
+        return min(old.height, size.height) > self.container_size.height
 
     def _on_resize(self, event: events.Resize) -> None:
         self._update_virtual_size()
@@ -539,9 +630,9 @@ class PagedTable(ScrollView, can_focus=True):
         self._request_visible()
 
     def notify_style_update(self) -> None:
+        # Cached lines are checked against the styles at the next render (`_check_line_styles`):
+        # a focus change redraws the cursor row only.
         super().notify_style_update()
-        self._header = None
-        self._lines.clear()
         self.refresh()
 
     # ----------------------------------------------------------------- rendering
@@ -549,6 +640,7 @@ class PagedTable(ScrollView, can_focus=True):
     def render_lines(self, crop: Region) -> list[Strip]:
         """Read the styles once for the whole pass; `render_line` would read them per line."""
         self._pass_styles = self._styles()
+        self._check_line_styles(self._pass_styles)
         try:
             return super().render_lines(crop)
         finally:
@@ -564,6 +656,13 @@ class PagedTable(ScrollView, can_focus=True):
             self.get_component_rich_style("paged-table--marked"),
             self.get_component_rich_style("paged-table--placeholder"),
         )
+
+    def _check_line_styles(self, styles: tuple[Style, Style, Style, Style]) -> None:
+        """Drop the cached lines if they were drawn in other styles (the cursor's is in the key)."""
+        table, _, marked, placeholder = styles
+        if self._lines_styles != (table, marked, placeholder):
+            self._lines.clear()
+            self._lines_styles = (table, marked, placeholder)
 
     def _refresh_rows(self, first: int, count: int) -> None:
         """Repaint the lines of rows first..first+count-1 that are on screen."""
@@ -583,6 +682,8 @@ class PagedTable(ScrollView, can_focus=True):
         return strip.crop(scroll_x, scroll_x + self._content_width())
 
     def _body_line(self, index: int, y: int) -> Strip:
+        if self._pass_styles is None:  # drawn outside a render pass
+            self._check_line_styles(self._styles())
         style = self._styles()[0]
         if self._row_count == 0 or (self._failure is not None and not self._count_known):
             if y != 1:
@@ -601,10 +702,10 @@ class PagedTable(ScrollView, can_focus=True):
         row = self._row(index)
         is_cursor = index == self.cursor_index
         is_marked = row is not None and row.key in self._marked
-        cache_key = (index, is_cursor, is_marked)
+        table, cursor, marked, placeholder = self._styles()
+        cache_key = (index, cursor if is_cursor else None, is_marked)
         strip = self._lines.get(cache_key) if row is not None else None
         if strip is None:
-            table, cursor, marked, placeholder = self._styles()
             strip = table_lines.row_strip(
                 self._columns,
                 self._cells,
@@ -619,8 +720,9 @@ class PagedTable(ScrollView, can_focus=True):
         return strip
 
     def _header_strip(self) -> Strip:
-        if self._header is None:
-            style = self._styles()[0] + self.get_component_rich_style("paged-table--header")
+        style = self._styles()[0] + self.get_component_rich_style("paged-table--header")
+        if self._header is None or style != self._header_style:
+            self._header_style = style
             self._header = table_lines.header_strip(
                 self._columns,
                 self._cells,

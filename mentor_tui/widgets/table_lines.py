@@ -11,6 +11,7 @@ from functools import lru_cache
 
 from rich.cells import cell_len, set_cell_size
 from rich.console import Console
+from rich.errors import StyleSyntaxError
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -68,6 +69,17 @@ def parse_style(style: str) -> Style:
     return Style.parse(style)
 
 
+def cell_style(style: str | Style, console: Console) -> Style:
+    """A cell's base style as a Style; a name the console does not know draws plain (as Rich
+    draws it in a Text)."""
+    if isinstance(style, Style):
+        return style
+    try:
+        return parse_style(style)
+    except StyleSyntaxError:
+        return console.get_style(style, default=Style.null())
+
+
 def clean_cell(cell: Text) -> Text:
     """A cell may not carry a newline or escape into the terminal; spans keep their places."""
     if not has_control(cell.plain) and "\n" not in cell.plain and "\t" not in cell.plain:
@@ -81,8 +93,10 @@ def cell_segments(
     cell: Text, width: int, align: str, style: Style, console: Console
 ) -> list[Segment]:
     """The cell cut to `width` (an ellipsis marks the cut) and padded on the side away from
-    its alignment, in `style` under the cell's own spans."""
+    its alignment, in `style` under the cell's own style and spans."""
     if not cell.spans:  # the common case, without building a Text (the same segments)
+        if cell.style:
+            style = style + cell_style(cell.style, console)
         plain = cell.plain
         length = cell_len(plain)
         if length > width:
