@@ -275,7 +275,10 @@ class SessionFormModal(ModalScreen[SessionView | None]):
         box.remove_class("hidden")
         self.query_one("#form-slots-label").remove_class("hidden")
         box.highlighted = 0
-        box.focus()
+        # once laid out, bring the list into view at once: the default focus scroll is animated
+        # and judged before the list's new size is known, so where it stops depends on timing
+        box.focus(scroll_visible=False)
+        self.call_after_refresh(box.scroll_visible, animate=False)
 
     @on(OptionList.OptionSelected, "#form-slots")
     def _slot_picked(self, event: OptionList.OptionSelected) -> None:
