@@ -249,6 +249,71 @@ def _indexes(engine) -> set[str]:
         )
 
 
+def test_a_pull_killed_before_its_indexes_are_built_builds_them_and_search_on_the_next_sync(
+    program: Program, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The bulk load of a first snapshot goes without secondary indexes and note-search
+    triggers; a client killed after it but before they are rebuilt has a store that does not
+    claim to be synced, and the next sync (a new process) builds indexes and search."""
+    from mentor_tui.core.access import Actor
+    from mentor_tui.core.notes import search_notes
+    from mentor_tui.db.engine import make_engine
+
+    h, ids = program.harness, program.ids
+    laptop = h.store("m1-laptop")
+    h.login(laptop, "m1@example.org")
+    with session_scope(laptop) as s:
+        m1, s1 = s.get(User, ids["m1"]), s.get(User, ids["s1"])
+        latin = factory.note(s, m1, s1, "Sam refactored the parser beautifully").id
+        cjk = factory.note(s, m1, s1, "萨姆的进展很好").id
+    sync_once(laptop, client=h.client)
+
+    monkeypatch.setattr(pull_module, "SNAPSHOT_PAGE", 4)
+    real = pull_module.restore_indexes
+
+    def killed(conn) -> int:
+        raise KeyboardInterrupt("killed after the bulk load")
+
+    monkeypatch.setattr(pull_module, "restore_indexes", killed)
+    path = h.root / "stores" / "m1-desk.db"
+    desk = make_engine(path)
+    with pytest.raises(KeyboardInterrupt):
+        h.login(desk, "m1@example.org")
+    status = sync_status(desk)
+    assert not status.snapshot_done, "a store without its indexes never claims to be synced"
+    assert "ix_notes_mentor_student_added" not in _indexes(desk)
+    assert not _triggers(desk) & {"notes_fts_ai", "notes_grams_ai"}
+    with desk.connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM mentorship_notes").scalar() > 0
+    desk.dispose()
+
+    monkeypatch.setattr(pull_module, "restore_indexes", real)
+    desk = make_engine(path)  # reopened, as by the next run
+    try:
+        sync_once(desk, client=h.client)
+        assert sync_status(desk).snapshot_done
+        fresh = h.store("never-synced")
+        assert _indexes(desk) == _indexes(fresh) and _triggers(desk) == _triggers(fresh)
+        actor = Actor(ids["m1"], "mentor", "m1@example.org", "Maria Mentor")
+        with session_scope(desk) as s:
+            assert [hit.id for hit in search_notes(s, actor, "parser")] == [latin]
+            assert [hit.id for hit in search_notes(s, actor, "进展")] == [cjk]
+            new = factory.note(s, s.get(User, ids["m1"]), s.get(User, ids["s1"]), "kanban").id
+        with session_scope(desk) as s:  # the triggers index notes written from here on
+            assert [hit.id for hit in search_notes(s, actor, "kanban")] == [new]
+        with desk.connect() as conn:
+            conn.exec_driver_sql("INSERT INTO notes_fts(notes_fts) VALUES ('integrity-check')")
+    finally:
+        desk.dispose()
+
+
+def _triggers(engine) -> set[str]:
+    with engine.connect() as conn:
+        return set(
+            conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'trigger'").scalars()
+        )
+
+
 def test_pending_change_count_counts_unpushed_local_writes(program: Program) -> None:
     h, ids = program.harness, program.ids
     store = h.store("m1")

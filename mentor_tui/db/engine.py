@@ -13,6 +13,7 @@ from sqlmodel import Session
 from mentor_tui.paths import data_dir
 
 BUSY_TIMEOUT_MS = 5000
+PAGE_SIZE = 16384
 
 
 def default_db_path() -> Path:
@@ -21,6 +22,10 @@ def default_db_path() -> Path:
 
 def _on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
     cur = dbapi_conn.cursor()
+    # A new store only (an existing file keeps its size): 16 KiB pages take a quarter of the
+    # reads and writes of SQLite's 4 KiB ones to load and index a synced program of a million
+    # rows. Set before WAL, which fixes the page size.
+    cur.execute(f"PRAGMA page_size={PAGE_SIZE}")
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")

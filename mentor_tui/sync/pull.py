@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -90,73 +91,134 @@ def snapshot(
         upcoming: Future[dict[str, Any]] = ahead.submit(
             fetch, state.snapshot_table, state.snapshot_after
         )
-        while True:
-            page = upcoming.result()
-            _check_server(state, page)
-            cursor = page.get("next")
-            if cursor is not None:
-                upcoming = ahead.submit(fetch, cursor["table"], cursor["after"])
+        done = False
+        while not done:
             with local_transaction(engine, big=True) as conn:
                 state = read_state(conn)
-                report.pulled += _apply_tables(conn, page["tables"], pending_keys(conn))
-                values: dict[str, Any] = {}
-                if page.get("position") is not None and state.snapshot_table is None:
-                    values["snapshot_position"] = page["position"]
-                if cursor is None:
-                    start = values.get("snapshot_position", state.snapshot_position) or 0
-                    values.update(
-                        snapshot_done=True, snapshot_table=None, snapshot_after=None, position=start
-                    )
-                    restore_indexes(conn)
-                else:
-                    values.update(snapshot_table=cursor["table"], snapshot_after=cursor["after"])
-                save_state(conn, **values)
-            report.pages += 1
+                skip = pending_keys(conn)
+                began, rows = time.monotonic(), 0
+                while True:
+                    page = upcoming.result()
+                    _check_server(state, page)
+                    cursor = page.get("next")
+                    if cursor is not None:
+                        upcoming = ahead.submit(fetch, cursor["table"], cursor["after"])
+                    rows += _apply_tables(conn, page["tables"], skip)
+                    values: dict[str, Any] = {}
+                    if page.get("position") is not None and state.snapshot_table is None:
+                        values["snapshot_position"] = page["position"]
+                    if cursor is None:
+                        start = values.get("snapshot_position", state.snapshot_position) or 0
+                        values.update(
+                            snapshot_done=True,
+                            snapshot_table=None,
+                            snapshot_after=None,
+                            position=start,
+                        )
+                        restore_indexes(conn)
+                        done = True
+                    else:
+                        values.update(
+                            snapshot_table=cursor["table"], snapshot_after=cursor["after"]
+                        )
+                    save_state(conn, **values)
+                    state = read_state(conn)
+                    report.pages += 1
+                    if (
+                        done
+                        or not upcoming.done()  # never hold the write lock while waiting
+                        or rows >= BATCH_ROWS
+                        or time.monotonic() - began >= BATCH_SECONDS
+                    ):
+                        break
+            report.pulled += rows
             if progress is not None:
                 progress("snapshot", report.pulled, None)
-            if cursor is None:
-                return report
+    return report
 
+
+# Pages already fetched are written in one transaction up to this many rows or seconds: each
+# commit of a WAL store may checkpoint (copy and fsync), which costs about as much as writing
+# the page; the write lock is never held while waiting for the network.
+BATCH_ROWS = 60_000
+BATCH_SECONDS = 1.0
 
 DEFERRED_INDEXES = "sync_deferred_indexes"
+
+# The triggers that keep note search (core/note_search.py) in step with mentorship_notes, row by
+# row; a bulk load goes without them and the search tables are rebuilt once at the end.
+SEARCH_TRIGGERS = ("notes_fts_%", "notes_grams_%")
+REBUILD_SEARCH = (
+    "INSERT INTO notes_fts(notes_fts) VALUES ('rebuild')",
+    "INSERT INTO notes_grams(notes_grams) VALUES ('delete-all')",
+    "INSERT INTO notes_grams(rowid, note, owner) SELECT rid, note, owner FROM notes_grams_source",
+)
+
+# SQLite's own page cache size. CREATE INDEX sorts in memory up to the cache size and merges
+# sorted runs beyond it: runs of a few MiB sort faster than one big run, so the indexes are
+# built with this cache, not the large one the pages are written with.
+SORT_CACHE_KIB = 2000
 
 
 def defer_indexes(conn: sqlite3.Connection) -> int:
     """Before the first snapshot into an empty store: drop the secondary indexes of the synced
-    tables (kept in ``settings``), so a million rows go in without a random index write each;
-    ``restore_indexes`` builds them once, sorted, with the last page. Keys and unique
-    constraints stay. An interrupted snapshot leaves them dropped until it completes."""
+    tables and the note-search triggers, keeping their SQL in ``settings``, so a million rows
+    go in without a random index write (or a tokenised note) each; ``restore_indexes`` builds
+    them once, sorted, in the transaction of the last page, the one that marks the snapshot
+    done. Keys and unique constraints stay. An interrupted snapshot leaves them dropped (the
+    store does not claim to be synced) until it completes."""
     if conn.execute("SELECT 1 FROM users LIMIT 1").fetchone() is not None:
         return 0
     if conn.execute("SELECT 1 FROM settings WHERE key = ?", (DEFERRED_INDEXES,)).fetchone():
         return 0
     names = tuple(table_specs())
     marks = ", ".join("?" for _ in names)
-    found = conn.execute(
+    indexes = conn.execute(
         f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
         f"AND tbl_name IN ({marks})",
         names,
     ).fetchall()
-    if not found:
+    likes = " OR ".join("name LIKE ?" for _ in SEARCH_TRIGGERS)
+    triggers = conn.execute(
+        f"SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND ({likes})",
+        SEARCH_TRIGGERS,
+    ).fetchall()
+    if not indexes and not triggers:
         return 0
+    kept = {"indexes": [sql for _n, sql in indexes], "triggers": [sql for _n, sql in triggers]}
     conn.execute(
-        "INSERT INTO settings (key, value) VALUES (?, ?)",
-        (DEFERRED_INDEXES, json.dumps([sql for _name, sql in found])),
+        "INSERT INTO settings (key, value) VALUES (?, ?)", (DEFERRED_INDEXES, json.dumps(kept))
     )
-    for name, _sql in found:
+    for name, _sql in indexes:
         conn.execute(f'DROP INDEX "{name}"')
-    return len(found)
+    for name, _sql in triggers:
+        conn.execute(f'DROP TRIGGER "{name}"')
+    return len(indexes) + len(triggers)
 
 
 def restore_indexes(conn: sqlite3.Connection) -> int:
+    """Build what ``defer_indexes`` dropped: the indexes, the note-search tables from every
+    note now in the store, then the triggers that keep them from here on."""
     row = conn.execute("SELECT value FROM settings WHERE key = ?", (DEFERRED_INDEXES,)).fetchone()
     if row is None:
         return 0
-    statements = json.loads(row[0])
-    for sql in statements:
-        conn.execute(sql)
+    kept = json.loads(row[0])
+    if isinstance(kept, list):  # kept by a version that deferred only indexes
+        kept = {"indexes": kept, "triggers": []}
+    old_cache = conn.execute("PRAGMA cache_size").fetchone()[0]
+    conn.execute(f"PRAGMA cache_size=-{SORT_CACHE_KIB}")
+    try:
+        for sql in kept["indexes"]:
+            conn.execute(sql)
+    finally:
+        conn.execute(f"PRAGMA cache_size={int(old_cache)}")
+    if kept["triggers"]:
+        for sql in REBUILD_SEARCH:
+            conn.execute(sql)
+        for sql in kept["triggers"]:
+            conn.execute(sql)
     conn.execute("DELETE FROM settings WHERE key = ?", (DEFERRED_INDEXES,))
-    return len(statements)
+    return len(kept["indexes"]) + len(kept["triggers"])
 
 
 def pull_log(

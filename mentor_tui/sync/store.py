@@ -219,22 +219,25 @@ def _upsert_sql(table_spec: TableSpec, columns: list[str], *, guard: bool) -> st
 def _local_values(
     table_spec: TableSpec, columns: list[str], rows: Iterable[list[Any]]
 ) -> list[list[Any]]:
-    converters = []
-    for index, name in enumerate(columns):
-        kind = table_spec.kind(name)
-        if kind == "json":
-            converters.append(
-                (index, lambda v: None if v is None else json.dumps(v, ensure_ascii=False))
-            )
-        elif kind == "bool":
-            converters.append((index, lambda v: None if v is None else (1 if v else 0)))
-    if not converters:
+    """Rows as this store keeps them: JSON values as their text, booleans as 0 and 1. A
+    million rows pass here on a first pull, so ``True`` and ``False`` (which bind as 1 and 0)
+    are left as they are and no converter is called per value."""
+    json_at = tuple(i for i, name in enumerate(columns) if table_spec.kind(name) == "json")
+    bool_at = tuple(i for i, name in enumerate(columns) if table_spec.kind(name) == "bool")
+    if not json_at and not bool_at:
         return list(rows)
+    dumps = json.dumps
     out = []
     for row in rows:
         row = list(row)
-        for index, convert in converters:
-            row[index] = convert(row[index])
+        for index in json_at:
+            value = row[index]
+            if value is not None:
+                row[index] = dumps(value, ensure_ascii=False)
+        for index in bool_at:
+            value = row[index]
+            if value is not None and value is not True and value is not False:
+                row[index] = 1 if value else 0
         out.append(row)
     return out
 
