@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual import events
 from textual._context import NoActiveAppError
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, get_current_worker
 
 if TYPE_CHECKING:  # the first frame paints without SQLAlchemy
@@ -29,11 +29,14 @@ class MentorScreen(Screen):
         # A new screen has no widgets yet, so no styles to refresh: marking it current with the
         # app's CSS spares the two full re-parses of every stylesheet that Textual's switch_mode
         # runs for a screen it has not shown before (its own CSS is still loaded and applied).
-        try:
-            self._css_update_count = self.app._css_update_count
-        except NoActiveAppError:
-            pass
-        self._styles_fresh = True  # until the first frame after the first show
+        # A pushed modal draws over the screen below and needs Textual's full styling on show
+        # (its own CSS was seen to be skipped otherwise), so it keeps Textual's usual path.
+        self._styles_fresh = not isinstance(self, ModalScreen)  # until the first frame shown
+        if self._styles_fresh:
+            try:
+                self._css_update_count = self.app._css_update_count
+            except NoActiveAppError:
+                pass
 
     def _on_screen_resume(self, event: events.ScreenResume) -> None:
         """On its first show a screen's widgets were styled by their mount a moment ago, so
