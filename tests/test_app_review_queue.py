@@ -15,6 +15,7 @@ from app_support import (
     type_text,
 )
 from sqlalchemy import func, select
+from textual.screen import Screen
 
 from mentor_tui.app import MentorApp
 from mentor_tui.core import clock
@@ -101,6 +102,46 @@ async def test_approve_and_next(template: Path, tmp_path: Path) -> None:
     assert decided.feedback == "Nice work"
     assert decided.reviewer_id == app.services.actor.id
     assert [i.id for i in _queue(app)] == [i.id for i in before if i.id != before[1].id]
+
+
+async def test_approve_and_next_lays_out_only_for_the_panel(
+    template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue #5: a full-screen layout costs a frame of its own. `a` lays out once (the panel
+    appears) and `ctrl+s` once (it goes, the next item landing in the same frame); the counts,
+    the preview header and the status bar are updated in place unless their size changes."""
+    layouts: list[bool] = []
+    refresh_layout = Screen._refresh_layout
+
+    def counted(screen: Screen, size=None, scroll: bool = False) -> None:
+        if not scroll and isinstance(screen, ReviewQueueScreen):
+            layouts.append(True)
+        refresh_layout(screen, size, scroll)
+
+    monkeypatch.setattr(Screen, "_refresh_layout", counted)
+    app = _app(template, tmp_path)
+    before = _queue(app)
+    async with app.run_test(size=SIZE) as pilot:
+        table = await _open_queue(pilot)
+        screen = app.screen
+        header = screen.query_one("#preview-header")
+        store = screen.query_one("#status-store")
+        for decided in range(4):
+            layouts.clear()
+            await pilot.press("a")
+            await settle(pilot)
+            _editor(app)
+            # the first time, the panel's own widgets get their sizes and lay out once more
+            assert 1 <= len(layouts) <= (2 if decided == 0 else 1), "the panel opening"
+            sizes = (header.size, store.size)
+            layouts.clear()
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert table.cursor_key == before[decided + 1].id
+            assert _editor_closed(app)
+            # a header of another height, or a count of more digits, needs its own layout
+            resized = sum(a != b for a, b in zip(sizes, (header.size, store.size), strict=True))
+            assert 1 <= len(layouts) <= 1 + resized, "the panel closing"
 
 
 async def test_approve_without_feedback_is_allowed(template: Path, tmp_path: Path) -> None:

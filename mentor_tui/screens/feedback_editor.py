@@ -93,7 +93,7 @@ class FeedbackPanel(Vertical):
         title = Text(f"{DECISION_TITLES[decision]} {subject}", style="bold")
         need = "feedback required" if self.required else "feedback optional"
         title.append(f"  ({need})", style="not bold dim")
-        self.query_one("#feedback-title", Static).update(title)
+        self.query_one("#feedback-title", Static).update(title, layout=False)  # one line
         self.add_class("-open")
         area.focus()
 

@@ -5,7 +5,9 @@ pending item at once: `a`, the feedback, `ctrl+s`.
 Approve-and-next is the fastest review workflow (issue #5), so the hot path avoids work: the
 feedback editor is a panel of this screen, previews are rendered in workers ahead of the cursor
 (`review_queue_preview`), and a decision takes its rows out of the list the table holds (no
-reload, no frame of placeholders), recounting in a worker after landing."""
+reload, no frame of placeholders), recounting in a worker after landing. The labels it
+changes are updated in place, the screen laid out again only when one changes size: a decision
+lays out once, as the panel closes (tests count it)."""
 
 from __future__ import annotations
 
@@ -72,6 +74,19 @@ def time_left(item: QueueItem) -> Text:
     if item.overdue:
         return Text(f"overdue {clock.humanize_delta(item.time_left)}", style="bold red")
     return Text(f"{clock.humanize_delta(item.time_left)} left")
+
+
+def _update_fitted(label: Static, content: Text | str) -> None:
+    """Update ``label`` (auto height), laying out the screen only when its height changes:
+    the next item's header is most often as many lines as the last one's."""
+    label.update(content, layout=False)
+    width = label.content_region.width
+    if (
+        width
+        and label.get_content_height(label.size, label.app.size, width) == label.content_size.height
+    ):
+        return
+    label.refresh(layout=True)
 
 
 class QueueSource:
@@ -279,8 +294,8 @@ class ReviewQueueScreen(MentorScreen):
         noun = "submission" if event.count == 1 else "submissions"
         matching = f" matching {self._filter!r}" if self._filter else ""
         self.query_one("#reviews-count", Static).update(
-            f"{event.count} pending {noun}{matching}, oldest first"
-        )
+            f"{event.count} pending {noun}{matching}, oldest first", layout=False
+        )  # one line, the screen's width: a new count needs no layout
         if event.count == 0:
             self._wanted = None
             self._show(None)
@@ -377,7 +392,7 @@ class ReviewQueueScreen(MentorScreen):
         header = self.query_one("#preview-header", Static)
         if rendered is None:
             self._preview = None
-            header.update("")
+            _update_fitted(header, "")
             return
         preview = self._preview = rendered.preview
         text = Text(no_wrap=False)
@@ -390,7 +405,7 @@ class ReviewQueueScreen(MentorScreen):
             text.append(f" · {earlier} earlier (e)", style="dim")
         if rendered.earlier:
             text.append("\nEarlier attempts and their feedback", style="italic")
-        header.update(text)
+        _update_fitted(header, text)
         self.call_after_refresh(self._read_ahead)  # after this repaint, not competing with it
 
     @on(PreviewPane.WidthChanged)

@@ -165,7 +165,11 @@ class PreviewPane(ScrollView, can_focus=True):
         self.shown = rendered
         lines = len(rendered.lines) if rendered is not None else 0
         width = rendered.width if rendered is not None else 0
-        self.virtual_size = Size(width, lines)
+        # The pane keeps its size (its scrollbar gutter is reserved): a new length only moves
+        # the scrollbar, with no layout of the screen, unless the scrollbar appears or goes
+        # (`show_vertical_scrollbar` asks for that layout itself).
+        self.set_reactive(PreviewPane.virtual_size, Size(width, lines))
+        self._scroll_update(self.virtual_size)
         if not same:  # a new item starts at its top; the same one re-rendered keeps its place
             self.scroll_to(0, 0, animate=False, immediate=True)
         self.refresh()

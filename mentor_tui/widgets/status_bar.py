@@ -42,11 +42,13 @@ class StatusBar(Widget):
         self._actor = actor
         self._store_name = store_name
         self._area = area
+        self._store_shown = Content("")  # what the store label shows
 
     def compose(self) -> ComposeResult:
         yield Static(f"mentor-tui · {self._area}", id="status-area", markup=False)
         yield Static(self._user_content(), id="status-user", markup=False)
-        yield Static(self._store_content(), id="status-store", markup=False)
+        self._store_shown = self._store_content()
+        yield Static(self._store_shown, id="status-store", markup=False)
 
     def on_mount(self) -> None:
         refresh = getattr(self.app, "refresh_status", None)
@@ -94,5 +96,12 @@ class StatusBar(Widget):
         self.watch_pending()
 
     def watch_pending(self) -> None:
+        """Show the new figures. The label is as wide as its text: the screen is laid out again
+        only when that width changes (a decision changes a count, seldom its number of digits)."""
+        content = self._store_content()
+        if content.plain == self._store_shown.plain:
+            return
+        width_changed = content.cell_length != self._store_shown.cell_length
+        self._store_shown = content
         for label in self.query("#status-store").results(Static):
-            label.update(self._store_content())
+            label.update(content, layout=width_changed)
