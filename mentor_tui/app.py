@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import importlib
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING
@@ -22,6 +22,8 @@ from mentor_tui.services import Services
 from mentor_tui.widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:  # the sync client loads after the first frame (see `sync`)
+    from rich.console import RenderableType
+
     from mentor_tui.app_sync import AppSync, SyncView
 
 
@@ -73,6 +75,7 @@ class MentorApp(App[int]):
         self._sync: AppSync | None = None
         self._sync_made = threading.Lock()
         self._first_frame_painted = False
+        self._after_first_frame: list[Callable[[], object]] = []
         self._heap_frozen = False
         self.reminders = AppReminders(self)
 
@@ -84,13 +87,33 @@ class MentorApp(App[int]):
         else:
             self.sub_title = self.services.actor.full_name
             self.switch_mode("dashboard")
-            self.reminders.start()
-        self.call_after_refresh(self._first_frame)
+            self.call_after_first_frame(self.reminders.start)
 
-    def _first_frame(self) -> None:
-        """The first frame is on screen: now the status (and the store, in its worker)."""
+    def call_after_first_frame(self, callback: Callable[[], object]) -> None:
+        """Call ``callback`` once the app's first frame has gone to the terminal (at once, after
+        the next refresh, once it has). For the work that follows start-up: the workers it
+        starts import SQLAlchemy and hold the GIL that the frame's rendering needs.
+
+        Not ``call_after_refresh``: while the app mounts, a screen's first layout is drawn but
+        not written (the app is not running yet), its callbacks run at the next idle, and the
+        frame that the terminal shows comes later."""
+        if self._first_frame_painted:
+            self.call_after_refresh(callback)
+        else:
+            self._after_first_frame.append(callback)
+
+    def _display(self, screen: Screen, renderable: RenderableType | None) -> None:
+        super()._display(screen, renderable)
+        if self._first_frame_painted or renderable is None or not self._running:
+            return
+        if self._batch_count or self._closed:
+            return
+        # written (or, headless, as good as written): the first frame is out
         self._first_frame_painted = True
-        self.refresh_status()
+        for callback in self._after_first_frame:
+            self.call_next(callback)
+        self._after_first_frame.clear()
+        self.call_next(self.refresh_status)  # the status (and the store, in its worker)
 
     @property
     def sync(self) -> AppSync:

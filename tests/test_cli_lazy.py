@@ -9,9 +9,12 @@ import json
 import sqlite3
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
+from app_support import ADMIN, MENTOR
 
+from mentor_tui.app import AREAS
 from mentor_tui.cli import build_parser, chosen_verb, common_options, main, parse
 from mentor_tui.commands import COMMAND_MODULES, VERBS
 
@@ -44,8 +47,26 @@ def test_the_first_frame_path_imports_no_database_or_network_library() -> None:
     )
     assert {"mentor_tui.app", "mentor_tui.screens.dashboard", "textual.app"} <= loaded
     assert [name for name in HEAVY if name in loaded] == []
+    # nor the screens of the other areas, nor the paged table (the dashboard has none)
+    later = {"mentor_tui.widgets.paged_table", "mentor_tui.app_sync", "mentor_tui.core.dates"}
+    later |= {f"mentor_tui.screens.{a.screen.split(':')[0]}" for a in AREAS[1:]}
+    assert sorted(later & loaded) == []
     verbs = {f"mentor_tui.commands.{m}" for m in COMMAND_MODULES}
     assert sorted(verbs & loaded) == []
+
+
+def test_the_widgets_package_still_names_the_paged_table() -> None:
+    """The package's re-exports load the paged table on first use, not on import."""
+    loaded = _loaded_after(
+        "import mentor_tui.widgets, sys\n"
+        "assert 'mentor_tui.widgets.paged_table' not in sys.modules\n"
+        "from mentor_tui.widgets import Column, PagedTable\n"
+        "from mentor_tui.widgets import paged_table\n"
+        "assert (PagedTable, Column) == (paged_table.PagedTable, paged_table.Column)\n"
+    )
+    assert "mentor_tui.widgets.paged_table" in loaded
+    with pytest.raises(AttributeError, match="no attribute 'Nothing'"):
+        importlib.import_module("mentor_tui.widgets").Nothing  # noqa: B018
 
 
 def test_a_verb_loads_its_own_module_only() -> None:
@@ -154,3 +175,52 @@ def test_reopening_the_demo_paints_before_any_database_library(tmp_path) -> None
     assert first == [DEMO_MENTOR_EMAIL, False, []]
     assert actor == remembered == DEMO_MENTOR_EMAIL
     assert "Opening the demo already at" in done.stderr
+
+
+AFTER_FRAME_PROBE = """
+import sys
+from textual.drivers._writer_thread import WriterThread
+from mentor_tui.app import MentorApp
+from mentor_tui.app_reminders import AppReminders
+from mentor_tui.screens.dashboard import DashboardScreen
+log = open(sys.argv[1], "w", buffering=1)
+def recorded(name, real):
+    def record(self, *args):
+        log.write(name + "\\n")
+        return real(self, *args)
+    return record
+def write(self, text, real=WriterThread.write):
+    if "Needs attention" in text:
+        log.write("frame\\n")
+    real(self, text)
+WriterThread.write = write
+DashboardScreen.action_reload = recorded("readers", DashboardScreen.action_reload)
+AppReminders.run_now = recorded("reminders", AppReminders.run_now)
+MentorApp._count_pending = recorded("status", MentorApp._count_pending)
+from mentor_tui.cli import main
+sys.exit(main(sys.argv[2:]))
+"""
+
+
+@pytest.mark.parametrize("email", [ADMIN, MENTOR])
+def test_the_work_after_start_up_waits_for_the_first_frame_to_be_written(
+    template, tmp_path, email: str
+) -> None:
+    """`mentor-tui` in a terminal: the dashboard's readers, the reminders and the status worker
+    (threads importing SQLAlchemy, holding the GIL that drawing the frame needs) start only once
+    the first frame has gone to the terminal. Not after the first layout: drawn while the app
+    still mounts, it is never written, and work started after it raced the frame shown."""
+    from app_support import copy_store
+
+    sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
+    from app_timing import start_in_pty
+
+    store = copy_store(template, tmp_path / "store.db")
+    log = tmp_path / "events.txt"
+    env = {"XDG_CONFIG_HOME": str(tmp_path / "config"), "XDG_DATA_HOME": str(tmp_path / "data")}
+    argv = [sys.executable, "-c", AFTER_FRAME_PROBE, str(log), "--db", str(store), "--user", email]
+    run = start_in_pty(argv, "Needs attention", then="Pending reviews", env=env, timeout=60)
+    assert run.exit_status == 0
+    events = log.read_text().split()
+    assert events[0] == "frame", events
+    assert {"readers", "reminders", "status"} <= set(events), events

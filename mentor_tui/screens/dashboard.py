@@ -20,7 +20,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import DataTable, Static
 
-from mentor_tui.core import clock, dates
+from mentor_tui.core import clock
 from mentor_tui.core.text import clean_line
 from mentor_tui.messages import DataChanged
 from mentor_tui.screens.base import MentorScreen
@@ -81,7 +81,7 @@ class DashboardScreen(MentorScreen):
         table.add_column("Pending", width=7, key="pending")
         table.add_column("Last active", width=11, key="last")
         table.add_column("Why", width=60, key="why")
-        self.call_after_refresh(self.action_reload)  # the frame first, then the figures
+        self.mentor_app.call_after_first_frame(self.action_reload)  # the frame, then figures
 
     def action_reload(self) -> None:
         """Read every part in its own worker, the costly student figures first so that their
@@ -187,6 +187,8 @@ class DashboardScreen(MentorScreen):
 
     def _show_action_items(self, due: list[NoteLine]) -> None:
         """A mentor's open action items, overdue (red) or due within a week, soonest first."""
+        from mentor_tui.core import dates  # not needed for the first frame
+
         today = dates.today_in(self.actor.timezone)
         items = Text()
         for item in due:
