@@ -8,11 +8,11 @@ import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import App, SystemCommand
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
@@ -59,9 +59,11 @@ class MentorApp(App[int]):
     TITLE = "mentor-tui"
     CSS_PATH = "app.tcss"
     ENABLE_COMMAND_PALETTE = True
-    MODES = {area.mode: partial(_area_screen, area) for area in AREAS}
+    MODES: ClassVar[dict[str, Callable[[], Screen]]] = {
+        area.mode: partial(_area_screen, area) for area in AREAS
+    }
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         *(Binding(a.key, f"go('{a.mode}')", a.title, id=f"go.{a.mode}") for a in AREAS),
         Binding("s", "sync", "Sync now", id="app.sync"),
         Binding("C", "conflicts", "Conflicts", id="app.conflicts", key_display="C"),

@@ -147,7 +147,7 @@ __all__ = [
     "MatchingWeights",
     "Notifications",
     "load_config",
-    "save_config",
     "parse_config",
     "replace",
+    "save_config",
 ]

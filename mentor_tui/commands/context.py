@@ -60,7 +60,7 @@ class CommandContext:
             self._config = load_config()
         return self._config
 
-    def session(self):  # noqa: ANN201 - a context manager of Session
+    def session(self):
         from mentor_tui.db.engine import session_scope
 
         return session_scope(self.engine)

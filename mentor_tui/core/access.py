@@ -16,9 +16,9 @@ from sqlmodel import Session
 from mentor_tui.core.actor import Actor
 from mentor_tui.core.errors import AccessDenied, NotFound, UserError
 from mentor_tui.db.models import (
-    Message,
     MentorshipNote,
     MentorshipSession,
+    Message,
     SessionAttendee,
     Submission,
     User,
@@ -55,7 +55,7 @@ def student_scope(actor: Actor) -> ColumnElement[bool]:
     return and_(base, User.id == actor.id)
 
 
-def visible_student_ids(actor: Actor):  # noqa: ANN201 - a scalar subquery
+def visible_student_ids(actor: Actor):
     return select(User.id).where(student_scope(actor))
 
 
@@ -157,15 +157,15 @@ def find_user_unscoped(session: Session, key: str) -> User:
 __all__ = [
     "Actor",
     "actor_for_email",
+    "find_student",
+    "find_user",
+    "message_scope",
+    "note_count_scope",
+    "note_scope",
     "require_admin",
+    "session_scope",
     "student_scope",
     "submission_scope",
-    "note_scope",
-    "note_count_scope",
-    "session_scope",
-    "message_scope",
     "user_scope",
-    "find_user",
-    "find_student",
     "visible_student_ids",
 ]

@@ -3,17 +3,20 @@ literally (they hold people's names)."""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
+
 from mentor_tui.widgets.key_footer import KeyFooter
 
 
 class ConfirmScreen(ModalScreen[bool]):
     CSS_PATH = "assign_confirm.tcss"
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "answer(True)", "Confirm", id="confirm.yes"),
         Binding("escape", "answer(False)", "Cancel", id="confirm.no"),
     ]

@@ -7,11 +7,11 @@ merge of a text in a box prefilled with both.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import OptionList, Static, TextArea
@@ -89,7 +89,7 @@ def merge_prefill(conflict: Conflict) -> str:
 class ConflictsScreen(MentorScreen):
     CSS_PATH = "conflicts.tcss"
     HELP_TITLE = "Conflicts"
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("m", "keep('mine')", "Keep mine", id="conflicts.mine"),
         Binding("t", "keep('theirs')", "Keep theirs", id="conflicts.theirs"),
         Binding("e", "merge", "Edit a merge", id="conflicts.merge"),

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from functools import partial
+from typing import ClassVar
 
 from sqlmodel import Session
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Header, Input, Label, Static
@@ -21,7 +22,9 @@ from mentor_tui.widgets.key_footer import KeyFooter
 class FirstRunScreen(Screen[None]):
     CSS_PATH = "first_run.tcss"
     HELP_TITLE = "First run"
-    BINDINGS = [Binding("ctrl+s", "create", "Create the admin", id="first_run.create")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "create", "Create the admin", id="first_run.create")
+    ]
 
     def compose(self) -> ComposeResult:
         yield Header()

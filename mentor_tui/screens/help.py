@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Static
@@ -12,7 +14,7 @@ from textual.widgets import DataTable, Static
 
 class HelpScreen(ModalScreen[None]):
     CSS_PATH = "help.tcss"
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "dismiss", "Close help", id="help.close"),
         Binding("question_mark", "dismiss", "Close help", show=False, key_display="?"),
     ]
@@ -45,7 +47,9 @@ class HelpScreen(ModalScreen[None]):
             binding = active.binding
             if not binding.description:
                 continue
-            rows.append((binding.key_display or self.app.get_key_display(binding), binding.description))
+            rows.append(
+                (binding.key_display or self.app.get_key_display(binding), binding.description)
+            )
         rows.append(("ctrl+p", "Command palette: every action by name"))
         rows.append(("escape", "Back"))
         return rows

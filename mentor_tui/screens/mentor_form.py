@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
@@ -45,7 +46,7 @@ class MentorFormScreen(ModalScreen[None]):
     """``save(values, close)`` runs the write in a worker and calls ``close()`` when it worked."""
 
     CSS_PATH = "mentor_form.tcss"
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", id="mentor_form.save"),
         Binding("escape", "cancel", "Cancel", id="mentor_form.cancel"),
     ]

@@ -6,10 +6,12 @@ hit's ``ranges`` (the snippet itself is shown literally). Enter opens the note.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.timer import Timer
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
@@ -44,7 +46,7 @@ def hit_label(hit: SearchHit, timezone: str) -> Text:
 class NoteSearchScreen(MentorScreen):
     CSS_PATH = "note_search.tcss"
     HELP_TITLE = "Search notes"
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Back to notes", id="note_search.back"),
         Binding("down", "results", "Results", id="note_search.results", show=False),
     ]

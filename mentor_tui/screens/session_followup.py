@@ -4,10 +4,10 @@ rating 1-5, a summary and follow-up action items, saved in one step (SPEC 4.5)."
 from __future__ import annotations
 
 from functools import partial
-from typing import Any
+from typing import Any, ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, Static, TextArea
@@ -25,7 +25,7 @@ ATTENDANCE_CHOICES = [("Attended", "attended"), ("No-show", "no_show"), ("Excuse
 class SessionFollowupModal(ModalScreen[SessionView | None]):
     CSS_PATH = "session_form.tcss"
     HELP_TITLE = "After the session"
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save follow-up", id="session_followup.save", priority=True),
         Binding("escape", "close", "Close without saving", id="session_followup.close"),
     ]

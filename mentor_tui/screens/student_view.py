@@ -3,9 +3,11 @@ milestones (SPEC 4.2, the seed's "Individual Student View")."""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
@@ -35,12 +37,18 @@ STATUS_STYLE = {
 class StudentViewScreen(MentorScreen):
     CSS_PATH = "student_view.tcss"
     HELP_TITLE = "Student"
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back", id="student.back"),
-        Binding("left_square_bracket", "previous_tab", "Previous tab", id="student.prev_tab",
-                key_display="["),
-        Binding("right_square_bracket", "next_tab", "Next tab", id="student.next_tab",
-                key_display="]"),
+        Binding(
+            "left_square_bracket",
+            "previous_tab",
+            "Previous tab",
+            id="student.prev_tab",
+            key_display="[",
+        ),
+        Binding(
+            "right_square_bracket", "next_tab", "Next tab", id="student.next_tab", key_display="]"
+        ),
         Binding("n", "notes", "Notes", id="student.notes"),
     ]
 
@@ -52,15 +60,14 @@ class StudentViewScreen(MentorScreen):
         yield self.mentor_app.make_status_bar(self.HELP_TITLE)
         yield Static("Loading…", id="student-header", markup=False)
         with TabbedContent(id="student-tabs"):
-            with TabPane("Overview", id="overview"):
-                with Horizontal():
-                    with VerticalScroll(id="overview-left"):
-                        yield Static("", id="figures", markup=False)
-                        yield Static("Courses", classes="section-title")
-                        yield Static("", id="courses", markup=False)
-                        yield Static("Milestones", classes="section-title")
-                        yield Static("", id="milestones", markup=False)
-                    yield _ProgressChart(id="progress-chart")
+            with TabPane("Overview", id="overview"), Horizontal():
+                with VerticalScroll(id="overview-left"):
+                    yield Static("", id="figures", markup=False)
+                    yield Static("Courses", classes="section-title")
+                    yield Static("", id="courses", markup=False)
+                    yield Static("Milestones", classes="section-title")
+                    yield Static("", id="milestones", markup=False)
+                yield _ProgressChart(id="progress-chart")
             with TabPane("History", id="history"):
                 yield DataTable(id="history-table", cursor_type="row")
             with TabPane("Submissions", id="submissions"):
@@ -245,5 +252,7 @@ class _ProgressChart(Static):
         plt = plot.plt
         plt.date_form("Y-m-d")
         plt.title("Completion over time (%)")
-        plt.plot([d.strftime("%Y-%m-%d") for d, _ in series], [v for _, v in series], marker="braille")
+        plt.plot(
+            [d.strftime("%Y-%m-%d") for d, _ in series], [v for _, v in series], marker="braille"
+        )
         plt.ylim(0, 100)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.widgets import Input, Static
 
 from mentor_tui.config import Config
@@ -89,7 +91,7 @@ class StudentsSource:
 class StudentsScreen(MentorScreen):
     CSS_PATH = "students.tcss"
     HELP_TITLE = "Students"
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "filter", "Filter", id="students.filter", key_display="/"),
         Binding("escape", "clear_filter", "Clear filter / back", id="students.escape", show=False),
     ]

@@ -4,13 +4,15 @@ each of their students goes (the preview asks before anything is written)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
+
 from mentor_tui.widgets.key_footer import KeyFooter
 
 
@@ -19,7 +21,7 @@ class UnavailableFormScreen(ModalScreen[None]):
     plan is ready."""
 
     CSS_PATH = "unavailable_form.tcss"
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "preview", "Preview", id="unavailable.preview"),
         Binding("escape", "cancel", "Cancel", id="unavailable.cancel"),
     ]
