@@ -41,6 +41,7 @@ from mentor_tui.core.access import (
     visible_student_ids,
 )
 from mentor_tui.core.errors import UserError
+from mentor_tui.core.memo import memo
 from mentor_tui.core.notes import NoteLine
 from mentor_tui.core.progress import ActivityItem
 from mentor_tui.core.students import (
@@ -182,12 +183,12 @@ def _kept(
     compute: Callable[[Config, datetime], T],
 ) -> T:
     """``compute(config, moment)`` for one part of the dashboard at ``now`` (default: this
-    minute), kept until the store changes or the minute is over (``progress.memo``), so going
+    minute), kept until the store changes or the minute is over (``core/memo.py``), so going
     back to the dashboard is instant even for a program of 50,000 students."""
     config = config or load_config()
     moment = clock.aware(now) if now else clock.now().replace(second=0, microsecond=0)
     key = ("dashboard", part, actor, config, moment)
-    return progress.memo(session, key, lambda: compute(config, moment))
+    return memo(session, key, lambda: compute(config, moment))
 
 
 def student_summary(

@@ -21,11 +21,9 @@ changes.
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, TypeVar
 
 from sqlalchemy import (
     ColumnElement,
@@ -44,6 +42,7 @@ from sqlmodel import Session
 from sqlmodel.sql.sqltypes import UTCDateTime
 
 from mentor_tui.core.access import Actor, student_scope, submission_scope
+from mentor_tui.core.memo import memo
 from mentor_tui.db.models import (
     Assignment,
     Course,
@@ -54,8 +53,6 @@ from mentor_tui.db.models import (
     Submission,
     User,
 )
-
-T = TypeVar("T")
 
 RECENT_SESSIONS = 5
 """How many of a student's latest past sessions the missed-sessions rule looks at."""
@@ -186,34 +183,6 @@ def cohort_average(session: Session) -> float | None:
     )
     value = session.execute(select(func.avg(rates.c.rate))).scalar()
     return float(value) if value is not None else None
-
-
-_MEMO = "mentor_tui.memo"
-_MEMO_SIZE = 16
-
-
-def memo(session: Session, key: Hashable, compute: Callable[[], T]) -> T:
-    """``compute()``, or the value it gave last time if the store has not changed since.
-
-    On SQLite the values live in the pooled connection's ``info`` (they die with the
-    connection), stamped with ``PRAGMA data_version`` (moves when another connection commits)
-    and ``total_changes`` (moves when this one writes). While this connection holds
-    uncommitted writes, or on another database, nothing is kept."""
-    session.flush()
-    pooled = session.connection().connection
-    dbapi = pooled.driver_connection
-    if not isinstance(dbapi, sqlite3.Connection) or dbapi.in_transaction:
-        return compute()
-    stamp = (int(dbapi.execute("PRAGMA data_version").fetchone()[0]), dbapi.total_changes)
-    kept: dict[Hashable, tuple[tuple[int, int], Any]] = pooled.info.setdefault(_MEMO, {})
-    if key in kept and kept[key][0] == stamp:
-        return kept[key][1]
-    value = compute()
-    kept.pop(key, None)
-    if len(kept) >= _MEMO_SIZE:
-        kept.pop(next(iter(kept)))
-    kept[key] = (stamp, value)
-    return value
 
 
 def cohort_average_cached(session: Session) -> float | None:

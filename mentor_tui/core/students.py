@@ -9,7 +9,7 @@ studying); each rule that holds adds one human sentence to the reasons:
 2. **Completion well below the cohort**: the student's completion rate is at least 25 points
    below the cohort average, the mean completion rate of every Active student with progress
    rows, program-wide and independent of who asks. It is computed at most once per call and
-   kept until the store changes (``progress.memo``), so paging and filtering as the user types
+   kept until the store changes (``core/memo.py``), so paging and filtering as the user types
    do not recompute it; a caller may also pass it in.
 3. **Overdue submissions**: one or more submissions pending for longer than
    ``assignment_review_sla_hours``.

@@ -161,8 +161,8 @@ class PageLoader:
         return list(self.source.fetch(page * self._page_size, self._page_size)[: self._page_size])
 
     def _count(self) -> None:
-        # Count, then fetch, on this one thread: the queries share one pooled connection, and
-        # with it what the store's figures memoise on it (see `core.progress.memo`).
+        # Count, then fetch, on this one thread: the queries share one pooled connection (the
+        # figures they need are kept for the whole process: see `core/memo.py`).
         count = self.source.count()
         key_index = None
         index_of = getattr(self.source, "index_of", None)
