@@ -13,7 +13,9 @@ change, so nothing goes to the journal.
   and painted; `ctrl+s` (approve, no feedback) to the decision written, its row taken out of
   the table's list (``PagedTable.remove_rows``, no reload) with the cursor on the next item, and
   that item's preview painted (the screen sets ``_preview`` in the same call that gives the
-  preview pane its rendered lines).
+  preview pane its rendered lines). Each key is pressed with the app idle, as a reviewer
+  reads the work before `a` and types before `ctrl+s`: the previews the queue renders ahead in
+  workers are done by then, and are not charged to the next key.
 """
 
 from __future__ import annotations
@@ -98,6 +100,19 @@ async def _until(pilot, started: float, done, what: str) -> float:
     return (time.perf_counter() - started) * 1000
 
 
+async def _idle(pilot) -> None:
+    """Until no worker runs and the screen's messages are handled."""
+    app = pilot.app
+    for _ in range(20):
+        try:
+            await app.workers.wait_for_complete()
+        except WorkerCancelled:
+            pass
+        await pilot._wait_for_screen()
+        if not any(w.is_running for w in app.workers):
+            return
+
+
 async def _open(path: Path, email: str) -> tuple[float, float]:
     app = _app(path, email)
     async with app.run_test(size=(130, 40)) as pilot:
@@ -123,9 +138,13 @@ async def _decide(path: Path, email: str, rounds: int) -> tuple[list[float], lis
         for _ in range(rounds):
             table = app.screen.query_one(PagedTable)
             current = table.cursor_key
+            # a reviewer reads the work before `a` and types feedback before `ctrl+s`: each key
+            # is pressed with the app idle (the previews it renders ahead are done)
+            await _idle(pilot)
             started = time.perf_counter()
             _send_key(app, "a")
             approve.append(await _until(pilot, started, lambda: _editing(app), "the editor"))
+            await _idle(pilot)
             started = time.perf_counter()
             _send_key(app, "ctrl+s")
 
