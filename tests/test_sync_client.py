@@ -271,8 +271,10 @@ def test_a_pull_killed_before_its_indexes_are_built_builds_them_and_search_on_th
     monkeypatch.setattr(pull_module, "SNAPSHOT_PAGE", 4)
     real = pull_module.restore_indexes
 
-    def killed(conn) -> int:
-        raise KeyboardInterrupt("killed after the bulk load")
+    def killed(conn, tables=None) -> int:
+        if tables is None:
+            raise KeyboardInterrupt("killed after the bulk load")
+        return 0  # no table's indexes early either: all of them wait for the next sync
 
     monkeypatch.setattr(pull_module, "restore_indexes", killed)
     path = h.root / "stores" / "m1-desk.db"
@@ -303,6 +305,62 @@ def test_a_pull_killed_before_its_indexes_are_built_builds_them_and_search_on_th
             assert [hit.id for hit in search_notes(s, actor, "kanban")] == [new]
         with desk.connect() as conn:
             conn.exec_driver_sql("INSERT INTO notes_fts(notes_fts) VALUES ('integrity-check')")
+    finally:
+        desk.dispose()
+
+
+def test_a_pull_killed_after_some_tables_indexes_were_built_builds_only_the_rest_next_time(
+    program: Program, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A finished table's indexes are built while later tables still arrive, and kept with
+    the page that finished it; a client killed before the last page keeps them, and the next
+    sync builds what is still missing and only then marks the store synced."""
+    from mentor_tui.db.engine import make_engine
+
+    h = program.harness
+    monkeypatch.setattr(pull_module, "SNAPSHOT_PAGE", 3)
+    monkeypatch.setattr(pull_module, "BATCH_ROWS", 1)  # every page in its own transaction
+    real = pull_module.restore_indexes
+    built: list[list[str]] = []
+
+    def killed_at_the_end(conn, tables=None) -> int:
+        if tables is None:
+            raise KeyboardInterrupt("killed before the last table's indexes")
+        count = real(conn, tables)
+        if count:
+            built.append(list(tables))
+        return count
+
+    monkeypatch.setattr(pull_module, "restore_indexes", killed_at_the_end)
+    path = h.root / "stores" / "admin-desk.db"
+    desk = make_engine(path)
+    with pytest.raises(KeyboardInterrupt):
+        h.login(desk, "admin@example.org")
+    status = sync_status(desk)
+    assert not status.snapshot_done and status.snapshot_table is not None
+    assert built and "users" in built[0], "users' indexes were built before the end"
+    early = _indexes(desk)
+    assert "ix_users_role_name" in early, "a finished table's indexes survive the kill"
+    assert not {"ix_submissions_student_status", "ix_submissions_status_submitted"} & early
+    with desk.connect() as conn:
+        left = json.loads(
+            conn.exec_driver_sql(
+                "SELECT value FROM settings WHERE key = ?", (pull_module.DEFERRED_INDEXES,)
+            ).scalar()
+        )
+    order = list(pull_module.table_specs())
+    unfinished = set(order[order.index(status.snapshot_table) :])
+    assert "submissions" in {table for table, _sql in left["indexes"]} <= unfinished
+    desk.dispose()
+
+    monkeypatch.setattr(pull_module, "restore_indexes", real)
+    desk = make_engine(path)  # reopened, as by the next run
+    try:
+        sync_once(desk, client=h.client)
+        assert sync_status(desk).snapshot_done
+        assert _indexes(desk) == _indexes(h.store("never-synced")), "every index is back"
+        assert _triggers(desk) == _triggers(h.store("never-synced"))
+        assert store_view(desk) == server_view(h.engine, desk, "admin@example.org")
     finally:
         desk.dispose()
 

@@ -10,12 +10,13 @@ made while the snapshot was read.
 from __future__ import annotations
 
 import json
+import queue
 import sqlite3
+import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Self
 
 from sqlalchemy import Engine
 
@@ -70,8 +71,9 @@ def snapshot(
     page_size: int | None = None,
 ) -> PullReport:
     """Read every row the account may see, page by page, each page kept with its cursor.
-    The next page is fetched while this one is written (one ahead), so the server reads and
-    the store writes at the same time."""
+    A fetch thread reads up to ``FETCH_AHEAD`` pages ahead while pages are written, so the
+    server reads and the store writes at the same time; a table's deferred indexes are built
+    as soon as the cursor has moved past it, while the next tables are still arriving."""
     report = PullReport()
     with local_transaction(engine) as conn:
         state = read_state(conn)
@@ -80,6 +82,7 @@ def snapshot(
     if state.snapshot_done:
         return report
     limit = page_size or SNAPSHOT_PAGE
+    order = list(table_specs())
 
     def fetch(table: str | None, after: str | None) -> dict[str, Any]:
         params: dict[str, Any] = {"limit": limit}
@@ -87,10 +90,7 @@ def snapshot(
             params.update(table=table, after=after)
         return http.get("/sync/snapshot", params=params)
 
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="snapshot") as ahead:
-        upcoming: Future[dict[str, Any]] = ahead.submit(
-            fetch, state.snapshot_table, state.snapshot_after
-        )
+    with _Ahead(fetch, state.snapshot_table, state.snapshot_after) as ahead:
         done = False
         while not done:
             with local_transaction(engine, big=True) as conn:
@@ -98,11 +98,9 @@ def snapshot(
                 skip = pending_keys(conn)
                 began, rows = time.monotonic(), 0
                 while True:
-                    page = upcoming.result()
+                    page = ahead.next()
                     _check_server(state, page)
                     cursor = page.get("next")
-                    if cursor is not None:
-                        upcoming = ahead.submit(fetch, cursor["table"], cursor["after"])
                     rows += _apply_tables(conn, page["tables"], skip)
                     values: dict[str, Any] = {}
                     if page.get("position") is not None and state.snapshot_table is None:
@@ -121,12 +119,14 @@ def snapshot(
                         values.update(
                             snapshot_table=cursor["table"], snapshot_after=cursor["after"]
                         )
+                        if cursor["table"] in order:  # every table before it is complete
+                            restore_indexes(conn, order[: order.index(cursor["table"])])
                     save_state(conn, **values)
                     state = read_state(conn)
                     report.pages += 1
                     if (
                         done
-                        or not upcoming.done()  # never hold the write lock while waiting
+                        or not ahead.ready()  # never hold the write lock while waiting
                         or rows >= BATCH_ROWS
                         or time.monotonic() - began >= BATCH_SECONDS
                     ):
@@ -135,6 +135,73 @@ def snapshot(
             if progress is not None:
                 progress("snapshot", report.pulled, None)
     return report
+
+
+# Snapshot pages fetched ahead of the one being written (each up to SNAPSHOT_PAGE rows).
+FETCH_AHEAD = 6
+
+
+class _Ahead:
+    """A thread that follows the snapshot's cursors, fetching up to ``FETCH_AHEAD`` pages
+    ahead of the writer; a failed fetch is raised in the writer at that page."""
+
+    def __init__(
+        self,
+        fetch: Callable[[str | None, str | None], dict[str, Any]],
+        table: str | None,
+        after: str | None,
+    ) -> None:
+        self._fetch, self._cursor = fetch, (table, after)
+        self._pages: queue.Queue[tuple[dict[str, Any] | None, BaseException | None]]
+        self._pages = queue.Queue(maxsize=FETCH_AHEAD)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="snapshot-ahead", daemon=True)
+
+    def __enter__(self) -> Self:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        while self._thread.is_alive():  # unblock a put; the fetch in flight runs out
+            try:
+                self._pages.get(timeout=0.05)
+            except queue.Empty:
+                pass
+
+    def _put(self, item: tuple[dict[str, Any] | None, BaseException | None]) -> bool:
+        while not self._stop.is_set():
+            try:
+                self._pages.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                pass
+        return False
+
+    def _run(self) -> None:
+        table, after = self._cursor
+        while not self._stop.is_set():
+            try:
+                page = self._fetch(table, after)
+            except Exception as error:  # noqa: BLE001 - the writer raises it
+                self._put((None, error))
+                return
+            if not self._put((page, None)):
+                return
+            cursor = page.get("next")
+            if cursor is None:
+                return
+            table, after = cursor["table"], cursor["after"]
+
+    def ready(self) -> bool:
+        return not self._pages.empty()
+
+    def next(self) -> dict[str, Any]:
+        page, error = self._pages.get()
+        if error is not None:
+            raise error
+        assert page is not None
+        return page
 
 
 # Pages already fetched are written in one transaction up to this many rows or seconds: each
@@ -174,8 +241,8 @@ def defer_indexes(conn: sqlite3.Connection) -> int:
     names = tuple(table_specs())
     marks = ", ".join("?" for _ in names)
     indexes = conn.execute(
-        f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
-        f"AND tbl_name IN ({marks})",
+        f"SELECT name, sql, tbl_name FROM sqlite_master WHERE type = 'index' "
+        f"AND sql IS NOT NULL AND tbl_name IN ({marks})",
         names,
     ).fetchall()
     likes = " OR ".join("name LIKE ?" for _ in SEARCH_TRIGGERS)
@@ -185,40 +252,63 @@ def defer_indexes(conn: sqlite3.Connection) -> int:
     ).fetchall()
     if not indexes and not triggers:
         return 0
-    kept = {"indexes": [sql for _n, sql in indexes], "triggers": [sql for _n, sql in triggers]}
+    kept = {
+        "indexes": [[table, sql] for _n, sql, table in indexes],
+        "triggers": [sql for _n, sql in triggers],
+    }
     conn.execute(
         "INSERT INTO settings (key, value) VALUES (?, ?)", (DEFERRED_INDEXES, json.dumps(kept))
     )
-    for name, _sql in indexes:
+    for name, _sql, _table in indexes:
         conn.execute(f'DROP INDEX "{name}"')
     for name, _sql in triggers:
         conn.execute(f'DROP TRIGGER "{name}"')
     return len(indexes) + len(triggers)
 
 
-def restore_indexes(conn: sqlite3.Connection) -> int:
+def restore_indexes(conn: sqlite3.Connection, tables: list[str] | None = None) -> int:
     """Build what ``defer_indexes`` dropped: the indexes, the note-search tables from every
-    note now in the store, then the triggers that keep them from here on."""
+    note now in the store, then the triggers that keep them from here on. With ``tables``
+    (tables the snapshot has finished) only those tables' indexes are built, and the rest stay
+    recorded, in the same transaction, for a later call: a client killed after this builds
+    only what is still missing."""
     row = conn.execute("SELECT value FROM settings WHERE key = ?", (DEFERRED_INDEXES,)).fetchone()
     if row is None:
         return 0
     kept = json.loads(row[0])
     if isinstance(kept, list):  # kept by a version that deferred only indexes
         kept = {"indexes": kept, "triggers": []}
+    # An entry is [table, sql], or the bare sql of an older version (built only at the end).
+    wanted = None if tables is None else set(tables)
+    build, rest = [], []
+    for entry in kept["indexes"]:
+        table = entry[0] if isinstance(entry, list) else None
+        if wanted is None or table in wanted:
+            build.append(entry[1] if isinstance(entry, list) else entry)
+        else:
+            rest.append(entry)
+    if wanted is not None and not build:
+        return 0
     old_cache = conn.execute("PRAGMA cache_size").fetchone()[0]
     conn.execute(f"PRAGMA cache_size=-{SORT_CACHE_KIB}")
     try:
-        for sql in kept["indexes"]:
+        for sql in build:
             conn.execute(sql)
     finally:
         conn.execute(f"PRAGMA cache_size={int(old_cache)}")
+    if wanted is not None:
+        kept["indexes"] = rest
+        conn.execute(
+            "UPDATE settings SET value = ? WHERE key = ?", (json.dumps(kept), DEFERRED_INDEXES)
+        )
+        return len(build)
     if kept["triggers"]:
         for sql in REBUILD_SEARCH:
             conn.execute(sql)
         for sql in kept["triggers"]:
             conn.execute(sql)
     conn.execute("DELETE FROM settings WHERE key = ?", (DEFERRED_INDEXES,))
-    return len(kept["indexes"]) + len(kept["triggers"])
+    return len(build) + len(kept["triggers"])
 
 
 def pull_log(
