@@ -28,6 +28,7 @@ class KeyTimings:
     switch_data_ms: list[float]
     filter_ms: list[float]
     next_ms: list[float]
+    scroll_ms: list[float]  # page down into rows not loaded yet, and jumps to the end and back
 
 
 def p95(values: list[float]) -> float:
@@ -108,7 +109,7 @@ def _table(app):
 
 async def _key_timings(path: Path, email: str, rounds: int) -> KeyTimings:
     app = _app(path, email)
-    switch, switch_data, typed, moved = [], [], [], []
+    switch, switch_data, typed, moved, scrolled = [], [], [], [], []
     async with app.run_test(size=(120, 40)) as pilot:
         await _repainted(pilot)
         await pilot.press("2")  # the students screen exists from now on: switches reuse it
@@ -121,18 +122,23 @@ async def _key_timings(path: Path, email: str, rounds: int) -> KeyTimings:
                 switch_data.append((time.perf_counter() - started) * 1000)
         for _ in range(rounds * 2):
             moved.append(await _timed(pilot, "down"))
+        for _ in range(rounds):  # each sample waits for the rows it shows to be fetched
+            scrolled.append(await _timed(pilot, "pagedown"))
+        for key in ("end", "pageup", "home") * max(1, rounds // 3):
+            scrolled.append(await _timed(pilot, key))
         await pilot.press("/")
         await _repainted(pilot)
         for index in range(rounds):
             typed.append(await _timed(pilot, "ae"[index % 2]))
             typed.append(await _timed(pilot, "backspace"))
-    return KeyTimings(switch, switch_data, typed, moved)
+    return KeyTimings(switch, switch_data, typed, moved, scrolled)
 
 
 def key_timings(path: Path, email: str, rounds: int = 10) -> KeyTimings:
     """Samples of `1`/`2` screen switches (to the new screen's first frame, which shows the
-    data it had; and, apart, until the data it reloads on showing is painted too), `down` on the students list and one filter
-    character typed (and erased) on the students screen."""
+    data it had; and, apart, until the data it reloads on showing is painted too), `down` on the
+    students list, scrolling it (`pagedown`, `end`, `pageup`, `home`, each until the rows it
+    shows are fetched and painted) and one filter character typed (and erased) on it."""
     return asyncio.run(_key_timings(path, email, rounds))
 
 

@@ -81,6 +81,7 @@ NAMES = (
     "key_switch_p95",
     "key_filter_p95",
     "key_next_p95",
+    "key_scroll_p95",
     "open_list",
     "queue_open",
     "queue_decide_p95",
@@ -192,6 +193,11 @@ class Runner:
             ("key_switch_p95", "key to repaint p95: switch screen 1/2", timings.switch_ms),
             ("key_filter_p95", "key to repaint p95: filter character, students", timings.filter_ms),
             ("key_next_p95", "key to repaint p95: next student (down)", timings.next_ms),
+            (
+                "key_scroll_p95",
+                "key to repaint p95: scroll (pagedown, end, pageup, home)",
+                timings.scroll_ms,
+            ),
         ):
             value = pilot_timing.p95(samples)
             note = f"{len(samples)} samples, median {statistics.median(samples):.0f} ms"
@@ -330,7 +336,8 @@ class Runner:
             (("demo_build",), lambda: self.demo_build(self.data)),
             (("start_admin", "start_mentor", "figures_admin", "figures_mentor", "peak_rss_admin"),
              lambda: self.start_and_memory(store, self.data)),
-            (("key_switch_p95", "key_filter_p95", "key_next_p95"), lambda: self.keys(store)),
+            (("key_switch_p95", "key_filter_p95", "key_next_p95", "key_scroll_p95"),
+             lambda: self.keys(store)),
             (("open_list",), self.open_list),
             (("queue_open", "queue_decide_p95"), self.review_queue),
             (("note_search_p95",), lambda: self.note_search(store, self.data)),
