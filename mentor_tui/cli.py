@@ -94,9 +94,11 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
                 registered.add(module)
                 importlib.import_module(f"mentor_tui.commands.{module}").register(verbs, common)
             continue
-        stub = verbs.add_parser(name, add_help=False)
-        stub.add_argument("rest", nargs=argparse.REMAINDER)
-        stub.set_defaults(unloaded_verb=name)
+        # a verb whose module is not imported: it still parses, and names itself so that
+        # parse() can build the parser again with every module when it is the one chosen
+        unloaded = verbs.add_parser(name, add_help=False)
+        unloaded.add_argument("rest", nargs=argparse.REMAINDER)
+        unloaded.set_defaults(unloaded_verb=name)
     for module in sorted(wanted - registered):  # a module VERBS does not list (yet)
         importlib.import_module(f"mentor_tui.commands.{module}").register(verbs, common)
     return parser
