@@ -9,6 +9,7 @@ a log line.
 
 from __future__ import annotations
 
+import json
 import random
 import time
 from collections.abc import Callable
@@ -17,6 +18,7 @@ from email.utils import parsedate_to_datetime
 from typing import Any, Self
 
 import httpx
+import msgspec
 
 from mentor_tui.core import clock
 from mentor_tui.core.errors import UserError
@@ -74,6 +76,17 @@ def retry_after_seconds(value: str | None) -> float | None:
     return max(0.0, (clock.aware(moment) - clock.now()).total_seconds())
 
 
+def decode_json(content: bytes) -> Any:
+    """A JSON answer as Python values. msgspec reads a snapshot page of 10,000 rows about
+    three times as fast as the standard library (a first pull reads a million rows); what it
+    refuses (an infinity sent as 9e999, an integer beyond 64 bits, or text that is not JSON)
+    goes to the standard library, which reads the first two and raises ValueError on the last."""
+    try:
+        return msgspec.json.decode(content)
+    except msgspec.DecodeError:
+        return json.loads(content)
+
+
 def _detail(response: httpx.Response) -> str:
     try:
         body = response.json()
@@ -127,6 +140,11 @@ class SyncHttp:
     ) -> Any:
         return self.request("GET", path, params=params, timeout=timeout)
 
+    def get_raw(self, path: str, *, params: dict[str, Any] | None = None) -> httpx.Response:
+        """A successful answer as it came, not yet read as JSON (``decode_json`` does that),
+        with the same retries and errors as ``get``."""
+        return self.request("GET", path, params=params, raw=True)
+
     def post(self, path: str, body: Any, *, retry: bool = True) -> Any:
         return self.request("POST", path, json=body, retry=retry)
 
@@ -139,6 +157,7 @@ class SyncHttp:
         params: dict[str, Any] | None = None,
         timeout: float | None = None,
         retry: bool = True,
+        raw: bool = False,
     ) -> Any:
         headers = {"Accept": "application/json"}
         if self._token is not None:
@@ -156,9 +175,11 @@ class SyncHttp:
             except httpx.TransportError as exc:
                 last_problem = _transport_problem(exc)
             else:
+                if response.status_code < 400 and raw:
+                    return response
                 if response.status_code < 400:
                     try:
-                        return response.json()
+                        return decode_json(response.content)
                     except ValueError:
                         last_problem = "an unreadable answer"
                 elif response.status_code == 401:
