@@ -147,7 +147,7 @@ def measure(
         admin_store = make_engine(workdir / "admin.db")
         login(admin_store, url, admin_email, PASSWORD, sync=False)
         started = time.perf_counter()
-        pulled = sync_once(admin_store).pulled
+        pulled = sync_once(admin_store, bulk=True).pulled  # as `mentor-tui login` and `sync` do
         pull_seconds = time.perf_counter() - started
 
         mentor_store = make_engine(workdir / "mentor.db")

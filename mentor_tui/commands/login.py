@@ -43,7 +43,7 @@ def run_login(ctx: CommandContext) -> int:
     args = ctx.args
     password = read_password(args.password_stdin, confirm=False)
     with progress_bar() as progress:
-        report = login(ctx.engine, args.url, args.email, password, progress=progress)
+        report = login(ctx.engine, args.url, args.email, password, progress=progress, bulk=True)
     print(f"Logged in to {report.server_url} as {report.email} ({report.role}).")
     adoption = report.adoption
     if adoption is not None:

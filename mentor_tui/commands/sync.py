@@ -71,7 +71,7 @@ def run_sync(ctx: CommandContext) -> int:
         ctx.print_rows(["id", "table", "kind", "fields", "why"], rows)
         return 0
     with progress_bar() as progress:
-        report = sync_once(ctx.engine, progress=progress)
+        report = sync_once(ctx.engine, progress=progress, bulk=True)
     if ctx.wants_json:
         ctx.print_json(report.as_json())
     else:

@@ -96,9 +96,12 @@ def sync_once(
     client: httpx.Client | None = None,
     http: SyncHttp | None = None,
     progress: Progress | None = None,
+    bulk: bool = False,
 ) -> SyncReport:
     """Push every pending local change, then pull everything new. Safe to interrupt anywhere:
-    the next run carries on and nothing ends up twice on either side."""
+    the next run carries on and nothing ends up twice on either side. ``bulk`` is for a
+    caller that holds the store alone (the CLI): a first pull may then fill it in the
+    quickest way (``snapshot``)."""
     with local_transaction(engine) as conn:
         state = read_state(conn)
     own = http is None
@@ -111,7 +114,7 @@ def sync_once(
             pushed.conflicts,
             pushed.rejected,
         )
-        first = snapshot(engine, http, progress=progress)
+        first = snapshot(engine, http, progress=progress, bulk=bulk)
         rest = pull_log(engine, http, progress=progress)
         report.pulled = first.pulled + rest.pulled
         report.removed = first.removed + rest.removed
@@ -161,6 +164,7 @@ def login(
     client: httpx.Client | None = None,
     progress: Progress | None = None,
     sync: bool = True,
+    bulk: bool = False,
 ) -> LoginReport:
     """Log this store in to a server as ``email`` and sync it: an empty store pulls everything
     the account may see; a store with data joins (see ``sync/adopt.py``) and pushes it. The
@@ -215,7 +219,7 @@ def login(
         report = LoginReport(url, account["email"], account["role"], adoption, None)
         if sync:
             try:
-                report.sync = sync_once(engine, http=http, progress=progress)
+                report.sync = sync_once(engine, http=http, progress=progress, bulk=bulk)
             except ServerUnavailable as exc:
                 report.sync_error = str(exc)
         _become(engine, account["email"])
