@@ -129,3 +129,40 @@ def test_log_pages_made_by_sqlite_equal_the_python_encoding(server: Any) -> None
         for row in block["rows"]
     ]
     assert {True, False} <= set(flags) and all(isinstance(f, bool) for f in flags)
+
+
+def test_sqlite_snapshot_pages_carry_every_value_as_the_server_holds_it(server: Any) -> None:
+    """``format=sqlite`` pages: the very values of the server's rows, floats to the bit,
+    infinities, JSON text and awkward text, with nothing left out or added."""
+    admin = _admin(server)
+    got: dict[str, dict[str, tuple[Any, ...]]] = {}
+    table = after = None
+    while True:
+        data, meta = pull.snapshot_page_sqlite(server, admin, table, after, 500, "s")
+        page = sqlite3.connect(":memory:")
+        page.deserialize(data)
+        assert json.loads(page.execute("SELECT meta FROM _page").fetchone()[0]) == meta
+        for name in meta["tables"]:
+            columns = [r[1] for r in page.execute(f'PRAGMA table_info("{name}")')]
+            assert columns == list(table_specs()[name].columns)
+            for row in page.execute(f'SELECT * FROM "{name}"'):
+                got.setdefault(name, {})[row[0]] = row
+        page.close()
+        if meta["next"] is None:
+            break
+        table, after = meta["next"]["table"], meta["next"]["after"]
+    raw = sqlite3.connect(server.url.database)
+    for name, rows in got.items():
+        held = {r[0]: r for r in raw.execute(f'SELECT * FROM "{name}" WHERE deleted_at IS NULL')}
+        assert rows.keys() == held.keys(), name
+        for row_id, row in rows.items():
+            assert _same(list(row), list(held[row_id])), (name, row, held[row_id])
+    raw.close()
+    progress = table_specs()["module_progress"].columns
+    sent = {row[progress.index("percent")] for row in got["module_progress"].values()}
+    assert {0.30000000000000004, 5e-324, math.inf} <= sent
+    bios = {
+        row[table_specs()["mentor_profiles"].columns.index("bio")]
+        for row in got["mentor_profiles"].values()
+    }
+    assert AWKWARD_TEXT in bios

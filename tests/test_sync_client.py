@@ -208,28 +208,34 @@ def test_a_client_killed_after_the_server_committed_a_push_carries_on_exactly_on
     assert store_view(store) == server_view(h.engine, store, "m1@example.org")
 
 
+@pytest.mark.parametrize(
+    ("page_format", "killed_at"),
+    [("sqlite", 2), ("json", 4)],  # pages as SQLite databases; as JSON, a call per table in it
+)
 def test_a_client_killed_mid_pull_resumes_from_the_last_page_it_kept(
-    program: Program, monkeypatch: pytest.MonkeyPatch
+    program: Program, monkeypatch: pytest.MonkeyPatch, page_format: str, killed_at: int
 ) -> None:
     h = program.harness
     store = h.store("admin2")
     monkeypatch.setattr(pull_module, "SNAPSHOT_PAGE", 3)
-    real = pull_module.upsert_rows
+    monkeypatch.setattr(pull_module, "SNAPSHOT_FORMAT", page_format)
+    writer = "apply_sqlite_page" if page_format == "sqlite" else "upsert_rows"
+    real = getattr(pull_module, writer)
     calls = {"n": 0}
 
-    def dies_on_the_fourth_page(*args, **kw):
+    def dies_mid_users(*args, **kw):
         calls["n"] += 1
-        if calls["n"] == 4:
+        if calls["n"] == killed_at:
             raise KeyboardInterrupt("killed")
         return real(*args, **kw)
 
-    monkeypatch.setattr(pull_module, "upsert_rows", dies_on_the_fourth_page)
+    monkeypatch.setattr(pull_module, writer, dies_mid_users)
     with pytest.raises(KeyboardInterrupt):
         h.login(store, "admin@example.org")
     status = sync_status(store)
     assert not status.snapshot_done and status.snapshot_table is not None
     assert "ix_users_role_name" not in _indexes(store), "indexes wait for the snapshot's end"
-    monkeypatch.setattr(pull_module, "upsert_rows", real)
+    monkeypatch.setattr(pull_module, writer, real)
     with session_scope(program.admin_store) as s:  # a change while the snapshot was half done
         writes.update(s, None, s.get(User, program.ids["s3"]), {"full_name": "Sid Renamed"})
     h.sync(program.admin_store)

@@ -9,8 +9,9 @@ row it reads or writes is filtered by ``sync/scopes.py``, whatever the client se
 from __future__ import annotations
 
 import asyncio
+import json
 import time
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.concurrency import run_in_threadpool
@@ -30,7 +31,9 @@ from mentor_tui.sync.protocol import (
     PROTOCOL_VERSION,
     PULL_PAGE,
     PUSH_BATCH,
+    SNAPSHOT_NEXT_HEADER,
     SNAPSHOT_PAGE,
+    SQLITE_PAGE_TYPE,
     table_specs,
 )
 
@@ -261,11 +264,21 @@ def create_app(engine: Engine) -> FastAPI:
         table: str | None = None,
         after: str | None = None,
         limit: Annotated[int, Query(ge=1, le=SNAPSHOT_PAGE * 5)] = SNAPSHOT_PAGE,
+        format: Literal["json", "sqlite"] = "json",
     ) -> Response:
+        """With ``format=sqlite`` the page comes as an SQLite database (docs/sync.md)."""
         if table is not None and table not in table_specs():
             raise ApiError(422, f"{table!r} is not a table that syncs.")
-        page = pull.snapshot_page(engine, actor, table, after, limit)
-        return _json({"server_id": server_id, **page})
+        if format == "sqlite":
+            data, page = pull.snapshot_page_sqlite(engine, actor, table, after, limit, server_id)
+            response = Response(content=data, media_type=SQLITE_PAGE_TYPE)
+        else:
+            page = pull.snapshot_page(engine, actor, table, after, limit)
+            response = _json({"server_id": server_id, **page})
+        # the cursor again, ahead of the body: a client can ask for the next page while it
+        # is still reading this one (see docs/sync.md)
+        response.headers[SNAPSHOT_NEXT_HEADER] = json.dumps(page["next"])
+        return response
 
     @app.get("/sync/pull", response_model=PullResponse)
     async def pull_changes(

@@ -12,6 +12,9 @@ could read before but not now come as revocations.
 from __future__ import annotations
 
 import json
+import sqlite3
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from sqlalchemy import (
@@ -191,39 +194,134 @@ def position(engine: Engine) -> int:
         return current_position(conn)
 
 
-def snapshot_page(
-    engine: Engine, actor: Actor, table: str | None, after: str | None, limit: int
+PAGE_SCHEMA = "page"
+PAGE_META = "_page"
+
+
+def snapshot_page_sqlite(
+    engine: Engine, actor: Actor, table: str | None, after: str | None, limit: int, server_id: str
+) -> tuple[bytes, dict[str, Any]]:
+    """The same page as ``snapshot_page``, as an SQLite database (docs/sync.md): a table per
+    synced table with rows in it, its columns in protocol order and values as the server's
+    SQLite holds them (on PostgreSQL, their wire form), and ``_page`` with one row, the page's
+    JSON without its rows. A client copies it into its store with ``INSERT ... SELECT``, no
+    value passing through Python. Returns the bytes and the page's JSON."""
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as conn:
+            raw = conn.connection.driver_connection
+            raw.execute(f"ATTACH ':memory:' AS {PAGE_SCHEMA}")
+            try:
+                with conn.begin():
+                    page = _snapshot_walk(conn, actor, table, after, limit, _copy_sqlite)
+                meta = {"server_id": server_id, **page}
+                _write_meta(raw, meta, PAGE_SCHEMA)
+                return raw.serialize(name=PAGE_SCHEMA), meta
+            finally:
+                raw.execute(f"DETACH {PAGE_SCHEMA}")
+    builder = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        options = snapshot_options(engine)
+        with engine.connect().execution_options(**options) as conn, conn.begin():
+            page = _snapshot_walk(conn, actor, table, after, limit, partial(_copy_rows, builder))
+        meta = {"server_id": server_id, **page}
+        _write_meta(builder, meta, "main")
+        return builder.serialize(), meta
+    finally:
+        builder.close()
+
+
+def _write_meta(conn: sqlite3.Connection, meta: dict[str, Any], schema: str) -> None:
+    conn.execute(f'CREATE TABLE {schema}."{PAGE_META}" (meta TEXT NOT NULL)')
+    conn.execute(f'INSERT INTO {schema}."{PAGE_META}" VALUES (?)', (json.dumps(meta),))
+
+
+def _copy_sqlite(conn: Connection, table_spec: TableSpec, query: Any) -> tuple[int, str | None]:
+    """Rows of ``query`` into the attached page database, inside SQLite: (count, last key)."""
+    name = table_spec.name
+    compiled = query.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
+    params = compiled.construct_params()
+    positional = tuple(params[key] for key in compiled.positiontup or ())
+    conn.exec_driver_sql(f'CREATE TABLE {PAGE_SCHEMA}."{name}" AS {compiled}', positional)
+    count, last = conn.exec_driver_sql(
+        f'SELECT count(*), max(id) FROM {PAGE_SCHEMA}."{name}"'
+    ).one()
+    if not count:
+        conn.exec_driver_sql(f'DROP TABLE {PAGE_SCHEMA}."{name}"')
+    return int(count), last
+
+
+def _copy_rows(
+    builder: sqlite3.Connection, conn: Connection, table_spec: TableSpec, query: Any
+) -> tuple[int, str | None]:
+    """Rows of ``query`` (PostgreSQL) in their wire form into the page database."""
+    rows = _encode(table_spec, list(conn.execute(query).all()))
+    if not rows:
+        return 0, None
+    json_at = [i for i, kind in enumerate(table_spec.kinds) if kind == "json"]
+    for row in rows:
+        for index in json_at:
+            if row[index] is not None:
+                row[index] = json.dumps(row[index], ensure_ascii=False)
+    names = ", ".join(f'"{c}"' for c in table_spec.columns)
+    builder.execute(f'CREATE TABLE "{table_spec.name}" ({names})')
+    marks = ", ".join("?" for _ in table_spec.columns)
+    builder.executemany(f'INSERT INTO "{table_spec.name}" VALUES ({marks})', rows)
+    return len(rows), rows[-1][table_spec.columns.index("id")]
+
+
+def _snapshot_walk(
+    conn: Connection,
+    actor: Actor,
+    table: str | None,
+    after: str | None,
+    limit: int,
+    copy: Callable[[Connection, TableSpec, Any], tuple[int, str | None]],
 ) -> dict[str, Any]:
-    """Live rows the account may read, table by table in key order, from (``table``,
-    ``after``). Starting (``table`` None) also returns the log position to continue from."""
+    """The walk of ``snapshot_page`` with each table's rows handed to ``copy``."""
     specs = table_specs()
     names = list(specs)
     if table is not None and table not in specs:
         raise KeyError(table)
     start = 0 if table is None else names.index(table)
-    with engine.connect().execution_options(**snapshot_options(engine)) as conn, conn.begin():
-        position_now = current_position(conn) if table is None else None
-        tables: list[dict[str, Any]] = []
-        room = limit
-        next_cursor: dict[str, str] | None = None
-        for name in names[start:]:
-            condition = _readable(actor, name)
-            if condition is None:
-                after = None
-                continue
-            table_spec = specs[name]
-            t = table_spec.table
-            query = select(*_row_columns(conn, table_spec), t.c.id.label("key")).where(
-                t.c.deleted_at.is_(None), condition
-            )
-            if after is not None:
-                query = query.where(t.c.id > after)
-            rows = _fetch(conn, query.order_by(t.c.id).limit(room))
+    position_now = current_position(conn) if table is None else None
+    tables: list[str] = []
+    room = limit
+    next_cursor: dict[str, str] | None = None
+    for name in names[start:]:
+        condition = _readable(actor, name)
+        if condition is None:
             after = None
-            if rows:
-                tables.append(_block(conn, table_spec, rows))
-                room -= len(rows)
-            if room <= 0:
-                next_cursor = {"table": name, "after": rows[-1][-1]}
-                break
-        return {"position": position_now, "tables": tables, "next": next_cursor}
+            continue
+        t = specs[name].table
+        query = select(*t.c).where(t.c.deleted_at.is_(None), condition)
+        if after is not None:
+            query = query.where(t.c.id > after)
+        count, last = copy(conn, specs[name], query.order_by(t.c.id).limit(room))
+        after = None
+        if count:
+            tables.append(name)
+            room -= count
+        if room <= 0:
+            next_cursor = {"table": name, "after": last}
+            break
+    return {"position": position_now, "tables": tables, "next": next_cursor}
+
+
+def snapshot_page(
+    engine: Engine, actor: Actor, table: str | None, after: str | None, limit: int
+) -> dict[str, Any]:
+    """Live rows the account may read, table by table in key order, from (``table``,
+    ``after``). Starting (``table`` None) also returns the log position to continue from."""
+    blocks: list[dict[str, Any]] = []
+
+    def copy(conn: Connection, table_spec: TableSpec, query: Any) -> tuple[int, str | None]:
+        columns = [*_row_columns(conn, table_spec), table_spec.table.c.id.label("key")]
+        rows = _fetch(conn, query.with_only_columns(*columns))
+        if not rows:
+            return 0, None
+        blocks.append(_block(conn, table_spec, rows))
+        return len(rows), rows[-1][-1]
+
+    with engine.connect().execution_options(**snapshot_options(engine)) as conn, conn.begin():
+        page = _snapshot_walk(conn, actor, table, after, limit, copy)
+    return {**page, "tables": blocks}

@@ -41,6 +41,11 @@ REVIEW_FIELDS = frozenset({"status", "feedback", "reviewer_id", "reviewed_at"})
 PUSH_BATCH = 500
 PULL_PAGE = 5000
 SNAPSHOT_PAGE = 10000
+# A snapshot page's "next" cursor (JSON, "null" on the last page) also sent as a header, so a
+# client can ask for the next page before it has read this one's rows.
+SNAPSHOT_NEXT_HEADER = "Snapshot-Next"
+# The media type of a snapshot page asked for with ``format=sqlite``: an SQLite database.
+SQLITE_PAGE_TYPE = "application/vnd.sqlite3"
 LONG_POLL_MAX_SECONDS = 30.0
 
 

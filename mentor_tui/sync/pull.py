@@ -10,19 +10,29 @@ made while the snapshot was read.
 from __future__ import annotations
 
 import json
+import os
 import queue
 import sqlite3
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Self
 
+import httpx
 from sqlalchemy import Engine
 
 from mentor_tui.core.errors import UserError
-from mentor_tui.sync.http import SyncHttp
-from mentor_tui.sync.protocol import PULL_PAGE, SNAPSHOT_PAGE, table_specs
+from mentor_tui.sync.http import ServerUnavailable, SyncHttp, decode_json
+from mentor_tui.sync.protocol import (
+    PULL_PAGE,
+    SNAPSHOT_NEXT_HEADER,
+    SNAPSHOT_PAGE,
+    SQLITE_PAGE_TYPE,
+    table_specs,
+)
+from mentor_tui.sync.sqlite_page import PAGE_SCHEMA, SqlitePage, apply_sqlite_page, open_page
 from mentor_tui.sync.store import (
     SCOPE_TABLES,
     State,
@@ -55,11 +65,17 @@ def _check_server(state: State, page: dict[str, Any]) -> None:
 
 
 def _apply_tables(
-    conn: sqlite3.Connection, tables: list[dict[str, Any]], skip: set[tuple[str, str]]
+    conn: sqlite3.Connection,
+    tables: list[dict[str, Any]],
+    skip: set[tuple[str, str]],
+    *,
+    insert: bool = False,
 ) -> int:
     count = 0
     for block in tables:
-        count += upsert_rows(conn, block["table"], block["columns"], block["rows"], skip=skip)
+        count += upsert_rows(
+            conn, block["table"], block["columns"], block["rows"], skip=skip, insert=insert
+        )
     return count
 
 
@@ -69,39 +85,66 @@ def snapshot(
     *,
     progress: Progress | None = None,
     page_size: int | None = None,
+    bulk: bool = False,
 ) -> PullReport:
     """Read every row the account may see, page by page, each page kept with its cursor.
     A fetch thread reads up to ``FETCH_AHEAD`` pages ahead while pages are written, so the
     server reads and the store writes at the same time; a table's deferred indexes are built
-    as soon as the cursor has moved past it, while the next tables are still arriving."""
+    as soon as the cursor has moved past it, while the next tables are still arriving.
+
+    Into a store that was empty when its first snapshot began, rows go in with a plain
+    ``INSERT`` (the upsert is the fallback when a row is already there). With ``bulk`` (the
+    CLI's login and sync, which hold the store alone) the store is also written with a
+    rollback journal while it fills; see ``_rollback_journal``."""
     report = PullReport()
     with local_transaction(engine) as conn:
         state = read_state(conn)
         if not state.snapshot_done and state.snapshot_table is None:
             defer_indexes(conn)
+        fresh = is_deferred(conn)
     if state.snapshot_done:
         return report
+    with _rollback_journal(engine, bulk and fresh):
+        _snapshot_pages(engine, http, state, report, progress, page_size, fresh)
+    return report
+
+
+def _snapshot_pages(
+    engine: Engine,
+    http: SyncHttp,
+    state: State,
+    report: PullReport,
+    progress: Progress | None,
+    page_size: int | None,
+    fresh: bool,
+) -> None:
     limit = page_size or SNAPSHOT_PAGE
     order = list(table_specs())
 
-    def fetch(table: str | None, after: str | None) -> dict[str, Any]:
-        params: dict[str, Any] = {"limit": limit}
+    def fetch(table: str | None, after: str | None) -> httpx.Response:
+        params: dict[str, Any] = {"limit": limit, "format": SNAPSHOT_FORMAT}
         if table is not None:
             params.update(table=table, after=after)
-        return http.get("/sync/snapshot", params=params)
+        return http.get_raw("/sync/snapshot", params=params)
 
-    with _Ahead(fetch, state.snapshot_table, state.snapshot_after) as ahead:
+    with _Ahead(fetch, (state.snapshot_table, state.snapshot_after)) as ahead:
         done = False
         while not done:
-            with local_transaction(engine, big=True) as conn:
+            with local_transaction(engine, big=True, attach=PAGE_SCHEMA) as conn:
                 state = read_state(conn)
                 skip = pending_keys(conn)
                 began, rows = time.monotonic(), 0
                 while True:
-                    page = ahead.next()
-                    _check_server(state, page)
+                    arrived = ahead.next()
+                    if isinstance(arrived, SqlitePage):
+                        page = open_page(conn, arrived)
+                        _check_server(state, page)
+                        rows += apply_sqlite_page(conn, page, skip, insert=fresh)
+                    else:
+                        page = arrived
+                        _check_server(state, page)
+                        rows += _apply_tables(conn, page["tables"], skip, insert=fresh)
                     cursor = page.get("next")
-                    rows += _apply_tables(conn, page["tables"], skip)
                     values: dict[str, Any] = {}
                     if page.get("position") is not None and state.snapshot_table is None:
                         values["snapshot_position"] = page["position"]
@@ -134,74 +177,188 @@ def snapshot(
             report.pulled += rows
             if progress is not None:
                 progress("snapshot", report.pulled, None)
-    return report
 
+
+@contextmanager
+def _rollback_journal(engine: Engine, wanted: bool) -> Iterator[None]:
+    """While a store fills from empty, write it with a rollback journal instead of WAL. In WAL
+    every page of a million rows and their indexes is written twice (to the WAL, then copied
+    into the database by a checkpoint); with a rollback journal, pages added at the end of the
+    file are written once and only the few pages that change are journaled. A crash leaves a
+    journal that the next open rolls back, as it does a WAL. WAL comes back at the end, and
+    every new connection asks for it anyway (``db/engine.py``). Leaving WAL needs the only
+    connection to the file: the engine's idle pooled connections are closed first, and when
+    another connection (another process) holds it, the pull carries on in WAL."""
+    switched = False
+    if wanted:
+        engine.dispose()
+        switched = _journal_mode(engine, "DELETE") == "delete"
+    try:
+        yield
+    finally:
+        if switched:
+            _journal_mode(engine, "WAL")
+
+
+def _journal_mode(engine: Engine, mode: str) -> str:
+    raw = engine.raw_connection()
+    try:
+        conn = raw.driver_connection
+        assert isinstance(conn, sqlite3.Connection)
+        try:
+            return str(conn.execute(f"PRAGMA journal_mode={mode}").fetchone()[0]).lower()
+        except sqlite3.OperationalError:  # locked by another connection
+            return ""
+    finally:
+        raw.close()
+
+
+# Snapshot pages are asked for as SQLite databases (``sync/sqlite_page.py``); a server that
+# answers in JSON is read as JSON.
+SNAPSHOT_FORMAT = "sqlite"
 
 # Snapshot pages fetched ahead of the one being written (each up to SNAPSHOT_PAGE rows).
 FETCH_AHEAD = 6
 
+Cursor = tuple[str | None, str | None]
+_Item = tuple[Any, BaseException | None]
+
 
 class _Ahead:
-    """A thread that follows the snapshot's cursors, fetching up to ``FETCH_AHEAD`` pages
-    ahead of the writer; a failed fetch is raised in the writer at that page."""
+    """Two threads ahead of the writer. One asks for page after page, taking each next cursor
+    from the answer's ``Snapshot-Next`` header, so the server reads the next page while this
+    one is still being read; the other reads each answer's JSON. Up to ``FETCH_AHEAD`` read
+    pages wait for the writer; a failure is raised in the writer at that page."""
 
     def __init__(
-        self,
-        fetch: Callable[[str | None, str | None], dict[str, Any]],
-        table: str | None,
-        after: str | None,
+        self, fetch: Callable[[str | None, str | None], httpx.Response], cursor: Cursor
     ) -> None:
-        self._fetch, self._cursor = fetch, (table, after)
-        self._pages: queue.Queue[tuple[dict[str, Any] | None, BaseException | None]]
-        self._pages = queue.Queue(maxsize=FETCH_AHEAD)
+        self._fetch, self._cursor = fetch, cursor
+        self._answers: queue.Queue[_Item] = queue.Queue(maxsize=2)
+        self._pages: queue.Queue[_Item] = queue.Queue(maxsize=FETCH_AHEAD)
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="snapshot-ahead", daemon=True)
+        self._threads = [
+            threading.Thread(target=self._run_fetch, name="snapshot-fetch", daemon=True),
+            threading.Thread(target=self._run_read, name="snapshot-read", daemon=True),
+        ]
 
     def __enter__(self) -> Self:
-        self._thread.start()
+        for thread in self._threads:
+            thread.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
-        while self._thread.is_alive():  # unblock a put; the fetch in flight runs out
-            try:
-                self._pages.get(timeout=0.05)
-            except queue.Empty:
-                pass
+        for thread in self._threads:  # unblock a put; a fetch in flight runs out
+            while thread.is_alive():
+                for waiting in (self._answers, self._pages):
+                    try:
+                        waiting.get(timeout=0.02)
+                    except queue.Empty:
+                        pass
 
-    def _put(self, item: tuple[dict[str, Any] | None, BaseException | None]) -> bool:
+    def _put(self, into: queue.Queue[_Item], item: _Item) -> bool:
         while not self._stop.is_set():
             try:
-                self._pages.put(item, timeout=0.1)
+                into.put(item, timeout=0.1)
                 return True
             except queue.Full:
                 pass
         return False
 
-    def _run(self) -> None:
+    def _get(self, source: queue.Queue[_Item]) -> _Item | None:
+        while not self._stop.is_set():
+            try:
+                return source.get(timeout=0.1)
+            except queue.Empty:
+                pass
+        return None
+
+    def _run_fetch(self) -> None:
         table, after = self._cursor
         while not self._stop.is_set():
             try:
-                page = self._fetch(table, after)
+                answer = self._fetch(table, after)
+                found, cursor = _header_cursor(answer)
+                item: _Item = (answer.content, None)
+                if answer.headers.get("content-type", "").startswith(SQLITE_PAGE_TYPE):
+                    if not found:
+                        raise ServerUnavailable(
+                            "The server sent a snapshot page without its next cursor; your "
+                            "changes are kept here and will sync later."
+                        )
+                    item = (SqlitePage(answer.content, last=cursor is None), None)
+                elif not found:  # a server that does not send the header: read it here
+                    page = _read(answer.content)
+                    item, cursor = (page, None), page.get("next")
             except Exception as error:  # noqa: BLE001 - the writer raises it
-                self._put((None, error))
+                self._put(self._answers, (None, error))
                 return
-            if not self._put((page, None)):
-                return
-            cursor = page.get("next")
-            if cursor is None:
+            if not self._put(self._answers, item) or cursor is None:
                 return
             table, after = cursor["table"], cursor["after"]
+
+    def _run_read(self) -> None:
+        while True:
+            item = self._get(self._answers)
+            if item is None:
+                return
+            content, error = item
+            if error is None and isinstance(content, bytes):
+                try:
+                    content = _read(content)
+                except Exception as failure:  # noqa: BLE001 - the writer raises it
+                    error = failure
+            if not self._put(self._pages, (content, error)):
+                return
+            if isinstance(content, SqlitePage):
+                if content.last:
+                    return
+            elif error is not None or content.get("next") is None:
+                return
 
     def ready(self) -> bool:
         return not self._pages.empty()
 
-    def next(self) -> dict[str, Any]:
+    def next(self) -> dict[str, Any] | SqlitePage:
         page, error = self._pages.get()
         if error is not None:
             raise error
         assert page is not None
         return page
+
+
+def _read(content: bytes) -> dict[str, Any]:
+    try:
+        page = decode_json(content)
+    except ValueError:
+        page = None
+    if not isinstance(page, dict):
+        raise ServerUnavailable(
+            "The server sent a snapshot page that is not JSON; your changes are kept here and "
+            "will sync later."
+        )
+    return page
+
+
+def _header_cursor(answer: httpx.Response) -> tuple[bool, dict[str, str] | None]:
+    """(found, cursor) from the ``Snapshot-Next`` header; not found if absent or malformed."""
+    value = answer.headers.get(SNAPSHOT_NEXT_HEADER)
+    if value is None:
+        return False, None
+    try:
+        cursor = json.loads(value)
+    except ValueError:
+        return False, None
+    if cursor is None:
+        return True, None
+    if (
+        isinstance(cursor, dict)
+        and isinstance(cursor.get("table"), str)
+        and isinstance(cursor.get("after"), str)
+    ):
+        return True, {"table": cursor["table"], "after": cursor["after"]}
+    return False, None
 
 
 # Pages already fetched are written in one transaction up to this many rows or seconds: each
@@ -225,6 +382,9 @@ REBUILD_SEARCH = (
 # sorted runs beyond it: runs of a few MiB sort faster than one big run, so the indexes are
 # built with this cache, not the large one the pages are written with.
 SORT_CACHE_KIB = 2000
+# Helper threads SQLite may sort with while it builds an index: a fifth off the 7 indexes of a
+# million submissions on two cores.
+SORT_THREADS = max(1, min(4, (os.cpu_count() or 1) - 1))
 
 
 def defer_indexes(conn: sqlite3.Connection) -> int:
@@ -266,6 +426,12 @@ def defer_indexes(conn: sqlite3.Connection) -> int:
     return len(indexes) + len(triggers)
 
 
+def is_deferred(conn: sqlite3.Connection) -> bool:
+    """Whether this store's first snapshot began into an empty store and has not finished."""
+    found = conn.execute("SELECT 1 FROM settings WHERE key = ?", (DEFERRED_INDEXES,))
+    return found.fetchone() is not None
+
+
 def restore_indexes(conn: sqlite3.Connection, tables: list[str] | None = None) -> int:
     """Build what ``defer_indexes`` dropped: the indexes, the note-search tables from every
     note now in the store, then the triggers that keep them from here on. With ``tables``
@@ -291,11 +457,13 @@ def restore_indexes(conn: sqlite3.Connection, tables: list[str] | None = None) -
         return 0
     old_cache = conn.execute("PRAGMA cache_size").fetchone()[0]
     conn.execute(f"PRAGMA cache_size=-{SORT_CACHE_KIB}")
+    conn.execute(f"PRAGMA threads={SORT_THREADS}")
     try:
         for sql in build:
             conn.execute(sql)
     finally:
         conn.execute(f"PRAGMA cache_size={int(old_cache)}")
+        conn.execute("PRAGMA threads=0")
     if wanted is not None:
         kept["indexes"] = rest
         conn.execute(
