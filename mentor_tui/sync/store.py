@@ -48,13 +48,14 @@ def local_transaction(
     assert isinstance(conn, sqlite3.Connection)
     old_isolation = conn.isolation_level
     old_cache = conn.execute("PRAGMA cache_size").fetchone()[0] if big else None
-    attached = False
+    attached, trusted = False, 1
     try:
         conn.isolation_level = None
         conn.execute("PRAGMA foreign_keys=OFF")
         if big:
             conn.execute(f"PRAGMA cache_size=-{APPLY_CACHE_KIB}")
         if attach is not None:
+            trusted = conn.execute("PRAGMA trusted_schema").fetchone()[0]
             conn.execute("PRAGMA trusted_schema=OFF")
             conn.execute(f"ATTACH ':memory:' AS {attach}")
             attached = True
@@ -72,7 +73,8 @@ def local_transaction(
     finally:
         if attached:
             conn.execute(f"DETACH {attach}")
-            conn.execute("PRAGMA trusted_schema=ON")
+        if attach is not None:
+            conn.execute(f"PRAGMA trusted_schema={int(trusted)}")
         conn.isolation_level = old_isolation
         raw.close()
 
