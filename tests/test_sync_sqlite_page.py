@@ -177,11 +177,8 @@ def test_a_plain_insert_of_a_row_already_there_falls_back_to_the_upsert(
     assert title == "New title"
 
 
-def test_a_cli_first_pull_fills_the_store_with_a_rollback_journal_and_ends_in_wal(
-    program: Program, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    h = program.harness
-    store = h.store("fresh")
+def _journal_modes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The store's journal mode as each snapshot page is written (filled in as they are)."""
     modes: list[str] = []
     real = pull_module.apply_sqlite_page
 
@@ -190,6 +187,15 @@ def test_a_cli_first_pull_fills_the_store_with_a_rollback_journal_and_ends_in_wa
         return real(conn, *args, **kw)
 
     monkeypatch.setattr(pull_module, "apply_sqlite_page", noting_the_journal)
+    return modes
+
+
+def test_a_cli_first_pull_fills_the_store_with_a_rollback_journal_and_ends_in_wal(
+    program: Program, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    h = program.harness
+    store = h.store("fresh")
+    modes = _journal_modes(monkeypatch)
     from mentor_tui.sync import login
 
     login(store, h.base, "admin@example.org", sync_helpers.PASSWORD, client=h.client, bulk=True)
@@ -207,14 +213,7 @@ def test_with_another_connection_on_the_store_the_first_pull_stays_in_wal(
     store = h.store("fresh")
     other = sqlite3.connect(str(store.url.database))
     other.execute("SELECT count(*) FROM users").fetchone()
-    modes: list[str] = []
-    real = pull_module.apply_sqlite_page
-
-    def noting_the_journal(conn: sqlite3.Connection, *args: Any, **kw: Any) -> int:
-        modes.append(conn.execute("PRAGMA journal_mode").fetchone()[0])
-        return real(conn, *args, **kw)
-
-    monkeypatch.setattr(pull_module, "apply_sqlite_page", noting_the_journal)
+    modes = _journal_modes(monkeypatch)
     from mentor_tui.sync import login
 
     try:
