@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
+import signal
 import sys
 from collections.abc import Sequence
 
@@ -127,5 +129,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("mentor-tui: interrupted; nothing half-written was kept.", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # whoever read the output stopped (`... | head`): stop quietly, as cat and grep do;
+        # stdout goes to /dev/null so that flushing it at exit does not fail again
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 128 + signal.SIGPIPE
     finally:
         ctx.close()

@@ -58,3 +58,29 @@ def test_an_unknown_user_is_one_sentence(tmp_path: Path, capsys) -> None:
     assert main(["--db", db, "--user", "nobody@example.org"]) == 2
     err = capsys.readouterr().err.strip()
     assert err == "mentor-tui: No user with the email 'nobody@example.org' in this database."
+
+
+def test_output_cut_short_by_its_reader_ends_quietly(tmp_path: Path) -> None:
+    """`mentor-tui students --json | head -c 5`: the output is more than a pipe holds, so the
+    CLI is still writing when the reader stops; it ends without a traceback."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "XDG_DATA_HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path)}
+    cli = f"{sys.executable} -m mentor_tui --db {tmp_path / 'demo.db'}"
+    build = f"{cli} demo --students 400 --mentors 10 --no-launch > /dev/null"
+    subprocess.run(["bash", "-c", build], env=env, check=True)
+    listing = f"{cli} --user admin@example.org students --json --limit 0"
+    whole = subprocess.run(["bash", "-c", listing], env=env, capture_output=True, check=True)
+    assert len(whole.stdout) > 128 * 1024, "more than a pipe's buffer"
+    done = subprocess.run(
+        ["bash", "-o", "pipefail", "-c", f"{listing} | head -c 5"],
+        check=False,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert done.stdout == whole.stdout[:5].decode()
+    assert done.stderr == ""
+    assert done.returncode == 141
