@@ -12,7 +12,7 @@ from app_support import ADMIN, MENTOR, copy_store, services_for, settle
 from textual.css.stylesheet import Stylesheet
 from textual.widgets import Input
 
-from mentor_tui.app import MentorApp
+from mentor_tui.app import FULL_COLLECTION_EVERY, MentorApp
 from mentor_tui.screens import students
 from mentor_tui.widgets.key_footer import KeyFooter
 from mentor_tui.widgets.paged_table import PagedTable
@@ -96,8 +96,11 @@ async def test_start_up_objects_are_frozen_while_the_app_runs(
     template: Path, tmp_path: Path
 ) -> None:
     assert gc.get_freeze_count() == 0
+    before = gc.get_threshold()
     app = MentorApp(services_for(copy_store(template, tmp_path / "m.db"), MENTOR))
     async with app.run_test(size=(130, 40)) as pilot:
         await settle(pilot)
         assert gc.get_freeze_count() > 10_000
+        assert gc.get_threshold() == (*before[:2], FULL_COLLECTION_EVERY)  # full ones rarer
     assert gc.get_freeze_count() == 0  # collectable again once the app is gone
+    assert gc.get_threshold() == before
