@@ -8,7 +8,8 @@ pending ones until ``pending`` wait, with raw SQL like the demo builder: a basel
 change, so nothing goes to the journal.
 
 - open: from `3` pressed on the admin's dashboard (the queue screen not made yet) to its first
-  rows painted, in a fresh app each run; apart, until the preview of the first item is painted.
+  rows painted, in a fresh app in a fresh process each run (the first `3` after starting the
+  app); apart, until the preview of the first item is painted.
 - approve and next: `a` to the feedback editor (a panel of the queue screen) laid out, focused
   and painted; `ctrl+s` (approve, no feedback) to the decision written, its row taken out of
   the table's list (``PagedTable.remove_rows``, no reload) with the cursor on the next item, and
@@ -27,7 +28,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from pilot_timing import _app, _has_rows, _repainted, _send_key
+from pilot_timing import _app, _has_rows, _repainted, _send_key, in_fresh_process
 from textual.worker import WorkerCancelled
 
 TIMEOUT_SECONDS = 60
@@ -162,12 +163,13 @@ async def _decide(path: Path, email: str, rounds: int) -> tuple[list[float], lis
 
 
 def queue_timings(path: Path, email: str, rounds: int = 20, opens: int = 3) -> QueueTimings:
-    """Median open times over ``opens`` fresh apps, then ``rounds`` approve-and-next."""
+    """Median open times over ``opens`` fresh apps (each in a fresh process, as the first `3`
+    after starting the app), then ``rounds`` approve-and-next."""
     with sqlite3.connect(path) as db:
         (pending,) = db.execute(
             "SELECT count(*) FROM submissions WHERE status = 'pending' AND deleted_at IS NULL"
         ).fetchone()
-    opened = [asyncio.run(_open(path, email)) for _ in range(opens)]
+    opened = [in_fresh_process("queue_timing", "_open", path, email) for _ in range(opens)]
     approve, decide = asyncio.run(_decide(path, email, rounds))
     return QueueTimings(
         pending=int(pending),

@@ -23,11 +23,12 @@ The demo stores are built once and cached in ``benchmarks/.cache/`` (see ``datas
   (Not ``ru_maxrss``: for a child forked from this runner Linux counts the runner's size.)
 - key press to repaint (p95): Textual's Pilot in-process on the real app (``pilot_timing.py``).
 - open the students list (admin, 100,000 students in the full run): pressing `2` to the first
-  rows painted, Pilot, median of three fresh apps.
+  rows painted, Pilot, median of three fresh apps, each in a fresh process.
 - open the review queue (admin, about 100,000 pending in the full run) and approve-and-next:
   ``queue_timing.py`` on a copy of the store with decided submissions turned back to pending
-  until that many wait; `3` to the first rows painted (median of three fresh apps), and the
-  p95 of each key of approving one and landing on the next: `a`, then `ctrl+s`.
+  until that many wait; `3` to the first rows painted (median of three fresh apps, each in a
+  fresh process), and the p95 of each key of approving one and landing on the next: `a`,
+  then `ctrl+s`.
 - demo build rows/s: ``build_demo`` of the cached store; anchor: the same rows copied with raw
   ``sqlite3.executemany`` into a fresh store right after the build (both from the run that
   built the cache, shown with its date when the cache is reused).
@@ -224,7 +225,7 @@ class Runner:
         store.unlink()
         self.add(Figure(
             "open_list", f"open a list of {rows:,} rows to first rows painted", ms, "ms",
-            "<= 100 ms", None, None, ms <= 100, "students screen as admin; Pilot, median of 3",
+            "<= 100 ms", None, None, ms <= 100, "students screen as admin; Pilot, median of 3 fresh processes",
         ))  # fmt: skip
 
     def review_queue(self) -> None:
@@ -238,7 +239,7 @@ class Runner:
         self.add(Figure(
             "queue_open", f"open the review queue, {pending:,} pending, to first rows painted",
             timings.open_ms, "ms", "<= 100 ms", None, None, timings.open_ms <= 100,
-            f"`3` as admin; Pilot, median of 3; with the first preview {timings.open_preview_ms:.0f} ms",
+            f"`3` as admin; Pilot, median of 3 fresh processes; with the first preview {timings.open_preview_ms:.0f} ms",
         ))  # fmt: skip
         samples = timings.approve_ms + timings.decide_ms
         value = pilot_timing.p95(samples)

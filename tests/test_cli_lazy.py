@@ -224,3 +224,25 @@ def test_the_work_after_start_up_waits_for_the_first_frame_to_be_written(
     events = log.read_text().split()
     assert events[0] == "frame", events
     assert {"readers", "reminders", "status"} <= set(events), events
+
+
+@pytest.mark.parametrize(("email", "admin_screen"), [(MENTOR, False), (ADMIN, True)])
+def test_once_started_the_app_imports_the_screens_its_user_may_open(
+    template: Path, tmp_path: Path, email: str, admin_screen: bool
+) -> None:
+    """In a worker after start-up, so the first press of an area key does not import it."""
+    store = tmp_path / "store.db"
+    store.write_bytes(template.read_bytes())
+    loaded = _loaded_after(
+        f"import asyncio, sys\nsys.path.insert(0, {str(Path(__file__).parent)!r})\n"
+        "from pathlib import Path\nfrom app_support import services_for, settle\n"
+        "from mentor_tui.app import MentorApp\n"
+        "async def run():\n"
+        f"    app = MentorApp(services_for(Path({str(store)!r}), {email!r}))\n"
+        "    async with app.run_test(size=(120, 40)) as pilot:\n"
+        "        await settle(pilot)\n"
+        "asyncio.run(run())\n"
+    )
+    screens = {f"mentor_tui.screens.{a.screen.split(':')[0]}" for a in AREAS if not a.admin_only}
+    assert sorted(screens - loaded) == []
+    assert ("mentor_tui.screens.admin" in loaded) is admin_screen
