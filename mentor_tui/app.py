@@ -163,15 +163,17 @@ class MentorApp(App[int]):
             )
 
     def _preload_screens(self) -> None:
-        """Once start-up is over, import the screens of the areas everyone has, in a thread,
-        so that the first press of an area key does not import its screen first (the first
-        `3` on the 50,000-student demo: 125-178 ms with the review queue's import, 88-104 ms
-        without); then freeze what start-up left alive, those modules included. Not the
-        admin screen: its matching solver (OR-Tools, numpy) would add 30 MiB to every admin's
-        session for a screen opened now and then."""
+        """Once start-up is over, import the screens this account may open, in a thread, so
+        that the first press of an area key does not import its screen first (the first `3`
+        on the 50,000-student demo: 125-178 ms with the review queue's import, 88-104 ms
+        without); then freeze what start-up left alive, those modules included. The matching
+        solver (OR-Tools, numpy: 30 MiB) is not among them: the admin screen loads it in the
+        worker that first drafts or ranks."""
+        actor = self.services.actor
         for area in AREAS:
-            if not area.admin_only:
-                importlib.import_module(f"mentor_tui.screens.{area.screen.split(':')[0]}")
+            if area.admin_only and (actor is None or not actor.is_admin):
+                continue
+            importlib.import_module(f"mentor_tui.screens.{area.screen.split(':')[0]}")
         with contextlib.suppress(RuntimeError):  # the app closed meanwhile
             self.call_from_thread(self._freeze_long_lived_objects)
 

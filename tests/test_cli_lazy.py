@@ -226,12 +226,12 @@ def test_the_work_after_start_up_waits_for_the_first_frame_to_be_written(
     assert {"readers", "reminders", "status"} <= set(events), events
 
 
-@pytest.mark.parametrize("email", [MENTOR, ADMIN])
-def test_once_started_the_app_imports_the_screens_of_the_areas_everyone_has(
-    template: Path, tmp_path: Path, email: str
+@pytest.mark.parametrize(("email", "admin_screen"), [(MENTOR, False), (ADMIN, True)])
+def test_once_started_the_app_imports_the_screens_its_user_may_open(
+    template: Path, tmp_path: Path, email: str, admin_screen: bool
 ) -> None:
     """In a worker after start-up, so the first press of an area key does not import it; not
-    the admin screen, whose matching solver is big (the admin pays for it on `6`)."""
+    the matching solver (OR-Tools, numpy), which loads with the first draft or ranking."""
     store = tmp_path / "store.db"
     store.write_bytes(template.read_bytes())
     loaded = _loaded_after(
@@ -246,4 +246,5 @@ def test_once_started_the_app_imports_the_screens_of_the_areas_everyone_has(
     )
     screens = {f"mentor_tui.screens.{a.screen.split(':')[0]}" for a in AREAS if not a.admin_only}
     assert sorted(screens - loaded) == []
-    assert "mentor_tui.screens.admin" not in loaded and "ortools" not in loaded
+    assert ("mentor_tui.screens.admin" in loaded) is admin_screen
+    assert "ortools" not in loaded and "numpy" not in loaded

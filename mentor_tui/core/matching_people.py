@@ -19,6 +19,10 @@ from mentor_tui.core.access import Actor, student_scope, user_scope
 from mentor_tui.core.errors import UserError
 from mentor_tui.db.models import MentorProfile, MentorSpecialization, StudentProfile, User
 
+# The criteria a pair is scored on, in the order of scores and weights (here, not beside the
+# scores, so that a screen naming them does not import numpy and the solver).
+CRITERIA = ("skills", "teaching_style", "timezone", "weekly_hours", "load")
+
 
 @functools.lru_cache(maxsize=4096)
 def skill_key(name: str) -> str:

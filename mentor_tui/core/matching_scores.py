@@ -13,6 +13,7 @@ import numpy as np
 
 from mentor_tui.config import MatchingWeights
 from mentor_tui.core.matching_people import (
+    CRITERIA,
     MentorOffer,
     StudentNeeds,
     _needed_skills,
@@ -20,8 +21,6 @@ from mentor_tui.core.matching_people import (
     utc_offset_hours,
 )
 from mentor_tui.db.models import TEACHING_STYLES
-
-CRITERIA = ("skills", "teaching_style", "timezone", "weekly_hours", "load")
 
 EXPERTISE_STRENGTH = 0.6
 UNVERIFIED_FACTOR = 0.8

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session
 
@@ -15,7 +15,6 @@ from mentor_tui.core import clock, writes
 from mentor_tui.core.access import Actor, require_admin
 from mentor_tui.core.assignment import assign_student, unassign_student
 from mentor_tui.core.errors import UserError
-from mentor_tui.core.matching import Match, plan_matches
 from mentor_tui.core.matching_people import (
     MentorOffer,
     StudentNeeds,
@@ -23,11 +22,15 @@ from mentor_tui.core.matching_people import (
     load_students,
     local_today,
 )
-from mentor_tui.core.matching_scores import PairScore
 from mentor_tui.core.mentors import find_mentor, mentor_profile
 from mentor_tui.core.notifications import notify
 from mentor_tui.core.text import has_control
 from mentor_tui.db.models import MentorProfile, User
+
+if TYPE_CHECKING:  # the matching (numpy, OR-Tools) loads when a plan is made, not with the
+    # admin screen that imports this module
+    from mentor_tui.core.matching import Match
+    from mentor_tui.core.matching_scores import PairScore
 
 MAX_REASON = 300
 
@@ -134,6 +137,8 @@ def plan_unavailability(
     backup_id = profile.backup_mentor_id if profile else None
     students = load_students(session, actor, mentor_id=mentor.id)
     mentors = load_mentor_offers(session, actor, config=config, now=now, exclude=[mentor.id])
+    from mentor_tui.core.matching import plan_matches
+
     draft = plan_matches(students, mentors, config.matching, now, favoured_mentor_id=backup_id)
     reasons = {u.student.id: u.reason for u in draft.unplaced}
     moves = tuple(

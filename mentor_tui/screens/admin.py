@@ -16,7 +16,7 @@ from textual.widgets import DataTable, Input, Static, TabbedContent, TabPane
 from mentor_tui.core.access import Actor
 from mentor_tui.core.audit_log import AuditFilter, count_audit, list_audit, parse_day
 from mentor_tui.core.errors import UserError
-from mentor_tui.core.matching import CRITERIA
+from mentor_tui.core.matching_people import CRITERIA
 from mentor_tui.messages import DataChanged
 from mentor_tui.screens.admin_assign import STUDENT_COLUMNS, AssignPane, AssignPart, StudentPicker
 from mentor_tui.screens.admin_matching import (

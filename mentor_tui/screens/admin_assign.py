@@ -7,7 +7,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import replace
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from sqlmodel import Session
@@ -27,12 +27,14 @@ from mentor_tui.core.assignment_list import (
     resolve_skill,
     with_spellings,
 )
-from mentor_tui.core.matching import MentorRanking, rank_mentors
 from mentor_tui.screens.admin_part import AdminPart
 from mentor_tui.screens.assign_confirm import ConfirmScreen
 from mentor_tui.services import Services
 from mentor_tui.widgets.figures import user_text
 from mentor_tui.widgets.paged_table import Column, PagedRow, PagedTable
+
+if TYPE_CHECKING:  # the matching scores (numpy) load in the worker that ranks
+    from mentor_tui.core.matching import MentorRanking
 
 STUDENT_COLUMNS = [
     Column("name", "Student", width=22, sortable=False),
@@ -241,9 +243,12 @@ class AssignPart(AdminPart):
             if then is not None:
                 then()
 
-        self.run_db(
-            lambda s: rank_mentors(s, actor, student_id, config=config), done, group="admin-rank"
-        )
+        def job(session: Session) -> list[MentorRanking]:
+            from mentor_tui.core.matching import rank_mentors  # numpy loads in the worker
+
+            return rank_mentors(session, actor, student_id, config=config)
+
+        self.run_db(job, done, group="admin-rank")
 
     def _show_ranking(self, student_id: str, ranking: list[MentorRanking]) -> None:
         self._ranking = ranking

@@ -4,7 +4,7 @@ applied in part (`space` marks, `p`) or whole (`w`)."""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from sqlmodel import Session
@@ -14,10 +14,13 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 from textual.worker import Worker
 
-from mentor_tui.core.matching import CRITERIA, MatchDraft, apply_matches, draft_matches
+from mentor_tui.core.matching_people import CRITERIA
 from mentor_tui.screens.admin_part import AdminPart
 from mentor_tui.screens.assign_confirm import ConfirmScreen
 from mentor_tui.widgets.figures import user_text
+
+if TYPE_CHECKING:  # the matching solver (OR-Tools, numpy) loads in the workers that use it
+    from mentor_tui.core.matching import MatchDraft
 
 CRITERION_LABELS = {
     "skills": "Skills",
@@ -57,7 +60,12 @@ class MatchingPart(AdminPart):
             table.loading = False
             self._show_draft(draft)
 
-        self.run_db(lambda s: draft_matches(s, actor, config=config), done, group="admin-draft")
+        def job(session: Session) -> MatchDraft:
+            from mentor_tui.core.matching import draft_matches  # the solver loads in the worker
+
+            return draft_matches(session, actor, config=config)
+
+        self.run_db(job, done, group="admin-draft")
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         super().on_worker_state_changed(event)
@@ -156,6 +164,8 @@ class MatchingPart(AdminPart):
             return
 
         def job(session: Session) -> str:
+            from mentor_tui.core.matching import apply_matches
+
             applied = apply_matches(session, actor, draft, config=config, student_ids=student_ids)
             return f"Applied {len(applied)} of the draft's {len(draft.matches)} matches."
 
