@@ -24,7 +24,7 @@ import httpx
 from sqlalchemy import Engine
 
 from mentor_tui.core.errors import UserError
-from mentor_tui.sync.http import ServerUnavailable, SyncHttp, decode_json
+from mentor_tui.sync.http import SyncHttp, decode_json
 from mentor_tui.sync.protocol import (
     PULL_PAGE,
     SNAPSHOT_NEXT_HEADER,
@@ -32,7 +32,13 @@ from mentor_tui.sync.protocol import (
     SQLITE_PAGE_TYPE,
     table_specs,
 )
-from mentor_tui.sync.sqlite_page import PAGE_SCHEMA, SqlitePage, apply_sqlite_page, open_page
+from mentor_tui.sync.sqlite_page import (
+    PAGE_SCHEMA,
+    SqlitePage,
+    apply_sqlite_page,
+    open_page,
+    unreadable,
+)
 from mentor_tui.sync.store import (
     SCOPE_TABLES,
     State,
@@ -283,10 +289,7 @@ class _Ahead:
                 item: _Item = (answer.content, None)
                 if answer.headers.get("content-type", "").startswith(SQLITE_PAGE_TYPE):
                     if not found:
-                        raise ServerUnavailable(
-                            "The server sent a snapshot page without its next cursor; your "
-                            "changes are kept here and will sync later."
-                        )
+                        raise unreadable("it came without its next cursor")
                     item = (SqlitePage(answer.content, last=cursor is None), None)
                 elif not found:  # a server that does not send the header: read it here
                     page = _read(answer.content)
@@ -334,10 +337,7 @@ def _read(content: bytes) -> dict[str, Any]:
     except ValueError:
         page = None
     if not isinstance(page, dict):
-        raise ServerUnavailable(
-            "The server sent a snapshot page that is not JSON; your changes are kept here and "
-            "will sync later."
-        )
+        raise unreadable("it is not JSON")
     return page
 
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from mentor_tui.sync.http import ServerUnavailable
 from mentor_tui.sync.protocol import table_specs
-from mentor_tui.sync.store import upsert_rows
+from mentor_tui.sync.store import upsert_rows, write_all
 
 # The schema name the page is attached under on the store's connection, and the page's own
 # table of what the JSON page would say besides its rows (server id, position, next cursor).
@@ -36,7 +36,8 @@ class SqlitePage:
     last: bool = False
 
 
-def _unreadable(why: str) -> ServerUnavailable:
+def unreadable(why: str) -> ServerUnavailable:
+    """A snapshot page (SQLite or JSON) that is not what the protocol says, in one sentence."""
     return ServerUnavailable(
         f"The server sent a snapshot page that cannot be read ({why}); your changes are kept "
         "here and will sync later."
@@ -55,21 +56,21 @@ def open_page(conn: sqlite3.Connection, page: SqlitePage) -> dict[str, Any]:
         conn.execute(f"PRAGMA {PAGE_SCHEMA}.schema_version={next(_COOKIES)}")
         objects = conn.execute(f"SELECT type, name FROM {PAGE_SCHEMA}.sqlite_master").fetchall()
     except sqlite3.DatabaseError as exc:
-        raise _unreadable(str(exc)) from None
+        raise unreadable(str(exc)) from None
     allowed = set(table_specs()) | {PAGE_META}
     for kind, name in objects:
         if kind != "table" or name not in allowed:
-            raise _unreadable(f"it holds {kind} {name!r}")
+            raise unreadable(f"it holds {kind} {name!r}")
     try:
         row = conn.execute(f'SELECT meta FROM {PAGE_SCHEMA}."{PAGE_META}"').fetchone()
         meta = json.loads(row[0]) if row is not None else None
     except (sqlite3.DatabaseError, TypeError, ValueError):
         meta = None
     if not isinstance(meta, dict) or not isinstance(meta.get("tables"), list):
-        raise _unreadable("it says nothing of itself")
+        raise unreadable("it says nothing of itself")
     present = {name for kind, name in objects}
     if any(name not in present or name == PAGE_META for name in meta["tables"]):
-        raise _unreadable("it names a table it does not hold")
+        raise unreadable("it names a table it does not hold")
     return meta
 
 
@@ -96,9 +97,9 @@ def _apply_table(
     try:
         theirs = {r[1] for r in conn.execute(f'PRAGMA {PAGE_SCHEMA}.table_info("{name}")')}
     except sqlite3.DatabaseError as exc:
-        raise _unreadable(str(exc)) from None
+        raise unreadable(str(exc)) from None
     if "id" not in theirs:
-        raise _unreadable(f"its {name} have no id")
+        raise unreadable(f"its {name} have no id")
     names = [c for c in table_spec.columns if c in theirs]  # as this store knows them
     columns = ", ".join(f'"{c}"' for c in names)
     source = f'SELECT {columns} FROM {PAGE_SCHEMA}."{name}" AS page WHERE true'
@@ -117,19 +118,11 @@ def _apply_table(
         f'WHERE excluded.version >= main."{name}".version'
     )
     for sql in (target, upsert) if insert else (upsert,):
-        conn.execute("SAVEPOINT page_rows")
         try:
-            conn.execute(sql)
-        except sqlite3.IntegrityError:
-            conn.execute("ROLLBACK TO page_rows")
-            conn.execute("RELEASE page_rows")
-            continue
-        except sqlite3.DatabaseError as exc:
-            conn.execute("ROLLBACK TO page_rows")
-            conn.execute("RELEASE page_rows")
-            raise _unreadable(str(exc)) from None
-        conn.execute("RELEASE page_rows")
-        return count
+            if write_all(conn, sql):
+                return count
+        except sqlite3.DatabaseError as exc:  # the transaction rolls back as it ends
+            raise unreadable(str(exc)) from None
     # a row clashes with a different local row on a unique key: row by row, as JSON rows are
     json_at = [i for i, c in enumerate(names) if table_spec.kind(c) == "json"]
     rows = [list(r) for r in conn.execute(source)]
@@ -139,5 +132,5 @@ def _apply_table(
                 if isinstance(row[index], str):
                     row[index] = json.loads(row[index])
     except ValueError:
-        raise _unreadable(f"its {name} hold JSON that is not") from None
+        raise unreadable(f"its {name} hold JSON that is not") from None
     return upsert_rows(conn, name, names, rows, skip=skip)

@@ -288,19 +288,23 @@ def upsert_rows(
         return 0
     values = _local_values(table_spec, names, picked)
     sql = _upsert_sql(table_spec, names, guard=guard)
-    if insert and _write_all(conn, _insert_sql(table_spec, names), values):
+    if insert and write_all(conn, _insert_sql(table_spec, names), values):
         return len(values)
-    if not _write_all(conn, sql, values):
+    if not write_all(conn, sql, values):
         for row in values:
             _upsert_one(conn, table_spec, names, row, sql)
     return len(values)
 
 
-def _write_all(conn: sqlite3.Connection, sql: str, values: list[list[Any]]) -> bool:
-    """Every row with ``sql``, or none of them (False) if one breaks a key or constraint."""
+def write_all(conn: sqlite3.Connection, sql: str, values: list[list[Any]] | None = None) -> bool:
+    """``sql`` for every row of ``values`` (or once, with none), or for none of them (False)
+    if one breaks a key or constraint; other errors are raised."""
     conn.execute("SAVEPOINT upsert")
     try:
-        conn.executemany(sql, values)
+        if values is None:
+            conn.execute(sql)
+        else:
+            conn.executemany(sql, values)
     except sqlite3.IntegrityError:
         conn.execute("ROLLBACK TO upsert")
         conn.execute("RELEASE upsert")
