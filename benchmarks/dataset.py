@@ -63,7 +63,7 @@ def raw_executemany_rate(source: Path) -> tuple[int, float]:
     """Copy every demo row of ``source`` into a fresh store of the same schema with raw
     ``executemany`` (the demo's own INSERT statements and pragmas, one transaction); only
     the ``executemany`` calls are timed. Returns (rows, rows per second)."""
-    from mentor_tui.core.demo import COLUMNS, insert_sql
+    from mentor_tui.demo.build import COLUMNS, insert_sql
     from mentor_tui.db.engine import make_engine
 
     with tempfile.TemporaryDirectory(prefix="mentor-bench-raw-") as folder:
@@ -129,7 +129,7 @@ def _demo_dataset(
     built_now = False
     if rebuild or not (path.exists() and meta_path.exists()):
         from mentor_tui.config import Config
-        from mentor_tui.core.demo import build_demo
+        from mentor_tui.demo.build import build_demo
 
         for stale in (path, meta_path, Path(f"{path}-wal"), Path(f"{path}-shm")):
             stale.unlink(missing_ok=True)

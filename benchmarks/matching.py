@@ -27,8 +27,8 @@ from typing import Any
 
 from mentor_tui.config import Config
 from mentor_tui.core.access import Actor
-from mentor_tui.core.demo_names import SKILLS, SPECIALIZATIONS, TEACHING_STYLES, TIMEZONES
-from mentor_tui.core.matching import (
+from mentor_tui.demo.names import SKILLS, SPECIALIZATIONS, TEACHING_STYLES, TIMEZONES
+from mentor_tui.core.matching.plan import (
     ScoreTable,
     draft_matches,
     load_mentor_offers,

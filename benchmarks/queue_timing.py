@@ -65,7 +65,7 @@ def prepare(path: Path, pending: int) -> int:
 
 
 def _queue_screen(app):
-    from mentor_tui.screens.review_queue import ReviewQueueScreen
+    from mentor_tui.screens.reviews.queue import ReviewQueueScreen
 
     return app.screen if isinstance(app.screen, ReviewQueueScreen) else None
 
@@ -77,7 +77,7 @@ def _previewing(app, key: str | None) -> bool:
 
 
 def _editing(app) -> bool:
-    from mentor_tui.screens.feedback_editor import FeedbackPanel
+    from mentor_tui.screens.reviews.feedback_editor import FeedbackPanel
 
     screen = _queue_screen(app)
     if screen is None:

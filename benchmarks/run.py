@@ -33,7 +33,7 @@ The demo stores are built once and cached in ``benchmarks/.cache/`` (see ``datas
   ``sqlite3.executemany`` into a fresh store right after the build (both from the run that
   built the cache, shown with its date when the cache is reused).
 - matching, sync and note search call ``matching.py``, ``sync_pull.py`` and
-  ``mentor_tui.core.notes.search_notes``.
+  ``mentor_tui.core.notes.notes.search_notes``.
 
 Timings are reports, never pass/fail: the exit status is 0 whenever every benchmark ran.
 """
@@ -297,8 +297,8 @@ class Runner:
         shutil.rmtree(folder, ignore_errors=True)
 
     def note_search(self, store: Path, data: dataset.Dataset) -> None:
-        from mentor_tui.core.notes import search_notes
-        from mentor_tui.core.settings import sign_in
+        from mentor_tui.core.notes.notes import search_notes
+        from mentor_tui.core.people.settings import sign_in
         from mentor_tui.db.engine import make_engine, session_scope
 
         _log("note search ...")

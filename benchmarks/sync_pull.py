@@ -8,7 +8,7 @@
     python benchmarks/sync_pull.py                      # 50,000 students, 2,000 mentors
     python benchmarks/sync_pull.py --students 5000 --mentors 200
 
-The demo database is built with ``mentor_tui.core.demo.build_demo`` straight into the
+The demo database is built with ``mentor_tui.demo.build.build_demo`` straight into the
 server's database file (kept in ``--workdir`` between runs with ``--reuse``).
 """
 
@@ -52,7 +52,7 @@ def free_port() -> int:
 
 
 def build(database: Path, students: int, mentors: int, seed: int, reuse: bool) -> tuple[str, str]:
-    from mentor_tui.core.demo import build_demo
+    from mentor_tui.demo.build import build_demo
 
     if reuse and database.exists():
         conn = sqlite3.connect(database)

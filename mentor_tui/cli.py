@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from mentor_tui import __version__
 from mentor_tui.commands import COMMAND_MODULES, VERBS
 from mentor_tui.commands.context import CommandContext
-from mentor_tui.core.errors import UserError
+from mentor_tui.errors import UserError
 
 EXIT_USER_ERROR = 2
 

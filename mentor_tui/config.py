@@ -12,7 +12,7 @@ from typing import Any
 
 import tomli_w
 
-from mentor_tui.core.errors import UserError
+from mentor_tui.errors import UserError
 from mentor_tui.paths import config_path
 
 

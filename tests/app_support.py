@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from mentor_tui.config import Config
-from mentor_tui.core.settings import sign_in
+from mentor_tui.core.people.settings import sign_in
 from mentor_tui.db.engine import make_engine, session_scope
-from mentor_tui.services import Services
+from mentor_tui.core.services import Services
 
 REFERENCE = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 FROZEN_NOW = REFERENCE + timedelta(minutes=17)
@@ -18,7 +18,7 @@ ADMIN = "admin@example.org"
 
 
 def build_template(folder: Path) -> Path:
-    from mentor_tui.core.demo import build_demo
+    from mentor_tui.demo.build import build_demo
 
     path = folder / "template.db"
     build_demo(path, students=60, mentors=5, seed=7, reference=REFERENCE)

@@ -1,5 +1,5 @@
 """CSV files of people for the import tests, drawn from the demo generator's own name, timezone
-and skill lists (``mentor_tui.core.demo_names``): deterministic for a seed, never fetched."""
+and skill lists (``mentor_tui.demo.names``): deterministic for a seed, never fetched."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
-from mentor_tui.core.demo_names import (
+from mentor_tui.demo.names import (
     FIRST_NAMES,
     LAST_NAMES,
     SKILLS,

@@ -12,20 +12,20 @@ import pytest
 from sqlalchemy import func, select
 
 from mentor_tui.config import Config
-from mentor_tui.core import progress
+from mentor_tui.core.analytics import progress
 from mentor_tui.core.access import Actor, visible_student_ids
-from mentor_tui.core.assignment import assign_student, unassign_student
-from mentor_tui.core.dashboard import (
+from mentor_tui.core.assignment.seats import assign_student, unassign_student
+from mentor_tui.core.analytics.dashboard import (
     dashboard,
     mentor_performance,
     program_overview,
     upcoming_sessions,
 )
-from mentor_tui.core.errors import AccessDenied, NotFound
-from mentor_tui.core.notifications import list_notifications, mark_read, notify, unread_count
-from mentor_tui.core.student_view import student_detail
-from mentor_tui.core.students import count_students, list_students, student_rows
-from mentor_tui.core.users import add_user, import_users_csv, list_users
+from mentor_tui.errors import AccessDenied, NotFound
+from mentor_tui.core.notifications.notify import list_notifications, mark_read, notify, unread_count
+from mentor_tui.core.analytics.student_view import student_detail
+from mentor_tui.core.people.students import count_students, list_students, student_rows
+from mentor_tui.core.people.users import add_user, import_users_csv, list_users
 from mentor_tui.db.engine import session_scope
 from mentor_tui.db.models import User
 from tests import factory

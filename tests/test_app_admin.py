@@ -17,15 +17,15 @@ from app_support import (
 from sqlalchemy import select
 from textual.widgets import Input, Static
 
-from mentor_tui.app import MentorApp
+from mentor_tui.app.main import MentorApp
 from mentor_tui.core import clock
-from mentor_tui.core.matching import draft_matches, rank_mentors
-from mentor_tui.core.mentors import MentorEdit, edit_mentor
+from mentor_tui.core.matching.plan import draft_matches, rank_mentors
+from mentor_tui.core.people.mentors import MentorEdit, edit_mentor
 from mentor_tui.db.engine import session_scope
 from mentor_tui.db.models import AuditEntry, MentorProfile, Notification, StudentProfile, User
-from mentor_tui.screens.admin import AdminScreen
-from mentor_tui.screens.assign_confirm import ConfirmScreen
-from mentor_tui.screens.csv_import import CsvImportScreen
+from mentor_tui.screens.admin.admin import AdminScreen
+from mentor_tui.screens.dialogs import ConfirmScreen
+from mentor_tui.screens.admin.csv_import import CsvImportScreen
 from mentor_tui.widgets.paged_table import PagedTable
 from tests.people_csv import write_people_csv
 

@@ -17,16 +17,16 @@ from app_support import (
 )
 from sqlalchemy import func, select
 
-from mentor_tui.app import MentorApp
+from mentor_tui.app.main import MentorApp
 from mentor_tui.core import clock
-from mentor_tui.core.session_templates import list_templates, save_template
-from mentor_tui.core.session_views import SessionView, list_sessions
-from mentor_tui.core.sessions import schedule_session
-from mentor_tui.core.slots import find_free_slots
+from mentor_tui.core.sessions.templates import list_templates, save_template
+from mentor_tui.core.sessions.views import SessionView, list_sessions
+from mentor_tui.core.sessions.scheduling import schedule_session
+from mentor_tui.core.sessions.slots import find_free_slots
 from mentor_tui.db.engine import session_scope
 from mentor_tui.db.models import MentorshipNote, MentorshipSession, SessionAttendee, User
-from mentor_tui.screens.session_followup import SessionFollowupModal
-from mentor_tui.screens.session_form import SessionFormModal
+from mentor_tui.screens.calendar.session_followup import SessionFollowupModal
+from mentor_tui.screens.calendar.session_form import SessionFormModal
 
 SIZE = (130, 40)
 

@@ -11,12 +11,12 @@ import pytest
 from app_support import FROZEN_NOW, MENTOR, copy_store, services_for, settle, type_text
 from sqlalchemy import select
 
-from mentor_tui.app import MentorApp
+from mentor_tui.app.main import MentorApp
 from mentor_tui.core import clock
 from mentor_tui.db.engine import session_scope
 from mentor_tui.db.review_models import CommentSnippet
-from mentor_tui.screens.comment_bank import CommentBankScreen, SnippetForm
-from mentor_tui.screens.feedback_editor import FeedbackPanel
+from mentor_tui.screens.reviews.comment_bank import CommentBankScreen, SnippetForm
+from mentor_tui.screens.reviews.feedback_editor import FeedbackPanel
 
 SIZE = (130, 40)
 

@@ -18,12 +18,12 @@ from app_support import (
 )
 from sqlalchemy import select
 
-from mentor_tui.app import MentorApp
+from mentor_tui.app.main import MentorApp
 from mentor_tui.core import clock
 from mentor_tui.db.engine import session_scope
 from mentor_tui.db.models import JournalEntry, MentorshipNote, User
-from mentor_tui.screens.due_date import DueDateScreen
-from mentor_tui.screens.notes import NOT_AUTHOR, NotesScreen
+from mentor_tui.screens.notes.due_date import DueDateScreen
+from mentor_tui.screens.notes.notes import NOT_AUTHOR, NotesScreen
 
 SIZE = (130, 40)
 
@@ -132,7 +132,7 @@ async def test_kind_and_action_item_done_toggle(template, tmp_path) -> None:
 
 
 async def test_stale_save_keeps_the_text_and_says_so(template, tmp_path) -> None:
-    from mentor_tui.core import notes as core_notes
+    from mentor_tui.core.notes import notes as core_notes
 
     services = services_for(copy_store(template, tmp_path / "m.db"), MENTOR)
     app = MentorApp(services)
@@ -157,7 +157,7 @@ async def test_stale_save_keeps_the_text_and_says_so(template, tmp_path) -> None
 async def test_search_and_open_a_result(template, tmp_path) -> None:
     services = services_for(copy_store(template, tmp_path / "m.db"), MENTOR)
     target = max(_mentor_notes(services), key=lambda n: n.id)
-    from mentor_tui.core import notes as core_notes
+    from mentor_tui.core.notes import notes as core_notes
 
     services.run(
         lambda s: core_notes.save_note(s, services.actor, target.id, text="Zebrafish résumé plan")
@@ -273,7 +273,7 @@ async def test_literal_text_any_script(template, tmp_path) -> None:
 
 
 async def test_n_on_a_student_opens_their_notes(template, tmp_path) -> None:
-    from mentor_tui.screens.student_view import StudentViewScreen
+    from mentor_tui.screens.students.student_view import StudentViewScreen
 
     services = services_for(copy_store(template, tmp_path / "m.db"), MENTOR)
     with session_scope(services.engine) as session:
@@ -462,7 +462,7 @@ async def test_ctrl_d_on_a_plain_note_says_why_and_leaves_the_text(
 
 
 async def test_overdue_open_action_items_stand_out(template, tmp_path, frozen) -> None:
-    from mentor_tui.core import notes as core_notes
+    from mentor_tui.core.notes import notes as core_notes
 
     services = services_for(copy_store(template, tmp_path / "m.db"), MENTOR)
     app = MentorApp(services)
@@ -558,7 +558,7 @@ async def test_leaving_the_screen_saves_at_once(template, tmp_path) -> None:
 
 
 async def test_a_one_megabyte_note_opens_and_saves(template, tmp_path) -> None:
-    from mentor_tui.core import notes as core_notes
+    from mentor_tui.core.notes import notes as core_notes
 
     services = services_for(copy_store(template, tmp_path / "m.db"), MENTOR)
     target = min(_mentor_notes(services), key=lambda n: n.id)

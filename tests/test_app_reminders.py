@@ -11,8 +11,8 @@ import pytest
 from app_support import ADMIN, FROZEN_NOW, MENTOR, copy_store, services_for, settle
 from sqlalchemy import select
 
-from mentor_tui.app import MentorApp
-from mentor_tui.app_reminders import MAX_TOASTS
+from mentor_tui.app.main import MentorApp
+from mentor_tui.app.reminders import MAX_TOASTS
 from mentor_tui.config import Config, Notifications
 from mentor_tui.core import clock, writes
 from mentor_tui.db.engine import make_engine, session_scope
@@ -226,7 +226,7 @@ async def test_the_harness_leaves_reminders_off(template: Path, tmp_path: Path) 
 
 def test_the_reminder_interval_is_a_validated_setting(tmp_path: Path) -> None:
     from mentor_tui.config import parse_config
-    from mentor_tui.core.errors import UserError
+    from mentor_tui.errors import UserError
 
     where = tmp_path / "config.toml"
     assert Config().reminder_interval_seconds == 60

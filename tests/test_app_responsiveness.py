@@ -12,8 +12,8 @@ from app_support import ADMIN, MENTOR, copy_store, services_for, settle
 from textual.css.stylesheet import Stylesheet
 from textual.widgets import Input
 
-from mentor_tui.app import FULL_COLLECTION_EVERY, MentorApp
-from mentor_tui.screens import students
+from mentor_tui.app.main import FULL_COLLECTION_EVERY, MentorApp
+from mentor_tui.screens.students import students
 from mentor_tui.widgets.key_footer import KeyFooter
 from mentor_tui.widgets.paged_table import PagedTable
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from app_support import ADMIN, MENTOR, copy_store, services_for, settle, type_text
 from sqlalchemy import func, or_, select
 
-from mentor_tui.app import MentorApp
+from mentor_tui.app.main import MentorApp
 from mentor_tui.db.engine import session_scope
 from mentor_tui.db.models import Submission, User
 from mentor_tui.widgets.paged_table import PagedTable
@@ -119,7 +119,7 @@ async def test_student_view_tabs_show_the_students_own_records(
             .order_by(func.count().desc())
         ).first()
     student_id, submissions = busiest
-    from mentor_tui.screens.student_view import StudentViewScreen
+    from mentor_tui.screens.students.student_view import StudentViewScreen
 
     app = MentorApp(services)
     async with app.run_test(size=(130, 40)) as pilot:

@@ -11,13 +11,13 @@ import pytest
 from app_support import FROZEN_NOW, MENTOR, copy_store, services_for, settle, type_text
 from sqlalchemy import func, select
 
-from mentor_tui.app import MentorApp
+from mentor_tui.app.main import MentorApp
 from mentor_tui.core import clock
-from mentor_tui.core.session_templates import SHARED_REFUSAL, add_template, list_templates
+from mentor_tui.core.sessions.templates import SHARED_REFUSAL, add_template, list_templates
 from mentor_tui.db.engine import session_scope
 from mentor_tui.db.models import AuditEntry, MentorshipSession, SessionTemplate
-from mentor_tui.screens.session_form import SessionFormModal
-from mentor_tui.screens.session_templates import TemplateForm, TemplatesScreen
+from mentor_tui.screens.calendar.session_form import SessionFormModal
+from mentor_tui.screens.calendar.session_templates import TemplateForm, TemplatesScreen
 
 SIZE = (130, 40)
 ADMIN = "admin@example.org"

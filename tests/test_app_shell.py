@@ -7,7 +7,7 @@ from pathlib import Path
 from app_support import ADMIN, MENTOR, copy_store, services_for, settle, type_text
 from sqlalchemy import func, select
 
-from mentor_tui.app import MentorApp
+from mentor_tui.app.main import MentorApp
 from mentor_tui.db.engine import session_scope
 from mentor_tui.db.models import AuditEntry, User
 

@@ -11,7 +11,7 @@ import pytest
 from app_support import ADMIN, FROZEN_NOW, MENTOR, copy_store, services_for, settle
 from sqlalchemy import select
 
-from mentor_tui.app import MentorApp
+from mentor_tui.app.main import MentorApp
 from mentor_tui.core import clock
 from mentor_tui.db.engine import session_scope
 from mentor_tui.db.models import User
@@ -58,7 +58,7 @@ def test_student_view(snap_compare, template: Path, tmp_path: Path) -> None:
         ).scalars().first()
 
     async def go(pilot) -> None:
-        from mentor_tui.screens.student_view import StudentViewScreen
+        from mentor_tui.screens.students.student_view import StudentViewScreen
 
         await settle(pilot)
         pilot.app.push_screen(StudentViewScreen(first))

@@ -12,16 +12,16 @@ import pytest
 from app_support import FROZEN_NOW, settle
 from sqlalchemy import func, select
 
-from mentor_tui import app_sync
-from mentor_tui.app import MentorApp
-from mentor_tui.app_sync import AppSync, retry_delay
+from mentor_tui.app import sync_loop as app_sync
+from mentor_tui.app.main import MentorApp
+from mentor_tui.app.sync_loop import AppSync, retry_delay
 from mentor_tui.config import Config
 from mentor_tui.core import clock, writes
-from mentor_tui.core.settings import sign_in
+from mentor_tui.core.people.settings import sign_in
 from mentor_tui.db.engine import session_scope
 from mentor_tui.db.models import MentorshipNote, User
 from mentor_tui.db.sync_models import SyncConflict
-from mentor_tui.services import Services
+from mentor_tui.core.services import Services
 from mentor_tui.sync import list_conflicts, login, pending_change_count, sync_once
 from tests import factory, sync_helpers
 from tests.sync_helpers import PASSWORD, Program, ThreadServer, actor_in
@@ -300,7 +300,7 @@ def test_snapshot_of_a_merge(
 
 def test_the_sync_interval_is_a_validated_setting(tmp_path: Path) -> None:
     from mentor_tui.config import parse_config
-    from mentor_tui.core.errors import UserError
+    from mentor_tui.errors import UserError
 
     where = tmp_path / "config.toml"
     assert Config().sync_interval_seconds == 60

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from app_support import ADMIN, MENTOR
 
-from mentor_tui.app import AREAS
+from mentor_tui.app.main import AREAS
 from mentor_tui.cli import build_parser, chosen_verb, common_options, main, parse
 from mentor_tui.commands import COMMAND_MODULES, VERBS
 
@@ -42,13 +42,13 @@ def test_the_first_frame_path_imports_no_database_or_network_library() -> None:
     loaded = _loaded_after(
         "from mentor_tui.cli import parse\n"
         "parse(['--db', 'x.db', '--user', 'a@example.org'])\n"
-        "import mentor_tui.commands.open_app, mentor_tui.core.sign_in_peek\n"
-        "import mentor_tui.app, mentor_tui.screens.dashboard\n"
+        "import mentor_tui.commands.open_app, mentor_tui.core.people.sign_in_peek\n"
+        "import mentor_tui.app.main, mentor_tui.screens.dashboard\n"
     )
-    assert {"mentor_tui.app", "mentor_tui.screens.dashboard", "textual.app"} <= loaded
+    assert {"mentor_tui.app.main", "mentor_tui.screens.dashboard", "textual.app"} <= loaded
     assert [name for name in HEAVY if name in loaded] == []
     # nor the screens of the other areas, nor the paged table (the dashboard has none)
-    later = {"mentor_tui.widgets.paged_table", "mentor_tui.app_sync", "mentor_tui.core.dates"}
+    later = {"mentor_tui.widgets.paged_table", "mentor_tui.app.sync_loop", "mentor_tui.core.dates"}
     later |= {f"mentor_tui.screens.{a.screen.split(':')[0]}" for a in AREAS[1:]}
     assert sorted(later & loaded) == []
     verbs = {f"mentor_tui.commands.{m}" for m in COMMAND_MODULES}
@@ -143,8 +143,8 @@ def test_reopening_the_demo_paints_before_any_database_library(tmp_path) -> None
     """`mentor-tui demo` on the demo it built before (README's first command, run again) takes
     the same path as `mentor-tui`: the app starts with the store unopened and neither SQLAlchemy
     nor the demo builder loaded; its first use of the store signs in as the demo mentor and remembers them."""
-    from mentor_tui.core.demo import ADMIN_EMAIL, DEMO_MENTOR_EMAIL
-    from mentor_tui.core.sign_in_peek import LAST_USER
+    from mentor_tui.demo.build import ADMIN_EMAIL, DEMO_MENTOR_EMAIL
+    from mentor_tui.core.people.sign_in_peek import LAST_USER
 
     db = tmp_path / "demo.db"
     sizes = ["--students", "12", "--mentors", "2", "--db", str(db)]
@@ -156,10 +156,10 @@ def test_reopening_the_demo_paints_before_any_database_library(tmp_path) -> None
         "import json, sys\n"
         "import mentor_tui.commands.open_app as open_app\n"
         "def fake_run(services):\n"
-        "    import mentor_tui.app, mentor_tui.screens.dashboard\n"
-        f"    heavy = [n for n in {HEAVY!r} + ('mentor_tui.core.demo',) if n in sys.modules]\n"
+        "    import mentor_tui.app.main, mentor_tui.screens.dashboard\n"
+        f"    heavy = [n for n in {HEAVY!r} + ('mentor_tui.demo.build',) if n in sys.modules]\n"
         "    first = [services.actor.email, services.is_open, heavy]\n"
-        "    from mentor_tui.core.settings import LAST_USER, get_setting\n"
+        "    from mentor_tui.core.people.settings import LAST_USER, get_setting\n"
         "    remembered = services.run(lambda s: get_setting(s, LAST_USER))\n"
         "    print(json.dumps([first, services.actor.email, remembered]))\n"
         "    services.close()\n"
@@ -180,8 +180,8 @@ def test_reopening_the_demo_paints_before_any_database_library(tmp_path) -> None
 AFTER_FRAME_PROBE = """
 import sys
 from textual.drivers._writer_thread import WriterThread
-from mentor_tui.app import MentorApp
-from mentor_tui.app_reminders import AppReminders
+from mentor_tui.app.main import MentorApp
+from mentor_tui.app.reminders import AppReminders
 from mentor_tui.screens.dashboard import DashboardScreen
 log = open(sys.argv[1], "w", buffering=1)
 def recorded(name, real):
@@ -237,7 +237,7 @@ def test_once_started_the_app_imports_the_screens_its_user_may_open(
     loaded = _loaded_after(
         f"import asyncio, sys\nsys.path.insert(0, {str(Path(__file__).parent)!r})\n"
         "from pathlib import Path\nfrom app_support import services_for, settle\n"
-        "from mentor_tui.app import MentorApp\n"
+        "from mentor_tui.app.main import MentorApp\n"
         "async def run():\n"
         f"    app = MentorApp(services_for(Path({str(store)!r}), {email!r}))\n"
         "    async with app.run_test(size=(120, 40)) as pilot:\n"
@@ -246,5 +246,5 @@ def test_once_started_the_app_imports_the_screens_its_user_may_open(
     )
     screens = {f"mentor_tui.screens.{a.screen.split(':')[0]}" for a in AREAS if not a.admin_only}
     assert sorted(screens - loaded) == []
-    assert ("mentor_tui.screens.admin" in loaded) is admin_screen
+    assert ("mentor_tui.screens.admin.admin" in loaded) is admin_screen
     assert "ortools" not in loaded and "numpy" not in loaded

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from mentor_tui.cli import main
 from mentor_tui.commands import students as students_command
-from mentor_tui.core import students as students_core
+from mentor_tui.core.people import students as students_core
 from mentor_tui.db.engine import session_scope
 from mentor_tui.db.models import User
 from tests import factory

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from mentor_tui.config import Config, load_config, save_config
-from mentor_tui.core.errors import UserError
+from mentor_tui.errors import UserError
 from mentor_tui.paths import config_path
 
 

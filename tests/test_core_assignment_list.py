@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from mentor_tui.core import writes
 from mentor_tui.core.access import Actor
-from mentor_tui.core.assignment_list import (
+from mentor_tui.core.assignment.to_assign import (
     AssignFilter,
     count_assign_students,
     list_assign_students,
@@ -16,7 +16,7 @@ from mentor_tui.core.assignment_list import (
     resolve_skill,
     skill_spellings,
 )
-from mentor_tui.core.errors import AccessDenied, UserError
+from mentor_tui.errors import AccessDenied, UserError
 from mentor_tui.db.engine import session_scope
 from mentor_tui.db.models import StudentProfile, User
 from tests import factory

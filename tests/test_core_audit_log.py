@@ -11,9 +11,9 @@ from app_support import ADMIN, MENTOR, copy_store, services_for
 from sqlalchemy import select
 
 from mentor_tui.core.access import Actor
-from mentor_tui.core.assignment import assign_student
-from mentor_tui.core.audit_log import AuditFilter, count_audit, list_audit, parse_day
-from mentor_tui.core.errors import AccessDenied, UserError
+from mentor_tui.core.assignment.seats import assign_student
+from mentor_tui.core.audit.log import AuditFilter, count_audit, list_audit, parse_day
+from mentor_tui.errors import AccessDenied, UserError
 from mentor_tui.db.engine import session_scope
 from mentor_tui.db.models import AuditEntry, User
 

@@ -10,11 +10,11 @@ import pytest
 from sqlalchemy import event, select
 
 from mentor_tui.config import Config
-from mentor_tui.core import dashboard as dashboard_module
-from mentor_tui.core import progress
+from mentor_tui.core.analytics import dashboard as dashboard_module
+from mentor_tui.core.analytics import progress
 from mentor_tui.core.access import visible_student_ids
-from mentor_tui.core.dashboard import dashboard, mentor_performance, student_summary
-from mentor_tui.core.students import list_students
+from mentor_tui.core.analytics.dashboard import dashboard, mentor_performance, student_summary
+from mentor_tui.core.people.students import list_students
 from mentor_tui.db.engine import make_engine, session_scope
 from mentor_tui.db.models import User
 from tests import factory

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from mentor_tui.core import dates
-from mentor_tui.core.errors import UserError
+from mentor_tui.errors import UserError
 
 MONDAY = date(2026, 3, 2)
 DAYS = st.dates(min_value=date(1990, 1, 1), max_value=date(2200, 12, 31))

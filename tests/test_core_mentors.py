@@ -10,17 +10,17 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from mentor_tui.config import Config
-from mentor_tui.core import mentor_unavailability as unavailability_core
+from mentor_tui.core.assignment import unavailability as unavailability_core
 from mentor_tui.core import writes
 from mentor_tui.core.access import Actor
-from mentor_tui.core.errors import AccessDenied, UserError
-from mentor_tui.core.matching import draft_matches
-from mentor_tui.core.mentor_unavailability import (
+from mentor_tui.errors import AccessDenied, UserError
+from mentor_tui.core.matching.plan import draft_matches
+from mentor_tui.core.assignment.unavailability import (
     mark_available,
     mark_unavailable,
     plan_unavailability,
 )
-from mentor_tui.core.mentors import (
+from mentor_tui.core.people.mentors import (
     MentorEdit,
     SpecializationInput,
     create_mentor,

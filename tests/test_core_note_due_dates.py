@@ -10,11 +10,12 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from mentor_tui.config import Config
-from mentor_tui.core import notes, writes
+from mentor_tui.core import writes
+from mentor_tui.core.notes import notes
 from mentor_tui.core.access import Actor
-from mentor_tui.core.dashboard import dashboard
-from mentor_tui.core.errors import AccessDenied, UserError
-from mentor_tui.core.notes import NoteConflict
+from mentor_tui.core.analytics.dashboard import dashboard
+from mentor_tui.errors import AccessDenied, UserError
+from mentor_tui.core.notes.notes import NoteConflict
 from mentor_tui.db.engine import session_scope
 from mentor_tui.db.models import AuditEntry, JournalEntry, User
 

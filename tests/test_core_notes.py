@@ -13,9 +13,11 @@ from sqlalchemy import func, select, text
 from sqlmodel import Session
 
 from mentor_tui.config import Config
-from mentor_tui.core import clock, note_search, notes, writes
+from mentor_tui.core import clock, writes
+from mentor_tui.core.notes import search as note_search
+from mentor_tui.core.notes import notes
 from mentor_tui.core.access import Actor
-from mentor_tui.core.errors import AccessDenied, NotFound, UserError
+from mentor_tui.errors import AccessDenied, NotFound, UserError
 from mentor_tui.db.engine import session_scope
 from mentor_tui.db.models import AuditEntry, JournalEntry, MentorshipNote, MentorshipSession, User
 

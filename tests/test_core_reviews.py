@@ -15,17 +15,17 @@ from sqlmodel import Session
 from mentor_tui.config import Config, Notifications
 from mentor_tui.core import clock
 from mentor_tui.core.access import Actor
-from mentor_tui.core.comment_bank import add_snippet, delete_snippet, list_snippets, update_snippet
-from mentor_tui.core.errors import AccessDenied, NotFound, UserError
-from mentor_tui.core.review_queue import (
+from mentor_tui.core.reviews.comment_bank import add_snippet, delete_snippet, list_snippets, update_snippet
+from mentor_tui.errors import AccessDenied, NotFound, UserError
+from mentor_tui.core.reviews.queue import (
     count_queue,
     get_queue_item,
     list_queue,
     next_pending_after,
     queue_position,
 )
-from mentor_tui.core.review_reminders import run_review_reminders
-from mentor_tui.core.reviews import (
+from mentor_tui.core.reviews.reminders import run_review_reminders
+from mentor_tui.core.reviews.decisions import (
     decide,
     decide_many,
     review_hours,
@@ -95,7 +95,7 @@ def world(engine) -> World:
 @pytest.fixture(params=["student_by_student", "queue_index"])
 def plan(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     """Run a queue test both ways SQLite may read the queue."""
-    from mentor_tui.core import review_queue
+    from mentor_tui.core.reviews import queue as review_queue
 
     if request.param == "queue_index":
         monkeypatch.setattr(review_queue, "FEW_STUDENTS", 0)
@@ -253,7 +253,7 @@ def _query_plan(s: Session, actor: Actor, w: World) -> tuple[str, str]:
     """SQLite's plans for counting the queue and for finding its first page."""
     from sqlalchemy.dialects import sqlite
 
-    from mentor_tui.core.review_queue import _queue_conditions
+    from mentor_tui.core.reviews.queue import _queue_conditions
 
     conditions = _queue_conditions(
         s, actor, text_filter="", overdue_only=False, config=CONFIG, now=w.now
@@ -286,7 +286,7 @@ def test_a_mentors_queue_is_read_student_by_student(engine, world: World) -> Non
 def test_a_large_queue_is_counted_and_paged_from_the_queue_index(
     engine, world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from mentor_tui.core import review_queue
+    from mentor_tui.core.reviews import queue as review_queue
 
     monkeypatch.setattr(review_queue, "FEW_STUDENTS", 2)  # the admin sees 3 students: "many"
     with session_scope(engine) as s:

@@ -12,8 +12,8 @@ from sqlmodel import Session
 
 from mentor_tui.config import Config
 from mentor_tui.core.access import Actor
-from mentor_tui.core.errors import AccessDenied, NotFound, UserError
-from mentor_tui.core.session_templates import (
+from mentor_tui.errors import AccessDenied, NotFound, UserError
+from mentor_tui.core.sessions.templates import (
     SHARED_REFUSAL,
     add_template,
     delete_template,
@@ -24,7 +24,7 @@ from mentor_tui.core.session_templates import (
     save_template,
     template_views,
 )
-from mentor_tui.core.sessions import schedule_session
+from mentor_tui.core.sessions.scheduling import schedule_session
 from mentor_tui.db.engine import session_scope
 from mentor_tui.db.models import AuditEntry, JournalEntry, SessionTemplate
 from tests import session_people as people

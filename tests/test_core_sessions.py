@@ -14,18 +14,18 @@ from sqlmodel import Session
 from mentor_tui.config import Config, Notifications
 from mentor_tui.core import writes
 from mentor_tui.core.access import Actor
-from mentor_tui.core.errors import AccessDenied, NotFound, UserError
-from mentor_tui.core.session_followup import (
+from mentor_tui.errors import AccessDenied, NotFound, UserError
+from mentor_tui.core.sessions.followup import (
     add_action_items,
     complete_session,
     rate_session,
     record_attendance,
     save_summary,
 )
-from mentor_tui.core.session_reminders import run_session_reminders
-from mentor_tui.core.session_rules import SessionClash
-from mentor_tui.core.session_views import get_session, list_sessions
-from mentor_tui.core.sessions import (
+from mentor_tui.core.sessions.reminders import run_session_reminders
+from mentor_tui.core.sessions.rules import SessionClash
+from mentor_tui.core.sessions.views import get_session, list_sessions
+from mentor_tui.core.sessions.scheduling import (
     cancel_session,
     edit_session,
     reschedule_session,

@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import update
 
 from mentor_tui.config import Config
-from mentor_tui.core import progress
-from mentor_tui.core.errors import AccessDenied, NotFound, UserError
-from mentor_tui.core.student_view import student_detail
-from mentor_tui.core.students import (
+from mentor_tui.core.analytics import progress
+from mentor_tui.errors import AccessDenied, NotFound, UserError
+from mentor_tui.core.analytics.student_view import student_detail
+from mentor_tui.core.people.students import (
     SORT_KEYS,
     StudentRow,
     count_students,

@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import func, select
 
 from mentor_tui.config import Config
-from mentor_tui.core.assignment import mentor_load
-from mentor_tui.core.errors import AccessDenied, UserError
-from mentor_tui.core.users import (
+from mentor_tui.core.assignment.seats import mentor_load
+from mentor_tui.errors import AccessDenied, UserError
+from mentor_tui.core.people.users import (
     ImportRejected,
     add_user,
     create_first_admin,

@@ -12,8 +12,8 @@ import pytest
 from app_support import ADMIN, MENTOR, copy_store, services_for, settle
 from textual.widgets import DataTable, Static
 
-from mentor_tui.app import MentorApp
-from mentor_tui.core import dashboard as core
+from mentor_tui.app.main import MentorApp
+from mentor_tui.core.analytics import dashboard as core
 
 
 def _text(screen, selector: str) -> str:

@@ -17,9 +17,9 @@ from sqlmodel import Session
 
 from mentor_tui.cli import main
 from mentor_tui.config import Config
-from mentor_tui.core import demo
+from mentor_tui.demo import build as demo
 from mentor_tui.core.access import actor_for_email
-from mentor_tui.core.demo import (
+from mentor_tui.demo.build import (
     ADMIN_EMAIL,
     COLUMNS,
     DEMO_MENTOR_EMAIL,
@@ -28,11 +28,11 @@ from mentor_tui.core.demo import (
     build_demo,
     table_counts,
 )
-from mentor_tui.core.demo_rows import uuid_maker
-from mentor_tui.core.demo_texts import SESSION_TEMPLATES
-from mentor_tui.core.errors import UserError
-from mentor_tui.core.session_templates import template_views
-from mentor_tui.core.settings import LAST_USER, get_setting
+from mentor_tui.demo.rows import uuid_maker
+from mentor_tui.demo.texts import SESSION_TEMPLATES
+from mentor_tui.errors import UserError
+from mentor_tui.core.sessions.templates import template_views
+from mentor_tui.core.people.settings import LAST_USER, get_setting
 from mentor_tui.db.engine import make_engine
 from mentor_tui.db.models import (
     ATTENDANCE,
@@ -728,7 +728,7 @@ def test_cli_opens_the_app_as_the_demo_mentor_unless_told_not_to(
     tmp_path: Path, monkeypatch, capsys
 ) -> None:
     from mentor_tui.commands import open_app as open_app_module
-    from mentor_tui.core.settings import sign_in
+    from mentor_tui.core.people.settings import sign_in
 
     opened: list[str] = []
 
@@ -755,7 +755,7 @@ def test_running_demo_again_opens_the_existing_demo(tmp_path, capsys, monkeypatc
     """Reopening paints from the peek (the store not opened yet) as the demo mentor, then the
     app's first use of the store signs in and remembers the demo mentor, whoever was last."""
     from mentor_tui.cli import main
-    from mentor_tui.core.demo import ADMIN_EMAIL
+    from mentor_tui.demo.build import ADMIN_EMAIL
 
     db = tmp_path / "again.db"
     assert main(["demo", "--no-launch", "--students", "12", "--mentors", "2", "--db", str(db)]) == 0

@@ -16,10 +16,10 @@ from sqlmodel import Session
 
 from mentor_tui.config import Config
 from mentor_tui.core.access import Actor
-from mentor_tui.core.errors import UserError
-from mentor_tui.core.ics import export_calendar, import_calendar, session_uid
-from mentor_tui.core.session_views import get_session, list_sessions
-from mentor_tui.core.sessions import cancel_session, edit_session, schedule_session
+from mentor_tui.errors import UserError
+from mentor_tui.core.sessions.ics import export_calendar, import_calendar, session_uid
+from mentor_tui.core.sessions.views import get_session, list_sessions
+from mentor_tui.core.sessions.scheduling import cancel_session, edit_session, schedule_session
 from mentor_tui.db.engine import make_engine, session_scope
 from mentor_tui.db.models import JournalEntry, MentorshipSession, User
 from tests import session_people as people

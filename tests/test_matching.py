@@ -15,8 +15,8 @@ from sqlmodel import Session, select
 from mentor_tui.config import Config, MatchingWeights
 from mentor_tui.core import writes
 from mentor_tui.core.access import Actor
-from mentor_tui.core.errors import AccessDenied, UserError
-from mentor_tui.core.matching import (
+from mentor_tui.errors import AccessDenied, UserError
+from mentor_tui.core.matching.plan import (
     MentorOffer,
     ScoreTable,
     Specialty,

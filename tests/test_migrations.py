@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import SQLModel
 
 import mentor_tui.db.models  # noqa: F401 - registers the tables
-from mentor_tui.core.errors import UserError
+from mentor_tui.errors import UserError
 from mentor_tui.db.engine import make_engine
 from mentor_tui.db.migrations import LATEST, upgrade_connection
 

@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import select
 
 from mentor_tui.config import Config, Notifications
-from mentor_tui.core.assignment import assign_student, mentor_load, unassign_student
-from mentor_tui.core.errors import AccessDenied, NotFound, UserError
-from mentor_tui.core.notifications import (
+from mentor_tui.core.assignment.seats import assign_student, mentor_load, unassign_student
+from mentor_tui.errors import AccessDenied, NotFound, UserError
+from mentor_tui.core.notifications.notify import (
     TOGGLES,
     list_notifications,
     mark_all_read,

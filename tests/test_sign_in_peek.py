@@ -12,12 +12,12 @@ from app_support import ADMIN, MENTOR, copy_store, settle
 
 from mentor_tui.commands.context import CommandContext
 from mentor_tui.config import Config
-from mentor_tui.core import settings
-from mentor_tui.core.errors import UserError
-from mentor_tui.core.sign_in_peek import LAST_USER, latest_schema, peek_actor
+from mentor_tui.core.people import settings
+from mentor_tui.errors import UserError
+from mentor_tui.core.people.sign_in_peek import LAST_USER, latest_schema, peek_actor
 from mentor_tui.db import migrations
 from mentor_tui.db.engine import default_db_path, make_engine, session_scope
-from mentor_tui.services import Services
+from mentor_tui.core.services import Services
 
 
 def _sign_in(path: Path, email: str | None):
@@ -129,7 +129,7 @@ def test_services_report_a_sign_in_refused_after_the_peek(template: Path, tmp_pa
 async def test_the_app_paints_the_dashboard_then_fills_it_from_a_late_opened_store(
     template: Path, tmp_path: Path
 ) -> None:
-    from mentor_tui.app import MentorApp
+    from mentor_tui.app.main import MentorApp
 
     path = copy_store(template, tmp_path / "s.db")
     services = Services(None, path, Config(), peek_actor(path, ADMIN), sign_in_on_open=True)

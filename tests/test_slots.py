@@ -10,9 +10,9 @@ import pytest
 from sqlmodel import Session
 
 from mentor_tui.config import Config
-from mentor_tui.core.errors import AccessDenied, UserError
-from mentor_tui.core.sessions import schedule_session
-from mentor_tui.core.slots import (
+from mentor_tui.errors import AccessDenied, UserError
+from mentor_tui.core.sessions.scheduling import schedule_session
+from mentor_tui.core.sessions.slots import (
     Slot,
     find_free_slots,
     intersect,

@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import func, select
 
 from mentor_tui.core import writes
-from mentor_tui.core.errors import UserError
-from mentor_tui.core.settings import LAST_USER, get_setting
+from mentor_tui.errors import UserError
+from mentor_tui.core.people.settings import LAST_USER, get_setting
 from mentor_tui.db.engine import session_scope
 from mentor_tui.db.models import JournalEntry, MentorshipNote, Module, User
 from mentor_tui.sync import (
@@ -262,7 +262,7 @@ def test_a_pull_killed_before_its_indexes_are_built_builds_them_and_search_on_th
     triggers; a client killed after it but before they are rebuilt has a store that does not
     claim to be synced, and the next sync (a new process) builds indexes and search."""
     from mentor_tui.core.access import Actor
-    from mentor_tui.core.notes import search_notes
+    from mentor_tui.core.notes.notes import search_notes
     from mentor_tui.db.engine import make_engine
 
     h, ids = program.harness, program.ids

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from mentor_tui.core.errors import UserError
+from mentor_tui.errors import UserError
 from mentor_tui.core.timezones import (
     AmbiguousLocalTime,
     NonexistentLocalTime,

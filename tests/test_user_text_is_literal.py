@@ -10,7 +10,7 @@ import pytest
 from app_support import ADMIN, MENTOR, copy_store, services_for, settle
 from sqlalchemy import select
 
-from mentor_tui.app import MentorApp
+from mentor_tui.app.main import MentorApp
 from mentor_tui.db.engine import session_scope
 from mentor_tui.db.models import User
 
@@ -74,7 +74,7 @@ async def test_hostile_names_on_the_students_list(template: Path, tmp_path: Path
 async def test_hostile_names_in_the_student_view_and_status(template: Path, tmp_path: Path) -> None:
     path = copy_store(template, tmp_path / "h.db")
     ids = _add_hostile_students(path)
-    from mentor_tui.screens.student_view import StudentViewScreen
+    from mentor_tui.screens.students.student_view import StudentViewScreen
 
     app = MentorApp(services_for(path, MENTOR))
     async with app.run_test(size=(160, 50)) as pilot:

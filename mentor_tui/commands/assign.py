@@ -48,7 +48,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 
 def run_assign(ctx: CommandContext) -> int:
-    from mentor_tui.core.assignment import assign_student, mentor_load
+    from mentor_tui.core.assignment.seats import assign_student, mentor_load
     from mentor_tui.core.text import clean_line
     from mentor_tui.db.models import User
 
@@ -68,7 +68,7 @@ def run_assign(ctx: CommandContext) -> int:
 
 
 def run_unassign(ctx: CommandContext) -> int:
-    from mentor_tui.core.assignment import unassign_student
+    from mentor_tui.core.assignment.seats import unassign_student
     from mentor_tui.core.text import clean_line
 
     actor = ctx.actor()
@@ -79,7 +79,7 @@ def run_unassign(ctx: CommandContext) -> int:
 
 
 def run_match(ctx: CommandContext) -> int:
-    from mentor_tui.core.matching import apply_matches, draft_matches
+    from mentor_tui.core.matching.plan import apply_matches, draft_matches
 
     args = ctx.args
     actor = ctx.actor()

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mentor_tui.core.errors import UserError
+from mentor_tui.errors import UserError
 
 if TYPE_CHECKING:  # opening the app imports none of these before its first frame
     from sqlalchemy import Engine
@@ -67,7 +67,7 @@ class CommandContext:
 
     def actor(self) -> Actor:
         """The acting user: --user, else the last user signed in on this store."""
-        from mentor_tui.core.settings import sign_in
+        from mentor_tui.core.people.settings import sign_in
 
         with self.session() as session:
             return sign_in(session, self.args.user)

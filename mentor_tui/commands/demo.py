@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mentor_tui.commands.context import CommandContext
-from mentor_tui.core.errors import UserError
+from mentor_tui.errors import UserError
 
 if TYPE_CHECKING:  # reopening a demo does not import the builder (core/demo.py and its parts)
-    from mentor_tui.core.demo import DemoSummary
+    from mentor_tui.demo.build import DemoSummary
 
 # core.demo's DEMO_MENTOR_EMAIL and SETTING_SEED, repeated for the same reason
 # (tests/test_demo.py checks they agree)
@@ -77,7 +77,7 @@ def run(ctx: CommandContext) -> int:
             file=sys.stderr,
         )
         return _open_existing(ctx)
-    from mentor_tui.core.demo import StoreNotEmpty, StoreUnreadable
+    from mentor_tui.demo.build import StoreNotEmpty, StoreUnreadable
 
     try:
         summary = _build_with_progress(ctx, path)
@@ -92,7 +92,7 @@ def run(ctx: CommandContext) -> int:
             "build the demo somewhere else."
         ) from None
 
-    from mentor_tui.core.settings import LAST_USER, set_setting
+    from mentor_tui.core.people.settings import LAST_USER, set_setting
 
     with ctx.session() as session:
         set_setting(session, LAST_USER, summary.demo_mentor_email)
@@ -163,7 +163,7 @@ def _build_with_progress(ctx: CommandContext, path: Path) -> DemoSummary:
     from rich.console import Console
     from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
-    from mentor_tui.core.demo import build_demo
+    from mentor_tui.demo.build import build_demo
 
     console = Console(stderr=True)
     columns = (

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from mentor_tui.commands.context import CommandContext
-from mentor_tui.core.errors import UserError
+from mentor_tui.errors import UserError
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -40,7 +40,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 def run_ics(ctx: CommandContext) -> int:
     from mentor_tui.commands.sessions import day_range
-    from mentor_tui.core.ics import export_calendar
+    from mentor_tui.core.sessions.ics import export_calendar
 
     args = ctx.args
     actor = ctx.actor()

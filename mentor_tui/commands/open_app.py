@@ -10,12 +10,12 @@ migrates, signs in and says in one sentence what is wrong before the app starts.
 from __future__ import annotations
 
 from mentor_tui.commands.context import CommandContext
-from mentor_tui.core.errors import UserError
-from mentor_tui.services import Services
+from mentor_tui.errors import UserError
+from mentor_tui.core.services import Services
 
 
 def open_app(ctx: CommandContext) -> int:
-    from mentor_tui.core.sign_in_peek import peek_actor
+    from mentor_tui.core.people.sign_in_peek import peek_actor
 
     # `demo` may have opened the store already: then the full path costs nothing more
     actor = None if ctx.engine_opened else peek_actor(ctx.db_path, ctx.args.user)
@@ -24,7 +24,7 @@ def open_app(ctx: CommandContext) -> int:
             Services(None, ctx.db_path, ctx.config, actor, reminders=True, sign_in_on_open=True)
         )
 
-    from mentor_tui.core.settings import sign_in, store_is_empty
+    from mentor_tui.core.people.settings import sign_in, store_is_empty
 
     with ctx.session() as session:
         if store_is_empty(session):
@@ -41,7 +41,7 @@ def open_app(ctx: CommandContext) -> int:
 
 
 def _run(services: Services) -> int:
-    from mentor_tui.app import MentorApp
+    from mentor_tui.app.main import MentorApp
 
     app = MentorApp(services)
     try:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from mentor_tui.commands.context import CommandContext
-from mentor_tui.core.errors import UserError
+from mentor_tui.errors import UserError
 
 DEFAULT_LIMIT = 100
 
@@ -79,7 +79,7 @@ def _limit(text: str) -> int:
 
 def run_queue(ctx: CommandContext) -> int:
     from mentor_tui.core import clock
-    from mentor_tui.core.review_queue import count_queue, list_queue
+    from mentor_tui.core.reviews.queue import count_queue, list_queue
 
     actor = ctx.actor()
     args = ctx.args
@@ -133,7 +133,7 @@ def run_queue(ctx: CommandContext) -> int:
 
 def run_review(ctx: CommandContext) -> int:
     from mentor_tui.core import clock
-    from mentor_tui.core.reviews import decide
+    from mentor_tui.core.reviews.decisions import decide
     from mentor_tui.core.text import clean_line
     from mentor_tui.db.models import Assignment, User
 

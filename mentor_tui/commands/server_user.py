@@ -8,7 +8,7 @@ import sys
 from typing import Any
 
 from mentor_tui.commands.context import CommandContext
-from mentor_tui.core.errors import UserError
+from mentor_tui.errors import UserError
 from mentor_tui.db.models import ROLES
 
 

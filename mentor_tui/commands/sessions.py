@@ -202,8 +202,8 @@ def _describe(view: Any, actor: Actor) -> list[str]:
 
 def run_add(ctx: CommandContext) -> int:
     from mentor_tui.core import clock
-    from mentor_tui.core.session_templates import find_template
-    from mentor_tui.core.sessions import schedule_session
+    from mentor_tui.core.sessions.templates import find_template
+    from mentor_tui.core.sessions.scheduling import schedule_session
     from mentor_tui.core.text import clean_line
     from mentor_tui.core.timezones import parse_local
 
@@ -236,7 +236,7 @@ def run_add(ctx: CommandContext) -> int:
 
 
 def run_list(ctx: CommandContext) -> int:
-    from mentor_tui.core.session_views import list_sessions
+    from mentor_tui.core.sessions.views import list_sessions
     from mentor_tui.core.timezones import format_moment
 
     args = ctx.args
@@ -268,7 +268,7 @@ def run_list(ctx: CommandContext) -> int:
 
 
 def run_cancel(ctx: CommandContext) -> int:
-    from mentor_tui.core.sessions import cancel_session
+    from mentor_tui.core.sessions.scheduling import cancel_session
     from mentor_tui.core.text import clean_line
 
     actor = ctx.actor()
@@ -282,7 +282,7 @@ def run_cancel(ctx: CommandContext) -> int:
 
 
 def run_import(ctx: CommandContext) -> int:
-    from mentor_tui.core.ics import import_calendar, read_ics
+    from mentor_tui.core.sessions.ics import import_calendar, read_ics
 
     path = Path(ctx.args.file).expanduser()
     data = read_ics(path)
@@ -299,7 +299,7 @@ def run_import(ctx: CommandContext) -> int:
 
 
 def _agenda_text(args: argparse.Namespace) -> str | None:
-    from mentor_tui.core.errors import UserError
+    from mentor_tui.errors import UserError
 
     if args.agenda_file is None:
         return args.agenda
@@ -313,7 +313,7 @@ def _agenda_text(args: argparse.Namespace) -> str | None:
 
 
 def run_templates(ctx: CommandContext) -> int:
-    from mentor_tui.core.session_templates import template_views
+    from mentor_tui.core.sessions.templates import template_views
 
     actor = ctx.actor()
     with ctx.session() as session:
@@ -351,7 +351,7 @@ def _print_template(ctx: CommandContext, verb: str, view: Any) -> None:
 
 
 def run_template_add(ctx: CommandContext) -> int:
-    from mentor_tui.core.session_templates import add_template, view_of
+    from mentor_tui.core.sessions.templates import add_template, view_of
 
     actor = ctx.actor()
     agenda = _agenda_text(ctx.args) or ""
@@ -362,8 +362,8 @@ def run_template_add(ctx: CommandContext) -> int:
 
 
 def run_template_edit(ctx: CommandContext) -> int:
-    from mentor_tui.core.errors import UserError
-    from mentor_tui.core.session_templates import edit_template, view_of
+    from mentor_tui.errors import UserError
+    from mentor_tui.core.sessions.templates import edit_template, view_of
 
     args = ctx.args
     agenda = _agenda_text(args)
@@ -378,7 +378,7 @@ def run_template_edit(ctx: CommandContext) -> int:
 
 
 def run_template_delete(ctx: CommandContext) -> int:
-    from mentor_tui.core.session_templates import delete_template
+    from mentor_tui.core.sessions.templates import delete_template
     from mentor_tui.core.text import clean_line
 
     actor = ctx.actor()

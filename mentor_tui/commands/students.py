@@ -56,7 +56,7 @@ def _whole(option: str):
 
 def run_students(ctx: CommandContext) -> int:
     from mentor_tui.core import clock
-    from mentor_tui.core.students import count_students, list_students
+    from mentor_tui.core.people.students import count_students, list_students
 
     args = ctx.args
     actor = ctx.actor()

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from mentor_tui.commands.context import CommandContext
-from mentor_tui.core.errors import UserError
+from mentor_tui.errors import UserError
 from mentor_tui.db.models import ROLES
 
 
@@ -79,7 +79,7 @@ def _user_json(user: Any) -> dict[str, Any]:
 
 
 def run_list(ctx: CommandContext) -> int:
-    from mentor_tui.core.users import list_users
+    from mentor_tui.core.people.users import list_users
 
     actor = ctx.actor()
     with ctx.session() as session:
@@ -111,8 +111,8 @@ def _mentor_names(session: Any, ids: list[str | None]) -> dict[str, str]:
 
 
 def run_add(ctx: CommandContext) -> int:
-    from mentor_tui.core.settings import store_is_empty
-    from mentor_tui.core.users import add_user, create_first_admin
+    from mentor_tui.core.people.settings import store_is_empty
+    from mentor_tui.core.people.users import add_user, create_first_admin
 
     args = ctx.args
     expertise = [a for a in (args.expertise or "").split(",") if a.strip()]
@@ -170,7 +170,7 @@ class ImportProgressLine:
 
 
 def run_import(ctx: CommandContext) -> int:
-    from mentor_tui.core.users import import_users_csv
+    from mentor_tui.core.people.users import import_users_csv
 
     actor = ctx.actor()
     line = ImportProgressLine(sys.stderr) if sys.stderr.isatty() else None

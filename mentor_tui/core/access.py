@@ -14,7 +14,7 @@ from sqlalchemy import ColumnElement, and_, exists, false, or_, select
 from sqlmodel import Session
 
 from mentor_tui.core.actor import Actor
-from mentor_tui.core.errors import AccessDenied, NotFound, UserError
+from mentor_tui.errors import AccessDenied, NotFound, UserError
 from mentor_tui.db.models import (
     MentorshipNote,
     MentorshipSession,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from mentor_tui.core.errors import UserError
+from mentor_tui.errors import UserError
 
 
 def now() -> datetime:

@@ -23,7 +23,7 @@ import re
 from datetime import date, datetime, timedelta
 
 from mentor_tui.core import clock
-from mentor_tui.core.errors import UserError
+from mentor_tui.errors import UserError
 from mentor_tui.core.text import clean_line
 
 CLEAR_WORDS = frozenset({"", "none", "clear", "-"})

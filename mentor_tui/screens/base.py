@@ -14,9 +14,9 @@ from textual.worker import Worker, get_current_worker
 if TYPE_CHECKING:  # the first frame paints without SQLAlchemy
     from sqlmodel import Session
 
-    from mentor_tui.app import MentorApp
+    from mentor_tui.app.main import MentorApp
     from mentor_tui.core.actor import Actor
-    from mentor_tui.services import Services
+    from mentor_tui.core.services import Services
 
 T = TypeVar("T")
 

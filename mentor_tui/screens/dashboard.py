@@ -1,7 +1,7 @@
 """Key `1`: the mentor's day at a glance, or the program for an admin (SPEC 4.1).
 
 The screen paints its frame first (titles, status bar, cards showing "…") and then reads the
-dashboard's parts (``mentor_tui.core.dashboard.PARTS``) in one worker each, started right after
+dashboard's parts (``mentor_tui.core.analytics.dashboard.PARTS``) in one worker each, started right after
 that frame: each section is painted as soon as its own figures arrive, so the cheap ones (the
 review queue, sessions, activity) do not wait for the costly student figures. The workers also
 import the queries, so the first frame needs no SQLAlchemy.
@@ -22,7 +22,7 @@ from textual.widgets import DataTable, Static
 
 from mentor_tui.core import clock
 from mentor_tui.core.text import clean_line
-from mentor_tui.messages import DataChanged
+from mentor_tui.widgets.events import DataChanged
 from mentor_tui.screens.base import MentorScreen
 from mentor_tui.widgets.figures import age, count, local_time, percent, user_text
 from mentor_tui.widgets.key_footer import KeyFooter
@@ -30,15 +30,15 @@ from mentor_tui.widgets.key_footer import KeyFooter
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-    from mentor_tui.core.dashboard import (
+    from mentor_tui.core.analytics.dashboard import (
         MentorPerformance,
         ProgramOverview,
         ReviewQueue,
         StudentSummary,
         UpcomingSession,
     )
-    from mentor_tui.core.notes import NoteLine
-    from mentor_tui.core.progress import ActivityItem
+    from mentor_tui.core.notes.notes import NoteLine
+    from mentor_tui.core.analytics.progress import ActivityItem
 
 
 class DashboardScreen(MentorScreen):
@@ -103,7 +103,7 @@ class DashboardScreen(MentorScreen):
         actor = self.actor
 
         def load(session: Session) -> Any:
-            from mentor_tui.core import dashboard
+            from mentor_tui.core.analytics import dashboard
 
             readers = {
                 "summary": dashboard.student_summary,
@@ -207,7 +207,7 @@ class DashboardScreen(MentorScreen):
         self.query_one("#action-items", Static).update(items or empty)
 
     def _show_performance(self, data: MentorPerformance | ProgramOverview | None) -> None:
-        from mentor_tui.core.dashboard import MentorPerformance, ProgramOverview
+        from mentor_tui.core.analytics.dashboard import MentorPerformance, ProgramOverview
 
         title = self.query_one("#performance-title", Static)
         body = Text()
@@ -263,7 +263,7 @@ class DashboardScreen(MentorScreen):
             return
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         if key:
-            from mentor_tui.screens.student_view import StudentViewScreen
+            from mentor_tui.screens.students.student_view import StudentViewScreen
 
             self.app.push_screen(StudentViewScreen(key))
 

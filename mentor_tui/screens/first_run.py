@@ -14,8 +14,8 @@ from textual.screen import Screen
 from textual.widgets import Button, Header, Input, Label, Static
 
 from mentor_tui.core.access import Actor
-from mentor_tui.core.errors import UserError
-from mentor_tui.messages import SignedIn
+from mentor_tui.errors import UserError
+from mentor_tui.widgets.events import SignedIn
 from mentor_tui.widgets.key_footer import KeyFooter
 
 
@@ -74,8 +74,8 @@ class FirstRunScreen(Screen[None]):
         )
 
     def _create(self, name: str, email: str, tz: str) -> None:
-        from mentor_tui.core.settings import sign_in
-        from mentor_tui.core.users import create_first_admin
+        from mentor_tui.core.people.settings import sign_in
+        from mentor_tui.core.people.users import create_first_admin
 
         services = self.app.services  # type: ignore[attr-defined]
 

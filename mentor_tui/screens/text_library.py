@@ -20,9 +20,9 @@ from textual.widgets import Input, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 from textual.worker import Worker, get_current_worker
 
-from mentor_tui.core.errors import UserError
+from mentor_tui.errors import UserError
 from mentor_tui.core.text import clean_line, clean_text
-from mentor_tui.messages import DataChanged
+from mentor_tui.widgets.events import DataChanged
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -248,7 +248,7 @@ class TextLibraryScreen(_LibraryModal, Generic[Item]):
             if not self.CONFIRM_DELETE:
                 delete()
                 return
-            from mentor_tui.screens.session_form import ConfirmModal
+            from mentor_tui.screens.calendar.session_form import ConfirmModal
 
             self.app.push_screen(ConfirmModal(f"Delete the {self.NOUN} '{name}'?"), delete)
 

@@ -43,7 +43,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import make_url
 
-from mentor_tui.core.errors import UserError
+from mentor_tui.errors import UserError
 from mentor_tui.db.models import AuditEntry, SQLModel
 from mentor_tui.paths import data_dir
 from mentor_tui.sync.protocol import table_specs

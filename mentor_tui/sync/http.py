@@ -21,7 +21,7 @@ import httpx
 import msgspec
 
 from mentor_tui.core import clock
-from mentor_tui.core.errors import UserError
+from mentor_tui.errors import UserError
 
 RETRY_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
 

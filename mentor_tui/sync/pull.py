@@ -23,7 +23,7 @@ from typing import Any, Self
 import httpx
 from sqlalchemy import Engine
 
-from mentor_tui.core.errors import UserError
+from mentor_tui.errors import UserError
 from mentor_tui.sync.http import SyncHttp, decode_json
 from mentor_tui.sync.protocol import (
     PULL_PAGE,

@@ -12,7 +12,7 @@ from importlib import resources
 
 from sqlalchemy import Engine
 
-from mentor_tui.core.errors import UserError
+from mentor_tui.errors import UserError
 
 
 def _sql_file(name: str) -> Callable[[sqlite3.Connection], None]:

@@ -1,0 +1,312 @@
+"""MentorApp: the global keys, the top-level areas (as modes), workers and error display."""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import importlib
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import partial
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.worker import Worker, WorkerState
+
+from mentor_tui.app.reminders import AppReminders
+from mentor_tui.widgets.events import DataChanged, SignedIn
+from mentor_tui.core.services import Services
+from mentor_tui.widgets.status_bar import StatusBar
+
+if TYPE_CHECKING:  # the sync client loads after the first frame (see `sync`)
+    from rich.console import RenderableType
+
+    from mentor_tui.app.sync_loop import AppSync, SyncView
+
+
+@dataclass(frozen=True)
+class Area:
+    """A top-level area: its key, mode name, title and screen ("module:Class" under screens)."""
+
+    key: str
+    mode: str
+    title: str
+    screen: str
+    admin_only: bool = False
+
+
+# A key exists only for an area that is built; admin-only areas have no key for others.
+# Once start-up objects are frozen: a full collection after this many of the middle generation's
+# (Python's default is 10); see MentorApp._freeze_long_lived_objects.
+FULL_COLLECTION_EVERY = 100
+
+AREAS: list[Area] = [
+    Area("1", "dashboard", "Dashboard", "dashboard:DashboardScreen"),
+    Area("2", "students", "Students", "students.students:StudentsScreen"),
+    Area("3", "reviews", "Review queue", "reviews.queue:ReviewQueueScreen"),
+    Area("4", "notes", "Notes", "notes.notes:NotesScreen"),
+    Area("5", "calendar", "Calendar", "calendar.calendar:CalendarScreen"),
+    Area("6", "admin", "Admin", "admin.admin:AdminScreen", admin_only=True),
+]
+
+
+def _area_screen(area: Area) -> Screen:
+    module_name, class_name = area.screen.split(":")
+    module = importlib.import_module(f"mentor_tui.screens.{module_name}")
+    return getattr(module, class_name)()
+
+
+class MentorApp(App[int]):
+    TITLE = "mentor-tui"
+    CSS_PATH = "app.tcss"
+    ENABLE_COMMAND_PALETTE = True
+    MODES: ClassVar[dict[str, Callable[[], Screen]]] = {
+        area.mode: partial(_area_screen, area) for area in AREAS
+    }
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *(Binding(a.key, f"go('{a.mode}')", a.title, id=f"go.{a.mode}") for a in AREAS),
+        Binding("s", "sync", "Sync now", id="app.sync"),
+        Binding("C", "conflicts", "Conflicts", id="app.conflicts", key_display="C"),
+        Binding("question_mark", "help", "Help", id="app.help", key_display="?"),
+        Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
+    ]
+
+    def __init__(self, services: Services) -> None:
+        super().__init__()
+        self.services = services
+        self._sync: AppSync | None = None
+        self._sync_made = threading.Lock()
+        self._first_frame_painted = False
+        self._after_first_frame: list[Callable[[], object]] = []
+        self._heap_frozen = False
+        self._gc_thresholds: tuple[int, int, int] | None = None
+        self.reminders = AppReminders(self)
+
+    def on_mount(self) -> None:
+        if self.services.actor is None:
+            from mentor_tui.screens.first_run import FirstRunScreen
+
+            self.push_screen(FirstRunScreen())
+        else:
+            self.sub_title = self.services.actor.full_name
+            self.switch_mode("dashboard")
+            self.call_after_first_frame(self.reminders.start)
+
+    def call_after_first_frame(self, callback: Callable[[], object]) -> None:
+        """Call ``callback`` once the app's first frame has gone to the terminal (at once, after
+        the next refresh, once it has). For the work that follows start-up: the workers it
+        starts import SQLAlchemy and hold the GIL that the frame's rendering needs.
+
+        Not ``call_after_refresh``: while the app mounts, a screen's first layout is drawn but
+        not written (the app is not running yet), its callbacks run at the next idle, and the
+        frame that the terminal shows comes later."""
+        if self._first_frame_painted:
+            self.call_after_refresh(callback)
+        else:
+            self._after_first_frame.append(callback)
+
+    def _display(self, screen: Screen, renderable: RenderableType | None) -> None:
+        super()._display(screen, renderable)
+        if self._first_frame_painted or renderable is None or not self._running:
+            return
+        if self._batch_count or self._closed:
+            return
+        # written (or, headless, as good as written): the first frame is out
+        self._first_frame_painted = True
+        for callback in self._after_first_frame:
+            self.call_next(callback)
+        self._after_first_frame.clear()
+        self.call_next(self.refresh_status)  # the status (and the store, in its worker)
+
+    @property
+    def sync(self) -> AppSync:
+        """The sync loop, made on first use: from the status worker after the first frame, as
+        it imports the sync client (httpx, SQLAlchemy)."""
+        if self._sync is None:
+            with self._sync_made:
+                if self._sync is None:
+                    from mentor_tui.app.sync_loop import AppSync
+
+                    self._sync = AppSync(self)
+        return self._sync
+
+    # -- status -----------------------------------------------------------------------------
+    def make_status_bar(self, area: str) -> StatusBar:
+        return StatusBar(self.services.actor, self.services.db_path.name, area)
+
+    def refresh_status(self) -> None:
+        if not self._first_frame_painted:  # a status bar mounting with the first frame
+            return
+        self.run_worker(
+            self._count_pending, thread=True, group="status", exclusive=True, exit_on_error=False
+        )
+
+    def _count_pending(self) -> None:
+        view = self.sync.read_view()
+        self.call_from_thread(self._show_pending, view)
+
+    def _show_pending(self, view: SyncView) -> None:
+        for screen in self.screen_stack:
+            for bar in screen.query(StatusBar):
+                bar.pending = view.pending
+                bar.sync = view
+        self.sync.view_read(view)
+        if not self._heap_frozen:
+            self._heap_frozen = True
+            self.run_worker(
+                self._preload_screens, thread=True, group="preload", exit_on_error=False
+            )
+
+    def _preload_screens(self) -> None:
+        """Once start-up is over, import the screens this account may open, in a thread, so
+        that the first press of an area key does not import its screen first (the first `3`
+        on the 50,000-student demo: 125-178 ms with the review queue's import, 88-104 ms
+        without); then freeze what start-up left alive, those modules included. The matching
+        solver (OR-Tools, numpy: 30 MiB) is not among them: the admin screen loads it in the
+        worker that first drafts or ranks."""
+        actor = self.services.actor
+        for area in AREAS:
+            if area.admin_only and (actor is None or not actor.is_admin):
+                continue
+            importlib.import_module(f"mentor_tui.screens.{area.screen.split(':')[0]}")
+        with contextlib.suppress(RuntimeError):  # the app closed meanwhile
+            self.call_from_thread(self._freeze_long_lived_objects)
+
+    def _freeze_long_lived_objects(self) -> None:
+        """Once start-up is over (first frame painted, the deferred imports of the first status
+        read and the screens' imports done), take every object alive then out of the cyclic GC's scans: modules, classes,
+        the app and its first screen live as long as the app. Python's full collections walk
+        every tracked object; over the ~150,000 start-up leaves they took 100-200 ms each, a
+        pause inside a key press every few dozen keys. Frozen objects are still freed by
+        reference counting; only cycles among them are never collected (until `on_unmount`).
+
+        Full collections then also come a tenth as often (after 100 younger ones, not 10): the
+        screens and pages made since start-up still cost 15-50 ms a walk, which put a filter
+        key's p95 at 45-58 ms against 35-39 ms without them. What the app throws away is
+        almost all freed by reference counting; the younger generations still collect cycles."""
+        gc.freeze()
+        self._gc_thresholds = gc.get_threshold()
+        young, middle, _old = self._gc_thresholds
+        gc.set_threshold(young, middle, FULL_COLLECTION_EVERY)
+
+    def on_unmount(self) -> None:
+        if self._sync is not None:
+            self._sync.stop()
+        self.reminders.stop()
+        if self._heap_frozen:
+            gc.unfreeze()  # collectable again: e.g. a test process runs many apps in turn
+        if self._gc_thresholds is not None:
+            gc.set_threshold(*self._gc_thresholds)
+
+    @on(DataChanged)
+    def _data_changed(self, message: DataChanged) -> None:
+        self.refresh_status()
+        if message.what != "sync":
+            self.sync.local_change()
+
+    @on(SignedIn)
+    def _signed_in(self, message: SignedIn) -> None:
+        actor = message.actor
+        self.services.actor = actor
+        self.sub_title = actor.full_name
+        self.pop_screen()
+        self.switch_mode("dashboard")
+        self.reminders.start()
+        self.refresh_status()
+
+    # -- actions ----------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Admin-only areas have no key, no palette entry and no footer entry for others."""
+        if action == "go" and parameters:
+            area = next((a for a in AREAS if a.mode == parameters[0]), None)
+            actor = self.services.actor
+            if area is not None and area.admin_only and (actor is None or not actor.is_admin):
+                return False
+        if action == "sync":  # only a store linked to a server syncs
+            sync = self._sync  # not made yet (first frame): not linked as far as we know
+            return sync is not None and sync.linked and self.services.actor is not None
+        if action == "conflicts":  # shown only while there are conflicts to settle
+            sync = self._sync
+            return sync is not None and sync.conflicts > 0 and self.services.actor is not None
+        return True
+
+    def action_sync(self) -> None:
+        if self.check_action("sync", ()):
+            self.sync.sync_now(manual=True)
+
+    def action_conflicts(self) -> None:
+        from mentor_tui.screens.conflicts import ConflictsScreen
+
+        if self.check_action("conflicts", ()) and not isinstance(self.screen, ConflictsScreen):
+            self.push_screen(ConflictsScreen())
+
+    def action_go(self, mode: str) -> None:
+        if self.services.actor is None or not self.check_action("go", (mode,)):
+            return
+        if self.current_mode == mode:
+            # pressing the area's key again goes back to its top screen
+            while len(self.screen_stack) > 1:
+                self.pop_screen()
+            return
+        self.switch_mode(mode)
+
+    async def action_quit(self) -> None:
+        """Quit without losing typing: screens with unsaved work start their saves, and the
+        app waits for every save to finish before it exits."""
+        for screen in self.screen_stack:
+            flush = getattr(screen, "flush_before_exit", None)
+            if flush is not None:
+                flush()
+        saving = [w for w in self.workers if w.group.endswith("-save") and w.is_running]
+        for worker in saving:
+            await worker.wait()
+        self.exit()
+
+    def action_help(self) -> None:
+        from mentor_tui.screens.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            return
+        self.push_screen(HelpScreen(self.screen))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Every action reachable from the palette, generated from the bindings."""
+        seen: set[str] = set()
+        for active in screen.active_bindings.values():
+            binding = active.binding
+            if not binding.description or binding.action in seen or not active.enabled:
+                continue
+            seen.add(binding.action)
+            key = binding.key_display or self.get_key_display(binding)
+            yield SystemCommand(
+                f"{binding.description}",
+                f"{binding.description} ({key})",
+                lambda node=active.node, action=binding.action: self.run_action(action, node),
+            )
+        yield from super().get_system_commands(screen)
+
+    # -- failures ---------------------------------------------------------------------------
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        self.report_worker_failure(event)
+
+    def report_worker_failure(self, event: Worker.StateChanged) -> None:
+        """Show a failed worker's error: a person's mistake as a sentence, a bug in full."""
+        if event.state == WorkerState.ERROR and event.worker.error is not None:
+            from mentor_tui.errors import UserError
+
+            error = event.worker.error
+            if isinstance(error, UserError):
+                self.notify(str(error), severity="warning", markup=False)
+            else:
+                self.notify(
+                    f"{type(error).__name__}: {error}",
+                    title="Something went wrong",
+                    severity="error",
+                    markup=False,
+                    timeout=10,
+                )

@@ -1,0 +1,1 @@
+"""Figures: the dashboard's parts, progress and risk, and one student's view."""

@@ -1,0 +1,1 @@
+"""Private mentorship notes: writing, due dates, and full-text search."""

@@ -1,0 +1,1 @@
+"""Notifications written to a person when something happens to them."""

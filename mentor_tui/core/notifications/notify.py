@@ -1,0 +1,115 @@
+"""Notifications: the inbox every user has (SPEC section 4.7).
+
+``notify`` writes one through the write path unless the config toggle that governs it is off;
+a user lists and marks as read their own notifications only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, func, select
+from sqlmodel import Session
+
+from mentor_tui.config import Config, Notifications
+from mentor_tui.core import clock, writes
+from mentor_tui.core.access import Actor
+from mentor_tui.errors import NotFound, UserError
+from mentor_tui.db.models import Notification
+
+TOGGLES: tuple[str, ...] = tuple(f.name for f in fields(Notifications))
+MAX_LIST = 1000
+
+
+def notify(
+    session: Session,
+    config: Config,
+    *,
+    user_id: str,
+    type: str,
+    title: str,
+    message: str = "",
+    data: dict[str, Any] | None = None,
+    toggle: str | None = None,
+    actor_id: str | None = None,
+) -> Notification | None:
+    """Write a notification for ``user_id``; None (nothing written) when ``toggle`` names a
+    notification setting that is off."""
+    if toggle is not None:
+        if toggle not in TOGGLES:
+            raise ValueError(f"unknown notification toggle {toggle!r}; one of {TOGGLES}")
+        if not getattr(config.notifications, toggle):
+            return None
+    row = Notification(
+        user_id=user_id,
+        type=type,
+        title=title,
+        message=message,
+        data=writes.to_json_value(data or {}),
+    )
+    return writes.insert(session, actor_id, row, action="notify")
+
+
+def _mine(actor: Actor) -> ColumnElement[bool]:
+    """A notification is its recipient's alone, whatever their role."""
+    return and_(Notification.user_id == actor.id, Notification.deleted_at.is_(None))
+
+
+def list_notifications(
+    session: Session, actor: Actor, *, unread_only: bool = False, limit: int = 50
+) -> list[Notification]:
+    """The actor's own notifications, newest first."""
+    if not 0 <= limit <= MAX_LIST:
+        raise UserError(f"Ask for between 0 and {MAX_LIST} notifications, not {limit}.")
+    query = select(Notification).where(_mine(actor))
+    if unread_only:
+        query = query.where(Notification.read_at.is_(None))
+    query = query.order_by(Notification.created_at.desc(), Notification.id).limit(limit)
+    return list(session.execute(query).scalars())
+
+
+def unread_count(session: Session, actor: Actor) -> int:
+    query = (
+        select(func.count())
+        .select_from(Notification)
+        .where(_mine(actor), Notification.read_at.is_(None))
+    )
+    return int(session.execute(query).scalar_one())
+
+
+def mark_read(
+    session: Session, actor: Actor, notification_id: str, *, now: datetime | None = None
+) -> None:
+    """Mark one of the actor's notifications read; someone else's is 'not found'."""
+    row = session.execute(
+        select(Notification).where(_mine(actor), Notification.id == notification_id.strip())
+    ).scalar_one_or_none()
+    if row is None:
+        raise NotFound(f"You have no notification {notification_id!r}.")
+    if row.read_at is None:
+        writes.update(session, actor.id, row, {"read_at": now or clock.now()}, action="read")
+
+
+def mark_all_read(session: Session, actor: Actor, *, now: datetime | None = None) -> int:
+    """Mark every unread notification of the actor read; how many there were."""
+    moment = now or clock.now()
+    rows = list(
+        session.execute(
+            select(Notification).where(_mine(actor), Notification.read_at.is_(None))
+        ).scalars()
+    )
+    for row in rows:
+        writes.update(session, actor.id, row, {"read_at": moment}, action="read")
+    return len(rows)
+
+
+__all__ = [
+    "TOGGLES",
+    "list_notifications",
+    "mark_all_read",
+    "mark_read",
+    "notify",
+    "unread_count",
+]

@@ -1,0 +1,57 @@
+"""Who ``settings.sign_in`` would sign in, read with the standard library alone.
+
+Opening the app paints its first frame (which names the signed-in user) before SQLAlchemy is
+imported; the store itself is opened, migrated and the sign-in made for real (``sign_in``,
+which also remembers the user) in a worker right after that frame. This peek reads the same
+rows as ``access.actor_for_email``: the live user with that email, unless inactive. Whenever it
+cannot answer with certainty (no file, not a store, a schema other than the latest, no user
+given and none remembered, no such user, an inactive one, a locked file) it returns ``None`` and
+the caller takes the full path, which says what is wrong in one sentence.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from mentor_tui.core.actor import Actor
+
+MIGRATIONS = Path(__file__).resolve().parents[2] / "db" / "migrations"
+LAST_USER = "last_user_email"  # settings.LAST_USER (tests/test_sign_in_peek.py checks)
+
+
+def latest_schema() -> int:
+    """The newest migration's number, from the migration files (``NNNN_name.sql``)."""
+    return max(int(path.name[:4]) for path in MIGRATIONS.glob("[0-9][0-9][0-9][0-9]_*.sql"))
+
+
+def peek_actor(path: Path, email: str | None) -> Actor | None:
+    """The user ``sign_in(session, email)`` would return, or ``None`` to take the full path."""
+    if not path.is_file():
+        return None
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True, timeout=1.0)
+    except sqlite3.Error:
+        return None
+    try:
+        if conn.execute("PRAGMA user_version").fetchone()[0] != latest_schema():
+            return None
+        if email is None:
+            remembered = conn.execute(
+                "SELECT value FROM settings WHERE key = ?", (LAST_USER,)
+            ).fetchone()
+            if remembered is None:
+                return None
+            email = remembered[0]
+        row = conn.execute(
+            "SELECT id, role, email, full_name, timezone, status FROM users "
+            "WHERE email = ? AND deleted_at IS NULL",
+            (email.strip().lower(),),
+        ).fetchone()
+    except sqlite3.Error:  # not a store, a damaged one, a locked one: the full path says which
+        return None
+    finally:
+        conn.close()
+    if row is None or row[5] == "Inactive":
+        return None
+    return Actor(id=row[0], role=row[1], email=row[2], full_name=row[3], timezone=row[4])

@@ -1,0 +1,1 @@
+"""The admin area: mentors, assignment, matching, unavailability and CSV import."""

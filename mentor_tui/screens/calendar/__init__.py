@@ -1,0 +1,1 @@
+"""The calendar, the session form, follow-ups and agenda templates."""

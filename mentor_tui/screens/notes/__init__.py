@@ -1,0 +1,1 @@
+"""The notes screen, note search and the due-date prompt."""

@@ -1,0 +1,1 @@
+"""The review queue, its preview, the feedback editor and the comment bank."""

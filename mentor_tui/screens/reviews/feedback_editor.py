@@ -1,0 +1,152 @@
+"""The feedback editor: a panel under the review queue's list and preview where one decision
+gets its feedback (required to reject or request changes, optional to approve), and the
+confirmation a decision on several marked submissions asks for.
+
+The editor is a panel inside the queue screen, not a screen of its own: the work stays in view
+while the feedback is written, and opening or saving repaints only the panel and the space it
+takes, not the whole queue under a dimmed background (issue #5: approve-and-next is the
+fastest review workflow)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Static, TextArea
+
+from mentor_tui.core.text import clean_text
+
+DECISION_TITLES = {
+    "approve": "Approve",
+    "reject": "Reject",
+    "request_changes": "Request changes on",
+}
+
+
+class FeedbackPanel(Vertical):
+    """Hidden until `open`. ctrl+s posts `Confirmed` with the feedback as typed ("" for none)
+    and the panel stays, `saving`, until the screen has written the decision and calls `close`
+    (so the list lands on the next item in the same repaint that hides the panel); escape
+    posts `Cancelled` and hides it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "confirm", "Save decision", id="feedback.confirm", priority=True),
+        Binding("ctrl+b", "comment_bank", "Comment bank", id="feedback.bank", priority=True),
+        Binding("escape", "cancel", "Cancel", id="feedback.cancel", priority=True),
+    ]
+
+    class Confirmed(Message):
+        """Save ``decision`` with ``feedback`` on the submissions ``ids``."""
+
+        def __init__(self, decision: str, ids: tuple[str, ...], feedback: str) -> None:
+            super().__init__()
+            self.decision = decision
+            self.ids = ids
+            self.feedback = feedback
+
+    class Cancelled(Message):
+        """The decision was not made."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.decision = "approve"
+        self.ids: tuple[str, ...] = ()
+        self.saving = False
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="feedback-title", markup=False)
+        yield TextArea("", id="feedback-text", soft_wrap=True, tab_behavior="focus")
+        yield Static(
+            "ctrl+s save · ctrl+b comment bank · escape cancel",
+            id="feedback-hint",
+            classes="muted",
+            markup=False,
+        )
+
+    @property
+    def is_open(self) -> bool:
+        return self.has_class("-open")
+
+    @property
+    def required(self) -> bool:
+        return self.decision != "approve"
+
+    @property
+    def text(self) -> str:
+        return self.query_one(TextArea).text
+
+    def open(self, decision: str, subject: str, ids: tuple[str, ...]) -> None:
+        """Ask for the feedback of ``decision`` on ``ids`` (``subject`` names them). Opened
+        again while open (another decision, another row), the text typed so far stays."""
+        if self.saving:
+            return
+        area = self.query_one(TextArea)
+        if not self.is_open:
+            area.clear()
+        self.decision = decision
+        self.ids = ids
+        title = Text(f"{DECISION_TITLES[decision]} {subject}", style="bold")
+        need = "feedback required" if self.required else "feedback optional"
+        title.append(f"  ({need})", style="not bold dim")
+        self.query_one("#feedback-title", Static).update(title, layout=False)  # one line
+        self.add_class("-open")
+        area.focus()
+
+    def close(self) -> None:
+        self.saving = False
+        self.remove_class("-open")
+
+    def action_confirm(self) -> None:
+        if self.saving:  # pressed again while the decision is being written
+            return
+        if self.required and not self.text.strip():
+            verb = "reject" if self.decision == "reject" else "request changes on"
+            self.notify(f"Write feedback to {verb} a submission.", severity="warning", markup=False)
+            return
+        self.saving = True
+        self.post_message(self.Confirmed(self.decision, self.ids, self.text))
+
+    def action_cancel(self) -> None:
+        if self.saving:
+            return
+        self.close()
+        self.post_message(self.Cancelled())
+
+    def action_comment_bank(self) -> None:
+        from mentor_tui.screens.reviews.comment_bank import CommentBankScreen
+
+        self.app.push_screen(CommentBankScreen(), self._insert)
+
+    def _insert(self, body: str | None) -> None:
+        area = self.query_one(TextArea)
+        if body:
+            area.insert(clean_text(body))
+        area.focus()
+
+
+class ConfirmDecision(ModalScreen[bool]):
+    """Yes or no to a decision on several submissions; the question says how many."""
+
+    CSS_PATH = "feedback_editor.tcss"
+    HELP_TITLE = "Confirm"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y,enter", "answer(True)", "Yes", id="confirm.yes"),
+        Binding("n,escape", "answer(False)", "No", id="confirm.no"),
+    ]
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="confirm-box"):
+            yield Static(self.question, id="confirm-question", markup=False)
+            yield Static("y / enter: yes · n / escape: no", classes="muted", markup=False)
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)

@@ -1,0 +1,184 @@
+"""The review queue's preview of the selected work: its Markdown rendered to lines in a worker
+thread (ahead of time for the next items in the queue), drawn by a pane that only copies lines.
+
+Textual's ``Markdown`` widget mounts a widget per block on the UI thread for every item shown,
+13-30 ms for a typical submission on a loaded machine and more for long work; here the UI
+thread swaps a list of lines, so landing on the next item costs one repaint (issue #5). The
+rendering is Rich's Markdown: code blocks highlighted, links written out with their address.
+"""
+
+from __future__ import annotations
+
+import io
+from collections import OrderedDict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.console import Console
+from textual.binding import Binding, BindingType
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from mentor_tui.core.reviews.decisions import SubmissionPreview
+from mentor_tui.core.text import clean_text
+
+CODE_THEME = "monokai"
+STATUS_WORDS = {
+    "approved": "approved",
+    "rejected": "rejected",
+    "changes_requested": "changes requested",
+    "pending": "pending",
+}
+
+
+def preview_markdown(preview: SubmissionPreview, earlier: bool) -> str:
+    """What the pane shows: the work, or the earlier attempts with their feedback."""
+    if not earlier:
+        return clean_text(preview.content) or "*(empty submission)*"
+    if not preview.earlier_attempts:
+        return "*No earlier attempts at this assignment.*"
+    parts: list[str] = []
+    for attempt in preview.earlier_attempts:
+        status = STATUS_WORDS.get(attempt.status, attempt.status)
+        heading = f"## Attempt {attempt.attempt}: {status}"
+        when = f"Submitted {attempt.submitted_at:%Y-%m-%d %H:%M} UTC"
+        if attempt.reviewed_at is not None:
+            when += f", reviewed {attempt.reviewed_at:%Y-%m-%d %H:%M} UTC"
+        feedback = clean_text(attempt.feedback) if attempt.feedback else "*(no feedback)*"
+        parts.append(f"{heading}\n\n{when}\n\n{feedback}")
+    return "\n\n".join(parts)
+
+
+@dataclass(frozen=True)
+class RenderedPreview:
+    """One submission's preview, rendered for one width."""
+
+    preview: SubmissionPreview
+    earlier: bool
+    width: int
+    markdown: str
+    lines: tuple[Strip, ...]
+
+
+def render_preview(preview: SubmissionPreview, earlier: bool, width: int) -> RenderedPreview:
+    """Render in any thread: a console of its own, no widget touched."""
+    from rich.markdown import Markdown  # markdown-it loads in a worker, not with the screen
+
+    markdown = preview_markdown(preview, earlier)
+    width = max(10, width)
+    console = Console(
+        file=io.StringIO(),
+        width=width,
+        color_system="truecolor",
+        force_terminal=True,
+        legacy_windows=False,
+        emoji=False,
+        highlight=False,
+        markup=False,
+    )
+    document = Markdown(markdown, code_theme=CODE_THEME, hyperlinks=False)
+    lines = console.render_lines(document, console.options, pad=True, new_lines=False)
+    return RenderedPreview(
+        preview, earlier, width, markdown, tuple(Strip(line, width) for line in lines)
+    )
+
+
+class PreviewCache:
+    """The most recently rendered previews, by submission, view (work or earlier attempts)
+    and width. UI thread only."""
+
+    def __init__(self, size: int = 24) -> None:
+        self._size = size
+        self._entries: OrderedDict[tuple[str, bool, int], RenderedPreview] = OrderedDict()
+
+    def get(self, key: str, earlier: bool, width: int) -> RenderedPreview | None:
+        entry = self._entries.get((key, earlier, width))
+        if entry is not None:
+            self._entries.move_to_end((key, earlier, width))
+        return entry
+
+    def __contains__(self, item: tuple[str, bool, int]) -> bool:
+        return item in self._entries
+
+    def put(self, rendered: RenderedPreview) -> None:
+        key = (rendered.preview.id, rendered.earlier, rendered.width)
+        self._entries[key] = rendered
+        self._entries.move_to_end(key)
+        while len(self._entries) > self._size:
+            self._entries.popitem(last=False)
+
+    def forget(self, ids: Iterable[str]) -> None:
+        """Drop the previews a decision on ``ids`` made stale: theirs, and those that list one
+        of them as an earlier attempt (its status changed)."""
+        gone = set(ids)
+        for key, entry in list(self._entries.items()):
+            preview = entry.preview
+            if preview.id in gone or any(e.id in gone for e in preview.earlier_attempts):
+                del self._entries[key]
+
+    def clear(self) -> None:
+        self._entries.clear()
+
+
+class PreviewPane(ScrollView, can_focus=True):
+    """Rendered lines, scrolled with the arrows when focused (enter on the list)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up,k", "scroll_up", "Scroll up", show=False),
+        Binding("down,j", "scroll_down", "Scroll down", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
+        Binding("home,g", "scroll_home", "Top", show=False),
+        Binding("end,G", "scroll_end", "Bottom", show=False),
+    ]
+
+    class WidthChanged(Message):
+        """The pane's width changed: what it shows wants rendering again."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.shown: RenderedPreview | None = None
+
+    def on_resize(self) -> None:
+        if self.shown is not None and self.shown.width != max(10, self.render_width):
+            self.post_message(self.WidthChanged())
+
+    @property
+    def render_width(self) -> int:
+        """The width previews are rendered for: the content width, scrollbar kept apart."""
+        return self.scrollable_content_region.width
+
+    @property
+    def markdown(self) -> str:
+        return self.shown.markdown if self.shown is not None else ""
+
+    def show(self, rendered: RenderedPreview | None) -> None:
+        same = (
+            rendered is not None
+            and self.shown is not None
+            and (rendered.preview.id, rendered.earlier)
+            == (self.shown.preview.id, self.shown.earlier)
+        )
+        self.shown = rendered
+        lines = len(rendered.lines) if rendered is not None else 0
+        width = rendered.width if rendered is not None else 0
+        # The pane keeps its size (its scrollbar gutter is reserved): a new length only moves
+        # the scrollbar, with no layout of the screen, unless the scrollbar appears or goes
+        # (`show_vertical_scrollbar` asks for that layout itself).
+        self.set_reactive(PreviewPane.virtual_size, Size(width, lines))
+        self._scroll_update(self.virtual_size)
+        if not same:  # a new item starts at its top; the same one re-rendered keeps its place
+            self.scroll_to(0, 0, animate=False, immediate=True)
+        self.refresh()
+
+    def render_line(self, y: int) -> Strip:
+        style = self.rich_style
+        width = self.scrollable_content_region.width
+        index = int(self.scroll_y) + y
+        shown = self.shown
+        if shown is None or index >= len(shown.lines):
+            return Strip.blank(width, style)
+        return shown.lines[index].crop_extend(0, width, style).apply_style(style)

@@ -1,0 +1,564 @@
+"""Key `3`: the review queue (SPEC 4.3). Pending submissions oldest first with the time left to
+the review SLA, a Markdown preview of the selected work, and decisions that land on the next
+pending item at once: `a`, the feedback, `ctrl+s`.
+
+Approve-and-next is the fastest review workflow (issue #5), so the hot path avoids work: the
+feedback editor is a panel of this screen, previews are rendered in workers ahead of the cursor
+(`review_queue_preview`), and a decision takes its rows out of the list the table holds (no
+reload, no frame of placeholders), recounting in a worker after landing. The labels it
+changes are updated in place, the screen laid out again only when one changes size: a decision
+lays out once, as the panel closes (tests count it)."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from sqlalchemy.exc import SQLAlchemyError
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.timer import Timer
+from textual.widgets import Input, Static
+
+from mentor_tui.config import Config
+from mentor_tui.core import clock
+from mentor_tui.core.access import Actor
+from mentor_tui.errors import UserError
+from mentor_tui.core.reviews.queue import (
+    QueueItem,
+    count_queue,
+    list_queue,
+    next_pending_after,
+    queue_position,
+)
+from mentor_tui.core.reviews.decisions import SubmissionPreview, decide_many, submission_preview
+from mentor_tui.core.text import clean_line
+from mentor_tui.widgets.events import DataChanged
+from mentor_tui.screens.base import MentorScreen
+from mentor_tui.screens.reviews.feedback_editor import DECISION_TITLES, ConfirmDecision, FeedbackPanel
+from mentor_tui.screens.reviews.preview import (
+    PreviewCache,
+    PreviewPane,
+    RenderedPreview,
+    render_preview,
+)
+from mentor_tui.core.services import Services
+from mentor_tui.widgets.figures import local_time, user_text
+from mentor_tui.widgets.key_footer import KeyFooter
+from mentor_tui.widgets.paged_table import Column, PagedRow, PagedTable
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+COLUMNS = [
+    Column("student", "Student", width=None, sortable=False),
+    Column("assignment", "Assignment", width=None, sortable=False),
+    Column("submitted", "Submitted", width=12, sortable=False),
+    Column("left", "Time left", width=12, sortable=False),
+]
+FILTER_DEBOUNCE = 0.15
+PAGE_SIZE = 50  # a page of 50 rows reads in a third of the time of 200; a screen holds ~36
+READ_AHEAD = (1, 2, -1)  # rows, from the cursor, whose previews are rendered before they are shown
+DONE_WORDS = {
+    "approve": "Approved",
+    "reject": "Rejected",
+    "request_changes": "Requested changes on",
+}
+
+
+def time_left(item: QueueItem) -> Text:
+    if item.overdue:
+        return Text(f"overdue {clock.humanize_delta(item.time_left)}", style="bold red")
+    return Text(f"{clock.humanize_delta(item.time_left)} left")
+
+
+def _update_fitted(label: Static, content: Text | str) -> None:
+    """Update ``label`` (auto height), laying out the screen only when its height changes:
+    the next item's header is most often as many lines as the last one's."""
+    label.update(content, layout=False)
+    width = label.content_region.width
+    if (
+        width
+        and label.get_content_height(label.size, label.app.size, width) == label.content_size.height
+    ):
+        return
+    label.refresh(layout=True)
+
+
+class QueueSource:
+    """Pages of the queue for the table; called from the table's worker thread. Every item it
+    fetched is remembered (by id) so a decision knows where the cursor stood."""
+
+    def __init__(
+        self,
+        services: Services,
+        actor: Actor,
+        config: Config,
+        items: dict[str, QueueItem],
+        *,
+        text_filter: str = "",
+    ) -> None:
+        self.services = services
+        self.actor = actor
+        self.config = config
+        self.items = items
+        self.text_filter = text_filter
+        # The count and first page read by `warm` while the screen is built: the first load
+        # uses them instead of reading again.
+        self.expected_count: int | None = None
+        self.prefetched: dict[tuple[int, int], list[QueueItem]] = {}
+        self._warm = threading.Event()
+        self._warm.set()
+
+    def warming(self) -> None:
+        """On the UI thread, before `warm` is started: the table's first load waits for it."""
+        self._warm.clear()
+
+    def warm(self) -> None:
+        """In a worker started as the screen composes: count and read the first page while the
+        screen is built and first painted, instead of after (the table's loader starts then)."""
+        try:
+            count, first = self.services.run(
+                lambda s: (self.count_now(s), self.read(s, 0, PAGE_SIZE))
+            )
+            self.expected_count, self.prefetched[(0, PAGE_SIZE)] = count, first
+        except (SQLAlchemyError, UserError):
+            pass  # the table's own load reads again and reports what went wrong
+        finally:
+            self._warm.set()
+
+    def count(self) -> int:
+        self._warm.wait(timeout=60)
+        expected, self.expected_count = self.expected_count, None
+        if expected is not None:
+            return expected
+        return self.services.run(self.count_now)
+
+    def count_now(self, session: Session) -> int:
+        return count_queue(session, self.actor, text_filter=self.text_filter, config=self.config)
+
+    def fetch(self, offset: int, limit: int) -> list[PagedRow]:
+        items = self.prefetched.pop((offset, limit), None)
+        if items is None:
+            items = self.services.run(lambda s: self.read(s, offset, limit))
+        for item in items:
+            self.items[item.id] = item
+        return [self._row(item) for item in items]
+
+    def read(self, session: Session, offset: int, limit: int) -> list[QueueItem]:
+        return list_queue(
+            session,
+            self.actor,
+            text_filter=self.text_filter,
+            offset=offset,
+            limit=limit,
+            config=self.config,
+        )
+
+    def _row(self, item: QueueItem) -> PagedRow:
+        cells = (
+            user_text(item.student_name),
+            user_text(item.assignment_title),
+            Text(local_time(item.submitted_at, self.actor.timezone, "%d %b %H:%M")),
+            time_left(item),
+        )
+        return PagedRow(key=item.id, cells=cells, style="bold red" if item.overdue else "")
+
+
+@dataclass(frozen=True)
+class Landed:
+    """What a saved decision did: how many, and the row the cursor goes to and its item."""
+
+    decided: int
+    position: int
+    landing: str | None
+
+
+class ReviewQueueScreen(MentorScreen):
+    CSS_PATH: ClassVar[list[str]] = ["queue.tcss", "feedback_editor.tcss"]
+    HELP_TITLE = "Review queue"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("a", "decide('approve')", "Approve", id="reviews.approve"),
+        Binding("x", "decide('reject')", "Reject", id="reviews.reject"),
+        Binding("c", "decide('request_changes')", "Request changes", id="reviews.changes"),
+        Binding("e", "earlier", "Earlier attempts", id="reviews.earlier"),
+        Binding("slash", "filter", "Filter", id="reviews.filter", key_display="/"),
+        Binding("escape", "clear_filter", "Clear filter / back", id="reviews.escape", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._filter = ""
+        self._items: dict[str, QueueItem] = {}
+        self._preview: SubmissionPreview | None = None  # the one shown
+        self._wanted: tuple[str, bool] | None = None  # the preview asked for last, and its view
+        self._rendered = PreviewCache()
+        self._loading: tuple[str, bool, int] | None = None  # the preview a worker renders now
+        self._reading: set[str] = set()  # the previews being rendered ahead
+        self._era = 0  # one more at every write: a preview read before it is not kept
+        self._earlier = False
+        self._debounce: Timer | None = None
+        self._source_now: QueueSource | None = None
+        self._table = PagedTable(COLUMNS, id="reviews-table", markable=True, page_size=PAGE_SIZE)
+        self._pane = PreviewPane(id="preview-content")
+        self._panel = FeedbackPanel(id="feedback")
+
+    def compose(self) -> ComposeResult:
+        source = self._source()
+        source.warming()
+        self.run_worker(source.warm, thread=True, group="queue-warm", exit_on_error=False)
+        yield self.mentor_app.make_status_bar(self.HELP_TITLE)
+        yield Input(
+            placeholder="filter by student or assignment", id="reviews-filter", classes="hidden"
+        )
+        yield Static("", id="reviews-count", markup=False)
+        with Horizontal(id="reviews-body"):
+            yield self._table
+            with Vertical(id="reviews-preview"):
+                yield Static("", id="preview-header", markup=False)
+                yield self._pane
+        yield self._panel
+        yield KeyFooter()
+
+    def on_mount(self) -> None:
+        table = self._table
+        table.empty_text = self._empty_text()
+        table.set_source(self._source_now or self._source())
+        table.focus()
+
+    def _empty_text(self) -> str:
+        return "No pending work matches." if self._filter else "Nothing waiting for review."
+
+    def _source(self) -> QueueSource:
+        self._source_now = QueueSource(
+            self.services,
+            self.actor,
+            self.services.config,
+            self._items,
+            text_filter=self._filter,
+        )
+        return self._source_now
+
+    # -- filter -------------------------------------------------------------------------------
+    def action_filter(self) -> None:
+        box = self.query_one("#reviews-filter", Input)
+        box.remove_class("hidden")
+        box.focus()
+
+    def action_clear_filter(self) -> None:
+        if self._panel.is_open:  # focus left the editor (a click on the list): escape cancels
+            self._panel.action_cancel()
+            return
+        if self._pane.has_focus:
+            self._table.focus()
+            return
+        box = self.query_one("#reviews-filter", Input)
+        if box.value or not box.has_class("hidden"):
+            box.value = ""
+            box.add_class("hidden")
+            self._table.focus()
+        elif len(self.app.screen_stack) > 1:
+            self.app.pop_screen()
+
+    @on(Input.Changed, "#reviews-filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        if self._debounce is not None:
+            self._debounce.stop()
+        value = event.value.strip()
+        self._debounce = self.set_timer(FILTER_DEBOUNCE, lambda: self._apply_filter(value))
+
+    def _apply_filter(self, value: str) -> None:
+        self._debounce = None
+        if value == self._filter:
+            return
+        self._filter = value
+        self._items.clear()  # the new filter's pages fill it again
+        table = self._table
+        table.empty_text = self._empty_text()
+        table.set_source(self._source())
+
+    @on(Input.Submitted, "#reviews-filter")
+    def _filter_done(self, event: Input.Submitted) -> None:
+        if self._debounce is not None:
+            self._debounce.stop()
+        self._apply_filter(event.value.strip())
+        self._table.focus()
+
+    # -- list and preview ---------------------------------------------------------------------
+    @on(PagedTable.CountChanged)
+    def _count_changed(self, event: PagedTable.CountChanged) -> None:
+        noun = "submission" if event.count == 1 else "submissions"
+        matching = f" matching {self._filter!r}" if self._filter else ""
+        self.query_one("#reviews-count", Static).update(
+            f"{event.count} pending {noun}{matching}, oldest first", layout=False
+        )  # one line, the screen's width: a new count needs no layout
+        if event.count == 0:
+            self._wanted = None
+            self._show(None)
+
+    @on(PagedTable.RowHighlighted)
+    def _highlighted(self, event: PagedTable.RowHighlighted) -> None:
+        if event.key is not None:
+            self._ask_preview(event.key)
+
+    def _ask_preview(self, key: str, *, again: bool = False) -> None:
+        """Show the preview of ``key``: at once when it was rendered ahead, else from a worker.
+        ``again``: render it even if shown (the data or the width changed)."""
+        earlier = self._earlier
+        shown = self._pane.shown
+        if not again and shown is not None and (shown.preview.id, shown.earlier) == (key, earlier):
+            self._wanted = (key, earlier)
+            self.call_after_refresh(self._read_ahead)
+            return
+        self._wanted = (key, earlier)
+        actor, width = self.actor, self._width()
+        rendered = self._rendered.get(key, earlier, width)
+        if rendered is not None:
+            self._show(rendered)
+            return
+        if not again and self._loading == (key, earlier, width):
+            return  # on its way
+        self._loading = (key, earlier, width)
+
+        def job(session: Session) -> RenderedPreview:
+            return render_preview(submission_preview(session, actor, key), earlier, width)
+
+        era = self._era
+        self.run_db(job, lambda rendered: self._rendered_now(rendered, era), group="preview")
+
+    def _width(self) -> int:
+        return max(10, self._pane.render_width)
+
+    def _rendered_now(self, rendered: RenderedPreview, era: int) -> None:
+        key = rendered.preview.id
+        if self._loading == (key, rendered.earlier, rendered.width):
+            self._loading = None
+        wanted = self._wanted == (key, rendered.earlier)
+        if era != self._era:  # read before a write that may have changed it: read it again
+            if wanted:
+                self._ask_preview(key, again=True)
+            return
+        self._rendered.put(rendered)
+        if wanted:
+            self._show(rendered)
+
+    def _read_ahead(self) -> None:
+        """Render the previews of the rows around the cursor that are not rendered yet, so the
+        next item (the one a decision lands on) shows at once."""
+        table, width = self._table, self._width()
+        index = table.cursor_index
+        keys = [
+            key
+            for step in READ_AHEAD
+            if (key := table.key_at(index + step)) is not None
+            and (key, False, width) not in self._rendered
+            and key not in self._reading
+        ]
+        if not keys:
+            return
+        self._reading.update(keys)
+        actor = self.actor
+
+        def job(session: Session) -> list[RenderedPreview]:
+            rendered = []
+            for key in keys:
+                try:
+                    preview = submission_preview(session, actor, key)
+                except UserError:  # decided or gone meanwhile: nothing to show ahead
+                    continue
+                rendered.append(render_preview(preview, False, width))
+            return rendered
+
+        era = self._era
+        self.run_db(
+            job,
+            lambda rendered: self._read(keys, rendered, era),
+            group="preview-ahead",
+            exclusive=False,
+        )
+
+    def _read(self, keys: list[str], rendered: list[RenderedPreview], era: int) -> None:
+        self._reading.difference_update(keys)
+        if era == self._era:  # else read before a write that may have changed them
+            for one in rendered:
+                self._rendered.put(one)
+
+    def _show(self, rendered: RenderedPreview | None) -> None:
+        self._pane.show(rendered)
+        header = self.query_one("#preview-header", Static)
+        if rendered is None:
+            self._preview = None
+            _update_fitted(header, "")
+            return
+        preview = self._preview = rendered.preview
+        text = Text(no_wrap=False)
+        text.append(clean_line(preview.student_name), style="bold")
+        text.append(f"  {clean_line(preview.student_email)}\n", style="dim")
+        text.append(clean_line(preview.assignment_title), style="bold")
+        text.append(f"  attempt {preview.attempt}", style="dim")
+        earlier = len(preview.earlier_attempts)
+        if earlier:
+            text.append(f" · {earlier} earlier (e)", style="dim")
+        if rendered.earlier:
+            text.append("\nEarlier attempts and their feedback", style="italic")
+        _update_fitted(header, text)
+        self.call_after_refresh(self._read_ahead)  # after this repaint, not competing with it
+
+    @on(PreviewPane.WidthChanged)
+    def _pane_resized(self) -> None:
+        if self._wanted is not None:
+            self._ask_preview(self._wanted[0], again=True)
+
+    @on(PagedTable.RowSelected)
+    def _read_work(self) -> None:
+        """enter: into the preview, to scroll long work with the arrows; escape comes back."""
+        self._pane.focus()
+
+    def action_earlier(self) -> None:
+        self._earlier = not self._earlier
+        if self._preview is not None:
+            self._ask_preview(self._preview.id)
+
+    # -- decisions ----------------------------------------------------------------------------
+    def action_decide(self, decision: str) -> None:
+        table = self._table
+        marked = sorted(table.marked_keys)
+        ids = marked or ([table.cursor_key] if table.cursor_key else [])
+        if not ids:
+            self.app.bell()
+            return
+        if marked:
+            noun = "submission" if len(ids) == 1 else "submissions"
+            subject = f"{len(ids)} marked {noun}"
+        else:
+            item = self._items.get(ids[0])
+            subject = (
+                f"{clean_line(item.student_name)}'s {clean_line(item.assignment_title)!r}"
+                if item
+                else "this submission"
+            )
+        self._panel.open(decision, subject, tuple(ids))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # while the feedback is being written, the list's keys are letters of the feedback
+        if action in ("decide", "earlier", "filter", "clear_filter"):
+            return not self._panel.has_focus_within
+        return True
+
+    @on(FeedbackPanel.Confirmed)
+    def _feedback_given(self, event: FeedbackPanel.Confirmed) -> None:
+        decision, ids, feedback = event.decision, list(event.ids), event.feedback
+        if len(ids) == 1:
+            self._save(decision, ids, feedback)  # the panel closes once it is written
+            return
+        self._panel.close()
+        self._table.focus()
+        question = f"{DECISION_TITLES[decision]} all {len(ids)} marked submissions?"
+        self.app.push_screen(
+            ConfirmDecision(question),
+            lambda yes: self._save(decision, ids, feedback) if yes else None,
+        )
+
+    @on(FeedbackPanel.Cancelled)
+    def _feedback_cancelled(self) -> None:
+        self._table.focus()
+
+    def _save(self, decision: str, ids: list[str], feedback: str) -> None:
+        table = self._table
+        anchor = self._items.get(table.cursor_key or "") or self._items.get(ids[0])
+        actor, config, text_filter = self.actor, self.services.config, self._filter
+
+        def job(session: Session) -> Landed:
+            decided = decide_many(session, actor, ids, decision, feedback or None, config)
+            position, landing = 0, None
+            if anchor is not None:
+                # the cursor stays on an item it did not decide, else goes to the next pending
+                landing = anchor
+                if anchor.id in ids:
+                    landing = next_pending_after(
+                        session,
+                        actor,
+                        anchor.submitted_at,
+                        anchor.id,
+                        text_filter=text_filter,
+                        config=config,
+                    )
+                if landing is not None:
+                    position = queue_position(
+                        session,
+                        actor,
+                        landing.submitted_at,
+                        landing.id,
+                        text_filter=text_filter,
+                        config=config,
+                    )
+            landed = landing.id if landing is not None else None
+            return Landed(len(decided), position, landed)
+
+        def work() -> None:
+            try:
+                result: Landed | str = self.services.run(job)
+            except UserError as refusal:
+                result = str(refusal)
+            except BaseException:
+                self.app.call_from_thread(self._panel.close)  # the feedback typed is kept
+                raise  # the worker fails and the app shows the error
+            self.app.call_from_thread(self._saved, decision, ids, result)
+
+        self.run_worker(work, thread=True, group="decide", exit_on_error=False, name="decide")
+
+    def _saved(self, decision: str, ids: list[str], result: Landed | str) -> None:
+        table = self._table
+        self._panel.close()
+        table.focus()
+        table.clear_marks()
+        self._era += 1
+        self._rendered.forget(ids)
+        if isinstance(result, str):  # refused: someone decided first, or not ours
+            self.notify(result, severity="warning", markup=False)
+            self._reload()
+        else:
+            noun = "submission" if result.decided == 1 else "submissions"
+            self.notify(f"{DONE_WORDS[decision]} {result.decided} {noun}.", markup=False)
+            # The decided rows leave the list at once and the cursor is on the next row; a row
+            # the table has not loaded makes it reload (and count) instead.
+            taken_out = table.remove_rows(ids)
+            if result.landing is not None and table.cursor_key != result.landing:
+                table.cursor_index = result.position  # the list and the store disagree here
+            if result.landing is not None:  # shown now when rendered ahead, with the rows
+                self._ask_preview(result.landing)
+            if taken_out:  # after the landing is painted: it does not wait for this
+                self.call_after_refresh(self._recount, table.row_count)
+        self.app.post_message(DataChanged("reviews"))  # the status bar and sync; not this list
+
+    def _recount(self, expected: int) -> None:
+        if self._source_now is not None:
+            self.run_db(
+                self._source_now.count_now,
+                lambda count: self._recounted(expected, count),
+                group="recount",
+            )
+
+    def _recounted(self, expected: int, count: int) -> None:
+        if count != expected:  # the store changed meanwhile (a sync): the list follows it
+            self._reload()
+
+    def _reload(self) -> None:
+        source = self._source_now
+        if source is not None:
+            source.expected_count = None
+            source.prefetched.clear()
+        self._table.reload()
+
+    @on(DataChanged)
+    def _changed(self) -> None:
+        """Written elsewhere (a sync): every rendered preview may be stale."""
+        self._era += 1
+        self._rendered.clear()
+        self._reload()
+        if self._wanted is not None:
+            self._ask_preview(self._wanted[0], again=True)

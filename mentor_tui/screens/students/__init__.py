@@ -1,0 +1,1 @@
+"""The students list and one student's page."""

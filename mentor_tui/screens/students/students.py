@@ -1,0 +1,175 @@
+"""Key `2`: every student the signed-in user may see, paged from SQLite (SPEC 4.2)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.widgets import Input, Static
+
+from mentor_tui.config import Config
+from mentor_tui.core.access import Actor
+from mentor_tui.core.people.students import StudentRow, count_students, list_students
+from mentor_tui.widgets.events import DataChanged
+from mentor_tui.screens.base import MentorScreen
+from mentor_tui.core.services import Services
+from mentor_tui.widgets.figures import age, count, percent, user_text
+from mentor_tui.widgets.key_footer import KeyFooter
+from mentor_tui.widgets.paged_table import Column, PagedRow, PagedTable
+
+COLUMNS = [
+    Column("name", "Name", width=None),
+    Column("status", "Status", width=12),
+    Column("completion", "Done", width=6, align="right"),
+    Column("pending", "Pending", width=8, align="right"),
+    Column("last_activity", "Last active", width=12),
+    Column("at_risk", "At risk", width=None),
+]
+ADMIN_COLUMNS = [*COLUMNS[:1], Column("mentor", "Mentor", width=20, sortable=False), *COLUMNS[1:]]
+
+
+class StudentsSource:
+    """Pages of students for the table; called from the table's worker thread."""
+
+    def __init__(
+        self,
+        services: Services,
+        actor: Actor,
+        config: Config,
+        *,
+        text_filter: str = "",
+        sort: str = "name",
+        descending: bool = False,
+    ) -> None:
+        self.services = services
+        self.actor = actor
+        self.config = config
+        self.text_filter = text_filter
+        self.sort = sort
+        self.descending = descending
+
+    def count(self) -> int:
+        return self.services.run(
+            lambda s: count_students(s, self.actor, text_filter=self.text_filter)
+        )
+
+    def fetch(self, offset: int, limit: int) -> list[PagedRow]:
+        rows = self.services.run(
+            lambda s: list_students(
+                s,
+                self.actor,
+                text_filter=self.text_filter,
+                sort=self.sort,
+                descending=self.descending,
+                offset=offset,
+                limit=limit,
+                config=self.config,
+            )
+        )
+        return [self._row(row) for row in rows]
+
+    def _row(self, row: StudentRow) -> PagedRow:
+        risk = "; ".join(row.at_risk_reasons)
+        cells: list[Text] = [user_text(row.full_name)]
+        if self.actor.is_admin:
+            cells.append(
+                user_text(row.mentor_name or "unassigned", "" if row.mentor_name else "dim")
+            )
+        cells += [
+            user_text(row.status, "dim" if row.status != "Active" else ""),
+            percent(row.completion_rate),
+            count(row.pending_submissions),
+            age(row.last_activity_at),
+            user_text(risk, "yellow"),
+        ]
+        return PagedRow(key=row.id, cells=tuple(cells), style="")
+
+
+class StudentsScreen(MentorScreen):
+    CSS_PATH = "students.tcss"
+    HELP_TITLE = "Students"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "filter", "Filter", id="students.filter", key_display="/"),
+        Binding("escape", "clear_filter", "Clear filter / back", id="students.escape", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._filter = ""
+        self._sort = "name"
+        self._descending = False
+
+    def compose(self) -> ComposeResult:
+        yield self.mentor_app.make_status_bar(self.HELP_TITLE)
+        yield Input(placeholder="filter by name or email", id="students-filter", classes="hidden")
+        yield Static("", id="students-count", markup=False)
+        columns = ADMIN_COLUMNS if self.actor.is_admin else COLUMNS
+        # 100 rows a page: more than two screens, and each filter key fetches no more than that
+        yield PagedTable(columns, id="students-table", page_size=100)
+        yield KeyFooter()
+
+    def on_mount(self) -> None:
+        table = self.query_one(PagedTable)
+        table.empty_text = "No students match." if self._filter else "No students yet."
+        table.set_sort(self._sort, self._descending, announce=False)  # the source is sorted
+        table.set_source(self._source())
+        table.focus()
+
+    def _source(self) -> StudentsSource:
+        return StudentsSource(
+            self.services,
+            self.actor,
+            self.services.config,
+            text_filter=self._filter,
+            sort=self._sort,
+            descending=self._descending,
+        )
+
+    def action_filter(self) -> None:
+        box = self.query_one("#students-filter", Input)
+        box.remove_class("hidden")
+        box.focus()
+
+    def action_clear_filter(self) -> None:
+        box = self.query_one("#students-filter", Input)
+        if box.value or not box.has_class("hidden"):
+            box.value = ""
+            box.add_class("hidden")
+            self.query_one(PagedTable).focus()
+        elif len(self.app.screen_stack) > 1:
+            self.app.pop_screen()
+
+    @on(Input.Changed, "#students-filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self._filter = event.value.strip()
+        table = self.query_one(PagedTable)
+        table.empty_text = "No students match." if self._filter else "No students yet."
+        table.set_source(self._source())
+
+    @on(Input.Submitted, "#students-filter")
+    def _filter_done(self) -> None:
+        self.query_one(PagedTable).focus()
+
+    @on(PagedTable.SortChanged)
+    def _sort_changed(self, event: PagedTable.SortChanged) -> None:
+        self._sort, self._descending = event.key, event.descending
+        self.query_one(PagedTable).set_source(self._source())
+
+    @on(PagedTable.CountChanged)
+    def _count_changed(self, event: PagedTable.CountChanged) -> None:
+        noun = "student" if event.count == 1 else "students"
+        matching = f" matching {self._filter!r}" if self._filter else ""
+        self.query_one("#students-count", Static).update(f"{event.count} {noun}{matching}")
+
+    @on(PagedTable.RowSelected)
+    def _open(self, event: PagedTable.RowSelected) -> None:
+        from mentor_tui.screens.students.student_view import StudentViewScreen
+
+        self.app.push_screen(StudentViewScreen(event.key))
+
+    @on(DataChanged)
+    def _changed(self) -> None:
+        self.query_one(PagedTable).reload()
