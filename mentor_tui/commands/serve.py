@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import sys
 from typing import Any
 
@@ -47,7 +48,21 @@ def server_engine(url: str | None):
         raise UserError(f"Cannot use the database {url!r} ({exc}).") from exc
 
 
+SERVER_PACKAGES = ("fastapi", "uvicorn")
+
+
+def require_server_extra() -> None:
+    """One sentence naming the extra to install when the server's packages are missing."""
+    missing = [name for name in SERVER_PACKAGES if importlib.util.find_spec(name) is None]
+    if missing:
+        raise UserError(
+            f"The sync server needs {' and '.join(missing)}: "
+            "pip install 'mentor-tui[server]' (and 'mentor-tui[server,postgres]' for PostgreSQL)."
+        )
+
+
 def run_serve(ctx: CommandContext) -> int:
+    require_server_extra()
     import uvicorn
     from sqlalchemy.exc import SQLAlchemyError
 

@@ -17,6 +17,7 @@ store, such as a demo database):
 
 from __future__ import annotations
 
+import importlib.util
 import sqlite3
 import uuid
 from pathlib import Path
@@ -178,6 +179,10 @@ def _sqlite_begin(conn) -> None:
 
 def make_server_engine(url: str | None = None) -> Engine:
     url = normalise_url(url or default_database_url())
+    if url.startswith("postgresql") and importlib.util.find_spec("psycopg") is None:
+        raise UserError(
+            "A PostgreSQL database needs the postgres extra: pip install 'mentor-tui[postgres]'."
+        )
     if url.startswith("sqlite"):
         path = make_url(url).database
         if path and path != ":memory:":
