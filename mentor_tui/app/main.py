@@ -12,7 +12,7 @@ from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
@@ -20,12 +20,12 @@ from textual.worker import Worker, WorkerState
 from mentor_tui.app.reminders import AppReminders
 from mentor_tui.widgets.events import DataChanged, SignedIn
 from mentor_tui.core.services import Services
+from mentor_tui.widgets.seams import FirstFrameHook
 from mentor_tui.widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:  # the sync client loads after the first frame (see `sync`)
-    from rich.console import RenderableType
-
-    from mentor_tui.app.sync_loop import AppSync, SyncView
+    from mentor_tui.app.sync_loop import AppSync
+    from mentor_tui.sync.view import SyncView
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,7 @@ def _area_screen(area: Area) -> Screen:
     return getattr(module, class_name)()
 
 
-class MentorApp(App[int]):
+class MentorApp(FirstFrameHook[int]):
     TITLE = "mentor-tui"
     CSS_PATH = "app.tcss"
     ENABLE_COMMAND_PALETTE = True
@@ -81,7 +81,6 @@ class MentorApp(App[int]):
         self.services = services
         self._sync: AppSync | None = None
         self._sync_made = threading.Lock()
-        self._first_frame_painted = False
         self._after_first_frame: list[Callable[[], object]] = []
         self._heap_frozen = False
         self._gc_thresholds: tuple[int, int, int] | None = None
@@ -105,19 +104,12 @@ class MentorApp(App[int]):
         Not ``call_after_refresh``: while the app mounts, a screen's first layout is drawn but
         not written (the app is not running yet), its callbacks run at the next idle, and the
         frame that the terminal shows comes later."""
-        if self._first_frame_painted:
+        if self._first_frame_written:
             self.call_after_refresh(callback)
         else:
             self._after_first_frame.append(callback)
 
-    def _display(self, screen: Screen, renderable: RenderableType | None) -> None:
-        super()._display(screen, renderable)
-        if self._first_frame_painted or renderable is None or not self._running:
-            return
-        if self._batch_count or self._closed:
-            return
-        # written (or, headless, as good as written): the first frame is out
-        self._first_frame_painted = True
+    def on_first_frame_written(self) -> None:
         for callback in self._after_first_frame:
             self.call_next(callback)
         self._after_first_frame.clear()
@@ -140,7 +132,7 @@ class MentorApp(App[int]):
         return StatusBar(self.services.actor, self.services.db_path.name, area)
 
     def refresh_status(self) -> None:
-        if not self._first_frame_painted:  # a status bar mounting with the first frame
+        if not self._first_frame_written:  # a status bar mounting with the first frame
             return
         self.run_worker(
             self._count_pending, thread=True, group="status", exclusive=True, exit_on_error=False

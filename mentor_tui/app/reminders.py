@@ -28,9 +28,9 @@ from mentor_tui.core.text import clean_line, clean_text
 if TYPE_CHECKING:  # the core modules load with the first run, not with the app
     from sqlmodel import Session
 
-    from mentor_tui.app.main import MentorApp
     from mentor_tui.config import Config
     from mentor_tui.core.access import Actor
+    from mentor_tui.widgets.host import MentorHost
 
 # toasts for one run; beyond this many, one more toast counts the others by kind
 MAX_TOASTS = 3
@@ -77,7 +77,7 @@ def _kinds() -> dict[str, str]:
 class AppReminders:
     """The app's reminder loop. Methods without a leading underscore run on the UI thread."""
 
-    def __init__(self, app: MentorApp) -> None:
+    def __init__(self, app: MentorHost) -> None:
         self.app = app
         self._timer: Any = None
         self._running = False

@@ -15,7 +15,6 @@ import asyncio
 import random
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -35,9 +34,10 @@ from mentor_tui.sync import (
     wait_for_changes,
 )
 from mentor_tui.sync.http import RetryPolicy, SyncHttp
+from mentor_tui.sync.view import SyncView
 
 if TYPE_CHECKING:
-    from mentor_tui.app.main import MentorApp
+    from mentor_tui.widgets.host import MentorHost
 
 # long poll: seconds the server holds a request open when nothing happens
 POLL_WAIT = 25.0
@@ -45,19 +45,6 @@ POLL_WAIT = 25.0
 RETRY_BASE = 1.0
 # a local write is sent this many seconds later (a burst of writes goes in one sync)
 LOCAL_CHANGE_DELAY = 1.0
-
-
-@dataclass(frozen=True)
-class SyncView:
-    """What the status bar shows about sync (read in a worker thread)."""
-
-    linked: bool
-    pending: int
-    conflicts: int = 0
-    online: bool | None = None  # None: not known yet
-    logged_out: bool = False
-    syncing: bool = False
-    last_sync_at: datetime | None = None
 
 
 def retry_delay(failures: int, ceiling: float, rng: random.Random) -> float:
@@ -80,7 +67,7 @@ def _parse_time(text: str | None) -> datetime | None:
 class AppSync:
     """The app's sync loop. Methods without a leading underscore run on the UI thread."""
 
-    def __init__(self, app: MentorApp) -> None:
+    def __init__(self, app: MentorHost) -> None:
         self.app = app
         self.linked = False
         self.online: bool | None = None

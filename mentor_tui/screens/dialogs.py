@@ -8,13 +8,13 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from mentor_tui.widgets.key_footer import KeyFooter
+from mentor_tui.screens.base import MentorModal
 
 
-class ConfirmScreen(ModalScreen[bool]):
+class ConfirmScreen(MentorModal[bool]):
     CSS_PATH = "dialogs.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "answer(True)", "Confirm", id="confirm.yes"),

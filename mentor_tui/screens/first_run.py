@@ -10,16 +10,16 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import Button, Header, Input, Label, Static
 
 from mentor_tui.core.access import Actor
-from mentor_tui.errors import UserError
 from mentor_tui.widgets.events import SignedIn
 from mentor_tui.widgets.key_footer import KeyFooter
+from mentor_tui.screens.base import MentorScreen
 
 
-class FirstRunScreen(Screen[None]):
+class FirstRunScreen(MentorScreen[None]):
+    FIRST_SHOW_SHORTCUT = False  # pushed over the app's default screen, not shown as a mode
     CSS_PATH = "first_run.tcss"
     HELP_TITLE = "First run"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -65,31 +65,23 @@ class FirstRunScreen(Screen[None]):
         name = self.query_one("#full-name", Input).value
         email = self.query_one("#email", Input).value
         tz = self.query_one("#timezone", Input).value
-        self.run_worker(
-            partial(self._create, name, email, tz),
-            thread=True,
+        self.run_db(
+            partial(_create_admin, name, email, tz),
+            lambda actor: self.post_message(SignedIn(actor)),
             group="first-run",
-            exclusive=True,
-            exit_on_error=False,
         )
 
-    def _create(self, name: str, email: str, tz: str) -> None:
-        from mentor_tui.core.people.settings import sign_in
-        from mentor_tui.core.people.users import create_first_admin
-
-        services = self.app.services  # type: ignore[attr-defined]
-
-        def job(session: Session) -> Actor:
-            user = create_first_admin(session, email=email, full_name=name, timezone=tz)
-            session.flush()
-            return sign_in(session, user.email)
-
-        try:
-            actor = services.run(job)
-        except UserError as exc:
-            self.app.call_from_thread(self._show_error, str(exc))
-            return
-        self.app.call_from_thread(self.post_message, SignedIn(actor))
+    def refused(self, sentence: str) -> None:
+        self._show_error(sentence)
 
     def _show_error(self, sentence: str) -> None:
         self.query_one("#first-run-error", Static).update(sentence)
+
+
+def _create_admin(name: str, email: str, tz: str, session: Session) -> Actor:
+    from mentor_tui.core.people.settings import sign_in
+    from mentor_tui.core.people.users import create_first_admin
+
+    user = create_first_admin(session, email=email, full_name=name, timezone=tz)
+    session.flush()
+    return sign_in(session, user.email)

@@ -6,7 +6,6 @@ saving run in thread workers, and a refusal (a UserError) shows as the core's se
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, Protocol, TypeVar
 
 from rich.text import Text
@@ -14,15 +13,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Input, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
-from textual.worker import Worker, get_current_worker
 
-from mentor_tui.errors import UserError
 from mentor_tui.core.text import clean_line, clean_text
 from mentor_tui.widgets.events import DataChanged
+from mentor_tui.screens.base import MentorModal
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -60,44 +57,9 @@ def editor_bindings(prefix: str, noun: str) -> list[BindingType]:
     ]
 
 
-class _LibraryModal(ModalScreen[str | None]):
-    """Database work in a thread with its own transaction, results back on the UI thread, as
-    MentorScreen.run_db does; but a person's mistake (UserError) comes back to ``_refused`` as the
-    core's sentence, and anything else fails the worker loudly. Not a MentorScreen: its
-    first-show style shortcut would leave a pushed modal without its own CSS."""
-
-    @property
-    def actor(self) -> Actor:
-        actor = self.app.services.actor  # type: ignore[attr-defined]
-        assert actor is not None, "the text library needs a signed-in user"
-        return actor
-
-    def run_db(
-        self, job: Callable[[Session], Any], done: Callable[[Any], Any], *, group: str
-    ) -> Worker[None]:
-        return self.run_worker(
-            partial(self._db_job, job, done),
-            thread=True,
-            group=group,
-            exclusive=True,
-            exit_on_error=False,
-            name=group,
-        )
-
-    def _db_job(self, job: Callable[[Session], Any], done: Callable[[Any], Any]) -> None:
-        try:
-            result = self.app.services.run(job)  # type: ignore[attr-defined]
-        except UserError as error:
-            self.app.call_from_thread(self._refused, str(error))
-            return
-        if not get_current_worker().is_cancelled:  # a newer job of the same group replaced it
-            self.app.call_from_thread(done, result)
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        self.app.report_worker_failure(event)  # type: ignore[attr-defined]
-
-    def _refused(self, sentence: str) -> None:
-        self.notify(sentence, severity="warning", markup=False)
+class _LibraryModal(MentorModal[str | None]):
+    """A text library's dialogs: a person's mistake comes back to ``refused`` as the core's
+    sentence (MentorScreen.run_db)."""
 
 
 class TextLibraryScreen(_LibraryModal, Generic[Item]):
@@ -323,9 +285,9 @@ class TextEditorForm(_LibraryModal, Generic[Item]):
         self.query_one(f"#{self.STATUS_ID}", Static).update("Saving...")
         self.run_db(lambda s: self.store(s, actor, title, body), done, group=f"{self.BOX_ID}-save")
 
-    def _refused(self, sentence: str) -> None:
+    def refused(self, sentence: str) -> None:
         self.query_one(f"#{self.STATUS_ID}", Static).update(sentence)
-        super()._refused(sentence)
+        super().refused(sentence)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -10,10 +10,10 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, ProgressBar, Static
 
 from mentor_tui.widgets.key_footer import KeyFooter
+from mentor_tui.screens.base import MentorModal
 
 IDLE_HINT = "enter imports · escape cancels"
 
@@ -23,7 +23,7 @@ ImportRunner = Callable[[str, Callable[[int, int], None], Callable[[bool], None]
 called on the UI thread when it is over."""
 
 
-class CsvImportScreen(ModalScreen[None]):
+class CsvImportScreen(MentorModal[None]):
     """The path box and the progress bar. ``finished(ok)`` False: the file was refused, the path
     stays for another try."""
 

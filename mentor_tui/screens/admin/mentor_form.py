@@ -11,11 +11,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from mentor_tui.core.people.mentors import MentorSummary
 from mentor_tui.widgets.key_footer import KeyFooter
+from mentor_tui.screens.base import MentorModal
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ FIELDS = [
 ]
 
 
-class MentorFormScreen(ModalScreen[None]):
+class MentorFormScreen(MentorModal[None]):
     """``save(values, close)`` runs the write in a worker and calls ``close()`` when it worked."""
 
     CSS_PATH = "mentor_form.tcss"

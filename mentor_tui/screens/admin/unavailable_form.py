@@ -10,13 +10,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from mentor_tui.widgets.key_footer import KeyFooter
+from mentor_tui.screens.base import MentorModal
 
 
-class UnavailableFormScreen(ModalScreen[None]):
+class UnavailableFormScreen(MentorModal[None]):
     """``preview(reason, until_text, close)`` plans in a worker and calls ``close()`` when the
     plan is ready."""
 

@@ -3,26 +3,23 @@ rating 1-5, a summary and follow-up action items, saved in one step (SPEC 4.5)."
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, Static, TextArea
-from textual.worker import Worker
 
 from mentor_tui.errors import UserError
 from mentor_tui.core.sessions.followup import complete_session
 from mentor_tui.core.sessions.views import SessionView
 from mentor_tui.core.text import clean_line
-from mentor_tui.screens.calendar.session_form import run_guarded
+from mentor_tui.screens.base import MentorModal
 
 ATTENDANCE_CHOICES = [("Attended", "attended"), ("No-show", "no_show"), ("Excused", "excused")]
 
 
-class SessionFollowupModal(ModalScreen[SessionView | None]):
+class SessionFollowupModal(MentorModal[SessionView | None]):
     CSS_PATH = "session_form.tcss"
     HELP_TITLE = "After the session"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -36,7 +33,7 @@ class SessionFollowupModal(ModalScreen[SessionView | None]):
 
     def compose(self) -> ComposeResult:
         view = self.session
-        tz = self.app.services.actor.timezone  # type: ignore[attr-defined]
+        tz = self.services.actor.timezone
         with Vertical(id="followup-box"):
             yield Static(
                 f"After the session: {clean_line(view.title)} · {view.span_in(tz)}",
@@ -93,7 +90,7 @@ class SessionFollowupModal(ModalScreen[SessionView | None]):
                 ratings[person.student_id] = int(rating)
         summary = self.query_one("#followup-summary", TextArea).text
         items = self.query_one("#followup-items", TextArea).text.splitlines()
-        actor = self.app.services.actor  # type: ignore[attr-defined]
+        actor = self.services.actor
 
         def job(s: Any) -> SessionView:
             if not view.attendees:
@@ -108,14 +105,12 @@ class SessionFollowupModal(ModalScreen[SessionView | None]):
                 action_items=items,
             )
 
-        run_guarded(self, job, self.dismiss, partial(self._refused), group="followup-save")
+        self.run_db(job, self.dismiss, group="followup-save")
 
-    def _refused(self, sentence: str) -> None:
+    def refused(self, sentence: str) -> None:
         self.query_one("#followup-error", Static).update(sentence)
         self.notify(sentence, severity="warning", markup=False)
 
     def action_close(self) -> None:
         self.dismiss(None)
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        self.app.report_worker_failure(event)  # type: ignore[attr-defined]

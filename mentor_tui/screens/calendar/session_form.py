@@ -3,7 +3,6 @@ find the next free slots for its students, and the cancel confirmation (SPEC 4.5
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
@@ -14,11 +13,9 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Select, SelectionList, Static, TextArea
 from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
-from textual.worker import Worker
 
 from mentor_tui.core import clock
 from mentor_tui.errors import UserError
@@ -29,30 +26,9 @@ from mentor_tui.core.sessions.slots import Slot, find_free_slots
 from mentor_tui.core.people.students import list_students
 from mentor_tui.core.text import clean_line, clean_text
 from mentor_tui.core.timezones import WALL_FORMAT, parse_local, with_offset
+from mentor_tui.screens.base import MentorModal
 
 SLOT_COUNT = 8
-
-
-def run_guarded(
-    screen: ModalScreen[Any],
-    job: Callable[[Any], Any],
-    done: Callable[[Any], None],
-    refused: Callable[[str], None],
-    *,
-    group: str,
-) -> Worker[None]:
-    """Run a DB job in a thread with its own transaction (rolled back on error); a person's
-    mistake (UserError) comes back as its sentence to ``refused``, anything else fails loudly."""
-
-    def work() -> None:
-        try:
-            result = screen.app.services.run(job)  # type: ignore[attr-defined]
-        except UserError as error:
-            screen.app.call_from_thread(refused, str(error))
-            return
-        screen.app.call_from_thread(done, result)
-
-    return screen.run_worker(work, thread=True, group=group, exclusive=True, exit_on_error=False)
 
 
 def wall_text(moment: datetime, tz_name: str) -> str:
@@ -79,7 +55,7 @@ class FormValues:
     agenda: str
 
 
-class SessionFormModal(ModalScreen[SessionView | None]):
+class SessionFormModal(MentorModal[SessionView | None]):
     """New or existing session; dismisses with the saved session, or None."""
 
     CSS_PATH = "session_form.tcss"
@@ -107,10 +83,6 @@ class SessionFormModal(ModalScreen[SessionView | None]):
         self._slots: list[Slot] = []
         self._templates: dict[str, str] = {}  # id -> agenda
 
-    @property
-    def actor(self):
-        return self.app.services.actor  # type: ignore[attr-defined]
-
     def compose(self) -> ComposeResult:
         tz = self.actor.timezone
         view = self.session
@@ -134,7 +106,7 @@ class SessionFormModal(ModalScreen[SessionView | None]):
                         minutes = (
                             view.duration_minutes
                             if view
-                            else self.app.services.config.session_duration_minutes  # type: ignore[attr-defined]
+                            else self.services.config.session_duration_minutes
                         )
                         yield Input(str(minutes), id="form-duration", restrict=r"\d{0,4}")
                 yield Label("Title (empty: from the template or the students)")
@@ -161,13 +133,13 @@ class SessionFormModal(ModalScreen[SessionView | None]):
     def on_mount(self) -> None:
         self.query_one("#form-students").focus()
         actor = self.actor
-        config = self.app.services.config  # type: ignore[attr-defined]
+        config = self.services.config
 
         def load(s: Any) -> tuple[list[Any], list[Any]]:
             people = list_students(s, actor, limit=2000, config=config)
             return people, _templates(s, actor)
 
-        run_guarded(self, load, self._loaded, self._refused, group="form-load")
+        self.run_db(load, self._loaded, group="form-load")
 
     def _loaded(self, result: tuple[list[Any], list[Any]]) -> None:
         people, templates = result
@@ -188,7 +160,7 @@ class SessionFormModal(ModalScreen[SessionView | None]):
         if self._find_on_open and chosen:
             self.action_find_slot()
 
-    def _refused(self, sentence: str) -> None:
+    def refused(self, sentence: str) -> None:
         self.query_one("#form-error", Static).update(sentence)
         self.notify(sentence, severity="warning", markup=False)
 
@@ -220,11 +192,9 @@ class SessionFormModal(ModalScreen[SessionView | None]):
 
     def _templates_closed(self, chosen: str | None) -> None:
         actor = self.actor
-        run_guarded(
-            self,
+        self.run_db(
             lambda s: _templates(s, actor),
             lambda templates: self._show_templates(templates, pick=chosen),
-            self._refused,
             group="form-templates",
         )
 
@@ -240,7 +210,7 @@ class SessionFormModal(ModalScreen[SessionView | None]):
     def action_find_slot(self) -> None:
         students = self._chosen_students()
         actor = self.actor
-        config = self.app.services.config  # type: ignore[attr-defined]
+        config = self.services.config
         try:
             minutes = int(self.query_one("#form-duration", Input).value or "0") or None
         except ValueError:
@@ -256,7 +226,7 @@ class SessionFormModal(ModalScreen[SessionView | None]):
             return slots[:SLOT_COUNT]
 
         self.query_one("#form-error", Static).update("Looking for free slots...")
-        run_guarded(self, job, self._show_slots, self._refused, group="form-slots")
+        self.run_db(job, self._show_slots, group="form-slots")
 
     def _show_slots(self, slots: list[Slot]) -> None:
         self._slots = slots
@@ -305,22 +275,18 @@ class SessionFormModal(ModalScreen[SessionView | None]):
     def action_save(self) -> None:
         values = self._values()
         actor = self.actor
-        config = self.app.services.config  # type: ignore[attr-defined]
+        config = self.services.config
         existing = self.session
         self.query_one("#form-error", Static).update("Saving...")
-        run_guarded(
-            self,
+        self.run_db(
             partial(_save, actor, config, existing, values),
             self.dismiss,
-            self._refused,
             group="form-save",
         )
 
     def action_close(self) -> None:
         self.dismiss(None)
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        self.app.report_worker_failure(event)  # type: ignore[attr-defined]
 
 
 def _templates(s: Any, actor: Any) -> list[tuple[str, str, str]]:
@@ -365,7 +331,7 @@ def _save(
     )
 
 
-class ConfirmModal(ModalScreen[bool]):
+class ConfirmModal(MentorModal[bool]):
     """A yes/no question; `y` confirms, `n` or escape does not."""
 
     CSS_PATH = "session_form.tcss"

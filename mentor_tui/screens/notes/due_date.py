@@ -18,12 +18,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from mentor_tui.core import dates
 from mentor_tui.errors import UserError
 from mentor_tui.widgets.key_footer import KeyFooter
+from mentor_tui.screens.base import MentorModal
 
 MAX_TYPED = 64
 HINT = "YYYY-MM-DD, today, tomorrow, +3d, +2w, +1m, fri, 13 mar · empty clears it"
@@ -36,7 +36,7 @@ class DueDateChosen:
     due: date | None
 
 
-class DueDateScreen(ModalScreen[DueDateChosen | None]):
+class DueDateScreen(MentorModal[DueDateChosen | None]):
     CSS_PATH = "due_date.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", id="due.cancel")]
 

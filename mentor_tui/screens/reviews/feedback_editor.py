@@ -16,10 +16,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Static, TextArea
 
 from mentor_tui.core.text import clean_text
+from mentor_tui.screens.base import MentorModal
 
 DECISION_TITLES = {
     "approve": "Approve",
@@ -129,7 +129,7 @@ class FeedbackPanel(Vertical):
         area.focus()
 
 
-class ConfirmDecision(ModalScreen[bool]):
+class ConfirmDecision(MentorModal[bool]):
     """Yes or no to a decision on several submissions; the question says how many."""
 
     CSS_PATH = "feedback_editor.tcss"

@@ -1,0 +1,22 @@
+"""What the status bar shows about sync: a plain record, read in a worker thread."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class SyncView:
+    """What the status bar shows about sync (read in a worker thread)."""
+
+    linked: bool
+    pending: int
+    conflicts: int = 0
+    online: bool | None = None  # None: not known yet
+    logged_out: bool = False
+    syncing: bool = False
+    last_sync_at: datetime | None = None
+
+
+__all__ = ["SyncView"]

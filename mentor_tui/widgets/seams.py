@@ -1,0 +1,83 @@
+"""The one place that touches Textual's private parts, each where Textual has no public way.
+
+Two start-up savings depend on them (issue #4, measured in ``benchmarks/run.py``):
+
+- **The first frame written.** Work after start-up (SQLAlchemy's import, the status worker,
+  reminders) waits until the first frame has gone to the terminal. Textual has no event for
+  that; ``App._display`` is where a frame is written, and ``_running``, ``_batch_count`` and
+  ``_closed`` say whether it really was. :class:`FirstFrameHook` wraps it and calls the
+  public :meth:`FirstFrameHook.on_first_frame_written`.
+- **A screen's first show without re-styling.** Textual re-parses every stylesheet and
+  re-styles every widget when a mode's screen is shown for the first time, though its widgets
+  were styled by their mount a moment before. :class:`FirstShowStyles` marks a new screen as
+  current with the app's CSS (``_css_update_count``) and skips the re-style on its first resume
+  (Screen's private ``_on_screen_resume`` handler runs before the public one).
+
+``tests/test_textual_seams.py`` checks each of these names against the pinned Textual (see
+``TEXTUAL_VERSION``) and that both savings still behave; a Textual upgrade starts there.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import events
+from textual._context import NoActiveAppError
+from textual.app import App, ReturnType
+from textual.screen import ModalScreen, Screen, ScreenResultType
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+
+TEXTUAL_VERSION = "8.2.8"
+"""The Textual these seams were checked against (pinned in pyproject.toml)."""
+
+
+class FirstFrameHook(App[ReturnType]):
+    """An app told once, by :meth:`on_first_frame_written`, that its first frame was written
+    (or, headless, as good as written)."""
+
+    _first_frame_written = False
+
+    def on_first_frame_written(self) -> None:
+        """Called once, on the UI thread, right after the first frame went out."""
+
+    def _display(self, screen: Screen[Any], renderable: RenderableType | None) -> None:
+        super()._display(screen, renderable)
+        if self._first_frame_written or renderable is None or not self._running:
+            return
+        if self._batch_count or self._closed:
+            return
+        self._first_frame_written = True
+        self.on_first_frame_written()
+
+
+class FirstShowStyles(Screen[ScreenResultType]):
+    """A screen whose first show skips Textual's redundant stylesheet re-parses and re-styling
+    (its own CSS is still loaded and applied). A pushed modal draws over the screen below and
+    needs Textual's full styling on show (its own CSS was seen to be skipped otherwise), so it
+    keeps Textual's usual path."""
+
+    FIRST_SHOW_SHORTCUT: ClassVar[bool] = True
+    """False for a screen pushed over another (a modal is never given the shortcut)."""
+
+    def __init__(self, name: str | None = None, id: str | None = None, classes: str | None = None):
+        super().__init__(name=name, id=id, classes=classes)
+        # until the first frame shown
+        self._styles_fresh = self.FIRST_SHOW_SHORTCUT and not isinstance(self, ModalScreen)
+        if self._styles_fresh:
+            try:
+                self._css_update_count = self.app._css_update_count
+            except NoActiveAppError:
+                pass
+
+    def _on_screen_resume(self, event: events.ScreenResume) -> None:
+        """On its first show a screen's widgets were styled by their mount a moment ago, so
+        Textual's re-style of every widget on resume (two, for a mode's first show) is skipped
+        until that first frame; later resumes re-style as usual."""
+        if self._styles_fresh:
+            event.refresh_styles = False
+            self.call_after_refresh(setattr, self, "_styles_fresh", False)
+
+
+__all__ = ["TEXTUAL_VERSION", "FirstFrameHook", "FirstShowStyles"]
