@@ -25,7 +25,8 @@ from mentor_tui.db.engine import session_scope
 from mentor_tui.db.models import Submission, User
 from mentor_tui.db.review_models import CommentSnippet
 from mentor_tui.screens.reviews.comment_bank import CommentBankScreen
-from mentor_tui.screens.reviews.feedback_editor import ConfirmDecision, FeedbackPanel
+from mentor_tui.screens.dialogs import ConfirmScreen
+from mentor_tui.screens.reviews.feedback_editor import FeedbackPanel
 from mentor_tui.screens.reviews.queue import ReviewQueueScreen
 from mentor_tui.screens.reviews.preview import PreviewCache, PreviewPane, render_preview
 from mentor_tui.widgets.paged_table import PagedTable
@@ -363,7 +364,7 @@ async def test_bulk_decision_on_marked_items(template: Path, tmp_path: Path) -> 
         await type_text(pilot, "Late")
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert isinstance(app.screen, ConfirmDecision)
+        assert isinstance(app.screen, ConfirmScreen)
         assert "3 marked submissions" in app.screen.question
         await pilot.press("y")
         await settle(pilot)
@@ -383,7 +384,7 @@ async def test_bulk_decision_can_be_declined(template: Path, tmp_path: Path) -> 
         await _open_queue(pilot)
         await pilot.press("space", "space", "a", "ctrl+s")
         await settle(pilot)
-        assert isinstance(app.screen, ConfirmDecision)
+        assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("n")
         await settle(pilot)
     assert len(_queue(app)) == len(before)

@@ -157,7 +157,7 @@ async def test_create_use_edit_and_delete_a_template_by_keys(
         # delete it, after a confirmation
         await pilot.press("d")
         await settle(pilot)
-        assert type(app.screen).__name__ == "ConfirmModal"
+        assert type(app.screen).__name__ == "ConfirmScreen"
         await pilot.press("y")
         await settle(pilot)
         assert isinstance(app.screen, TemplatesScreen)

@@ -210,9 +210,9 @@ class TextLibraryScreen(_LibraryModal, Generic[Item]):
             if not self.CONFIRM_DELETE:
                 delete()
                 return
-            from mentor_tui.screens.calendar.session_form import ConfirmModal
+            from mentor_tui.screens.dialogs import ConfirmScreen
 
-            self.app.push_screen(ConfirmModal(f"Delete the {self.NOUN} '{name}'?"), delete)
+            self.app.push_screen(ConfirmScreen(f"Delete the {self.NOUN} '{name}'?", warning=True), delete)
 
         self.may_change(item, ask)
 

@@ -340,7 +340,7 @@ class CalendarScreen(MentorScreen):
             self.app.push_screen(SessionFormModal(session=view), lambda v: self._saved("Saved", v))
 
     def action_cancel_session(self) -> None:
-        from mentor_tui.screens.calendar.session_form import ConfirmModal
+        from mentor_tui.screens.dialogs import ConfirmScreen
 
         view = self._need_selected()
         if view is None:
@@ -357,7 +357,7 @@ class CalendarScreen(MentorScreen):
                     group="calendar-cancel",
                 )
 
-        self.app.push_screen(ConfirmModal(question.plain), answered)
+        self.app.push_screen(ConfirmScreen(question.plain, warning=True), answered)
 
     def action_followup(self) -> None:
         from mentor_tui.screens.calendar.session_followup import SessionFollowupModal

@@ -329,27 +329,3 @@ def _save(
         meeting_link=link,
         agenda=v.agenda,
     )
-
-
-class ConfirmModal(MentorModal[bool]):
-    """A yes/no question; `y` confirms, `n` or escape does not."""
-
-    CSS_PATH = "session_form.tcss"
-    HELP_TITLE = "Confirm"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y", "answer(True)", "Yes", id="confirm.yes"),
-        Binding("n", "answer(False)", "No", id="confirm.no"),
-        Binding("escape", "answer(False)", "No", id="confirm.escape", show=False),
-    ]
-
-    def __init__(self, question: str) -> None:
-        super().__init__()
-        self.question = question
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="confirm-box"):
-            yield Static(self.question, id="confirm-question", markup=False)
-            yield Static("y: yes · n: no", classes="muted")
-
-    def action_answer(self, answer: bool) -> None:
-        self.dismiss(answer)

@@ -19,7 +19,6 @@ from textual.message import Message
 from textual.widgets import Static, TextArea
 
 from mentor_tui.core.text import clean_text
-from mentor_tui.screens.base import MentorModal
 
 DECISION_TITLES = {
     "approve": "Approve",
@@ -129,24 +128,3 @@ class FeedbackPanel(Vertical):
         area.focus()
 
 
-class ConfirmDecision(MentorModal[bool]):
-    """Yes or no to a decision on several submissions; the question says how many."""
-
-    CSS_PATH = "feedback_editor.tcss"
-    HELP_TITLE = "Confirm"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y,enter", "answer(True)", "Yes", id="confirm.yes"),
-        Binding("n,escape", "answer(False)", "No", id="confirm.no"),
-    ]
-
-    def __init__(self, question: str) -> None:
-        super().__init__()
-        self.question = question
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="confirm-box"):
-            yield Static(self.question, id="confirm-question", markup=False)
-            yield Static("y / enter: yes · n / escape: no", classes="muted", markup=False)
-
-    def action_answer(self, yes: bool) -> None:
-        self.dismiss(yes)

@@ -39,7 +39,8 @@ from mentor_tui.core.reviews.decisions import SubmissionPreview, decide_many, su
 from mentor_tui.core.text import clean_line
 from mentor_tui.widgets.events import DataChanged
 from mentor_tui.screens.base import MentorScreen
-from mentor_tui.screens.reviews.feedback_editor import DECISION_TITLES, ConfirmDecision, FeedbackPanel
+from mentor_tui.screens.dialogs import ConfirmScreen
+from mentor_tui.screens.reviews.feedback_editor import DECISION_TITLES, FeedbackPanel
 from mentor_tui.screens.reviews.preview import (
     PreviewCache,
     PreviewPane,
@@ -459,7 +460,7 @@ class ReviewQueueScreen(MentorScreen):
         self._table.focus()
         question = f"{DECISION_TITLES[decision]} all {len(ids)} marked submissions?"
         self.app.push_screen(
-            ConfirmDecision(question),
+            ConfirmScreen(question, warning=True),
             lambda yes: self._save(decision, ids, feedback) if yes else None,
         )
 
