@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from mentor_tui.config import Config
-from mentor_tui.core.analytics import progress
+from mentor_tui.core.people import progress
 from mentor_tui.core.access import Actor, visible_student_ids
 from mentor_tui.core.assignment.seats import assign_student, unassign_student
 from mentor_tui.core.analytics.dashboard import (

@@ -11,7 +11,7 @@ import pytest
 from app_support import copy_store
 from sqlalchemy import event
 
-from mentor_tui.core.analytics import progress
+from mentor_tui.core.people import progress
 from mentor_tui.db.engine import make_engine, session_scope
 
 

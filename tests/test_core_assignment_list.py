@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from mentor_tui.core import writes
 from mentor_tui.core.access import Actor
-from mentor_tui.core.assignment.to_assign import (
+from mentor_tui.core.people.unassigned import (
     AssignFilter,
     count_assign_students,
     list_assign_students,

@@ -11,7 +11,7 @@ from sqlalchemy import event, select
 
 from mentor_tui.config import Config
 from mentor_tui.core.analytics import dashboard as dashboard_module
-from mentor_tui.core.analytics import progress
+from mentor_tui.core.people import progress
 from mentor_tui.core.access import visible_student_ids
 from mentor_tui.core.analytics.dashboard import dashboard, mentor_performance, student_summary
 from mentor_tui.core.people.students import list_students

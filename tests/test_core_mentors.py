@@ -10,12 +10,12 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from mentor_tui.config import Config
-from mentor_tui.core.assignment import unavailability as unavailability_core
+from mentor_tui.core.matching import unavailability as unavailability_core
 from mentor_tui.core import writes
 from mentor_tui.core.access import Actor
 from mentor_tui.errors import AccessDenied, UserError
 from mentor_tui.core.matching.plan import draft_matches
-from mentor_tui.core.assignment.unavailability import (
+from mentor_tui.core.matching.unavailability import (
     mark_available,
     mark_unavailable,
     plan_unavailability,

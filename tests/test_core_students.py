@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import update
 
 from mentor_tui.config import Config
-from mentor_tui.core.analytics import progress
+from mentor_tui.core.people import progress
 from mentor_tui.errors import AccessDenied, NotFound, UserError
 from mentor_tui.core.analytics.student_view import student_detail
 from mentor_tui.core.people.students import (

@@ -90,7 +90,7 @@ def _availability(available: bool, until: Any, reason: str | None) -> str:
 
 
 def run_unavailable(ctx: CommandContext) -> int:
-    from mentor_tui.core.assignment.unavailability import mark_unavailable, plan_unavailability
+    from mentor_tui.core.matching.unavailability import mark_unavailable, plan_unavailability
     from mentor_tui.core.text import clean_line
     from mentor_tui.core.timezones import parse_day
 
@@ -129,7 +129,7 @@ def run_unavailable(ctx: CommandContext) -> int:
 
 
 def run_available(ctx: CommandContext) -> int:
-    from mentor_tui.core.assignment.unavailability import mark_available
+    from mentor_tui.core.matching.unavailability import mark_available
     from mentor_tui.core.text import clean_line
 
     actor = ctx.actor()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 # C0 controls except TAB and LF, DEL, and C1 controls (U+0080-U+009F). ESC (0x1b) is among the C0
@@ -29,3 +30,9 @@ def clean_line(value: str | None) -> str:
 
 def has_control(value: str) -> bool:
     return bool(_CONTROL.search(value))
+
+
+@functools.lru_cache(maxsize=4096)
+def skill_key(name: str) -> str:
+    """The form skills are compared in: case-folded, single-spaced."""
+    return re.sub(r"\s+", " ", name).strip().casefold()

@@ -38,7 +38,7 @@ if TYPE_CHECKING:
         UpcomingSession,
     )
     from mentor_tui.core.notes.notes import NoteLine
-    from mentor_tui.core.analytics.progress import ActivityItem
+    from mentor_tui.core.people.progress import ActivityItem
 
 
 class DashboardScreen(MentorScreen):

@@ -1,1 +1,2 @@
-"""Figures: the dashboard's parts, progress and risk, and one student's view."""
+"""Figures: the dashboard's parts (``dashboard``) and one student's page (``student_view``),
+built on the people's progress figures (``core.people.progress``)."""

@@ -32,7 +32,7 @@ from sqlmodel import Session
 from mentor_tui.config import Config, load_config
 from mentor_tui.core import clock, dates
 from mentor_tui.core.notes import notes
-from mentor_tui.core.analytics import progress
+from mentor_tui.core.people import progress
 from mentor_tui.core.access import (
     Actor,
     find_user,
@@ -45,7 +45,7 @@ from mentor_tui.core.access import (
 from mentor_tui.errors import UserError
 from mentor_tui.core.memo import memo
 from mentor_tui.core.notes.notes import NoteLine
-from mentor_tui.core.analytics.progress import ActivityItem
+from mentor_tui.core.people.progress import ActivityItem
 from mentor_tui.core.people.students import (
     NO_SHOW_LIMIT,
     RiskContext,

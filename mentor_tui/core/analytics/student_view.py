@@ -19,7 +19,7 @@ from sqlmodel import Session
 
 from mentor_tui.config import Config
 from mentor_tui.core import clock
-from mentor_tui.core.analytics import progress
+from mentor_tui.core.people import progress
 from mentor_tui.core.access import (
     Actor,
     find_student,
@@ -29,7 +29,7 @@ from mentor_tui.core.access import (
     session_scope,
     submission_scope,
 )
-from mentor_tui.core.analytics.progress import ActivityItem
+from mentor_tui.core.people.progress import ActivityItem
 from mentor_tui.core.people.students import StudentRow, student_rows
 from mentor_tui.db.models import (
     Assignment,

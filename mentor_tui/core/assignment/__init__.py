@@ -1,1 +1,3 @@
-"""Assignment: seats and capacity (assign, unassign, mentor load), the students waiting for a mentor, and moving a mentor's students while they are away."""
+"""Assignment: a student's mentor within the mentor's capacity (``seats``: assign, unassign,
+the load of one mentor or all), notified and audited. The matching (``core.matching``) and
+the admin tools place students through it."""

@@ -8,6 +8,8 @@ status (the count ``matching.mentor_loads`` uses too); their capacity is their p
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlalchemy import func, select
 from sqlmodel import Session
 
@@ -131,4 +133,19 @@ def unassign_student(session: Session, actor: Actor, student_key: str) -> User:
     return student
 
 
-__all__ = ["active_mentor", "assign_student", "mentor_load", "unassign_student"]
+
+
+def mentor_loads(session: Session, mentor_ids: Iterable[str] | None = None) -> dict[str, int]:
+    """Students per mentor: every live student whose ``mentor_id`` is the mentor's, whatever
+    their status (the same count as ``mentor_load``)."""
+    query = (
+        select(User.mentor_id, func.count())
+        .where(User.role == "student", User.deleted_at.is_(None), User.mentor_id.is_not(None))
+        .group_by(User.mentor_id)
+    )
+    if mentor_ids is not None:
+        query = query.where(User.mentor_id.in_(list(mentor_ids)))
+    return {mentor_id: count for mentor_id, count in session.execute(query)}
+
+
+__all__ = ["active_mentor", "assign_student", "mentor_load", "mentor_loads", "unassign_student"]

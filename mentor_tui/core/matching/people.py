@@ -4,17 +4,18 @@ rules about skills and availability the scores and the admin tools share."""
 
 from __future__ import annotations
 
-import functools
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, select
 from sqlmodel import Session
 
 from mentor_tui.config import Config
 from mentor_tui.core import clock
+from mentor_tui.core.assignment.seats import mentor_loads
+from mentor_tui.core.people.availability import local_today, mentor_is_available
+from mentor_tui.core.text import skill_key
 from mentor_tui.core.access import Actor, student_scope, user_scope
 from mentor_tui.errors import UserError
 from mentor_tui.db.models import MentorProfile, MentorSpecialization, StudentProfile, User
@@ -22,12 +23,6 @@ from mentor_tui.db.models import MentorProfile, MentorSpecialization, StudentPro
 # The criteria a pair is scored on, in the order of scores and weights (here, not beside the
 # scores, so that a screen naming them does not import numpy and the solver).
 CRITERIA = ("skills", "teaching_style", "timezone", "weekly_hours", "load")
-
-
-@functools.lru_cache(maxsize=4096)
-def skill_key(name: str) -> str:
-    """The form skills are compared in: case-folded, single-spaced."""
-    return re.sub(r"\s+", " ", name).strip().casefold()
 
 
 def _needed_skills(names: Iterable[str]) -> dict[str, str]:
@@ -38,22 +33,6 @@ def _needed_skills(names: Iterable[str]) -> dict[str, str]:
         if key:
             needed.setdefault(key, name.strip())
     return needed
-
-
-def mentor_is_available(reason: str | None, until: date | None, today: date) -> bool:
-    """A mentor marked unavailable is back the day after ``until`` (never, without one);
-    ``today`` is the date in the mentor's own timezone (see ``local_today``)."""
-    if reason is None:
-        return True
-    return until is not None and today > until
-
-
-def local_today(now: datetime, tz_name: str) -> date:
-    """The date at ``now`` in ``tz_name`` (the UTC date for an unknown zone)."""
-    try:
-        return clock.to_local(now, tz_name).date()
-    except UserError:
-        return clock.aware(now).date()
 
 
 def utc_offset_hours(tz_name: str, moment: datetime) -> float | None:
@@ -98,19 +77,6 @@ class MentorOffer:
     @property
     def free_seats(self) -> int:
         return max(0, self.capacity - self.load)
-
-
-def mentor_loads(session: Session, mentor_ids: Iterable[str] | None = None) -> dict[str, int]:
-    """Students per mentor: every live student whose ``mentor_id`` is the mentor's, whatever
-    their status (the same count as ``assignment.mentor_load``)."""
-    query = (
-        select(User.mentor_id, func.count())
-        .where(User.role == "student", User.deleted_at.is_(None), User.mentor_id.is_not(None))
-        .group_by(User.mentor_id)
-    )
-    if mentor_ids is not None:
-        query = query.where(User.mentor_id.in_(list(mentor_ids)))
-    return {mentor_id: count for mentor_id, count in session.execute(query)}
 
 
 def load_students(
@@ -234,9 +200,5 @@ __all__ = [
     "StudentNeeds",
     "load_mentor_offers",
     "load_students",
-    "local_today",
-    "mentor_is_available",
-    "mentor_loads",
-    "skill_key",
     "utc_offset_hours",
 ]

@@ -53,11 +53,10 @@ from mentor_tui.core.matching.people import (
     StudentNeeds,
     load_mentor_offers,
     load_students,
-    local_today,
-    mentor_is_available,
-    mentor_loads,
-    skill_key,
 )
+from mentor_tui.core.assignment.seats import mentor_loads
+from mentor_tui.core.people.availability import local_today, mentor_is_available
+from mentor_tui.core.text import skill_key
 from mentor_tui.core.matching.scores import (
     CENTI,
     CRITERIA,

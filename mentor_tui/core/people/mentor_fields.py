@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from mentor_tui.errors import UserError
-from mentor_tui.core.matching.people import skill_key
+from mentor_tui.core.text import skill_key
 from mentor_tui.core.text import clean_line, has_control
 from mentor_tui.db.models import TEACHING_STYLES
 

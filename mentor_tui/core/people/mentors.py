@@ -20,12 +20,9 @@ from mentor_tui.config import Config
 from mentor_tui.core import clock, writes
 from mentor_tui.core.access import Actor, find_user, require_admin, user_scope
 from mentor_tui.errors import UserError
-from mentor_tui.core.matching.people import (
-    local_today,
-    mentor_is_available,
-    mentor_loads,
-    skill_key,
-)
+from mentor_tui.core.assignment.seats import mentor_loads
+from mentor_tui.core.people.availability import local_today, mentor_is_available
+from mentor_tui.core.text import skill_key
 from mentor_tui.core.people.mentor_fields import (
     HOURS_IN_WEEK,
     SpecializationInput,

@@ -19,7 +19,7 @@ from textual.widgets import DataTable, Input, Static
 
 from mentor_tui.core.access import Actor
 from mentor_tui.core.assignment.seats import assign_student, unassign_student
-from mentor_tui.core.assignment.to_assign import (
+from mentor_tui.core.people.unassigned import (
     AssignFilter,
     count_assign_students,
     list_assign_students,

@@ -17,7 +17,7 @@ from textual.widgets import DataTable, Static
 
 from mentor_tui.core.audit.log import parse_day
 from mentor_tui.errors import UserError
-from mentor_tui.core.assignment.unavailability import (
+from mentor_tui.core.matching.unavailability import (
     UnavailabilityPlan,
     mark_available,
     mark_unavailable,

@@ -20,8 +20,8 @@ from mentor_tui.core.matching.people import (
     StudentNeeds,
     load_mentor_offers,
     load_students,
-    local_today,
 )
+from mentor_tui.core.people.availability import local_today
 from mentor_tui.core.people.mentors import find_mentor, mentor_profile
 from mentor_tui.core.notifications.notify import notify
 from mentor_tui.core.text import has_control
