@@ -1,0 +1,98 @@
+"""The one module that touches Textual's private parts (``mentor_tui/widgets/seams.py``),
+checked against the pinned Textual: every private name it relies on is still there with the
+shape it expects, and both savings it buys still behave."""
+
+from __future__ import annotations
+
+import inspect
+import re
+import tomllib
+from importlib.metadata import version
+from pathlib import Path
+
+from textual import events
+from textual._context import NoActiveAppError
+from textual.app import App, ComposeResult
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Static
+
+from mentor_tui.widgets.seams import TEXTUAL_VERSION, FirstFrameHook, FirstShowStyles
+
+PYPROJECT = Path(__file__).resolve().parents[1] / "pyproject.toml"
+
+
+def test_the_seams_were_checked_against_the_textual_pinned_and_installed() -> None:
+    deps = tomllib.loads(PYPROJECT.read_text(encoding="utf-8"))["project"]["dependencies"]
+    pins = [d for d in deps if re.match(r"textual\s*==", d)]
+    assert pins == [f"textual=={TEXTUAL_VERSION}"]
+    assert version("textual") == TEXTUAL_VERSION
+
+
+def test_the_private_names_are_where_the_seams_expect_them() -> None:
+    assert list(inspect.signature(App._display).parameters) == ["self", "screen", "renderable"]
+    assert list(inspect.signature(Screen._on_screen_resume).parameters) == ["self", "event"]
+    assert "refresh_styles" in inspect.signature(events.ScreenResume).parameters
+    assert issubclass(NoActiveAppError, Exception)
+    app = App()
+    for name in ("_running", "_batch_count", "_closed", "_css_update_count"):
+        assert hasattr(app, name), name
+    assert isinstance(app._css_update_count, int)
+
+
+class _Probe(FirstFrameHook[None]):
+    def __init__(self) -> None:
+        super().__init__()
+        self.frames_told = 0
+
+    def compose(self) -> ComposeResult:
+        yield Static("hello", id="hello")
+
+    def on_first_frame_written(self) -> None:
+        self.frames_told += 1
+
+
+async def test_the_first_frame_is_told_once() -> None:
+    app = _Probe()
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert app.frames_told == 1
+        app.query_one("#hello", Static).update("again")
+        await pilot.pause()
+        app.refresh()
+        await pilot.pause()
+        assert app.frames_told == 1
+
+
+class _Shown(FirstShowStyles[None]):
+    CSS = "#styled { color: #ff0000; }"
+
+    def compose(self) -> ComposeResult:
+        yield Static("styled", id="styled")
+
+
+class _Dialog(FirstShowStyles[None], ModalScreen[None]):
+    CSS = "#boxed { color: #00ff00; }"
+
+    def compose(self) -> ComposeResult:
+        yield Static("boxed", id="boxed")
+
+
+class _Modes(App[None]):
+    MODES = {"shown": _Shown}  # noqa: RUF012 - Textual's own class attribute
+
+
+async def test_a_screen_shown_first_keeps_its_own_css_and_then_restyles_as_usual() -> None:
+    app = _Modes()
+    async with app.run_test() as pilot:
+        await app.switch_mode("shown")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, _Shown)
+        assert screen.query_one("#styled").styles.color.hex == "#FF0000"
+        await pilot.pause()
+        assert screen._styles_fresh is False  # later resumes re-style as usual
+        await app.push_screen(_Dialog())
+        await pilot.pause()
+        dialog = app.screen
+        assert dialog._styles_fresh is False  # a modal never takes the shortcut
+        assert dialog.query_one("#boxed").styles.color.hex == "#00FF00"
