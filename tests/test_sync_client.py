@@ -27,6 +27,7 @@ from mentor_tui.sync import (
 )
 from mentor_tui.sync import pull as pull_module
 from mentor_tui.sync import push as push_module
+from mentor_tui.sync.bulk_load import DEFERRED_INDEXES
 from tests import factory, sync_helpers
 from tests.sync_helpers import (
     PASSWORD,
@@ -351,7 +352,7 @@ def test_a_pull_killed_after_some_tables_indexes_were_built_builds_only_the_rest
     with desk.connect() as conn:
         left = json.loads(
             conn.exec_driver_sql(
-                "SELECT value FROM settings WHERE key = ?", (pull_module.DEFERRED_INDEXES,)
+                "SELECT value FROM settings WHERE key = ?", (DEFERRED_INDEXES,)
             ).scalar()
         )
     order = list(pull_module.table_specs())

@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 from mentor_tui.sync import pull as pull_module
+from mentor_tui.sync.fetch_ahead import FetchAhead
 from mentor_tui.sync.http import ServerUnavailable
 from mentor_tui.sync.protocol import SQLITE_PAGE_TYPE, table_specs, to_wire
 from mentor_tui.sync.sqlite_page import (
@@ -237,6 +238,6 @@ def test_a_json_server_without_the_cursor_header_is_still_read_page_by_page() ->
         asked.append((table, after))
         return httpx.Response(200, json=pages[len(asked) - 1])
 
-    with pull_module._Ahead(fetch, (None, None)) as ahead:
+    with FetchAhead(fetch, (None, None)) as ahead:
         got = [ahead.next(), ahead.next()]
     assert got == pages and asked == [(None, None), ("users", "a")]

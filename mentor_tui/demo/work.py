@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import random
 
-from mentor_tui.demo.courses import COURSES, DemoCourse, DemoModule, fence_for
+from mentor_tui.demo.course_model import DemoCourse, DemoModule
+from mentor_tui.demo.courses import COURSES, fence_for
 from mentor_tui.demo.rows import (
     DAY,
     HOUR,

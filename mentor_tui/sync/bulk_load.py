@@ -1,0 +1,169 @@
+"""Filling an empty store fast on its first snapshot: without its secondary indexes and
+note-search triggers (built once, sorted, when each table is complete), and with a rollback
+journal instead of WAL while it fills."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import Engine
+
+from mentor_tui.sync.protocol import table_specs
+
+DEFERRED_INDEXES = "sync_deferred_indexes"
+
+# The triggers that keep note search (core/note_search.py) in step with mentorship_notes, row by
+# row; a bulk load goes without them and the search tables are rebuilt once at the end.
+SEARCH_TRIGGERS = ("notes_fts_%", "notes_grams_%")
+REBUILD_SEARCH = (
+    "INSERT INTO notes_fts(notes_fts) VALUES ('rebuild')",
+    "INSERT INTO notes_grams(notes_grams) VALUES ('delete-all')",
+    "INSERT INTO notes_grams(rowid, note, owner) SELECT rid, note, owner FROM notes_grams_source",
+)
+
+# SQLite's own page cache size. CREATE INDEX sorts in memory up to the cache size and merges
+# sorted runs beyond it: runs of a few MiB sort faster than one big run, so the indexes are
+# built with this cache, not the large one the pages are written with.
+SORT_CACHE_KIB = 2000
+# Helper threads SQLite may sort with while it builds an index: a fifth off the 7 indexes of a
+# million submissions on two cores.
+SORT_THREADS = max(1, min(4, (os.cpu_count() or 1) - 1))
+
+
+def defer_indexes(conn: sqlite3.Connection) -> int:
+    """Before the first snapshot into an empty store: drop the secondary indexes of the synced
+    tables and the note-search triggers, keeping their SQL in ``settings``, so a million rows
+    go in without a random index write (or a tokenised note) each; ``restore_indexes`` builds
+    them once, sorted, in the transaction of the last page, the one that marks the snapshot
+    done. Keys and unique constraints stay. An interrupted snapshot leaves them dropped (the
+    store does not claim to be synced) until it completes."""
+    if conn.execute("SELECT 1 FROM users LIMIT 1").fetchone() is not None:
+        return 0
+    if conn.execute("SELECT 1 FROM settings WHERE key = ?", (DEFERRED_INDEXES,)).fetchone():
+        return 0
+    names = tuple(table_specs())
+    marks = ", ".join("?" for _ in names)
+    indexes = conn.execute(
+        f"SELECT name, sql, tbl_name FROM sqlite_master WHERE type = 'index' "
+        f"AND sql IS NOT NULL AND tbl_name IN ({marks})",
+        names,
+    ).fetchall()
+    likes = " OR ".join("name LIKE ?" for _ in SEARCH_TRIGGERS)
+    triggers = conn.execute(
+        f"SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND ({likes})",
+        SEARCH_TRIGGERS,
+    ).fetchall()
+    if not indexes and not triggers:
+        return 0
+    kept = {
+        "indexes": [[table, sql] for _n, sql, table in indexes],
+        "triggers": [sql for _n, sql in triggers],
+    }
+    conn.execute(
+        "INSERT INTO settings (key, value) VALUES (?, ?)", (DEFERRED_INDEXES, json.dumps(kept))
+    )
+    for name, _sql, _table in indexes:
+        conn.execute(f'DROP INDEX "{name}"')
+    for name, _sql in triggers:
+        conn.execute(f'DROP TRIGGER "{name}"')
+    return len(indexes) + len(triggers)
+
+
+def is_deferred(conn: sqlite3.Connection) -> bool:
+    """Whether this store's first snapshot began into an empty store and has not finished."""
+    found = conn.execute("SELECT 1 FROM settings WHERE key = ?", (DEFERRED_INDEXES,))
+    return found.fetchone() is not None
+
+
+def restore_indexes(conn: sqlite3.Connection, tables: list[str] | None = None) -> int:
+    """Build what ``defer_indexes`` dropped: the indexes, the note-search tables from every
+    note now in the store, then the triggers that keep them from here on. With ``tables``
+    (tables the snapshot has finished) only those tables' indexes are built, and the rest stay
+    recorded, in the same transaction, for a later call: a client killed after this builds
+    only what is still missing."""
+    row = conn.execute("SELECT value FROM settings WHERE key = ?", (DEFERRED_INDEXES,)).fetchone()
+    if row is None:
+        return 0
+    kept = json.loads(row[0])
+    if isinstance(kept, list):  # kept by a version that deferred only indexes
+        kept = {"indexes": kept, "triggers": []}
+    # An entry is [table, sql], or the bare sql of an older version (built only at the end).
+    wanted = None if tables is None else set(tables)
+    build, rest = [], []
+    for entry in kept["indexes"]:
+        table = entry[0] if isinstance(entry, list) else None
+        if wanted is None or table in wanted:
+            build.append(entry[1] if isinstance(entry, list) else entry)
+        else:
+            rest.append(entry)
+    if wanted is not None and not build:
+        return 0
+    old_cache = conn.execute("PRAGMA cache_size").fetchone()[0]
+    conn.execute(f"PRAGMA cache_size=-{SORT_CACHE_KIB}")
+    conn.execute(f"PRAGMA threads={SORT_THREADS}")
+    try:
+        for sql in build:
+            conn.execute(sql)
+    finally:
+        conn.execute(f"PRAGMA cache_size={int(old_cache)}")
+        conn.execute("PRAGMA threads=0")
+    if wanted is not None:
+        kept["indexes"] = rest
+        conn.execute(
+            "UPDATE settings SET value = ? WHERE key = ?", (json.dumps(kept), DEFERRED_INDEXES)
+        )
+        return len(build)
+    if kept["triggers"]:
+        for sql in REBUILD_SEARCH:
+            conn.execute(sql)
+        for sql in kept["triggers"]:
+            conn.execute(sql)
+    conn.execute("DELETE FROM settings WHERE key = ?", (DEFERRED_INDEXES,))
+    return len(build) + len(kept["triggers"])
+
+
+@contextmanager
+def rollback_journal(engine: Engine, wanted: bool) -> Iterator[None]:
+    """While a store fills from empty, write it with a rollback journal instead of WAL. In WAL
+    every page of a million rows and their indexes is written twice (to the WAL, then copied
+    into the database by a checkpoint); with a rollback journal, pages added at the end of the
+    file are written once and only the few pages that change are journaled. A crash leaves a
+    journal that the next open rolls back, as it does a WAL. WAL comes back at the end, and
+    every new connection asks for it anyway (``db/engine.py``). Leaving WAL needs the only
+    connection to the file: the engine's idle pooled connections are closed first, and when
+    another connection (another process) holds it, the pull carries on in WAL."""
+    switched = False
+    if wanted:
+        engine.dispose()
+        switched = _journal_mode(engine, "DELETE") == "delete"
+    try:
+        yield
+    finally:
+        if switched:
+            _journal_mode(engine, "WAL")
+
+
+def _journal_mode(engine: Engine, mode: str) -> str:
+    raw = engine.raw_connection()
+    try:
+        conn = raw.driver_connection
+        assert isinstance(conn, sqlite3.Connection)
+        try:
+            return str(conn.execute(f"PRAGMA journal_mode={mode}").fetchone()[0]).lower()
+        except sqlite3.OperationalError:  # locked by another connection
+            return ""
+    finally:
+        raw.close()
+
+
+__all__ = [
+    "DEFERRED_INDEXES",
+    "defer_indexes",
+    "is_deferred",
+    "restore_indexes",
+    "rollback_journal",
+]
