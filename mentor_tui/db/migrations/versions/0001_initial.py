@@ -1,6 +1,6 @@
 """Initial schema.
 
-The SQL of 0001_initial.sql, which stores made before Alembic took as PRAGMA user_version 1.
+Runs 0001_initial.sql; a store from before Alembic at user_version 1 has it.
 
 Revision ID: 0001
 Revises:

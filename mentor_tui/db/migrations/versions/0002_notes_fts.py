@@ -1,6 +1,6 @@
 """Full-text index of mentorship notes.
 
-The SQL of 0002_notes_fts.sql, which stores made before Alembic took as PRAGMA user_version 2.
+Runs 0002_notes_fts.sql; a store from before Alembic at user_version 2 has it.
 
 Revision ID: 0002
 Revises: 0001

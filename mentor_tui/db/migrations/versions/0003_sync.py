@@ -1,6 +1,6 @@
 """Sync: server link, conflicts, journal by row.
 
-The SQL of 0003_sync.sql, which stores made before Alembic took as PRAGMA user_version 3.
+Runs 0003_sync.sql; a store from before Alembic at user_version 3 has it.
 
 Revision ID: 0003
 Revises: 0002

@@ -1,6 +1,6 @@
 """Review comment bank, reminder log, queue index.
 
-The SQL of 0004_reviews.sql, which stores made before Alembic took as PRAGMA user_version 4.
+Runs 0004_reviews.sql; a store from before Alembic at user_version 4 has it.
 
 Revision ID: 0004
 Revises: 0003

@@ -1,6 +1,6 @@
 """Note search scoped to the author, in any script.
 
-The SQL of 0005_notes_search.sql, which stores made before Alembic took as PRAGMA user_version 5.
+Runs 0005_notes_search.sql; a store from before Alembic at user_version 5 has it.
 
 Revision ID: 0005
 Revises: 0004

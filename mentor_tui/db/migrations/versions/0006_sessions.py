@@ -1,6 +1,6 @@
 """Student availability, session reminder log.
 
-The SQL of 0006_sessions.sql, which stores made before Alembic took as PRAGMA user_version 6.
+Runs 0006_sessions.sql; a store from before Alembic at user_version 6 has it.
 
 Revision ID: 0006
 Revises: 0005

@@ -1,6 +1,6 @@
 """Covering indexes for the students list.
 
-The SQL of 0007_list_indexes.sql, which stores made before Alembic took as PRAGMA user_version 7.
+Runs 0007_list_indexes.sql; a store from before Alembic at user_version 7 has it.
 
 Revision ID: 0007
 Revises: 0006

@@ -1,6 +1,6 @@
 """Covering indexes for the dashboard.
 
-The SQL of 0008_dashboard_indexes.sql, which stores made before Alembic took as PRAGMA user_version 8.
+Runs 0008_dashboard_indexes.sql; a store from before Alembic at user_version 8 has it.
 
 Revision ID: 0008
 Revises: 0007
