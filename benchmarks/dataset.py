@@ -49,9 +49,10 @@ class Dataset:
 
 
 def schema_version() -> int:
-    from mentor_tui.db.migrations import LATEST
+    """The store's schema revision as a number (Alembic revisions are 0001, 0002, ...)."""
+    from mentor_tui.db.migrations import HEAD
 
-    return LATEST
+    return int(HEAD)
 
 
 def cache_key(students: int, mentors: int, seed: int) -> str:
@@ -161,6 +162,12 @@ def _demo_dataset(
         }
         meta_path.write_text(json.dumps(meta, indent=2), encoding="utf-8")
         built_now = True
+    else:
+        # a store cached before Alembic is stamped when first opened: here, under the lock,
+        # not in a timed start (at the current revision this costs one query)
+        from mentor_tui.db.engine import make_engine
+
+        make_engine(path).dispose()
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
     return Dataset(
         path=path,

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
@@ -44,3 +48,23 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from app_support import build_template
 
     return build_template(tmp_path_factory.mktemp("demo"))
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A URL of the PostgreSQL database named by MENTOR_TUI_TEST_DATABASE_URL whose search path
+    is a schema of this test's own, dropped afterwards (so runs never collide)."""
+    base = os.environ.get("MENTOR_TUI_TEST_DATABASE_URL")
+    if not base:
+        pytest.skip("MENTOR_TUI_TEST_DATABASE_URL is not set: no PostgreSQL server to test against")
+    import psycopg
+
+    schema = f"mentor_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(base, autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+    joiner = "&" if "?" in base else "?"
+    try:
+        yield f"{base}{joiner}options={quote(f'-csearch_path={schema}')}"
+    finally:
+        with psycopg.connect(base, autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA "{schema}" CASCADE')

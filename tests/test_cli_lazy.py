@@ -18,7 +18,7 @@ from mentor_tui.app.main import AREAS
 from mentor_tui.cli import build_parser, chosen_verb, common_options, main, parse
 from mentor_tui.commands import COMMAND_MODULES, VERBS
 
-HEAVY = ("sqlalchemy", "sqlmodel", "httpx", "fastapi", "ortools")
+HEAVY = ("sqlalchemy", "sqlmodel", "alembic", "httpx", "fastapi", "ortools")
 
 
 def _loaded_after(code: str) -> set[str]:

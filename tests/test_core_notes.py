@@ -695,12 +695,11 @@ def test_only_mentors_purge_and_only_their_own(engine, people) -> None:
 
 
 def test_migration_keeps_notes_searchable_from_an_older_store(db_path: Path) -> None:
-    from mentor_tui.db.engine import make_engine
-    from mentor_tui.db.migrations import upgrade_connection
+    from legacy_store import legacy_store
 
-    db_path.parent.mkdir(parents=True)
-    conn = sqlite3.connect(db_path, isolation_level=None)
-    upgrade_connection(conn, target=2)
+    from mentor_tui.db.engine import make_engine
+
+    conn = sqlite3.connect(legacy_store(db_path, 2), isolation_level=None)
     conn.execute(
         "INSERT INTO users (id, created_at, updated_at, version, full_name, email, role, status,"
         " timezone) VALUES ('m-1', '2025-01-01 00:00:00', '2025-01-01 00:00:00', 1, 'Mia',"

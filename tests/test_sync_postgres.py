@@ -6,14 +6,12 @@ it afterwards, so runs never collide."""
 
 from __future__ import annotations
 
-import os
 import random
 import threading
 import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import quote
 
 import httpx
 import pytest
@@ -38,24 +36,6 @@ from tests.sync_helpers import (
 )
 
 pytestmark = pytest.mark.postgres
-
-
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    base = os.environ.get("MENTOR_TUI_TEST_DATABASE_URL")
-    if not base:
-        pytest.skip("MENTOR_TUI_TEST_DATABASE_URL is not set: no PostgreSQL server to test against")
-    import psycopg
-
-    schema = f"mentor_test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(base, autocommit=True) as conn:
-        conn.execute(f'CREATE SCHEMA "{schema}"')
-    joiner = "&" if "?" in base else "?"
-    try:
-        yield f"{base}{joiner}options={quote(f'-csearch_path={schema}')}"
-    finally:
-        with psycopg.connect(base, autocommit=True) as conn:
-            conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
 
 
 @pytest.fixture

@@ -12,7 +12,11 @@ store, such as a demo database):
 - ``server_applied_changes``: every pushed change id and its outcome (pushing twice is a no-op).
 - ``server_credentials``, ``server_tokens``, ``server_login_failures``: accounts' password
   hashes, login tokens (hashed) and the failed-login record rate limiting reads.
-- ``server_meta``: this database's server id and schema version.
+- ``server_meta``: this database's server id.
+
+The schema is changed by Alembic revisions only (``server/migrations``); ``ensure_schema``
+brings the database to the newest one. The tables below are what the code reads and writes;
+tests/test_server_migrations.py checks that they equal what the revisions make.
 """
 
 from __future__ import annotations
@@ -47,9 +51,9 @@ from sqlalchemy.engine import make_url
 from mentor_tui.errors import UserError
 from mentor_tui.db.models import AuditEntry, SQLModel
 from mentor_tui.paths import data_dir
+from mentor_tui.server import migrations
 from mentor_tui.sync.protocol import table_specs
 
-SCHEMA_VERSION = 1
 SQLITE_MMAP_BYTES = 2**31
 metadata = MetaData()
 
@@ -216,14 +220,14 @@ def domain_tables() -> list[Table]:
 
 
 def ensure_schema(engine: Engine) -> str:
-    """Create what is missing (several processes may start at once) and give positions to
-    rows that have none yet (a database built without the server, such as the demo).
+    """Bring the schema to the newest revision (several processes may start at once: one
+    transaction under a lock, so the others wait and find it done) and give positions to rows
+    that have none yet (a database built without the server, such as the demo).
     Returns this database's server id."""
     with engine.connect().execution_options(**write_options(engine)) as conn, conn.begin():
         if is_postgres(engine):
             conn.execute(text("SELECT pg_advisory_xact_lock(7415001)"))
-        SQLModel.metadata.create_all(conn, tables=domain_tables(), checkfirst=True)
-        metadata.create_all(conn, checkfirst=True)
+        migrations.upgrade(conn)
         if (
             conn.execute(select(log_counter.c.position).where(log_counter.c.id == 1)).first()
             is None
@@ -232,13 +236,7 @@ def ensure_schema(engine: Engine) -> str:
         server_id = conn.execute(select(meta.c.value).where(meta.c.key == "server_id")).scalar()
         if server_id is None:
             server_id = str(uuid.uuid4())
-            conn.execute(
-                insert(meta),
-                [
-                    {"key": "server_id", "value": server_id},
-                    {"key": "schema_version", "value": str(SCHEMA_VERSION)},
-                ],
-            )
+            conn.execute(insert(meta).values(key="server_id", value=server_id))
         _position_unlogged_rows(conn)
     return server_id
 

@@ -4,7 +4,7 @@ Opening the app paints its first frame (which names the signed-in user) before S
 imported; the store itself is opened, migrated and the sign-in made for real (``sign_in``,
 which also remembers the user) in a worker right after that frame. This peek reads the same
 rows as ``access.actor_for_email``: the live user with that email, unless inactive. Whenever it
-cannot answer with certainty (no file, not a store, a schema other than the latest, no user
+cannot answer with certainty (no file, not a store, a schema revision other than HEAD, no user
 given and none remembered, no such user, an inactive one, a locked file) it returns ``None`` and
 the caller takes the full path, which says what is wrong in one sentence.
 """
@@ -15,14 +15,9 @@ import sqlite3
 from pathlib import Path
 
 from mentor_tui.core.actor import Actor
+from mentor_tui.db.migrations import HEAD  # a constant: that module loads sqlite3 alone
 
-MIGRATIONS = Path(__file__).resolve().parents[2] / "db" / "migrations"
 LAST_USER = "last_user_email"  # settings.LAST_USER (tests/test_sign_in_peek.py checks)
-
-
-def latest_schema() -> int:
-    """The newest migration's number, from the migration files (``NNNN_name.sql``)."""
-    return max(int(path.name[:4]) for path in MIGRATIONS.glob("[0-9][0-9][0-9][0-9]_*.sql"))
 
 
 def peek_actor(path: Path, email: str | None) -> Actor | None:
@@ -34,7 +29,7 @@ def peek_actor(path: Path, email: str | None) -> Actor | None:
     except sqlite3.Error:
         return None
     try:
-        if conn.execute("PRAGMA user_version").fetchone()[0] != latest_schema():
+        if conn.execute("SELECT version_num FROM alembic_version").fetchall() != [(HEAD,)]:
             return None
         if email is None:
             remembered = conn.execute(
