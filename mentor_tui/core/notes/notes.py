@@ -297,7 +297,7 @@ def action_items_due(
 
 def search_notes(session: Session, actor: Actor, query: str, *, limit: int = 50) -> list[SearchHit]:
     """The actor's own live notes matching every word of ``query``, best first, with
-    highlighted snippets (see ``core/note_search.py``)."""
+    highlighted snippets (see ``core/notes/search.py``)."""
     _require_author_role(actor, "search")
     return note_search.search_notes(session, actor, query, limit=limit)
 
