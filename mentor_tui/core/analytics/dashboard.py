@@ -260,7 +260,10 @@ def upcoming_sessions(
         )
         for session_id, name in attendees:
             names[session_id].append(name)
-    return [UpcomingSession(*row, student_names=names[row[0]]) for row in rows]
+    return [
+        UpcomingSession(sid, starts_at, minutes, title, kind, student_names=names[sid])
+        for sid, starts_at, minutes, title, kind in rows
+    ]
 
 
 __all__ = [

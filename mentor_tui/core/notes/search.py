@@ -31,8 +31,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import (
+    ColumnClause,
     ColumnElement,
     Select,
     column,
@@ -60,7 +62,7 @@ MAX_LIMIT = 500
 
 _FTS = table("notes_fts", column("rowid"))
 _GRAMS = table("notes_grams", column("rowid"))
-_NOTE_ROWID = literal_column("mentorship_notes.rowid")
+_NOTE_ROWID: ColumnClause[int] = literal_column("mentorship_notes.rowid")
 
 
 def owner_token(session: Session, mentor_id: str) -> str | None:
@@ -180,8 +182,8 @@ def rebuild_search_index(session: Session) -> None:
     )
 
 
-def _word_hits(owner: str, terms: list[Term]) -> Select:
-    bm25 = literal_column("bm25(notes_fts, 1.0, 0.0)")
+def _word_hits(owner: str, terms: list[Term]) -> Select[*tuple[Any, ...]]:
+    bm25: ColumnClause[float] = literal_column("bm25(notes_fts, 1.0, 0.0)")
     return (
         select(_FTS.c.rowid.label("rid"), bm25.label("score"), literal(1).label("words"))
         .where(text("notes_fts MATCH :word_match").bindparams(word_match=word_match(owner, terms)))
@@ -190,11 +192,11 @@ def _word_hits(owner: str, terms: list[Term]) -> Select:
     )
 
 
-def _gram_hits(session: Session, owner: str, terms: list[Term]) -> list[Select]:
+def _gram_hits(session: Session, owner: str, terms: list[Term]) -> list[Select[*tuple[Any, ...]]]:
     query = gram_query(session, owner, terms)
     if query is None:
         return []
-    bm25 = literal_column("bm25(notes_grams, 1.0, 0.0)")
+    bm25: ColumnClause[float] = literal_column("bm25(notes_grams, 1.0, 0.0)")
     hits = select(_GRAMS.c.rowid.label("rid"), bm25.label("score"), literal(0).label("words"))
     if query.checked:
         hits = hits.join_from(_GRAMS, MentorshipNote, _NOTE_ROWID == _GRAMS.c.rowid)
@@ -211,7 +213,7 @@ def _gram_hits(session: Session, owner: str, terms: list[Term]) -> list[Select]:
     return [hits, _recent_holding(owner, terms)]
 
 
-def _recent_holding(owner: str, terms: list[Term]) -> Select:
+def _recent_holding(owner: str, terms: list[Term]) -> Select[*tuple[Any, ...]]:
     """The owner's ``RECENT_SCAN`` newest notes in the trigram index that hold every term, by
     ``instr``: what an approximate query must not miss. Unranked (bm25 is below zero)."""
     recent = (
