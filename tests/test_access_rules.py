@@ -15,12 +15,8 @@ from mentor_tui.config import Config
 from mentor_tui.core.people import progress
 from mentor_tui.core.access import Actor, visible_student_ids
 from mentor_tui.core.assignment.seats import assign_student, unassign_student
-from mentor_tui.core.analytics.dashboard import (
-    dashboard,
-    mentor_performance,
-    program_overview,
-    upcoming_sessions,
-)
+from mentor_tui.core.analytics.dashboard import dashboard, upcoming_sessions
+from mentor_tui.core.analytics.performance import mentor_performance, program_overview
 from mentor_tui.errors import AccessDenied, NotFound
 from mentor_tui.core.notifications.notify import list_notifications, mark_read, notify, unread_count
 from mentor_tui.core.analytics.student_view import student_detail

@@ -13,7 +13,9 @@ from mentor_tui.config import Config
 from mentor_tui.core.analytics import dashboard as dashboard_module
 from mentor_tui.core.people import progress
 from mentor_tui.core.access import visible_student_ids
-from mentor_tui.core.analytics.dashboard import dashboard, mentor_performance, student_summary
+from mentor_tui.core.analytics.dashboard import dashboard, student_summary
+from mentor_tui.core.analytics.performance import mentor_performance
+from mentor_tui.core.analytics.summary import ATTENTION_ROWS
 from mentor_tui.core.people.students import list_students
 from mentor_tui.db.engine import make_engine, session_scope
 from mentor_tui.db.models import User
@@ -245,7 +247,7 @@ def test_student_summary_matches_the_students_list_on_a_demo_store(
                         r.id,
                     )
                 )
-                assert summary.attention == needing[: dashboard_module.ATTENTION_ROWS], actor.email
+                assert summary.attention == needing[:ATTENTION_ROWS], actor.email
                 if actor.is_admin:  # the comparison is not vacuous
                     assert 0 < at_risk and len(summary.attention) == 8
                     assert at_risk < active or days > 0

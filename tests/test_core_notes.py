@@ -15,7 +15,9 @@ from sqlmodel import Session
 from mentor_tui.config import Config
 from mentor_tui.core import clock, writes
 from mentor_tui.core.notes import search as note_search
+from mentor_tui.core.notes import snippets as note_snippets
 from mentor_tui.core.notes import notes
+from mentor_tui.core.notes.terms import substring_glob
 from mentor_tui.core.access import Actor
 from mentor_tui.errors import AccessDenied, NotFound, UserError
 from mentor_tui.db.engine import session_scope
@@ -178,10 +180,10 @@ def test_a_one_megabyte_note_round_trips_and_is_searchable(engine, people) -> No
         assert notes.get_note(s, people["mia"], note_id).note == body
     [hit] = _search(engine, people["mia"], "needlewo")
     assert hit.id == note_id
-    assert len(hit.snippet) <= note_search.SNIPPET_CHARS + 2
+    assert len(hit.snippet) <= note_snippets.SNIPPET_CHARS + 2
     assert _highlighted(hit) == ["needleword"]
     [cjk_hit] = _search(engine, people["mia"], "学习递")
-    assert cjk_hit.id == note_id and len(cjk_hit.snippet) <= note_search.SNIPPET_CHARS + 2
+    assert cjk_hit.id == note_id and len(cjk_hit.snippet) <= note_snippets.SNIPPET_CHARS + 2
     assert set(_highlighted(cjk_hit)) == {"学习递"}
 
 
@@ -398,7 +400,7 @@ def test_search_finds_any_script(engine, people, body, query, highlight) -> None
     [hit] = _search(engine, mia, query)
     assert hit.id == note_id
     assert highlight in _highlighted(hit)
-    assert hit.snippet.replace(note_search.ELLIPSIS, "") in body
+    assert hit.snippet.replace(note_snippets.ELLIPSIS, "") in body
 
 
 def test_cjk_terms_must_all_match(engine, people) -> None:
@@ -536,12 +538,12 @@ def test_highlights_are_ranges_never_markers_or_markup(engine, people) -> None:
         engine,
         mia,
         "sam.student@example.org",
-        f"odd {note_search.MARK_OPEN}chars{note_search.MARK_CLOSE} then target word",
+        f"odd {note_snippets.MARK_OPEN}chars{note_snippets.MARK_CLOSE} then target word",
     )
     [hit] = _search(engine, mia, "target")
     assert hit.id == marked
     assert _highlighted(hit) == ["target"]
-    assert note_search.MARK_OPEN in hit.snippet  # the note's own character, kept as typed
+    assert note_snippets.MARK_OPEN in hit.snippet  # the note's own character, kept as typed
     plain = _add(engine, mia, "sue.student@example.org", "[b]bold[/b] target")
     hit = next(h for h in _search(engine, mia, "target") if h.id == plain)
     assert hit.snippet == "[b]bold[/b] target" and _highlighted(hit) == ["target"]
@@ -552,13 +554,13 @@ def test_snippets_of_long_notes_are_cut_around_the_match(engine, people) -> None
     note_id = _add(engine, people["mia"], "sam.student@example.org", body)
     [hit] = _search(engine, people["mia"], "keyword")
     assert hit.id == note_id
-    assert hit.snippet.startswith(note_search.ELLIPSIS)
-    assert hit.snippet.endswith(note_search.ELLIPSIS)
+    assert hit.snippet.startswith(note_snippets.ELLIPSIS)
+    assert hit.snippet.endswith(note_snippets.ELLIPSIS)
     assert _highlighted(hit) == ["keyword"]
     huge_token = "x" * 10_000 + "needle" + "y" * 10_000
     other = _add(engine, people["mia"], "sam.student@example.org", huge_token)
     [hit] = _search(engine, people["mia"], "xxxxxxxx")
-    assert hit.id == other and len(hit.snippet) <= note_search.SNIPPET_CHARS + 2
+    assert hit.id == other and len(hit.snippet) <= note_snippets.SNIPPET_CHARS + 2
     assert hit.ranges and hit.ranges[0][0] <= 1
 
 
@@ -591,7 +593,7 @@ def test_rebuilding_the_search_indexes_restores_them(engine, people) -> None:
 def test_the_trigram_index_pattern_matches_the_python_ranges(engine) -> None:
     with session_scope(engine) as s:
         stored = s.execute(text("SELECT glob FROM notes_grams_pattern")).scalar_one()
-    assert stored == note_search.substring_glob()
+    assert stored == substring_glob()
 
 
 def test_search_indexes_agree_with_the_notes_after_many_changes(engine, people) -> None:
@@ -737,7 +739,7 @@ def test_each_author_has_an_owner_token_of_their_own(engine, people) -> None:
     for token in (mia, max_):
         assert len(token) == 3 and all(unicodedata.category(c) == "Co" for c in token)
         assert unicodedata.normalize("NFD", token) == token
-    for marker in (note_search.MARK_OPEN, note_search.MARK_CLOSE):
+    for marker in (note_snippets.MARK_OPEN, note_snippets.MARK_CLOSE):
         assert unicodedata.normalize("NFC", marker) == unicodedata.normalize("NFD", marker)
 
 

@@ -10,7 +10,7 @@ scope defined here, so a mentor's query can only ever return their own students'
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, and_, exists, false, or_, select
+from sqlalchemy import ColumnElement, Select, and_, exists, false, or_, select
 from sqlmodel import Session
 
 from mentor_tui.core.actor import Actor
@@ -21,6 +21,7 @@ from mentor_tui.db.models import (
     Message,
     SessionAttendee,
     Submission,
+    Synced,
     User,
 )
 
@@ -41,8 +42,8 @@ def require_admin(actor: Actor, what: str = "do that") -> None:
         raise AccessDenied(f"Only an admin can {what}.")
 
 
-def live(model: type) -> ColumnElement[bool]:
-    return model.deleted_at.is_(None)  # type: ignore[attr-defined]
+def live(model: type[Synced]) -> ColumnElement[bool]:
+    return model.deleted_at.is_(None)
 
 
 def student_scope(actor: Actor) -> ColumnElement[bool]:
@@ -55,7 +56,7 @@ def student_scope(actor: Actor) -> ColumnElement[bool]:
     return and_(base, User.id == actor.id)
 
 
-def visible_student_ids(actor: Actor):
+def visible_student_ids(actor: Actor) -> Select[str]:
     return select(User.id).where(student_scope(actor))
 
 
@@ -148,7 +149,7 @@ def find_user_unscoped(session: Session, key: str) -> User:
     if not key:
         raise UserError("Give a user's email or id.")
     by = User.email == key.lower() if "@" in key else User.id == key
-    user = session.execute(select(User).where(by, live(User))).scalar_one_or_none()
+    user: User | None = session.execute(select(User).where(by, live(User))).scalar_one_or_none()
     if user is None:
         raise NotFound(f"No user {key!r} in this database.")
     return user

@@ -152,8 +152,8 @@ def _parse(phrase: str, today: date, text: str) -> date:
     for pattern in (_DAY_MONTH, _MONTH_DAY):
         match = pattern.fullmatch(phrase)
         if match and match["month"] in MONTHS:
-            year = int(match["year"]) if match["year"] else None
-            return _day_of_month(int(match["day"]), MONTHS[match["month"]], year, today)
+            given = int(match["year"]) if match["year"] else None
+            return _day_of_month(int(match["day"]), MONTHS[match["month"]], given, today)
     raise _not_a_day(text)
 
 

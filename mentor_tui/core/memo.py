@@ -25,7 +25,7 @@ import sqlite3
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from sqlmodel import Session
 
@@ -95,7 +95,7 @@ def memo(session: Session, key: Hashable, compute: Callable[[], T]) -> T:
             with _lock:
                 hit = _kept.get(slot)
             if hit is not None and hit[0] == stamp:
-                return hit[1]
+                return cast(T, hit[1])  # kept under this key, from a compute() of this key
             value = compute()
             with _lock:
                 _kept[slot] = (stamp, value)

@@ -59,7 +59,7 @@ def _journal(
 ) -> None:
     session.add(
         JournalEntry(
-            entity=row.__tablename__,  # type: ignore[attr-defined]
+            entity=row.__tablename__,
             entity_id=row.id,
             op=op,
             base_version=base_version,
@@ -88,7 +88,7 @@ def insert(
     row.version = 1
     session.add(row)
     _journal(session, actor_id, row, "insert", 0, _columns(row))
-    audit(session, actor_id, action, row.__tablename__, row.id, detail)  # type: ignore[attr-defined]
+    audit(session, actor_id, action, row.__tablename__, row.id, detail)
     return row
 
 
@@ -116,7 +116,7 @@ def update(
     session.add(row)
     _journal(session, actor_id, row, "update", base, changed)
     audit_detail = {"fields": sorted(changed)} | (detail or {})
-    audit(session, actor_id, action, row.__tablename__, row.id, audit_detail)  # type: ignore[attr-defined]
+    audit(session, actor_id, action, row.__tablename__, row.id, audit_detail)
     return row
 
 
@@ -137,5 +137,5 @@ def tombstone(
     row.updated_at = moment
     session.add(row)
     _journal(session, actor_id, row, "delete", base, {"deleted_at": moment})
-    audit(session, actor_id, action, row.__tablename__, row.id, detail)  # type: ignore[attr-defined]
+    audit(session, actor_id, action, row.__tablename__, row.id, detail)
     return row

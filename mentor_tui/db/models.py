@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from sqlalchemy import JSON, CheckConstraint, Column, Index, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Column, Index, Table, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 ROLES = ("admin", "mentor", "student")
@@ -35,9 +35,21 @@ def new_id() -> str:
 class Synced(SQLModel):
     """Columns every synced row has."""
 
+    if TYPE_CHECKING:
+        # What every table below has, which SQLModel does not declare: a name of its own (not
+        # a function of the class) and its Table.
+        __tablename__: ClassVar[str]
+        __table__: ClassVar[Table]
+
     id: str = Field(default_factory=new_id, primary_key=True, max_length=36)
-    created_at: datetime
-    updated_at: datetime
+    if TYPE_CHECKING:
+        # Set by core.writes.insert, not by whoever builds the row: to the type checker, the
+        # constructor does not ask for them. At run time they stay plain required columns.
+        created_at: datetime = Field(default=None)
+        updated_at: datetime = Field(default=None)
+    else:
+        created_at: datetime
+        updated_at: datetime
     version: int = 1
     deleted_at: datetime | None = None
 
@@ -298,7 +310,7 @@ class Setting(SQLModel, table=True):
 
 
 SYNCED_TABLES: dict[str, type[Synced]] = {
-    model.__tablename__: model  # type: ignore[misc]
+    model.__tablename__: model
     for model in (
         User,
         MentorProfile,

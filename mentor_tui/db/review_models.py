@@ -20,12 +20,12 @@ from mentor_tui.db.models import SYNCED_TABLES, Submission, Synced
 
 QUEUE_INDEX = Index(
     "ix_submissions_queue",
-    Submission.__table__.c.status,  # type: ignore[attr-defined]
-    Submission.__table__.c.deleted_at,  # type: ignore[attr-defined]
-    Submission.__table__.c.submitted_at,  # type: ignore[attr-defined]
-    Submission.__table__.c.id,  # type: ignore[attr-defined]
-    Submission.__table__.c.student_id,  # type: ignore[attr-defined]
-    Submission.__table__.c.assignment_id,  # type: ignore[attr-defined]
+    Submission.__table__.c.status,
+    Submission.__table__.c.deleted_at,
+    Submission.__table__.c.submitted_at,
+    Submission.__table__.c.id,
+    Submission.__table__.c.student_id,
+    Submission.__table__.c.assignment_id,
 )
 
 

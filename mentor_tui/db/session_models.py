@@ -49,6 +49,6 @@ class SessionReminderSent(SQLModel, table=True):
 
 
 # Reminders and the slot finder look sessions up by time across mentors.
-Index("ix_sessions_start", MentorshipSession.starts_at)  # type: ignore[arg-type]
+Index("ix_sessions_start", MentorshipSession.starts_at)
 
 SYNCED_TABLES.setdefault(StudentAvailability.__tablename__, StudentAvailability)

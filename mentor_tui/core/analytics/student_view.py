@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import cast
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import aliased
@@ -19,7 +20,6 @@ from sqlmodel import Session
 
 from mentor_tui.config import Config
 from mentor_tui.core import clock
-from mentor_tui.core.people import progress
 from mentor_tui.core.access import (
     Actor,
     find_student,
@@ -29,6 +29,7 @@ from mentor_tui.core.access import (
     session_scope,
     submission_scope,
 )
+from mentor_tui.core.people import progress
 from mentor_tui.core.people.progress import ActivityItem
 from mentor_tui.core.people.students import StudentRow, student_rows
 from mentor_tui.db.models import (
@@ -357,7 +358,7 @@ def _note_count(session: Session, actor: Actor, student_id: str) -> int:
 
 def _completion_order(modules: list[_Touched]) -> list[ModuleLine]:
     done = [m.line for m in modules if m.has_progress and m.line.completed_at is not None]
-    return sorted(done, key=lambda line: line.completed_at)  # type: ignore[arg-type,return-value]
+    return sorted(done, key=lambda line: cast(datetime, line.completed_at))  # None left out above
 
 
 def _milestones(modules: list[_Touched], submissions: list[SubmissionLine]) -> list[Milestone]:
@@ -375,7 +376,7 @@ def _milestones(modules: list[_Touched], submissions: list[SubmissionLine]) -> l
         by_course[m.course_id].append(m)
     for parts in by_course.values():
         if parts and all(p.line.is_completed and p.line.completed_at for p in parts):
-            finished = max(p.line.completed_at for p in parts)  # type: ignore[type-var]
+            finished = max(cast(datetime, p.line.completed_at) for p in parts)  # all set: above
             events.append(Milestone(finished, f"Completed the course {parts[0].course_title}"))
     approved = [s.reviewed_at for s in submissions if s.status == "approved" and s.reviewed_at]
     if approved:

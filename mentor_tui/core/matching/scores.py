@@ -17,9 +17,9 @@ from mentor_tui.core.matching.people import (
     MentorOffer,
     StudentNeeds,
     _needed_skills,
-    skill_key,
     utc_offset_hours,
 )
+from mentor_tui.core.text import skill_key
 from mentor_tui.db.models import TEACHING_STYLES
 
 EXPERTISE_STRENGTH = 0.6
@@ -231,13 +231,14 @@ class ScoreTable:
 
     def total_points(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
         """Centi-point totals of the pairs (rows[k], cols[k])."""
-        return (
+        total: np.ndarray = (
             self.skills_points[rows, cols].astype(np.int64)
             + self.style_points[self.student_style[rows], self.mentor_style[cols]]
             + self.zone_points[self.student_zone[rows], self.mentor_zone[cols]]
             + self.hours_points[cols]
             + self.load_points[cols]
         )
+        return total
 
     # -- one pair, explained
 

@@ -175,7 +175,7 @@ def mark_unavailable(
     mentor = session.get(User, plan.mentor_id)
     assert mentor is not None
     profile = mentor_profile(session, mentor.id)
-    marks = {"unavailable_reason": plan.reason, "unavailable_until": plan.until}
+    marks: dict[str, Any] = {"unavailable_reason": plan.reason, "unavailable_until": plan.until}
     if profile is None:
         profile = MentorProfile(user_id=mentor.id, capacity=config.max_students_per_mentor, **marks)
         writes.insert(session, actor.id, profile, action="mark_unavailable")

@@ -98,7 +98,7 @@ def _require_author_role(actor: Actor, what: str = "read or write") -> None:
 def _own_note(session: Session, actor: Actor, note_id: str) -> MentorshipNote:
     _require_author_role(actor)
     note_id = note_id.strip()
-    row = session.execute(
+    row: MentorshipNote | None = session.execute(
         select(MentorshipNote).where(MentorshipNote.id == note_id, note_scope(actor))
     ).scalar_one_or_none()
     if row is not None:
@@ -297,7 +297,7 @@ def action_items_due(
 
 def search_notes(session: Session, actor: Actor, query: str, *, limit: int = 50) -> list[SearchHit]:
     """The actor's own live notes matching every word of ``query``, best first, with
-    highlighted snippets (see ``core/note_search.py``)."""
+    highlighted snippets (see ``core/notes/search.py``)."""
     _require_author_role(actor, "search")
     return note_search.search_notes(session, actor, query, limit=limit)
 
@@ -322,7 +322,8 @@ def count_notes(session: Session, actor: Actor, student_key: str | None = None) 
     if student_key is not None:
         student = find_student(session, actor, student_key)
         condition = and_(condition, MentorshipNote.student_id == student.id)
-    return session.execute(select(func.count()).where(condition)).scalar_one()
+    count: int = session.execute(select(func.count()).where(condition)).scalar_one()
+    return count
 
 
 def _retention_cutoff(config: Config, now: datetime | None) -> datetime:
@@ -339,7 +340,9 @@ def notes_due_for_purge(
     """How many of the actor's notes were added more than ``note_retention_days`` ago."""
     _require_author_role(actor, "purge")
     cutoff = _retention_cutoff(config, now)
-    return session.execute(select(func.count()).where(_due_for_purge(actor, cutoff))).scalar_one()
+    due = select(func.count()).where(_due_for_purge(actor, cutoff))
+    count: int = session.execute(due).scalar_one()
+    return count
 
 
 def purge_old_notes(

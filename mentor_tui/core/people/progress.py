@@ -24,12 +24,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
     Float,
     Integer,
     Select,
+    SQLColumnExpression,
     and_,
     case,
     func,
@@ -51,6 +53,7 @@ from mentor_tui.db.models import (
     ModuleProgress,
     SessionAttendee,
     Submission,
+    Synced,
     User,
 )
 
@@ -60,15 +63,15 @@ NO_SHOW_LIMIT = 2
 """No-shows among those sessions that make a student at risk."""
 
 
-def live(model: type) -> ColumnElement[bool]:
-    return model.deleted_at.is_(None)  # type: ignore[attr-defined]
+def live(model: type[Synced]) -> ColumnElement[bool]:
+    return model.deleted_at.is_(None)
 
 
-def as_int(expr: ColumnElement) -> ColumnElement[int]:
+def as_int(expr: ColumnElement[Any]) -> ColumnElement[int]:
     return func.coalesce(expr, 0, type_=Integer)
 
 
-def progress_totals(ids: Select) -> Subquery:
+def progress_totals(ids: Select[str]) -> Subquery:
     """Per student: ``modules`` (rows), ``completed``, ``last_progress_at``."""
     mp = ModuleProgress
     return (
@@ -84,7 +87,7 @@ def progress_totals(ids: Select) -> Subquery:
     )
 
 
-def submission_totals(ids: Select, overdue_before: datetime) -> Subquery:
+def submission_totals(ids: Select[str], overdue_before: datetime) -> Subquery:
     """Per student: ``pending``, ``overdue`` (pending since before ``overdue_before``) and
     ``last_submitted_at``."""
     sub = Submission
@@ -104,7 +107,7 @@ def submission_totals(ids: Select, overdue_before: datetime) -> Subquery:
     )
 
 
-def recent_attendance(ids: Select, now: datetime) -> Subquery:
+def recent_attendance(ids: Select[str], now: datetime) -> Subquery:
     """Per student with at least ``NO_SHOW_LIMIT`` no-shows ever: ``no_shows`` among their last
     ``RECENT_SESSIONS`` past sessions (not cancelled) and ``past_sessions`` (how many of those
     there were). Students with fewer no-shows cannot break the rule and are left out, which
@@ -148,7 +151,9 @@ def recent_attendance(ids: Select, now: datetime) -> Subquery:
     )
 
 
-def completion_rate(modules: ColumnElement, completed: ColumnElement) -> ColumnElement[float]:
+def completion_rate(
+    modules: ColumnElement[Any], completed: ColumnElement[Any]
+) -> ColumnElement[float]:
     """The seed's completion rate as SQL, 0 for a student without progress rows."""
     return case(
         (func.coalesce(modules, 0) == 0, literal(0.0, Float)),
@@ -161,7 +166,7 @@ def rate(modules: int, completed: int) -> float:
     return completed * 100.0 / modules if modules else 0.0
 
 
-def latest_of(a: ColumnElement, b: ColumnElement) -> ColumnElement:
+def latest_of(a: ColumnElement[Any], b: ColumnElement[Any]) -> ColumnElement[Any]:
     """The later of two nullable times in SQL (NULL only when both are)."""
     return type_coerce(case((a.is_(None), b), (b.is_(None), a), (a > b, a), else_=b), UTCDateTime())
 
@@ -219,10 +224,10 @@ class _Source:
     """One kind of activity: which rows, whose they are and when they happened."""
 
     kind: str
-    model: type
-    owner: ColumnElement
-    at: ColumnElement
-    shape: tuple[ColumnElement[bool], ...]  # which rows are this kind of activity
+    model: type[Synced]
+    owner: SQLColumnExpression[str]
+    at: SQLColumnExpression[datetime | None]
+    shape: tuple[SQLColumnExpression[bool], ...]  # which rows are this kind of activity
     scope: tuple[ColumnElement[bool], ...] = ()  # what the actor may see besides the student
 
 
@@ -311,7 +316,7 @@ def _newest_first(items: list[ActivityItem], limit: int | None) -> list[Activity
 def activity(
     session: Session,
     actor: Actor,
-    ids: Select | Sequence[str],
+    ids: Select[str] | Sequence[str],
     *,
     limit: int | None = None,
     with_names: bool = False,
@@ -348,7 +353,7 @@ def recent_activity(
     are taken, until ``limit`` pass or the table is exhausted."""
     items: list[ActivityItem] = []
     for source in _sources(actor, kinds):
-        key = source.model.id  # type: ignore[attr-defined]
+        key = source.model.id
         fetch = max(4 * limit, 32)
         while True:
             candidates = list(

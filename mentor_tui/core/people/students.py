@@ -28,7 +28,17 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, false, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    SQLColumnExpression,
+    and_,
+    case,
+    false,
+    func,
+    or_,
+    select,
+)
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.expression import CTE, Join, Subquery
 from sqlmodel import Session
@@ -202,8 +212,8 @@ class StudentFigures:
             .outerjoin(self.attendance, self.attendance.c.sid == people.c.id)
         )
 
-    def sort_column(self, key: str) -> ColumnElement:
-        columns: dict[str, ColumnElement] = {
+    def sort_column(self, key: str) -> ColumnElement[Any]:
+        columns: dict[str, ColumnElement[Any]] = {
             "name": self.people.c.full_name,
             "status": self.people.c.status,
             "completion": self.rate,
@@ -213,7 +223,7 @@ class StudentFigures:
         }
         return columns[key]
 
-    def rows_query(self) -> Select:
+    def rows_query(self) -> Select[*tuple[Any, ...]]:
         p, prog, subs, att = self.people.c, self.progress.c, self.submissions.c, self.attendance.c
         return select(
             p.id,
@@ -277,7 +287,7 @@ class StudentFigures:
             overdue_submissions=overdue,
         )
 
-    def fetch(self, session: Session, query: Select) -> list[StudentRow]:
+    def fetch(self, session: Session, query: Select[*tuple[Any, ...]]) -> list[StudentRow]:
         return [self.make_row(values) for values in session.execute(query)]
 
 
@@ -285,7 +295,7 @@ _PEOPLE_COLUMNS = (User.id, User.full_name, User.email, User.status, User.mentor
 _USER_COLUMN_SORTS = {"name": (User.full_name,), "status": (User.status, User.full_name)}
 
 
-def people_query(actor: Actor, text_filter: str = "") -> Select:
+def people_query(actor: Actor, text_filter: str = "") -> Select[*tuple[Any, ...]]:
     """The students ``actor`` may see (name or email containing ``text_filter``), the columns
     ``StudentFigures`` expects."""
     return select(*_PEOPLE_COLUMNS).where(*_where(actor, text_filter))
@@ -314,7 +324,9 @@ def list_students(
     ctx = RiskContext.build(session, config, now, cohort_average)
     base = people_query(actor, text_filter)
 
-    def ordered(columns: tuple[ColumnElement, ...], tie: ColumnElement) -> list[ColumnElement]:
+    def ordered(
+        columns: tuple[SQLColumnExpression[Any], ...], tie: SQLColumnExpression[Any]
+    ) -> list[ColumnElement[Any]]:
         keys = [*columns, tie]
         return [k.desc() if descending else k.asc() for k in keys]
 

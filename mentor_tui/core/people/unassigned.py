@@ -53,7 +53,7 @@ class AssignRow:
     mentor_name: str | None
 
 
-def _skill_values(profile: type[StudentProfile] = StudentProfile) -> tuple[Select, Any]:
+def _skill_values(profile: type[StudentProfile] = StudentProfile) -> tuple[Select[Any], Any]:
     """Each text value of live profiles' needed skills (the query, and the value column)."""
     skill = func.json_each(profile.needed_skills).table_valued("value", "type").alias("skill")
     query = (

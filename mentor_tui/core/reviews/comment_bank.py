@@ -29,7 +29,7 @@ def list_snippets(session: Session, actor: Actor) -> list[CommentSnippet]:
 
 
 def find_snippet(session: Session, actor: Actor, snippet_id: str) -> CommentSnippet:
-    snippet = session.execute(
+    snippet: CommentSnippet | None = session.execute(
         select(CommentSnippet).where(CommentSnippet.id == snippet_id, snippet_scope(actor))
     ).scalar_one_or_none()
     if snippet is None:

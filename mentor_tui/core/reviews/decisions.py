@@ -123,7 +123,7 @@ def submission_preview(session: Session, actor: Actor, submission_id: str) -> Su
 
 def _visible_submission(session: Session, actor: Actor, submission_id: str) -> Submission:
     """The live submission by id, re-read from the store; NotFound or AccessDenied otherwise."""
-    submission = session.execute(
+    submission: Submission | None = session.execute(
         select(Submission)
         .where(Submission.id == submission_id.strip(), live(Submission))
         .execution_options(populate_existing=True)

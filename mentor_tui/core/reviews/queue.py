@@ -75,7 +75,8 @@ def _reads_student_by_student(session: Session, actor: Actor) -> bool:
     statistics SQLite walks the queue index for both, so the choice is made here, from the
     number of students the actor sees (counted up to the limit only)."""
     visible = select(User.id).where(student_scope(actor)).limit(FEW_STUDENTS + 1).subquery()
-    return session.execute(select(func.count()).select_from(visible)).scalar_one() <= FEW_STUDENTS
+    count: int = session.execute(select(func.count()).select_from(visible)).scalar_one()
+    return count <= FEW_STUDENTS
 
 
 def _unindexed(column: Any) -> ColumnElement[Any]:
@@ -119,7 +120,7 @@ def _queue_conditions(
     return conditions
 
 
-def joined(query: Select[Any]) -> Select[Any]:
+def joined(query: Select[*tuple[Any, ...]]) -> Select[*tuple[Any, ...]]:
     """``query`` on submissions joined to their student and assignment."""
     return query.join(User, User.id == Submission.student_id).join(
         Assignment, Assignment.id == Submission.assignment_id

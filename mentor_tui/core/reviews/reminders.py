@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Exists, Select, exists, func, not_, or_, select
+from sqlalchemy import ColumnElement, Exists, Select, exists, func, not_, or_, select
 from sqlmodel import Session
 
 from mentor_tui.config import Config
@@ -121,13 +121,13 @@ def _notified(threshold: ReminderThreshold) -> Exists:
 
 def _unreminded(
     threshold: ReminderThreshold, config: Config, now: datetime, mentor_id: str | None
-) -> Select[Any]:
+) -> Select[*tuple[Any, ...]]:
     """Pending items past ``threshold`` with no log row for it yet, and whether each is
     already settled without a new notification: this threshold's notification came in by
     sync from another device, or (for the half-SLA reminder) the item is past its SLA already
     or its overdue alert went out here or elsewhere: saying time is running out is pointless
     then (and with the overdue alert switched off, an overdue item gets neither)."""
-    settled = _notified(threshold)
+    settled: ColumnElement[bool] = _notified(threshold)
     if threshold is not OVERDUE:
         past_sla = Submission.submitted_at <= now - sla(config)
         settled = or_(settled, past_sla, _logged(Submission.id, OVERDUE), _notified(OVERDUE))

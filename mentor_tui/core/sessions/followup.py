@@ -30,7 +30,7 @@ from mentor_tui.db.models import MentorshipNote, MentorshipSession, SessionAtten
 
 def _attendee(s: Session, actor: Actor, row: MentorshipSession, student: str) -> SessionAttendee:
     person = find_student(s, actor, student)
-    found = s.execute(
+    found: SessionAttendee | None = s.execute(
         select(SessionAttendee).where(
             SessionAttendee.session_id == row.id,
             SessionAttendee.student_id == person.id,

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from icalendar import Calendar, Event, vCalAddress
@@ -213,7 +213,7 @@ def import_calendar(s: Session, actor: Actor, config: Config, data: bytes | str)
         raise UserError("Only mentors and admins import sessions from a calendar.")
     report = ImportReport()
     for cal in parse_calendar(data):
-        for event in cal.walk("VEVENT"):
+        for event in cast("list[Event]", cal.walk("VEVENT")):  # the parser makes VEVENTs Events
             uid = clean_line(str(event.get("uid", "") or "")).strip()
             title = str(event.get("summary", "") or "")
             start_text = _raw_start(event)

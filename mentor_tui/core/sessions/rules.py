@@ -160,6 +160,7 @@ def resolve_parties(s: Session, actor: Actor, students: Sequence[str]) -> tuple[
         student = find_student(s, actor, key)
         found.setdefault(student.id, student)
     people = list(found.values())
+    mentor_id: str | None
     if actor.is_mentor:
         mentor_id = actor.id
     else:

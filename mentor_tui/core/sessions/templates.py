@@ -96,7 +96,7 @@ def view_of(actor: Actor, row: SessionTemplate) -> TemplateView:
 
 def get_template(s: Session, actor: Actor, template_id: str) -> SessionTemplate:
     """A template the actor sees, by its id."""
-    row = s.execute(
+    row: SessionTemplate | None = s.execute(
         select(SessionTemplate).where(template_scope(actor), SessionTemplate.id == template_id)
     ).scalar_one_or_none()
     if row is None:

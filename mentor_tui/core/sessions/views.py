@@ -228,7 +228,7 @@ def find_session(s: Session, actor: Actor, key: str) -> MentorshipSession:
     key = (key or "").strip().lower()
     if not key:
         raise UserError("Give a session id.")
-    row = s.execute(
+    row: MentorshipSession | None = s.execute(
         select(MentorshipSession).where(session_scope(actor), MentorshipSession.id == key)
     ).scalar_one_or_none()
     if row is None and len(key) >= 8:
