@@ -18,7 +18,7 @@ from mentor_tui.app.main import AREAS
 from mentor_tui.cli import build_parser, chosen_verb, common_options, main, parse
 from mentor_tui.commands import COMMAND_MODULES, VERBS
 
-HEAVY = ("sqlalchemy", "sqlmodel", "alembic", "httpx", "fastapi", "ortools")
+HEAVY = ("sqlalchemy", "sqlmodel", "alembic", "httpx", "fastapi", "pylmcf")
 
 
 def _loaded_after(code: str) -> set[str]:
@@ -231,7 +231,7 @@ def test_once_started_the_app_imports_the_screens_its_user_may_open(
     template: Path, tmp_path: Path, email: str, admin_screen: bool
 ) -> None:
     """In a worker after start-up, so the first press of an area key does not import it; not
-    the matching solver (OR-Tools, numpy), which loads with the first draft or ranking."""
+    the matching solver (numpy, pylmcf), which loads with the first draft or ranking."""
     store = tmp_path / "store.db"
     store.write_bytes(template.read_bytes())
     loaded = _loaded_after(
@@ -247,4 +247,4 @@ def test_once_started_the_app_imports_the_screens_its_user_may_open(
     screens = {f"mentor_tui.screens.{a.screen.split(':')[0]}" for a in AREAS if not a.admin_only}
     assert sorted(screens - loaded) == []
     assert ("mentor_tui.screens.admin.admin" in loaded) is admin_screen
-    assert "ortools" not in loaded and "numpy" not in loaded
+    assert "pylmcf" not in loaded and "numpy" not in loaded

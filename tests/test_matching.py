@@ -220,7 +220,8 @@ def dense(n: int, m: int, allowed: dict[tuple[int, int], int]) -> tuple[np.ndarr
 
 
 @st.composite
-def flow_instances(draw, max_students: int = 6, max_mentors: int = 4):
+def flow_instances(draw, max_students: int = 6, max_mentors: int = 4, profits=None):
+    profits = st.integers(-20, 60) if profits is None else profits
     n = draw(st.integers(0, max_students))
     m = draw(st.integers(1, max_mentors))
     seats = draw(st.lists(st.integers(0, 3), min_size=m, max_size=m))
@@ -228,7 +229,7 @@ def flow_instances(draw, max_students: int = 6, max_mentors: int = 4):
     for i in range(n):
         for j in range(m):
             if draw(st.booleans()):
-                allowed[(i, j)] = draw(st.integers(-20, 60))
+                allowed[(i, j)] = draw(profits)
     return n, seats, allowed
 
 
@@ -286,6 +287,69 @@ def test_more_students_placed_beats_a_higher_total() -> None:
     profit = np.array([[10, 1], [1, 0]])
     mask = np.array([[True, True], [True, False]])
     assert optimal_assignment(profit, mask, [1, 1]).tolist() == [1, 0]
+
+
+@settings(max_examples=150, deadline=None)
+@given(flow_instances(profits=st.integers(-(10**9), 10**9)), st.sampled_from([(), (1,), (2,)]))
+def test_profits_far_apart_still_place_the_most_students_first(instance, shortlists) -> None:
+    # a favoured backup mentor adds about 10,000 x students to its pairs (plan_matches)
+    n, seats, allowed = instance
+    profit, mask = dense(n, len(seats), allowed)
+    placed = optimal_assignment(profit, mask, seats, shortlists=shortlists)
+    assert value(tuple(placed.tolist()), allowed) == brute_force(n, seats, allowed)
+
+
+def judged(profit: np.ndarray, placed: np.ndarray) -> tuple[int, int]:
+    rows = np.flatnonzero(placed >= 0)
+    return len(rows), int(profit[rows, placed[rows]].sum())
+
+
+def benchmark_like(seed: int, n: int = 1500, m: int = 40):
+    """Mentors that differ in worth for everyone (as in the benchmark) and about as many seats
+    as students: the shortlists compete for the same mentors."""
+    rng = np.random.default_rng(seed)
+    profit = rng.integers(0, 10_000, size=(n, m)) + rng.integers(0, 3_000, size=m)[None, :]
+    mask = rng.random((n, m)) < rng.uniform(0.2, 0.9)
+    seats = rng.integers(0, 2 * n // m + 2, size=m)
+    return profit, mask, seats
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_a_priced_shortlist_is_proven_optimal_without_every_pair(seed, monkeypatch) -> None:
+    from mentor_tui.core.matching import solver as matching_solver
+
+    profit, mask, seats = benchmark_like(seed)
+    solved = []
+    solve = matching_solver._MinCostFlow.solve
+
+    def spy(self, listed):
+        solved.append(int(listed.sum()))
+        return solve(self, listed)
+
+    monkeypatch.setattr(matching_solver._MinCostFlow, "solve", spy)
+    short = optimal_assignment(profit, mask, seats, shortlists=(2,))
+    assert len(solved) > 1 and solved == sorted(solved)  # pricing added pairs
+    assert solved[-1] < int((mask & (seats > 0)[None, :]).sum())  # never every pair
+    assert is_optimal(profit, mask, seats, short)
+    full = optimal_assignment(profit, mask, seats, shortlists=())
+    assert judged(profit, short) == judged(profit, full)
+
+
+def test_when_pricing_runs_out_of_rounds_every_pair_is_solved(monkeypatch) -> None:
+    from mentor_tui.core.matching import solver as matching_solver
+
+    monkeypatch.setattr(matching_solver, "PRICING_ROUNDS", 1)
+    profit, mask, seats = benchmark_like(5, n=400, m=20)
+    short = optimal_assignment(profit, mask, seats, shortlists=(1,))
+    full = optimal_assignment(profit, mask, seats, shortlists=())
+    assert judged(profit, short) == judged(profit, full)
+    assert is_optimal(profit, mask, seats, short)
+
+
+def test_profits_too_far_apart_for_int64_costs_are_refused() -> None:
+    profit = np.array([[0, 2**61], [2**61, 0]])
+    with pytest.raises(OverflowError):
+        optimal_assignment(profit, np.ones((2, 2), dtype=bool), [1, 1])
 
 
 @st.composite

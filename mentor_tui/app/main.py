@@ -159,7 +159,7 @@ class MentorApp(FirstFrameHook[int]):
         that the first press of an area key does not import its screen first (the first `3`
         on the 50,000-student demo: 125-178 ms with the review queue's import, 88-104 ms
         without); then freeze what start-up left alive, those modules included. The matching
-        solver (OR-Tools, numpy: 30 MiB) is not among them: the admin screen loads it in the
+        solver (numpy, pylmcf: 20 MiB) is not among them: the admin screen loads it in the
         worker that first drafts or ranks."""
         actor = self.services.actor
         for area in AREAS:

@@ -20,11 +20,12 @@ so a breakdown adds up exactly to its score and the solver optimises exactly the
 ``max_timezone_gap_hours`` is not a match; no mentor gets more students than free seats.
 
 **Batch.** The assignment is a min-cost max-flow (source -> student -> mentor -> sink, the
-mentor -> sink arcs carrying the free seats), solved exactly by OR-Tools: it places as many
-students as the hard rules allow and, among all such assignments, maximises the total score (so
-no student is left out only to raise the total). Scores are whole centi-points, so the integer
-solver is exact for the scores shown; ties between equally good assignments are settled by the
-solver, the same way for the same input (students and mentors are ordered by email).
+mentor -> sink arcs carrying the free seats), solved exactly by LEMON's network simplex: it
+places as many students as the hard rules allow and, among all such assignments, maximises the
+total score (so no student is left out only to raise the total). Scores are whole
+centi-points, so the integer solver is exact for the scores shown; ties between equally good
+assignments are settled by the solver, the same way for the same input (students and mentors
+are ordered by email).
 
 Modules: who is matched is loaded by ``matching_people``, the scores are ``matching_scores``,
 the solver and its optimality certificate ``matching_solver``; this module drafts, applies and

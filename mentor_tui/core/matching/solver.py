@@ -1,18 +1,27 @@
-"""The optimal batch assignment of the mentor matching (SPEC section 7): a min-cost max-flow
-solved exactly by OR-Tools, with a shortlist shortcut that an LP duality certificate
-(``is_optimal``) proves before it is trusted."""
+"""The optimal batch assignment of the mentor matching (SPEC section 7): a min-cost flow
+solved exactly by LEMON's network simplex (the ``pylmcf`` package, 2.5 MB), first over a
+shortlist of pairs grown by pricing, whose answer is kept only once an LP duality certificate
+(``is_optimal``) proves it optimal over every allowed pair.
+
+Why LEMON: OR-Tools did the same in 209 MB; HiGHS (``highspy``) stalls on this degenerate
+transportation LP (over 15 minutes at 960,000 pairs); scipy is heavier than the limit allows;
+``lap`` solves only square, dense assignments."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 import numpy as np
-from ortools.graph.python import min_cost_flow
+from pylmcf import Graph
 
-SHORTLISTS = (96, 256)
-"""Best pairs per student tried before all of them (see ``optimal_assignment``)."""
+SHORTLISTS = (32,)
+"""Best pairs per student a solve starts from before all of them (see ``optimal_assignment``)."""
+PRICING_ROUNDS = 10
+"""Solves per shortlist, each adding the pairs the last one's prices say are worth having."""
 CERTIFY_CHUNK = 2048
-"""Students per slab when checking optimality, to bound the memory it takes."""
+"""Students per slab when pricing or checking optimality, to bound the memory it takes."""
+COST_LIMIT = 2**62
+"""The network simplex works in int64: every total cost must stay below this."""
 
 
 def optimal_assignment(
@@ -25,63 +34,107 @@ def optimal_assignment(
     """The mentor index for each student (row), or -1: the most students placed over the
     ``allowed`` pairs within ``seats``, and among those the largest total integer ``profit``.
 
-    Exact. Each shortlist first solves with only each student's best-scoring pairs and keeps
-    the answer only when ``is_optimal`` proves it optimal over every allowed pair; otherwise
-    (or when a shortlist would not be shorter) every allowed pair goes to the solver."""
+    Exact. Each shortlist first solves with only each student's best-scoring pairs, then adds
+    every allowed pair whose reduced cost at that solve's prices is negative and solves again
+    (column generation), and keeps the answer only when ``is_optimal`` proves it optimal over
+    every allowed pair; otherwise (or when a shortlist would not be shorter) every allowed pair
+    goes to the solver."""
     profit = np.asarray(profit, dtype=np.int64)
     seats = np.maximum(np.asarray(seats, dtype=np.int64), 0)
     allowed = np.asarray(allowed, dtype=bool) & (seats > 0)[None, :]
     n, m = allowed.shape
+    if not allowed.any():
+        return np.full(n, -1, dtype=np.int64)
+    flow = _MinCostFlow(profit, allowed, seats)
     for size in shortlists:
         if size >= m:
             break
-        rows, cols = _best_pairs(profit, allowed, size)
-        placed = _max_flow_min_cost(n, seats, rows, cols, profit[rows, cols])
+        listed = _best_pairs(profit, allowed, size)
+        for _ in range(PRICING_ROUNDS):
+            placed, potentials = flow.solve(listed)
+            more = flow.priced_in(listed, potentials)
+            if not more.any():
+                break
+            listed |= more
         if is_optimal(profit, allowed, seats, placed):
             return placed
-    rows, cols = np.nonzero(allowed)
-    return _max_flow_min_cost(n, seats, rows, cols, profit[rows, cols])
+    return flow.solve(allowed)[0]
 
 
-def _best_pairs(
-    profit: np.ndarray, allowed: np.ndarray, size: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """Each student's ``size`` best-scoring allowed pairs (fewer when fewer are allowed)."""
+def _best_pairs(profit: np.ndarray, allowed: np.ndarray, size: int) -> np.ndarray:
+    """A mask of each student's ``size`` best-scoring allowed pairs (fewer when fewer are
+    allowed)."""
     n = allowed.shape[0]
     ranked = np.where(allowed, profit, np.iinfo(np.int64).min)
     best = np.argpartition(ranked, ranked.shape[1] - size, axis=1)[:, -size:]
-    rows = np.repeat(np.arange(n), size)
-    cols = best.ravel()
-    keep = allowed[rows, cols]
-    return rows[keep], cols[keep]
+    listed = np.zeros_like(allowed)
+    listed[np.arange(n)[:, None], best] = True
+    mask: np.ndarray = listed & allowed
+    return mask
 
 
-def _max_flow_min_cost(
-    n: int, seats: np.ndarray, rows: np.ndarray, cols: np.ndarray, profit: np.ndarray
-) -> np.ndarray:
-    """Source -> each student (capacity 1) -> each listed mentor (cost -profit) -> sink
-    (capacity = seats): the maximum flow of least cost, read back as a mentor per student."""
-    m = len(seats)
-    arcs = len(rows)
-    placed = np.full(n, -1, dtype=np.int64)
-    if arcs == 0:
-        return placed
-    source, sink = n + m, n + m + 1
-    flow = min_cost_flow.SimpleMinCostFlow()
-    flow.add_arcs_with_capacity_and_unit_cost(
-        np.concatenate([rows, np.full(n, source), np.arange(m) + n]).astype(np.int64),
-        np.concatenate([cols + n, np.arange(n), np.full(m, sink)]).astype(np.int64),
-        np.concatenate([np.ones(arcs + n, np.int64), seats]),
-        np.concatenate([-profit, np.zeros(n + m, np.int64)]).astype(np.int64),
-    )
-    flow.set_node_supply(source, n)
-    flow.set_node_supply(sink, -n)
-    status = flow.solve_max_flow_with_min_cost()
-    if status != flow.OPTIMAL:
-        raise RuntimeError(f"the matching solver stopped with status {status}")
-    used = flow.flows(np.arange(arcs, dtype=np.int64)) > 0
-    placed[rows[used]] = cols[used]
-    return placed
+class _MinCostFlow:
+    """Source -> each student (capacity 1) -> each listed mentor -> sink (capacity = seats),
+    plus source -> sink for the students left out; a flow of one unit per student.
+
+    Costs must be non-negative: a pair costs ``top - profit`` (``top`` the largest allowed
+    profit), and leaving a student out costs ``big``, more than any augmenting path can gain
+    in profit (a simple path crosses at most min(students, mentors) pairs forward, each worth
+    at most the profit ``span``), so the least cost places the most students first and then
+    has the largest total profit."""
+
+    def __init__(self, profit: np.ndarray, allowed: np.ndarray, seats: np.ndarray) -> None:
+        self.profit, self.allowed, self.seats = profit, allowed, seats
+        n, m = allowed.shape
+        self.top = int(profit[allowed].max())
+        span = self.top - int(profit[allowed].min())
+        self.big = span * min(n, m) + 1
+        if n * (self.big + span) >= COST_LIMIT:
+            raise OverflowError(
+                f"{n} students with profits {span} apart are beyond the solver's int64 costs"
+            )
+
+    def solve(self, listed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The optimal assignment over the ``listed`` pairs, and the node potentials (LEMON's
+        duals: an arc's reduced cost is its cost + potential[start] - potential[end])."""
+        n, m = listed.shape
+        rows, cols = np.nonzero(listed)  # row-major: the arcs sorted by (start, end)
+        arcs = len(rows)
+        source, sink = n + m, n + m + 1
+        graph = Graph(
+            n + m + 2,
+            np.concatenate([rows, np.arange(m) + n, np.full(n + 1, source)]).astype(np.int64),
+            np.concatenate([cols + n, np.full(m, sink), np.arange(n), [sink]]).astype(np.int64),
+        )
+        supply = np.zeros(n + m + 2, dtype=np.int64)
+        supply[source], supply[sink] = n, -n
+        graph.set_node_supply(supply)
+        graph.set_edge_capacities(
+            np.concatenate([np.ones(arcs, np.int64), self.seats, np.ones(n, np.int64), [n]])
+        )
+        graph.set_edge_costs(
+            np.concatenate(
+                [self.top - self.profit[rows, cols], np.zeros(m + n, np.int64), [self.big]]
+            ).astype(np.int64)
+        )
+        graph.solve()
+        used = graph.result()[:arcs] > 0
+        placed = np.full(n, -1, dtype=np.int64)
+        placed[rows[used]] = cols[used]
+        return placed, graph.potentials()
+
+    def priced_in(self, listed: np.ndarray, potentials: np.ndarray) -> np.ndarray:
+        """The allowed pairs not ``listed`` with a negative reduced cost at ``potentials``:
+        those that could still improve the answer (none: it is optimal over every pair)."""
+        n, m = listed.shape
+        student, mentor = potentials[:n], potentials[n : n + m]
+        more = np.zeros_like(listed)
+        for start in range(0, n, CERTIFY_CHUNK):
+            part = slice(start, start + CERTIFY_CHUNK)
+            # reduced cost top - profit + student - mentor < 0
+            worth = self.profit[part] - student[part, None] + mentor[None, :] > self.top
+            more[part] = worth & self.allowed[part] & ~listed[part]
+        return more
 
 
 def is_optimal(

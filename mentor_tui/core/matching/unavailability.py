@@ -27,7 +27,7 @@ from mentor_tui.core.notifications.notify import notify
 from mentor_tui.core.text import has_control
 from mentor_tui.db.models import MentorProfile, User
 
-if TYPE_CHECKING:  # the matching (numpy, OR-Tools) loads when a plan is made, not with the
+if TYPE_CHECKING:  # the matching (numpy, pylmcf) loads when a plan is made, not with the
     # admin screen that imports this module
     from mentor_tui.core.matching.plan import Match
     from mentor_tui.core.matching.scores import PairScore

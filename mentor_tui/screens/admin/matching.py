@@ -19,7 +19,7 @@ from mentor_tui.screens.admin.part import AdminPart
 from mentor_tui.screens.dialogs import ConfirmScreen
 from mentor_tui.widgets.figures import user_text
 
-if TYPE_CHECKING:  # the matching solver (OR-Tools, numpy) loads in the workers that use it
+if TYPE_CHECKING:  # the matching solver (numpy, pylmcf) loads in the workers that use it
     from mentor_tui.core.matching.plan import MatchDraft
 
 CRITERION_LABELS = {
