@@ -245,7 +245,11 @@ async def test_purge_asks_then_purges(template, tmp_path, monkeypatch) -> None:
         await _open_notes(pilot)
         await pilot.press("ctrl+g")
         await settle(pilot)
-        assert f"{count:,} of your notes" in str(app.screen.query_one("Static").render())
+        assert f"{count:,} of your notes" in str(app.screen.query_one("#confirm-lines").render())
+        await pilot.press("enter")  # a destructive question: only y purges
+        await settle(pilot)
+        assert len(_mentor_notes(services)) == count
+        assert app.screen.query("#confirm-lines")
         await pilot.press("n")
         await settle(pilot)
         assert len(_mentor_notes(services)) == count

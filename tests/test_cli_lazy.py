@@ -49,6 +49,7 @@ def test_the_first_frame_path_imports_no_database_or_network_library() -> None:
     assert [name for name in HEAVY if name in loaded] == []
     # nor the screens of the other areas, nor the paged table (the dashboard has none)
     later = {"mentor_tui.widgets.paged_table", "mentor_tui.app.sync_loop", "mentor_tui.core.dates"}
+    later |= {f"mentor_tui.widgets.table_{part}" for part in ("keys", "loading", "rendering")}
     later |= {f"mentor_tui.screens.{a.screen.split(':')[0]}" for a in AREAS[1:]}
     assert sorted(later & loaded) == []
     verbs = {f"mentor_tui.commands.{m}" for m in COMMAND_MODULES}

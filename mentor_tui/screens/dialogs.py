@@ -50,7 +50,7 @@ class ConfirmScreen(MentorModal[bool]):
         self.dismiss(answer)
 
 
-class DestructiveConfirm(ConfirmScreen):
+class DestructiveConfirm(ConfirmScreen, inherit_bindings=False):
     """A question before a change that cannot be undone: only `y` confirms."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -5,33 +5,31 @@ it for the pages near the viewport from a worker thread and keeps the most recen
 bounded cache. Rows not loaded yet show as a dim "…" until their page arrives.
 
 The source protocol, the loader and the cache are in `page_source.py`; drawing a line is in
-`table_lines.py`. This module is the widget: cursor, keys, scrolling and which pages to load.
+`table_lines.py`. This module is the widget: its API, messages, cursor and scrolling. Its other
+methods are in `table_loading.py` (which pages to load, and what arrives), `table_keys.py`
+(keys and clicks) and `table_rendering.py` (layout and the lines painted), bound by name in the
+class body: plain functions of the table that run as its own methods, with no call between.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left
-from collections.abc import Iterable
 from typing import ClassVar
 
 from rich.style import Style
-from textual import events, on
+from textual import events
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
-from textual.geometry import Region, Size
+from textual.geometry import Region
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from mentor_tui.widgets import table_lines
+from mentor_tui.widgets import table_keys, table_loading, table_rendering
 from mentor_tui.widgets.page_source import (
     Column,
-    CountLoaded,
-    LoadError,
     PageCache,
     PagedRow,
-    PageLoaded,
     PageLoader,
     PageSource,
 )
@@ -279,165 +277,22 @@ class PagedTable(ScrollView, can_focus=True):
         row = self._row(index)
         return row.key if row is not None else None
 
-    def remove_rows(self, keys: Iterable[str]) -> bool:
-        """Take the rows of `keys` out of the list at once, without reading the source again:
-        later rows move up, the count goes down (CountChanged is posted) and the cursor stays
-        on its row, or on the next one if its own was removed. Nothing shows as loading.
+    remove_rows = table_loading.remove_rows
 
-        For a change the screen made itself (e.g. the rows were decided); a later `reload` or a
-        recount still reconciles. When a row is not loaded (its place is unknown) or the count
-        is not known yet, this reloads instead and returns False.
-        """
-        wanted = set(keys)
-        if not wanted:
-            return True
-        if not self._count_known or self._source is None or self._failure is not None:
-            self.reload()
-            return False
-        removed = self._pages.remove_keys(wanted, self._page_size)
-        if removed is None:
-            self.reload()
-            return False
-        self._marked -= wanted
-        # Fetches on their way read the rows before the change: a new loader, the same count.
-        if self._loader is not None:
-            self._loader.cancel()
-        self._generation += 1
-        self._loader = PageLoader(
-            self._source,
-            self._generation,
-            self._page_size,
-            self.post_message,
-            None,
-            None,
-            counted=True,
-        )
-        gone = set(removed)
-        lines: LRUCache[tuple[int, Style | None, bool], Strip] = LRUCache(self._lines.maxsize)
-        for index, cursor_style, marked in list(self._lines.keys()):  # rows keep their strips
-            strip = self._lines.get((index, cursor_style, marked))
-            if strip is not None and index not in gone:
-                lines.set((index - bisect_left(removed, index), cursor_style, marked), strip)
-        self._lines = lines
-        self._row_count -= len(removed)
-        cursor = self.cursor_index - bisect_left(removed, self.cursor_index)
-        self._update_virtual_size()
-        self.set_reactive(PagedTable.cursor_index, self.validate_cursor_index(cursor))
-        self._scroll_cursor_into_view()
-        self.refresh()
-        self.post_message(self.CountChanged(self, self._row_count))
-        self._post_highlight()
-        self._request_visible()
-        return True
+    # ----------------------------------------------------------------- loading: table_loading.py
 
-    # ----------------------------------------------------------------- loading
+    _new_generation = table_loading.new_generation
+    _start_loader = table_loading.start_loader
+    _wanted_pages = table_loading.wanted_pages
+    _page_complete = table_loading.page_complete
+    _request_visible = table_loading.request_visible
+    _count_loaded = table_loading.count_loaded
+    _page_loaded = table_loading.page_loaded
+    _load_error = table_loading.load_error
+    _on_unmount = table_loading.on_unmount
+    _on_mount = table_loading.on_mount
 
-    def _new_generation(self, source: PageSource, *, find_key: str | None, at_top: bool) -> None:
-        if self._loader is not None:
-            self._loader.cancel()
-        self._generation += 1
-        self._source = source
-        self._count_known = False
-        self._failure = None
-        self._pages.clear()
-        self._pages.maxsize = self._cache_pages
-        self._lines.clear()
-        # The page the loader fetches right after the count: the top of the viewport-to-be.
-        first_page = 0 if at_top or not self.is_mounted else int(self.scroll_y) // self._page_size
-        self._loader = PageLoader(
-            source, self._generation, self._page_size, self.post_message, find_key, first_page
-        )
-        if self.is_mounted:
-            self._start_loader(self._loader)
-            self.refresh()
-
-    def _start_loader(self, loader: PageLoader) -> None:
-        if loader.want(self._wanted_pages()):
-            self.run_worker(
-                loader.run,
-                name=f"load rows ({type(loader.source).__name__})",
-                group="paged-table",
-                thread=True,
-                exit_on_error=False,
-            )
-
-    def _wanted_pages(self) -> list[int]:
-        """Pages with visible rows that are not cached, then those of the next screen of rows.
-
-        Looking one screen ahead keeps paging down and scrolling free of placeholders, and a
-        list that just opened (or was filtered) fetches only its first page, not the next too.
-        """
-        if not self._count_known or self._row_count == 0:
-            return []
-        rows = self._rows_on_screen()
-        first = min(max(0, int(self.scroll_y)), self._row_count - 1)
-        ahead = min(self._row_count - 1, first + 2 * rows - 1)
-        size = self._page_size
-        pages = list(range(first // size, ahead // size + 1))
-        # A screen taller than the cache would evict its own rows forever: hold one screen.
-        self._pages.maxsize = max(self._pages.maxsize, len(pages))
-        return [page for page in pages if not self._page_complete(page)]
-
-    def _page_complete(self, page: int) -> bool:
-        """Cached with every row it holds (one is left short when rows before it are removed)."""
-        rows = self._pages.peek(page)
-        if rows is None:
-            return False
-        return len(rows) >= min(self._page_size, self._row_count - page * self._page_size)
-
-    def _request_visible(self) -> None:
-        if self._loader is not None and self.is_mounted:
-            self._start_loader(self._loader)
-
-    @on(CountLoaded)
-    def _count_loaded(self, message: CountLoaded) -> None:
-        message.stop()
-        if message.generation != self._generation:
-            return
-        self._row_count = message.count
-        self._count_known = True
-        self._update_virtual_size()
-        if message.key_index is not None:
-            self.cursor_index = message.key_index
-        else:
-            self.cursor_index = self.cursor_index  # validated again: clamped to the new count
-        self._scroll_cursor_into_view()
-        self.refresh()
-        self.post_message(self.CountChanged(self, message.count))
-        self._post_highlight()
-        self._request_visible()
-
-    @on(PageLoaded)
-    def _page_loaded(self, message: PageLoaded) -> None:
-        message.stop()
-        message.loader.stored(message.page)
-        if message.loader is not self._loader:
-            return  # an older source's answer
-        self._pages.set(message.page, message.rows)
-        # Lines are cached only for loaded rows, so no cached line is stale: repaint only the
-        # lines of this page that are on screen (none, for a page fetched ahead).
-        self._refresh_rows(message.page * self._page_size, len(message.rows))
-        self._post_highlight()
-        self._request_visible()
-
-    @on(LoadError)
-    def _load_error(self, message: LoadError) -> None:
-        message.stop()
-        if message.generation != self._generation:
-            return
-        self._failure = message.error
-        self.refresh()
-        self.post_message(self.LoadFailed(self, message.error))
-
-    def _on_unmount(self) -> None:
-        if self._loader is not None:
-            self._loader.cancel()
-
-    def _on_mount(self) -> None:
-        if self._loader is not None:
-            self._start_loader(self._loader)
-
-    # ----------------------------------------------------------------- cursor
+    # ----------------------------------------------------------------- cursor and scrolling
 
     def _row(self, index: int) -> PagedRow | None:
         if index < 0 or index >= self._row_count:
@@ -482,160 +337,46 @@ class PagedTable(ScrollView, can_focus=True):
         super().watch_scroll_y(old_value, new_value)
         self._request_visible()
 
-    # ----------------------------------------------------------------- actions
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "toggle_mark":
-            return self._markable
-        if action in ("sort_column", "reverse_sort"):
-            return any(column.sortable for column in self._columns)
-        return True
-
-    def action_cursor_up(self) -> None:
-        self.cursor_index = self.cursor_index - 1
-
-    def action_cursor_down(self) -> None:
-        self.cursor_index = self.cursor_index + 1
-
-    def action_page_up(self) -> None:
-        rows = self._rows_on_screen()
-        self.scroll_to(y=max(0, self.scroll_y - rows), animate=False)
-        self.cursor_index = self.cursor_index - rows
-
-    def action_page_down(self) -> None:
-        rows = self._rows_on_screen()
-        self.scroll_to(y=self.scroll_y + rows, animate=False)
-        self.cursor_index = self.cursor_index + rows
-
-    def action_first_row(self) -> None:
-        self.cursor_index = 0
-
-    def action_last_row(self) -> None:
-        self.cursor_index = self._row_count - 1
-
-    def action_select(self) -> None:
-        key = self.cursor_key
-        if key is None:
-            self.app.bell()
-            return
-        self.post_message(self.RowSelected(self, key, self.cursor_index))
-
-    def action_toggle_mark(self) -> None:
-        if not self._markable:
-            return
-        key = self.cursor_key
-        if key is None:
-            self.app.bell()
-            return
-        if key in self._marked:
-            self._marked.discard(key)
-        else:
-            self._marked.add(key)
-        self.refresh_line(self.cursor_index + 1)
-        self.cursor_index = self.cursor_index + 1
-
-    def action_sort_column(self, step: int) -> None:
-        sortable = [column.key for column in self._columns if column.sortable]
-        if not sortable:
-            return
-        if self._sort_key in sortable:
-            position = (sortable.index(self._sort_key) + step) % len(sortable)
-        else:
-            position = 0 if step > 0 else len(sortable) - 1
-        self.set_sort(sortable[position])
-
-    def action_reverse_sort(self) -> None:
-        sortable = [column.key for column in self._columns if column.sortable]
-        if not sortable:
-            return
-        if self._sort_key in sortable:
-            self.set_sort(self._sort_key, not self._sort_descending)
-        else:
-            self.set_sort(sortable[0])
-
-    async def _on_click(self, event: events.Click) -> None:
-        offset = event.get_content_offset(self)
-        if offset is None:
-            return
-        if offset.y == 0:
-            column = self._column_at(offset.x + int(self.scroll_x))
-            if column is not None and column.sortable:
-                descending = not self._sort_descending if column.key == self._sort_key else False
-                self.set_sort(column.key, descending)
-            return
-        index = int(self.scroll_y) + offset.y - 1
-        if index >= self._row_count:
-            return
-        if index == self.cursor_index:
-            self.action_select()
-        else:
-            self.cursor_index = index
-
-    # ----------------------------------------------------------------- layout
-
-    def _column(self, key: str) -> Column | None:
-        return next((column for column in self._columns if column.key == key), None)
-
-    def _column_at(self, x: int) -> Column | None:
-        self._ensure_layout()
-        for column, (start, width) in zip(self._columns, self._cells):
-            if start - 1 <= x < start + width + 1:
-                return column
-        return None
-
-    def _content_width(self) -> int:
-        return max(0, self.scrollable_content_region.width)
-
-    def _ensure_layout(self) -> None:
-        width = self._content_width()
-        if width == self._layout_width:
-            return
-        self._layout_width = width
-        self._cells, self._line_width = table_lines.layout(self._columns, width, self._markable)
-        self._header = None
-        self._lines.clear()
-        if self.virtual_size.width != self._line_width:
-            # e.g. the vertical scrollbar appeared and took two cells of the width
-            self.call_later(self._update_virtual_size)
-
-    def _update_virtual_size(self) -> None:
-        self._ensure_layout()
-        size = Size(self._line_width, max(1, self._row_count) + 1)
-        if size == self.virtual_size:
-            return
-        if self._only_scroll_height_changes(size):
-            # Rows came or went behind a viewport that stays full and a widget whose size does
-            # not depend on them: the scrollbar and the scroll range change, not the layout.
-            self.set_reactive(PagedTable.virtual_size, size)
-            self.vertical_scrollbar.window_virtual_size = size.height
-            self.vertical_scrollbar.refresh()
-            self.scroll_y = self.validate_scroll_y(self.scroll_y)
-            return
-        self.virtual_size = size  # lays out the screen again
-
-    def _only_scroll_height_changes(self, size: Size) -> bool:
-        old, styles = self.virtual_size, self.styles
-        if not self.is_mounted or old.width != size.width or not self.container_size:
-            return False
-        if styles.height is None or styles.height.is_auto:
-            return False  # the widget's own height follows the rows
-        if styles.overflow_y != "auto" or not self.show_vertical_scrollbar:
-            return False
-        # The scrollbar stays: the rows overflow the viewport before and after.
-        return min(old.height, size.height) > self.container_size.height
-
     def _on_resize(self, event: events.Resize) -> None:
         self._update_virtual_size()
         self._scroll_cursor_into_view()
         self._request_visible()
+
+    # ----------------------------------------------------------------- keys: table_keys.py
+
+    check_action = table_keys.check_action
+    action_cursor_up = table_keys.action_cursor_up
+    action_cursor_down = table_keys.action_cursor_down
+    action_page_up = table_keys.action_page_up
+    action_page_down = table_keys.action_page_down
+    action_first_row = table_keys.action_first_row
+    action_last_row = table_keys.action_last_row
+    action_select = table_keys.action_select
+    action_toggle_mark = table_keys.action_toggle_mark
+    action_sort_column = table_keys.action_sort_column
+    action_reverse_sort = table_keys.action_reverse_sort
+    _on_click = table_keys.on_click
+
+    # ----------------------------------------------------- layout and rendering: table_rendering.py
+
+    _column = table_rendering.column
+    _column_at = table_rendering.column_at
+    _content_width = table_rendering.content_width
+    _ensure_layout = table_rendering.ensure_layout
+    _update_virtual_size = table_rendering.update_virtual_size
+    _only_scroll_height_changes = table_rendering.only_scroll_height_changes
+    _styles = table_rendering.line_styles
+    _check_line_styles = table_rendering.check_line_styles
+    _refresh_rows = table_rendering.refresh_rows
+    render_line = table_rendering.render_line
+    _body_line = table_rendering.body_line
+    _header_strip = table_rendering.header_strip
 
     def notify_style_update(self) -> None:
         # Cached lines are checked against the styles at the next render (`_check_line_styles`):
         # a focus change redraws the cursor row only.
         super().notify_style_update()
         self.refresh()
-
-    # ----------------------------------------------------------------- rendering
 
     def render_lines(self, crop: Region) -> list[Strip]:
         """Read the styles once for the whole pass; `render_line` would read them per line."""
@@ -645,91 +386,3 @@ class PagedTable(ScrollView, can_focus=True):
             return super().render_lines(crop)
         finally:
             self._pass_styles = None
-
-    def _styles(self) -> tuple[Style, Style, Style, Style]:
-        """The table's style, and its cursor, marked-row and placeholder component styles."""
-        if self._pass_styles is not None:
-            return self._pass_styles
-        return (
-            self.rich_style,
-            self.get_component_rich_style("paged-table--cursor"),
-            self.get_component_rich_style("paged-table--marked"),
-            self.get_component_rich_style("paged-table--placeholder"),
-        )
-
-    def _check_line_styles(self, styles: tuple[Style, Style, Style, Style]) -> None:
-        """Drop the cached lines if they were drawn in other styles (the cursor's is in the key)."""
-        table, _, marked, placeholder = styles
-        if self._lines_styles != (table, marked, placeholder):
-            self._lines.clear()
-            self._lines_styles = (table, marked, placeholder)
-
-    def _refresh_rows(self, first: int, count: int) -> None:
-        """Repaint the lines of rows first..first+count-1 that are on screen."""
-        top = int(self.scroll_y)
-        start = max(first, top)
-        end = min(first + count, top + self._rows_on_screen(), self._row_count)
-        if start < end:
-            self.refresh_lines(start + 1, end - start)  # line 0 is the header
-
-    def render_line(self, y: int) -> Strip:
-        self._ensure_layout()
-        if y == 0:
-            strip = self._header_strip()
-        else:
-            strip = self._body_line(int(self.scroll_y) + y - 1, y)
-        scroll_x = int(self.scroll_x)
-        return strip.crop(scroll_x, scroll_x + self._content_width())
-
-    def _body_line(self, index: int, y: int) -> Strip:
-        if self._pass_styles is None:  # drawn outside a render pass
-            self._check_line_styles(self._styles())
-        style = self._styles()[0]
-        if self._row_count == 0 or (self._failure is not None and not self._count_known):
-            if y != 1:
-                return Strip.blank(self._line_width, style)
-            if self._failure is not None:
-                message = f"Could not load the rows: {self._failure}"
-            elif self._count_known:
-                message = self.empty_text
-            else:
-                message = table_lines.PLACEHOLDER
-            return table_lines.message_strip(
-                message, self._line_width, style + self._styles()[3], self.app.console
-            )
-        if index >= self._row_count:
-            return Strip.blank(self._line_width, style)
-        row = self._row(index)
-        is_cursor = index == self.cursor_index
-        is_marked = row is not None and row.key in self._marked
-        table, cursor, marked, placeholder = self._styles()
-        cache_key = (index, cursor if is_cursor else None, is_marked)
-        strip = self._lines.get(cache_key) if row is not None else None
-        if strip is None:
-            strip = table_lines.row_strip(
-                self._columns,
-                self._cells,
-                self._line_width,
-                self._markable,
-                row,
-                (table, cursor if is_cursor else None, marked if is_marked else None, placeholder),
-                self.app.console,
-            )
-            if row is not None:
-                self._lines.set(cache_key, strip)
-        return strip
-
-    def _header_strip(self) -> Strip:
-        style = self._styles()[0] + self.get_component_rich_style("paged-table--header")
-        if self._header is None or style != self._header_style:
-            self._header_style = style
-            self._header = table_lines.header_strip(
-                self._columns,
-                self._cells,
-                self._line_width,
-                self._markable,
-                (self._sort_key, self._sort_descending),
-                style,
-                self.app.console,
-            )
-        return self._header

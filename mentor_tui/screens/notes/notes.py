@@ -5,112 +5,42 @@ typed is lost: the editor autosaves about 0.7 s after the last key and whenever 
 opened or the screen is left; a new note is created by its first autosave. Saves run in
 workers, one at a time per note, carrying the version the editor last saw, so a note changed
 elsewhere meanwhile is reported and the typed text stays in the editor.
+
+This module is the screen: its layout, the lists and the keys. The editor's methods (the open
+note, autosave) are in `editing.py` and those of purging in `purge.py`, bound by name in the
+class body; the note being edited and its save job are in `draft.py`, the list's labels in
+`note_labels.py` and the round trip through $EDITOR in `external_editor.py`.
 """
 
 from __future__ import annotations
 
-import os
-import shlex
-import subprocess
-import tempfile
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import date
-from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
-from sqlmodel import Session
 from textual import on
-from textual.app import App, ComposeResult, SuspendNotSupported
+from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widgets import Markdown, OptionList, Static, TextArea
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from mentor_tui.core import dates
 from mentor_tui.core.notes import notes as core_notes
-from mentor_tui.core.access import Actor
-from mentor_tui.errors import UserError
-from mentor_tui.core.notes.notes import KIND_LABELS, NoteConflict, NoteLine
+from mentor_tui.core.notes.notes import KIND_LABELS, NoteLine
 from mentor_tui.core.people.students import list_students
 from mentor_tui.core.text import clean_line
-from mentor_tui.widgets.events import DataChanged
 from mentor_tui.screens.base import MentorScreen
+from mentor_tui.screens.notes import editing, purge
+from mentor_tui.screens.notes.draft import Draft
 from mentor_tui.screens.notes.due_date import DueDateChosen, DueDateScreen
-from mentor_tui.widgets.figures import local_time
+from mentor_tui.screens.notes.external_editor import edit_in_external_editor
+from mentor_tui.screens.notes.note_labels import note_label
 from mentor_tui.widgets.key_footer import KeyFooter
 
-AUTOSAVE_SECONDS = 0.7
 KINDS = list(KIND_LABELS)
 NOT_AUTHOR = "Only the mentor who wrote a note can read it; admins see counts."
 MAX_STUDENTS = 1000
-LABEL_CHARS = 38
-
-
-@dataclass
-class Draft:
-    """The note in the editor: what the store last confirmed and what is typed."""
-
-    student_id: str
-    note_id: str | None = None
-    version: int | None = None
-    kind: str = "note"
-    due_date: date | None = None
-    done: bool = False
-    added_at: object = None
-    text: str = ""
-    saved_text: str | None = None
-    saving: bool = False
-    conflict: bool = False
-    # kind / done / due date changes not saved yet; they go with the next save of the text
-    fields: dict[str, object] = field(default_factory=dict)
-
-    @property
-    def dirty(self) -> bool:
-        if self.note_id is None:
-            return bool(self.text.strip())
-        return self.text != self.saved_text or bool(self.fields)
-
-
-def _save_job(
-    actor: Actor, draft: Draft, text: str, fields: dict[str, object], force: bool
-) -> Callable[[Session], tuple[str, object]]:
-    """The job of one save: create the note on its first save, else save the text and the
-    changed fields against the version last seen (unless ``force``). A conflict or a person's
-    mistake comes back as a result, so a draft is never left marked as saving."""
-    student, note_id, version, kind = draft.student_id, draft.note_id, draft.version, draft.kind
-
-    def job(session: Session) -> tuple[str, object]:
-        try:
-            if note_id is None:
-                due = fields.get("due_date") if kind == "action_item" else None
-                row = core_notes.add_note(
-                    session,
-                    actor,
-                    student,
-                    text,
-                    kind=kind,
-                    due_date=due,  # type: ignore[arg-type]
-                )
-            else:
-                row = core_notes.save_note(
-                    session,
-                    actor,
-                    note_id,
-                    text=text,
-                    expected_version=None if force else version,
-                    **fields,  # type: ignore[arg-type]
-                )
-            return "saved", (row.id, row.version, row.added_at)
-        except NoteConflict as conflict:
-            return "conflict", str(conflict)
-        except UserError as error:
-            return "error", str(error)
-
-    return job
 
 
 class NotesScreen(MentorScreen):
@@ -277,7 +207,7 @@ class NotesScreen(MentorScreen):
         listing = self.query_one("#notes-list", OptionList)
         current = self.draft.note_id if self.draft else None
         listing.clear_options()
-        listing.add_options(Option(self._note_label(n), id=n.id) for n in notes)
+        listing.add_options(Option(note_label(n, self.actor.timezone), id=n.id) for n in notes)
         name = clean_line(notes[0].student_name) if notes else ""
         title = f"Notes of {name} ({len(notes)})" if notes else "Notes (none yet: ctrl+n)"
         self.query_one("#notes-list-title", Static).update(title)
@@ -296,38 +226,6 @@ class NotesScreen(MentorScreen):
         elif not notes and (self.draft is None or self.draft.student_id != self.student_id):
             self._clear_editor()
         self.refresh_bindings()
-
-    def _note_label(self, note: NoteLine) -> Text:
-        label = Text()
-        label.append(local_time(note.added_at, self.actor.timezone, "%d %b %Y"), style="dim")
-        label.append(f"  {KIND_LABELS[note.kind]}", style="bold")
-        if note.kind == "action_item":
-            label.append(*self._due_mark(note, dates.today_in(self.actor.timezone)))
-        first = next((line for line in note.note.splitlines() if line.strip()), "")
-        first = clean_line(first.strip()) or "(empty)"
-        label.append(
-            "\n" + (first if len(first) <= LABEL_CHARS else first[: LABEL_CHARS - 1] + "…")
-        )
-        return label
-
-    @staticmethod
-    def _due_mark(note: NoteLine, today: date) -> tuple[str, str]:
-        """An action item's state in the list, short enough for one line: done, open, due
-        (the day), due today, or overdue (which stands out)."""
-        if note.done:
-            return " ✔ done", "green"
-        if core_notes.is_overdue(note, today):
-            return " ○ overdue", "bold red"
-        if note.due_date is None:
-            return " ○ open", "yellow"
-        if note.due_date == today:
-            return " ○ due today", "bold yellow"
-        shown = (
-            f"{note.due_date:%d %b}"
-            if note.due_date.year == today.year
-            else f"{note.due_date:%d %b %Y}"
-        )
-        return f" ○ due {shown}", "yellow"
 
     @on(OptionList.OptionHighlighted, "#notes-students")
     def _student_highlighted(self, event: OptionList.OptionHighlighted) -> None:
@@ -348,172 +246,18 @@ class NotesScreen(MentorScreen):
     def _note_selected(self) -> None:
         self.query_one("#notes-editor", TextArea).focus()
 
-    # -- the editor ---------------------------------------------------------------------------
-    def _open(self, note: NoteLine) -> None:
-        self._flush()
-        self.draft = Draft(
-            student_id=note.student_id,
-            note_id=note.id,
-            version=note.version,
-            kind=note.kind,
-            due_date=note.due_date,
-            done=note.done,
-            added_at=note.added_at,
-            text=note.note,
-            saved_text=note.note,
-        )
-        self._load_editor(note.note)
-
-    def _clear_editor(self) -> None:
-        self.draft = None
-        self._load_editor("")
-        self.query_one("#notes-editor", TextArea).disabled = True
-
-    def _load_editor(self, text: str) -> None:
-        editor = self.query_one("#notes-editor", TextArea)
-        editor.disabled = False
-        editor.load_text(text)
-        self._show_header()
-        self._show_state()
-        self._refresh_preview()
-        self.refresh_bindings()
-
-    def _show_header(self) -> None:
-        draft = self.draft
-        header = self.query_one("#notes-header", Static)
-        if draft is None:
-            header.update(Text("No note open. ctrl+n writes a new one.", style="dim"))
-            return
-        text = Text()
-        text.append(KIND_LABELS[draft.kind].capitalize(), style="bold")
-        if draft.kind == "action_item":
-            text.append("  ✔ done" if draft.done else "  ○ open")
-            today = dates.today_in(self.actor.timezone)
-            if draft.due_date is None:
-                text.append("  no due date (ctrl+d)", style="dim")
-            else:
-                days = dates.days_until(draft.due_date, today)
-                late = not draft.done and days < 0
-                when = (
-                    f"{-days} day{'' if days == -1 else 's'} overdue"
-                    if late
-                    else dates.describe_day(draft.due_date, today)
-                )
-                shown = "%a %d %b" if draft.due_date.year == today.year else "%a %d %b %Y"
-                text.append(
-                    f"  due {draft.due_date.strftime(shown)} · {when}",
-                    style="bold red" if late else "",
-                )
-        if draft.added_at is not None:
-            text.append(
-                f"  ·  added {local_time(draft.added_at, self.actor.timezone)}", style="dim"
-            )
-        else:
-            text.append("  ·  new note", style="dim")
-        header.update(text)
-
-    def _show_state(self) -> None:
-        draft = self.draft
-        state = self.query_one("#notes-state", Static)
-        if draft is None:
-            state.update("")
-        elif draft.conflict:
-            state.update(
-                Text(
-                    "Not saved: this note changed elsewhere since it was opened. Your text is kept "
-                    "here; ctrl+o saves it over the other version.",
-                    style="bold red",
-                )
-            )
-        elif draft.saving:
-            state.update(Text("Saving…", style="dim"))
-        elif draft.dirty:
-            state.update(Text("Edited", style="dim"))
-        elif draft.note_id is None:
-            state.update(Text("New note: type to start; it is saved as you type.", style="dim"))
-        else:
-            state.update(Text(f"Saved · {len(draft.text):,} characters", style="dim green"))
-
-    @on(TextArea.Changed, "#notes-editor")
-    def _typed(self, event: TextArea.Changed) -> None:
-        draft = self.draft
-        if draft is None:
-            return
-        draft.text = event.text_area.text
-        if not draft.dirty:  # the text just loaded, or typed back to what is saved
-            self._show_state()
-            return
-        if self._timer is not None:
-            self._timer.stop()
-        self._timer = self.set_timer(AUTOSAVE_SECONDS, self._autosave)
-        self._show_state()
-
-    def _autosave(self) -> None:
-        self._timer = None
-        if self.draft is not None:
-            self._save(self.draft)
-
-    def _flush(self) -> None:
-        """Save the open note now if it has unsaved text (switching notes, leaving)."""
-        if self._timer is not None:
-            self._timer.stop()
-            self._timer = None
-        if self.draft is not None:
-            self._save(self.draft)
-
-    def flush_before_exit(self) -> None:
-        """The app is quitting: start saving what is on screen now (the app waits for it)."""
-        self._flush()
-
-    def _save(self, draft: Draft, *, force: bool = False) -> None:
-        if draft.saving or not draft.dirty or (draft.conflict and not force):
-            return
-        draft.saving = True
-        text, fields = draft.text, dict(draft.fields)
-        self.run_db(
-            _save_job(self.actor, draft, text, fields, force),
-            lambda result: self._saved(draft, text, fields, result),
-            group="notes-save",
-            exclusive=False,
-        )
-        if draft is self.draft:
-            self._show_state()
-
-    def _saved(
-        self, draft: Draft, text: str, fields: dict[str, object], result: tuple[str, object]
-    ) -> None:
-        draft.saving = False
-        outcome, detail = result
-        if outcome == "saved":
-            created = draft.note_id is None
-            draft.note_id, draft.version, added = detail  # type: ignore[misc]
-            draft.added_at = draft.added_at or added
-            draft.saved_text = text
-            for name, value in fields.items():
-                if draft.fields.get(name) == value:
-                    del draft.fields[name]
-            draft.conflict = False
-            if created and draft is self.draft:
-                self._show_header()
-            if created or draft.student_id == self.student_id:
-                self._load_notes()
-            self.post_message(DataChanged("notes"))
-            if draft.dirty:  # typed on (or changed the kind) while this save ran
-                self._save(draft)
-        elif outcome == "conflict":
-            draft.conflict = True
-            self.notify(
-                f"{detail} Your text is kept in the editor; ctrl+o saves it anyway.",
-                title="Note not saved",
-                severity="error",
-                markup=False,
-                timeout=10,
-            )
-        else:
-            self.notify(str(detail), severity="warning", markup=False)
-        if draft is self.draft:
-            self._show_state()
-            self.refresh_bindings()
+    # -- the editor: the open note and its autosave, in editing.py ---------------------------
+    _open = editing.open_note
+    _clear_editor = editing.clear_editor
+    _load_editor = editing.load_editor
+    _show_header = editing.show_header
+    _show_state = editing.show_state
+    _typed = editing.typed
+    _autosave = editing.autosave
+    _flush = editing.flush
+    flush_before_exit = editing.flush_before_exit
+    _save = editing.save
+    _saved = editing.saved
 
     # -- actions ------------------------------------------------------------------------------
     def action_new_note(self) -> None:
@@ -609,58 +353,8 @@ class NotesScreen(MentorScreen):
         draft = self.draft
         if draft is None:
             return
-        command = os.environ.get("VISUAL") or os.environ.get("EDITOR")
-        if not command or not command.strip():
-            self.notify(
-                "No external editor is set: set $EDITOR (or $VISUAL), e.g. EDITOR=nano, and "
-                "restart mentor-tui to edit notes with it.",
-                severity="warning",
-                markup=False,
-            )
-            return
-        fd, name = tempfile.mkstemp(prefix="mentor-note-", suffix=".md")
-        path = Path(name)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-                handle.write(draft.text)
-            argv = [*shlex.split(command), str(path)]
-            try:
-                with self.app.suspend():
-                    result = subprocess.run(argv, check=False)
-            except SuspendNotSupported:
-                result = subprocess.run(
-                    argv, check=False, stdin=subprocess.DEVNULL, capture_output=True
-                )
-            except OSError as error:
-                self.notify(
-                    f"Could not run {command!r}: {error.strerror}.", severity="error", markup=False
-                )
-                return
-            if result.returncode != 0:
-                self.notify(
-                    f"The editor exited with status {result.returncode}; the note is unchanged.",
-                    severity="warning",
-                    markup=False,
-                )
-                return
-            text = path.read_text(encoding="utf-8", errors="surrogateescape")
-        except OSError as error:
-            self.notify(
-                f"Could not edit the note in $EDITOR: {error}.", severity="error", markup=False
-            )
-            return
-        finally:
-            path.unlink(missing_ok=True)
-        try:
-            text.encode("utf-8")
-        except UnicodeEncodeError:
-            self.notify(
-                "The edited file is not UTF-8 text; the note is unchanged.",
-                severity="error",
-                markup=False,
-            )
-            return
-        if text != draft.text:
+        text = edit_in_external_editor(self, draft.text)
+        if text is not None and text != draft.text:
             editor = self.query_one("#notes-editor", TextArea)
             editor.load_text(text)
             draft.text = text
@@ -680,62 +374,7 @@ class NotesScreen(MentorScreen):
         self._select_student(hit.student_id, open_note=hit.id)  # type: ignore[attr-defined]
         self.query_one("#notes-editor", TextArea).focus()
 
-    def action_purge(self) -> None:
-        actor, config = self.actor, self.services.config
-        self.run_db(
-            lambda s: core_notes.notes_due_for_purge(s, actor, config),
-            self._ask_purge,
-            group="notes-purge",
-        )
-
-    def _ask_purge(self, due: int) -> None:
-        days = self.services.config.note_retention_days
-        if due == 0:
-            self.notify(f"No note is older than {days} days; nothing to purge.", markup=False)
-            return
-        self.app.push_screen(PurgeConfirm(due, days), self._purge_confirmed)
-
-    def _purge_confirmed(self, confirmed: bool | None) -> None:
-        if not confirmed:
-            return
-        self._flush()
-        actor, config = self.actor, self.services.config
-
-        def done(count: int) -> None:
-            self.notify(f"Purged {count:,} old notes.", markup=False)
-            self.post_message(DataChanged("notes"))
-            self.draft = None  # the open note may be among the purged; reopen from the list
-            self._load_notes()
-
-        self.run_db(
-            lambda s: core_notes.purge_old_notes(s, actor, config), done, group="notes-purge"
-        )
-
-
-class PurgeConfirm(ModalScreen[bool]):
-    """Asks before erasing the notes past the retention period."""
-
-    DEFAULT_CSS = """
-    PurgeConfirm { align: center middle; }
-    PurgeConfirm > Static { width: 64; padding: 1 2; border: thick $error; background: $surface; }
-    """
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y", "answer(True)", "Purge", id="purge.yes"),
-        Binding("n,escape", "answer(False)", "Keep", id="purge.no"),
-    ]
-
-    def __init__(self, due: int, days: int) -> None:
-        super().__init__()
-        self.due, self.days = due, days
-
-    def compose(self) -> ComposeResult:
-        noun = "note was" if self.due == 1 else "notes were"
-        yield Static(
-            f"{self.due:,} of your {noun} added more than {self.days} days ago and are due "
-            "for purging. Purging erases their text for good (and on the server at the next "
-            "sync).\n\nPurge them now? y = purge, n = keep",
-            markup=False,
-        )
-
-    def action_answer(self, value: bool) -> None:
-        self.dismiss(value)
+    # -- purging old notes, in purge.py -------------------------------------------------------
+    action_purge = purge.action_purge
+    _ask_purge = purge.ask_purge
+    _purge_confirmed = purge.purge_confirmed

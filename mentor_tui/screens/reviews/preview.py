@@ -1,5 +1,6 @@
 """The review queue's preview of the selected work: its Markdown rendered to lines in a worker
-thread (ahead of time for the next items in the queue), drawn by a pane that only copies lines.
+thread (ahead of time for the next items in the queue), drawn by a pane that only copies lines,
+under a header saying whose work it is (updated in place: see `update_fitted`).
 
 Textual's ``Markdown`` widget mounts a widget per block on the UI thread for every item shown,
 13-30 ms for a typical submission on a loaded machine and more for long work; here the UI
@@ -11,19 +12,26 @@ from __future__ import annotations
 
 import io
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.console import Console
+from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.widgets import Static
 
-from mentor_tui.core.reviews.decisions import SubmissionPreview
-from mentor_tui.core.text import clean_text
+from mentor_tui.core.access import Actor
+from mentor_tui.core.reviews.decisions import SubmissionPreview, submission_preview
+from mentor_tui.core.text import clean_line, clean_text
+from mentor_tui.errors import UserError
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 CODE_THEME = "monokai"
 STATUS_WORDS = {
@@ -84,6 +92,54 @@ def render_preview(preview: SubmissionPreview, earlier: bool, width: int) -> Ren
     return RenderedPreview(
         preview, earlier, width, markdown, tuple(Strip(line, width) for line in lines)
     )
+
+
+def ahead_job(
+    actor: Actor, keys: list[str], width: int
+) -> Callable[[Session], list[RenderedPreview]]:
+    """The job that reads and renders the previews of ``keys``, the rows around the cursor, in
+    the work view; one decided or gone meanwhile is left out."""
+
+    def job(session: Session) -> list[RenderedPreview]:
+        rendered = []
+        for key in keys:
+            try:
+                preview = submission_preview(session, actor, key)
+            except UserError:  # decided or gone meanwhile: nothing to show ahead
+                continue
+            rendered.append(render_preview(preview, False, width))
+        return rendered
+
+    return job
+
+
+def preview_header(rendered: RenderedPreview) -> Text:
+    """The lines above the preview: whose work, which assignment and attempt, and the view."""
+    preview = rendered.preview
+    text = Text(no_wrap=False)
+    text.append(clean_line(preview.student_name), style="bold")
+    text.append(f"  {clean_line(preview.student_email)}\n", style="dim")
+    text.append(clean_line(preview.assignment_title), style="bold")
+    text.append(f"  attempt {preview.attempt}", style="dim")
+    earlier = len(preview.earlier_attempts)
+    if earlier:
+        text.append(f" · {earlier} earlier (e)", style="dim")
+    if rendered.earlier:
+        text.append("\nEarlier attempts and their feedback", style="italic")
+    return text
+
+
+def update_fitted(label: Static, content: Text | str) -> None:
+    """Update ``label`` (auto height), laying out the screen only when its height changes:
+    the next item's header is most often as many lines as the last one's."""
+    label.update(content, layout=False)
+    width = label.content_region.width
+    if (
+        width
+        and label.get_content_height(label.size, label.app.size, width) == label.content_size.height
+    ):
+        return
+    label.refresh(layout=True)
 
 
 class PreviewCache:

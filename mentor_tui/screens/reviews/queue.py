@@ -11,12 +11,8 @@ lays out once, as the panel closes (tests count it)."""
 
 from __future__ import annotations
 
-import threading
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
-from rich.text import Text
-from sqlalchemy.exc import SQLAlchemyError
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -24,159 +20,38 @@ from textual.containers import Horizontal, Vertical
 from textual.timer import Timer
 from textual.widgets import Input, Static
 
-from mentor_tui.config import Config
-from mentor_tui.core import clock
-from mentor_tui.core.access import Actor
 from mentor_tui.errors import UserError
-from mentor_tui.core.reviews.queue import (
-    QueueItem,
-    count_queue,
-    list_queue,
-    next_pending_after,
-    queue_position,
-)
-from mentor_tui.core.reviews.decisions import SubmissionPreview, decide_many, submission_preview
+from mentor_tui.core.reviews.queue import QueueItem
+from mentor_tui.core.reviews.decisions import SubmissionPreview, submission_preview
 from mentor_tui.core.text import clean_line
 from mentor_tui.widgets.events import DataChanged
 from mentor_tui.screens.base import MentorScreen
 from mentor_tui.screens.dialogs import ConfirmScreen
 from mentor_tui.screens.reviews.feedback_editor import DECISION_TITLES, FeedbackPanel
+from mentor_tui.screens.reviews.landing import Landed, decision_job
 from mentor_tui.screens.reviews.preview import (
     PreviewCache,
     PreviewPane,
     RenderedPreview,
+    ahead_job,
+    preview_header,
     render_preview,
+    update_fitted,
 )
-from mentor_tui.core.services import Services
-from mentor_tui.widgets.figures import local_time, user_text
+from mentor_tui.screens.reviews.queue_source import COLUMNS, PAGE_SIZE, QueueSource
 from mentor_tui.widgets.key_footer import KeyFooter
-from mentor_tui.widgets.paged_table import Column, PagedRow, PagedTable
+from mentor_tui.widgets.paged_table import PagedTable
 
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-COLUMNS = [
-    Column("student", "Student", width=None, sortable=False),
-    Column("assignment", "Assignment", width=None, sortable=False),
-    Column("submitted", "Submitted", width=12, sortable=False),
-    Column("left", "Time left", width=12, sortable=False),
-]
 FILTER_DEBOUNCE = 0.15
-PAGE_SIZE = 50  # a page of 50 rows reads in a third of the time of 200; a screen holds ~36
 READ_AHEAD = (1, 2, -1)  # rows, from the cursor, whose previews are rendered before they are shown
 DONE_WORDS = {
     "approve": "Approved",
     "reject": "Rejected",
     "request_changes": "Requested changes on",
 }
-
-
-def time_left(item: QueueItem) -> Text:
-    if item.overdue:
-        return Text(f"overdue {clock.humanize_delta(item.time_left)}", style="bold red")
-    return Text(f"{clock.humanize_delta(item.time_left)} left")
-
-
-def _update_fitted(label: Static, content: Text | str) -> None:
-    """Update ``label`` (auto height), laying out the screen only when its height changes:
-    the next item's header is most often as many lines as the last one's."""
-    label.update(content, layout=False)
-    width = label.content_region.width
-    if (
-        width
-        and label.get_content_height(label.size, label.app.size, width) == label.content_size.height
-    ):
-        return
-    label.refresh(layout=True)
-
-
-class QueueSource:
-    """Pages of the queue for the table; called from the table's worker thread. Every item it
-    fetched is remembered (by id) so a decision knows where the cursor stood."""
-
-    def __init__(
-        self,
-        services: Services,
-        actor: Actor,
-        config: Config,
-        items: dict[str, QueueItem],
-        *,
-        text_filter: str = "",
-    ) -> None:
-        self.services = services
-        self.actor = actor
-        self.config = config
-        self.items = items
-        self.text_filter = text_filter
-        # The count and first page read by `warm` while the screen is built: the first load
-        # uses them instead of reading again.
-        self.expected_count: int | None = None
-        self.prefetched: dict[tuple[int, int], list[QueueItem]] = {}
-        self._warm = threading.Event()
-        self._warm.set()
-
-    def warming(self) -> None:
-        """On the UI thread, before `warm` is started: the table's first load waits for it."""
-        self._warm.clear()
-
-    def warm(self) -> None:
-        """In a worker started as the screen composes: count and read the first page while the
-        screen is built and first painted, instead of after (the table's loader starts then)."""
-        try:
-            count, first = self.services.run(
-                lambda s: (self.count_now(s), self.read(s, 0, PAGE_SIZE))
-            )
-            self.expected_count, self.prefetched[(0, PAGE_SIZE)] = count, first
-        except (SQLAlchemyError, UserError):
-            pass  # the table's own load reads again and reports what went wrong
-        finally:
-            self._warm.set()
-
-    def count(self) -> int:
-        self._warm.wait(timeout=60)
-        expected, self.expected_count = self.expected_count, None
-        if expected is not None:
-            return expected
-        return self.services.run(self.count_now)
-
-    def count_now(self, session: Session) -> int:
-        return count_queue(session, self.actor, text_filter=self.text_filter, config=self.config)
-
-    def fetch(self, offset: int, limit: int) -> list[PagedRow]:
-        items = self.prefetched.pop((offset, limit), None)
-        if items is None:
-            items = self.services.run(lambda s: self.read(s, offset, limit))
-        for item in items:
-            self.items[item.id] = item
-        return [self._row(item) for item in items]
-
-    def read(self, session: Session, offset: int, limit: int) -> list[QueueItem]:
-        return list_queue(
-            session,
-            self.actor,
-            text_filter=self.text_filter,
-            offset=offset,
-            limit=limit,
-            config=self.config,
-        )
-
-    def _row(self, item: QueueItem) -> PagedRow:
-        cells = (
-            user_text(item.student_name),
-            user_text(item.assignment_title),
-            Text(local_time(item.submitted_at, self.actor.timezone, "%d %b %H:%M")),
-            time_left(item),
-        )
-        return PagedRow(key=item.id, cells=cells, style="bold red" if item.overdue else "")
-
-
-@dataclass(frozen=True)
-class Landed:
-    """What a saved decision did: how many, and the row the cursor goes to and its item."""
-
-    decided: int
-    position: int
-    landing: str | None
 
 
 class ReviewQueueScreen(MentorScreen):
@@ -362,21 +237,9 @@ class ReviewQueueScreen(MentorScreen):
         if not keys:
             return
         self._reading.update(keys)
-        actor = self.actor
-
-        def job(session: Session) -> list[RenderedPreview]:
-            rendered = []
-            for key in keys:
-                try:
-                    preview = submission_preview(session, actor, key)
-                except UserError:  # decided or gone meanwhile: nothing to show ahead
-                    continue
-                rendered.append(render_preview(preview, False, width))
-            return rendered
-
         era = self._era
         self.run_db(
-            job,
+            ahead_job(self.actor, keys, width),
             lambda rendered: self._read(keys, rendered, era),
             group="preview-ahead",
             exclusive=False,
@@ -393,20 +256,10 @@ class ReviewQueueScreen(MentorScreen):
         header = self.query_one("#preview-header", Static)
         if rendered is None:
             self._preview = None
-            _update_fitted(header, "")
+            update_fitted(header, "")
             return
-        preview = self._preview = rendered.preview
-        text = Text(no_wrap=False)
-        text.append(clean_line(preview.student_name), style="bold")
-        text.append(f"  {clean_line(preview.student_email)}\n", style="dim")
-        text.append(clean_line(preview.assignment_title), style="bold")
-        text.append(f"  attempt {preview.attempt}", style="dim")
-        earlier = len(preview.earlier_attempts)
-        if earlier:
-            text.append(f" · {earlier} earlier (e)", style="dim")
-        if rendered.earlier:
-            text.append("\nEarlier attempts and their feedback", style="italic")
-        _update_fitted(header, text)
+        self._preview = rendered.preview
+        update_fitted(header, preview_header(rendered))
         self.call_after_refresh(self._read_ahead)  # after this repaint, not competing with it
 
     @on(PreviewPane.WidthChanged)
@@ -473,32 +326,7 @@ class ReviewQueueScreen(MentorScreen):
         anchor = self._items.get(table.cursor_key or "") or self._items.get(ids[0])
         actor, config, text_filter = self.actor, self.services.config, self._filter
 
-        def job(session: Session) -> Landed:
-            decided = decide_many(session, actor, ids, decision, feedback or None, config)
-            position, landing = 0, None
-            if anchor is not None:
-                # the cursor stays on an item it did not decide, else goes to the next pending
-                landing = anchor
-                if anchor.id in ids:
-                    landing = next_pending_after(
-                        session,
-                        actor,
-                        anchor.submitted_at,
-                        anchor.id,
-                        text_filter=text_filter,
-                        config=config,
-                    )
-                if landing is not None:
-                    position = queue_position(
-                        session,
-                        actor,
-                        landing.submitted_at,
-                        landing.id,
-                        text_filter=text_filter,
-                        config=config,
-                    )
-            landed = landing.id if landing is not None else None
-            return Landed(len(decided), position, landed)
+        job = decision_job(actor, ids, decision, feedback, anchor, text_filter, config)
 
         def work() -> None:
             try:

@@ -1,0 +1,194 @@
+"""Which pages a PagedTable loads, and what it does with what arrives: a new generation of
+loader for every source (`set_source`, `reload`), the pages near the viewport and one screen
+ahead, the count, the pages and the errors the loader posts, and rows a screen took out
+itself (`remove_rows`). The loader and the page cache are in `page_source.py`.
+
+These are methods of `PagedTable` (``self`` is the table), written as plain functions and bound
+by name in its class body (``_wanted_pages = table_loading.wanted_pages``): the same code as if
+written there, with no call in between, and the class keeps its bases.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Iterable
+
+from rich.style import Style
+from textual import on
+from textual.cache import LRUCache
+from textual.strip import Strip
+
+from mentor_tui.widgets.page_source import (
+    CountLoaded,
+    LoadError,
+    PageLoaded,
+    PageLoader,
+    PageSource,
+)
+
+
+def remove_rows(self, keys: Iterable[str]) -> bool:
+    """Take the rows of `keys` out of the list at once, without reading the source again:
+    later rows move up, the count goes down (CountChanged is posted) and the cursor stays
+    on its row, or on the next one if its own was removed. Nothing shows as loading.
+
+    For a change the screen made itself (e.g. the rows were decided); a later `reload` or a
+    recount still reconciles. When a row is not loaded (its place is unknown) or the count
+    is not known yet, this reloads instead and returns False.
+    """
+    wanted = set(keys)
+    if not wanted:
+        return True
+    if not self._count_known or self._source is None or self._failure is not None:
+        self.reload()
+        return False
+    removed = self._pages.remove_keys(wanted, self._page_size)
+    if removed is None:
+        self.reload()
+        return False
+    self._marked -= wanted
+    # Fetches on their way read the rows before the change: a new loader, the same count.
+    if self._loader is not None:
+        self._loader.cancel()
+    self._generation += 1
+    self._loader = PageLoader(
+        self._source,
+        self._generation,
+        self._page_size,
+        self.post_message,
+        None,
+        None,
+        counted=True,
+    )
+    gone = set(removed)
+    lines: LRUCache[tuple[int, Style | None, bool], Strip] = LRUCache(self._lines.maxsize)
+    for index, cursor_style, marked in list(self._lines.keys()):  # rows keep their strips
+        strip = self._lines.get((index, cursor_style, marked))
+        if strip is not None and index not in gone:
+            lines.set((index - bisect_left(removed, index), cursor_style, marked), strip)
+    self._lines = lines
+    self._row_count -= len(removed)
+    cursor = self.cursor_index - bisect_left(removed, self.cursor_index)
+    self._update_virtual_size()
+    self.set_reactive(type(self).cursor_index, self.validate_cursor_index(cursor))
+    self._scroll_cursor_into_view()
+    self.refresh()
+    self.post_message(self.CountChanged(self, self._row_count))
+    self._post_highlight()
+    self._request_visible()
+    return True
+
+
+def new_generation(self, source: PageSource, *, find_key: str | None, at_top: bool) -> None:
+    if self._loader is not None:
+        self._loader.cancel()
+    self._generation += 1
+    self._source = source
+    self._count_known = False
+    self._failure = None
+    self._pages.clear()
+    self._pages.maxsize = self._cache_pages
+    self._lines.clear()
+    # The page the loader fetches right after the count: the top of the viewport-to-be.
+    first_page = 0 if at_top or not self.is_mounted else int(self.scroll_y) // self._page_size
+    self._loader = PageLoader(
+        source, self._generation, self._page_size, self.post_message, find_key, first_page
+    )
+    if self.is_mounted:
+        self._start_loader(self._loader)
+        self.refresh()
+
+
+def start_loader(self, loader: PageLoader) -> None:
+    if loader.want(self._wanted_pages()):
+        self.run_worker(
+            loader.run,
+            name=f"load rows ({type(loader.source).__name__})",
+            group="paged-table",
+            thread=True,
+            exit_on_error=False,
+        )
+
+
+def wanted_pages(self) -> list[int]:
+    """Pages with visible rows that are not cached, then those of the next screen of rows.
+
+    Looking one screen ahead keeps paging down and scrolling free of placeholders, and a
+    list that just opened (or was filtered) fetches only its first page, not the next too.
+    """
+    if not self._count_known or self._row_count == 0:
+        return []
+    rows = self._rows_on_screen()
+    first = min(max(0, int(self.scroll_y)), self._row_count - 1)
+    ahead = min(self._row_count - 1, first + 2 * rows - 1)
+    size = self._page_size
+    pages = list(range(first // size, ahead // size + 1))
+    # A screen taller than the cache would evict its own rows forever: hold one screen.
+    self._pages.maxsize = max(self._pages.maxsize, len(pages))
+    return [page for page in pages if not self._page_complete(page)]
+
+
+def page_complete(self, page: int) -> bool:
+    """Cached with every row it holds (one is left short when rows before it are removed)."""
+    rows = self._pages.peek(page)
+    if rows is None:
+        return False
+    return len(rows) >= min(self._page_size, self._row_count - page * self._page_size)
+
+
+def request_visible(self) -> None:
+    if self._loader is not None and self.is_mounted:
+        self._start_loader(self._loader)
+
+
+@on(CountLoaded)
+def count_loaded(self, message: CountLoaded) -> None:
+    message.stop()
+    if message.generation != self._generation:
+        return
+    self._row_count = message.count
+    self._count_known = True
+    self._update_virtual_size()
+    if message.key_index is not None:
+        self.cursor_index = message.key_index
+    else:
+        self.cursor_index = self.cursor_index  # validated again: clamped to the new count
+    self._scroll_cursor_into_view()
+    self.refresh()
+    self.post_message(self.CountChanged(self, message.count))
+    self._post_highlight()
+    self._request_visible()
+
+
+@on(PageLoaded)
+def page_loaded(self, message: PageLoaded) -> None:
+    message.stop()
+    message.loader.stored(message.page)
+    if message.loader is not self._loader:
+        return  # an older source's answer
+    self._pages.set(message.page, message.rows)
+    # Lines are cached only for loaded rows, so no cached line is stale: repaint only the
+    # lines of this page that are on screen (none, for a page fetched ahead).
+    self._refresh_rows(message.page * self._page_size, len(message.rows))
+    self._post_highlight()
+    self._request_visible()
+
+
+@on(LoadError)
+def load_error(self, message: LoadError) -> None:
+    message.stop()
+    if message.generation != self._generation:
+        return
+    self._failure = message.error
+    self.refresh()
+    self.post_message(self.LoadFailed(self, message.error))
+
+
+def on_unmount(self) -> None:
+    if self._loader is not None:
+        self._loader.cancel()
+
+
+def on_mount(self) -> None:
+    if self._loader is not None:
+        self._start_loader(self._loader)
