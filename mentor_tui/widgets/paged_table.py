@@ -289,8 +289,8 @@ class PagedTable(ScrollView, can_focus=True):
     _count_loaded = table_loading.count_loaded
     _page_loaded = table_loading.page_loaded
     _load_error = table_loading.load_error
-    _on_unmount = table_loading.on_unmount
-    _on_mount = table_loading.on_mount
+    on_unmount = table_loading.on_unmount
+    on_mount = table_loading.on_mount
 
     # ----------------------------------------------------------------- cursor and scrolling
 
@@ -337,7 +337,7 @@ class PagedTable(ScrollView, can_focus=True):
         super().watch_scroll_y(old_value, new_value)
         self._request_visible()
 
-    def _on_resize(self, event: events.Resize) -> None:
+    def on_resize(self, event: events.Resize) -> None:
         self._update_virtual_size()
         self._scroll_cursor_into_view()
         self._request_visible()
@@ -355,7 +355,7 @@ class PagedTable(ScrollView, can_focus=True):
     action_toggle_mark = table_keys.action_toggle_mark
     action_sort_column = table_keys.action_sort_column
     action_reverse_sort = table_keys.action_reverse_sort
-    _on_click = table_keys.on_click
+    on_click = table_keys.on_click
 
     # ----------------------------------------------------- layout and rendering: table_rendering.py
 
