@@ -64,8 +64,8 @@ def raw_executemany_rate(source: Path) -> tuple[int, float]:
     """Copy every demo row of ``source`` into a fresh store of the same schema with raw
     ``executemany`` (the demo's own INSERT statements and pragmas, one transaction); only
     the ``executemany`` calls are timed. Returns (rows, rows per second)."""
-    from mentor_tui.demo.build import COLUMNS, insert_sql
     from mentor_tui.db.engine import make_engine
+    from mentor_tui.demo.build import COLUMNS, insert_sql
 
     with tempfile.TemporaryDirectory(prefix="mentor-bench-raw-") as folder:
         target = Path(folder) / "raw.db"

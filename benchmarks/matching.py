@@ -27,7 +27,6 @@ from typing import Any
 
 from mentor_tui.config import Config
 from mentor_tui.core.access import Actor
-from mentor_tui.demo.names import SKILLS, SPECIALIZATIONS, TEACHING_STYLES, TIMEZONES
 from mentor_tui.core.matching.plan import (
     ScoreTable,
     draft_matches,
@@ -36,6 +35,7 @@ from mentor_tui.core.matching.plan import (
 )
 from mentor_tui.db.engine import make_engine, session_scope
 from mentor_tui.db.models import MentorProfile, MentorSpecialization, StudentProfile, User
+from mentor_tui.demo.names import SKILLS, SPECIALIZATIONS, TEACHING_STYLES, TIMEZONES
 
 TARGET_SECONDS = 5.0
 MOMENT = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)

@@ -59,8 +59,8 @@ def _app(path: Path, email: str):
     from mentor_tui.app.main import MentorApp
     from mentor_tui.config import Config
     from mentor_tui.core.people.settings import sign_in
-    from mentor_tui.db.engine import make_engine, session_scope
     from mentor_tui.core.services import Services
+    from mentor_tui.db.engine import make_engine, session_scope
 
     engine = make_engine(path)
     with session_scope(engine) as session:

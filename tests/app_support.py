@@ -8,8 +8,8 @@ from pathlib import Path
 
 from mentor_tui.config import Config
 from mentor_tui.core.people.settings import sign_in
-from mentor_tui.db.engine import make_engine, session_scope
 from mentor_tui.core.services import Services
+from mentor_tui.db.engine import make_engine, session_scope
 
 REFERENCE = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 FROZEN_NOW = REFERENCE + timedelta(minutes=17)

@@ -12,18 +12,18 @@ import pytest
 from sqlalchemy import func, select
 
 from mentor_tui.config import Config
-from mentor_tui.core.people import progress
 from mentor_tui.core.access import Actor, visible_student_ids
-from mentor_tui.core.assignment.seats import assign_student, unassign_student
 from mentor_tui.core.analytics.dashboard import dashboard, upcoming_sessions
 from mentor_tui.core.analytics.performance import mentor_performance, program_overview
-from mentor_tui.errors import AccessDenied, NotFound
-from mentor_tui.core.notifications.notify import list_notifications, mark_read, notify, unread_count
 from mentor_tui.core.analytics.student_view import student_detail
+from mentor_tui.core.assignment.seats import assign_student, unassign_student
+from mentor_tui.core.notifications.notify import list_notifications, mark_read, notify, unread_count
+from mentor_tui.core.people import progress
 from mentor_tui.core.people.students import count_students, list_students, student_rows
 from mentor_tui.core.people.users import add_user, import_users_csv, list_users
 from mentor_tui.db.engine import session_scope
 from mentor_tui.db.models import User
+from mentor_tui.errors import AccessDenied, NotFound
 from tests import factory
 from tests.school import School, build_school
 
@@ -99,7 +99,7 @@ def test_students_list_and_count(engine, world: World) -> None:
         assert [
             r.full_name
             for r in student_rows(
-                s, world.maria, otto_student_ids(world) + [world.school.ada.id], config=CONFIG
+                s, world.maria, [*otto_student_ids(world), world.school.ada.id], config=CONFIG
             )
         ] == ["Ada"]
         assert student_rows(s, world.maria, otto_student_ids(world), config=CONFIG) == []
@@ -113,7 +113,7 @@ def test_student_view_by_email(engine, world: World, key: str) -> None:
 
 def test_student_view_by_id(engine, world: World) -> None:
     with session_scope(engine) as s:
-        for student_id in otto_student_ids(world) + [world.school.finn.id]:
+        for student_id in [*otto_student_ids(world), world.school.finn.id]:
             with pytest.raises(AccessDenied):
                 student_detail(s, world.maria, student_id, CONFIG)
 

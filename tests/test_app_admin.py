@@ -24,8 +24,8 @@ from mentor_tui.core.people.mentors import MentorEdit, edit_mentor
 from mentor_tui.db.engine import session_scope
 from mentor_tui.db.models import AuditEntry, MentorProfile, Notification, StudentProfile, User
 from mentor_tui.screens.admin.admin import AdminScreen
-from mentor_tui.screens.dialogs import ConfirmScreen
 from mentor_tui.screens.admin.csv_import import CsvImportScreen
+from mentor_tui.screens.dialogs import ConfirmScreen
 from mentor_tui.widgets.paged_table import PagedTable
 from tests.people_csv import write_people_csv
 

@@ -19,10 +19,10 @@ from sqlalchemy import func, select
 
 from mentor_tui.app.main import MentorApp
 from mentor_tui.core import clock
-from mentor_tui.core.sessions.templates import list_templates, save_template
-from mentor_tui.core.sessions.views import SessionView, list_sessions
 from mentor_tui.core.sessions.scheduling import schedule_session
 from mentor_tui.core.sessions.slots import find_free_slots
+from mentor_tui.core.sessions.templates import list_templates, save_template
+from mentor_tui.core.sessions.views import SessionView, list_sessions
 from mentor_tui.db.engine import session_scope
 from mentor_tui.db.models import MentorshipNote, MentorshipSession, SessionAttendee, User
 from mentor_tui.screens.calendar.session_followup import SessionFollowupModal

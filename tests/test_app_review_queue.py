@@ -19,16 +19,16 @@ from textual.screen import Screen
 
 from mentor_tui.app.main import MentorApp
 from mentor_tui.core import clock
-from mentor_tui.core.reviews.queue import QueueItem, list_queue
 from mentor_tui.core.reviews.decisions import submission_preview
+from mentor_tui.core.reviews.queue import QueueItem, list_queue
 from mentor_tui.db.engine import session_scope
 from mentor_tui.db.models import Submission, User
 from mentor_tui.db.review_models import CommentSnippet
-from mentor_tui.screens.reviews.comment_bank import CommentBankScreen
 from mentor_tui.screens.dialogs import ConfirmScreen
+from mentor_tui.screens.reviews.comment_bank import CommentBankScreen
 from mentor_tui.screens.reviews.feedback_editor import FeedbackPanel
-from mentor_tui.screens.reviews.queue import ReviewQueueScreen
 from mentor_tui.screens.reviews.preview import PreviewCache, PreviewPane, render_preview
+from mentor_tui.screens.reviews.queue import ReviewQueueScreen
 from mentor_tui.widgets.paged_table import PagedTable
 
 SIZE = (130, 40)

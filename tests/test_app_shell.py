@@ -72,7 +72,9 @@ async def test_number_keys_switch_areas_and_help_lists_the_screen_keys(
         assert type(app.screen).__name__ == "DashboardScreen"
 
 
-async def test_admin_area_keys_for_unbuilt_screens_are_absent(template: Path, tmp_path: Path) -> None:
+async def test_admin_area_keys_for_unbuilt_screens_are_absent(
+    template: Path, tmp_path: Path
+) -> None:
     services = services_for(copy_store(template, tmp_path / "a.db"), ADMIN)
     app = MentorApp(services)
     async with app.run_test(size=(120, 40)) as pilot:

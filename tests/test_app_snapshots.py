@@ -53,9 +53,13 @@ def test_student_view(snap_compare, template: Path, tmp_path: Path) -> None:
     app = _app(template, tmp_path, MENTOR)
     with session_scope(app.services.engine) as session:
         mentor = session.execute(select(User).where(User.email == MENTOR)).scalar_one()
-        first = session.execute(
-            select(User.id).where(User.mentor_id == mentor.id).order_by(User.full_name)
-        ).scalars().first()
+        first = (
+            session.execute(
+                select(User.id).where(User.mentor_id == mentor.id).order_by(User.full_name)
+            )
+            .scalars()
+            .first()
+        )
 
     async def go(pilot) -> None:
         from mentor_tui.screens.students.student_view import StudentViewScreen

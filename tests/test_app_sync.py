@@ -18,10 +18,10 @@ from mentor_tui.app.sync_loop import AppSync, retry_delay
 from mentor_tui.config import Config
 from mentor_tui.core import clock, writes
 from mentor_tui.core.people.settings import sign_in
+from mentor_tui.core.services import Services
 from mentor_tui.db.engine import session_scope
 from mentor_tui.db.models import MentorshipNote, User
 from mentor_tui.db.sync_models import SyncConflict
-from mentor_tui.core.services import Services
 from mentor_tui.sync import list_conflicts, login, pending_change_count, sync_once
 from tests import factory, sync_helpers
 from tests.sync_helpers import PASSWORD, Program, ThreadServer, actor_in

@@ -144,8 +144,8 @@ def test_reopening_the_demo_paints_before_any_database_library(tmp_path) -> None
     """`mentor-tui demo` on the demo it built before (README's first command, run again) takes
     the same path as `mentor-tui`: the app starts with the store unopened and neither SQLAlchemy
     nor the demo builder loaded; its first use of the store signs in as the demo mentor and remembers them."""
-    from mentor_tui.demo.build import ADMIN_EMAIL, DEMO_MENTOR_EMAIL
     from mentor_tui.core.people.sign_in_peek import LAST_USER
+    from mentor_tui.demo.build import ADMIN_EMAIL, DEMO_MENTOR_EMAIL
 
     db = tmp_path / "demo.db"
     sizes = ["--students", "12", "--mentors", "2", "--db", str(db)]

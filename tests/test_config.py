@@ -66,11 +66,27 @@ def test_a_bad_value_is_one_sentence_naming_key_and_file(
     assert "\n" not in message
 
 
-def test_the_cli_reports_a_bad_config_in_one_sentence(hermetic_dirs: Path, capsys, tmp_path) -> None:
+def test_the_cli_reports_a_bad_config_in_one_sentence(
+    hermetic_dirs: Path, capsys, tmp_path
+) -> None:
     from mentor_tui.cli import main
 
     config_path().parent.mkdir(parents=True, exist_ok=True)
     config_path().write_text("note_retention_days = -3\n")
-    assert main(["demo", "--no-launch", "--students", "3", "--mentors", "1", "--db", str(tmp_path / "d.db")]) == 2
+    assert (
+        main(
+            [
+                "demo",
+                "--no-launch",
+                "--students",
+                "3",
+                "--mentors",
+                "1",
+                "--db",
+                str(tmp_path / "d.db"),
+            ]
+        )
+        == 2
+    )
     err = capsys.readouterr().err.strip()
     assert "note_retention_days" in err and "Traceback" not in err

@@ -16,9 +16,9 @@ from mentor_tui.core.people.unassigned import (
     resolve_skill,
     skill_spellings,
 )
-from mentor_tui.errors import AccessDenied, UserError
 from mentor_tui.db.engine import session_scope
 from mentor_tui.db.models import StudentProfile, User
+from mentor_tui.errors import AccessDenied, UserError
 from tests import factory
 
 

@@ -13,9 +13,9 @@ from sqlalchemy import select
 from mentor_tui.core.access import Actor
 from mentor_tui.core.assignment.seats import assign_student
 from mentor_tui.core.audit.log import AuditFilter, count_audit, list_audit, parse_day
-from mentor_tui.errors import AccessDenied, UserError
 from mentor_tui.db.engine import session_scope
 from mentor_tui.db.models import AuditEntry, User
+from mentor_tui.errors import AccessDenied, UserError
 
 
 def _assign_one(services) -> tuple[str, str]:

@@ -10,12 +10,12 @@ import pytest
 from sqlalchemy import event, select
 
 from mentor_tui.config import Config
-from mentor_tui.core.analytics import dashboard as dashboard_module
-from mentor_tui.core.people import progress
 from mentor_tui.core.access import visible_student_ids
+from mentor_tui.core.analytics import dashboard as dashboard_module
 from mentor_tui.core.analytics.dashboard import dashboard, student_summary
 from mentor_tui.core.analytics.performance import mentor_performance
 from mentor_tui.core.analytics.summary import ATTENTION_ROWS
+from mentor_tui.core.people import progress
 from mentor_tui.core.people.students import list_students
 from mentor_tui.db.engine import make_engine, session_scope
 from mentor_tui.db.models import User

@@ -10,10 +10,9 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from mentor_tui.config import Config
-from mentor_tui.core.matching import unavailability as unavailability_core
 from mentor_tui.core import writes
 from mentor_tui.core.access import Actor
-from mentor_tui.errors import AccessDenied, UserError
+from mentor_tui.core.matching import unavailability as unavailability_core
 from mentor_tui.core.matching.plan import draft_matches
 from mentor_tui.core.matching.unavailability import (
     mark_available,
@@ -40,6 +39,7 @@ from mentor_tui.db.models import (
     Notification,
     User,
 )
+from mentor_tui.errors import AccessDenied, UserError
 from tests import factory
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)

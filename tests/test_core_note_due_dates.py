@@ -11,13 +11,13 @@ from sqlmodel import Session
 
 from mentor_tui.config import Config
 from mentor_tui.core import writes
-from mentor_tui.core.notes import notes
 from mentor_tui.core.access import Actor
 from mentor_tui.core.analytics.dashboard import dashboard
-from mentor_tui.errors import AccessDenied, UserError
+from mentor_tui.core.notes import notes
 from mentor_tui.core.notes.notes import NoteConflict
 from mentor_tui.db.engine import session_scope
 from mentor_tui.db.models import AuditEntry, JournalEntry, User
+from mentor_tui.errors import AccessDenied, UserError
 
 SAM = "sam.student@example.org"
 

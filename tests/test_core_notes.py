@@ -14,14 +14,14 @@ from sqlmodel import Session
 
 from mentor_tui.config import Config
 from mentor_tui.core import clock, writes
+from mentor_tui.core.access import Actor
+from mentor_tui.core.notes import notes
 from mentor_tui.core.notes import search as note_search
 from mentor_tui.core.notes import snippets as note_snippets
-from mentor_tui.core.notes import notes
 from mentor_tui.core.notes.terms import substring_glob
-from mentor_tui.core.access import Actor
-from mentor_tui.errors import AccessDenied, NotFound, UserError
 from mentor_tui.db.engine import session_scope
 from mentor_tui.db.models import AuditEntry, JournalEntry, MentorshipNote, MentorshipSession, User
+from mentor_tui.errors import AccessDenied, NotFound, UserError
 
 TRICKY_TEXTS = {
     "rtl": "מנטור טוב מקשיב. المرشد الجيد يستمع جيدا",
@@ -331,7 +331,7 @@ def test_deleting_tombstones_the_note(engine, people) -> None:
         row = s.get(MentorshipNote, note_id)
         assert row.deleted_at is not None and row.version == 2
         assert notes.list_notes(s, mia, "sam.student@example.org") == []
-        with pytest.raises(NotFound, match="That note was deleted."):
+        with pytest.raises(NotFound, match=r"That note was deleted."):
             notes.get_note(s, mia, note_id)
     assert [e.op for e in _journal(engine, note_id)] == ["insert", "delete"]
     assert _search(engine, mia, "tombstoneword") == []

@@ -15,16 +15,12 @@ from sqlmodel import Session
 from mentor_tui.config import Config, Notifications
 from mentor_tui.core import clock
 from mentor_tui.core.access import Actor
-from mentor_tui.core.reviews.comment_bank import add_snippet, delete_snippet, list_snippets, update_snippet
-from mentor_tui.errors import AccessDenied, NotFound, UserError
-from mentor_tui.core.reviews.queue import (
-    count_queue,
-    get_queue_item,
-    list_queue,
-    next_pending_after,
-    queue_position,
+from mentor_tui.core.reviews.comment_bank import (
+    add_snippet,
+    delete_snippet,
+    list_snippets,
+    update_snippet,
 )
-from mentor_tui.core.reviews.reminders import run_review_reminders
 from mentor_tui.core.reviews.decisions import (
     decide,
     decide_many,
@@ -33,9 +29,18 @@ from mentor_tui.core.reviews.decisions import (
     review_times_by_reviewer,
     submission_preview,
 )
+from mentor_tui.core.reviews.queue import (
+    count_queue,
+    get_queue_item,
+    list_queue,
+    next_pending_after,
+    queue_position,
+)
+from mentor_tui.core.reviews.reminders import run_review_reminders
 from mentor_tui.db.engine import session_scope
 from mentor_tui.db.models import AuditEntry, JournalEntry, Notification, Submission, User
 from mentor_tui.db.review_models import CommentSnippet, ReviewReminder
+from mentor_tui.errors import AccessDenied, NotFound, UserError
 from tests import factory
 
 CONFIG = Config()  # SLA 48 h, every toggle on

@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from mentor_tui.config import Config
 from mentor_tui.core.access import Actor
-from mentor_tui.errors import AccessDenied, NotFound, UserError
+from mentor_tui.core.sessions.scheduling import schedule_session
 from mentor_tui.core.sessions.templates import (
     SHARED_REFUSAL,
     add_template,
@@ -24,9 +24,9 @@ from mentor_tui.core.sessions.templates import (
     save_template,
     template_views,
 )
-from mentor_tui.core.sessions.scheduling import schedule_session
 from mentor_tui.db.engine import session_scope
 from mentor_tui.db.models import AuditEntry, JournalEntry, SessionTemplate
+from mentor_tui.errors import AccessDenied, NotFound, UserError
 from tests import session_people as people
 
 CONFIG = Config(session_duration_minutes=45)
@@ -199,7 +199,7 @@ def test_find_template_by_id_prefix_or_title(engine, team: Team) -> None:
         assert find_template(s, team.maria, first).id == first
         assert find_template(s, team.maria, first[:8].upper()).id == first
         assert find_template(s, team.maria, "  weekly ").id == first
-        with pytest.raises(UserError, match="^Give an agenda template's id or title.$"):
+        with pytest.raises(UserError, match=r"^Give an agenda template's id or title.$"):
             find_template(s, team.maria, " ")
-        with pytest.raises(NotFound, match="^No agenda template 'Private' that you can use.$"):
+        with pytest.raises(NotFound, match=r"^No agenda template 'Private' that you can use.$"):
             find_template(s, team.omar, "Private")

@@ -14,7 +14,6 @@ from sqlmodel import Session
 from mentor_tui.config import Config, Notifications
 from mentor_tui.core import writes
 from mentor_tui.core.access import Actor
-from mentor_tui.errors import AccessDenied, NotFound, UserError
 from mentor_tui.core.sessions.followup import (
     add_action_items,
     complete_session,
@@ -24,13 +23,13 @@ from mentor_tui.core.sessions.followup import (
 )
 from mentor_tui.core.sessions.reminders import run_session_reminders
 from mentor_tui.core.sessions.rules import SessionClash
-from mentor_tui.core.sessions.views import get_session, list_sessions
 from mentor_tui.core.sessions.scheduling import (
     cancel_session,
     edit_session,
     reschedule_session,
     schedule_session,
 )
+from mentor_tui.core.sessions.views import get_session, list_sessions
 from mentor_tui.db.engine import session_scope
 from mentor_tui.db.models import (
     AuditEntry,
@@ -42,6 +41,7 @@ from mentor_tui.db.models import (
     User,
 )
 from mentor_tui.db.session_models import SessionReminderSent
+from mentor_tui.errors import AccessDenied, NotFound, UserError
 from tests import session_people as people
 
 CONFIG = Config(session_duration_minutes=45)
@@ -246,7 +246,7 @@ def test_a_mentor_schedules_only_their_own_students(engine, world: World) -> Non
     with session_scope(engine) as s:
         with pytest.raises(AccessDenied, match=r"^zoe@example.org is not one of your students\.$"):
             schedule_session(s, world.m, CONFIG, students=["zoe@example.org"], starts_at=T0)
-        with pytest.raises(NotFound, match="nobody@example.org"):
+        with pytest.raises(NotFound, match=r"nobody@example.org"):
             schedule_session(s, world.m, CONFIG, students=["nobody@example.org"], starts_at=T0)
         with pytest.raises(UserError, match="is not a student"):
             schedule_session(s, world.m, CONFIG, students=["omar@example.org"], starts_at=T0)

@@ -10,9 +10,8 @@ import pytest
 from sqlalchemy import update
 
 from mentor_tui.config import Config
-from mentor_tui.core.people import progress
-from mentor_tui.errors import AccessDenied, NotFound, UserError
 from mentor_tui.core.analytics.student_view import student_detail
+from mentor_tui.core.people import progress
 from mentor_tui.core.people.students import (
     SORT_KEYS,
     StudentRow,
@@ -21,6 +20,7 @@ from mentor_tui.core.people.students import (
 )
 from mentor_tui.db.engine import session_scope
 from mentor_tui.db.models import ModuleProgress
+from mentor_tui.errors import AccessDenied, NotFound, UserError
 from tests import factory
 from tests.school import School, build_school
 
@@ -318,7 +318,7 @@ def test_course_completed_milestone(engine, school: School) -> None:
 
 def test_student_view_refuses_other_mentors_students(engine, school: School) -> None:
     with session_scope(engine) as s:
-        with pytest.raises(AccessDenied, match="dan@example.org is not one of your students"):
+        with pytest.raises(AccessDenied, match=r"dan@example.org is not one of your students"):
             student_detail(s, factory.actor(school.maria), "dan@example.org", CONFIG)
         with pytest.raises(NotFound):
             student_detail(s, factory.actor(school.maria), "nobody@example.org", CONFIG)

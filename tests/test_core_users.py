@@ -10,7 +10,6 @@ from sqlalchemy import func, select
 
 from mentor_tui.config import Config
 from mentor_tui.core.assignment.seats import mentor_load
-from mentor_tui.errors import AccessDenied, UserError
 from mentor_tui.core.people.users import (
     ImportRejected,
     add_user,
@@ -20,6 +19,7 @@ from mentor_tui.core.people.users import (
 )
 from mentor_tui.db.engine import session_scope
 from mentor_tui.db.models import MentorProfile, Notification, StudentProfile, User
+from mentor_tui.errors import AccessDenied, UserError
 from tests import factory
 from tests.people_csv import write_people_csv
 from tests.school import School, build_school

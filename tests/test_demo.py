@@ -17,8 +17,20 @@ from sqlmodel import Session
 
 from mentor_tui.cli import main
 from mentor_tui.config import Config
-from mentor_tui.demo import build as demo
 from mentor_tui.core.access import actor_for_email
+from mentor_tui.core.people.settings import LAST_USER, get_setting
+from mentor_tui.core.sessions.templates import template_views
+from mentor_tui.db.engine import make_engine
+from mentor_tui.db.models import (
+    ATTENDANCE,
+    NOTE_KINDS,
+    SUBMISSION_STATUSES,
+    SYNCED_TABLES,
+    Setting,
+    Submission,
+    User,
+)
+from mentor_tui.demo import build as demo
 from mentor_tui.demo.build import (
     ADMIN_EMAIL,
     COLUMNS,
@@ -31,18 +43,6 @@ from mentor_tui.demo.build import (
 from mentor_tui.demo.rows import uuid_maker
 from mentor_tui.demo.texts import SESSION_TEMPLATES
 from mentor_tui.errors import UserError
-from mentor_tui.core.sessions.templates import template_views
-from mentor_tui.core.people.settings import LAST_USER, get_setting
-from mentor_tui.db.engine import make_engine
-from mentor_tui.db.models import (
-    ATTENDANCE,
-    NOTE_KINDS,
-    SUBMISSION_STATUSES,
-    SYNCED_TABLES,
-    Setting,
-    Submission,
-    User,
-)
 
 REFERENCE = datetime(2025, 3, 17, 14, 0, tzinfo=UTC)
 STUDENTS, MENTORS = 200, 10

@@ -16,12 +16,12 @@ from sqlmodel import Session
 
 from mentor_tui.config import Config
 from mentor_tui.core.access import Actor
-from mentor_tui.errors import UserError
 from mentor_tui.core.sessions.ics import export_calendar, import_calendar, session_uid
-from mentor_tui.core.sessions.views import get_session, list_sessions
 from mentor_tui.core.sessions.scheduling import cancel_session, edit_session, schedule_session
+from mentor_tui.core.sessions.views import get_session, list_sessions
 from mentor_tui.db.engine import make_engine, session_scope
 from mentor_tui.db.models import JournalEntry, MentorshipSession, User
+from mentor_tui.errors import UserError
 from tests import session_people as people
 
 CONFIG = Config(session_duration_minutes=50)
@@ -398,7 +398,7 @@ def test_events_it_cannot_take_are_reported_and_the_rest_imported(engine, team: 
 
 def test_not_a_calendar_is_one_sentence(engine, team: Team) -> None:
     with session_scope(engine) as s:
-        with pytest.raises(UserError, match="^That is not an iCalendar file"):
+        with pytest.raises(UserError, match=r"^That is not an iCalendar file"):
             import_calendar(s, team.m, CONFIG, b"hello, world")
         with pytest.raises(UserError, match="Only mentors and admins"):
             import_calendar(s, people.actor(team.sam), CONFIG, calendar_of(GOOGLE))

@@ -15,7 +15,6 @@ from sqlmodel import Session, select
 from mentor_tui.config import Config, MatchingWeights
 from mentor_tui.core import writes
 from mentor_tui.core.access import Actor
-from mentor_tui.errors import AccessDenied, UserError
 from mentor_tui.core.matching.plan import (
     MentorOffer,
     ScoreTable,
@@ -33,6 +32,7 @@ from mentor_tui.core.matching.plan import (
 )
 from mentor_tui.db.engine import session_scope
 from mentor_tui.db.models import MentorProfile, MentorSpecialization, User
+from mentor_tui.errors import AccessDenied, UserError
 from tests import factory
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)

@@ -22,15 +22,15 @@ from legacy_store import (
 from sqlmodel import SQLModel
 
 import mentor_tui.db.models  # noqa: F401 - registers the tables
+from mentor_tui.core.analytics.dashboard import dashboard
 from mentor_tui.core.notes import notes
 from mentor_tui.core.people import settings
-from mentor_tui.core.analytics.dashboard import dashboard
-from mentor_tui.errors import UserError
-from mentor_tui.core.reviews.queue import count_queue
 from mentor_tui.core.people.sign_in_peek import peek_actor
 from mentor_tui.core.people.students import count_students
+from mentor_tui.core.reviews.queue import count_queue
 from mentor_tui.db.engine import make_engine, session_scope
 from mentor_tui.db.migrations import HEAD, runner, upgrade
+from mentor_tui.errors import UserError
 
 VERSION_TABLE = ("alembic_version",)
 

@@ -10,7 +10,6 @@ from sqlalchemy import select
 
 from mentor_tui.config import Config, Notifications
 from mentor_tui.core.assignment.seats import assign_student, mentor_load, unassign_student
-from mentor_tui.errors import AccessDenied, NotFound, UserError
 from mentor_tui.core.notifications.notify import (
     TOGGLES,
     list_notifications,
@@ -21,6 +20,7 @@ from mentor_tui.core.notifications.notify import (
 )
 from mentor_tui.db.engine import session_scope
 from mentor_tui.db.models import AuditEntry, JournalEntry, Notification, User
+from mentor_tui.errors import AccessDenied, NotFound, UserError
 from tests import factory
 from tests.school import School, build_school
 
@@ -205,11 +205,11 @@ def test_only_an_active_mentor_takes_students(engine, school: School) -> None:
     admin = factory.actor(school.admin)
     with session_scope(engine) as s:
         gone = factory.mentor(s, "Gone Mentor", email="gone@example.org", status="Inactive")
-        with pytest.raises(UserError, match="gone@example.org is not an active mentor"):
+        with pytest.raises(UserError, match=r"gone@example.org is not an active mentor"):
             assign_student(s, admin, "finn@example.org", gone.id, config=CONFIG)
-        with pytest.raises(UserError, match="ben@example.org is not a mentor"):
+        with pytest.raises(UserError, match=r"ben@example.org is not a mentor"):
             assign_student(s, admin, "finn@example.org", "ben@example.org", config=CONFIG)
-        with pytest.raises(UserError, match="maria@example.org is not a student"):
+        with pytest.raises(UserError, match=r"maria@example.org is not a student"):
             assign_student(s, admin, "maria@example.org", "otto@example.org", config=CONFIG)
         with pytest.raises(NotFound):
             assign_student(s, admin, "finn@example.org", "nobody@example.org", config=CONFIG)

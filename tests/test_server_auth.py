@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import select, update
 
 from mentor_tui.core import clock
-from mentor_tui.errors import UserError
 from mentor_tui.db.models import User
+from mentor_tui.errors import UserError
 from mentor_tui.server import auth
 from mentor_tui.server.accounts import add_server_user
 from mentor_tui.server.schema import credentials, tokens

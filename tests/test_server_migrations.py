@@ -21,10 +21,10 @@ from sqlalchemy import Engine, MetaData, insert, inspect, select, text
 from sqlmodel import SQLModel
 
 from mentor_tui.core import writes
-from mentor_tui.errors import UserError
 from mentor_tui.db import migrations as store_migrations
 from mentor_tui.db.engine import make_engine, session_scope
 from mentor_tui.db.models import User
+from mentor_tui.errors import UserError
 from mentor_tui.server import migrations, schema
 from mentor_tui.server.schema import ensure_schema, make_server_engine
 

@@ -13,10 +13,10 @@ from app_support import ADMIN, MENTOR, copy_store, settle
 from mentor_tui.commands.context import CommandContext
 from mentor_tui.config import Config
 from mentor_tui.core.people import settings
-from mentor_tui.errors import UserError
 from mentor_tui.core.people.sign_in_peek import LAST_USER, peek_actor
-from mentor_tui.db.engine import default_db_path, make_engine, session_scope
 from mentor_tui.core.services import Services
+from mentor_tui.db.engine import default_db_path, make_engine, session_scope
+from mentor_tui.errors import UserError
 
 
 def _sign_in(path: Path, email: str | None):

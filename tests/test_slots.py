@@ -10,7 +10,6 @@ import pytest
 from sqlmodel import Session
 
 from mentor_tui.config import Config
-from mentor_tui.errors import AccessDenied, UserError
 from mentor_tui.core.sessions.scheduling import schedule_session
 from mentor_tui.core.sessions.slots import (
     Slot,
@@ -24,6 +23,7 @@ from mentor_tui.core.sessions.slots import (
 )
 from mentor_tui.db.engine import session_scope
 from mentor_tui.db.models import User
+from mentor_tui.errors import AccessDenied, UserError
 from tests import session_people as people
 
 CONFIG = Config(session_duration_minutes=60)

@@ -12,10 +12,10 @@ import pytest
 from sqlalchemy import func, select
 
 from mentor_tui.core import writes
-from mentor_tui.errors import UserError
 from mentor_tui.core.people.settings import LAST_USER, get_setting
 from mentor_tui.db.engine import session_scope
 from mentor_tui.db.models import JournalEntry, MentorshipNote, Module, User
+from mentor_tui.errors import UserError
 from mentor_tui.sync import (
     LoggedOut,
     credentials,
@@ -105,7 +105,7 @@ def test_logout_revokes_the_token_and_forgets_it(program: Program) -> None:
 def test_a_wrong_password_is_one_sentence(program: Program) -> None:
     from mentor_tui.sync import login
 
-    with pytest.raises(UserError, match="^Login refused: Wrong email or password.$"):
+    with pytest.raises(UserError, match=r"^Login refused: Wrong email or password.$"):
         login(
             program.harness.store("x"),
             program.harness.base,
@@ -121,7 +121,7 @@ def test_a_store_linked_to_one_account_refuses_another(program: Program) -> None
     h = program.harness
     store = h.store("m1")
     h.login(store, "m1@example.org")
-    with pytest.raises(UserError, match="linked to http://testserver as m1@example.org"):
+    with pytest.raises(UserError, match=r"linked to http://testserver as m1@example.org"):
         h.login(store, "m2@example.org")
 
 

@@ -91,7 +91,7 @@ def test_a_refused_connection_keeps_changes_local_until_the_server_is_back(
         login(store, server.url, "m1@example.org", PASSWORD)
     _write_notes(store, ids, 3)  # offline: the store keeps working
     sleeps: list[float] = []
-    with pytest.raises(ServerUnavailable, match="connection was refused.*kept here"):
+    with pytest.raises(ServerUnavailable, match=r"connection was refused.*kept here"):
         sync_once(store, http=_http(store, RetryPolicy(attempts=4, sleep=sleeps.append)))
     assert len(sleeps) == 3 and all(0 <= s <= 0.5 * 2**i for i, s in enumerate(sleeps))
     assert pending_change_count(store) == 3 and _count(h.engine) == 0
@@ -185,7 +185,7 @@ def test_a_server_killed_mid_request_then_restarted_ends_with_every_change_once(
         def push() -> None:
             try:
                 outcome.append(sync_once(laptop, http=_http(laptop, retry)))
-            except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+            except Exception as exc:
                 outcome.append(exc)
 
         def poll() -> None:
@@ -194,7 +194,7 @@ def test_a_server_killed_mid_request_then_restarted_ends_with_every_change_once(
                 while _count(phone) < total:
                     wait_for_changes(phone, wait=5, http=http)
                 polled.append("done")
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:
                 polled.append(exc)
 
         threads = [threading.Thread(target=poll), threading.Thread(target=push)]

@@ -84,7 +84,7 @@ def test_applying_pulled_rows_never_writes_to_the_journal(engine) -> None:
            "Sam", "sam@example.org", "student", "Active", "UTC", None]  # fmt: skip
     with local_transaction(engine) as conn:
         assert upsert_rows(conn, "users", columns, [row]) == 1
-        older = row[:3] + [2] + row[4:5] + ["Old Sam"] + row[6:]
+        older = [*row[:3], 2, *row[4:5], "Old Sam", *row[6:]]
         upsert_rows(conn, "users", columns, [older])  # an older version never wins
         assert conn.execute("SELECT full_name, version FROM users").fetchall() == [("Sam", 3)]
         assert pending_count(conn) == 0

@@ -7,7 +7,6 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from mentor_tui.errors import UserError
 from mentor_tui.core.timezones import (
     AmbiguousLocalTime,
     NonexistentLocalTime,
@@ -19,6 +18,7 @@ from mentor_tui.core.timezones import (
     parse_wall,
     wall_in_zone,
 )
+from mentor_tui.errors import UserError
 
 
 def utc(*parts: int) -> datetime:

@@ -18,8 +18,8 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from mentor_tui.app.reminders import AppReminders
-from mentor_tui.widgets.events import DataChanged, SignedIn
 from mentor_tui.core.services import Services
+from mentor_tui.widgets.events import DataChanged, SignedIn
 from mentor_tui.widgets.seams import FirstFrameHook
 from mentor_tui.widgets.status_bar import StatusBar
 

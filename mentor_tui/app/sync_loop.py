@@ -22,7 +22,6 @@ import httpx
 from textual.worker import get_current_worker
 
 from mentor_tui.errors import UserError
-from mentor_tui.widgets.events import DataChanged
 from mentor_tui.sync import (
     LoggedOut,
     ServerUnavailable,
@@ -35,6 +34,7 @@ from mentor_tui.sync import (
 )
 from mentor_tui.sync.http import RetryPolicy, SyncHttp
 from mentor_tui.sync.view import SyncView
+from mentor_tui.widgets.events import DataChanged
 
 if TYPE_CHECKING:
     from mentor_tui.widgets.host import MentorHost
@@ -179,7 +179,7 @@ class AppSync:
         outcome: SyncReport | Exception
         try:
             outcome = sync_once(self.engine, http=self._http())
-        except Exception as exc:  # noqa: BLE001 - reported on the UI thread, the loop goes on
+        except Exception as exc:
             if self._stop.is_set():  # the client was closed under us: the app is quitting
                 return
             outcome = exc
@@ -272,7 +272,7 @@ class AppSync:
                 self._call(self._poll_logged_out)
                 self._stop.wait(self.interval)
                 continue
-            except Exception:  # noqa: BLE001 - keep polling; a sync reports real errors
+            except Exception:
                 if self._stop.is_set():
                     return
                 failures += 1

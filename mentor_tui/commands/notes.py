@@ -19,9 +19,9 @@ from typing import Any
 from mentor_tui.commands.context import CommandContext
 from mentor_tui.core import clock, dates
 from mentor_tui.core.notes import notes
-from mentor_tui.errors import UserError
 from mentor_tui.core.text import clean_line, clean_text
 from mentor_tui.db.models import NOTE_KINDS
+from mentor_tui.errors import UserError
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:

@@ -10,8 +10,8 @@ migrates, signs in and says in one sentence what is wrong before the app starts.
 from __future__ import annotations
 
 from mentor_tui.commands.context import CommandContext
-from mentor_tui.errors import UserError
 from mentor_tui.core.services import Services
+from mentor_tui.errors import UserError
 
 
 def open_app(ctx: CommandContext) -> int:

@@ -8,8 +8,8 @@ import sys
 from typing import Any
 
 from mentor_tui.commands.context import CommandContext
-from mentor_tui.errors import UserError
 from mentor_tui.db.models import ROLES
+from mentor_tui.errors import UserError
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:

@@ -202,8 +202,8 @@ def _describe(view: Any, actor: Actor) -> list[str]:
 
 def run_add(ctx: CommandContext) -> int:
     from mentor_tui.core import clock
-    from mentor_tui.core.sessions.templates import find_template
     from mentor_tui.core.sessions.scheduling import schedule_session
+    from mentor_tui.core.sessions.templates import find_template
     from mentor_tui.core.text import clean_line
     from mentor_tui.core.timezones import parse_local
 
@@ -362,8 +362,8 @@ def run_template_add(ctx: CommandContext) -> int:
 
 
 def run_template_edit(ctx: CommandContext) -> int:
-    from mentor_tui.errors import UserError
     from mentor_tui.core.sessions.templates import edit_template, view_of
+    from mentor_tui.errors import UserError
 
     args = ctx.args
     agenda = _agenda_text(args)

@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from mentor_tui.commands.context import CommandContext
-from mentor_tui.errors import UserError
 from mentor_tui.db.models import ROLES
+from mentor_tui.errors import UserError
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:

@@ -14,7 +14,6 @@ from sqlalchemy import ColumnElement, Select, and_, exists, false, or_, select
 from sqlmodel import Session
 
 from mentor_tui.core.actor import Actor
-from mentor_tui.errors import AccessDenied, NotFound, UserError
 from mentor_tui.db.models import (
     MentorshipNote,
     MentorshipSession,
@@ -24,6 +23,7 @@ from mentor_tui.db.models import (
     Synced,
     User,
 )
+from mentor_tui.errors import AccessDenied, NotFound, UserError
 
 
 def actor_for_email(session: Session, email: str) -> Actor:
@@ -125,7 +125,9 @@ def user_scope(actor: Actor) -> ColumnElement[bool]:
 def find_user(session: Session, actor: Actor, key: str) -> User:
     """A user the actor may see, by id or email; one clear error otherwise."""
     user = find_user_unscoped(session, key)
-    visible = session.execute(select(exists().where(User.id == user.id, user_scope(actor)))).scalar()
+    visible = session.execute(
+        select(exists().where(User.id == user.id, user_scope(actor)))
+    ).scalar()
     if not visible:
         raise AccessDenied(f"{user.email} is not visible to you.")
     return user

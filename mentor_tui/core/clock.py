@@ -17,7 +17,9 @@ def zone(name: str) -> tzinfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise UserError(f"Unknown timezone {name!r}; use an IANA name such as Europe/Berlin.")
+        raise UserError(
+            f"Unknown timezone {name!r}; use an IANA name such as Europe/Berlin."
+        ) from None
 
 
 def to_local(moment: datetime, tz_name: str) -> datetime:

@@ -23,8 +23,8 @@ import re
 from datetime import date, datetime, timedelta
 
 from mentor_tui.core import clock
-from mentor_tui.errors import UserError
 from mentor_tui.core.text import clean_line
+from mentor_tui.errors import UserError
 
 CLEAR_WORDS = frozenset({"", "none", "clear", "-"})
 FORMS = "2026-03-31, today, tomorrow, +3d, +2w, fri or 13 mar"

@@ -9,8 +9,8 @@ import re
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from mentor_tui.core.clock import zone
-from mentor_tui.errors import UserError
 from mentor_tui.core.text import clean_line
+from mentor_tui.errors import UserError
 
 WALL_FORMAT = "%Y-%m-%d %H:%M"
 DATE_FORMAT = "%Y-%m-%d"

@@ -63,7 +63,13 @@ class User(Synced, table=True):
         Index("ix_users_mentor_name", "mentor_id", "full_name"),
         Index(
             "ix_users_role_live_name",
-            "role", "deleted_at", "full_name", "id", "email", "status", "mentor_id",
+            "role",
+            "deleted_at",
+            "full_name",
+            "id",
+            "email",
+            "status",
+            "mentor_id",
         ),
     )
 
@@ -138,9 +144,7 @@ class ModuleProgress(Synced, table=True):
     __table_args__ = (
         UniqueConstraint("user_id", "module_id", name="uq_progress_user_module"),
         Index("ix_progress_user_activity", "user_id", "last_activity_at"),
-        Index(
-            "ix_progress_user_live", "user_id", "deleted_at", "is_completed", "last_activity_at"
-        ),
+        Index("ix_progress_user_live", "user_id", "deleted_at", "is_completed", "last_activity_at"),
     )
 
     user_id: str = Field(foreign_key="users.id")

@@ -241,7 +241,7 @@ class _Producer(threading.Thread):
                 if not self._put(("activity", chunk, builder.students_done)):
                     return
             self._put(_DONE)
-        except BaseException as exc:  # noqa: BLE001 - the writing thread re-raises it
+        except BaseException as exc:
             self._put(exc)
 
     def stop(self) -> None:

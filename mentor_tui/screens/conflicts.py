@@ -18,9 +18,9 @@ from textual.widgets import OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from mentor_tui.core.text import clean_line
-from mentor_tui.widgets.events import DataChanged
 from mentor_tui.screens.base import MentorScreen
 from mentor_tui.sync import KEEP_MINE, KEEP_THEIRS, Conflict, list_conflicts, resolve_conflict
+from mentor_tui.widgets.events import DataChanged
 from mentor_tui.widgets.figures import local_time
 from mentor_tui.widgets.key_footer import KeyFooter
 

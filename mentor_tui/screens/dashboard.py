@@ -22,8 +22,8 @@ from textual.widgets import DataTable, Static
 
 from mentor_tui.core import clock
 from mentor_tui.core.text import clean_line
-from mentor_tui.widgets.events import DataChanged
 from mentor_tui.screens.base import MentorScreen
+from mentor_tui.widgets.events import DataChanged
 from mentor_tui.widgets.figures import age, count, local_time, percent, user_text
 from mentor_tui.widgets.key_footer import KeyFooter
 

@@ -30,9 +30,7 @@ class ConfirmScreen(MentorModal[bool]):
     ]
     HINT: ClassVar[str] = "y or enter: yes · n or escape: no"
 
-    def __init__(
-        self, title: str, lines: Sequence[str] = (), *, warning: bool = False
-    ) -> None:
+    def __init__(self, title: str, lines: Sequence[str] = (), *, warning: bool = False) -> None:
         super().__init__()
         self.question = title
         self.lines = list(lines)

@@ -13,9 +13,9 @@ from textual.containers import Vertical
 from textual.widgets import Button, Header, Input, Label, Static
 
 from mentor_tui.core.access import Actor
+from mentor_tui.screens.base import MentorScreen
 from mentor_tui.widgets.events import SignedIn
 from mentor_tui.widgets.key_footer import KeyFooter
-from mentor_tui.screens.base import MentorScreen
 
 
 class FirstRunScreen(MentorScreen[None]):

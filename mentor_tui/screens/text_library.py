@@ -18,8 +18,8 @@ from textual.widgets import Input, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from mentor_tui.core.text import clean_line, clean_text
-from mentor_tui.widgets.events import DataChanged
 from mentor_tui.screens.base import MentorModal
+from mentor_tui.widgets.events import DataChanged
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -212,7 +212,9 @@ class TextLibraryScreen(_LibraryModal, Generic[Item]):
                 return
             from mentor_tui.screens.dialogs import ConfirmScreen
 
-            self.app.push_screen(ConfirmScreen(f"Delete the {self.NOUN} '{name}'?", warning=True), delete)
+            self.app.push_screen(
+                ConfirmScreen(f"Delete the {self.NOUN} '{name}'?", warning=True), delete
+            )
 
         self.may_change(item, ask)
 

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, insert, select, update
 
 from mentor_tui.core import clock
-from mentor_tui.errors import UserError
 from mentor_tui.core.text import has_control
 from mentor_tui.db.models import ROLES, AuditEntry, User, new_id
+from mentor_tui.errors import UserError
 from mentor_tui.server.auth import MIN_PASSWORD_LENGTH, hash_password
 from mentor_tui.server.log import LogWriter
 from mentor_tui.server.schema import credentials, ensure_schema, write_options

@@ -48,8 +48,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import make_url
 
-from mentor_tui.errors import UserError
 from mentor_tui.db.models import AuditEntry, SQLModel
+from mentor_tui.errors import UserError
 from mentor_tui.paths import data_dir
 from mentor_tui.server import migrations
 from mentor_tui.sync.protocol import table_specs

@@ -15,8 +15,8 @@ import httpx
 from sqlalchemy import Engine
 
 from mentor_tui.core.access import Actor
-from mentor_tui.errors import UserError
 from mentor_tui.core.people.settings import LAST_USER
+from mentor_tui.errors import UserError
 from mentor_tui.sync import credentials
 from mentor_tui.sync.adopt import Adoption, adopt, local_emails, store_has_data
 from mentor_tui.sync.http import LoggedOut, ServerRefused, ServerUnavailable, SyncHttp

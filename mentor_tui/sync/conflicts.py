@@ -20,10 +20,10 @@ from sqlmodel import Session
 
 from mentor_tui.core import clock, writes
 from mentor_tui.core.access import Actor
-from mentor_tui.errors import NotFound, UserError
 from mentor_tui.db.engine import session_scope
 from mentor_tui.db.models import new_id
 from mentor_tui.db.sync_models import SyncConflict, SyncState
+from mentor_tui.errors import NotFound, UserError
 from mentor_tui.sync.protocol import BOOKKEEPING, TEXT_FIELDS, from_wire, spec, wire_time
 
 if TYPE_CHECKING:

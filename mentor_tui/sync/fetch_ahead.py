@@ -86,7 +86,7 @@ class FetchAhead:
                 elif not found:  # a server that does not send the header: read it here
                     page = _read(answer.content)
                     item, cursor = (page, None), page.get("next")
-            except Exception as error:  # noqa: BLE001 - the writer raises it
+            except Exception as error:
                 self._put(self._answers, (None, error))
                 return
             if not self._put(self._answers, item) or cursor is None:
@@ -102,7 +102,7 @@ class FetchAhead:
             if error is None and isinstance(content, bytes):
                 try:
                     content = _read(content)
-                except Exception as failure:  # noqa: BLE001 - the writer raises it
+                except Exception as failure:
                     error = failure
             if not self._put(self._pages, (content, error)):
                 return

@@ -16,8 +16,8 @@ from mentor_tui.core.text import clean_line
 from mentor_tui.widgets.figures import local_time
 
 if TYPE_CHECKING:  # the first frame paints without SQLAlchemy or the sync client
-    from mentor_tui.sync.view import SyncView
     from mentor_tui.core.actor import Actor
+    from mentor_tui.sync.view import SyncView
 
 
 class StatusBar(Widget):

@@ -44,7 +44,7 @@ def layout(columns: list[Column], width: int, markable: bool) -> tuple[list[tupl
         each, extra = divmod(spare, len(flexible))
         shares = [each + (1 if n < extra else 0) for n in range(len(flexible))]
         # Give what a narrow minimum could not use to the others, keeping every minimum.
-        shares = [max(share, minimum) for share, minimum in zip(shares, minimums)]
+        shares = [max(share, minimum) for share, minimum in zip(shares, minimums, strict=False)]
         overflow = sum(shares) - spare
         for n in range(len(shares)):
             if overflow <= 0:
@@ -127,7 +127,7 @@ def header_strip(
     segments: list[Segment] = []
     if markable:
         segments.append(Segment(NO_MARK, style))
-    for column, (_, width) in zip(columns, cells):
+    for column, (_, width) in zip(columns, cells, strict=False):
         arrow = ""
         if column.key == sort_key:
             arrow = DESCENDING if descending else ASCENDING
@@ -164,7 +164,7 @@ def row_strip(
         segments.append(Segment(PLACEHOLDER, style + placeholder))
     else:
         blank = Text("")
-        for n, (column, (_, width)) in enumerate(zip(columns, cells)):
+        for n, (column, (_, width)) in enumerate(zip(columns, cells, strict=False)):
             cell = row.cells[n] if n < len(row.cells) else blank
             segments.append(Segment(" ", style))
             segments.extend(cell_segments(clean_cell(cell), width, column.align, style, console))

@@ -28,7 +28,7 @@ def column(self, key: str) -> Column | None:
 
 def column_at(self, x: int) -> Column | None:
     self._ensure_layout()
-    for column, (start, width) in zip(self._columns, self._cells):
+    for column, (start, width) in zip(self._columns, self._cells, strict=False):
         if start - 1 <= x < start + width + 1:
             return column
     return None

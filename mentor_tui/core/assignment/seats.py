@@ -16,9 +16,9 @@ from sqlmodel import Session
 from mentor_tui.config import Config, load_config
 from mentor_tui.core import writes
 from mentor_tui.core.access import Actor, find_student, find_user, require_admin
-from mentor_tui.errors import UserError
 from mentor_tui.core.notifications.notify import notify
 from mentor_tui.db.models import MentorProfile, User
+from mentor_tui.errors import UserError
 
 
 def mentor_load(
@@ -131,8 +131,6 @@ def unassign_student(session: Session, actor: Actor, student_key: str) -> User:
         detail["previous_mentor"] = previous.email
     writes.update(session, actor.id, student, {"mentor_id": None}, action="unassign", detail=detail)
     return student
-
-
 
 
 def mentor_loads(session: Session, mentor_ids: Iterable[str] | None = None) -> dict[str, int]:

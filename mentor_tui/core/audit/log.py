@@ -13,8 +13,8 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from mentor_tui.core.access import Actor, require_admin
-from mentor_tui.errors import UserError
 from mentor_tui.db.models import AuditEntry, User
+from mentor_tui.errors import UserError
 
 
 @dataclass(frozen=True)

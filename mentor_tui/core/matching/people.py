@@ -13,12 +13,12 @@ from sqlmodel import Session
 
 from mentor_tui.config import Config
 from mentor_tui.core import clock
+from mentor_tui.core.access import Actor, student_scope, user_scope
 from mentor_tui.core.assignment.seats import mentor_loads
 from mentor_tui.core.people.availability import local_today, mentor_is_available
 from mentor_tui.core.text import skill_key
-from mentor_tui.core.access import Actor, student_scope, user_scope
-from mentor_tui.errors import UserError
 from mentor_tui.db.models import MentorProfile, MentorSpecialization, StudentProfile, User
+from mentor_tui.errors import UserError
 
 # The criteria a pair is scored on, in the order of scores and weights (here, not beside the
 # scores, so that a screen naming them does not import numpy and the solver).

@@ -46,8 +46,7 @@ from sqlmodel import Session
 from mentor_tui.config import Config, MatchingWeights
 from mentor_tui.core import clock
 from mentor_tui.core.access import Actor, find_student, require_admin
-from mentor_tui.core.assignment.seats import assign_student
-from mentor_tui.errors import UserError
+from mentor_tui.core.assignment.seats import assign_student, mentor_loads
 from mentor_tui.core.matching.people import (
     MentorOffer,
     Specialty,
@@ -55,9 +54,6 @@ from mentor_tui.core.matching.people import (
     load_mentor_offers,
     load_students,
 )
-from mentor_tui.core.assignment.seats import mentor_loads
-from mentor_tui.core.people.availability import local_today, mentor_is_available
-from mentor_tui.core.text import skill_key
 from mentor_tui.core.matching.scores import (
     CENTI,
     CRITERIA,
@@ -69,7 +65,10 @@ from mentor_tui.core.matching.scores import (
     format_offset,
 )
 from mentor_tui.core.matching.solver import is_optimal, optimal_assignment
+from mentor_tui.core.people.availability import local_today, mentor_is_available
+from mentor_tui.core.text import skill_key
 from mentor_tui.db.models import StudentProfile, User
+from mentor_tui.errors import UserError
 
 QUERY_CHUNK = 500
 """Ids per ``IN (...)`` list, well under SQLite's bound-parameter limit."""

@@ -14,18 +14,18 @@ from mentor_tui.config import Config
 from mentor_tui.core import clock, writes
 from mentor_tui.core.access import Actor, require_admin
 from mentor_tui.core.assignment.seats import assign_student, unassign_student
-from mentor_tui.errors import UserError
 from mentor_tui.core.matching.people import (
     MentorOffer,
     StudentNeeds,
     load_mentor_offers,
     load_students,
 )
+from mentor_tui.core.notifications.notify import notify
 from mentor_tui.core.people.availability import local_today
 from mentor_tui.core.people.mentors import find_mentor, mentor_profile
-from mentor_tui.core.notifications.notify import notify
 from mentor_tui.core.text import has_control
 from mentor_tui.db.models import MentorProfile, User
+from mentor_tui.errors import UserError
 
 if TYPE_CHECKING:  # the matching (numpy, pylmcf) loads when a plan is made, not with the
     # admin screen that imports this module

@@ -24,11 +24,11 @@ from sqlmodel import Session
 
 from mentor_tui.config import Config
 from mentor_tui.core import access, clock, writes
-from mentor_tui.core.notes import search as note_search
 from mentor_tui.core.access import Actor, find_student, live, note_scope
-from mentor_tui.errors import AccessDenied, NotFound, UserError
+from mentor_tui.core.notes import search as note_search
 from mentor_tui.core.notes.search import SearchHit
 from mentor_tui.db.models import NOTE_KINDS, MentorshipNote, MentorshipSession, User
+from mentor_tui.errors import AccessDenied, NotFound, UserError
 
 MAX_NOTE_CHARS = 4_000_000
 KIND_LABELS = {"note": "note", "session_summary": "session summary", "action_item": "action item"}
@@ -210,7 +210,7 @@ def save_note(
     *,
     text: str | None = None,
     kind: str | None = None,
-    due_date: date | None | _Unchanged = UNCHANGED,
+    due_date: date | _Unchanged | None = UNCHANGED,
     done: bool | None = None,
     expected_version: int | None = None,
 ) -> MentorshipNote:

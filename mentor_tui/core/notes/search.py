@@ -52,8 +52,8 @@ from sqlmodel import Session
 from mentor_tui.core.access import Actor, note_scope
 from mentor_tui.core.notes.snippets import fts_snippets, python_snippets
 from mentor_tui.core.notes.terms import Term, parse_query
-from mentor_tui.errors import UserError
 from mentor_tui.db.models import MentorshipNote, User
+from mentor_tui.errors import UserError
 
 RANK_WINDOW = 5000
 MAX_EXPANSION = 100

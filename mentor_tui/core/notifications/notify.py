@@ -16,8 +16,8 @@ from sqlmodel import Session
 from mentor_tui.config import Config, Notifications
 from mentor_tui.core import clock, writes
 from mentor_tui.core.access import Actor
-from mentor_tui.errors import NotFound, UserError
 from mentor_tui.db.models import Notification
+from mentor_tui.errors import NotFound, UserError
 
 TOGGLES: tuple[str, ...] = tuple(f.name for f in fields(Notifications))
 MAX_LIST = 1000

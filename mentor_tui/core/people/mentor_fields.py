@@ -11,10 +11,9 @@ from itertools import pairwise
 from typing import Any
 from urllib.parse import urlsplit
 
-from mentor_tui.errors import UserError
-from mentor_tui.core.text import skill_key
-from mentor_tui.core.text import clean_line, has_control
+from mentor_tui.core.text import clean_line, has_control, skill_key
 from mentor_tui.db.models import TEACHING_STYLES
+from mentor_tui.errors import UserError
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 MAX_LABEL = 80

@@ -19,10 +19,8 @@ from sqlmodel import Session
 from mentor_tui.config import Config
 from mentor_tui.core import clock, writes
 from mentor_tui.core.access import Actor, find_user, require_admin, user_scope
-from mentor_tui.errors import UserError
 from mentor_tui.core.assignment.seats import mentor_loads
 from mentor_tui.core.people.availability import local_today, mentor_is_available
-from mentor_tui.core.text import skill_key
 from mentor_tui.core.people.mentor_fields import (
     HOURS_IN_WEEK,
     SpecializationInput,
@@ -42,7 +40,9 @@ from mentor_tui.core.people.users import (
     check_name,
     check_timezone,
 )
+from mentor_tui.core.text import skill_key
 from mentor_tui.db.models import MentorProfile, MentorSpecialization, User
+from mentor_tui.errors import UserError
 
 # ---------------------------------------------------------------------------------------------
 # Reading.

@@ -6,8 +6,8 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from mentor_tui.core.access import Actor, actor_for_email
-from mentor_tui.errors import UserError
 from mentor_tui.db.models import Setting, User
+from mentor_tui.errors import UserError
 
 LAST_USER = "last_user_email"
 

@@ -45,10 +45,10 @@ from sqlmodel import Session
 
 from mentor_tui.config import Config, load_config
 from mentor_tui.core import clock
-from mentor_tui.core.people import progress
 from mentor_tui.core.access import Actor, student_scope
-from mentor_tui.errors import UserError
+from mentor_tui.core.people import progress
 from mentor_tui.db.models import User
+from mentor_tui.errors import UserError
 
 SORT_KEYS: tuple[str, ...] = ("name", "status", "completion", "pending", "last_activity", "at_risk")
 

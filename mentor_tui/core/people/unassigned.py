@@ -19,10 +19,10 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from mentor_tui.core.access import Actor, require_admin, student_scope
-from mentor_tui.errors import UserError
-from mentor_tui.core.text import skill_key
 from mentor_tui.core.people.students import filter_condition
+from mentor_tui.core.text import skill_key
 from mentor_tui.db.models import StudentProfile, User
+from mentor_tui.errors import UserError
 
 ASSIGN_MODES = ("all", "unassigned", "mentor")
 

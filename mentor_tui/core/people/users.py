@@ -18,10 +18,10 @@ from mentor_tui.config import Config, load_config
 from mentor_tui.core import clock, writes
 from mentor_tui.core.access import Actor, require_admin, user_scope
 from mentor_tui.core.assignment.seats import assign_student, mentor_load
-from mentor_tui.errors import UserError
 from mentor_tui.core.people.settings import store_is_empty
 from mentor_tui.core.text import has_control
 from mentor_tui.db.models import ROLES, MentorProfile, StudentProfile, User
+from mentor_tui.errors import UserError
 
 MAX_NAME = 200
 MAX_EMAIL = 254

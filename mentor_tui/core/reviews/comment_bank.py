@@ -10,8 +10,8 @@ from sqlmodel import Session
 
 from mentor_tui.core import writes
 from mentor_tui.core.access import Actor
-from mentor_tui.errors import AccessDenied, NotFound, UserError
 from mentor_tui.db.review_models import CommentSnippet
+from mentor_tui.errors import AccessDenied, NotFound, UserError
 
 MAX_TITLE_CHARS = 80
 

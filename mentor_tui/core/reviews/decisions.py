@@ -20,9 +20,9 @@ from sqlmodel import Session
 from mentor_tui.config import Config, load_config
 from mentor_tui.core import clock, writes
 from mentor_tui.core.access import Actor, live, submission_scope
-from mentor_tui.errors import AccessDenied, NotFound, UserError
 from mentor_tui.core.notifications.notify import notify
 from mentor_tui.db.models import Assignment, Submission, User
+from mentor_tui.errors import AccessDenied, NotFound, UserError
 
 Decision = Literal["approve", "reject", "request_changes"]
 

@@ -18,12 +18,12 @@ from sqlmodel import Session
 
 from mentor_tui.core import clock, writes
 from mentor_tui.core.access import Actor, find_student, live, note_scope
-from mentor_tui.errors import AccessDenied, UserError
 from mentor_tui.core.sessions.rules import check_attendance, check_rating
-from mentor_tui.core.sessions.views import SessionView, attendee_rows, find_session, views_of
 from mentor_tui.core.sessions.scheduling import session_for_change
+from mentor_tui.core.sessions.views import SessionView, attendee_rows, find_session, views_of
 from mentor_tui.core.text import clean_line
 from mentor_tui.db.models import MentorshipNote, MentorshipSession, SessionAttendee, User
+from mentor_tui.errors import AccessDenied, UserError
 
 # --- after the session ---------------------------------------------------------------------
 

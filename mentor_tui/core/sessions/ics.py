@@ -31,15 +31,15 @@ from sqlmodel import Session
 from mentor_tui import __version__
 from mentor_tui.config import Config
 from mentor_tui.core import clock, writes
-from mentor_tui.core.sessions import rules as session_rules
-from mentor_tui.core.sessions import views as session_views
-from mentor_tui.core.sessions import scheduling as sessions
 from mentor_tui.core.access import Actor, session_scope
-from mentor_tui.errors import UserError
+from mentor_tui.core.sessions import rules as session_rules
+from mentor_tui.core.sessions import scheduling as sessions
+from mentor_tui.core.sessions import views as session_views
 from mentor_tui.core.sessions.views import SessionView, list_sessions
 from mentor_tui.core.text import clean_line
 from mentor_tui.core.timezones import localize
 from mentor_tui.db.models import MentorshipSession, User
+from mentor_tui.errors import UserError
 
 UID_SUFFIX = "@mentor-tui"
 PRODID = f"-//mentor-tui//mentor-tui {__version__}//EN"

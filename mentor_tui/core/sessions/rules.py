@@ -21,10 +21,10 @@ from sqlmodel import Session
 
 from mentor_tui.core import clock
 from mentor_tui.core.access import Actor, find_student, live, session_scope
-from mentor_tui.errors import NotFound, UserError
 from mentor_tui.core.text import clean_line
 from mentor_tui.core.timezones import format_span
 from mentor_tui.db.models import ATTENDANCE, MentorshipSession, SessionAttendee, User
+from mentor_tui.errors import NotFound, UserError
 
 MIN_DURATION_MINUTES = 5
 MAX_DURATION_MINUTES = 24 * 60

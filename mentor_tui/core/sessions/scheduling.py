@@ -19,7 +19,6 @@ from sqlmodel import Session
 from mentor_tui.config import Config
 from mentor_tui.core import clock, writes
 from mentor_tui.core.access import Actor
-from mentor_tui.errors import AccessDenied, UserError
 from mentor_tui.core.sessions.rules import (
     check_active,
     check_agenda,
@@ -35,6 +34,7 @@ from mentor_tui.core.sessions.templates import get_template
 from mentor_tui.core.sessions.views import SessionView, attendee_rows, find_session, views_of
 from mentor_tui.core.text import clean_line
 from mentor_tui.db.models import MentorshipSession, SessionAttendee, User
+from mentor_tui.errors import AccessDenied, UserError
 
 # --- scheduling ----------------------------------------------------------------------------
 

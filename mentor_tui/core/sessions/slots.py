@@ -22,7 +22,6 @@ from sqlmodel import Session
 from mentor_tui.config import Config
 from mentor_tui.core import clock, writes
 from mentor_tui.core.access import Actor, find_student, live
-from mentor_tui.errors import AccessDenied, UserError
 from mentor_tui.core.sessions.rules import (
     MAX_DURATION_MINUTES,
     check_duration,
@@ -33,6 +32,7 @@ from mentor_tui.core.text import clean_line
 from mentor_tui.core.timezones import wall_in_zone
 from mentor_tui.db.models import MentorProfile, MentorshipSession, SessionAttendee, User
 from mentor_tui.db.session_models import StudentAvailability
+from mentor_tui.errors import AccessDenied, UserError
 
 DEFAULT_HORIZON_DAYS = 28
 DEFAULT_STEP_MINUTES = 30

@@ -22,10 +22,10 @@ from sqlmodel import Session
 
 from mentor_tui.core import clock, writes
 from mentor_tui.core.access import Actor, live
-from mentor_tui.errors import AccessDenied, NotFound, UserError
 from mentor_tui.core.sessions.rules import check_agenda, check_title
 from mentor_tui.core.text import clean_line
 from mentor_tui.db.models import SessionTemplate
+from mentor_tui.errors import AccessDenied, NotFound, UserError
 
 SHARED_REFUSAL = "Only an admin can change a shared agenda template."
 

@@ -14,11 +14,11 @@ from sqlmodel import Session
 
 from mentor_tui.core import clock
 from mentor_tui.core.access import Actor, find_student, live, session_scope, student_scope
-from mentor_tui.errors import NotFound, UserError
 from mentor_tui.core.sessions.rules import MAX_DURATION_MINUTES, ends_at, utc_moment
 from mentor_tui.core.text import clean_line
 from mentor_tui.core.timezones import format_span
 from mentor_tui.db.models import MentorshipSession, SessionAttendee, User
+from mentor_tui.errors import NotFound, UserError
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,9 @@ from textual.widgets import DataTable, Input, Static, TabbedContent, TabPane
 
 from mentor_tui.core.access import Actor
 from mentor_tui.core.audit.log import AuditFilter, count_audit, list_audit, parse_day
-from mentor_tui.errors import UserError
 from mentor_tui.core.matching.people import CRITERIA
-from mentor_tui.widgets.events import DataChanged
+from mentor_tui.core.services import Services
+from mentor_tui.errors import UserError
 from mentor_tui.screens.admin.assign import STUDENT_COLUMNS, AssignPane, AssignPart, StudentPicker
 from mentor_tui.screens.admin.matching import (
     CRITERION_LABELS,
@@ -26,7 +26,7 @@ from mentor_tui.screens.admin.matching import (
     MatchingPart,
 )
 from mentor_tui.screens.admin.mentors import MentorsPane, MentorsPart
-from mentor_tui.core.services import Services
+from mentor_tui.widgets.events import DataChanged
 from mentor_tui.widgets.figures import user_text
 from mentor_tui.widgets.key_footer import KeyFooter
 from mentor_tui.widgets.paged_table import Column, PagedRow, PagedTable

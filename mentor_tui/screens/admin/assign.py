@@ -27,9 +27,9 @@ from mentor_tui.core.people.unassigned import (
     resolve_skill,
     with_spellings,
 )
+from mentor_tui.core.services import Services
 from mentor_tui.screens.admin.part import AdminPart
 from mentor_tui.screens.dialogs import ConfirmScreen
-from mentor_tui.core.services import Services
 from mentor_tui.widgets.figures import user_text
 from mentor_tui.widgets.paged_table import Column, PagedRow, PagedTable
 

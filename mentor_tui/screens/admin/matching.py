@@ -61,7 +61,9 @@ class MatchingPart(AdminPart):
             self._show_draft(draft)
 
         def job(session: Session) -> MatchDraft:
-            from mentor_tui.core.matching.plan import draft_matches  # the solver loads in the worker
+            from mentor_tui.core.matching.plan import (
+                draft_matches,
+            )  # the solver loads in the worker
 
             return draft_matches(session, actor, config=config)
 

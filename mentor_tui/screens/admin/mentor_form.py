@@ -14,8 +14,8 @@ from textual.containers import VerticalScroll
 from textual.widgets import Input, Label, Static
 
 from mentor_tui.core.people.mentors import MentorSummary
-from mentor_tui.widgets.key_footer import KeyFooter
 from mentor_tui.screens.base import MentorModal
+from mentor_tui.widgets.key_footer import KeyFooter
 
 
 @dataclass(frozen=True)

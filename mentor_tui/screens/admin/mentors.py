@@ -16,7 +16,6 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
 from mentor_tui.core.audit.log import parse_day
-from mentor_tui.errors import UserError
 from mentor_tui.core.matching.unavailability import (
     UnavailabilityPlan,
     mark_available,
@@ -34,6 +33,7 @@ from mentor_tui.core.people.mentors import (
     reactivate_mentor,
 )
 from mentor_tui.core.people.users import import_users_csv
+from mentor_tui.errors import UserError
 from mentor_tui.screens.admin.part import AdminPart
 from mentor_tui.screens.dialogs import ConfirmScreen
 from mentor_tui.widgets.figures import user_text
@@ -272,7 +272,7 @@ class MentorsPart(AdminPart):
 
             self.run_db(job, done, group="admin-plan")
 
-        def parse_day_or_notify(text: str) -> date | None | bool:
+        def parse_day_or_notify(text: str) -> date | bool | None:
             try:
                 return parse_day(text)
             except UserError as error:

@@ -5,8 +5,8 @@ every part builds on this base."""
 from __future__ import annotations
 
 from mentor_tui.config import Config
-from mentor_tui.widgets.events import DataChanged
 from mentor_tui.screens.base import MentorScreen
+from mentor_tui.widgets.events import DataChanged
 
 
 class AdminPart(MentorScreen):

@@ -12,8 +12,8 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import Input, Label, Static
 
-from mentor_tui.widgets.key_footer import KeyFooter
 from mentor_tui.screens.base import MentorModal
+from mentor_tui.widgets.key_footer import KeyFooter
 
 
 class UnavailableFormScreen(MentorModal[None]):

@@ -20,12 +20,12 @@ from textual.widgets import DataTable, Static
 
 from mentor_tui.core import clock
 from mentor_tui.core.sessions.ics import export_calendar
-from mentor_tui.core.sessions.views import SessionView, list_sessions
 from mentor_tui.core.sessions.scheduling import cancel_session
+from mentor_tui.core.sessions.views import SessionView, list_sessions
 from mentor_tui.core.text import clean_line
 from mentor_tui.core.timezones import day_bounds
-from mentor_tui.widgets.events import DataChanged
 from mentor_tui.screens.base import MentorScreen
+from mentor_tui.widgets.events import DataChanged
 from mentor_tui.widgets.key_footer import KeyFooter
 
 AGENDA_DAYS = 14

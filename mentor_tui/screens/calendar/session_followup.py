@@ -10,10 +10,10 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Input, Label, Select, Static, TextArea
 
-from mentor_tui.errors import UserError
 from mentor_tui.core.sessions.followup import complete_session
 from mentor_tui.core.sessions.views import SessionView
 from mentor_tui.core.text import clean_line
+from mentor_tui.errors import UserError
 from mentor_tui.screens.base import MentorModal
 
 ATTENDANCE_CHOICES = [("Attended", "attended"), ("No-show", "no_show"), ("Excused", "excused")]
@@ -113,4 +113,3 @@ class SessionFollowupModal(MentorModal[SessionView | None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
-

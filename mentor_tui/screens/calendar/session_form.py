@@ -18,14 +18,14 @@ from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
 
 from mentor_tui.core import clock
-from mentor_tui.errors import UserError
-from mentor_tui.core.sessions.templates import list_templates
-from mentor_tui.core.sessions.views import SessionView
+from mentor_tui.core.people.students import list_students
 from mentor_tui.core.sessions.scheduling import edit_session, schedule_session
 from mentor_tui.core.sessions.slots import Slot, find_free_slots
-from mentor_tui.core.people.students import list_students
+from mentor_tui.core.sessions.templates import list_templates
+from mentor_tui.core.sessions.views import SessionView
 from mentor_tui.core.text import clean_line, clean_text
 from mentor_tui.core.timezones import WALL_FORMAT, parse_local, with_offset
+from mentor_tui.errors import UserError
 from mentor_tui.screens.base import MentorModal
 
 SLOT_COUNT = 8
@@ -286,7 +286,6 @@ class SessionFormModal(MentorModal[SessionView | None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
-
 
 
 def _templates(s: Any, actor: Any) -> list[tuple[str, str, str]]:

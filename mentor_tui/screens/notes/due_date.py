@@ -22,8 +22,8 @@ from textual.widgets import Input, Static
 
 from mentor_tui.core import dates
 from mentor_tui.errors import UserError
-from mentor_tui.widgets.key_footer import KeyFooter
 from mentor_tui.screens.base import MentorModal
+from mentor_tui.widgets.key_footer import KeyFooter
 
 MAX_TYPED = 64
 HINT = "YYYY-MM-DD, today, tomorrow, +3d, +2w, +1m, fri, 13 mar · empty clears it"

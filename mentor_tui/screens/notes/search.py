@@ -17,8 +17,8 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from mentor_tui.core.notes import notes as core_notes
-from mentor_tui.core.notes.search import SearchHit
 from mentor_tui.core.notes.notes import KIND_LABELS
+from mentor_tui.core.notes.search import SearchHit
 from mentor_tui.core.text import clean_line
 from mentor_tui.screens.base import MentorScreen
 from mentor_tui.widgets.figures import local_time

@@ -10,7 +10,12 @@ from typing import TYPE_CHECKING, ClassVar
 from rich.text import Text
 from textual.binding import BindingType
 
-from mentor_tui.core.reviews.comment_bank import add_snippet, delete_snippet, list_snippets, update_snippet
+from mentor_tui.core.reviews.comment_bank import (
+    add_snippet,
+    delete_snippet,
+    list_snippets,
+    update_snippet,
+)
 from mentor_tui.core.text import clean_line
 from mentor_tui.screens.text_library import (
     TextEditorForm,

@@ -126,5 +126,3 @@ class FeedbackPanel(Vertical):
         if body:
             area.insert(clean_text(body))
         area.focus()
-
-

@@ -20,11 +20,10 @@ from textual.containers import Horizontal, Vertical
 from textual.timer import Timer
 from textual.widgets import Input, Static
 
-from mentor_tui.errors import UserError
-from mentor_tui.core.reviews.queue import QueueItem
 from mentor_tui.core.reviews.decisions import SubmissionPreview, submission_preview
+from mentor_tui.core.reviews.queue import QueueItem
 from mentor_tui.core.text import clean_line
-from mentor_tui.widgets.events import DataChanged
+from mentor_tui.errors import UserError
 from mentor_tui.screens.base import MentorScreen
 from mentor_tui.screens.dialogs import ConfirmScreen
 from mentor_tui.screens.reviews.feedback_editor import DECISION_TITLES, FeedbackPanel
@@ -39,6 +38,7 @@ from mentor_tui.screens.reviews.preview import (
     update_fitted,
 )
 from mentor_tui.screens.reviews.queue_source import COLUMNS, PAGE_SIZE, QueueSource
+from mentor_tui.widgets.events import DataChanged
 from mentor_tui.widgets.key_footer import KeyFooter
 from mentor_tui.widgets.paged_table import PagedTable
 

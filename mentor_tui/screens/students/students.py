@@ -13,9 +13,9 @@ from textual.widgets import Input, Static
 from mentor_tui.config import Config
 from mentor_tui.core.access import Actor
 from mentor_tui.core.people.students import StudentRow, count_students, list_students
-from mentor_tui.widgets.events import DataChanged
-from mentor_tui.screens.base import MentorScreen
 from mentor_tui.core.services import Services
+from mentor_tui.screens.base import MentorScreen
+from mentor_tui.widgets.events import DataChanged
 from mentor_tui.widgets.figures import age, count, percent, user_text
 from mentor_tui.widgets.key_footer import KeyFooter
 from mentor_tui.widgets.paged_table import Column, PagedRow, PagedTable
