@@ -75,7 +75,7 @@ async def _repainted(pilot, *, workers: bool = True) -> None:
     app = pilot.app
     # the work the app starts once its first frame is out (the dashboard's readers) counts too
     deadline = time.perf_counter() + 30
-    while not getattr(app, "_first_frame_painted", True) and time.perf_counter() < deadline:
+    while not app.first_frame_written and time.perf_counter() < deadline:
         await pilot.pause()
     for rounds in range(1, 21):
         if workers:

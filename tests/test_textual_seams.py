@@ -55,7 +55,7 @@ async def test_the_first_frame_is_told_once() -> None:
     app = _Probe()
     async with app.run_test() as pilot:
         await pilot.pause()
-        assert app.frames_told == 1
+        assert app.frames_told == 1 and app.first_frame_written
         app.query_one("#hello", Static).update("again")
         await pilot.pause()
         app.refresh()

@@ -104,7 +104,7 @@ class MentorApp(FirstFrameHook[int]):
         Not ``call_after_refresh``: while the app mounts, a screen's first layout is drawn but
         not written (the app is not running yet), its callbacks run at the next idle, and the
         frame that the terminal shows comes later."""
-        if self._first_frame_written:
+        if self.first_frame_written:
             self.call_after_refresh(callback)
         else:
             self._after_first_frame.append(callback)
@@ -132,7 +132,7 @@ class MentorApp(FirstFrameHook[int]):
         return StatusBar(self.services.actor, self.services.db_path.name, area)
 
     def refresh_status(self) -> None:
-        if not self._first_frame_written:  # a status bar mounting with the first frame
+        if not self.first_frame_written:  # a status bar mounting with the first frame
             return
         self.run_worker(
             self._count_pending, thread=True, group="status", exclusive=True, exit_on_error=False

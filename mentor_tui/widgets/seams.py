@@ -39,6 +39,11 @@ class FirstFrameHook(App[ReturnType]):
 
     _first_frame_written = False
 
+    @property
+    def first_frame_written(self) -> bool:
+        """Whether the first frame went out (start-up's follow-up work may begin)."""
+        return self._first_frame_written
+
     def on_first_frame_written(self) -> None:
         """Called once, on the UI thread, right after the first frame went out."""
 
