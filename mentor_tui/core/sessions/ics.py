@@ -7,9 +7,11 @@ and the students the actor may see as ATTENDEEs.
 
 Import creates or updates sessions by UID: a mentor-tui UID names the session itself; any other
 UID maps to a fixed session id per mentor and UID, so importing the same file twice changes
-nothing. Events it cannot take (no start, all-day, repeating, unknown timezone, a student who
-is not the actor's, a double booking, ...) are skipped and reported with the reason; the rest
-are taken. Each event is checked completely before anything of it is written.
+nothing. Events it cannot take (no start, all-day, repeating, unknown timezone, a start given
+twice or a value that cannot be read: see ``ics_events``, a student who is not the actor's, a
+double booking, ...) are skipped and reported with the reason; the rest are taken. Each event
+is checked completely before anything of it is written. Whatever the file holds, the import
+ends in a report or, for a file that is not a calendar, in one sentence (``UserError``).
 """
 
 from __future__ import annotations
@@ -18,13 +20,11 @@ import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, cast
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from icalendar import Calendar, Event, vCalAddress
-from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 from sqlalchemy import exists, select
 from sqlmodel import Session
 
@@ -32,12 +32,13 @@ from mentor_tui import __version__
 from mentor_tui.config import Config
 from mentor_tui.core import clock, writes
 from mentor_tui.core.access import Actor, session_scope
+from mentor_tui.core.sessions import ics_events as events
 from mentor_tui.core.sessions import rules as session_rules
 from mentor_tui.core.sessions import scheduling as sessions
 from mentor_tui.core.sessions import views as session_views
+from mentor_tui.core.sessions.ics_events import Skip
 from mentor_tui.core.sessions.views import SessionView, list_sessions
 from mentor_tui.core.text import clean_line
-from mentor_tui.core.timezones import localize
 from mentor_tui.db.models import MentorshipSession, User
 from mentor_tui.errors import UserError
 
@@ -165,10 +166,6 @@ class ImportReport:
         }
 
 
-class _Skip(Exception):
-    pass
-
-
 @dataclass
 class _Planned:
     session_id: str
@@ -214,13 +211,13 @@ def import_calendar(s: Session, actor: Actor, config: Config, data: bytes | str)
     report = ImportReport()
     for cal in parse_calendar(data):
         for event in cast("list[Event]", cal.walk("VEVENT")):  # the parser makes VEVENTs Events
-            uid = clean_line(str(event.get("uid", "") or "")).strip()
-            title = str(event.get("summary", "") or "")
+            uid = clean_line(events.first_text(event, "uid")).strip()
+            title = events.first_text(event, "summary")
             start_text = _raw_start(event)
             try:
                 plan = _plan(s, actor, config, event, uid)
                 outcome = _apply(s, actor, config, plan)
-            except (_Skip, UserError) as exc:
+            except (Skip, UserError) as exc:
                 report.skipped.append(SkippedEvent(uid, title, start_text, str(exc)))
                 continue
             getattr(report, outcome).append(plan.session_id)
@@ -235,100 +232,32 @@ def _raw_start(event: Event) -> str:
     return ""
 
 
-def _zone_name(moment: datetime, tzid: str | None) -> str | None:
-    """An IANA name for an aware moment's zone; None for UTC or a zone with no such name."""
-    zone: tzinfo | None = moment.tzinfo
-    if isinstance(zone, ZoneInfo) and zone.key not in ("UTC", "Etc/UTC", "Z"):
-        return zone.key
-    for name in (tzid, WINDOWS_TO_OLSON.get(tzid or "")):
-        if name and name not in ("UTC", "Etc/UTC"):
-            try:
-                ZoneInfo(name)
-            except (ZoneInfoNotFoundError, ValueError):
-                continue
-            return name
-    return None
-
-
-def _start_of(event: Event, actor: Actor) -> tuple[datetime, str | None]:
-    prop = event.get("dtstart")
-    if prop is None:
-        raise _Skip("it has no start time (DTSTART).")
-    try:
-        value = prop.dt
-    except ValueError:  # icalendar's BrokenCalendarProperty and friends
-        raise _Skip("its start time (DTSTART) cannot be read.") from None
-    if not isinstance(value, datetime):
-        raise _Skip("it is an all-day event, and a session needs a start time.")
-    tzid = prop.params.get("TZID")
-    if value.tzinfo is None:
-        if tzid:
-            raise _Skip(
-                f"it uses the timezone '{clean_line(tzid)}', which is neither in the "
-                f"file nor known."
-            )
-        # A floating time means "wall clock wherever you are": the importer's timezone.
-        return localize(value, actor.timezone).astimezone(UTC), None
-    return value.astimezone(UTC), _zone_name(value, tzid)
-
-
-def _minutes_of(event: Event, config: Config) -> int:
-    if "DTEND" not in event and "DURATION" not in event:
-        return config.session_duration_minutes
-    try:
-        length = event.duration
-    except (ValueError, TypeError):  # a broken DTEND or DURATION, or a mix of kinds
-        raise _Skip("its end time (DTEND or DURATION) cannot be read.") from None
-    if not isinstance(length, timedelta) or length <= timedelta(0):
-        raise _Skip("it ends before it starts.")
-    return round(length.total_seconds() / 60)
-
-
-def _emails(value: Any) -> list[str]:
-    items = value if isinstance(value, list) else [value] if value is not None else []
-    found = []
-    for item in items:
-        text = str(item).strip()
-        if text.lower().startswith("mailto:"):
-            text = text[len("mailto:") :]
-        if text:
-            found.append(text.strip().lower())
-    return found
-
-
-def _link_of(event: Event) -> str | None:
-    url = str(event.get("url", "") or "").strip()
-    if url:
-        return session_rules.check_link(url)
-    location = str(event.get("location", "") or "").strip()
-    if location.lower().startswith(("https://", "http://")) and " " not in location:
-        return session_rules.check_link(location)
-    return None
-
-
 def _plan(s: Session, actor: Actor, config: Config, event: Event, uid: str) -> _Planned:
+    events.check_once(event)
     if not uid:
-        raise _Skip("it has no UID, so it could not be matched on a later import.")
+        raise Skip("it has no UID, so it could not be matched on a later import.")
     if "RRULE" in event or "RDATE" in event:
-        raise _Skip("it is a repeating event, and mentor-tui imports single sessions only.")
+        raise Skip("it is a repeating event, and mentor-tui imports single sessions only.")
     if "RECURRENCE-ID" in event:
-        raise _Skip("it changes one occurrence of a repeating event.")
-    starts_at, zone_name = _start_of(event, actor)
-    minutes = session_rules.check_duration(_minutes_of(event, config))
-    organizer = set(_emails(event.get("organizer")))
-    wanted = [e for e in _emails(event.get("attendee")) if e not in organizer]
+        raise Skip("it changes one occurrence of a repeating event.")
+    start = events.start_value(event)
+    events.check_not_excluded(event, start)
+    starts_at, zone_name = events.start_of(event, start, actor)
+    minutes = session_rules.check_duration(events.minutes_of(event, config))
+    sequence = events.sequence_of(event)
+    organizer = set(events.emails(event.get("organizer")))
+    wanted = [e for e in events.emails(event.get("attendee")) if e not in organizer]
     if actor.is_mentor:
         wanted = [e for e in wanted if e != actor.email]
     if not wanted:
-        raise _Skip("it has no attendee who is one of your students.")
+        raise Skip("it has no attendee who is one of your students.")
     mentor, students = session_rules.resolve_parties(s, actor, wanted)
     match = _OWN_UID.match(uid.lower())
     session_id = match[1] if match else str(uuid.uuid5(IMPORT_NAMESPACE, f"{mentor.id}\n{uid}"))
-    sequence = event.get("sequence")
     return _Planned(
         session_id=session_id,
         own_uid=match is not None,
-        sequence=int(sequence) if sequence is not None else None,
+        sequence=sequence,
         students=students,
         mentor=mentor,
         title=session_rules.check_title(
@@ -337,7 +266,7 @@ def _plan(s: Session, actor: Actor, config: Config, event: Event, uid: str) -> _
         starts_at=starts_at,
         duration_minutes=minutes,
         timezone=zone_name,
-        meeting_link=_link_of(event),
+        meeting_link=events.link_of(event),
         agenda=_text(str(event.get("description", "") or "")),
         cancelled=str(event.get("status", "") or "").upper() == "CANCELLED",
     )
@@ -362,14 +291,14 @@ def _apply(s: Session, actor: Actor, config: Config, plan: _Planned) -> str:
         )
         return "created"
     if row.deleted_at is not None:
-        raise _Skip("that session was deleted in this store.")
+        raise Skip("that session was deleted in this store.")
     visible = s.execute(
         select(exists().where(MentorshipSession.id == row.id, session_scope(actor)))
     ).scalar()
     if not visible or not (actor.is_admin or row.mentor_id == actor.id):
-        raise _Skip("that session belongs to another mentor's calendar.")
+        raise Skip("that session belongs to another mentor's calendar.")
     if row.mentor_id != plan.mentor.id:
-        raise _Skip("its students belong to another mentor than the session's.")
+        raise Skip("its students belong to another mentor than the session's.")
     return _update(s, actor, row, plan)
 
 
@@ -395,18 +324,18 @@ def _update(s: Session, actor: Actor, row: MentorshipSession, plan: _Planned) ->
     current = session_views.attendee_rows(s, row.id, visible_to=actor)
     regrouping = {p.id for p in plan.students} != {a.student_id for a in current}
     if plan.cancelled and row.status == "completed":
-        raise _Skip("that session already took place and is completed in this store.")
+        raise Skip("that session already took place and is completed in this store.")
     if not changes and not regrouping:
         return "unchanged"
     if plan.own_uid and plan.sequence is not None and plan.sequence < row.version:
-        raise _Skip(
+        raise Skip(
             f"the file's copy (sequence {plan.sequence}) is older than this store's "
             f"(version {row.version})."
         )
     if row.status == "completed" and (
         regrouping or set(changes) & {"starts_at", "duration_minutes"}
     ):
-        raise _Skip("that session already took place and is completed in this store.")
+        raise Skip("that session already took place and is completed in this store.")
     if status == "scheduled" and (
         regrouping or set(changes) & {"starts_at", "duration_minutes", "status"}
     ):
