@@ -176,3 +176,23 @@ def test_odd_values_are_skipped_with_their_reason(engine: Engine, pair: Pair) ->
         ("a", "Two UIDs", "it has 2 identifiers (UID), and an event has only one."),
     ]
     assert report.taken == 0
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
+        b"\x7fELF\x02\x01\x01\x00\x00\x00",
+        b"BEGIN:VEVENT\r\nUID:x\r\nDTSTART:20300910T100000Z\r\nEND:VEVENT\r\n",
+        b"",
+    ],
+    ids=["png", "elf", "bare-event", "empty"],
+)
+def test_a_file_that_is_no_calendar_is_one_sentence(
+    engine: Engine, pair: Pair, data: bytes
+) -> None:
+    with session_scope(engine) as s, pytest.raises(UserError) as caught:
+        import_calendar(s, pair.mentor, CONFIG, data)
+    assert str(caught.value) == (
+        "That is not an iCalendar file (it does not begin with BEGIN:VCALENDAR)."
+    )

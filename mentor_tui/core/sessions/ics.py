@@ -194,12 +194,17 @@ def read_ics(path: Path) -> bytes:
 
 
 def parse_calendar(data: bytes | str) -> list[Calendar]:
+    if isinstance(data, str):
+        data = data.lstrip("\ufeff")
+    head = data[:64].encode("utf-8", "replace") if isinstance(data, str) else data[:64]
+    if not head.lstrip(b"\xef\xbb\xbf \t\r\n").upper().startswith(b"BEGIN:VCALENDAR"):
+        raise UserError("That is not an iCalendar file (it does not begin with BEGIN:VCALENDAR).")
     try:
         found = Calendar.from_ical(data, multiple=True)
     except (ValueError, KeyError, IndexError) as exc:
         raise UserError(f"That is not an iCalendar file ({clean_line(str(exc))[:120]}).") from None
     calendars = [c for c in found if c.name == "VCALENDAR"]
-    if not calendars:
+    if not calendars:  # BEGIN:VCALENDAR with no END:VCALENDAR
         raise UserError("That is not an iCalendar file (no VCALENDAR in it).")
     return calendars
 
