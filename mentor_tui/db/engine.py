@@ -10,6 +10,7 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event
 from sqlmodel import Session
 
+from mentor_tui.db.private_files import private_database
 from mentor_tui.paths import data_dir
 
 BUSY_TIMEOUT_MS = 5000
@@ -36,7 +37,7 @@ def _on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
 def make_engine(path: Path | str, *, migrate: bool = True) -> Engine:
     """Open (creating if need be) the store at ``path`` and bring its schema up to date."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_database(path)  # 0600 (its -wal and -shm too) in a 0700 folder: see private_files
     engine = create_engine(
         f"sqlite:///{path}",
         connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},

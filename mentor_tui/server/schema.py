@@ -49,6 +49,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import make_url
 
 from mentor_tui.db.models import AuditEntry, SQLModel
+from mentor_tui.db.private_files import private_database
 from mentor_tui.errors import UserError
 from mentor_tui.paths import data_dir
 from mentor_tui.server import migrations
@@ -190,7 +191,7 @@ def make_server_engine(url: str | None = None) -> Engine:
     if url.startswith("sqlite"):
         path = make_url(url).database
         if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            private_database(Path(path))  # 0600 in a 0700 folder, as the local store
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 15})
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", _sqlite_begin)

@@ -5,7 +5,8 @@ imported; the store itself is opened, migrated and the sign-in made for real (``
 which also remembers the user) in a worker right after that frame. This peek reads the same
 rows as ``access.actor_for_email``: the live user with that email, unless inactive. Whenever it
 cannot answer with certainty (no file, not a store, a schema revision other than HEAD, no user
-given and none remembered, no such user, an inactive one, a locked file) it returns ``None`` and
+given and none remembered, no such user, an inactive one, a user other than the server account
+the store is linked to, a locked file) it returns ``None`` and
 the caller takes the full path, which says what is wrong in one sentence.
 """
 
@@ -31,6 +32,14 @@ def peek_actor(path: Path, email: str | None) -> Actor | None:
     try:
         if conn.execute("SELECT version_num FROM alembic_version").fetchall() != [(HEAD,)]:
             return None
+        link = conn.execute(
+            "SELECT account_email FROM sync_state WHERE id = 1 "
+            "AND server_url IS NOT NULL AND account_id IS NOT NULL"
+        ).fetchone()
+        if link is not None and link[0] is not None:  # settings.sign_in: only that account
+            if email is not None and email.strip().lower() != link[0]:
+                return None
+            email = link[0]
         if email is None:
             remembered = conn.execute(
                 "SELECT value FROM settings WHERE key = ?", (LAST_USER,)
