@@ -35,6 +35,7 @@ from mentor_tui.core.access import (
     submission_scope,
     user_scope,
 )
+from mentor_tui.core.sessions.templates import template_scope
 from mentor_tui.db.models import (
     MentorProfile,
     MentorshipNote,
@@ -108,9 +109,7 @@ _READ_RULES: dict[str, Callable[[Actor], ColumnElement[bool]]] = {
     "module_progress": lambda a: _a_student(a, ModuleProgress.user_id),
     "submissions": submission_scope,
     "mentorship_notes": lambda a: and_(note_scope(a), _a_student(a, MentorshipNote.student_id)),
-    "session_templates": lambda a: or_(
-        SessionTemplate.owner_id.is_(None), _a_user(a, SessionTemplate.owner_id)
-    ),
+    "session_templates": template_scope,
     "mentorship_sessions": session_scope,
     "session_attendees": lambda a: and_(
         _a_session(a, SessionAttendee.session_id), _a_student(a, SessionAttendee.student_id)
