@@ -5,15 +5,21 @@ student's new submission carries the work alone, never a decision."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from sqlalchemy import select
 
+from mentor_tui.config import Config
+from mentor_tui.core import clock
+from mentor_tui.core.notifications.notify import notify
+from mentor_tui.core.reviews.decisions import decide
 from mentor_tui.core.sessions.templates import add_template
 from mentor_tui.db.engine import session_scope
-from mentor_tui.db.models import SessionTemplate, User
+from mentor_tui.db.models import Notification, SessionTemplate, User
+from mentor_tui.sync.protocol import wire_time
 from tests import factory, sync_helpers
-from tests.sync_helpers import Program, pull_everything
+from tests.sync_helpers import Program, change, pull_everything, push, user_id
 
 program_template = sync_helpers.program_template  # a fixture
 program = sync_helpers.program  # a fixture
@@ -51,3 +57,58 @@ def test_a_mentors_own_agenda_template_reaches_no_other_store(program: Program) 
     h.login(m1_store, "m1@example.org")
     with session_scope(m1_store) as s:
         assert set(s.execute(select(SessionTemplate.id)).scalars()) == {shared}
+
+
+# --- 2. notifications: only those a client's own actions write ------------------------------
+
+
+def test_a_mentor_cannot_notify_another_mentor_an_admin_or_a_student_at_will(
+    program: Program,
+) -> None:
+    h, ids = program.harness, program.ids
+    admin_id = user_id(program.admin_store, "admin@example.org")
+    m1_store = h.store("m1")
+    h.login(m1_store, "m1@example.org")
+    config = Config()
+    with session_scope(m1_store) as s:
+        forged = [
+            notify(s, config, user_id=to, type=kind, title="Reset your password at evil.example")
+            for to, kind in (
+                (ids["m2"], "new_student_assignment"),
+                (admin_id, "feedback_received"),
+                (ids["s1"], "mentor_assigned"),  # their own student, but not what M1 causes
+            )
+        ]
+    report = h.sync(m1_store)
+    assert report.rejected == 3, report
+    assert _on_server(program, Notification) & {n.id for n in forged if n} == set()
+
+    # what M1's own actions write still goes through: feedback to their student, their reminders
+    with session_scope(m1_store) as s:
+        m1 = factory.actor(s.get_one(User, ids["m1"]))
+        decide(s, m1, ids["sub1"], "approve", "Nice parsing", config)
+        notify(s, config, user_id=ids["m1"], type="review_overdue", title="Feedback overdue")
+    report = h.sync(m1_store)
+    assert report.rejected == 0 and report.pushed >= 3, report
+    assert len(_on_server(program, Notification, user_id=ids["s1"])) == 1
+    assert len(_on_server(program, Notification, user_id=ids["m1"])) == 1
+
+
+def test_a_student_cannot_notify_their_mentor_or_anyone_else(program: Program) -> None:
+    h, ids = program.harness, program.ids
+    now = wire_time(clock.now())
+
+    def forged(to: str) -> dict[str, Any]:
+        return {
+            "id": str(uuid.uuid4()), "created_at": now, "updated_at": now, "version": 1,
+            "deleted_at": None, "user_id": to, "type": "new_student_assignment",
+            "title": "You have a new student", "message": "", "data": {}, "read_at": None,
+        }  # fmt: skip
+
+    rows = {to: forged(to) for to in (ids["m1"], ids["m2"], ids["s1"])}
+    results = push(
+        h,
+        "s1@example.org",
+        *(change("notifications", row["id"], "insert", row) for row in rows.values()),
+    )
+    assert [r["status"] for r in results] == ["rejected", "rejected", "applied"], results

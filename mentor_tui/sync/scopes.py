@@ -35,6 +35,7 @@ from mentor_tui.core.access import (
     submission_scope,
     user_scope,
 )
+from mentor_tui.core.notifications.notify import written_by
 from mentor_tui.core.sessions.templates import template_scope
 from mentor_tui.db.models import (
     MentorProfile,
@@ -292,7 +293,7 @@ _NON_ADMIN: dict[str, _WriteRules] = {
     "mentorship_sessions": _session_grants,
     "session_attendees": _attendee_grants,
     "notifications": lambda a: [
-        Grant(Notification.user_id.in_(_users(a)), _f("insert")),
+        Grant(written_by(a), _f("insert")),
         Grant(Notification.user_id == a.id, _f("update"), _f("read_at")),
     ],
     "messages": _message_grants,
