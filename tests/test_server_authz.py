@@ -6,6 +6,7 @@ student's new submission carries the work alone, never a decision."""
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -16,7 +17,7 @@ from mentor_tui.core.notifications.notify import notify
 from mentor_tui.core.reviews.decisions import decide
 from mentor_tui.core.sessions.templates import add_template
 from mentor_tui.db.engine import session_scope
-from mentor_tui.db.models import Notification, SessionTemplate, User
+from mentor_tui.db.models import Assignment, Notification, SessionTemplate, Submission, User
 from mentor_tui.sync.protocol import wire_time
 from tests import factory, sync_helpers
 from tests.sync_helpers import Program, change, pull_everything, push, user_id
@@ -112,3 +113,51 @@ def test_a_student_cannot_notify_their_mentor_or_anyone_else(program: Program) -
         *(change("notifications", row["id"], "insert", row) for row in rows.values()),
     )
     assert [r["status"] for r in results] == ["rejected", "rejected", "applied"], results
+
+
+# --- 3. a student's new submission is the work alone ----------------------------------------
+
+
+def test_a_student_cannot_push_a_submission_already_approved(program: Program) -> None:
+    h, ids = program.harness, program.ids
+    s1_store = h.store("s1")
+    h.login(s1_store, "s1@example.org")
+    when = clock.now() - timedelta(minutes=5)
+    with session_scope(s1_store) as s:
+        me, task = s.get_one(User, ids["s1"]), s.get_one(Assignment, ids["task"])
+        mentor = s.get_one(User, ids["m1"])
+        approved = factory.submission(
+            s, me, task, submitted_at=when, status="approved", reviewer=mentor,
+            reviewed_at=clock.now(), feedback="Perfect, as always", attempt=2,
+        ).id  # fmt: skip
+        pending = factory.submission(s, me, task, submitted_at=when, attempt=2).id
+    report = h.sync(s1_store)
+    assert report.rejected == 1, report
+    assert approved not in _on_server(program, Submission)
+    assert pending in _on_server(program, Submission, status="pending")
+
+    # nor by hand: a decision without the status, or a status without the rest
+    now = wire_time(clock.now())
+    work = {
+        "created_at": now, "updated_at": now, "version": 1, "deleted_at": None,
+        "assignment_id": ids["task"], "student_id": ids["s1"], "content": "v3",
+        "submitted_at": now, "status": "pending", "feedback": None, "reviewer_id": None,
+        "reviewed_at": None, "attempt": 3,
+    }  # fmt: skip
+    forged = [
+        {"status": "approved"},
+        {"feedback": "Great work"},
+        {"reviewer_id": ids["m1"]},
+        {"reviewed_at": now},
+    ]
+    ids_ = [str(uuid.uuid4()) for _ in forged]
+    results = push(
+        h,
+        "s1@example.org",
+        *(
+            change("submissions", i, "insert", {**work, "id": i, **f})
+            for i, f in zip(ids_, forged, strict=True)
+        ),
+    )
+    assert [r["status"] for r in results] == ["rejected"] * 4, results
+    assert _on_server(program, Submission) & set(ids_) == set()

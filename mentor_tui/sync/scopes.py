@@ -181,7 +181,18 @@ def _own(table: str, column: str, actor: Actor, **kw: object) -> Grant:
 def _submission_grants(actor: Actor) -> list[Grant]:
     own = Submission.student_id == actor.id
     return [
-        Grant(own, _f("insert")),
+        # the work alone: pending, undecided; the decision is the reviewer's
+        Grant(
+            own,
+            _f("insert"),
+            _f("content", "submitted_at", "attempt"),
+            after=and_(
+                Submission.status == "pending",
+                Submission.feedback.is_(None),
+                Submission.reviewer_id.is_(None),
+                Submission.reviewed_at.is_(None),
+            ),
+        ),
         Grant(
             and_(own, Submission.status == "pending"),
             _f("update"),
