@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -124,6 +125,43 @@ def server_view(server: Engine, store: Engine, email: str) -> dict[str, dict[str
 
 def store_view(store: Engine) -> dict[str, dict[str, dict[str, Any]]]:
     return {name: live_rows(store, name) for name in table_specs()}
+
+
+def pull_everything(h: Harness, headers: dict[str, str]) -> dict[str, set[str]]:
+    """The ids a token's account is sent, table by table: a snapshot page and a pull from 0."""
+    seen: dict[str, set[str]] = {}
+    page = h.client.get("/sync/snapshot", params={"limit": 1000}, headers=headers).json()
+    for block in page["tables"]:
+        seen.setdefault(block["table"], set()).update(r[0] for r in block["rows"])
+    pulled = h.client.get("/sync/pull", params={"after": 0}, headers=headers).json()
+    for block in pulled["tables"]:
+        seen.setdefault(block["table"], set()).update(r[0] for r in block["rows"])
+    return seen
+
+
+def change(
+    entity: str, entity_id: str, op: str, fields: dict[str, Any], base: int = 1
+) -> dict[str, Any]:
+    """One change as a client pushes it (a hand-made one: what an attacker can send)."""
+    return {
+        "change_id": str(uuid.uuid4()),
+        "entity": entity,
+        "entity_id": entity_id,
+        "op": op,
+        "base_version": 0 if op == "insert" else base,
+        "fields": fields,
+    }
+
+
+def push(h: Harness, email: str, *changes: dict[str, Any]) -> list[dict[str, Any]]:
+    """Push ``changes`` with a valid token of ``email``; the outcome of each."""
+    answer = h.client.post(
+        "/sync/push",
+        json={"client_id": "attacker", "changes": list(changes)},
+        headers=h.token(email),
+    )
+    assert answer.status_code == 200, answer.text
+    return answer.json()["results"]
 
 
 @dataclass

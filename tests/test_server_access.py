@@ -14,7 +14,10 @@ from mentor_tui.db.engine import session_scope
 from mentor_tui.db.models import MentorshipNote, Submission, User
 from mentor_tui.sync.protocol import wire_time
 from tests import factory, sync_helpers
-from tests.sync_helpers import Harness, Program, user_id
+from tests.sync_helpers import Program, user_id
+from tests.sync_helpers import change as _change
+from tests.sync_helpers import pull_everything as _pull_everything
+from tests.sync_helpers import push as _push
 
 program_template = sync_helpers.program_template  # a fixture
 program = sync_helpers.program  # a fixture
@@ -32,17 +35,6 @@ def with_note(program: Program) -> Program:
         program.ids["note2"] = factory.note(s, m2, s2, "Sue struggles with recursion").id
     assert h.sync(m2_store).pushed == 1
     return program
-
-
-def _pull_everything(h: Harness, headers: dict[str, str]) -> dict[str, set[str]]:
-    seen: dict[str, set[str]] = {}
-    page = h.client.get("/sync/snapshot", params={"limit": 1000}, headers=headers).json()
-    for block in page["tables"]:
-        seen.setdefault(block["table"], set()).update(r[0] for r in block["rows"])
-    pulled = h.client.get("/sync/pull", params={"after": 0}, headers=headers).json()
-    for block in pulled["tables"]:
-        seen.setdefault(block["table"], set()).update(r[0] for r in block["rows"])
-    return seen
 
 
 def test_a_mentor_pulls_only_their_students_and_their_own_notes(with_note: Program) -> None:
@@ -71,29 +63,6 @@ def test_a_student_pulls_their_own_data_and_their_mentor(with_note: Program) -> 
     assert seen["submissions"] == {ids["sub1"]}
     assert seen["mentorship_sessions"] == {ids["meet1"]}
     assert ids["m2"] not in seen["users"]
-
-
-def _change(
-    entity: str, entity_id: str, op: str, fields: dict[str, Any], base: int = 1
-) -> dict[str, Any]:
-    return {
-        "change_id": str(uuid.uuid4()),
-        "entity": entity,
-        "entity_id": entity_id,
-        "op": op,
-        "base_version": 0 if op == "insert" else base,
-        "fields": fields,
-    }
-
-
-def _push(h: Harness, email: str, *changes: dict[str, Any]) -> list[dict[str, Any]]:
-    answer = h.client.post(
-        "/sync/push",
-        json={"client_id": "attacker", "changes": list(changes)},
-        headers=h.token(email),
-    )
-    assert answer.status_code == 200, answer.text
-    return answer.json()["results"]
 
 
 def _note_fields(note_id: str, mentor: str, student: str, text: str) -> dict[str, Any]:

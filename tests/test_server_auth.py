@@ -168,8 +168,24 @@ def test_expired_tokens_and_inactive_accounts_are_refused(h: Harness) -> None:
     with h.engine.begin() as conn:
         conn.execute(update(User.__table__).values(status="Inactive"))
     assert h.client.get("/sync/me", headers=headers).status_code == 401
-    refused = _login(h, "ada@example.org")
-    assert refused.status_code == 401 and refused.json()["detail"] == "This account is inactive."
+    assert _login(h, "ada@example.org").status_code == 401
+
+
+def test_an_inactive_account_with_the_right_password_gets_the_wrong_passwords_answer(
+    h: Harness,
+) -> None:
+    h.account("ada@example.org", "admin", "Ada")
+    h.account("bob@example.org", "mentor", "Bob")
+    with h.engine.begin() as conn:
+        conn.execute(
+            update(User.__table__).where(User.email == "ada@example.org").values(status="Inactive")
+        )
+    right = _login(h, "ada@example.org")  # the password is right: that must not show
+    wrong = _login(h, "bob@example.org", "not the password")
+    assert right.status_code == wrong.status_code == 401
+    assert right.json() == wrong.json() == {"detail": "Wrong email or password."}
+    same = {k: v for k, v in right.headers.items() if k != "date"}
+    assert same == {k: v for k, v in wrong.headers.items() if k != "date"}
 
 
 def _protected_routes(h: Harness) -> list[tuple[str, str]]:

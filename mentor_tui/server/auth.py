@@ -137,7 +137,8 @@ def login(engine: Engine, email: str, password: str, address: str) -> Login:
         with engine.connect().execution_options(**write_options(engine)) as conn, conn.begin():
             conn.execute(delete(login_failures).where(login_failures.c.at < now - FAILURE_WINDOW))
             conn.execute(insert(login_failures).values(email=email, address=address, at=now))
-        raise LoginRefused("This account is inactive." if ok else "Wrong email or password.")
+        # an inactive account gets the wrong password's answer: a right password is not told
+        raise LoginRefused("Wrong email or password.")
     with engine.connect().execution_options(**write_options(engine)) as conn, conn.begin():
         conn.execute(delete(login_failures).where(login_failures.c.email == email))
         token = secrets.token_urlsafe(32)

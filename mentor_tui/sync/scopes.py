@@ -35,6 +35,8 @@ from mentor_tui.core.access import (
     submission_scope,
     user_scope,
 )
+from mentor_tui.core.notifications.notify import written_by
+from mentor_tui.core.sessions.templates import template_scope
 from mentor_tui.db.models import (
     MentorProfile,
     MentorshipNote,
@@ -108,9 +110,7 @@ _READ_RULES: dict[str, Callable[[Actor], ColumnElement[bool]]] = {
     "module_progress": lambda a: _a_student(a, ModuleProgress.user_id),
     "submissions": submission_scope,
     "mentorship_notes": lambda a: and_(note_scope(a), _a_student(a, MentorshipNote.student_id)),
-    "session_templates": lambda a: or_(
-        SessionTemplate.owner_id.is_(None), _a_user(a, SessionTemplate.owner_id)
-    ),
+    "session_templates": template_scope,
     "mentorship_sessions": session_scope,
     "session_attendees": lambda a: and_(
         _a_session(a, SessionAttendee.session_id), _a_student(a, SessionAttendee.student_id)
@@ -181,7 +181,18 @@ def _own(table: str, column: str, actor: Actor, **kw: object) -> Grant:
 def _submission_grants(actor: Actor) -> list[Grant]:
     own = Submission.student_id == actor.id
     return [
-        Grant(own, _f("insert")),
+        # the work alone: pending, undecided; the decision is the reviewer's
+        Grant(
+            own,
+            _f("insert"),
+            _f("content", "submitted_at", "attempt"),
+            after=and_(
+                Submission.status == "pending",
+                Submission.feedback.is_(None),
+                Submission.reviewer_id.is_(None),
+                Submission.reviewed_at.is_(None),
+            ),
+        ),
         Grant(
             and_(own, Submission.status == "pending"),
             _f("update"),
@@ -293,7 +304,7 @@ _NON_ADMIN: dict[str, _WriteRules] = {
     "mentorship_sessions": _session_grants,
     "session_attendees": _attendee_grants,
     "notifications": lambda a: [
-        Grant(Notification.user_id.in_(_users(a)), _f("insert")),
+        Grant(written_by(a), _f("insert")),
         Grant(Notification.user_id == a.id, _f("update"), _f("read_at")),
     ],
     "messages": _message_grants,

@@ -10,17 +10,18 @@ from dataclasses import fields
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlmodel import Session
 
 from mentor_tui.config import Config, Notifications
 from mentor_tui.core import clock, writes
-from mentor_tui.core.access import Actor
-from mentor_tui.db.models import Notification
+from mentor_tui.core.access import Actor, student_scope
+from mentor_tui.db.models import Notification, User
 from mentor_tui.errors import NotFound, UserError
 
 TOGGLES: tuple[str, ...] = tuple(f.name for f in fields(Notifications))
 MAX_LIST = 1000
+FEEDBACK_RECEIVED = "feedback_received"
 
 
 def notify(
@@ -50,6 +51,22 @@ def notify(
         data=writes.to_json_value(data or {}),
     )
     return writes.insert(session, actor_id, row, action="notify")
+
+
+def written_by(actor: Actor) -> ColumnElement[bool]:
+    """The notifications a mentor's or a student's own actions write, so the only ones they may
+    create (the sync server allows no others): their own reminders, made for the signed-in
+    person, and a mentor's "feedback received" to one of their students, written by deciding
+    that student's submission. Everything else (assignments, unavailability) is an admin's
+    doing; an admin is not limited by this."""
+    mine = Notification.user_id == actor.id
+    if not actor.is_mentor:
+        return mine
+    to_a_student = and_(
+        Notification.type == FEEDBACK_RECEIVED,
+        Notification.user_id.in_(select(User.id).where(student_scope(actor))),
+    )
+    return or_(mine, to_a_student)
 
 
 def _mine(actor: Actor) -> ColumnElement[bool]:
@@ -106,10 +123,12 @@ def mark_all_read(session: Session, actor: Actor, *, now: datetime | None = None
 
 
 __all__ = [
+    "FEEDBACK_RECEIVED",
     "TOGGLES",
     "list_notifications",
     "mark_all_read",
     "mark_read",
     "notify",
     "unread_count",
+    "written_by",
 ]

@@ -20,7 +20,7 @@ from sqlmodel import Session
 from mentor_tui.config import Config, load_config
 from mentor_tui.core import clock, writes
 from mentor_tui.core.access import Actor, live, submission_scope
-from mentor_tui.core.notifications.notify import notify
+from mentor_tui.core.notifications.notify import FEEDBACK_RECEIVED, notify
 from mentor_tui.db.models import Assignment, Submission, User
 from mentor_tui.errors import AccessDenied, NotFound, UserError
 
@@ -253,7 +253,7 @@ def _tell_student(
         session,
         config,
         user_id=submission.student_id,
-        type="feedback_received",
+        type=FEEDBACK_RECEIVED,
         title="Feedback available",
         message=f"Your submission {assignment.title!r} was {_STATUS_WORDS[status]}.",
         data={
