@@ -59,6 +59,26 @@ def editable_line(value: str | None) -> str:
     return _CONTROL_ONE_LINE.sub(_picture, value)
 
 
+# The Unicode Bidi_Control characters: the embeddings and overrides (U+202A-U+202E), the
+# isolates (U+2066-U+2069) and the marks (U+061C, U+200E, U+200F). In plain output they could
+# reorder what a terminal shows, so there they are shown escaped, as ``\u202e``.
+_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _escaped(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
+def terminal_line(value: str | None) -> str:
+    """One line of the CLI's plain output: ``clean_line``, and bidi controls escaped."""
+    return _BIDI.sub(_escaped, clean_line(value))
+
+
+def terminal_text(value: str | None) -> str:
+    """Multi-line plain output: ``clean_text``, and bidi controls escaped."""
+    return _BIDI.sub(_escaped, clean_text(value))
+
+
 def has_control(value: str) -> bool:
     return bool(_CONTROL.search(value))
 
