@@ -124,7 +124,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return open_app(ctx)
         return int(args.run(ctx) or 0)
     except UserError as exc:
-        print(f"mentor-tui: {exc}", file=sys.stderr)
+        from mentor_tui.core.text import terminal_text
+
+        print(f"mentor-tui: {terminal_text(str(exc))}", file=sys.stderr)
         return EXIT_USER_ERROR
     except KeyboardInterrupt:
         print("mentor-tui: interrupted; nothing half-written was kept.", file=sys.stderr)

@@ -218,6 +218,22 @@ def test_search_with_fts_syntax_characters_succeeds(db_path, store, capsys) -> N
         assert isinstance(out_json(capsys), list)
 
 
+def test_a_right_to_left_override_prints_escaped_and_stays_literal_in_json(
+    db_path, store, capsys
+) -> None:
+    run(db_path, MIA, "add", SAM, "paid \u202e001$ \u2066isolated\u2069 goals")
+    capsys.readouterr()
+    assert run(db_path, MIA, "list", SAM) == 0
+    out = capsys.readouterr().out
+    assert "\u202e" not in out and "\u2066" not in out and "\u2069" not in out
+    assert "    paid \\u202e001$ \\u2066isolated\\u2069 goals\n" in out
+    assert run(db_path, MIA, "search", "goals") == 0
+    row = capsys.readouterr().out.splitlines()[1]
+    assert "\u202e" not in row and "\\u202e001$" in row
+    assert run(db_path, MIA, "list", SAM, "--json") == 0
+    assert out_json(capsys)[0]["note"] == "paid \u202e001$ \u2066isolated\u2069 goals"
+
+
 def test_plain_search_prints_one_clean_row_per_hit(db_path, store, capsys) -> None:
     run(db_path, MIA, "add", SAM, "first line about goals\n\x1b[31msecond line about goals")
     capsys.readouterr()

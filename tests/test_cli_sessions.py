@@ -58,6 +58,19 @@ def test_add_prints_each_students_local_time(store, db_path: Path, capsys) -> No
     assert out[3] == "  Sam Tanaka (sam@example.org): Tue 2030-03-05 19:00-20:00 JST"
 
 
+def test_a_right_to_left_override_in_a_title_prints_escaped(store, db_path: Path, capsys) -> None:
+    title = "Review \u202egnp.exe"
+    assert add(db_path, "--at", "2030-03-05 11:00", "--title", title) == 0
+    out = capsys.readouterr().out
+    assert "\u202e" not in out
+    assert out.startswith("Scheduled 'Review \\u202egnp.exe' on ")
+    assert run(db_path, "sessions", "list") == 0
+    listed = capsys.readouterr().out
+    assert "\u202e" not in listed and "Review \\u202egnp.exe" in listed
+    assert run(db_path, "sessions", "list", "--json") == 0
+    assert out_json(capsys)[0]["title"] == title
+
+
 def test_add_json_and_list_json_shapes(store, db_path: Path, capsys) -> None:
     assert (
         run(

@@ -49,7 +49,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 def run_assign(ctx: CommandContext) -> int:
     from mentor_tui.core.assignment.seats import assign_student, mentor_load
-    from mentor_tui.core.text import clean_line
+    from mentor_tui.core.text import terminal_line
     from mentor_tui.db.models import User
 
     args = ctx.args
@@ -61,7 +61,7 @@ def run_assign(ctx: CommandContext) -> int:
         mentor = session.get_one(User, student.mentor_id)
         students, capacity = mentor_load(session, mentor.id, config=ctx.config)
     print(
-        f"Assigned {clean_line(student.full_name)} to {clean_line(mentor.full_name)} "
+        f"Assigned {terminal_line(student.full_name)} to {terminal_line(mentor.full_name)} "
         f"({students} of {capacity} seats taken)."
     )
     return 0
@@ -69,12 +69,12 @@ def run_assign(ctx: CommandContext) -> int:
 
 def run_unassign(ctx: CommandContext) -> int:
     from mentor_tui.core.assignment.seats import unassign_student
-    from mentor_tui.core.text import clean_line
+    from mentor_tui.core.text import terminal_line
 
     actor = ctx.actor()
     with ctx.session() as session:
         student = unassign_student(session, actor, ctx.args.student)
-    print(f"{clean_line(student.full_name)} has no mentor now.")
+    print(f"{terminal_line(student.full_name)} has no mentor now.")
     return 0
 
 

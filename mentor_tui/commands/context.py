@@ -82,9 +82,9 @@ class CommandContext:
 
     def print_rows(self, columns: list[str], rows: list[list[Any]]) -> None:
         """A plain aligned table; user text has control characters made visible."""
-        from mentor_tui.core.text import clean_line
+        from mentor_tui.core.text import terminal_line
 
-        cells = [[clean_line("" if v is None else str(v)) for v in row] for row in rows]
+        cells = [[terminal_line("" if v is None else str(v)) for v in row] for row in rows]
         widths = [len(c) for c in columns]
         for row in cells:
             widths = [max(w, len(v)) for w, v in zip(widths, row, strict=True)]

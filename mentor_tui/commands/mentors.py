@@ -91,7 +91,7 @@ def _availability(available: bool, until: Any, reason: str | None) -> str:
 
 def run_unavailable(ctx: CommandContext) -> int:
     from mentor_tui.core.matching.unavailability import mark_unavailable, plan_unavailability
-    from mentor_tui.core.text import clean_line
+    from mentor_tui.core.text import terminal_line
     from mentor_tui.core.timezones import parse_day
 
     args = ctx.args
@@ -103,7 +103,7 @@ def run_unavailable(ctx: CommandContext) -> int:
     if ctx.wants_json:
         ctx.print_json(plan.to_json() | {"applied": bool(args.apply)})
         return 0
-    who = clean_line(plan.mentor_name)
+    who = terminal_line(plan.mentor_name)
     span = f" until {plan.until.isoformat()}" if plan.until else ""
     if not plan.moves:
         done = "is now marked" if args.apply else "would be marked"
@@ -130,10 +130,10 @@ def run_unavailable(ctx: CommandContext) -> int:
 
 def run_available(ctx: CommandContext) -> int:
     from mentor_tui.core.matching.unavailability import mark_available
-    from mentor_tui.core.text import clean_line
+    from mentor_tui.core.text import terminal_line
 
     actor = ctx.actor()
     with ctx.session() as session:
         mentor = mark_available(session, actor, ctx.args.mentor)
-    print(f"{clean_line(mentor.full_name)} is available for matching again.")
+    print(f"{terminal_line(mentor.full_name)} is available for matching again.")
     return 0

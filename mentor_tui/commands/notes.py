@@ -19,7 +19,7 @@ from typing import Any
 from mentor_tui.commands.context import CommandContext
 from mentor_tui.core import clock, dates
 from mentor_tui.core.notes import notes
-from mentor_tui.core.text import clean_line, clean_text
+from mentor_tui.core.text import terminal_line, terminal_text
 from mentor_tui.db.models import NOTE_KINDS
 from mentor_tui.errors import UserError
 
@@ -125,7 +125,7 @@ def run_add(ctx: CommandContext) -> int:
     else:
         kind = notes.KIND_LABELS[line.kind]
         due = f", due {line.due_date:%a %d %b %Y}" if line.due_date else ""
-        print(f"Added {kind} {line.id} on {clean_line(line.student_name)}{due}.")
+        print(f"Added {kind} {line.id} on {terminal_line(line.student_name)}{due}.")
     return 0
 
 
@@ -174,7 +174,7 @@ def run_list(ctx: CommandContext) -> int:
                 heading.append("OVERDUE")
         heading.append(line.id)
         print("  ".join(heading))
-        for text_line in clean_text(line.note).split("\n"):
+        for text_line in terminal_text(line.note).split("\n"):
             print(f"    {text_line}")
     return 0
 

@@ -134,7 +134,7 @@ def run_queue(ctx: CommandContext) -> int:
 def run_review(ctx: CommandContext) -> int:
     from mentor_tui.core import clock
     from mentor_tui.core.reviews.decisions import decide
-    from mentor_tui.core.text import clean_line
+    from mentor_tui.core.text import terminal_line
     from mentor_tui.db.models import Assignment, User
 
     args = ctx.args
@@ -166,8 +166,8 @@ def run_review(ctx: CommandContext) -> int:
         "request_changes": "Requested changes on",
     }[args.decision]
     print(
-        f"{done} {clean_line(student.full_name)}'s {clean_line(assignment.title)!r}; "
-        f"{clean_line(student.email)} has been told feedback is available."
+        f"{done} {terminal_line(student.full_name)}'s {terminal_line(assignment.title)!r}; "
+        f"{terminal_line(student.email)} has been told feedback is available."
     )
     return 0
 

@@ -187,14 +187,14 @@ def day_range(
 
 
 def _describe(view: Any, actor: Actor) -> list[str]:
-    from mentor_tui.core.text import clean_line
+    from mentor_tui.core.text import terminal_line
 
     lines = [f"  id       {view.id}"]
     if view.meeting_link:
-        lines.append(f"  link     {clean_line(view.meeting_link)}")
+        lines.append(f"  link     {terminal_line(view.meeting_link)}")
     for person in view.attendees:
         lines.append(
-            f"  {clean_line(person.full_name)} ({clean_line(person.email)}): "
+            f"  {terminal_line(person.full_name)} ({terminal_line(person.email)}): "
             f"{view.span_in(person.timezone)}"
         )
     return lines
@@ -204,7 +204,7 @@ def run_add(ctx: CommandContext) -> int:
     from mentor_tui.core import clock
     from mentor_tui.core.sessions.scheduling import schedule_session
     from mentor_tui.core.sessions.templates import find_template
-    from mentor_tui.core.text import clean_line
+    from mentor_tui.core.text import terminal_line
     from mentor_tui.core.timezones import parse_local
 
     args = ctx.args
@@ -230,7 +230,7 @@ def run_add(ctx: CommandContext) -> int:
     if ctx.wants_json:
         ctx.print_json(view.to_json())
         return 0
-    print(f"Scheduled '{clean_line(view.title)}' on {view.span_in(actor.timezone)}.")
+    print(f"Scheduled '{terminal_line(view.title)}' on {view.span_in(actor.timezone)}.")
     print("\n".join(_describe(view, actor)))
     return 0
 
@@ -269,7 +269,7 @@ def run_list(ctx: CommandContext) -> int:
 
 def run_cancel(ctx: CommandContext) -> int:
     from mentor_tui.core.sessions.scheduling import cancel_session
-    from mentor_tui.core.text import clean_line
+    from mentor_tui.core.text import terminal_line
 
     actor = ctx.actor()
     with ctx.session() as session:
@@ -277,12 +277,13 @@ def run_cancel(ctx: CommandContext) -> int:
     if ctx.wants_json:
         ctx.print_json(view.to_json())
         return 0
-    print(f"Cancelled '{clean_line(view.title)}' on {view.span_in(actor.timezone)}.")
+    print(f"Cancelled '{terminal_line(view.title)}' on {view.span_in(actor.timezone)}.")
     return 0
 
 
 def run_import(ctx: CommandContext) -> int:
     from mentor_tui.core.sessions.ics import import_calendar, read_ics
+    from mentor_tui.core.text import terminal_line
 
     path = Path(ctx.args.file).expanduser()
     data = read_ics(path)
@@ -294,7 +295,7 @@ def run_import(ctx: CommandContext) -> int:
     else:
         print(f"Imported {path.name}: {report.summary()}.")
         for event in report.skipped:
-            print(f"  skipped {event.describe()}")
+            print(f"  skipped {terminal_line(event.describe())}")
     return 1 if report.skipped else 0
 
 
@@ -341,13 +342,13 @@ def run_templates(ctx: CommandContext) -> int:
 
 
 def _print_template(ctx: CommandContext, verb: str, view: Any) -> None:
-    from mentor_tui.core.text import clean_line
+    from mentor_tui.core.text import terminal_line
 
     if ctx.wants_json:
         ctx.print_json(view.to_json())
         return
     whose = "shared" if view.shared else "yours"
-    print(f"{verb} the agenda template '{clean_line(view.title)}' ({whose}, id {view.id}).")
+    print(f"{verb} the agenda template '{terminal_line(view.title)}' ({whose}, id {view.id}).")
 
 
 def run_template_add(ctx: CommandContext) -> int:
@@ -379,11 +380,11 @@ def run_template_edit(ctx: CommandContext) -> int:
 
 def run_template_delete(ctx: CommandContext) -> int:
     from mentor_tui.core.sessions.templates import delete_template
-    from mentor_tui.core.text import clean_line
+    from mentor_tui.core.text import terminal_line
 
     actor = ctx.actor()
     with ctx.session() as session:
         row = delete_template(session, actor, ctx.args.template)
         title = row.title
-    print(f"Deleted the agenda template '{clean_line(title)}'.")
+    print(f"Deleted the agenda template '{terminal_line(title)}'.")
     return 0

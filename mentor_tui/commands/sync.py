@@ -56,7 +56,7 @@ def progress_bar() -> Iterator[Callable[[str, int, int | None], None]]:
 
 
 def run_sync(ctx: CommandContext) -> int:
-    from mentor_tui.core.text import clean_line
+    from mentor_tui.core.text import terminal_line
     from mentor_tui.sync import list_conflicts, sync_once
 
     if ctx.args.conflicts:
@@ -65,7 +65,7 @@ def run_sync(ctx: CommandContext) -> int:
             ctx.print_json([c.as_json() for c in conflicts])
             return 0
         rows = [
-            [c.id, c.entity, c.kind, ", ".join(sorted(c.fields)), clean_line(c.message)]
+            [c.id, c.entity, c.kind, ", ".join(sorted(c.fields)), terminal_line(c.message)]
             for c in conflicts
         ]
         ctx.print_rows(["id", "table", "kind", "fields", "why"], rows)

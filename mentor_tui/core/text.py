@@ -28,6 +28,57 @@ def clean_line(value: str | None) -> str:
     )
 
 
+# In an editor a control character is shown as its Unicode control picture (ESC as U+241B, BEL
+# as U+2407, NUL as U+2400, DEL as U+2421) so a person sees what was there; a C1 control has no
+# picture and becomes U+FFFD. TAB, LF and CR stay in multi-line text: the TextArea breaks lines
+# on LF and CR and expands tabs, so none of them is ever written to the terminal.
+_EDIT_CONTROL_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _picture(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code < 0x20:
+        return chr(0x2400 + code)
+    return "\N{SYMBOL FOR DELETE}" if code == 0x7F else "\N{REPLACEMENT CHARACTER}"
+
+
+def editable_text(value: str | None) -> str:
+    """Stored text for a multi-line editor (TextArea): each control character becomes a visible
+    symbol, never emitted; tabs and line breaks stay. Saving the editor back stores the symbol,
+    not the control character: the editor only ever holds what it shows."""
+    if not value:
+        return ""
+    return _EDIT_CONTROL_TEXT.sub(_picture, value)
+
+
+def editable_line(value: str | None) -> str:
+    """Stored text for a one-line Input: every control character, tabs and line breaks
+    included, becomes a visible symbol (see ``editable_text``)."""
+    if not value:
+        return ""
+    return _CONTROL_ONE_LINE.sub(_picture, value)
+
+
+# The Unicode Bidi_Control characters: the embeddings and overrides (U+202A-U+202E), the
+# isolates (U+2066-U+2069) and the marks (U+061C, U+200E, U+200F). In plain output they could
+# reorder what a terminal shows, so there they are shown escaped, as ``\u202e``.
+_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _escaped(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
+def terminal_line(value: str | None) -> str:
+    """One line of the CLI's plain output: ``clean_line``, and bidi controls escaped."""
+    return _BIDI.sub(_escaped, clean_line(value))
+
+
+def terminal_text(value: str | None) -> str:
+    """Multi-line plain output: ``clean_text``, and bidi controls escaped."""
+    return _BIDI.sub(_escaped, clean_text(value))
+
+
 def has_control(value: str) -> bool:
     return bool(_CONTROL.search(value))
 

@@ -17,7 +17,7 @@ from textual.content import Content
 from textual.widgets import OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
-from mentor_tui.core.text import clean_line
+from mentor_tui.core.text import clean_line, editable_text
 from mentor_tui.screens.base import MentorScreen
 from mentor_tui.sync import KEEP_MINE, KEEP_THEIRS, Conflict, list_conflicts, resolve_conflict
 from mentor_tui.widgets.events import DataChanged
@@ -214,7 +214,7 @@ class ConflictsScreen(MentorScreen):
             )
             return
         box = self.query_one("#conflict-merge", TextArea)
-        box.load_text(merge_prefill(conflict))
+        box.load_text(editable_text(merge_prefill(conflict)))
         self._merging = True
         box.remove_class("hidden")
         self.query_one("#merge-title").remove_class("hidden")

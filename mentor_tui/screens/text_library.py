@@ -17,7 +17,7 @@ from textual.widget import Widget
 from textual.widgets import Input, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
-from mentor_tui.core.text import clean_line, clean_text
+from mentor_tui.core.text import clean_line, editable_line, editable_text
 from mentor_tui.screens.base import MentorModal
 from mentor_tui.widgets.events import DataChanged
 
@@ -252,10 +252,10 @@ class TextEditorForm(_LibraryModal, Generic[Item]):
         with Vertical(id=self.BOX_ID):
             yield Static(self.heading(), classes="section-title", markup=False)
             yield Input(
-                clean_line(item.title) if item else "", placeholder="title", id=self.TITLE_ID
+                editable_line(item.title) if item else "", placeholder="title", id=self.TITLE_ID
             )
             yield TextArea(
-                clean_text(self.body_of(item)) if item else "",
+                editable_text(self.body_of(item)) if item else "",
                 language=self.BODY_LANGUAGE,
                 id=self.BODY_ID,
                 soft_wrap=True,

@@ -14,6 +14,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Input, Label, Static
 
 from mentor_tui.core.people.mentors import MentorSummary
+from mentor_tui.core.text import editable_line
 from mentor_tui.screens.base import MentorModal
 from mentor_tui.widgets.key_footer import KeyFooter
 
@@ -91,7 +92,7 @@ class MentorFormScreen(MentorModal[None]):
             for key, label in FIELDS:
                 yield Label(label)
                 yield Input(
-                    initial.get(key, ""),
+                    editable_line(initial.get(key, "")),
                     id=f"mf-{key}",
                     disabled=key == "email" and self._mentor is not None,
                     compact=True,

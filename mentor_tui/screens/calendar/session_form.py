@@ -23,7 +23,7 @@ from mentor_tui.core.sessions.scheduling import edit_session, schedule_session
 from mentor_tui.core.sessions.slots import Slot, find_free_slots
 from mentor_tui.core.sessions.templates import list_templates
 from mentor_tui.core.sessions.views import SessionView
-from mentor_tui.core.text import clean_line, clean_text
+from mentor_tui.core.text import clean_line, editable_line, editable_text
 from mentor_tui.core.timezones import WALL_FORMAT, parse_local, with_offset
 from mentor_tui.errors import UserError
 from mentor_tui.screens.base import MentorModal
@@ -110,13 +110,13 @@ class SessionFormModal(MentorModal[SessionView | None]):
                         )
                         yield Input(str(minutes), id="form-duration", restrict=r"\d{0,4}")
                 yield Label("Title (empty: from the template or the students)")
-                yield Input(view.title if view else "", id="form-title")
+                yield Input(editable_line(view.title) if view else "", id="form-title")
                 yield Label("Meeting link")
-                yield Input((view.meeting_link or "") if view else "", id="form-link")
+                yield Input(editable_line(view.meeting_link) if view else "", id="form-link")
                 yield Label("Agenda template (ctrl+t: add, edit or delete templates)")
                 yield Select[str]([], id="form-template", prompt="No template")
                 yield Label("Agenda")
-                yield TextArea(view.agenda if view else "", id="form-agenda")
+                yield TextArea(editable_text(view.agenda) if view else "", id="form-agenda")
             yield Static("", id="form-error", markup=False)
             yield Static(
                 "ctrl+s saves · ctrl+f finds free slots · ctrl+t agenda templates · escape closes",
@@ -179,7 +179,7 @@ class SessionFormModal(MentorModal[SessionView | None]):
         if pick is not None and pick in self._templates:
             with picker.prevent(Select.Changed):
                 picker.value = pick
-            self.query_one("#form-agenda", TextArea).text = clean_text(self._templates[pick])
+            self.query_one("#form-agenda", TextArea).text = editable_text(self._templates[pick])
         elif keep is not Select.NULL and keep in self._templates:
             with picker.prevent(Select.Changed):  # the same template: the agenda stays as typed
                 picker.value = keep
@@ -204,7 +204,7 @@ class SessionFormModal(MentorModal[SessionView | None]):
             return
         agenda = self._templates.get(str(event.value))
         if agenda is not None:
-            self.query_one("#form-agenda", TextArea).text = clean_text(agenda)
+            self.query_one("#form-agenda", TextArea).text = editable_text(agenda)
 
     # -- find a slot -----------------------------------------------------------------------
     def action_find_slot(self) -> None:

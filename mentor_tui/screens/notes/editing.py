@@ -17,6 +17,7 @@ from textual.widgets import Static, TextArea
 
 from mentor_tui.core import dates
 from mentor_tui.core.notes.notes import KIND_LABELS, NoteLine
+from mentor_tui.core.text import editable_text
 from mentor_tui.screens.notes.draft import Draft, save_job
 from mentor_tui.widgets.events import DataChanged
 from mentor_tui.widgets.figures import local_time
@@ -26,6 +27,9 @@ AUTOSAVE_SECONDS = 0.7
 
 def open_note(self, note: NoteLine) -> None:
     self._flush()
+    # the editor holds what it shows: control characters as visible symbols, so the draft is
+    # clean as loaded and only a person's edit saves it (with the symbols)
+    shown = editable_text(note.note)
     self.draft = Draft(
         student_id=note.student_id,
         note_id=note.id,
@@ -34,10 +38,10 @@ def open_note(self, note: NoteLine) -> None:
         due_date=note.due_date,
         done=note.done,
         added_at=note.added_at,
-        text=note.note,
-        saved_text=note.note,
+        text=shown,
+        saved_text=shown,
     )
-    self._load_editor(note.note)
+    self._load_editor(shown)
 
 
 def clear_editor(self) -> None:
@@ -47,6 +51,7 @@ def clear_editor(self) -> None:
 
 
 def load_editor(self, text: str) -> None:
+    """Load ``text`` into the editor; it must already be ``editable_text``."""
     editor = self.query_one("#notes-editor", TextArea)
     editor.disabled = False
     editor.load_text(text)

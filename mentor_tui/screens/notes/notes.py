@@ -29,7 +29,7 @@ from mentor_tui.core import dates
 from mentor_tui.core.notes import notes as core_notes
 from mentor_tui.core.notes.notes import KIND_LABELS, NoteLine
 from mentor_tui.core.people.students import list_students
-from mentor_tui.core.text import clean_line
+from mentor_tui.core.text import clean_line, editable_text
 from mentor_tui.screens.base import MentorScreen
 from mentor_tui.screens.notes import editing, purge
 from mentor_tui.screens.notes.draft import Draft
@@ -353,7 +353,8 @@ class NotesScreen(MentorScreen):
         draft = self.draft
         if draft is None:
             return
-        text = edit_in_external_editor(self, draft.text)
+        edited = edit_in_external_editor(self, draft.text)
+        text = None if edited is None else editable_text(edited)
         if text is not None and text != draft.text:
             editor = self.query_one("#notes-editor", TextArea)
             editor.load_text(text)

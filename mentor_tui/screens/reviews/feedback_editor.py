@@ -18,7 +18,7 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Static, TextArea
 
-from mentor_tui.core.text import clean_text
+from mentor_tui.core.text import editable_text
 
 DECISION_TITLES = {
     "approve": "Approve",
@@ -124,5 +124,5 @@ class FeedbackPanel(Vertical):
     def _insert(self, body: str | None) -> None:
         area = self.query_one(TextArea)
         if body:
-            area.insert(clean_text(body))
+            area.insert(editable_text(body))
         area.focus()
