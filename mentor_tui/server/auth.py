@@ -4,8 +4,12 @@
 - Passwords: salted scrypt (stdlib ``hashlib``), parameters stored with each hash.
 - Tokens: 256 random bits; only their SHA-256 is stored, so a copy of the database does not
   let anyone in. They expire (``TOKEN_LIFETIME``) and logout revokes them.
-- Failed logins are counted per account and per address over a sliding window; past the limit
-  a login is refused before the password is even checked, with the seconds to wait.
+- Login attempts are rate limited per client address (a hard limit over a window) and per
+  account (a few free failures, then a short exponential backoff, never a long lockout, so a
+  stranger's guesses cannot lock the owner out for long). An attempt is *reserved* before the
+  slow hash: one write transaction, under a lock per account and per address, counts the
+  failures and inserts the attempt's row, so parallel guesses can never all be checked. A
+  failed attempt keeps its row; a success deletes the account's rows (its counter).
 """
 
 from __future__ import annotations
@@ -13,26 +17,37 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import math
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
 
-from sqlalchemy import Connection, Engine, delete, func, insert, select, update
+from sqlalchemy import Connection, Engine, delete, func, insert, or_, select, text, update
 from sqlmodel import Session
 
 from mentor_tui.core import clock
 from mentor_tui.core.access import Actor
 from mentor_tui.db.models import User
-from mentor_tui.server.schema import credentials, login_failures, tokens, write_options
+from mentor_tui.server.schema import (
+    credentials,
+    is_postgres,
+    login_failures,
+    tokens,
+    write_options,
+)
 
 SCRYPT_N = 2**15
 SCRYPT_R = 8
 SCRYPT_P = 1
 TOKEN_LIFETIME = timedelta(days=30)
 FAILURE_WINDOW = timedelta(minutes=15)
-ACCOUNT_FAILURE_LIMIT = 5
-ADDRESS_FAILURE_LIMIT = 30
+ADDRESS_FAILURE_LIMIT = 10  # failures from one address per window, then refused until it ages
+ACCOUNT_FAILURE_LIMIT = 5  # an account's free failures per window, then a backoff:
+ACCOUNT_BACKOFF = timedelta(seconds=2)  # after its last failure, doubling with each failure
+ACCOUNT_BACKOFF_MAX = timedelta(seconds=60)  # up to this
+LOCK_CLASS_ACCOUNT = 7415002  # pg_advisory_xact_lock(class, hashtext(key)) per account
+LOCK_CLASS_ADDRESS = 7415003  # and per address (7415001 is the schema's lock)
 MIN_PASSWORD_LENGTH = 8
 
 
@@ -87,27 +102,71 @@ class Login:
 
 def _failures_since(
     conn: Connection, column, key: str, since: datetime
-) -> tuple[int, datetime | None]:
-    count, oldest = conn.execute(
-        select(func.count(), func.min(login_failures.c.at)).where(
+) -> tuple[int, datetime | None, datetime | None]:
+    count, oldest, newest = conn.execute(
+        select(func.count(), func.min(login_failures.c.at), func.max(login_failures.c.at)).where(
             column == key, login_failures.c.at > since
         )
     ).one()
-    return int(count), (clock.aware(oldest) if oldest is not None else None)
+    return (
+        int(count),
+        clock.aware(oldest) if oldest is not None else None,
+        clock.aware(newest) if newest is not None else None,
+    )
+
+
+def account_backoff(failures: int) -> timedelta:
+    """The wait after an account's last failure once it has ``failures`` in the window."""
+    if failures < ACCOUNT_FAILURE_LIMIT:
+        return timedelta(0)
+    doublings = min(failures - ACCOUNT_FAILURE_LIMIT, 30)
+    return min(ACCOUNT_BACKOFF * 2**doublings, ACCOUNT_BACKOFF_MAX)
+
+
+def _seconds(until: datetime, now: datetime) -> int:
+    return max(1, math.ceil((until - now).total_seconds()))
 
 
 def _limited(conn: Connection, email: str, address: str, now: datetime) -> int | None:
     """Seconds to wait, or None when a login may be tried."""
     since = now - FAILURE_WINDOW
     waits = []
-    for column, key, limit in (
-        (login_failures.c.email, email, ACCOUNT_FAILURE_LIMIT),
-        (login_failures.c.address, address, ADDRESS_FAILURE_LIMIT),
-    ):
-        count, oldest = _failures_since(conn, column, key, since)
-        if count >= limit and oldest is not None:
-            waits.append(max(1, int((oldest + FAILURE_WINDOW - now).total_seconds()) + 1))
+    count, oldest, _ = _failures_since(conn, login_failures.c.address, address, since)
+    if count >= ADDRESS_FAILURE_LIMIT and oldest is not None:
+        waits.append(_seconds(oldest + FAILURE_WINDOW, now))
+    count, _, newest = _failures_since(conn, login_failures.c.email, email, since)
+    if newest is not None and newest + account_backoff(count) > now:
+        waits.append(_seconds(newest + account_backoff(count), now))
     return max(waits) if waits else None
+
+
+def _lock(conn: Connection, email: str, address: str) -> None:
+    """Serialise the attempts on one account and on one address (PostgreSQL: two advisory
+    locks, the account's always first, so two attempts never wait on each other in a cycle;
+    SQLite: the caller's BEGIN IMMEDIATE already serialises every writer)."""
+    if not is_postgres(conn.engine):
+        return
+    for lock_class, key in ((LOCK_CLASS_ACCOUNT, email), (LOCK_CLASS_ADDRESS, address)):
+        conn.execute(
+            text("SELECT pg_advisory_xact_lock(:c, hashtext(:k))"), {"c": lock_class, "k": key}
+        )
+
+
+def _reserve(engine: Engine, email: str, address: str, now: datetime) -> None:
+    """Refuse the attempt (LoginRefused with the wait) or record it as a failure, atomically,
+    before its password is checked: N parallel guesses find the N-1 others' rows."""
+    with engine.connect().execution_options(**write_options(engine)) as conn, conn.begin():
+        _lock(conn, email, address)
+        wait = _limited(conn, email, address, now)
+        if wait is not None:
+            raise LoginRefused("Too many failed logins; try again later.", wait)
+        conn.execute(
+            delete(login_failures).where(
+                or_(login_failures.c.email == email, login_failures.c.address == address),
+                login_failures.c.at <= now - FAILURE_WINDOW,
+            )
+        )
+        conn.execute(insert(login_failures).values(email=email, address=address, at=now))
 
 
 def _user(conn: Connection, *where) -> User | None:
@@ -121,25 +180,22 @@ def _user(conn: Connection, *where) -> User | None:
 def login(engine: Engine, email: str, password: str, address: str) -> Login:
     email = email.strip().lower()
     now = clock.now()
+    _reserve(engine, email, address, now)
     with engine.connect() as conn, conn.begin():
-        wait = _limited(conn, email, address, now)
-        if wait is not None:
-            raise LoginRefused("Too many failed logins; try again later.", wait)
         user = _user(conn, User.email == email, User.deleted_at.is_(None))
         stored = None
         if user is not None:
             stored = conn.execute(
                 select(credentials.c.password_hash).where(credentials.c.user_id == user.id)
             ).scalar()
-    # The slow hash runs outside any transaction: nobody waits on a lock meanwhile.
+    # The slow hash runs outside any transaction: nobody waits on a lock meanwhile. The
+    # attempt's row is written already: a failure leaves it, as the failure's record.
     ok = verify_password(password, stored or _decoy()) and stored is not None
     if not ok or user is None or user.status == "Inactive":
-        with engine.connect().execution_options(**write_options(engine)) as conn, conn.begin():
-            conn.execute(delete(login_failures).where(login_failures.c.at < now - FAILURE_WINDOW))
-            conn.execute(insert(login_failures).values(email=email, address=address, at=now))
         # an inactive account gets the wrong password's answer: a right password is not told
         raise LoginRefused("Wrong email or password.")
     with engine.connect().execution_options(**write_options(engine)) as conn, conn.begin():
+        _lock(conn, email, address)
         conn.execute(delete(login_failures).where(login_failures.c.email == email))
         token = secrets.token_urlsafe(32)
         expires = now + TOKEN_LIFETIME
