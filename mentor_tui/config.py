@@ -47,6 +47,7 @@ class Config:
     session_reminder_minutes: int = 15
     auto_assignment: bool = False
     sync_interval_seconds: int = 60
+    sync_deadline_seconds: int = 60
     reminder_interval_seconds: int = 60
     notifications: Notifications = field(default_factory=Notifications)
     matching: MatchingWeights = field(default_factory=MatchingWeights)
@@ -63,6 +64,7 @@ _LIMITS: dict[str, tuple[int, int]] = {
     "note_retention_days": (1, 365 * 100),
     "session_reminder_minutes": (1, 7 * 24 * 60),
     "sync_interval_seconds": (5, 24 * 60 * 60),
+    "sync_deadline_seconds": (1, 24 * 60 * 60),
     "reminder_interval_seconds": (5, 24 * 60 * 60),
     **{
         f"matching.{name}": (0, 100)

@@ -308,3 +308,15 @@ def test_the_sync_interval_is_a_validated_setting(tmp_path: Path) -> None:
     for bad in (2, "60", True, 10**6):
         with pytest.raises(UserError, match="sync_interval_seconds"):
             parse_config({"sync_interval_seconds": bad}, where)
+
+
+def test_the_sync_deadline_is_a_validated_setting(tmp_path: Path) -> None:
+    from mentor_tui.config import parse_config
+    from mentor_tui.errors import UserError
+
+    where = tmp_path / "config.toml"
+    assert Config().sync_deadline_seconds == 60
+    assert parse_config({"sync_deadline_seconds": 2}, where).sync_deadline_seconds == 2
+    for bad in (0, "60", True, 10**6):
+        with pytest.raises(UserError, match="sync_deadline_seconds"):
+            parse_config({"sync_deadline_seconds": bad}, where)

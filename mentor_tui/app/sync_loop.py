@@ -32,7 +32,7 @@ from mentor_tui.sync import (
     sync_status,
     wait_for_changes,
 )
-from mentor_tui.sync.http import RetryPolicy, SyncHttp
+from mentor_tui.sync.http import RetryNotice, RetryPolicy, SyncHttp
 from mentor_tui.sync.view import SyncView
 from mentor_tui.widgets.events import DataChanged
 
@@ -84,6 +84,8 @@ class AppSync:
         self._running = False
         self._again = False
         self._manual = False
+        self.retrying: str | None = None  # the retry under way, in a few words
+        self._current: SyncHttp | None = None  # the running sync's, stopped on quit
 
     @property
     def engine(self):
@@ -111,6 +113,7 @@ class AppSync:
             online=self.online,
             logged_out=self.logged_out,
             syncing=self._running,
+            retrying=self.retrying,
             last_sync_at=_parse_time(state.last_sync_at),
         )
 
@@ -139,6 +142,8 @@ class AppSync:
     def stop(self) -> None:
         """On exit: no more syncs; the poll thread ends after its current request."""
         self._stop.set()
+        if self._current is not None:  # a sync waiting to retry ends now
+            self._current.cancelled.set()
         if self._timer is not None:
             self._timer.stop()
             self._timer = None
@@ -175,10 +180,21 @@ class AppSync:
         retry = RetryPolicy(attempts=2, base_delay=0.25, max_delay=2.0, max_retry_after=30.0)
         return SyncHttp(state.server_url, credential.token, client=client, retry=retry)
 
+    def _retrying(self, notice: RetryNotice) -> None:
+        self.retrying = notice.short()
+        self.app.refresh_status()
+
     def _sync_job(self) -> None:
         outcome: SyncReport | Exception
         try:
-            outcome = sync_once(self.engine, http=self._http())
+            self._current = http = self._http()
+            deadline = float(self.app.services.config.sync_deadline_seconds)
+            outcome = sync_once(
+                self.engine,
+                http=http,
+                deadline=deadline,
+                on_retry=lambda notice: self._call(self._retrying, notice),
+            )
         except Exception as exc:
             if self._stop.is_set():  # the client was closed under us: the app is quitting
                 return
@@ -188,6 +204,7 @@ class AppSync:
 
     def _sync_done(self, outcome: SyncReport | Exception) -> None:
         self._running = False
+        self.retrying = self._current = None
         manual, self._manual = self._manual, False
         if self._stop.is_set():
             return

@@ -42,8 +42,16 @@ def run_login(ctx: CommandContext) -> int:
 
     args = ctx.args
     password = read_password(args.password_stdin, confirm=False)
-    with progress_bar() as progress:
-        report = login(ctx.engine, args.url, args.email, password, progress=progress, bulk=True)
+    with progress_bar() as feedback:
+        report = login(
+            ctx.engine,
+            args.url,
+            args.email,
+            password,
+            progress=feedback.progress,
+            bulk=True,
+            on_retry=feedback.retry,
+        )
     print(f"Logged in to {report.server_url} as {report.email} ({report.role}).")
     adoption = report.adoption
     if adoption is not None:

@@ -1,4 +1,5 @@
-"""`mentor-tui sync`: push local changes and pull everyone else's, with a progress bar."""
+"""`mentor-tui sync`: push local changes and pull everyone else's, with a progress bar, one
+line per retry on a terminal, within the config's ``sync_deadline_seconds``; ctrl+c stops it."""
 
 from __future__ import annotations
 
@@ -6,11 +7,18 @@ import argparse
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mentor_tui.commands.context import CommandContext
 
+if TYPE_CHECKING:
+    from mentor_tui.sync.http import RetryNotice
+
 PHASES = {"push": "Pushing", "snapshot": "Pulling everything", "pull": "Pulling changes"}
+STOPPED = (
+    "Sync stopped; what was sent or taken in so far is kept and the rest comes with the next sync."
+)
+EXIT_INTERRUPTED = 130
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -28,13 +36,27 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     sync.set_defaults(run=run_sync)
 
 
+class Feedback:
+    """What a person sees on stderr while a sync runs: the progress bar and one line per
+    retry, both only when stderr is a terminal (``terminal`` decides otherwise in tests)."""
+
+    def __init__(self, console: Any, report: Callable[[str, int, int | None], None]) -> None:
+        self.console, self.progress = console, report
+
+    def retry(self, notice: RetryNotice) -> None:
+        if self.console.is_terminal:
+            self.console.print(
+                f"mentor-tui: {notice.sentence()}", markup=False, highlight=False, soft_wrap=True
+            )
+
+
 @contextmanager
-def progress_bar() -> Iterator[Callable[[str, int, int | None], None]]:
+def progress_bar(terminal: bool | None = None) -> Iterator[Feedback]:
     """A progress bar on stderr (stdout stays clean for --json)."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    console = Console(stderr=True)
+    console = Console(stderr=True, force_terminal=terminal)
     bar = Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -52,7 +74,7 @@ def progress_bar() -> Iterator[Callable[[str, int, int | None], None]]:
         bar.update(tasks[phase], completed=done, total=total)
 
     with bar:
-        yield report
+        yield Feedback(console, report)
 
 
 def run_sync(ctx: CommandContext) -> int:
@@ -70,8 +92,19 @@ def run_sync(ctx: CommandContext) -> int:
         ]
         ctx.print_rows(["id", "table", "kind", "fields", "why"], rows)
         return 0
-    with progress_bar() as progress:
-        report = sync_once(ctx.engine, progress=progress, bulk=True)
+    deadline = ctx.config.sync_deadline_seconds
+    try:
+        with progress_bar() as feedback:
+            report = sync_once(
+                ctx.engine,
+                progress=feedback.progress,
+                bulk=True,
+                deadline=deadline,
+                on_retry=feedback.retry,
+            )
+    except KeyboardInterrupt:  # every page taken in was its own transaction: nothing half-done
+        print(f"mentor-tui: {STOPPED}", file=sys.stderr)
+        return EXIT_INTERRUPTED
     if ctx.wants_json:
         ctx.print_json(report.as_json())
     else:

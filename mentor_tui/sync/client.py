@@ -2,7 +2,8 @@
 
 The app and the CLI call these; they never touch the screen (no textual, no rich) and report
 progress through a callback ``progress(phase, done, total)`` with phase ``"push"``,
-``"snapshot"`` or ``"pull"`` (``total`` None when unknown).
+``"snapshot"`` or ``"pull"`` (``total`` None when unknown), and each retry through
+``on_retry(RetryNotice)`` (the reason in words, the wait, attempt n of N).
 """
 
 from __future__ import annotations
@@ -19,7 +20,13 @@ from mentor_tui.core.people.settings import LAST_USER
 from mentor_tui.errors import UserError
 from mentor_tui.sync import credentials
 from mentor_tui.sync.adopt import Adoption, adopt, local_emails, store_has_data
-from mentor_tui.sync.http import LoggedOut, ServerRefused, ServerUnavailable, SyncHttp
+from mentor_tui.sync.http import (
+    LoggedOut,
+    OnRetry,
+    ServerRefused,
+    ServerUnavailable,
+    SyncHttp,
+)
 from mentor_tui.sync.pull import pull_log, snapshot
 from mentor_tui.sync.push import push_all
 from mentor_tui.sync.store import (
@@ -97,15 +104,23 @@ def sync_once(
     http: SyncHttp | None = None,
     progress: Progress | None = None,
     bulk: bool = False,
+    deadline: float | None = None,
+    on_retry: OnRetry | None = None,
 ) -> SyncReport:
     """Push every pending local change, then pull everything new. Safe to interrupt anywhere:
     the next run carries on and nothing ends up twice on either side. ``bulk`` is for a
     caller that holds the store alone (the CLI): a first pull may then fill it in the
-    quickest way (``snapshot``)."""
+    quickest way (``snapshot``). ``deadline`` (seconds) bounds the whole sync: no request
+    starts that could not finish in time and the last one's timeout is cut to what is left;
+    what was taken in by then stays, the rest comes with the next sync."""
     with local_transaction(engine) as conn:
         state = read_state(conn)
     own = http is None
     http = http or _http_for(state, client)
+    if deadline is not None:
+        http.start_deadline(deadline)
+    if on_retry is not None:
+        http.on_retry = on_retry
     report = SyncReport()
     try:
         pushed = push_all(engine, http, state.client_id, progress=progress)
@@ -165,13 +180,14 @@ def login(
     progress: Progress | None = None,
     sync: bool = True,
     bulk: bool = False,
+    on_retry: OnRetry | None = None,
 ) -> LoginReport:
     """Log this store in to a server as ``email`` and sync it: an empty store pulls everything
     the account may see; a store with data joins (see ``sync/adopt.py``) and pushes it. The
     acting user of the store becomes the logged-in account (once its row is in the store).
     With ``sync=False`` the first sync is left to ``sync_once``."""
     url = normalise_server_url(url)
-    http = SyncHttp(url, client=client)
+    http = SyncHttp(url, client=client, on_retry=on_retry)
     try:
         try:
             answer = http.post(

@@ -45,8 +45,10 @@ class FetchAhead:
             thread.start()
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
         self._stop.set()
+        if kind is not None and not issubclass(kind, Exception):
+            return  # ctrl+c: stop now; the daemon threads end with their request or the process
         for thread in self._threads:  # unblock a put; a fetch in flight runs out
             while thread.is_alive():
                 for waiting in (self._answers, self._pages):

@@ -3,6 +3,9 @@
 Every call the client makes is safe to repeat (pushes are idempotent by change id, pulls and
 snapshots are reads), so a timeout, a refused connection, a 5xx or a server killed
 mid-request is retried: exponential backoff with full jitter, or the server's ``Retry-After``.
+A deadline (``SyncHttp.deadline``, set for a whole sync) bounds all of it: no attempt starts
+that the deadline leaves no time for, each request's timeout is cut to what is left, and each
+retry is announced (``on_retry``) with its reason in words, the wait and the attempt number.
 The token goes in the ``Authorization`` header and nowhere else: never in a URL, a message or
 a log line.
 """
@@ -11,6 +14,8 @@ from __future__ import annotations
 
 import json
 import random
+import ssl
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -44,6 +49,35 @@ class ServerRefused(UserError):
     def __init__(self, message: str, status: int) -> None:
         super().__init__(message)
         self.status = status
+
+
+# an attempt is not started with less than this many seconds left before the deadline
+MIN_ATTEMPT_SECONDS = 0.5
+
+
+@dataclass(frozen=True)
+class RetryNotice:
+    """One retry about to happen: why (a sentence), how long until it, which attempt it is."""
+
+    problem: str  # a sentence
+    brief: str  # the same in a few words, for the status bar
+    wait: float
+    attempt: int
+    attempts: int
+
+    def sentence(self) -> str:
+        return f"{self.problem} Retrying in {self._wait()} (attempt {self.attempt} of {self.attempts})."
+
+    def short(self) -> str:
+        return (
+            f"{self.brief}, retrying in {self._wait()}, attempt {self.attempt} of {self.attempts}"
+        )
+
+    def _wait(self) -> str:
+        return f"{max(1, round(self.wait))} s"
+
+
+OnRetry = Callable[[RetryNotice], None]
 
 
 @dataclass
@@ -112,12 +146,27 @@ class SyncHttp:
         client: httpx.Client | None = None,
         timeout: float = 30.0,
         retry: RetryPolicy | None = None,
+        deadline_seconds: float | None = None,
+        on_retry: OnRetry | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self._token = token
         self._own_client = client is None
         self.client = client or httpx.Client(timeout=timeout)
         self.retry = retry or RetryPolicy()
+        self.on_retry = on_retry
+        # time.monotonic() by which every request must have finished (None: no deadline)
+        self.deadline: float | None = None
+        self.deadline_seconds: float | None = None
+        # set to give up at once: a wait between attempts ends, no attempt starts
+        self.cancelled = threading.Event()
+        if deadline_seconds is not None:
+            self.start_deadline(deadline_seconds)
+
+    def start_deadline(self, seconds: float | None) -> None:
+        """Everything from now on must be over within ``seconds`` (None: no deadline)."""
+        self.deadline_seconds = seconds
+        self.deadline = None if seconds is None else time.monotonic() + seconds
 
     def __repr__(self) -> str:  # never show the token
         return f"SyncHttp({self.base_url!r}, logged_in={self._token is not None})"
@@ -164,16 +213,27 @@ class SyncHttp:
             headers["Authorization"] = f"Bearer {self._token}"
         url = f"{self.base_url}{path}"
         attempts = self.retry.attempts if retry else 1
-        last_problem = ""
+        brief = problem = ""
+        out_of_time = False
         for attempt in range(attempts):
             wait: float | None = None
+            left = self._time_left()
+            if self.cancelled.is_set():
+                break
+            if left is not None and left < MIN_ATTEMPT_SECONDS:
+                out_of_time = True
+                break
             try:
-                extra = {"timeout": timeout} if timeout is not None else {}
                 response = self.client.request(
-                    method, url, json=json, params=params, headers=headers, **extra
+                    method,
+                    url,
+                    json=json,
+                    params=params,
+                    headers=headers,
+                    timeout=self._timeout(timeout, left),
                 )
             except httpx.TransportError as exc:
-                last_problem = _transport_problem(exc)
+                brief, problem = transport_problem(exc, self.base_url)
             else:
                 if response.status_code < 400 and raw:
                     return response
@@ -181,14 +241,22 @@ class SyncHttp:
                     try:
                         return decode_json(response.content)
                     except ValueError:
-                        last_problem = "an unreadable answer"
+                        brief = "unreadable answer"
+                        problem = (
+                            f"The server at {self.base_url} sent an answer that is not readable."
+                        )
                 elif response.status_code == 401:
                     detail = _detail(response)
                     raise LoggedOut(
                         f"{detail} (run `mentor-tui login {self.base_url} --email ...`)", detail
                     )
                 elif response.status_code in RETRY_STATUSES:
-                    last_problem = f"{_detail(response)} (HTTP {response.status_code})"
+                    detail = _detail(response).rstrip(".")
+                    brief = f"server error {response.status_code}"
+                    problem = (
+                        f"The server at {self.base_url} answered with an error: {detail} "
+                        f"(HTTP {response.status_code})."
+                    )
                     wait = retry_after_seconds(response.headers.get("Retry-After"))
                     if wait is not None and wait > self.retry.max_retry_after:
                         raise ServerUnavailable(
@@ -196,20 +264,92 @@ class SyncHttp:
                         )
                 else:
                     raise ServerRefused(_detail(response), response.status_code)
-            if attempt + 1 < attempts:
-                delay = self.retry.backoff(attempt)
-                self.retry.sleep(max(wait, delay) if wait is not None else delay)
-        raise ServerUnavailable(
-            f"The server at {self.base_url} is unreachable ({last_problem}); your changes are kept "
-            "here and will sync later."
+            if attempt + 1 >= attempts:
+                break
+            delay = self.retry.backoff(attempt)
+            delay = max(wait, delay) if wait is not None else delay
+            left = self._time_left()
+            if left is not None and delay + MIN_ATTEMPT_SECONDS > left:
+                out_of_time = True  # the next attempt could not finish in time: give up now
+                break
+            if self.on_retry is not None:
+                self.on_retry(RetryNotice(problem, brief, delay, attempt + 2, attempts))
+            if self.retry.sleep is time.sleep:
+                self.cancelled.wait(delay)  # ends at once when the sync is stopped
+            else:
+                self.retry.sleep(delay)
+        left = self._time_left()
+        out_of_time = out_of_time or (left is not None and left < MIN_ATTEMPT_SECONDS)
+        raise ServerUnavailable(self._gave_up(problem, out_of_time))
+
+    def _time_left(self) -> float | None:
+        return None if self.deadline is None else self.deadline - time.monotonic()
+
+    def _timeout(self, asked: float | None, left: float | None) -> httpx.Timeout:
+        """The request's timeout, each part cut to the time left before the deadline."""
+        base = httpx.Timeout(asked) if asked is not None else self.client.timeout
+        if left is None:
+            return base
+
+        def cut(value: float | None) -> float:
+            return left if value is None else min(value, left)
+
+        return httpx.Timeout(
+            connect=cut(base.connect),
+            read=cut(base.read),
+            write=cut(base.write),
+            pool=cut(base.pool),
         )
 
+    def _gave_up(self, problem: str, out_of_time: bool) -> str:
+        kept = "your changes are kept here and will sync later."
+        if self.cancelled.is_set():
+            return f"Sync with {self.base_url} stopped; {kept}"
+        if not problem:  # the deadline came before the first attempt
+            problem = f"The server at {self.base_url} did not answer in time."
+        if out_of_time and self.deadline_seconds is not None:
+            limit = f"{self.deadline_seconds:g}"
+            return f"{problem} Gave up after the sync's limit of {limit} s; {kept}"
+        return f"{problem} Gave up; {kept}"
 
-def _transport_problem(exc: httpx.TransportError) -> str:
-    if isinstance(exc, httpx.TimeoutException):
-        return "it timed out"
-    if isinstance(exc, httpx.ConnectError):
-        return "the connection was refused"
-    if isinstance(exc, httpx.RemoteProtocolError):
-        return "the connection broke mid-answer"
-    return type(exc).__name__
+
+# (exception, a few words for the status bar, the sentence; {url} is the server's address)
+_PROBLEMS: tuple[tuple[type[httpx.TransportError], str, str], ...] = (
+    (httpx.ConnectTimeout, "server not reachable", "The server at {url} could not be reached in time."),
+    (httpx.ReadTimeout, "server not answering", "The server at {url} is not answering."),
+    (httpx.WriteTimeout, "server not reading", "The server at {url} stopped taking in the request."),
+    (httpx.PoolTimeout, "no free connection", "No connection to the server at {url} came free in time."),
+    (httpx.TimeoutException, "server too slow", "The server at {url} took too long to answer."),
+    (httpx.ProxyError, "proxy refused", "The proxy on the way to {url} refused the connection."),
+    (httpx.ConnectError, "connection refused", "The server at {url} refused the connection or could not be found."),
+    (httpx.RemoteProtocolError, "connection closed", "The server at {url} closed the connection before answering."),
+    (httpx.ReadError, "connection reset", "The server at {url} reset the connection before answering."),
+    (httpx.WriteError, "connection broke", "The connection to {url} broke while sending the request."),
+    (httpx.UnsupportedProtocol, "not a server address", "{url} is not an http:// or https:// address."),
+)  # fmt: skip
+_TLS = (
+    "secure connection failed",
+    "A secure (TLS) connection to {url} could not be made or broke off.",
+)
+
+
+def transport_problem(exc: httpx.TransportError, url: str) -> tuple[str, str]:
+    """What went wrong on the network, in a few words and as one sentence a person can read
+    (never an exception's class name)."""
+    if _is_tls(exc):
+        brief, sentence = _TLS
+    else:
+        brief, sentence = next(
+            ((b, t) for kind, b, t in _PROBLEMS if isinstance(exc, kind)),
+            ("network failed", "The network failed while talking to {url}."),
+        )
+    return brief, sentence.format(url=url)
+
+
+def _is_tls(exc: BaseException) -> bool:
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, ssl.SSLError):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False

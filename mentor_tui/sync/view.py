@@ -16,6 +16,7 @@ class SyncView:
     online: bool | None = None  # None: not known yet
     logged_out: bool = False
     syncing: bool = False
+    retrying: str | None = None  # "server not answering, retrying in 8 s, attempt 2 of 6"
     last_sync_at: datetime | None = None
 
 

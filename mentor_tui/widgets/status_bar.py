@@ -78,6 +78,8 @@ class StatusBar(Widget):
             return Content(f"local store {store}{local}{pending}")
         if view.logged_out:
             state = "logged out"
+        elif view.syncing and view.retrying:
+            state = f"syncing: {view.retrying}"
         elif view.syncing:
             state = "syncing"
         else:
