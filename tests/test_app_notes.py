@@ -85,6 +85,24 @@ async def test_typing_a_new_note_is_in_the_store_a_second_later(template, tmp_pa
         assert again[0].version > new[0].version
 
 
+async def test_typing_on_without_a_pause_saves_every_second(template, tmp_path) -> None:
+    """The autosave waits for a pause of 0.7 s, but never more than about a second (issue 15):
+    a key every 50 ms for 1.6 s has the note in the store before the typing stops."""
+    services = services_for(copy_store(template, tmp_path / "m.db"), MENTOR)
+    before = {n.id for n in _mentor_notes(services)}
+    app = MentorApp(services)
+    text = "typing on and on without a pause"
+    async with app.run_test(size=SIZE) as pilot:
+        await _open_notes(pilot)
+        await pilot.press("ctrl+n")
+        for char in text:
+            await pilot.press(char)
+            await asyncio.sleep(0.05)
+        await pilot.app.workers.wait_for_complete()  # no pause: a debounce alone has not fired
+        new = [n.note for n in _mentor_notes(services) if n.id not in before]
+        assert len(new) == 1 and new[0] and text.startswith(new[0])
+
+
 async def test_edit_an_existing_note_and_switching_saves_at_once(template, tmp_path) -> None:
     services = services_for(copy_store(template, tmp_path / "m.db"), MENTOR)
     app = MentorApp(services)

@@ -1,6 +1,8 @@
 """The notes screen's editor: the note open in it, its header and save state, and the autosave.
 
-The editor autosaves about 0.7 s after the last key and whenever another note is opened or the
+The editor autosaves about 0.7 s after the last key, but never later than 0.8 s after the first
+key not saved yet, so that typing on without a pause is in the store about a second after any
+key (the save's own time included; issue 15), and whenever another note is opened or the
 screen is left (`flush`); a new note is created by its first save. Saves run in workers, one
 at a time per note, carrying the version the editor last saw (see `draft.py`).
 
@@ -10,6 +12,8 @@ own methods without changing what the screen subclasses.
 """
 
 from __future__ import annotations
+
+from time import monotonic
 
 from rich.text import Text
 from textual import on
@@ -22,7 +26,10 @@ from mentor_tui.screens.notes.draft import Draft, save_job
 from mentor_tui.widgets.events import DataChanged
 from mentor_tui.widgets.figures import local_time
 
-AUTOSAVE_SECONDS = 0.7
+AUTOSAVE_SECONDS = 0.7  # after the last key
+# after the first key not saved yet, however fast the typing: with the save's own time, every
+# key is in the store about a second after it was typed
+AUTOSAVE_MAX_WAIT = 0.8
 
 
 def open_note(self, note: NoteLine) -> None:
@@ -126,14 +133,21 @@ def typed(self, event: TextArea.Changed) -> None:
     if not draft.dirty:  # the text just loaded, or typed back to what is saved
         self._show_state()
         return
+    now = monotonic()
+    if self._unsaved_since is None:
+        self._unsaved_since = now
     if self._timer is not None:
         self._timer.stop()
-    self._timer = self.set_timer(AUTOSAVE_SECONDS, self._autosave)
+    wait = min(AUTOSAVE_SECONDS, self._unsaved_since + AUTOSAVE_MAX_WAIT - now)
+    # past the bound (keys queued behind a busy loop): save at the next turn; Textual's timer
+    # divides by its delay, so never 0
+    self._timer = self.set_timer(max(wait, 0.001), self._autosave)
     self._show_state()
 
 
 def autosave(self) -> None:
     self._timer = None
+    self._unsaved_since = None
     if self.draft is not None:
         self._save(self.draft)
 
@@ -143,6 +157,7 @@ def flush(self) -> None:
     if self._timer is not None:
         self._timer.stop()
         self._timer = None
+    self._unsaved_since = None
     if self.draft is not None:
         self._save(self.draft)
 

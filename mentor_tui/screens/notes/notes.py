@@ -1,10 +1,11 @@
 """Key `4`: a mentor's private notes on their students (SPEC 4.4, issue 6).
 
 Pick a student, their notes newest first, a Markdown editor with a rendered preview. Nothing
-typed is lost: the editor autosaves about 0.7 s after the last key and whenever another note is
-opened or the screen is left; a new note is created by its first autosave. Saves run in
-workers, one at a time per note, carrying the version the editor last saw, so a note changed
-elsewhere meanwhile is reported and the typed text stays in the editor.
+typed is lost: the editor autosaves about 0.7 s after the last key, at most about 1 s after any
+key however fast the typing, and whenever another note is opened or the screen is left; a new
+note is created by its first autosave. Saves run in workers, one at a time per note, carrying
+the version the editor last saw, so a note changed elsewhere meanwhile is reported and the
+typed text stays in the editor.
 
 This module is the screen: its layout, the lists and the keys. The editor's methods (the open
 note, autosave) are in `editing.py` and those of purging in `purge.py`, bound by name in the
@@ -68,6 +69,8 @@ class NotesScreen(MentorScreen):
         self.student_id: str | None = None
         self._notes: list[NoteLine] = []
         self._timer: Timer | None = None
+        # when the first key not saved yet was typed (monotonic), bounding the autosave's wait
+        self._unsaved_since: float | None = None
         self._open_after_load: str | None = None
 
     @classmethod
