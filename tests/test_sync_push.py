@@ -93,6 +93,29 @@ def test_pushing_the_same_changes_twice_applies_them_once(program: Program) -> N
         )
 
 
+def test_a_change_id_twice_in_one_push_is_applied_once(program: Program) -> None:
+    """Found by the schema fuzz (tests/test_server_schema.py): the second answered 500."""
+    h = program.harness
+    note = {"change_id": "twice", "entity": "no_such_table", "entity_id": "x", "op": "insert",
+            "base_version": 0, "fields": {}}  # fmt: skip
+    answer = h.client.post(
+        "/sync/push",
+        json={"client_id": "c", "changes": [note, note]},
+        headers=h.token("m1@example.org"),
+    )
+    assert answer.status_code == 200, answer.text
+    results = answer.json()["results"]
+    assert [(r["status"], r["duplicate"]) for r in results] == [
+        ("rejected", False),
+        ("rejected", True),
+    ]
+    with h.engine.connect() as conn:
+        stored = conn.execute(
+            select(applied_changes.c.status).where(applied_changes.c.change_id == "twice")
+        ).scalar()
+    assert stored == "rejected"
+
+
 def test_a_timeout_after_the_server_committed_then_a_retry_does_not_duplicate(
     program: Program,
 ) -> None:

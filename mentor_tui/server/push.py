@@ -22,6 +22,7 @@ what they share: the parsed change, its row as the database holds it now, its ou
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import Connection, Engine, bindparam, insert, select, update
@@ -45,7 +46,19 @@ def push(
     origin = f"{actor.id}/{client_id}"
     with engine.connect().execution_options(**write_options(engine)) as conn, conn.begin():
         log = LogWriter(conn)
-        outcomes = [_one(conn, log, actor, origin, change) for change in changes]
+        outcomes: list[Outcome] = []
+        first: dict[str, Outcome] = {}
+        for change in changes:
+            # a change id sent twice in one push: the second is the first's duplicate (its
+            # claim is not settled until the end, so it has no stored outcome to read yet)
+            earlier = first.get(str(change.get("change_id", "")))
+            outcome = (
+                replace(earlier, duplicate=True)
+                if earlier is not None
+                else _one(conn, log, actor, origin, change)
+            )
+            first.setdefault(outcome.change_id, outcome)
+            outcomes.append(outcome)
         settled = [
             {"b_id": o.change_id, "b_status": o.status, "b_outcome": o.stored()}
             for o in outcomes
