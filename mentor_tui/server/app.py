@@ -15,6 +15,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.concurrency import run_in_threadpool
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
@@ -142,6 +143,60 @@ class MatchResponse(BaseModel):
     users: dict[str, str] = Field(description="email -> the server's id for that user")
 
 
+class ErrorBody(BaseModel):
+    """Every error but a request that fails validation: one sentence."""
+
+    detail: str
+
+
+class FieldError(BaseModel):
+    loc: list[str | int] = Field(description="where: body, query or header, then the field")
+    msg: str
+    type: str
+
+
+class ValidationErrorBody(BaseModel):
+    """422: the request's parameters or body are not what the schema asks for."""
+
+    detail: list[FieldError]
+
+
+_STRING = {"schema": {"type": "string"}}
+_RETRY = {"Retry-After": {"description": "seconds to wait before trying again", **_STRING}}
+_ERRORS: dict[int, dict[str, Any]] = {
+    400: {"model": ErrorBody, "description": "The body could not be read as JSON."},
+    401: {
+        "model": ErrorBody,
+        "description": "No token, or one that expired or was revoked, or whose account was "
+        "deleted or made inactive: log in again.",
+        "headers": {"WWW-Authenticate": _STRING},
+    },
+    422: {"model": ValidationErrorBody, "description": "Invalid parameters or body."},
+    429: {
+        "model": ErrorBody,
+        "description": "Too many failed logins from this address or for this account.",
+        "headers": _RETRY,
+    },
+    503: {
+        "model": ErrorBody,
+        "description": "The server's database is unavailable; try again shortly.",
+        "headers": _RETRY,
+    },
+}
+
+
+def _errors(*statuses: int, **overrides: str) -> dict[int | str, dict[str, Any]]:
+    """The ``responses=`` of a route: the error statuses it can answer (see docs/sync.md);
+    ``overrides`` maps ``s401`` and so on to a route's own description of that status."""
+    out: dict[int | str, dict[str, Any]] = {}
+    for status in statuses:
+        out[status] = dict(_ERRORS[status])
+        if f"s{status}" in overrides:
+            out[status]["description"] = overrides[f"s{status}"]
+            out[status].pop("headers", None)
+    return out
+
+
 def _json(payload: dict[str, Any]) -> Response:
     """Large answers (pages of rows) are encoded straight to JSON: the values are already in
     their wire form (on SQLite, rows come as JSON text from the database), and validating
@@ -176,6 +231,13 @@ def current_actor(request: Request, credentials: Bearer) -> Actor:
 Authed = Annotated[Actor, Depends(current_actor)]
 
 
+_SNAPSHOT_PAGE: dict[str, Any] = {
+    "description": "A page of rows, as JSON or (``format=sqlite``) as an SQLite database.",
+    "content": {SQLITE_PAGE_TYPE: {"schema": {"type": "string", "format": "binary"}}},
+    "headers": {SNAPSHOT_NEXT_HEADER: {"description": "the next cursor, as JSON", **_STRING}},
+}
+
+
 def create_app(engine: Engine) -> FastAPI:
     server_id = ensure_schema(engine)
     app = FastAPI(
@@ -198,7 +260,7 @@ def create_app(engine: Engine) -> FastAPI:
             headers={"Retry-After": "2"},
         )
 
-    @app.get("/health")
+    @app.get("/health", responses=_errors(503))
     def health() -> dict[str, Any]:
         return {
             "status": "ok",
@@ -207,7 +269,11 @@ def create_app(engine: Engine) -> FastAPI:
             "protocol": PROTOCOL_VERSION,
         }
 
-    @app.post("/auth/login", response_model=LoginResponse)
+    @app.post(
+        "/auth/login",
+        response_model=LoginResponse,
+        responses=_errors(400, 401, 422, 429, 503, s401="Wrong email or password."),
+    )
     def login(body: LoginRequest, request: Request) -> LoginResponse:
         address = request.client.host if request.client else "unknown"
         try:
@@ -225,12 +291,12 @@ def create_app(engine: Engine) -> FastAPI:
             server_id=server_id,
         )
 
-    @app.post("/auth/logout")
+    @app.post("/auth/logout", responses=_errors(401, 503))
     def logout(actor: Authed, credentials: Bearer) -> dict[str, bool]:
         assert credentials is not None
         return {"revoked": auth.revoke(engine, credentials.credentials)}
 
-    @app.get("/sync/me", response_model=Me)
+    @app.get("/sync/me", response_model=Me, responses=_errors(401, 503))
     def me(actor: Authed) -> Me:
         return Me(
             account=_account(actor),
@@ -239,7 +305,9 @@ def create_app(engine: Engine) -> FastAPI:
             protocol=PROTOCOL_VERSION,
         )
 
-    @app.post("/sync/users/match", response_model=MatchResponse)
+    @app.post(
+        "/sync/users/match", response_model=MatchResponse, responses=_errors(400, 401, 422, 503)
+    )
     def match_users(body: MatchRequest, actor: Authed) -> MatchResponse:
         emails = sorted({e.strip().lower() for e in body.emails if e.strip()})
         found: dict[str, str] = {}
@@ -253,12 +321,16 @@ def create_app(engine: Engine) -> FastAPI:
                 found.update({r.email: r.id for r in rows})
         return MatchResponse(users=found)
 
-    @app.post("/sync/push", response_model=PushResponse)
+    @app.post("/sync/push", response_model=PushResponse, responses=_errors(400, 401, 422, 503))
     def push_changes(body: PushRequest, actor: Authed) -> Response:
         outcomes = push.push(engine, actor, body.client_id, [c.model_dump() for c in body.changes])
         return _json({"results": [o.as_json() for o in outcomes]})
 
-    @app.get("/sync/snapshot", response_model=SnapshotResponse)
+    @app.get(
+        "/sync/snapshot",
+        response_model=SnapshotResponse,
+        responses={200: _SNAPSHOT_PAGE, **_errors(401, 422, 503)},
+    )
     def snapshot(
         actor: Authed,
         table: str | None = None,
@@ -268,7 +340,17 @@ def create_app(engine: Engine) -> FastAPI:
     ) -> Response:
         """With ``format=sqlite`` the page comes as an SQLite database (docs/sync.md)."""
         if table is not None and table not in table_specs():
-            raise ApiError(422, f"{table!r} is not a table that syncs.")
+            # FastAPI's own shape for a bad parameter, as the schema says of every 422
+            raise RequestValidationError(
+                [
+                    {
+                        "type": "table",
+                        "loc": ("query", "table"),
+                        "msg": f"{table!r} is not a table that syncs.",
+                        "input": table,
+                    }
+                ]
+            )
         if format == "sqlite":
             data, page = pull.snapshot_page_sqlite(engine, actor, table, after, limit, server_id)
             response = Response(content=data, media_type=SQLITE_PAGE_TYPE)
@@ -280,7 +362,7 @@ def create_app(engine: Engine) -> FastAPI:
         response.headers[SNAPSHOT_NEXT_HEADER] = json.dumps(page["next"])
         return response
 
-    @app.get("/sync/pull", response_model=PullResponse)
+    @app.get("/sync/pull", response_model=PullResponse, responses=_errors(401, 422, 503))
     async def pull_changes(
         request: Request,
         actor: Authed,
