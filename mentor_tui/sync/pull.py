@@ -23,6 +23,7 @@ from mentor_tui.sync.bulk_load import defer_indexes, is_deferred, restore_indexe
 from mentor_tui.sync.fetch_ahead import FetchAhead
 from mentor_tui.sync.http import SyncHttp
 from mentor_tui.sync.protocol import PULL_PAGE, SNAPSHOT_PAGE, table_specs
+from mentor_tui.sync.purge import checkpoint, purge_left_scope, secure_delete
 from mentor_tui.sync.sqlite_page import PAGE_SCHEMA, SqlitePage, apply_sqlite_page, open_page
 from mentor_tui.sync.store import (
     SCOPE_TABLES,
@@ -208,11 +209,14 @@ def pull_log(
                 "The server's change log is behind this store's; log in again with a fresh "
                 "store (--db) to start over."
             )
+        removed = report.removed
         with local_transaction(engine, big=True) as conn:
             if read_state(conn).position != state.position:
                 continue  # another sync of this store took this page meanwhile
             report.pulled += apply_page(conn, state, page, report)
             save_state(conn, position=page["position"])
+        if report.removed > removed:
+            checkpoint(engine)  # no WAL frame keeps a copy of what was removed
         report.pages += 1
         if progress is not None:
             progress("pull", report.pulled, None)
@@ -224,17 +228,27 @@ def apply_page(
     conn: sqlite3.Connection, state: State, page: dict[str, Any], report: PullReport
 ) -> int:
     """Revocations first, then rows as the server holds them, then drop whatever this
-    account can no longer read (a reassigned student's work, a former mentor's profile)."""
+    account can no longer read (a reassigned student's work, a former mentor's profile).
+    Removals overwrite what they delete, and purge what is about the removed rows
+    (``sync/purge.py``)."""
     skip = pending_keys(conn)
+    removed = 0
     by_table: dict[str, list[str]] = {}
     for item in page["revoked"]:
         if (item["entity"], item["id"]) != ("users", state.account_id):  # one's own row stays
             by_table.setdefault(item["entity"], []).append(item["id"])
-    for table, ids in by_table.items():
-        report.removed += delete_rows(conn, table, ids)
+    if by_table:
+        with secure_delete(conn):
+            for table, ids in by_table.items():
+                removed += delete_rows(conn, table, ids)
     pulled = _apply_tables(conn, page["tables"], skip)
     if page["revoked"] or any(block["table"] in SCOPE_TABLES for block in page["tables"]):
         actor = local_actor(conn, state)
         if actor is not None:
-            report.removed += prune(conn, actor)
+            with secure_delete(conn):
+                removed += prune(conn, actor)
+    if removed:
+        with secure_delete(conn):
+            purge_left_scope(conn)
+    report.removed += removed
     return pulled

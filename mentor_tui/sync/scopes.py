@@ -22,7 +22,8 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, exists, false, or_, select, true
+from sqlalchemy import ColumnElement, Select, String, and_, exists, false, or_, select, true
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql import operators, visitors
 from sqlalchemy.sql.elements import BinaryExpression
 
@@ -87,6 +88,36 @@ def _a_session(actor: Actor, column: Any) -> ColumnElement[bool]:
     return exists().where(MentorshipSession.id == column, session_scope(actor))
 
 
+def _about_own(actor: Actor) -> ColumnElement[bool]:
+    """A mentor's notification about a student (``data.student_id``: "new student
+    assigned", ...) only while the student is theirs: it names them."""
+    if not actor.is_mentor:
+        return true()
+    about = JsonText(Notification.data, "student_id")  # type: ignore[arg-type]
+    return or_(about.is_(None), about.in_(_students(actor)))
+
+
+class JsonText(ColumnElement[str]):
+    """A JSON column's text at a constant key, its path written into the SQL (not a bound
+    parameter, which the server's SQLite pages pass to the driver unprocessed)."""
+
+    inherit_cache = True
+    type = String()
+
+    def __init__(self, column: ColumnElement[Any], key: str) -> None:
+        if not key.isidentifier():
+            raise ValueError(f"not a plain JSON key: {key!r}")
+        self.column, self.key = column, key
+
+
+@compiles(JsonText)
+def _json_text(element: JsonText, compiler: Any, **kw: Any) -> str:
+    column = compiler.process(element.column, **kw)
+    if compiler.dialect.name == "postgresql":
+        return f"({column} ->> '{element.key}')"
+    return f"json_extract({column}, '$.{element.key}')"
+
+
 def _users(actor: Actor) -> Select[tuple[str]]:
     return select(User.id).where(user_scope(actor))
 
@@ -115,7 +146,7 @@ _READ_RULES: dict[str, Callable[[Actor], ColumnElement[bool]]] = {
     "session_attendees": lambda a: and_(
         _a_session(a, SessionAttendee.session_id), _a_student(a, SessionAttendee.student_id)
     ),
-    "notifications": lambda a: Notification.user_id == a.id,
+    "notifications": lambda a: and_(Notification.user_id == a.id, _about_own(a)),
     "messages": lambda a: and_(
         message_scope(a),
         _a_user(a, Message.sender_id),
