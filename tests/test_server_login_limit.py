@@ -77,6 +77,8 @@ def _in_parallel(server: ThreadServer, address: str, emails: list[str]) -> Count
 def test_parallel_guesses_never_all_get_checked(
     h: Harness, checked: list[str], monkeypatch: pytest.MonkeyPatch, limit: str
 ) -> None:
+    # a backoff longer than any burst, so that a slow machine cannot let a late guess through
+    monkeypatch.setattr(auth, "ACCOUNT_BACKOFF", timedelta(seconds=60), raising=False)
     if limit == "account":
         emails = ["ada@example.org"] * GUESSES
         allowed = auth.ACCOUNT_FAILURE_LIMIT
@@ -97,13 +99,16 @@ def test_parallel_guesses_never_all_get_checked(
 def test_a_strangers_burst_delays_the_owner_only_briefly_and_a_login_clears_it(
     h: Harness, checked: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(auth, "ACCOUNT_BACKOFF", timedelta(seconds=1), raising=False)
-    monkeypatch.setattr(auth, "ACCOUNT_BACKOFF_MAX", timedelta(seconds=2), raising=False)
+    # during the burst a long backoff, so that a slow machine spreading the burst over more
+    # than a second cannot let a sixth guess through; the owner then meets the short one
+    monkeypatch.setattr(auth, "ACCOUNT_BACKOFF", timedelta(seconds=60), raising=False)
     right = {"email": "ada@example.org", "password": PASSWORD}
     wrong = {"email": "ada@example.org", "password": "guess"}
     with ThreadServer(h.engine) as server:
         codes = _in_parallel(server, STRANGER, ["ada@example.org"] * GUESSES)
         assert codes[401] == auth.ACCOUNT_FAILURE_LIMIT
+        monkeypatch.setattr(auth, "ACCOUNT_BACKOFF", timedelta(seconds=1), raising=False)
+        monkeypatch.setattr(auth, "ACCOUNT_BACKOFF_MAX", timedelta(seconds=2), raising=False)
         with _client(server, OWNER) as owner:
             answer = owner.post("/auth/login", json=right)
             if answer.status_code == 429:  # the backoff: seconds, not a 15-minute lockout
