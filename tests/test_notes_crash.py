@@ -5,21 +5,18 @@ kill (issue 15)."""
 
 from __future__ import annotations
 
-import fcntl
 import os
-import pty
 import random
 import signal
-import struct
 import subprocess
 import sys
-import termios
 import threading
 import time
 from pathlib import Path
 
 import pytest
 from app_support import MENTOR, build_template, copy_store
+from pty_support import spawn_in_pty
 from sqlalchemy import select
 
 from mentor_tui.db.engine import make_engine, session_scope
@@ -72,22 +69,8 @@ class _Screen:
 
 def _start_app(store: Path, cwd: Path) -> tuple[subprocess.Popen[bytes], int]:
     """The app on ``store``, signed in as the demo mentor, on a new 130x40 pseudo-terminal."""
-    master, slave = pty.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 130, 0, 0))
-    env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "130", "LINES": "40"}
-    env.pop("TEXTUAL", None)
-    child = subprocess.Popen(
-        [sys.executable, "-m", "mentor_tui", "--db", str(store), "--user", MENTOR],
-        stdin=slave,
-        stdout=slave,
-        stderr=slave,
-        env=env,
-        cwd=cwd,
-        start_new_session=True,
-        close_fds=True,
-    )
-    os.close(slave)
-    return child, master
+    argv = [sys.executable, "-m", "mentor_tui", "--db", str(store), "--user", MENTOR]
+    return spawn_in_pty(argv, columns=130, lines=40, cwd=cwd)
 
 
 def _open_new_note(screen: _Screen) -> None:

@@ -6,17 +6,15 @@ and in the lists. One test reads the very bytes the app writes to a pseudo-termi
 from __future__ import annotations
 
 import os
-import pty
 import re
-import select
 import signal
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
 from app_support import FROZEN_NOW, MENTOR, copy_store, services_for, settle, type_text
+from pty_support import read_available, spawn_in_pty
 
 from mentor_tui.app.main import MentorApp
 from mentor_tui.core import clock
@@ -58,39 +56,17 @@ def _assert_screen_is_clean(app: MentorApp) -> None:
 # -- the bytes written to a real terminal ----------------------------------------------------
 
 
-def _read(fd: int, seconds: float) -> bytes:
-    ready, _, _ = select.select([fd], [], [], seconds)
-    if not ready:
-        return b""
-    try:
-        return os.read(fd, 65536)
-    except OSError:  # EIO: the child closed the pty
-        return b""
-
-
 def _run_in_pty(argv: list[str], keys: list[bytes], wait_for: bytes) -> bytes:
     """Every byte ``argv`` writes to a 120x40 xterm pty until it paints ``wait_for`` and goes
     quiet after each of ``keys``; then ctrl+q (as benchmarks/app_timing.py does)."""
-    import fcntl
-    import struct
-    import termios
-
-    master, slave = pty.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
-    env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "120", "LINES": "40"}
-    env.pop("TEXTUAL", None)
-    proc = subprocess.Popen(
-        argv, stdin=slave, stdout=slave, stderr=slave, env=env,
-        start_new_session=True, close_fds=True,
-    )  # fmt: skip
-    os.close(slave)
+    proc, master = spawn_in_pty(argv, columns=120, lines=40)
     seen = b""
 
     def drain(quiet: float, limit: float) -> None:
         nonlocal seen
         end, last = time.monotonic() + limit, time.monotonic()
         while time.monotonic() < end and time.monotonic() - last < quiet:
-            chunk = _read(master, 0.05)
+            chunk = read_available(master, 0.05)
             if chunk:
                 seen += chunk
                 last = time.monotonic()
@@ -100,7 +76,7 @@ def _run_in_pty(argv: list[str], keys: list[bytes], wait_for: bytes) -> bytes:
         while wait_for not in seen:
             assert time.monotonic() < deadline, f"no {wait_for!r} on screen"
             assert proc.poll() is None, seen[-600:]
-            seen += _read(master, 0.5)
+            seen += read_available(master, 0.5)
         drain(1.0, 20.0)
         for key in keys:
             os.write(master, key)

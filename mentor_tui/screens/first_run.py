@@ -72,9 +72,6 @@ class FirstRunScreen(MentorScreen[None]):
         )
 
     def refused(self, sentence: str) -> None:
-        self._show_error(sentence)
-
-    def _show_error(self, sentence: str) -> None:
         self.query_one("#first-run-error", Static).update(sentence)
 
 

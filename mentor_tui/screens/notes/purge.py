@@ -45,11 +45,12 @@ def purge_confirmed(self, confirmed: bool | None) -> None:
 
 def purge_question(due: int, days: int) -> DestructiveConfirm:
     """Asks before erasing the notes past the retention period (only `y` purges)."""
-    noun = "note was" if due == 1 else "notes were"
+    noun, verb = ("note", "was") if due == 1 else ("notes", "were")
     return DestructiveConfirm(
-        f"Purge {due:,} old {'note' if due == 1 else 'notes'}?",
+        f"Purge {due:,} old {noun}?",
         [
-            f"{due:,} of your {noun} added more than {days} days ago and are due for purging.",
+            f"{due:,} of your {noun} {verb} added more than {days} days ago and are due for "
+            "purging.",
             "Purging erases their text for good (and on the server at the next sync).",
         ],
     )
