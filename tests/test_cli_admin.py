@@ -141,6 +141,29 @@ def test_assign_within_capacity_then_force_past_it(db_path, engine, store, capsy
     assert mentor_of(engine, "lee@example.org") == MARIA
 
 
+def test_assign_and_unassign_json(db_path, engine, store, capsys) -> None:
+    code, out, err = run(db_path, capsys, "assign", "kim@example.org", MARIA, "--json")
+    assert (code, err) == (0, "")
+    done = json.loads(out)
+    assert done["student_email"] == "kim@example.org" and done["mentor_email"] == MARIA
+    assert (done["seats_taken"], done["capacity"], done["over_capacity"]) == (2, 2, False)
+    assert mentor_of(engine, "kim@example.org") == MARIA
+    code, out, _ = run(db_path, capsys, "assign", "lee@example.org", MARIA, "--force", "--json")
+    assert code == 0
+    forced = json.loads(out)
+    assert forced["student_name"] == "[b]Lee[/b]\x1b[31m"  # JSON carries the text as it is
+    assert (forced["seats_taken"], forced["over_capacity"]) == (3, True)
+    code, out, err = run(db_path, capsys, "unassign", "kim@example.org", "--json")
+    assert (code, err) == (0, "")
+    assert json.loads(out) == {
+        "student_id": done["student_id"],
+        "student_email": "kim@example.org",
+        "student_name": "Kim",
+        "mentor_id": None,
+    }
+    assert mentor_of(engine, "kim@example.org") is None
+
+
 def test_unassign(db_path, engine, store, capsys) -> None:
     code, out, _ = run(db_path, capsys, "unassign", "sam@example.org")
     assert (code, out) == (0, "Sam Student has no mentor now.\n")

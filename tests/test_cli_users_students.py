@@ -82,7 +82,7 @@ def test_students_json_shape(capsys, db_path, school: School) -> None:
 
 
 def test_students_filter_sort_and_limit(capsys, db_path, school: School) -> None:
-    code, out, _ = run(
+    code, out, err = run(
         capsys,
         db_path,
         "students",
@@ -97,7 +97,17 @@ def test_students_filter_sort_and_limit(capsys, db_path, school: School) -> None
     )
     assert code == 0
     assert [r["full_name"] for r in json.loads(out)] == ["Dan", "Eve", "Ada"]
-    code, out, _ = run(
+    assert err == "Showing 3 of 8 students; --limit 0 lists them all.\n"
+    code, out, err = run(
+        capsys, db_path, "students", "--user", "admin@example.org", "--limit", "3", "--offset", "6"
+    )
+    assert code == 0 and len(out.splitlines()) == 3  # the header and the last two
+    assert err == "Showing 7-8 of 8 students; --limit 0 lists them all.\n"
+    code, out, err = run(
+        capsys, db_path, "students", "--user", "admin@example.org", "--limit", "3", "--offset", "3"
+    )
+    assert err == "Showing 4-6 of 8 students; --limit 0 lists them all.\n"
+    code, out, err = run(
         capsys,
         db_path,
         "students",
@@ -109,7 +119,7 @@ def test_students_filter_sort_and_limit(capsys, db_path, school: School) -> None
         "--limit",
         "0",
     )
-    assert len(json.loads(out)) == 8
+    assert len(json.loads(out)) == 8 and err == ""
     code, out, _ = run(
         capsys,
         db_path,

@@ -21,6 +21,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     assign.add_argument(
         "--force", action="store_true", help="assign even when the mentor is at capacity"
     )
+    assign.add_argument("--json", action="store_true", help="print the assignment as JSON")
     assign.set_defaults(run=run_assign)
 
     unassign = subparsers.add_parser(
@@ -30,6 +31,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         description="Leave a student without a mentor, ready to be assigned again.",
     )
     unassign.add_argument("student", metavar="STUDENT", help="the student's email or id")
+    unassign.add_argument("--json", action="store_true", help="print the student as JSON")
     unassign.set_defaults(run=run_unassign)
 
     match = subparsers.add_parser(
@@ -60,6 +62,21 @@ def run_assign(ctx: CommandContext) -> int:
         )
         mentor = session.get_one(User, student.mentor_id)
         students, capacity = mentor_load(session, mentor.id, config=ctx.config)
+    if ctx.wants_json:
+        ctx.print_json(
+            {
+                "student_id": student.id,
+                "student_email": student.email,
+                "student_name": student.full_name,
+                "mentor_id": mentor.id,
+                "mentor_email": mentor.email,
+                "mentor_name": mentor.full_name,
+                "seats_taken": students,
+                "capacity": capacity,
+                "over_capacity": students > capacity,
+            }
+        )
+        return 0
     print(
         f"Assigned {terminal_line(student.full_name)} to {terminal_line(mentor.full_name)} "
         f"({students} of {capacity} seats taken)."
@@ -74,6 +91,16 @@ def run_unassign(ctx: CommandContext) -> int:
     actor = ctx.actor()
     with ctx.session() as session:
         student = unassign_student(session, actor, ctx.args.student)
+    if ctx.wants_json:
+        ctx.print_json(
+            {
+                "student_id": student.id,
+                "student_email": student.email,
+                "student_name": student.full_name,
+                "mentor_id": None,
+            }
+        )
+        return 0
     print(f"{terminal_line(student.full_name)} has no mentor now.")
     return 0
 

@@ -80,6 +80,13 @@ class CommandContext:
         json.dump(value, sys.stdout, ensure_ascii=False, indent=2, default=str)
         sys.stdout.write("\n")
 
+    def say_partial(self, shown: int, total: int, what: str, *, offset: int = 0) -> None:
+        """On stderr, when a list printed fewer than all of its rows: how many of how many, and
+        how to see them all (stdout stays the rows alone, for scripts and ``--json``)."""
+        if shown < total:
+            first = f"{offset + 1:,}-{offset + shown:,}" if offset else f"{shown:,}"
+            sys.stderr.write(f"Showing {first} of {total:,} {what}; --limit 0 lists them all.\n")
+
     def print_rows(self, columns: list[str], rows: list[list[Any]]) -> None:
         """A plain aligned table; user text has control characters made visible."""
         from mentor_tui.core.text import terminal_line

@@ -108,6 +108,7 @@ def run_queue(ctx: CommandContext) -> int:
                 for item in items
             ]
         )
+        ctx.say_partial(len(items), total, "pending")
         return 0
     if not items:
         filtered = bool(args.filter.strip()) or args.overdue
@@ -126,8 +127,7 @@ def run_queue(ctx: CommandContext) -> int:
             for item in items
         ],
     )
-    if total > len(items):
-        print(f"Showing {len(items):,} of {total:,} pending; --limit 0 lists them all.")
+    ctx.say_partial(len(items), total, "pending")
     return 0
 
 

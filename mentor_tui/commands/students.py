@@ -61,7 +61,8 @@ def run_students(ctx: CommandContext) -> int:
     args = ctx.args
     actor = ctx.actor()
     with ctx.session() as session:
-        limit = args.limit or count_students(session, actor, text_filter=args.filter)
+        total = count_students(session, actor, text_filter=args.filter)
+        limit = args.limit or total
         rows = list_students(
             session,
             actor,
@@ -94,6 +95,7 @@ def run_students(ctx: CommandContext) -> int:
                 for r in rows
             ]
         )
+        ctx.say_partial(len(rows), total, "students", offset=args.offset)
         return 0
     now = clock.now()
     ctx.print_rows(
@@ -112,4 +114,5 @@ def run_students(ctx: CommandContext) -> int:
             for r in rows
         ],
     )
+    ctx.say_partial(len(rows), total, "students", offset=args.offset)
     return 0
