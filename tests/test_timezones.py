@@ -3,11 +3,13 @@ ambiguous") in zones north and south, whole-hour and half-hour, with the valid t
 
 from __future__ import annotations
 
+import zoneinfo
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from mentor_tui.core.timezones import (
+    AMBIGUOUS_ABBREVIATIONS,
     AmbiguousLocalTime,
     NonexistentLocalTime,
     day_bounds,
@@ -17,6 +19,7 @@ from mentor_tui.core.timezones import (
     parse_local,
     parse_wall,
     wall_in_zone,
+    zone_label,
 )
 from mentor_tui.errors import UserError
 
@@ -183,7 +186,14 @@ def test_recurring_wall_times_never_refuse() -> None:
 def test_spans_read_in_the_viewers_zone() -> None:
     start = utc(2025, 3, 4, 9)
     assert format_span(start, 60, "Europe/Berlin") == "Tue 2025-03-04 10:00-11:00 CET"
-    assert format_span(start, 60, "Asia/Kolkata") == "Tue 2025-03-04 14:30-15:30 IST"
+    # IST is also Jerusalem's and Dublin's, PST also California's: the offset says which
+    assert format_span(start, 60, "Asia/Kolkata") == "Tue 2025-03-04 14:30-15:30 UTC+5:30"
+    assert format_span(start, 60, "Asia/Manila") == "Tue 2025-03-04 17:00-18:00 UTC+8"
+    assert format_span(start, 60, "America/Los_Angeles") == "Tue 2025-03-04 01:00-02:00 UTC-8"
+    # where the database has no abbreviation ('-03'), the offset too; 'JST' names one offset
+    assert format_span(start, 60, "America/Sao_Paulo") == "Tue 2025-03-04 06:00-07:00 UTC-3"
+    assert format_span(start, 60, "Asia/Tokyo") == "Tue 2025-03-04 18:00-19:00 JST"
+    assert format_span(start, 60, "UTC") == "Tue 2025-03-04 09:00-10:00 UTC"
     assert (
         format_span(utc(2025, 3, 4, 22, 30), 60, "Europe/Berlin")
         == "Tue 2025-03-04 23:30 CET - Wed 2025-03-05 00:30 CET"
@@ -192,4 +202,30 @@ def test_spans_read_in_the_viewers_zone() -> None:
     assert (
         format_span(utc(2025, 3, 30, 0, 30), 60, "Europe/Berlin")
         == "Sun 2025-03-30 01:30 CET - Sun 2025-03-30 03:30 CEST"
+    )
+
+
+def test_the_ambiguous_abbreviations_are_those_of_the_installed_zone_database() -> None:
+    """Every abbreviation the database gives, at the same moment, to zones of different offsets
+    (in January and in July, so both hemispheres' summer and winter names are seen)."""
+    offsets: dict[str, set[timedelta | None]] = {}
+    for name in zoneinfo.available_timezones():
+        try:
+            tz = zoneinfo.ZoneInfo(name)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            continue
+        for month in (1, 7):
+            local = utc(2026, month, 15, 12).astimezone(tz)
+            offsets.setdefault(local.tzname() or "", set()).add(local.utcoffset())
+    clashing = {abbreviation for abbreviation, seen in offsets.items() if len(seen) > 1}
+    assert clashing == AMBIGUOUS_ABBREVIATIONS
+
+
+def test_zone_label_names_the_offset_when_the_abbreviation_would_not() -> None:
+    assert zone_label(utc(2026, 7, 1, 12).astimezone(zoneinfo.ZoneInfo("Europe/Berlin"))) == "CEST"
+    assert zone_label(utc(2026, 7, 1, 12).astimezone(zoneinfo.ZoneInfo("America/Chicago"))) == (
+        "UTC-5"
+    )
+    assert zone_label(utc(2026, 7, 1, 12).astimezone(zoneinfo.ZoneInfo("Asia/Kathmandu"))) == (
+        "UTC+5:45"
     )

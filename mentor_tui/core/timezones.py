@@ -61,9 +61,29 @@ class AmbiguousLocalTime(UserError):
         super().__init__(
             f"{wall:{WALL_FORMAT}} is ambiguous in {tz_name}: it happens twice as the clocks go "
             f"back from {before:%H:%M} to {after:%H:%M}; say {with_offset(first)} "
-            f"({first.tzname()}, the first) or {with_offset(second)} "
-            f"({second.tzname()}, the second)."
+            f"({zone_label(first)}, the first) or {with_offset(second)} "
+            f"({zone_label(second)}, the second)."
         )
+
+
+AMBIGUOUS_ABBREVIATIONS = frozenset({"CDT", "CST", "IST", "PST"})
+"""Abbreviations the time zone database gives to zones of different offsets at the same time
+(PST: Los Angeles in winter and Manila; IST: Kolkata, Jerusalem and Dublin; CST: Chicago,
+Shanghai and Havana). A test recomputes the set from the installed database."""
+
+
+def zone_label(local: datetime) -> str:
+    """How a time zone is named beside a wall time: its abbreviation where that names one
+    offset only ('CET', 'JST', 'EDT'), else the offset ('UTC+8' for Manila, whose 'PST' is also
+    California's; 'UTC-3' where the database has only '-03'; 'UTC+5:30' for Kolkata)."""
+    name = local.tzname() or ""
+    if name.isalpha() and name.isupper() and name not in AMBIGUOUS_ABBREVIATIONS:
+        return name
+    minutes = int((local.utcoffset() or timedelta(0)).total_seconds()) // 60
+    if not minutes:
+        return "UTC"
+    hours, mins = divmod(abs(minutes), 60)
+    return f"UTC{'-' if minutes < 0 else '+'}{hours}" + (f":{mins:02d}" if mins else "")
 
 
 def with_offset(moment: datetime) -> str:
@@ -211,7 +231,7 @@ def day_bounds(first: date, last: date, tz_name: str) -> tuple[datetime, datetim
 def format_moment(moment: datetime, tz_name: str) -> str:
     """'Tue 2025-03-04 10:00 CET': a moment as wall time in ``tz_name``."""
     local = moment.astimezone(zone(tz_name))
-    return f"{local:%a %Y-%m-%d %H:%M} {local.tzname()}"
+    return f"{local:%a %Y-%m-%d %H:%M} {zone_label(local)}"
 
 
 def format_span(start: datetime, minutes: int, tz_name: str) -> str:
@@ -220,12 +240,15 @@ def format_span(start: datetime, minutes: int, tz_name: str) -> str:
     tz = zone(tz_name)
     begin = start.astimezone(tz)
     end = (start.astimezone(UTC) + timedelta(minutes=minutes)).astimezone(tz)
-    if begin.date() == end.date() and begin.tzname() == end.tzname():
-        return f"{begin:%a %Y-%m-%d %H:%M}-{end:%H:%M} {begin.tzname()}"
-    return f"{begin:%a %Y-%m-%d %H:%M} {begin.tzname()} - {end:%a %Y-%m-%d %H:%M} {end.tzname()}"
+    if begin.date() == end.date() and begin.utcoffset() == end.utcoffset():
+        return f"{begin:%a %Y-%m-%d %H:%M}-{end:%H:%M} {zone_label(begin)}"
+    return (
+        f"{begin:%a %Y-%m-%d %H:%M} {zone_label(begin)} - {end:%a %Y-%m-%d %H:%M} {zone_label(end)}"
+    )
 
 
 __all__ = [
+    "AMBIGUOUS_ABBREVIATIONS",
     "DATE_FORMAT",
     "WALL_FORMAT",
     "AmbiguousLocalTime",

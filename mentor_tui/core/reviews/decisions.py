@@ -21,6 +21,7 @@ from mentor_tui.config import Config, load_config
 from mentor_tui.core import clock, writes
 from mentor_tui.core.access import Actor, live, submission_scope
 from mentor_tui.core.notifications.notify import FEEDBACK_RECEIVED, notify
+from mentor_tui.core.timezones import zone_label
 from mentor_tui.db.models import Assignment, Submission, User
 from mentor_tui.errors import AccessDenied, NotFound, UserError
 
@@ -241,7 +242,7 @@ def _already_decided(session: Session, actor: Actor, submission: Submission, *, 
             what += f" by {reviewer.full_name}"
     if submission.reviewed_at:
         when = clock.to_local(submission.reviewed_at, actor.timezone)
-        what += f" on {when:%Y-%m-%d %H:%M} {when.tzname()}"
+        what += f" on {when:%Y-%m-%d %H:%M} {zone_label(when)}"
     return what + ("; nothing was decided." if many else ".")
 
 

@@ -23,7 +23,7 @@ from mentor_tui.core.sessions.ics import export_calendar
 from mentor_tui.core.sessions.scheduling import cancel_session
 from mentor_tui.core.sessions.views import SessionView, list_sessions
 from mentor_tui.core.text import clean_line
-from mentor_tui.core.timezones import day_bounds
+from mentor_tui.core.timezones import day_bounds, zone_label
 from mentor_tui.screens.base import MentorScreen
 from mentor_tui.widgets.events import DataChanged
 from mentor_tui.widgets.key_footer import KeyFooter
@@ -63,7 +63,7 @@ def students_local(view: SessionView) -> Text:
             text.append("; ")
         local = view.start_in(person.timezone)
         text.append(clean_line(person.full_name))
-        text.append(f" {local:%a %H:%M} {local.tzname()}", style="dim")
+        text.append(f" {local:%a %H:%M} {zone_label(local)}", style="dim")
     if not view.attendees:
         text.append("no students you can see", style="dim")
     return text
@@ -169,7 +169,7 @@ class CalendarScreen(MentorScreen):
 
     def _heading(self, first: date, last: date) -> str:
         tz = self.actor.timezone
-        zone_name = clock.to_local(clock.now(), tz).tzname()
+        zone_name = zone_label(clock.to_local(clock.now(), tz))
         if self.view == "month":
             span = f"{first:%B %Y}"
         elif self.view == "week":

@@ -24,7 +24,7 @@ from mentor_tui.core.sessions.slots import Slot, find_free_slots
 from mentor_tui.core.sessions.templates import list_templates
 from mentor_tui.core.sessions.views import SessionView
 from mentor_tui.core.text import clean_line, editable_line, editable_text
-from mentor_tui.core.timezones import WALL_FORMAT, parse_local, with_offset
+from mentor_tui.core.timezones import WALL_FORMAT, format_moment, parse_local, with_offset
 from mentor_tui.errors import UserError
 from mentor_tui.screens.base import MentorModal
 
@@ -239,8 +239,7 @@ class SessionFormModal(MentorModal[SessionView | None]):
             return
         error.update("")
         box.add_options(
-            Option(clock.to_local(x.starts_at, tz).strftime("%a %Y-%m-%d %H:%M %Z"), id=str(i))
-            for i, x in enumerate(slots)
+            Option(format_moment(x.starts_at, tz), id=str(i)) for i, x in enumerate(slots)
         )
         box.remove_class("hidden")
         self.query_one("#form-slots-label").remove_class("hidden")
