@@ -160,6 +160,15 @@ def test_hours_per_seat_and_current_load() -> None:
     assert points(table.pair(0, 0), "load") == 9.0  # 6 of 10 seats free
     assert points(table.pair(0, 1), "weekly_hours") == 10.0
     assert points(table.pair(0, 1), "load") == 15.0
+    # the explanation says each criterion in words; JSON keeps the ids
+    assert [line.split(" ")[0:2] for line in table.pair(0, 0).reasons] == [
+        ["skills", "0.00/40:"],
+        ["teaching", "style"],
+        ["time", "zone"],
+        ["weekly", "hours"],
+        ["load", "9.00/15:"],
+    ]
+    assert table.pair(0, 0).breakdown[3].to_json()["criterion"] == "weekly_hours"
 
 
 def test_weights_come_from_the_config() -> None:

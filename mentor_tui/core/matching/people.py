@@ -23,6 +23,14 @@ from mentor_tui.errors import UserError
 # The criteria a pair is scored on, in the order of scores and weights (here, not beside the
 # scores, so that a screen naming them does not import numpy and the solver).
 CRITERIA = ("skills", "teaching_style", "timezone", "weekly_hours", "load")
+CRITERION_WORDS = {
+    "skills": "skills",
+    "teaching_style": "teaching style",
+    "timezone": "time zone",
+    "weekly_hours": "weekly hours",
+    "load": "load",
+}
+"""How each criterion is said to a person (the ids stay in JSON and the config's weights)."""
 
 
 def _needed_skills(names: Iterable[str]) -> dict[str, str]:
@@ -195,6 +203,8 @@ def load_mentor_offers(
 
 
 __all__ = [
+    "CRITERIA",
+    "CRITERION_WORDS",
     "MentorOffer",
     "Specialty",
     "StudentNeeds",

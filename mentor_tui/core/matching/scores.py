@@ -14,6 +14,7 @@ import numpy as np
 from mentor_tui.config import MatchingWeights
 from mentor_tui.core.matching.people import (
     CRITERIA,
+    CRITERION_WORDS,
     MentorOffer,
     StudentNeeds,
     _needed_skills,
@@ -59,7 +60,8 @@ class CriterionScore:
         return self.points / self.weight if self.weight else 0.0
 
     def describe(self) -> str:
-        return f"{self.criterion} {self.points:.2f}/{self.weight}: {self.reason}"
+        words = CRITERION_WORDS.get(self.criterion, self.criterion)
+        return f"{words} {self.points:.2f}/{self.weight}: {self.reason}"
 
     def to_json(self) -> dict[str, Any]:
         return {
