@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from pathlib import Path
 
 import pytest
@@ -459,6 +461,13 @@ async def test_audit_log_filter(template: Path, tmp_path: Path) -> None:
         with session_scope(app.services.engine) as session:
             entry = session.get(AuditEntry, table.cursor_key)
             assert entry.entity_id == student_id and entry.action == "assign"
+            student = session.get(User, student_id)
+            mentor = session.get(User, student.mentor_id)
+            admin = session.get(User, entry.actor_id)
+            sentence = f"{admin.full_name} assigned {student.full_name} to {mentor.full_name}."
+        shown = html.unescape("".join(re.findall(r">([^<]*)</text>", app.export_screenshot())))
+        shown = shown.replace("\xa0", " ")
+        assert sentence in shown and '"mentor_id"' not in shown  # a sentence, not JSON
         await pilot.press("tab")
         await type_text(pilot, "1999-01-01")
         await settle(pilot)

@@ -37,6 +37,7 @@ class AuditRow:
     entity: str
     entity_id: str
     detail: dict[str, Any]
+    actor_id: str | None = None
 
     @property
     def detail_text(self) -> str:
@@ -121,6 +122,7 @@ def list_audit(
             entry.entity,
             entry.entity_id,
             dict(entry.detail or {}),
+            entry.actor_id,
         )
         for entry, email in session.execute(query).all()
     ]

@@ -4,7 +4,7 @@ own module: ``admin_mentors``, ``admin_assign``, ``admin_matching``; the audit l
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on
@@ -14,9 +14,11 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Input, Static, TabbedContent, TabPane
 
 from mentor_tui.core.access import Actor
-from mentor_tui.core.audit.log import AuditFilter, count_audit, list_audit, parse_day
+from mentor_tui.core.audit.log import AuditFilter, AuditRow, count_audit, list_audit, parse_day
+from mentor_tui.core.audit.sentences import describe
 from mentor_tui.core.matching.people import CRITERIA
 from mentor_tui.core.services import Services
+from mentor_tui.core.timezones import format_moment
 from mentor_tui.errors import UserError
 from mentor_tui.screens.admin.assign import STUDENT_COLUMNS, AssignPane, AssignPart, StudentPicker
 from mentor_tui.screens.admin.matching import (
@@ -27,16 +29,15 @@ from mentor_tui.screens.admin.matching import (
 )
 from mentor_tui.screens.admin.mentors import MentorsPane, MentorsPart
 from mentor_tui.widgets.events import DataChanged
-from mentor_tui.widgets.figures import user_text
 from mentor_tui.widgets.key_footer import KeyFooter
 from mentor_tui.widgets.paged_table import Column, PagedRow, PagedTable
 
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
 AUDIT_COLUMNS = [
-    Column("at", "When (UTC)", width=17, sortable=False),
-    Column("actor", "Actor", width=24, sortable=False),
-    Column("action", "Action", width=18, sortable=False),
-    Column("entity", "Entity", width=16, sortable=False),
-    Column("detail", "Detail", width=None, sortable=False),
+    Column("at", "When", width=22, sortable=False),
+    Column("what", "What happened", width=None, sortable=False),
 ]
 
 
@@ -50,21 +51,14 @@ class AuditSource:
         return self.services.run(lambda s: count_audit(s, self.actor, self.flt))
 
     def fetch(self, offset: int, limit: int) -> list[PagedRow]:
-        rows = self.services.run(
-            lambda s: list_audit(s, self.actor, self.flt, offset=offset, limit=limit)
-        )
+        def page(session: Session) -> list[tuple[AuditRow, str]]:
+            rows = list_audit(session, self.actor, self.flt, offset=offset, limit=limit)
+            return list(zip(rows, describe(session, rows), strict=True))
+
+        tz = self.actor.timezone
         return [
-            PagedRow(
-                r.id,
-                (
-                    Text(r.at.strftime("%Y-%m-%d %H:%M")),
-                    user_text(r.actor_email or "system", "" if r.actor_email else "dim"),
-                    user_text(r.action),
-                    user_text(r.entity),
-                    user_text(r.detail_text, "dim"),
-                ),
-            )
-            for r in rows
+            PagedRow(r.id, (Text(format_moment(r.at, tz)[4:], no_wrap=True), Text(sentence)))
+            for r, sentence in self.services.run(page)
         ]
 
 
