@@ -396,3 +396,39 @@ def test_without_psycopg_one_sentence_says_what_to_install(
     monkeypatch.setitem(sys.modules, "psycopg", None)
     with pytest.raises(UserError, match=r"pip install 'mentor-tui\[postgres\]'"):
         sync(store, "postgresql://u@127.0.0.1/db")
+
+
+def test_every_keeps_passing_and_says_each_failure(platform: str, store: Any) -> None:
+    import threading
+
+    stop, seen = threading.Event(), []
+
+    def report(result: Any) -> None:
+        seen.append(result)
+        if len(seen) == 2:
+            run(platform, "ALTER TABLE courses RENAME TO old_courses")
+        if len(seen) == 3:
+            stop.set()
+
+    bridge.run_every(platform, store, Config(), 0.01, report, stop)
+    assert [type(r) for r in seen] == [PassStats, PassStats, UserError]
+    assert seen[0].rows_in > 0 and seen[1].rows_in == 0
+    assert "no table 'courses'" in str(seen[2])
+
+
+def test_the_lms_section_of_the_config_is_checked(tmp_path: Path) -> None:
+    from mentor_tui.config import parse_config
+
+    path = tmp_path / "config.toml"
+    good = parse_config({"lms": {"url": " postgresql://h/db ", "tables": {"users": "profiles"},
+                                 "columns": {"users": {"full_name": "name"}}}}, path)  # fmt: skip
+    assert good.lms == LmsSettings(
+        "postgresql://h/db", {"users": "profiles"}, {"users": {"full_name": "name"}}
+    )
+    for bad, words in (({"lms": {"tables": {"users": 3}}}, "lms.tables"),
+                       ({"lms": {"port": 1}}, "lms.port"),
+                       ({"lms": {"url": 5}}, "lms.url"),
+                       ({"lms": {"columns": {"users": "x"}}}, "lms.columns.users")):  # fmt: skip
+        with pytest.raises(UserError, match=words.replace(".", r"\.")):
+            parse_config(bad, path)
+    assert Config(lms=good.lms).to_toml().count("[lms") >= 1
