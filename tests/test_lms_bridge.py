@@ -23,6 +23,7 @@ from mentor_tui.core.reviews.decisions import decide
 from mentor_tui.core.sessions.scheduling import schedule_session
 from mentor_tui.db.engine import make_engine, session_scope
 from mentor_tui.db.models import (
+    AuditEntry,
     JournalEntry,
     MentorshipNote,
     MentorshipSession,
@@ -163,6 +164,18 @@ def test_a_first_pass_brings_everything_in_and_a_second_writes_nothing(
     assert shown == pytest.approx(expected)
     assert expected[ID["s1"]] == pytest.approx(200 / 3)
 
+    # journaled and audited as any write is, so a store linked to a server pushes them
+    with session_scope(store) as s:
+        entries = (
+            s.execute(select(JournalEntry).where(JournalEntry.entity == "users")).scalars().all()
+        )
+        assert sorted(e.fields["email"] for e in entries if e.op == "insert")[:2] == [
+            "ada@school.example", "max@school.example"]  # fmt: skip
+        assert len(entries) == 7 and {e.base_version for e in entries} == {0}
+        audited = s.execute(select(func.count()).select_from(AuditEntry).where(
+            AuditEntry.entity == "module_progress", AuditEntry.action == "lms sync")).scalar_one()  # fmt: skip
+        assert audited == 6
+        assert s.get(User, ID["s1"]).version == 1
     before = journal_size(store)
     again = sync(store, platform)
     assert (again.rows_in, again.rows_out, again.conflicts) == (0, 0, 0)
@@ -273,18 +286,17 @@ def test_a_pass_stopped_midway_is_finished_once_by_the_next(
     from mentor_tui.core import writes
     from mentor_tui.lms import inbound
 
-    real_insert, calls = writes.insert, []
+    real_insert = writes.insert_many
 
-    def dying_insert(*args: Any, **kwargs: Any) -> Any:
-        calls.append(1)
-        if len(calls) == 12:  # inside the third table
+    def dying_insert(session: Any, actor: Any, model: Any, rows: Any, **kwargs: Any) -> int:
+        if model is ModuleProgress and rows:  # the fourth table, after the first three
             raise KeyboardInterrupt
-        return real_insert(*args, **kwargs)
+        return real_insert(session, actor, model, rows, **kwargs)
 
-    monkeypatch.setattr(inbound.writes, "insert", dying_insert)
+    monkeypatch.setattr(inbound.writes, "insert_many", dying_insert)
     with pytest.raises(KeyboardInterrupt):
         sync(store, platform)
-    monkeypatch.setattr(inbound.writes, "insert", real_insert)
+    monkeypatch.setattr(inbound.writes, "insert_many", real_insert)
     with session_scope(store) as s:  # the tables before it whole, the one it was on not at all
         assert s.execute(select(func.count()).select_from(User)).scalar_one() == 7
         assert s.execute(select(func.count()).select_from(ModuleProgress)).scalar_one() == 0

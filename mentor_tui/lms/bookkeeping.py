@@ -42,18 +42,33 @@ def wire(value: Any) -> Any:
     return value
 
 
-def links(session: Session, entity: str) -> dict[str, Link]:
-    rows = session.execute(
-        text(
-            "SELECT platform_id, local_id, digest, local_version, base FROM lms_rows "
-            "WHERE entity = :e"
-        ),
-        {"e": entity},
+def links(session: Session, entity: str, pids: list[str] | None = None) -> dict[str, Link]:
+    """The links of one platform table: all of them, or those of ``pids``."""
+    query = (
+        "SELECT platform_id, local_id, digest, local_version, base FROM lms_rows WHERE entity = :e"
     )
-    return {
-        pid: Link(local_id, digest, version, json.loads(base) if base else None)
-        for pid, local_id, digest, version, base in rows
-    }
+    found: dict[str, Link] = {}
+    chunks = [None] if pids is None else [pids[i : i + 500] for i in range(0, len(pids), 500)]
+    for chunk in chunks:
+        params: dict[str, Any] = {"e": entity}
+        sql = query
+        if chunk is not None:
+            if not chunk:
+                continue
+            marks = ", ".join(f":p{i}" for i in range(len(chunk)))
+            sql += f" AND platform_id IN ({marks})"
+            params |= {f"p{i}": pid for i, pid in enumerate(chunk)}
+        for pid, local_id, seal, version, base in session.execute(text(sql), params):
+            found[pid] = Link(local_id, seal, version, json.loads(base) if base else None)
+    return found
+
+
+def link_count(session: Session, entity: str) -> int:
+    return int(
+        session.execute(
+            text("SELECT count(*) FROM lms_rows WHERE entity = :e"), {"e": entity}
+        ).scalar_one()
+    )
 
 
 def links_of(session: Session, entity: str, pid: str) -> Link | None:
@@ -70,23 +85,33 @@ def links_of(session: Session, entity: str, pid: str) -> Link | None:
     return Link(local_id, seal, version, json.loads(base) if base else None)
 
 
+SAVE = text(
+    "INSERT INTO lms_rows (entity, platform_id, local_id, digest, local_version, base) "
+    "VALUES (:e, :p, :l, :d, :v, :b) ON CONFLICT (entity, platform_id) DO UPDATE SET "
+    "local_id = excluded.local_id, digest = excluded.digest, "
+    "local_version = excluded.local_version, base = excluded.base"
+)
+
+
+def _params(entity: str, pid: str, link: Link) -> dict[str, Any]:
+    return {
+        "e": entity,
+        "p": pid,
+        "l": link.local_id,
+        "d": link.digest,
+        "v": link.local_version,
+        "b": None if link.base is None else json.dumps(link.base, sort_keys=True),
+    }
+
+
 def save_link(session: Session, entity: str, pid: str, link: Link) -> None:
-    session.execute(
-        text(
-            "INSERT INTO lms_rows (entity, platform_id, local_id, digest, local_version, base) "
-            "VALUES (:e, :p, :l, :d, :v, :b) ON CONFLICT (entity, platform_id) DO UPDATE SET "
-            "local_id = excluded.local_id, digest = excluded.digest, "
-            "local_version = excluded.local_version, base = excluded.base"
-        ),
-        {
-            "e": entity,
-            "p": pid,
-            "l": link.local_id,
-            "d": link.digest,
-            "v": link.local_version,
-            "b": None if link.base is None else json.dumps(link.base, sort_keys=True),
-        },
-    )
+    session.execute(SAVE, _params(entity, pid, link))
+
+
+def save_links(session: Session, entity: str, links: dict[str, Link]) -> None:
+    """Many at once (one statement, executed for each)."""
+    if links:
+        session.execute(SAVE, [_params(entity, pid, link) for pid, link in links.items()])
 
 
 def drop_link(session: Session, entity: str, pid: str) -> None:

@@ -37,6 +37,7 @@ from mentor_tui.lms.platform import Tables
 from mentor_tui.lms.stats import PassStats
 
 SLACK = timedelta(seconds=10)
+BATCH = 2000
 ACTION = "lms sync"
 NAMESPACE = uuid.UUID("5d3f4a52-6c1e-4f59-9a5e-0c8a3e1b7d21")
 CONFLICT_KINDS = {"submissions": "review", "mentorship_notes": "note"}
@@ -70,14 +71,35 @@ class _Table:
     ) -> None:
         self.pg, self.session, self.tables, self.entity = pg, session, tables, entity
         self.ids, self.config, self.stats = ids, config, stats
-        self.links = book.links(session, entity.table)
+        # links of the rows read so far (a batch's looked up at once), or all once needed
+        self.links: dict[str, Link] = {}
+        self.recorded = book.link_count(session, entity.table)
         self.name = tables.table(entity.table)
         self.select = f"SELECT {tables.select_list(entity)} FROM {self.name}"
+        self.unsaved: dict[str, Link] = {}  # links not yet written to lms_rows
+        self.fresh_rows: list[dict[str, Any]] = []  # new rows waiting for insert_many
 
     def run(self) -> None:
+        with self.session.no_autoflush:
+            self._run()
+
+    def _run(self) -> None:
         entity = self.entity
         since = book.cursor(self.session, entity.table) if entity.cursor else None
-        self.first = entity.cursor and since is None and not self.links
+        self.first = entity.cursor and since is None and not self.recorded
+        # an empty table here takes its rows many at a time (sessions one by one: each has
+        # an attendee; submissions after the first pass one by one: each tells a mentor)
+        empty = (
+            self.session.execute(
+                text(f"SELECT 1 FROM {entity.model.__tablename__} LIMIT 1")
+            ).first()
+            is None
+        )
+        self.fresh = (
+            empty
+            and entity.table != "mentorship_sessions"
+            and (entity.table != "submissions" or self.first)
+        )
         newest = since
         if entity.cursor:
             updated = self.tables.column(entity.table, "updated_at")
@@ -94,20 +116,27 @@ class _Table:
         else:
             for row in self._rows(self.select, ()):
                 self._row(row)
+        self._flush()
         self._deleted_and_unseen()
+        self._flush()
         if newest is not None and newest != since:
             book.save_cursor(self.session, entity.table, newest)
 
     def _rows(self, query: str, params: tuple[Any, ...]) -> Any:
         with self.pg.cursor() as cur:
             cur.execute(query, params)
-            while batch := cur.fetchmany(2000):
+            while batch := cur.fetchmany(BATCH):
+                if self.recorded:
+                    wanted = [str(row[0]) for row in batch if str(row[0]) not in self.links]
+                    self.links.update(book.links(self.session, self.entity.table, wanted))
                 yield from batch
 
     def _deleted_and_unseen(self) -> None:
         count = self.pg.execute(f"SELECT count(*) FROM {self.name}").fetchone()[0]
-        if count == len(self.links):
+        total = book.link_count(self.session, self.entity.table)  # every link saved by now
+        if count == total:
             return
+        self.links.update(book.links(self.session, self.entity.table))
         id_column = self.tables.column(self.entity.table, "id")
         present = {str(r[0]) for r in self.pg.execute(f"SELECT {id_column} FROM {self.name}")}
         for pid in [pid for pid in self.links if pid not in present]:
@@ -117,6 +146,7 @@ class _Table:
                 writes.tombstone(self.session, None, row, action=ACTION)
                 self.stats.wrote(self.entity.table)
                 self._attendee(row.id, None)
+            self.unsaved.pop(pid, None)
             book.drop_link(self.session, self.entity.table, pid)
         unseen = [pid for pid in present if pid not in self.links]
         for start in range(0, len(unseen), 1000):
@@ -136,6 +166,15 @@ class _Table:
         fields = entity.to_local(prow, self.ids)
         if fields is None:  # nothing here can hold it (a note without a student, ...)
             self._keep(pid, Link("", seal, 0, None))
+            return
+        if self.fresh and (link is None or not link.local_id):
+            created = utc(prow.get(entity.created)) if entity.created else None
+            self.fresh_rows.append({"id": pid, **fields, "created_at": created})
+            base = {f: norm(fields[f]) for f in entity.out} if entity.out else None
+            self._keep(pid, Link(pid, seal, 1, base))
+            self.stats.wrote(entity.table)
+            if len(self.fresh_rows) >= BATCH:
+                self._flush()
             return
         local_id = link.local_id if link and link.local_id else self.ids.to_local(pid) or pid
         if entity.table != "users":
@@ -165,7 +204,15 @@ class _Table:
 
     def _keep(self, pid: str, link: Link) -> None:
         self.links[pid] = link
-        book.save_link(self.session, self.entity.table, pid, link)
+        self.unsaved[pid] = link
+        if len(self.unsaved) >= BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        writes.insert_many(self.session, None, self.entity.model, self.fresh_rows, action=ACTION)
+        self.fresh_rows = []
+        book.save_links(self.session, self.entity.table, self.unsaved)
+        self.unsaved = {}
 
     def _update(self, row: Synced, fields: dict[str, Any], link: Link | None) -> bool:
         """Take the platform's values; True when changes made here remain to go out."""
