@@ -10,7 +10,8 @@
 The platform is made in a schema of its own (dropped afterwards) from
 ``mentor_tui/lms/platform_schema.sql`` and filled by plain SQL (``generate_series``): a mentor
 per 25 students, one course of 8 modules, 4 progress rows and 2 submissions per student.
-``MENTOR_TUI_TEST_DATABASE_URL`` is used when the benchmark variable is not set.
+Rows carry the spread of ``updated_at`` a live platform has (the last hour of yesterday), not
+one timestamp for all. ``MENTOR_TUI_TEST_DATABASE_URL`` is used when the benchmark variable is not set.
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ INSERT INTO users (id, full_name, email, role, status, mentor_id, timezone, upda
   SELECT gen_random_uuid(), 'Student ' || i, 'student' || i || '@platform.example', 'student',
          CASE WHEN i % 20 = 0 THEN 'Inactive' ELSE 'Active' END,
          (SELECT id FROM mentor_list WHERE n = i % {mentors}), 'America/New_York',
-         now() - interval '1 day'
+         now() - interval '1 day' - i * interval '1 millisecond'
   FROM generate_series(1, {students}) AS i;
 INSERT INTO courses (id, title) VALUES (gen_random_uuid(), 'Programming');
 INSERT INTO modules (id, course_id, title, position)
@@ -59,12 +60,13 @@ INSERT INTO assignments (id, module_id, title)
 INSERT INTO user_module_progress (id, user_id, module_id, is_completed, progress_percent,
                                   time_spent_minutes, quiz_score, last_activity_at, updated_at)
   SELECT gen_random_uuid(), u.id, m.id, m.position <= 2, CASE WHEN m.position <= 2 THEN 100 ELSE 40 END,
-         30 * m.position, 70 + m.position, now() - interval '3 days', now() - interval '1 day'
+         30 * m.position, 70 + m.position, now() - interval '3 days',
+         now() - interval '1 day' - random() * interval '1 hour'
   FROM users u CROSS JOIN module_list m WHERE u.role = 'student' AND m.position <= 4;
 INSERT INTO submissions (id, student_id, assignment_id, content, status, created_at, updated_at)
   SELECT gen_random_uuid(), u.id, a.id, 'work of ' || u.full_name,
          CASE WHEN m.position = 1 THEN 'approved' ELSE 'pending' END,
-         now() - interval '2 days', now() - interval '1 day'
+         now() - interval '2 days', now() - interval '1 day' - random() * interval '1 hour'
   FROM users u CROSS JOIN assignments a JOIN module_list m ON m.id = a.module_id
   WHERE u.role = 'student' AND m.position <= 2;
 """

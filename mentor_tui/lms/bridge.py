@@ -36,13 +36,13 @@ def run_pass(url: str, engine: Any, config: Config) -> PassStats:
     try:
         tables = Tables(pg, names)
         pg.commit()
-        take_in(pg, engine, tables, config, stats)
-        send_out(pg, engine, tables, stats)
+        ids = take_in(pg, engine, tables, config, stats)
+        send_out(pg, engine, tables, stats, ids)
     except UserError as exc:
         raise UserError(scrub(str(exc), url)) from None
     except Exception as exc:
         if type(exc).__module__.startswith("psycopg"):
-            detail = scrub(" ".join(str(exc).split()), url).rstrip(".")
+            detail = scrub(" ".join(str(exc).split()), url).rstrip(".?! ")
             raise UserError(
                 f"The learning platform at {redact(url)} refused the pass: {detail}."
             ) from None

@@ -48,7 +48,8 @@ def attendee_id(session_id: str) -> str:
     return str(uuid.uuid5(NAMESPACE, f"attendee:{session_id}"))
 
 
-def take_in(pg: Any, engine: Any, tables: Tables, config: Config, stats: PassStats) -> None:
+def take_in(pg: Any, engine: Any, tables: Tables, config: Config, stats: PassStats) -> Ids:
+    """The pass in, table by table; returns the user ids as they now map."""
     with session_scope(engine) as session:
         ids = Ids(book.user_links(session))
     for entity in ENTITIES:
@@ -56,6 +57,7 @@ def take_in(pg: Any, engine: Any, tables: Tables, config: Config, stats: PassSta
             session.execute(text("PRAGMA defer_foreign_keys = ON"))
             _Table(pg, session, tables, entity, ids, config, stats).run()
         pg.commit()  # end the read transaction: the next table sees a fresh snapshot
+    return ids
 
 
 class _Table:

@@ -34,21 +34,27 @@ USER_FIELDS = {"mentor_id", "reviewer_id"}
 
 
 class _Out:
-    def __init__(self, pg: Any, engine: Any, tables: Tables, stats: PassStats) -> None:
-        self.pg, self.engine, self.tables, self.stats = pg, engine, tables, stats
-        with session_scope(engine) as session:
-            self.ids = Ids(book.user_links(session))
-            self.platform_users = {
-                local
-                for (local,) in session.execute(
-                    text("SELECT local_id FROM lms_rows WHERE entity = 'users' AND local_id != ''")
-                )
-            }
+    def __init__(self, pg: Any, engine: Any, tables: Tables, stats: PassStats, ids: Ids) -> None:
+        self.pg, self.engine, self.tables, self.stats, self.ids = pg, engine, tables, stats, ids
+        self.known: dict[str, bool] = {}
 
     def user(self, local_id: str | None) -> str | None:
-        if local_id is None or local_id not in self.platform_users:
+        """The platform's id of a local user, None for a user the platform does not have."""
+        if local_id is None:
             return None
-        return self.ids.to_platform(local_id)
+        if local_id not in self.known:
+            with session_scope(self.engine) as session:
+                self.known[local_id] = (
+                    session.execute(
+                        text(
+                            "SELECT 1 FROM lms_rows WHERE entity = 'users' AND local_id = :l "
+                            "AND local_id != ''"
+                        ),
+                        {"l": local_id},
+                    ).first()
+                    is not None
+                )
+        return self.ids.to_platform(local_id) if self.known[local_id] else None
 
     def value(self, name: str, value: Any) -> Any:
         return self.user(value) if name in USER_FIELDS else value
@@ -58,10 +64,13 @@ class _Out:
     def changed(self, entity: Entity) -> None:
         table = entity.model.__tablename__
         with session_scope(self.engine) as session:
+            # a row never changed here is at version 1: only the others are looked up (CROSS
+            # JOIN keeps SQLite to that order)
             found = session.execute(
                 text(
-                    f"SELECT l.platform_id FROM lms_rows l JOIN {table} t ON t.id = l.local_id "
-                    "WHERE l.entity = :e AND t.version > l.local_version AND t.deleted_at IS NULL"
+                    f"SELECT l.platform_id FROM {table} t CROSS JOIN lms_rows l "
+                    "WHERE t.version > 1 AND t.deleted_at IS NULL AND l.entity = :e "
+                    "AND l.local_id = t.id AND t.version > l.local_version"
                 ),
                 {"e": entity.table},
             ).all()
@@ -224,8 +233,8 @@ class _Out:
         book.save_link(session, entity.table, row.id, Link(row.id, digest(new), row.version, base))
 
 
-def send_out(pg: Any, engine: Any, tables: Tables, stats: PassStats) -> None:
-    out = _Out(pg, engine, tables, stats)
+def send_out(pg: Any, engine: Any, tables: Tables, stats: PassStats, ids: Ids) -> None:
+    out = _Out(pg, engine, tables, stats, ids)
     for table in ("users", "submissions", "mentorship_notes", "mentorship_sessions"):
         out.changed(BY_TABLE[table])
     for table in ("mentorship_notes", "mentorship_sessions"):

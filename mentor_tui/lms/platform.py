@@ -86,7 +86,7 @@ def connect(url: str) -> Any:
     try:
         return psycopg.connect(url, connect_timeout=CONNECT_TIMEOUT_SECONDS)
     except Exception as exc:  # psycopg.Error, or a bad URL psycopg refuses
-        detail = scrub(" ".join(str(exc).split()), url).rstrip(".")
+        detail = scrub(" ".join(str(exc).split()), url).rstrip(".?! ")
         raise UserError(
             f"Cannot connect to the learning platform at {redact(url)}: {detail}."
         ) from None
