@@ -37,7 +37,7 @@ from mentor_tui.db.models import (
 from mentor_tui.errors import UserError
 from mentor_tui.lms import bookkeeping, bridge
 from mentor_tui.lms.stats import PassStats
-from mentor_tui.sync.conflicts import list_conflicts
+from mentor_tui.sync.conflicts import list_conflicts, resolve_conflict
 
 pytestmark = pytest.mark.postgres
 
@@ -278,6 +278,13 @@ def test_a_decision_made_in_the_platform_meanwhile_wins_and_both_are_kept(
     ]
     again = sync(store, platform)
     assert (again.rows_in, again.rows_out, again.conflicts) == (0, 0, 0)
+    # the mentor keeps their decision in the conflicts centre: the next pass writes it out
+    with session_scope(store) as s:
+        mia = actor_for_email(s, "mia@school.example")
+    resolve_conflict(store, review.id, "mine", actor=mia)
+    assert sync(store, platform).written_out["submissions"] == 1
+    assert run(platform, "SELECT status, feedback, reviewed_by::text FROM submissions WHERE id = %s",
+               (ID["sub2"],)) == [("approved", "Offline: well done", ID["m1"])]  # fmt: skip
 
 
 def test_a_pass_stopped_midway_is_finished_once_by_the_next(
