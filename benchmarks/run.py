@@ -32,6 +32,10 @@ The demo stores are built once and cached in ``benchmarks/.cache/`` (see ``datas
 - demo build rows/s: ``build_demo`` of the cached store; anchor: the same rows copied with raw
   ``sqlite3.executemany`` into a fresh store right after the build (both from the run that
   built the cache, shown with its date when the cache is reused).
+- learning platform bridge (``lms_bridge.py``, only when ``MENTOR_TUI_BENCH_DATABASE_URL`` or
+  ``MENTOR_TUI_TEST_DATABASE_URL`` names a PostgreSQL database): a first pass of as many
+  students as the demo store into an empty store, beside a plain SELECT of the same rows, and an
+  incremental pass after 100 progress rows changed.
 - matching, sync and note search call ``matching.py``, ``sync_pull.py`` and
   ``mentor_tui.core.notes.notes.search_notes``.
 
@@ -91,6 +95,8 @@ NAMES = (
     "matching",
     "sync_pull",
     "sync_a_to_b",
+    "lms_first_pass",
+    "lms_incremental",
     "note_search_p95",
 )
 
@@ -296,6 +302,33 @@ class Runner:
         ))  # fmt: skip
         shutil.rmtree(folder, ignore_errors=True)
 
+    def lms_bridge(self) -> None:
+        import lms_bridge
+
+        base = lms_bridge.database_url()
+        if base is None:
+            _log(f"learning platform bridge: skipped ({lms_bridge.URL_VARIABLES[0]} is not set)")
+            return
+        _log("learning platform bridge against PostgreSQL ...")
+        folder = self.work / "lms"
+        folder.mkdir()
+        result = lms_bridge.measure(base, self.sizes["students"], folder)
+        rate, plain = result["rows_per_second"], result["plain_rows_per_second"]
+        self.add(Figure(
+            "lms_first_pass",
+            f"lms first pass, {result['students']:,} students, {result['rows']:,} rows", rate,
+            "rows/s", f">= {lms_bridge.TARGET_RATIO}x anchor", plain, rate / plain,
+            rate / plain >= lms_bridge.TARGET_RATIO, "anchor: plain SELECT of the same rows",
+        ))  # fmt: skip
+        seconds = result["incremental_seconds"]
+        self.add(Figure(
+            "lms_incremental", "lms incremental pass, 100 rows changed", seconds, "s",
+            f"< {lms_bridge.TARGET_INCREMENTAL_SECONDS:g} s", None, None,
+            seconds < lms_bridge.TARGET_INCREMENTAL_SECONDS,
+            f"{result['incremental_rows_in']} rows taken in",
+        ))  # fmt: skip
+        shutil.rmtree(folder, ignore_errors=True)
+
     def note_search(self, store: Path, data: dataset.Dataset) -> None:
         from mentor_tui.core.notes.notes import search_notes
         from mentor_tui.core.people.settings import sign_in
@@ -344,6 +377,7 @@ class Runner:
             (("note_search_p95",), lambda: self.note_search(store, self.data)),
             (("matching",), self.matching),
             (("sync_pull", "sync_a_to_b"), lambda: self.sync(self.data)),
+            (("lms_first_pass", "lms_incremental"), self.lms_bridge),
         ]  # fmt: skip
         for names, step in steps:
             if wanted(*names):

@@ -39,6 +39,19 @@ class MatchingWeights:
 
 
 @dataclass(frozen=True)
+class LmsSettings:
+    """The learning platform's database (``mentor-tui lms sync``): its URL and the names of its
+    tables and columns where they differ from the defaults (``mentor_tui/lms/platform_schema.sql``).
+
+    ``tables`` maps a default table name to the platform's; ``columns`` maps a default table
+    name to {default column name: the platform's}. The bridge checks the names it is given."""
+
+    url: str = ""
+    tables: dict[str, str] = field(default_factory=dict)
+    columns: dict[str, dict[str, str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Config:
     max_students_per_mentor: int = 20
     assignment_review_sla_hours: int = 48
@@ -51,6 +64,7 @@ class Config:
     reminder_interval_seconds: int = 60
     notifications: Notifications = field(default_factory=Notifications)
     matching: MatchingWeights = field(default_factory=MatchingWeights)
+    lms: LmsSettings = field(default_factory=LmsSettings, hash=False)
 
     def to_toml(self) -> str:
         return tomli_w.dumps(asdict(self))
@@ -89,6 +103,33 @@ def _check(path: Path, key: str, value: Any, expected: type) -> Any:
     raise AssertionError(expected)
 
 
+def _names(value: Any, key: str, path: Path) -> dict[str, str]:
+    if not isinstance(value, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in value.items()
+    ):
+        raise UserError(f"{key} in {path} must be a table of names (text).")
+    return {k: v.strip() for k, v in value.items()}
+
+
+def _lms(value: Any, path: Path) -> LmsSettings:
+    if not isinstance(value, dict):
+        raise UserError(f"lms in {path} must be a table (url, tables, columns).")
+    unknown = set(value) - {"url", "tables", "columns"}
+    if unknown:
+        raise UserError(f"Unknown setting 'lms.{sorted(unknown)[0]}' in {path}.")
+    url = value.get("url", "")
+    if not isinstance(url, str):
+        raise UserError(f"lms.url in {path} must be text (a postgresql:// URL).")
+    columns = value.get("columns", {})
+    if not isinstance(columns, dict):
+        raise UserError(f"lms.columns in {path} must be a table of tables of names.")
+    return LmsSettings(
+        url=url.strip(),
+        tables=_names(value.get("tables", {}), "lms.tables", path),
+        columns={t: _names(c, f"lms.columns.{t}", path) for t, c in columns.items()},
+    )
+
+
 def parse_config(data: dict[str, Any], path: Path) -> Config:
     known = {f.name: f for f in fields(Config)}
     values: dict[str, Any] = {}
@@ -113,6 +154,8 @@ def parse_config(data: dict[str, Any], path: Path) -> Config:
                     raise UserError(f"Unknown setting 'matching.{name}' in {path}.")
                 _check(path, f"matching.{name}", number, int)
             values[key] = MatchingWeights(**value)
+        elif key == "lms":
+            values[key] = _lms(value, path)
         else:
             expected = int if known[key].type in (int, "int") else bool
             values[key] = _check(path, key, value, expected)
@@ -146,6 +189,7 @@ def save_config(config: Config, path: Path | None = None) -> Path:
 
 __all__ = [
     "Config",
+    "LmsSettings",
     "MatchingWeights",
     "Notifications",
     "load_config",

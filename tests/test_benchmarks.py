@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -35,7 +36,12 @@ def test_quick_run_writes_every_figure(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr[-3000:]
     figures = json.loads(out.read_text(encoding="utf-8"))
     assert isinstance(figures, list)
-    assert [f["name"] for f in figures] == list(_names())
+    # the learning platform bridge's figures need a PostgreSQL database (skipped without one)
+    with_postgres = any(
+        os.environ.get(v) for v in ("MENTOR_TUI_BENCH_DATABASE_URL", "MENTOR_TUI_TEST_DATABASE_URL")
+    )
+    expected = [n for n in _names() if with_postgres or not n.startswith("lms_")]
+    assert [f["name"] for f in figures] == expected
     for figure in figures:
         assert FIELDS <= figure.keys(), figure
         assert isinstance(figure["value"], int | float) and math.isfinite(figure["value"])

@@ -4,13 +4,15 @@ change journal (the sync outbox) and is audit-logged, inside the caller's transa
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any, TypeVar
 
+from sqlalchemy import insert as sql_insert
 from sqlmodel import Session
 
 from mentor_tui.core import clock
-from mentor_tui.db.models import AuditEntry, JournalEntry, Synced
+from mentor_tui.db.models import AuditEntry, JournalEntry, Synced, new_id
 
 T = TypeVar("T", bound=Synced)
 
@@ -90,6 +92,72 @@ def insert(
     _journal(session, actor_id, row, "insert", 0, _columns(row))
     audit(session, actor_id, action, row.__tablename__, row.id, detail)
     return row
+
+
+def insert_many(
+    session: Session,
+    actor_id: str | None,
+    model: type[Synced],
+    rows: Sequence[dict[str, Any]],
+    *,
+    action: str = "create",
+) -> int:
+    """New rows of one table, each as ``insert`` makes it (version 1, journaled, audited), in
+    one statement per table: for a producer of many rows at once (the learning platform
+    bridge's first pass). Each dict holds the row's fields, ``id`` included; ``created_at``
+    is kept when given. Returns how many rows were written."""
+    if not rows:
+        return 0
+    moment = clock.now()
+    defaults = {
+        name: info.get_default(call_default_factory=False)
+        for name, info in model.model_fields.items()
+        if not info.is_required() and info.default_factory is None
+    }
+    factories = {
+        name: info.default_factory
+        for name, info in model.model_fields.items()
+        if info.default_factory is not None and name != "id"
+    }
+    values: list[dict[str, Any]] = []
+    journal: list[dict[str, Any]] = []
+    trail: list[dict[str, Any]] = []
+    entity = model.__tablename__
+    for fields in rows:
+        row = defaults | {name: make() for name, make in factories.items()} | fields  # type: ignore[call-arg]
+        row["created_at"] = fields.get("created_at") or moment
+        row["updated_at"] = moment
+        row["version"] = 1
+        row["deleted_at"] = None
+        values.append(row)
+        journal.append(
+            {
+                "change_id": new_id(),
+                "entity": entity,
+                "entity_id": row["id"],
+                "op": "insert",
+                "base_version": 0,
+                "fields": to_json_value(row),
+                "actor_id": actor_id,
+                "made_at": moment,
+                "pushed_at": None,
+            }
+        )
+        trail.append(
+            {
+                "id": new_id(),
+                "actor_id": actor_id,
+                "action": action,
+                "entity": entity,
+                "entity_id": row["id"],
+                "at": moment,
+                "detail": {},
+            }
+        )
+    session.execute(sql_insert(model.__table__), values)
+    session.execute(sql_insert(JournalEntry.__table__), journal)  # type: ignore[attr-defined]
+    session.execute(sql_insert(AuditEntry.__table__), trail)  # type: ignore[attr-defined]
+    return len(values)
 
 
 def update(

@@ -1,0 +1,148 @@
+"""The bridge's own tables in the local store (revision 0011): ``lms_rows`` and ``lms_cursors``.
+
+A value is compared across the two sides in one form (``norm``): times as ISO text in UTC,
+numbers as floats, everything else as it is.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import text
+from sqlmodel import Session
+
+from mentor_tui.lms.mapping import utc
+
+
+@dataclass
+class Link:
+    local_id: str  # "" when the platform row maps to nothing here (skipped)
+    digest: str
+    local_version: int
+    base: dict[str, Any] | None
+
+
+def norm(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return utc(value).isoformat()  # type: ignore[union-attr]
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    return value
+
+
+def wire(value: Any) -> Any:
+    """A value as a conflict keeps it (the sync protocol's forms: times as UTC text)."""
+    if isinstance(value, datetime):
+        m = utc(value)
+        assert m is not None
+        return m.strftime("%Y-%m-%d %H:%M:%S.%f")
+    return value
+
+
+def links(session: Session, entity: str, pids: list[str] | None = None) -> dict[str, Link]:
+    """The links of one platform table: all of them, or those of ``pids``."""
+    query = (
+        "SELECT platform_id, local_id, digest, local_version, base FROM lms_rows WHERE entity = :e"
+    )
+    found: dict[str, Link] = {}
+    chunks = [None] if pids is None else [pids[i : i + 500] for i in range(0, len(pids), 500)]
+    for chunk in chunks:
+        params: dict[str, Any] = {"e": entity}
+        sql = query
+        if chunk is not None:
+            if not chunk:
+                continue
+            marks = ", ".join(f":p{i}" for i in range(len(chunk)))
+            sql += f" AND platform_id IN ({marks})"
+            params |= {f"p{i}": pid for i, pid in enumerate(chunk)}
+        for pid, local_id, seal, version, base in session.execute(text(sql), params):
+            found[pid] = Link(local_id, seal, version, json.loads(base) if base else None)
+    return found
+
+
+def link_count(session: Session, entity: str) -> int:
+    return int(
+        session.execute(
+            text("SELECT count(*) FROM lms_rows WHERE entity = :e"), {"e": entity}
+        ).scalar_one()
+    )
+
+
+def links_of(session: Session, entity: str, pid: str) -> Link | None:
+    row = session.execute(
+        text(
+            "SELECT local_id, digest, local_version, base FROM lms_rows "
+            "WHERE entity = :e AND platform_id = :p"
+        ),
+        {"e": entity, "p": pid},
+    ).first()
+    if row is None:
+        return None
+    local_id, seal, version, base = row
+    return Link(local_id, seal, version, json.loads(base) if base else None)
+
+
+SAVE = text(
+    "INSERT INTO lms_rows (entity, platform_id, local_id, digest, local_version, base) "
+    "VALUES (:e, :p, :l, :d, :v, :b) ON CONFLICT (entity, platform_id) DO UPDATE SET "
+    "local_id = excluded.local_id, digest = excluded.digest, "
+    "local_version = excluded.local_version, base = excluded.base"
+)
+
+
+def _params(entity: str, pid: str, link: Link) -> dict[str, Any]:
+    return {
+        "e": entity,
+        "p": pid,
+        "l": link.local_id,
+        "d": link.digest,
+        "v": link.local_version,
+        "b": None if link.base is None else json.dumps(link.base, sort_keys=True),
+    }
+
+
+def save_link(session: Session, entity: str, pid: str, link: Link) -> None:
+    session.execute(SAVE, _params(entity, pid, link))
+
+
+def save_links(session: Session, entity: str, links: dict[str, Link]) -> None:
+    """Many at once (one statement, executed for each)."""
+    if links:
+        session.execute(SAVE, [_params(entity, pid, link) for pid, link in links.items()])
+
+
+def drop_link(session: Session, entity: str, pid: str) -> None:
+    session.execute(
+        text("DELETE FROM lms_rows WHERE entity = :e AND platform_id = :p"), {"e": entity, "p": pid}
+    )
+
+
+def user_links(session: Session) -> dict[str, str]:
+    """Platform user id -> local user id, where they differ."""
+    rows = session.execute(
+        text(
+            "SELECT platform_id, local_id FROM lms_rows WHERE entity = 'users' "
+            "AND local_id != platform_id AND local_id != ''"
+        )
+    )
+    return {pid: local for pid, local in rows}
+
+
+def cursor(session: Session, entity: str) -> datetime | None:
+    value = session.execute(
+        text("SELECT updated_at FROM lms_cursors WHERE entity = :e"), {"e": entity}
+    ).scalar()
+    return None if value is None else datetime.fromisoformat(value).astimezone(UTC)
+
+
+def save_cursor(session: Session, entity: str, moment: datetime) -> None:
+    session.execute(
+        text(
+            "INSERT INTO lms_cursors (entity, updated_at) VALUES (:e, :t) "
+            "ON CONFLICT (entity) DO UPDATE SET updated_at = excluded.updated_at"
+        ),
+        {"e": entity, "t": utc(moment).isoformat()},  # type: ignore[union-attr]
+    )

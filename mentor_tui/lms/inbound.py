@@ -1,0 +1,294 @@
+"""The pass in: platform rows become mentor-tui rows through the write path.
+
+One local transaction per platform table holds its rows, its bookkeeping and its cursor: a pass
+stopped anywhere leaves every table either taken in whole or not at all, and the next pass does
+the rest once (a row whose digest is already recorded writes nothing).
+
+A platform table with ``updated_at`` is read from its cursor (minus ``SLACK``, for writers that
+committed late; rows read again cost nothing, their digest is known); one without is read in
+full. Every pass also lists the table's ids when their count differs from what is recorded: an
+id gone is a row deleted in the platform (a tombstone here), an id not yet seen is read.
+
+When the platform changed a row that was also changed here since the last pass, the platform
+wins and the change made here is kept in the conflicts centre (``sync_conflicts``): a review
+decision, a note's text, or any field. Changes here to fields the platform did not touch stay
+and go out with the pass out.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import select, text
+from sqlmodel import Session
+
+from mentor_tui.config import Config
+from mentor_tui.core import clock, writes
+from mentor_tui.core.notifications.notify import notify
+from mentor_tui.db.engine import session_scope
+from mentor_tui.db.models import Assignment, SessionAttendee, Synced, User
+from mentor_tui.db.sync_models import SyncConflict
+from mentor_tui.lms import bookkeeping as book
+from mentor_tui.lms.bookkeeping import Link, norm, wire
+from mentor_tui.lms.mapping import ENTITIES, Entity, Ids, digest, utc
+from mentor_tui.lms.platform import Tables
+from mentor_tui.lms.stats import PassStats
+
+SLACK = timedelta(seconds=10)
+BATCH = 2000
+ACTION = "lms sync"
+NAMESPACE = uuid.UUID("5d3f4a52-6c1e-4f59-9a5e-0c8a3e1b7d21")
+CONFLICT_KINDS = {"submissions": "review", "mentorship_notes": "note"}
+
+
+def attendee_id(session_id: str) -> str:
+    """The one attendee row of a platform session (its ``student_id``)."""
+    return str(uuid.uuid5(NAMESPACE, f"attendee:{session_id}"))
+
+
+def take_in(pg: Any, engine: Any, tables: Tables, config: Config, stats: PassStats) -> Ids:
+    """The pass in, table by table; returns the user ids as they now map."""
+    with session_scope(engine) as session:
+        ids = Ids(book.user_links(session))
+    for entity in ENTITIES:
+        with session_scope(engine) as session:
+            session.execute(text("PRAGMA defer_foreign_keys = ON"))
+            _Table(pg, session, tables, entity, ids, config, stats).run()
+        pg.commit()  # end the read transaction: the next table sees a fresh snapshot
+    return ids
+
+
+class _Table:
+    def __init__(
+        self,
+        pg: Any,
+        session: Session,
+        tables: Tables,
+        entity: Entity,
+        ids: Ids,
+        config: Config,
+        stats: PassStats,
+    ) -> None:
+        self.pg, self.session, self.tables, self.entity = pg, session, tables, entity
+        self.ids, self.config, self.stats = ids, config, stats
+        # links of the rows read so far (a batch's looked up at once), or all once needed
+        self.links: dict[str, Link] = {}
+        self.recorded = book.link_count(session, entity.table)
+        self.name = tables.table(entity.table)
+        self.select = f"SELECT {tables.select_list(entity)} FROM {self.name}"
+        self.unsaved: dict[str, Link] = {}  # links not yet written to lms_rows
+        self.fresh_rows: list[dict[str, Any]] = []  # new rows waiting for insert_many
+
+    def run(self) -> None:
+        with self.session.no_autoflush:
+            self._run()
+
+    def _run(self) -> None:
+        entity = self.entity
+        since = book.cursor(self.session, entity.table) if entity.cursor else None
+        self.first = entity.cursor and since is None and not self.recorded
+        # an empty table here takes its rows many at a time (sessions one by one: each has
+        # an attendee; submissions after the first pass one by one: each tells a mentor)
+        empty = (
+            self.session.execute(
+                text(f"SELECT 1 FROM {entity.model.__tablename__} LIMIT 1")
+            ).first()
+            is None
+        )
+        self.fresh = (
+            empty
+            and entity.table != "mentorship_sessions"
+            and (entity.table != "submissions" or self.first)
+        )
+        newest = since
+        if entity.cursor:
+            updated = self.tables.column(entity.table, "updated_at")
+            query = f"SELECT {self.tables.select_list(entity)}, {updated} FROM {self.name}"
+            params: tuple[Any, ...] = ()
+            if since is not None:
+                query += f" WHERE {updated} >= %s"
+                params = (since - SLACK,)
+            for row in self._rows(query, params):
+                self._row(row[:-1])
+                stamp = utc(row[-1])
+                if stamp is not None and (newest is None or stamp > newest):
+                    newest = stamp
+        else:
+            for row in self._rows(self.select, ()):
+                self._row(row)
+        self._flush()
+        self._deleted_and_unseen()
+        self._flush()
+        if newest is not None and newest != since:
+            book.save_cursor(self.session, entity.table, newest)
+
+    def _rows(self, query: str, params: tuple[Any, ...]) -> Any:
+        with self.pg.cursor() as cur:
+            cur.execute(query, params)
+            while batch := cur.fetchmany(BATCH):
+                if self.recorded:
+                    wanted = [str(row[0]) for row in batch if str(row[0]) not in self.links]
+                    self.links.update(book.links(self.session, self.entity.table, wanted))
+                yield from batch
+
+    def _deleted_and_unseen(self) -> None:
+        count = self.pg.execute(f"SELECT count(*) FROM {self.name}").fetchone()[0]
+        total = book.link_count(self.session, self.entity.table)  # every link saved by now
+        if count == total:
+            return
+        self.links.update(book.links(self.session, self.entity.table))
+        id_column = self.tables.column(self.entity.table, "id")
+        present = {str(r[0]) for r in self.pg.execute(f"SELECT {id_column} FROM {self.name}")}
+        for pid in [pid for pid in self.links if pid not in present]:
+            link = self.links.pop(pid)
+            row = self.session.get(self.entity.model, link.local_id) if link.local_id else None
+            if row is not None and row.deleted_at is None:
+                writes.tombstone(self.session, None, row, action=ACTION)
+                self.stats.wrote(self.entity.table)
+                self._attendee(row.id, None)
+            self.unsaved.pop(pid, None)
+            book.drop_link(self.session, self.entity.table, pid)
+        unseen = [pid for pid in present if pid not in self.links]
+        for start in range(0, len(unseen), 1000):
+            chunk = unseen[start : start + 1000]
+            query = f"{self.select} WHERE {id_column}::text = ANY (%s)"
+            for row in self._rows(query, (chunk,)):
+                self._row(row)
+
+    def _row(self, values: tuple[Any, ...]) -> None:
+        entity = self.entity
+        prow = dict(zip(entity.columns, values, strict=True))
+        pid = str(prow["id"])
+        seal = digest(values)
+        link = self.links.get(pid)
+        if link is not None and link.digest == seal:
+            return
+        fields = entity.to_local(prow, self.ids)
+        if fields is None:  # nothing here can hold it (a note without a student, ...)
+            self._keep(pid, Link("", seal, 0, None))
+            return
+        if self.fresh and (link is None or not link.local_id):
+            created = utc(prow.get(entity.created)) if entity.created else None
+            self.fresh_rows.append({"id": pid, **fields, "created_at": created})
+            base = {f: norm(fields[f]) for f in entity.out} if entity.out else None
+            self._keep(pid, Link(pid, seal, 1, base))
+            self.stats.wrote(entity.table)
+            if len(self.fresh_rows) >= BATCH:
+                self._flush()
+            return
+        local_id = link.local_id if link and link.local_id else self.ids.to_local(pid) or pid
+        if entity.table != "users":
+            local_id = pid
+        row = self.session.get(entity.model, local_id)
+        if row is None and entity.table == "users":
+            row = self.session.execute(
+                select(User).where(User.email == fields["email"])
+            ).scalar_one_or_none()
+            if row is not None:
+                self.ids.link(pid, row.id)
+        if row is None:
+            created = utc(prow.get(entity.created)) if entity.created else None
+            row = entity.model(id=local_id, **fields, created_at=created)
+            writes.insert(self.session, None, row, action=ACTION)
+            self.stats.wrote(entity.table)
+            self._new(row)
+            pending = False
+        else:
+            pending = row.deleted_at is None and self._update(row, fields, link)
+        student = prow.get("student_id") if entity.table == "mentorship_sessions" else None
+        self._attendee(row.id, student)
+        # base: the platform's values of the fields written back, as last read
+        base = {f: norm(fields[f]) for f in entity.out} if entity.out else None
+        version = link.local_version if pending and link is not None else row.version
+        self._keep(pid, Link(row.id, seal, version, base))
+
+    def _keep(self, pid: str, link: Link) -> None:
+        self.links[pid] = link
+        self.unsaved[pid] = link
+        if len(self.unsaved) >= BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        writes.insert_many(self.session, None, self.entity.model, self.fresh_rows, action=ACTION)
+        self.fresh_rows = []
+        book.save_links(self.session, self.entity.table, self.unsaved)
+        self.unsaved = {}
+
+    def _update(self, row: Synced, fields: dict[str, Any], link: Link | None) -> bool:
+        """Take the platform's values; True when changes made here remain to go out."""
+        pending = False
+        changed = {k: v for k, v in fields.items() if norm(getattr(row, k)) != norm(v)}
+        if link is not None and row.version > link.local_version and link.base is not None:
+            # changed here too: fields only changed here stay; both changed: the platform wins
+            base = link.base
+            ours = {f for f in self.entity.out if norm(getattr(row, f)) != base.get(f)}
+            theirs = {f for f in self.entity.out if norm(fields[f]) != base.get(f)}
+            both = {f for f in ours & theirs if f in changed}
+            if both:
+                lost = {f for f in ours if f in changed}
+                self._conflict(row, {f: (getattr(row, f), fields[f]) for f in sorted(lost)})
+            else:
+                changed = {k: v for k, v in changed.items() if k not in ours}
+                pending = bool(ours)
+        if changed:
+            writes.update(self.session, None, row, changed, action=ACTION)
+            self.stats.wrote(self.entity.table)
+        return pending
+
+    def _conflict(self, row: Synced, fields: dict[str, tuple[Any, Any]]) -> None:
+        self.session.add(
+            SyncConflict(
+                entity=self.entity.table,
+                entity_id=row.id,
+                kind=CONFLICT_KINDS.get(self.entity.table, "field"),
+                fields={
+                    "fields": {
+                        f: {"mine": wire(m), "theirs": wire(t)} for f, (m, t) in fields.items()
+                    },
+                    "theirs_deleted": False,
+                    "mine_deleted": False,
+                },
+                message="Changed in the learning platform while it was changed here; the "
+                "platform's version is kept and yours is here.",
+                created_at=clock.now(),
+            )
+        )
+        self.stats.conflicts += 1
+
+    def _attendee(self, session_id: str, student_pid: Any) -> None:
+        if self.entity.table != "mentorship_sessions":
+            return
+        student = self.ids.to_local(student_pid)
+        row = self.session.get(SessionAttendee, attendee_id(session_id))
+        if row is None and student is not None:
+            attendee = SessionAttendee(
+                id=attendee_id(session_id), session_id=session_id, student_id=student
+            )
+            writes.insert(self.session, None, attendee, action=ACTION)
+        elif row is not None and student is None and row.deleted_at is None:
+            writes.tombstone(self.session, None, row, action=ACTION)
+        elif row is not None and student is not None and row.student_id != student:
+            writes.update(self.session, None, row, {"student_id": student}, action=ACTION)
+
+    def _new(self, row: Any) -> None:
+        """A submission that arrived after the first pass: its student's mentor is told."""
+        if self.entity.table != "submissions" or self.first or row.status != "pending":
+            return
+        student = self.session.get(User, row.student_id)
+        if student is None or student.mentor_id is None:
+            return
+        assignment = self.session.get(Assignment, row.assignment_id)
+        title = assignment.title if assignment is not None else "an assignment"
+        notify(
+            self.session,
+            self.config,
+            user_id=student.mentor_id,
+            type="new_submission",
+            title="New submission",
+            message=f"{student.full_name} submitted {title}.",
+            data={"submission_id": row.id, "student_id": student.id},
+            toggle="pending_submission_reminder",
+        )
+        self.stats.notified += 1
