@@ -19,7 +19,7 @@ from sqlmodel import Session
 from sync_helpers import PASSWORD, Harness, fast_hashing, seed_program
 
 from mentor_tui.cli import main
-from mentor_tui.core.learning.keys import row_id
+from mentor_tui.core.learning.keys import progress_row_id, row_id
 from mentor_tui.core.learning.xapi import ActivityMap, duration_minutes
 from mentor_tui.db.models import ModuleProgress
 from mentor_tui.server import pull
@@ -124,6 +124,16 @@ def test_progressed_moves_percent_and_an_imported_module_id_maps(h: Harness) -> 
     assert answer.status_code == 200, answer.text
     row = progress_of(h.engine, program.ids["s2"], program.ids["module"])
     assert (row.is_completed, row.percent, row.time_spent_minutes) == (False, 65.0, 50)
+    # a student with no progress row in the module yet gets one, made by the statement
+    s3 = h.client.post(
+        "/xapi/statements",
+        json=statement("s3@example.org", activity, score={"raw": 7, "min": 0, "max": 10}),
+        headers=basic(),
+    )
+    assert s3.status_code == 200, s3.text
+    made = progress_of(h.engine, program.ids["s3"], program.ids["module"])
+    assert made.id == progress_row_id(program.ids["s3"], program.ids["module"])
+    assert (made.is_completed, made.quiz_score, made.version) == (True, 70.0, 1)
     # an activity named by a module's id in the platform (imported as c1-m1) maps to it
     assert ActivityMap().candidates("https://lms.example.org/modules/c1-m1")[1] == row_id(
         "module", "c1-m1"

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, func, insert, select, update
+from sqlalchemy import Connection, Engine, bindparam, func, insert, select, update
 
 from mentor_tui.core import clock
 from mentor_tui.core.learning.keys import progress_row_id
@@ -190,6 +190,9 @@ def _write_progress(
     log = LogWriter(conn)
     origin = f"{account_id}/xapi"
     audit: list[dict[str, Any]] = []
+    inserts: list[dict[str, Any]] = []
+    updates: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    log.preload("module_progress", [rows[k]["id"] for k in changed if k in rows])
     for key, changes in changed.items():
         before = rows.get(key)
         if before is not None and before["deleted_at"] is not None:
@@ -197,16 +200,15 @@ def _write_progress(
         if before is None:
             row_id = progress_row_id(*key)
             row = _new_row(row_id, key, now) | changes
-            conn.execute(insert(PROGRESS).values(row))
+            inserts.append(row)
             log.created("module_progress", row_id, [c for c in row if c != "id"], origin)
             action = "create"
         else:
             row_id = before["id"]
             version = int(before["version"]) + 1
-            conn.execute(
-                update(PROGRESS)
-                .where(PROGRESS.c.id == row_id)
-                .values(**changes, version=version, updated_at=now)
+            names = tuple(sorted(changes))
+            updates.setdefault(names, []).append(
+                {"b_id": row_id, "b_version": version, **{f"b_{k}": v for k, v in changes.items()}}
             )
             log.changed("module_progress", row_id, changes, version, origin)
             action = "update"
@@ -225,6 +227,17 @@ def _write_progress(
                 },
             }
         )
+    if inserts:
+        conn.execute(insert(PROGRESS), inserts)
+    for names, params in updates.items():
+        # one statement per set of changed fields, executed for every row that has that set
+        values = {name: bindparam(f"b_{name}") for name in names}
+        stmt = (
+            update(PROGRESS)
+            .where(PROGRESS.c.id == bindparam("b_id"))
+            .values(**values, version=bindparam("b_version"), updated_at=now)
+        )
+        conn.execute(stmt, params)
     if audit:
         conn.execute(insert(AuditEntry.__table__), audit)  # type: ignore[arg-type]
     log.finish()
