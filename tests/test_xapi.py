@@ -21,7 +21,7 @@ from sync_helpers import PASSWORD, Harness, fast_hashing, seed_program
 from mentor_tui.cli import main
 from mentor_tui.core.learning.keys import progress_row_id, row_id
 from mentor_tui.core.learning.xapi import ActivityMap, duration_minutes
-from mentor_tui.db.models import ModuleProgress
+from mentor_tui.db.models import Module, ModuleProgress
 from mentor_tui.server import pull
 from mentor_tui.server.schema import xapi_statements
 
@@ -32,10 +32,11 @@ COMPLETED = "http://adlnet.gov/expapi/verbs/completed"
 PROGRESSED = "http://adlnet.gov/expapi/verbs/progressed"
 
 
-@pytest.fixture
-def h(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def h(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     fast_hashing(monkeypatch)
-    harness = Harness(tmp_path)
+    url = request.getfixturevalue("pg_url") if request.param == "postgresql" else None
+    harness = Harness(tmp_path, url)
     yield harness
     harness.close()
 
@@ -109,6 +110,26 @@ def test_statements_move_progress_and_the_mentor_pulls_it(h: Harness) -> None:
     ]
     refused = h.client.get("/xapi/activities/unknown", headers=h.token("m1@example.org"))
     assert refused.status_code == 403
+    # a later mapping: the module is imported under the activity's id; the kept statement
+    # is applied again on an admin's word
+    unmapped = "https://lms.example.org/quiz/unmapped"
+    with Session(program.admin_store) as s:
+        from mentor_tui.core import writes
+
+        course_id = s.get(Module, program.ids["module"]).course_id
+        writes.insert(s, None, Module(id=row_id("module", unmapped), course_id=course_id,
+                                      title="Quiz"))  # fmt: skip
+        s.commit()
+    assert h.sync(program.admin_store).rejected == 0
+    assert h.client.post(
+        "/xapi/activities/reapply", headers=h.token("m1@example.org")
+    ).status_code == 403  # fmt: skip
+    again = h.client.post("/xapi/activities/reapply", headers=h.token("admin@example.org"))
+    assert (again.status_code, again.json()) == (200, {"applied": 1, "unmatched": 1})
+    quiz = progress_of(h.engine, program.ids["s1"], row_id("module", unmapped))
+    assert quiz.is_completed
+    h.sync(mentor)
+    assert progress_of(mentor, program.ids["s1"], row_id("module", unmapped)).is_completed
 
 
 def test_progressed_moves_percent_and_an_imported_module_id_maps(h: Harness) -> None:

@@ -6,7 +6,9 @@
 - ``GET /xapi/statements?statementId=``: a stored statement, as received, with ``stored``.
 - ``GET /xapi/about``: the versions served (no credentials).
 - ``GET /xapi/activities/unknown``: admins (a user's bearer token): activities statements named
-  that map to no module, so that they can be mapped.
+  that map to no module, so that they can be mapped; ``POST /xapi/activities/reapply`` applies
+  again every statement whose student or module was unknown (statements are kept as received
+  for this).
 
 Every request but ``about`` needs ``X-Experience-API-Version: 1.0.x`` (answers carry it too)
 and the credentials of an integration account (``server-user add EMAIL --role integration``):
@@ -40,6 +42,7 @@ from mentor_tui.server import auth
 from mentor_tui.server.xapi_store import (
     Incoming,
     StatementConflict,
+    reapply_unmatched,
     store_statements,
     stored_statement,
     unknown_activities,
@@ -247,12 +250,7 @@ def xapi_router(engine: Engine, activities: ActivityMap) -> APIRouter:
             raise _fail(404, f"No statement {wanted} is stored here.")
         return _answer(found)
 
-    @router.get(
-        "/activities/unknown",
-        response_model=None,
-        responses=_responses(401, 403, 503, body={"type": "array", "items": {"type": "object"}}),
-    )
-    def unknown(request: Request) -> Response:
+    def _admin(request: Request) -> None:
         scheme, _, token = request.headers.get("authorization", "").partition(" ")
         with engine.connect() as conn, conn.begin():
             actor = (
@@ -261,7 +259,21 @@ def xapi_router(engine: Engine, activities: ActivityMap) -> APIRouter:
         if actor is None:
             raise _fail(401, "Log in first.", {"WWW-Authenticate": "Bearer"})
         if not actor.is_admin:
-            raise _fail(403, "Only an admin may list unknown activities.")
+            raise _fail(403, "Only an admin may do this.")
+
+    @router.get(
+        "/activities/unknown",
+        response_model=None,
+        responses=_responses(401, 403, 503, body={"type": "array", "items": {"type": "object"}}),
+    )
+    def unknown(request: Request) -> Response:
+        _admin(request)
         return _answer(unknown_activities(engine))
+
+    @router.post("/activities/reapply", response_model=None, responses=_responses(401, 403, 503))
+    def reapply(request: Request) -> Response:
+        """Apply again the statements whose student or module was unknown when they came."""
+        _admin(request)
+        return _answer(reapply_unmatched(engine, activities))
 
     return router

@@ -23,6 +23,7 @@ from mentor_tui.core.learning.xapi import (
     ActivityMap,
     Effect,
     Statement,
+    check_statement,
     effect_of,
     progress_changes,
 )
@@ -259,6 +260,46 @@ def _new_row(row_id: str, key: tuple[str, str], now: datetime) -> dict[str, Any]
         "last_activity_at": None,
         "completed_at": None,
     }
+
+
+UNMATCHED = ("unknown actor", "unknown activity")
+
+
+def reapply_unmatched(engine: Engine, activities: ActivityMap) -> dict[str, int]:
+    """Apply again the stored statements whose student or module was unknown (a student
+    added, a module imported or mapped since): how many are now applied and still unmatched."""
+    with engine.connect().execution_options(**write_options(engine)) as conn, conn.begin():
+        rows = conn.execute(
+            select(xapi_statements.c.id, xapi_statements.c.body, xapi_statements.c.account_id)
+            .where(xapi_statements.c.outcome.in_(UNMATCHED))
+            .order_by(xapi_statements.c.stored_at, xapi_statements.c.id)
+            .with_for_update()  # two admins at once: the second waits, then finds them applied
+        ).all()
+        by_account: dict[str, list[Incoming]] = {}
+        for row in rows:
+            raw = json.loads(row.body)
+            by_account.setdefault(row.account_id, []).append(
+                Incoming(row.id, raw, check_statement(raw))
+            )
+        counts = {"applied": 0, "unmatched": 0}
+        for account_id, items in by_account.items():
+            effects = [effect_of(item.statement) for item in items]
+            outcomes = _apply(conn, account_id, items, effects, activities)
+            changed = [
+                {"b_id": item.id, "b_outcome": outcome}
+                for item, outcome in zip(items, outcomes, strict=True)
+                if outcome == "applied"
+            ]
+            if changed:
+                conn.execute(
+                    update(xapi_statements)
+                    .where(xapi_statements.c.id == bindparam("b_id"))
+                    .values(outcome=bindparam("b_outcome")),
+                    changed,
+                )
+            counts["applied"] += len(changed)
+            counts["unmatched"] += len(items) - len(changed)
+        return counts
 
 
 def stored_statement(engine: Engine, statement_id: str) -> dict[str, Any] | None:
