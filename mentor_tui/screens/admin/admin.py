@@ -86,7 +86,14 @@ class AdminScreen(MentorsPart, AssignPart, MatchingPart, LearningImportPart):
         Binding("t", "pane('matching')", "Matching", id="admin.pane_matching", show=False),
         Binding("l", "pane('audit')", "Audit log", id="admin.pane_audit", show=False),
         Binding("slash", "filter", "Filter", id="admin.filter", key_display="/"),
-        Binding("I", "import_learning", "Import records", id="admin.import_learning"),
+        # not in the footer (it would push quit off the Assign pane's): in `?` and the palette
+        Binding(
+            "I",
+            "import_learning",
+            "Import learning records",
+            id="admin.import_learning",
+            show=False,
+        ),
         Binding("escape", "back", "Clear filter / back", id="admin.escape", show=False),
     ]
 
