@@ -38,6 +38,8 @@ The demo stores are built once and cached in ``benchmarks/.cache/`` (see ``datas
   incremental pass after 100 progress rows changed.
 - matching, sync and note search call ``matching.py``, ``sync_pull.py`` and
   ``mentor_tui.core.notes.notes.search_notes``.
+- xAPI ingest: ``xapi_ingest.py`` posts statements in batches of 500 to a real server process
+  on a copy of the demo store (20,000; 4,000 in --quick), each applied to a student's progress.
 
 Timings are reports, never pass/fail: the exit status is 0 whenever every benchmark ran.
 """
@@ -97,6 +99,7 @@ NAMES = (
     "sync_a_to_b",
     "lms_first_pass",
     "lms_incremental",
+    "xapi_ingest",
     "note_search_p95",
 )
 
@@ -329,6 +332,25 @@ class Runner:
         ))  # fmt: skip
         shutil.rmtree(folder, ignore_errors=True)
 
+    def xapi(self, data: dataset.Dataset) -> None:
+        import xapi_ingest
+
+        _log("xAPI ingest against a real server ...")
+        folder = self.work / "xapi"
+        folder.mkdir()
+        database = self.copy(data, "xapi/server.db")
+        count = 4_000 if self.quick else 20_000
+        result = xapi_ingest.measure(database, folder, count)
+        os.environ.update(self.env)
+        rate = float(result["statements_per_second"])
+        self.add(Figure(
+            "xapi_ingest", f"xAPI statements posted in batches of {xapi_ingest.BATCH}", rate,
+            "statements/s", f">= {xapi_ingest.TARGET:,} statements/s", None, None,
+            rate >= xapi_ingest.TARGET,
+            f"{result['applied']:,} of {result['statements']:,} applied to progress",
+        ))  # fmt: skip
+        shutil.rmtree(folder, ignore_errors=True)
+
     def note_search(self, store: Path, data: dataset.Dataset) -> None:
         from mentor_tui.core.notes.notes import search_notes
         from mentor_tui.core.people.settings import sign_in
@@ -378,6 +400,7 @@ class Runner:
             (("matching",), self.matching),
             (("sync_pull", "sync_a_to_b"), lambda: self.sync(self.data)),
             (("lms_first_pass", "lms_incremental"), self.lms_bridge),
+            (("xapi_ingest",), lambda: self.xapi(self.data)),
         ]  # fmt: skip
         for names, step in steps:
             if wanted(*names):

@@ -21,6 +21,7 @@ COMMAND_MODULES = [
     "sync",
     "notes",
     "lms",
+    "import_",
 ]
 
 # verb: the module that registers it, in the order the modules register them
@@ -43,4 +44,5 @@ VERBS: dict[str, str] = {
     "sync": "sync",
     "notes": "notes",
     "lms": "lms",
+    "import": "import_",
 }

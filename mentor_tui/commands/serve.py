@@ -34,6 +34,13 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     serve.add_argument(
         "--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})"
     )
+    serve.add_argument(
+        "--xapi-module-pattern",
+        metavar="REGEX",
+        help="which part of an xAPI activity id names a module: a regular expression with a "
+        "group (?P<module>...) holding the module's id in imports or in mentor-tui "
+        "(default: the part after /module/ or /modules/)",
+    )
     serve.set_defaults(run=run_serve)
 
 
@@ -61,6 +68,21 @@ def require_server_extra() -> None:
         )
 
 
+def xapi_activities(pattern: str | None) -> Any:
+    import re
+
+    from mentor_tui.core.learning.xapi import ActivityMap
+
+    if pattern is None:
+        return ActivityMap()
+    try:
+        return ActivityMap(pattern)
+    except re.error as exc:
+        raise UserError(f"--xapi-module-pattern is not a regular expression ({exc}).") from None
+    except ValueError:
+        raise UserError("--xapi-module-pattern needs a named group (?P<module>...).") from None
+
+
 def run_serve(ctx: CommandContext) -> int:
     require_server_extra()
     import uvicorn
@@ -72,10 +94,11 @@ def run_serve(ctx: CommandContext) -> int:
     args = ctx.args
     if not 0 < args.port < 65536:
         raise UserError(f"The port must be between 1 and 65535, not {args.port}.")
+    activities = xapi_activities(getattr(args, "xapi_module_pattern", None))
     url = args.database or default_database_url()
     engine = server_engine(url)
     try:
-        app = create_app(engine)
+        app = create_app(engine, activities=activities)
     except SQLAlchemyError as exc:
         reason = str(getattr(exc, "orig", exc)).splitlines()[0]
         raise UserError(f"Cannot open the database {display_url(url)} ({reason}).") from exc

@@ -11,6 +11,8 @@ from mentor_tui.commands.context import CommandContext
 from mentor_tui.db.models import ROLES
 from mentor_tui.errors import UserError
 
+ACCOUNT_ROLES = (*ROLES, "integration")  # server.accounts.ACCOUNT_ROLES (the server's extra)
+
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     group = subparsers.add_parser(
@@ -28,7 +30,12 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         "on the server (the role must match).",
     )
     add.add_argument("email", metavar="EMAIL")
-    add.add_argument("--role", required=True, choices=ROLES)
+    add.add_argument(
+        "--role",
+        required=True,
+        choices=ACCOUNT_ROLES,
+        help="integration: a learning platform that may only post xAPI statements",
+    )
     add.add_argument("--name", help="full name (needed for a new account)")
     add.add_argument(
         "--password-stdin", action="store_true", help="read the password from standard input"

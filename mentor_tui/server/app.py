@@ -24,9 +24,11 @@ from sqlalchemy.exc import OperationalError
 
 from mentor_tui import __version__
 from mentor_tui.core.access import Actor, user_scope
+from mentor_tui.core.learning.xapi import ActivityMap
 from mentor_tui.db.models import User
 from mentor_tui.server import auth, pull, push
 from mentor_tui.server.schema import ensure_schema
+from mentor_tui.server.xapi import xapi_router
 from mentor_tui.sync.protocol import (
     LONG_POLL_MAX_SECONDS,
     PROTOCOL_VERSION,
@@ -219,6 +221,9 @@ def current_actor(request: Request, credentials: Bearer) -> Actor:
     engine: Engine = request.app.state.engine
     with engine.connect() as conn, conn.begin():
         actor = auth.actor_for_token(conn, credentials.credentials)
+        integration = None if actor else auth.integration_for_token(conn, credentials.credentials)
+    if integration is not None:
+        raise ApiError(403, "An integration account may only post xAPI statements.")
     if actor is None:
         raise ApiError(
             401,
@@ -238,7 +243,8 @@ _SNAPSHOT_PAGE: dict[str, Any] = {
 }
 
 
-def create_app(engine: Engine) -> FastAPI:
+def create_app(engine: Engine, *, activities: ActivityMap | None = None) -> FastAPI:
+    """The server's app; ``activities`` maps xAPI activity ids to modules (server/xapi.py)."""
     server_id = ensure_schema(engine)
     app = FastAPI(
         title="mentor-tui sync server",
@@ -247,6 +253,7 @@ def create_app(engine: Engine) -> FastAPI:
         "an idempotent push. See docs/sync.md.",
     )
     app.state.engine = engine
+    app.include_router(xapi_router(engine, activities or ActivityMap()))
 
     @app.exception_handler(ApiError)
     async def api_error(_request: Request, exc: ApiError) -> JSONResponse:

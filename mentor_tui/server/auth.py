@@ -23,7 +23,18 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
 
-from sqlalchemy import Connection, Engine, delete, func, insert, or_, select, text, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    ScalarSelect,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    text,
+    update,
+)
 from sqlmodel import Session
 
 from mentor_tui.core import clock
@@ -31,6 +42,7 @@ from mentor_tui.core.access import Actor
 from mentor_tui.db.models import User
 from mentor_tui.server.schema import (
     credentials,
+    integrations,
     is_postgres,
     login_failures,
     tokens,
@@ -177,12 +189,29 @@ def _user(conn: Connection, *where) -> User | None:
         return user
 
 
-def login(engine: Engine, email: str, password: str, address: str) -> Login:
+def _integration_user(conn: Connection, *where) -> User | None:
+    """An integration account (``server_integrations``) as a transient user of role
+    ``integration``: it logs in like a user, and may only post xAPI statements."""
+    found = conn.execute(
+        select(integrations.c.id, integrations.c.email, integrations.c.full_name).where(*where)
+    ).first()
+    if found is None:
+        return None
+    return User(id=found.id, email=found.email, full_name=found.full_name, role="integration")
+
+
+def login(
+    engine: Engine, email: str, password: str, address: str, *, issue_token: bool = True
+) -> Login:
+    """A token for the account (a user, or an integration account), under the rate limit;
+    ``issue_token`` False checks the password only (HTTP Basic), and the token is empty."""
     email = email.strip().lower()
     now = clock.now()
     _reserve(engine, email, address, now)
     with engine.connect() as conn, conn.begin():
         user = _user(conn, User.email == email, User.deleted_at.is_(None))
+        if user is None:
+            user = _integration_user(conn, integrations.c.email == email)
         stored = None
         if user is not None:
             stored = conn.execute(
@@ -197,8 +226,10 @@ def login(engine: Engine, email: str, password: str, address: str) -> Login:
     with engine.connect().execution_options(**write_options(engine)) as conn, conn.begin():
         _lock(conn, email, address)
         conn.execute(delete(login_failures).where(login_failures.c.email == email))
-        token = secrets.token_urlsafe(32)
         expires = now + TOKEN_LIFETIME
+        if not issue_token:
+            return Login("", expires, user)
+        token = secrets.token_urlsafe(32)
         conn.execute(
             insert(tokens).values(
                 token_hash=token_hash(token), user_id=user.id, created_at=now, expires_at=expires
@@ -207,9 +238,8 @@ def login(engine: Engine, email: str, password: str, address: str) -> Login:
         return Login(token, expires, user)
 
 
-def actor_for_token(conn: Connection, token: str) -> Actor | None:
-    """The account a live token belongs to, read fresh from the database on every request."""
-    live_token = (
+def _live_token(token: str) -> ScalarSelect[str]:
+    return (
         select(tokens.c.user_id)
         .where(
             tokens.c.token_hash == token_hash(token),
@@ -218,6 +248,16 @@ def actor_for_token(conn: Connection, token: str) -> Actor | None:
         )
         .scalar_subquery()
     )
+
+
+def integration_for_token(conn: Connection, token: str) -> User | None:
+    """The integration account a live token belongs to (None for a user's token)."""
+    return _integration_user(conn, integrations.c.id == _live_token(token))
+
+
+def actor_for_token(conn: Connection, token: str) -> Actor | None:
+    """The account a live token belongs to, read fresh from the database on every request."""
+    live_token = _live_token(token)
     user = _user(conn, User.id == live_token, User.deleted_at.is_(None), User.status != "Inactive")
     return Actor.of(user) if user is not None else None
 

@@ -61,6 +61,22 @@ class LogWriter:
             self._versions[key] = dict(found[0]) if found is not None else {}
         return self._versions[key]
 
+    def preload(self, entity: str, ids: Iterable[str]) -> None:
+        """Read the field versions of many rows at once (instead of one query per row)."""
+        wanted = [i for i in dict.fromkeys(ids) if (entity, i) not in self._versions]
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            found = self.conn.execute(
+                select(log_rows.c.entity_id, log_rows.c.field_versions).where(
+                    log_rows.c.entity == entity, log_rows.c.entity_id.in_(chunk)
+                )
+            )
+            for entity_id, versions in found:
+                self._known.add((entity, entity_id))
+                self._versions[(entity, entity_id)] = dict(versions)
+            for entity_id in chunk:
+                self._versions.setdefault((entity, entity_id), {})
+
     def changed(
         self, entity: str, entity_id: str, fields: Iterable[str], version: int, origin: str
     ) -> None:

@@ -13,6 +13,10 @@ store, such as a demo database):
 - ``server_credentials``, ``server_tokens``, ``server_login_failures``: accounts' password
   hashes, login tokens (hashed) and the failed-login record rate limiting reads.
 - ``server_meta``: this database's server id.
+- ``server_integrations``: integration accounts (a learning platform posting xAPI statements):
+  not users, never synced; their password hashes are in ``server_credentials``.
+- ``server_xapi_statements``: every xAPI statement as received (immutable), with what it named
+  and what came of it (``outcome``: applied, unknown actor, unknown activity, no effect).
 
 The schema is changed by Alembic revisions only (``server/migrations``); ``ensure_schema``
 brings the database to the newest one. The tables below are what the code reads and writes;
@@ -37,6 +41,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    Text,
     create_engine,
     event,
     func,
@@ -128,6 +133,29 @@ login_failures = Table(
     Column("at", DateTime(timezone=True), nullable=False),
     Index("ix_server_login_failures_email", "email", "at"),
     Index("ix_server_login_failures_address", "address", "at"),
+)
+
+integrations = Table(
+    "server_integrations",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("email", String(320), nullable=False, unique=True),
+    Column("full_name", String(200), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+xapi_statements = Table(
+    "server_xapi_statements",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("body", Text, nullable=False),  # the statement as received
+    Column("account_id", String(64), nullable=False),
+    Column("stored_at", DateTime(timezone=True), nullable=False),
+    Column("actor", String(330), nullable=True),
+    Column("verb", String(2048), nullable=False),
+    Column("activity_id", String(2048), nullable=True),
+    Column("outcome", String(32), nullable=False),
+    Index("ix_server_xapi_statements_outcome", "outcome", "activity_id"),
 )
 
 meta = Table(

@@ -1,5 +1,5 @@
 """Key `6`, admins only (SPEC 4.6): mentors, assignment by keyboard, the matching draft and the
-audit log, one pane each (`m`, `a`, `t`, `l`). Each pane's logic is a part of the screen in its
+audit log, one pane each (`m`, `a`, `t`, `l`); `I` imports learning records from any pane. Each pane's logic is a part of the screen in its
 own module: ``admin_mentors``, ``admin_assign``, ``admin_matching``; the audit log is here."""
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from mentor_tui.core.services import Services
 from mentor_tui.core.timezones import format_moment
 from mentor_tui.errors import UserError
 from mentor_tui.screens.admin.assign import STUDENT_COLUMNS, AssignPane, AssignPart, StudentPicker
+from mentor_tui.screens.admin.learning_import import LearningImportPart
 from mentor_tui.screens.admin.matching import (
     CRITERION_LABELS,
     DRAFT_HINT,
@@ -70,7 +71,7 @@ class AuditPane(Vertical):
     pass
 
 
-class AdminScreen(MentorsPart, AssignPart, MatchingPart):
+class AdminScreen(MentorsPart, AssignPart, MatchingPart, LearningImportPart):
     CSS_PATH = "admin.tcss"
     HELP_TITLE = "Admin"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -79,6 +80,14 @@ class AdminScreen(MentorsPart, AssignPart, MatchingPart):
         Binding("t", "pane('matching')", "Matching", id="admin.pane_matching", show=False),
         Binding("l", "pane('audit')", "Audit log", id="admin.pane_audit", show=False),
         Binding("slash", "filter", "Filter", id="admin.filter", key_display="/"),
+        # not in the footer (it would push quit off the Assign pane's): in `?` and the palette
+        Binding(
+            "I",
+            "import_learning",
+            "Import learning records",
+            id="admin.import_learning",
+            show=False,
+        ),
         Binding("escape", "back", "Clear filter / back", id="admin.escape", show=False),
     ]
 

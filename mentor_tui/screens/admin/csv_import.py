@@ -1,5 +1,6 @@
-"""Import users from a CSV file: the path, then a progress bar by rows while the import runs in a
-worker (all lines or none; the core reports each bad line)."""
+"""An import dialog: the path, then a progress bar while the import runs in a worker (all or
+nothing; the core reports each bad line). Users from a CSV file (key `i` in the Mentors pane) and
+learning records from JSON Lines or a CSV folder (key `I`) share it."""
 
 from __future__ import annotations
 
@@ -32,17 +33,25 @@ class CsvImportScreen(MentorModal[None]):
         Binding("escape", "cancel", "Cancel", id="csv_import.cancel"),
     ]
 
-    def __init__(self, run: ImportRunner) -> None:
+    def __init__(
+        self,
+        run: ImportRunner,
+        *,
+        title: str = "Import users from CSV",
+        label: str = "File path (header: email, full_name, role, ...)",
+        writing: str = "Writing users: {done:,} of {total:,} rows",
+    ) -> None:
         super().__init__()
         self._run = run
+        self._title, self._label, self._writing = title, label, writing
         self._busy = False
         self.last_progress: tuple[int, int] | None = None
         """The bar's latest (progress, total), as it shows them."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="csv-box"):
-            yield Static("Import users from CSV", id="csv-title")
-            yield Label("File path (header: email, full_name, role, ...)")
+            yield Static(self._title, id="csv-title", markup=False)
+            yield Label(self._label, markup=False)
             yield Input(id="csv-path")
             yield ProgressBar(total=None, show_eta=False, id="csv-progress", classes="hidden")
             yield Static(IDLE_HINT, id="csv-hint", classes="muted", markup=False)
@@ -73,7 +82,7 @@ class CsvImportScreen(MentorModal[None]):
         bar = self.query_one("#csv-progress", ProgressBar)
         bar.update(total=max(total, 1), progress=done)
         self.last_progress = (int(bar.progress), int(bar.total or 0))
-        self.query_one("#csv-hint", Static).update(f"Writing users: {done:,} of {total:,} rows")
+        self.query_one("#csv-hint", Static).update(self._writing.format(done=done, total=total))
 
     def _finished(self, ok: bool) -> None:
         self._busy = False

@@ -1,0 +1,28 @@
+"""The mentor-tui row that a learning platform's record maps to, the same one every time.
+
+A platform's record of type ``kind`` with id ``external_id`` becomes the row whose id is
+``uuid5(NAMESPACE, "kind:external_id")``: importing the same file twice, or the same record from
+another door (a file, the PostgreSQL bridge, xAPI), finds the same row, with no mapping table to
+keep. Module progress is keyed by its (student, module) pair, which the store keeps unique.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+NAMESPACE = uuid.UUID("6f1c2b8e-4d0a-5b7e-9c3f-1a2b3c4d5e6f")
+"""Fixed forever: changing it would map every imported record to a new row."""
+
+KINDS = ("user", "course", "module", "enrollment", "progress", "assignment", "submission")
+
+
+def row_id(kind: str, external_id: str) -> str:
+    """The id of the mentor-tui row for the platform's record ``kind``/``external_id``."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown record kind {kind!r}")
+    return str(uuid.uuid5(NAMESPACE, f"{kind}:{external_id}"))
+
+
+def progress_row_id(user_row_id: str, module_row_id: str) -> str:
+    """The id a new ``module_progress`` row of this student and module gets."""
+    return str(uuid.uuid5(NAMESPACE, f"progress:{user_row_id}:{module_row_id}"))

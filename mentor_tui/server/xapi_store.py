@@ -1,0 +1,337 @@
+"""Storing xAPI statements and applying them to module progress, in the server's database.
+
+One batch is one write transaction: the statements are stored as received (immutable; a known
+id with the same statement is left alone, with a different one the whole batch is refused),
+and what they say of each student's progress in each module is written to ``module_progress``
+with a new version, field versions and a position in the change log, so every client whose
+account may read the row pulls it as a synced change, as if it had been pushed.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine, bindparam, func, insert, select, update
+
+from mentor_tui.core import clock
+from mentor_tui.core.learning.keys import progress_row_id
+from mentor_tui.core.learning.xapi import (
+    ActivityMap,
+    Effect,
+    Statement,
+    check_statement,
+    effect_of,
+    progress_changes,
+)
+from mentor_tui.db.models import AuditEntry, Module, ModuleProgress, User, new_id
+from mentor_tui.server.log import LogWriter
+from mentor_tui.server.schema import write_options, xapi_statements
+
+CHUNK = 500
+PROGRESS = ModuleProgress.__table__
+FIELDS = (
+    "is_completed",
+    "percent",
+    "time_spent_minutes",
+    "quiz_score",
+    "last_activity_at",
+    "completed_at",
+)
+
+
+class StatementConflict(Exception):
+    """A statement id the server holds, with a different statement."""
+
+    def __init__(self, statement_id: str) -> None:
+        super().__init__(statement_id)
+        self.statement_id = statement_id
+
+
+@dataclass(frozen=True)
+class Incoming:
+    id: str
+    raw: dict[str, Any]
+    statement: Statement
+
+    @property
+    def canonical(self) -> str:
+        return canonical(self.raw)
+
+
+def canonical(raw: dict[str, Any]) -> str:
+    """The statement for comparing: every property but its id, keys sorted."""
+    body = {k: v for k, v in raw.items() if k != "id"}
+    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def _chunks(values: Sequence[str]) -> list[list[str]]:
+    items = sorted(set(values))
+    return [items[i : i + CHUNK] for i in range(0, len(items), CHUNK)]
+
+
+def store_statements(
+    engine: Engine, account_id: str, batch: Sequence[Incoming], activities: ActivityMap
+) -> int:
+    """Store and apply ``batch``; returns how many statements were new. Raises
+    ``StatementConflict`` (nothing stored) for a known id with a different statement."""
+    with engine.connect().execution_options(**write_options(engine)) as conn, conn.begin():
+        known: dict[str, str] = {}
+        for chunk in _chunks([item.id for item in batch]):
+            rows = conn.execute(
+                select(xapi_statements.c.id, xapi_statements.c.body).where(
+                    xapi_statements.c.id.in_(chunk)
+                )
+            )
+            known.update({r.id: r.body for r in rows})
+        new: list[Incoming] = []
+        for item in batch:
+            if item.id in known:
+                if canonical(json.loads(known[item.id])) != item.canonical:
+                    raise StatementConflict(item.id)
+                continue
+            new.append(item)
+        if not new:
+            return 0
+        effects = [effect_of(item.statement) for item in new]
+        outcomes = _apply(conn, account_id, new, effects, activities)
+        now = clock.now()
+        conn.execute(
+            insert(xapi_statements),
+            [
+                {
+                    "id": item.id,
+                    "body": json.dumps(item.raw, ensure_ascii=False),
+                    "account_id": account_id,
+                    "stored_at": now,
+                    "actor": effect.email,
+                    "verb": item.statement.verb.id,
+                    "activity_id": effect.activity_id,
+                    "outcome": outcome,
+                }
+                for item, effect, outcome in zip(new, effects, outcomes, strict=True)
+            ],
+        )
+        return len(new)
+
+
+def _apply(
+    conn: Connection,
+    account_id: str,
+    items: Sequence[Incoming],
+    effects: Sequence[Effect],
+    activities: ActivityMap,
+) -> list[str]:
+    """Apply the effects to ``module_progress``; each statement's outcome."""
+    emails = [e.email for e in effects if e.email]
+    students: dict[str, str] = {}
+    for chunk in _chunks(emails):
+        rows = conn.execute(
+            select(User.email, User.id).where(
+                User.email.in_(chunk), User.role == "student", User.deleted_at.is_(None)
+            )
+        )
+        students.update({r.email: r.id for r in rows})
+    candidates = {
+        activity: activities.candidates(activity)
+        for activity in {e.activity_id for e in effects}
+        if activity
+    }
+    modules: set[str] = set()
+    for chunk in _chunks([c for found in candidates.values() for c in found]):
+        rows = conn.execute(
+            select(Module.id).where(Module.id.in_(chunk), Module.deleted_at.is_(None))
+        )
+        modules.update(r.id for r in rows)
+    module_of = {
+        activity: next((c for c in found if c in modules), None)
+        for activity, found in candidates.items()
+    }
+
+    outcomes: list[str] = []
+    wanted: list[tuple[str, str, Effect, str]] = []
+    for item, effect in zip(items, effects, strict=True):
+        student = students.get(effect.email or "")
+        module = module_of.get(effect.activity_id or "")
+        if effect.verb is None:
+            outcomes.append("no effect")
+        elif student is None:
+            outcomes.append("unknown actor")
+        elif module is None:
+            outcomes.append("unknown activity")
+        else:
+            outcomes.append("applied")
+            wanted.append((student, module, effect, item.id))
+    if wanted:
+        _write_progress(conn, account_id, wanted)
+    return outcomes
+
+
+def _write_progress(
+    conn: Connection, account_id: str, wanted: list[tuple[str, str, Effect, str]]
+) -> None:
+    rows: dict[tuple[str, str], dict[str, Any]] = {}
+    for chunk in _chunks([student for student, _m, _e, _i in wanted]):
+        found = conn.execute(select(PROGRESS).where(PROGRESS.c.user_id.in_(chunk)))
+        for row in found.mappings():
+            rows[(row["user_id"], row["module_id"])] = dict(row)
+    now = clock.now()
+    changed: dict[tuple[str, str], dict[str, Any]] = {}
+    statements: dict[tuple[str, str], list[str]] = {}
+    for student, module, effect, statement_id in wanted:
+        key = (student, module)
+        current = {**rows.get(key, {}), **changed.get(key, {})}
+        changes = progress_changes(current, effect, now)
+        if changes:
+            changed.setdefault(key, {}).update(changes)
+            statements.setdefault(key, []).append(statement_id)
+    log = LogWriter(conn)
+    origin = f"{account_id}/xapi"
+    audit: list[dict[str, Any]] = []
+    inserts: list[dict[str, Any]] = []
+    updates: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    log.preload("module_progress", [rows[k]["id"] for k in changed if k in rows])
+    for key, changes in changed.items():
+        before = rows.get(key)
+        if before is not None and before["deleted_at"] is not None:
+            continue  # a tombstoned row stays deleted; the statement is kept all the same
+        if before is None:
+            row_id = progress_row_id(*key)
+            row = _new_row(row_id, key, now) | changes
+            inserts.append(row)
+            log.created("module_progress", row_id, [c for c in row if c != "id"], origin)
+            action = "create"
+        else:
+            row_id = before["id"]
+            version = int(before["version"]) + 1
+            names = tuple(sorted(changes))
+            updates.setdefault(names, []).append(
+                {"b_id": row_id, "b_version": version, **{f"b_{k}": v for k, v in changes.items()}}
+            )
+            log.changed("module_progress", row_id, changes, version, origin)
+            action = "update"
+        audit.append(
+            {
+                "id": new_id(),
+                "actor_id": account_id,
+                "action": action,
+                "entity": "module_progress",
+                "entity_id": row_id,
+                "at": now,
+                "detail": {
+                    "via": "xapi",
+                    "fields": sorted(changes),
+                    "statements": statements[key][:20],
+                },
+            }
+        )
+    if inserts:
+        conn.execute(insert(PROGRESS), inserts)
+    for names, params in updates.items():
+        # one statement per set of changed fields, executed for every row that has that set
+        values = {name: bindparam(f"b_{name}") for name in names}
+        stmt = (
+            update(PROGRESS)
+            .where(PROGRESS.c.id == bindparam("b_id"))
+            .values(**values, version=bindparam("b_version"), updated_at=now)
+        )
+        conn.execute(stmt, params)
+    if audit:
+        conn.execute(insert(AuditEntry.__table__), audit)  # type: ignore[arg-type]
+    log.finish()
+
+
+def _new_row(row_id: str, key: tuple[str, str], now: datetime) -> dict[str, Any]:
+    return {
+        "id": row_id,
+        "created_at": now,
+        "updated_at": now,
+        "version": 1,
+        "deleted_at": None,
+        "user_id": key[0],
+        "module_id": key[1],
+        "is_completed": False,
+        "percent": 0.0,
+        "time_spent_minutes": 0,
+        "quiz_score": None,
+        "last_activity_at": None,
+        "completed_at": None,
+    }
+
+
+UNMATCHED = ("unknown actor", "unknown activity")
+
+
+def reapply_unmatched(engine: Engine, activities: ActivityMap) -> dict[str, int]:
+    """Apply again the stored statements whose student or module was unknown (a student
+    added, a module imported or mapped since): how many are now applied and still unmatched."""
+    with engine.connect().execution_options(**write_options(engine)) as conn, conn.begin():
+        rows = conn.execute(
+            select(xapi_statements.c.id, xapi_statements.c.body, xapi_statements.c.account_id)
+            .where(xapi_statements.c.outcome.in_(UNMATCHED))
+            .order_by(xapi_statements.c.stored_at, xapi_statements.c.id)
+            .with_for_update()  # two admins at once: the second waits, then finds them applied
+        ).all()
+        by_account: dict[str, list[Incoming]] = {}
+        for row in rows:
+            raw = json.loads(row.body)
+            by_account.setdefault(row.account_id, []).append(
+                Incoming(row.id, raw, check_statement(raw))
+            )
+        counts = {"applied": 0, "unmatched": 0}
+        for account_id, items in by_account.items():
+            effects = [effect_of(item.statement) for item in items]
+            outcomes = _apply(conn, account_id, items, effects, activities)
+            changed = [
+                {"b_id": item.id, "b_outcome": outcome}
+                for item, outcome in zip(items, outcomes, strict=True)
+                if outcome == "applied"
+            ]
+            if changed:
+                conn.execute(
+                    update(xapi_statements)
+                    .where(xapi_statements.c.id == bindparam("b_id"))
+                    .values(outcome=bindparam("b_outcome")),
+                    changed,
+                )
+            counts["applied"] += len(changed)
+            counts["unmatched"] += len(items) - len(changed)
+        return counts
+
+
+def stored_statement(engine: Engine, statement_id: str) -> dict[str, Any] | None:
+    with engine.connect() as conn:
+        row = conn.execute(
+            select(xapi_statements).where(xapi_statements.c.id == statement_id)
+        ).first()
+    if row is None:
+        return None
+    body: dict[str, Any] = json.loads(row.body)
+    stored = row.stored_at if row.stored_at.tzinfo else row.stored_at.replace(tzinfo=UTC)
+    return {**body, "id": row.id, "stored": stored.isoformat()}
+
+
+def unknown_activities(engine: Engine) -> list[dict[str, Any]]:
+    """Activities statements named that map to no module, with how many statements did."""
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(
+                xapi_statements.c.activity_id,
+                func.count().label("statements"),
+                func.max(xapi_statements.c.stored_at).label("last"),
+            )
+            .where(xapi_statements.c.outcome == "unknown activity")
+            .group_by(xapi_statements.c.activity_id)
+            .order_by(xapi_statements.c.activity_id)
+        )
+        return [
+            {
+                "activity_id": r.activity_id,
+                "statements": int(r.statements),
+                "last_stored": str(r.last),
+            }
+            for r in rows
+        ]
