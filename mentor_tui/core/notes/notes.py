@@ -31,7 +31,18 @@ from mentor_tui.core.validation import check_text_size
 from mentor_tui.db.models import NOTE_KINDS, MentorshipNote, MentorshipSession, User
 from mentor_tui.errors import AccessDenied, NotFound, UserError
 
-KIND_LABELS = {"note": "note", "session_summary": "session summary", "action_item": "action item"}
+
+class _KindLabels(dict[str, str]):
+    """A kind's label; a kind this version does not know (pulled from elsewhere) is shown as
+    "unknown kind", never a crash."""
+
+    def __missing__(self, key: str) -> str:
+        return "unknown kind"
+
+
+KIND_LABELS = _KindLabels(
+    {"note": "note", "session_summary": "session summary", "action_item": "action item"}
+)
 PURGE_ACTION = "notes.purge"
 
 
