@@ -32,8 +32,8 @@ def shown_zone(name: str) -> tzinfo:
 
 
 def to_local(moment: datetime, tz_name: str) -> datetime:
-    """A stored UTC moment as wall-clock time in ``tz_name`` (UTC for a zone not known)."""
-    return aware(moment).astimezone(shown_zone(tz_name))
+    """A stored UTC moment as wall-clock time in ``tz_name``."""
+    return aware(moment).astimezone(zone(tz_name))
 
 
 def aware(moment: datetime) -> datetime:
