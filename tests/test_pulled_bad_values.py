@@ -118,3 +118,17 @@ async def test_the_notes_screen_and_the_dashboard_show_every_row(
         assert listing.option_count == len(kinds), "every note is listed, the unknown one too"
         labels = [str(listing.get_option_at_index(i).prompt) for i in range(listing.option_count)]
         assert any("unknown kind" in label for label in labels), labels
+
+        # the note opens, and ctrl+k gives it a kind this version knows
+        listing.focus()
+        listing.highlighted = next(i for i, t in enumerate(labels) if "unknown kind" in t)
+        await settle(pilot)
+        assert (
+            "unknown kind" in str(notes_screen.query_one("#notes-header", Static).render()).lower()
+        )
+        unknown = notes_screen.draft.note_id
+        await pilot.press("ctrl+k")
+        await asyncio.sleep(1.2)
+        await settle(pilot)
+        with session_scope(services.engine) as s:
+            assert s.get(MentorshipNote, unknown).kind == "note"
