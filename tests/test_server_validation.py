@@ -200,3 +200,29 @@ def test_a_submission_is_decided_once_a_second_decision_is_a_conflict(program: P
     assert "decided this submission first" in again["message"]
     stored = _row(program, Submission, id=ids["sub1"])
     assert (stored["status"], stored["feedback"]) == ("approved", "Lovely")
+
+
+def test_a_lost_decision_cannot_be_kept_over_the_first(program: Program) -> None:
+    from mentor_tui.core.reviews.decisions import decide
+    from mentor_tui.db.engine import session_scope
+    from mentor_tui.errors import UserError
+    from mentor_tui.sync import KEEP_MINE, KEEP_THEIRS, list_conflicts, resolve_conflict
+    from tests import factory
+
+    h, ids = program.harness, program.ids
+    laptop, phone = h.store("laptop"), h.store("phone")
+    h.login(laptop, M1)
+    h.login(phone, M1)
+    for store, verdict, words in ((laptop, "approve", "Lovely"), (phone, "reject", "No tests")):
+        with session_scope(store) as s:
+            me = factory.actor(s.get_one(User, ids["m1"]))
+            decide(s, me, ids["sub1"], verdict, words)
+    assert h.sync(laptop).conflicts == 0
+    assert h.sync(phone).conflicts == 1
+    [conflict] = [c for c in list_conflicts(phone) if c.entity_id == ids["sub1"]]
+    assert conflict.kind == "review"
+    with pytest.raises(UserError, match="decided once"):
+        resolve_conflict(phone, conflict.id, KEEP_MINE)
+    resolve_conflict(phone, conflict.id, KEEP_THEIRS)
+    h.sync(phone)
+    assert _row(program, Submission, id=ids["sub1"])["status"] == "approved"
