@@ -67,6 +67,10 @@ def double_booking(h: Harness, ids: dict[str, str]) -> None:
     assert refused[0].kind == "rejected"
     assert "'Code review'" in message and "'Career chat'" in message, message
     assert "12:00" in message and "12:30" in message, message
+    # its attendee, pushed after it, is refused in words too (not the database's)
+    others = [c.message for c in list_conflicts(phone) if c.entity == "session_attendees"]
+    assert others == ["The attendance record's session is not on the server (its own change was "
+                      "refused, or it is gone)."]  # fmt: skip
     h.sync(laptop)
     for store in (laptop, phone):
         assert _live_sessions(store, ids["m1"]) == {first: "Career chat"}

@@ -19,11 +19,12 @@ from sqlmodel import Session
 from mentor_tui.core.access import Actor
 from mentor_tui.core.assignment.seats import check_seat
 from mentor_tui.core.sessions.rules import check_booking
-from mentor_tui.core.validation import check_fields, check_row
+from mentor_tui.core.validation import check_fields, check_row, what
 from mentor_tui.db.models import User
 from mentor_tui.errors import UserError
-from mentor_tui.server.push_change import Rejected
+from mentor_tui.server.push_change import Rejected, parse
 from mentor_tui.server.schema import is_postgres
+from mentor_tui.sync.protocol import table_specs
 
 _BOOKING_FIELDS = frozenset({"starts_at", "duration_minutes", "status", "mentor_id", "deleted_at"})
 
@@ -67,6 +68,26 @@ def check_across_rows(
         _run(conn, seat)
 
 
+def missing_reference(conn: Connection, raw: dict[str, Any], change_id: str) -> str | None:
+    """Why a change the database refused for a foreign key was refused, in words: the row it
+    points at is not on the server (its own push was refused, or it was deleted for good)."""
+    try:
+        change = parse(raw, change_id)
+    except Rejected:
+        return None
+    for column, ref_table in change.spec.ref_columns:
+        value = change.values.get(column)
+        if value is None:
+            continue
+        ref = table_specs()[ref_table].table if ref_table in table_specs() else None
+        if ref is None:
+            continue
+        if conn.execute(select(ref.c.id).where(ref.c.id == value)).first() is None:
+            label = what(change.spec.name, column.removesuffix("_id"))
+            return f"{label} is not on the server (its own change was refused, or it is gone)."
+    return None
+
+
 def _lock_user(conn: Connection, user_id: str | None) -> None:
     """Hold the mentor's row until the push commits: two pushes booking the same mentor (or
     filling the same seats) at once take turns, so the second sees the first's row. (SQLite
@@ -87,4 +108,4 @@ def _run(conn: Connection, rule: Any) -> None:
         session.close()
 
 
-__all__ = ["check_across_rows", "check_values"]
+__all__ = ["check_across_rows", "check_values", "missing_reference"]
