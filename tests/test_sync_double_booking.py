@@ -119,3 +119,37 @@ def pg(pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator
 def test_double_booking_through_a_postgresql_server(pg: Harness) -> None:
     program = seed_program(pg)
     double_booking(pg, program.ids)
+
+
+def test_a_session_already_clashing_can_still_be_completed_or_retitled(program: Program) -> None:
+    """An old double booking (from before the server checked) books nothing new when it is
+    marked completed or retitled; moving it onto a taken time is refused."""
+    from sqlalchemy import insert
+
+    from mentor_tui.sync.protocol import wire_time
+    from tests.sync_helpers import change, push
+
+    h, ids = program.harness, program.ids
+    with h.engine.begin() as conn:
+        meet1 = conn.execute(
+            select(MentorshipSession).where(MentorshipSession.id == ids["meet1"])
+        ).one()
+        now = clock.now()
+        legacy = str(__import__("uuid").uuid4())
+        conn.execute(
+            insert(MentorshipSession.__table__).values(
+                id=legacy, created_at=now, updated_at=now, version=1, deleted_at=None,
+                mentor_id=ids["m1"], kind="one_on_one", title="Old overlap",
+                starts_at=meet1.starts_at, duration_minutes=60, timezone="UTC",
+                meeting_link=None, agenda="", status="scheduled", summary="",
+            )
+        )  # fmt: skip
+    [done] = push(h, "m1@example.org", change(
+        "mentorship_sessions", legacy, "update", {"status": "completed", "title": "Old, done"}
+    ))  # fmt: skip
+    assert done["status"] == "applied", done
+    later = wire_time(clock.aware(meet1.starts_at) + timedelta(minutes=30))
+    [moved] = push(h, "m1@example.org", change(
+        "mentorship_sessions", legacy, "update", {"starts_at": later}, base=2
+    ))  # fmt: skip
+    assert moved["status"] == "rejected" and "'Check-in'" in moved["message"], moved

@@ -26,7 +26,7 @@ from mentor_tui.server.push_change import Rejected, parse
 from mentor_tui.server.schema import is_postgres
 from mentor_tui.sync.protocol import table_specs
 
-_BOOKING_FIELDS = frozenset({"starts_at", "duration_minutes", "status", "mentor_id", "deleted_at"})
+_BOOKING_FIELDS = frozenset({"starts_at", "duration_minutes", "mentor_id"})
 
 
 def check_values(table: str, values: dict[str, Any], *, whole_row: bool) -> None:
@@ -47,7 +47,14 @@ def check_across_rows(
     """The rules that read other rows, for a row about to become ``after`` (from ``before``,
     None for a new row)."""
     changed = set(after) if before is None else {f for f in after if after[f] != before.get(f)}
-    if table == "mentorship_sessions" and changed & _BOOKING_FIELDS:
+    # a session takes its time anew when made, moved, given to another mentor or un-cancelled
+    # (marking one completed, or retitling it, books nothing)
+    booking = (
+        before is None
+        or bool(changed & _BOOKING_FIELDS)
+        or ("status" in changed and before.get("status") == "cancelled")
+    )
+    if table == "mentorship_sessions" and booking:
         _lock_user(conn, after.get("mentor_id"))
         _run(conn, lambda s: check_booking(s, actor, SimpleNamespace(**after)))
     elif (
