@@ -141,8 +141,9 @@ def test_bad_input_to_add_note_is_one_sentence_and_writes_nothing(
 
 
 def test_a_note_longer_than_the_limit_is_refused(engine, people) -> None:
-    with pytest.raises(UserError, match="at most 4,000,000 characters"), session_scope(engine) as s:
-        notes.add_note(s, people["mia"], "sam.student@example.org", "x" * 4_000_001)
+    # the cap is 1,048,576 characters, 1 MB (README)
+    with pytest.raises(UserError, match="at most 1,048,576 characters"), session_scope(engine) as s:
+        notes.add_note(s, people["mia"], "sam.student@example.org", "x" * 1_048_577)
 
 
 def test_a_note_may_belong_to_one_of_the_mentors_sessions_only(engine, people) -> None:

@@ -392,3 +392,21 @@ def test_pending_change_count_counts_unpushed_local_writes(program: Program) -> 
     assert pending_change_count(store) == 0
     with session_scope(store) as s:
         assert s.execute(select(func.count()).where(JournalEntry.pushed_at.is_(None))).scalar() == 0
+
+
+def test_a_sync_through_the_in_process_test_client_warns_of_nothing(program: Program) -> None:
+    """The per-request timeout travels on the request itself: Starlette's TestClient (which
+    warns when ``request`` is given a timeout) sees none, and a real client still honours it
+    (tests/test_sync_deadline.py)."""
+    import warnings
+
+    h = program.harness
+    store = h.store("m1")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        h.login(store, "m1@example.org")
+        with session_scope(store) as s:
+            me = s.get_one(User, program.ids["m1"])
+            factory.note(s, me, s.get_one(User, program.ids["s1"]), "no warnings, please")
+        report = h.sync(store)
+    assert report.pushed >= 1 and report.rejected == 0, report

@@ -7,10 +7,22 @@ frame, which names the signed-in user, without importing SQLAlchemy.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from mentor_tui.db.models import User
+
+
+@cache
+def _known_zone(name: object) -> bool:
+    from zoneinfo import ZoneInfo
+
+    try:
+        ZoneInfo(str(name))
+    except (ValueError, OSError, KeyError):  # ZoneInfoNotFoundError is a KeyError
+        return False
+    return True
 
 
 @dataclass(frozen=True)
@@ -22,6 +34,12 @@ class Actor:
     email: str
     full_name: str
     timezone: str = "UTC"
+
+    def __post_init__(self) -> None:
+        # a time zone this machine does not know (pulled from an older server, say) shows times
+        # in UTC rather than stopping every screen and verb that shows a time
+        if not _known_zone(self.timezone):
+            object.__setattr__(self, "timezone", "UTC")
 
     @property
     def is_admin(self) -> bool:

@@ -22,6 +22,15 @@ def zone(name: str) -> tzinfo:
         ) from None
 
 
+def shown_zone(name: str) -> tzinfo:
+    """The zone to show a stored time in: ``name``'s, or UTC when this machine does not know
+    ``name`` (a value pulled from elsewhere): a row is shown, never refused, for its zone."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, TypeError, OSError):
+        return UTC
+
+
 def to_local(moment: datetime, tz_name: str) -> datetime:
     """A stored UTC moment as wall-clock time in ``tz_name``."""
     return aware(moment).astimezone(zone(tz_name))

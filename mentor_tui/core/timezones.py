@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
-from mentor_tui.core.clock import zone
+from mentor_tui.core.clock import shown_zone, zone
 from mentor_tui.core.text import clean_line
 from mentor_tui.errors import UserError
 
@@ -236,8 +236,8 @@ def format_moment(moment: datetime, tz_name: str) -> str:
 
 def format_span(start: datetime, minutes: int, tz_name: str) -> str:
     """'Tue 2025-03-04 10:00-11:00 CET', or both ends in full when the span crosses midnight
-    or a change of offset."""
-    tz = zone(tz_name)
+    or a change of offset. A zone this machine does not know shows UTC."""
+    tz = shown_zone(tz_name)
     begin = start.astimezone(tz)
     end = (start.astimezone(UTC) + timedelta(minutes=minutes)).astimezone(tz)
     if begin.date() == end.date() and begin.utcoffset() == end.utcoffset():

@@ -1,5 +1,6 @@
 """The one write path: every create, update and delete bumps the version, is recorded in the
-change journal (the sync outbox) and is audit-logged, inside the caller's transaction."""
+change journal (the sync outbox) and is audit-logged, inside the caller's transaction. Every
+value written is checked first (``core/validation.py``, the same check the sync server runs)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from sqlalchemy import insert as sql_insert
 from sqlmodel import Session
 
 from mentor_tui.core import clock
+from mentor_tui.core.validation import check_fields, check_row
 from mentor_tui.db.models import AuditEntry, JournalEntry, Synced, new_id
 
 T = TypeVar("T", bound=Synced)
@@ -58,6 +60,7 @@ def _journal(
     op: str,
     base_version: int,
     fields: dict[str, Any],
+    overrides: list[str] | None = None,
 ) -> None:
     session.add(
         JournalEntry(
@@ -68,6 +71,7 @@ def _journal(
             fields=to_json_value(fields),
             actor_id=actor_id,
             made_at=clock.now(),
+            overrides=overrides or None,
         )
     )
 
@@ -84,6 +88,7 @@ def insert(
     action: str = "create",
     detail: dict[str, Any] | None = None,
 ) -> T:
+    check_row(row.__tablename__, _columns(row))
     moment = clock.now()
     row.created_at = getattr(row, "created_at", None) or moment
     row.updated_at = moment
@@ -129,6 +134,7 @@ def insert_many(
         row["updated_at"] = moment
         row["version"] = 1
         row["deleted_at"] = None
+        check_row(entity, row)
         values.append(row)
         journal.append(
             {
@@ -168,21 +174,25 @@ def update(
     *,
     action: str = "update",
     detail: dict[str, Any] | None = None,
+    overrides: list[str] | None = None,
 ) -> T:
-    """Apply ``changes`` (field -> new value); fields that do not change are not journaled."""
+    """Apply ``changes`` (field -> new value); fields that do not change are not journaled.
+    ``overrides`` names a rule the change overrides on purpose (``["capacity"]``: an admin's
+    forced assignment), journaled for the sync server."""
     unknown = set(changes) - set(type(row).model_fields) | (set(changes) & _BOOKKEEPING)
     if unknown:
         raise ValueError(f"cannot update {sorted(unknown)} on {type(row).__name__}")
     changed = {k: v for k, v in changes.items() if getattr(row, k) != v}
     if not changed:
         return row
+    check_fields(row.__tablename__, changed)
     base = row.version
     for key, value in changed.items():
         setattr(row, key, value)
     row.version = base + 1
     row.updated_at = clock.now()
     session.add(row)
-    _journal(session, actor_id, row, "update", base, changed)
+    _journal(session, actor_id, row, "update", base, changed, overrides)
     audit_detail = {"fields": sorted(changed)} | (detail or {})
     audit(session, actor_id, action, row.__tablename__, row.id, audit_detail)
     return row

@@ -302,6 +302,9 @@ class JournalEntry(SQLModel, table=True):
     actor_id: str | None = None
     made_at: datetime
     pushed_at: datetime | None = None
+    # what the change overrides on purpose, for the sync server to allow: ["capacity"] for an
+    # admin's forced assignment over a mentor's capacity
+    overrides: list[str] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
 
 
 class Setting(SQLModel, table=True):

@@ -84,6 +84,11 @@ class Change(BaseModel):
     op: str = Field(pattern="^(insert|update|delete)$")
     base_version: int = Field(ge=0)
     fields: dict[str, Any]
+    overrides: list[str] = Field(
+        default_factory=list,
+        max_length=4,
+        description='rules the change overrides on purpose, allowed for admins: ["capacity"]',
+    )
 
 
 class PushRequest(BaseModel):

@@ -35,6 +35,7 @@ from mentor_tui.db.models import AuditEntry
 from mentor_tui.server.log import LogWriter
 from mentor_tui.server.push_apply import apply_change
 from mentor_tui.server.push_change import Outcome, Rejected
+from mentor_tui.server.push_rules import missing_reference
 from mentor_tui.server.schema import applied_changes, write_options
 from mentor_tui.sync.protocol import table_specs, to_wire
 from mentor_tui.sync.scopes import readable
@@ -137,12 +138,15 @@ def _one(
     except (IntegrityError, StatementError, DBAPIError) as exc:
         savepoint.rollback()
         reason = str(getattr(exc, "orig", exc)).splitlines()[0][:200]
+        words = (
+            missing_reference(conn, change, change_id) if isinstance(exc, IntegrityError) else None
+        )
         outcome = Outcome(
             change_id,
             entity,
             entity_id,
             "rejected",
-            f"The server's database refused it ({reason}).",
+            words or f"The server's database refused it ({reason}).",
         )
     return outcome
 

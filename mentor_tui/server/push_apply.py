@@ -10,6 +10,7 @@ from sqlalchemy import Connection, insert, update
 
 from mentor_tui.core import clock
 from mentor_tui.core.access import Actor
+from mentor_tui.core.reviews.decisions import decided
 from mentor_tui.db.models import new_id
 from mentor_tui.server.log import LogWriter
 from mentor_tui.server.push_audience import audience_before, resend_dependents, revoke_lost
@@ -22,6 +23,7 @@ from mentor_tui.server.push_change import (
     outcome_of,
     parse,
 )
+from mentor_tui.server.push_rules import check_across_rows, check_values
 from mentor_tui.sync.protocol import (
     BOOKKEEPING,
     REVIEW_FIELDS,
@@ -84,6 +86,8 @@ def _insert(conn: Connection, log: LogWriter, actor: Actor, origin: str, change:
     ]
     if not candidates:
         raise Rejected(f"You may not create {table_spec.name} rows like this one.")
+    check_values(table_spec.name, {c: row[c] for c in row if c not in BOOKKEEPING}, whole_row=True)
+    check_across_rows(conn, actor, table_spec.name, None, row, change.overrides)
     conn.execute(insert(table_spec.table).values(row))
     if not any(holds(conn, table_spec, change.entity_id, g.after_change) for g in candidates):
         raise Rejected(f"You may not create this {table_spec.name} row.")
@@ -144,11 +148,15 @@ def _update(
         f: v for f, v in change.values.items() if not same_value(table_spec.kind(f), v, before[f])
     }
     conflicting = {f for f in mine if by_others(f)}
+    # decided once: a decision reaches only a pending submission; another one (from another
+    # device, or sent on top of the decision) is kept as a lost review, never an overwrite
     review_lost = (
         name == "submissions"
-        and "status" in change.values
-        and by_others("status")
-        and before["status"] != "pending"
+        and decided(before["status"])
+        and (
+            ("status" in change.values and by_others("status"))
+            or change.values.get("status") not in (None, "pending")
+        )
     )
     if review_lost:
         conflicting |= REVIEW_FIELDS & set(mine)
@@ -167,7 +175,7 @@ def _update(
             else "field"
         )
         message = (
-            "Someone else decided this submission first; their decision stands."
+            "Someone decided this submission first; that decision stands."
             if review_lost
             else "Changed on the server since your copy; the server's value was kept."
         )
@@ -243,6 +251,11 @@ def _write(
     fitting: list[Grant],
 ) -> None:
     table_spec = change.spec
+    if action != "delete":
+        check_values(table_spec.name, apply, whole_row=False)
+        check_across_rows(
+            conn, actor, table_spec.name, before, {**before, **apply}, change.overrides
+        )
     audience = audience_before(conn, table_spec, before, apply)
     version = before["version"] + 1
     conn.execute(

@@ -8,10 +8,14 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, select
 
+from mentor_tui.core.validation import what
 from mentor_tui.server.schema import is_postgres
 from mentor_tui.sync.protocol import BOOKKEEPING, BadValue, TableSpec, from_wire, table_specs
 
 OPS = ("insert", "update", "delete")
+# What a change may ask the server to allow (``overrides``), honoured for admins only: an
+# explicit override of a mentor's capacity (``assign --force`` in the app).
+OVERRIDES = frozenset({"capacity"})
 
 
 class Rejected(Exception):
@@ -53,6 +57,7 @@ class Change:
     op: str
     base: int
     values: dict[str, Any]  # typed
+    overrides: frozenset[str] = frozenset()
 
 
 def parse(change: dict[str, Any], change_id: str) -> Change:
@@ -88,10 +93,13 @@ def parse(change: dict[str, Any], change_id: str) -> Change:
         try:
             values[name] = from_wire(table_spec.kind(name), value)
         except BadValue as exc:
-            raise Rejected(f"{entity}.{name}: {exc}.") from exc
+            raise Rejected(f"{what(entity, name)} is refused: {exc}.") from exc
     if op == "insert" and fields.get("id", entity_id) != entity_id:
         raise Rejected("The row's id does not match the change.")
-    return Change(table_spec, change_id, entity_id, op, base, values)
+    overrides = change.get("overrides") or []
+    if not isinstance(overrides, list) or not set(overrides) <= OVERRIDES:
+        raise Rejected(f"A change may override only {', '.join(sorted(OVERRIDES))}.")
+    return Change(table_spec, change_id, entity_id, op, base, values, frozenset(overrides))
 
 
 _ROW: dict[tuple[str, bool], Any] = {}
@@ -129,4 +137,13 @@ def outcome_of(
     return Outcome(change.change_id, change.spec.name, change.entity_id, status, message, conflict)
 
 
-__all__ = ["Change", "Outcome", "Rejected", "current_row", "holds", "outcome_of", "parse"]
+__all__ = [
+    "OVERRIDES",
+    "Change",
+    "Outcome",
+    "Rejected",
+    "current_row",
+    "holds",
+    "outcome_of",
+    "parse",
+]

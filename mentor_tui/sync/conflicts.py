@@ -187,6 +187,11 @@ def _keep_mine(session: Session, actor: Actor, conflict: Conflict) -> None:
             f"The server refused this change ({conflict.message.rstrip('.')}); it can only be "
             "dismissed (keep theirs)."
         )
+    if conflict.kind == "review":
+        raise UserError(
+            "A submission is decided once and the other decision came first; keep theirs to "
+            "dismiss yours."
+        )
     row = _target(session, conflict)
     if row is None:
         raise UserError("That row is no longer in this store; keep theirs to dismiss it.")

@@ -13,14 +13,16 @@ import importlib
 import json
 import pkgutil
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
 from sqlalchemy import JSON, Boolean, Date, DateTime, Float, Integer, Table, TypeDecorator
 
 import mentor_tui.db
+from mentor_tui.core.validation import parse_iso_date
 from mentor_tui.db.models import SYNCED_TABLES, SQLModel, Synced, User
+from mentor_tui.errors import UserError
 
 PROTOCOL_VERSION = 1
 BOOKKEEPING = frozenset({"id", "created_at", "updated_at", "version", "deleted_at"})
@@ -177,12 +179,10 @@ def from_wire(kind: str, value: Any) -> Any:
     if kind == "datetime":
         return parse_time(value)
     if kind == "date":
-        if isinstance(value, str):
-            try:
-                return date.fromisoformat(value[:10])
-            except ValueError as exc:
-                raise BadValue(f"{value!r} is not a date") from exc
-        raise BadValue(f"{value!r} is not a date")
+        try:
+            return parse_iso_date(value)  # strictly YYYY-MM-DD: nothing is cut away
+        except UserError as exc:
+            raise BadValue(f"{value!r} is not a date like 2026-01-31") from exc
     if kind == "json":
         if not isinstance(value, list | dict):
             raise BadValue(f"{value!r} is not a JSON list or object")

@@ -183,9 +183,10 @@ class PendingChange:
     op: str
     base_version: int  # the server version the row's unpushed changes started from
     fields: dict[str, Any]
+    overrides: tuple[str, ...] = ()  # what the change overrides on purpose ("capacity")
 
     def wire(self) -> dict[str, Any]:
-        return {
+        wire = {
             "change_id": self.change_id,
             "entity": self.entity,
             "entity_id": self.entity_id,
@@ -193,6 +194,9 @@ class PendingChange:
             "base_version": self.base_version,
             "fields": self.fields,
         }
+        if self.overrides:
+            wire["overrides"] = list(self.overrides)
+        return wire
 
 
 def pending_batch(conn: sqlite3.Connection, limit: int) -> list[PendingChange]:
@@ -203,7 +207,8 @@ def pending_batch(conn: sqlite3.Connection, limit: int) -> list[PendingChange]:
         """
         SELECT j.seq, j.change_id, j.entity, j.entity_id, j.op, j.fields,
                (SELECT min(k.base_version) FROM change_journal k
-                 WHERE k.entity = j.entity AND k.entity_id = j.entity_id AND k.pushed_at IS NULL)
+                 WHERE k.entity = j.entity AND k.entity_id = j.entity_id AND k.pushed_at IS NULL),
+               j.overrides
         FROM change_journal j
         WHERE j.pushed_at IS NULL
         ORDER BY j.seq
@@ -212,8 +217,17 @@ def pending_batch(conn: sqlite3.Connection, limit: int) -> list[PendingChange]:
         (limit,),
     ).fetchall()
     return [
-        PendingChange(seq, change_id, entity, entity_id, op, int(base), json.loads(fields))
-        for seq, change_id, entity, entity_id, op, fields, base in rows
+        PendingChange(
+            seq,
+            change_id,
+            entity,
+            entity_id,
+            op,
+            int(base),
+            json.loads(fields),
+            tuple(json.loads(overrides) or ()) if overrides else (),
+        )
+        for seq, change_id, entity, entity_id, op, fields, base, overrides in rows
     ]
 
 

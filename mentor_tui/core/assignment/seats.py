@@ -40,6 +40,22 @@ def mentor_load(
     return int(students), int(capacity)
 
 
+def check_seat(
+    session: Session, mentor: User, *, force: bool, config: Config | None = None
+) -> tuple[int, int, bool]:
+    """(students, capacity, over) for one more student of ``mentor``; refused when it would go
+    over the mentor's capacity, unless ``force`` (an admin's explicit override). The app's
+    assignments and the sync server's both ask this."""
+    load, capacity = mentor_load(session, mentor.id, config=config)
+    over = load + 1 > capacity
+    if over and not force:
+        raise UserError(
+            f"{mentor.full_name} is at capacity ({load} of {capacity} students); "
+            "force the assignment to go over it."
+        )
+    return load, capacity, over
+
+
 def active_mentor(session: Session, actor: Actor, mentor_key: str) -> User:
     """The mentor called ``mentor_key`` (id or email), refusing anyone who is not an active
     mentor."""
@@ -72,13 +88,7 @@ def assign_student(
     mentor = active_mentor(session, actor, mentor_key)
     if student.mentor_id == mentor.id:
         return student
-    load, capacity = mentor_load(session, mentor.id, config=config)
-    over = load + 1 > capacity
-    if over and not force:
-        raise UserError(
-            f"{mentor.full_name} is at capacity ({load} of {capacity} students); "
-            "force the assignment to go over it."
-        )
+    load, capacity, over = check_seat(session, mentor, force=force, config=config)
     previous = session.get(User, student.mentor_id) if student.mentor_id else None
     detail: dict[str, object] = {
         "student": student.email,
@@ -91,7 +101,13 @@ def assign_student(
     if previous is not None:
         detail |= {"previous_mentor_id": previous.id, "previous_mentor": previous.email}
     writes.update(
-        session, actor.id, student, {"mentor_id": mentor.id}, action="assign", detail=detail
+        session,
+        actor.id,
+        student,
+        {"mentor_id": mentor.id},
+        action="assign",
+        detail=detail,
+        overrides=["capacity"] if over else None,
     )
 
     notify(
@@ -146,4 +162,11 @@ def mentor_loads(session: Session, mentor_ids: Iterable[str] | None = None) -> d
     return {mentor_id: count for mentor_id, count in session.execute(query)}
 
 
-__all__ = ["active_mentor", "assign_student", "mentor_load", "mentor_loads", "unassign_student"]
+__all__ = [
+    "active_mentor",
+    "assign_student",
+    "check_seat",
+    "mentor_load",
+    "mentor_loads",
+    "unassign_student",
+]

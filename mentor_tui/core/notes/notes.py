@@ -27,11 +27,22 @@ from mentor_tui.core import access, clock, writes
 from mentor_tui.core.access import Actor, find_student, live, note_scope
 from mentor_tui.core.notes import search as note_search
 from mentor_tui.core.notes.search import SearchHit
+from mentor_tui.core.validation import check_text_size
 from mentor_tui.db.models import NOTE_KINDS, MentorshipNote, MentorshipSession, User
 from mentor_tui.errors import AccessDenied, NotFound, UserError
 
-MAX_NOTE_CHARS = 4_000_000
-KIND_LABELS = {"note": "note", "session_summary": "session summary", "action_item": "action item"}
+
+class _KindLabels(dict[str, str]):
+    """A kind's label; a kind this version does not know (pulled from elsewhere) is shown as
+    "unknown kind", never a crash."""
+
+    def __missing__(self, key: str) -> str:
+        return "unknown kind"
+
+
+KIND_LABELS = _KindLabels(
+    {"note": "note", "session_summary": "session summary", "action_item": "action item"}
+)
 PURGE_ACTION = "notes.purge"
 
 
@@ -124,10 +135,6 @@ def _check_kind(kind: str) -> str:
 def _check_text(value: str) -> str:
     if not isinstance(value, str):
         raise UserError("A note's text must be text.")
-    if len(value) > MAX_NOTE_CHARS:
-        raise UserError(
-            f"A note can hold at most {MAX_NOTE_CHARS:,} characters; this one has {len(value):,}."
-        )
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
@@ -135,7 +142,7 @@ def _check_text(value: str) -> str:
             "The note's text is not valid Unicode (it holds an unpaired surrogate); "
             "save it from a UTF-8 source."
         ) from None
-    return value
+    return check_text_size(value, "A note")
 
 
 def list_notes(
@@ -381,7 +388,6 @@ def purge_old_notes(
 
 __all__ = [
     "KIND_LABELS",
-    "MAX_NOTE_CHARS",
     "UNCHANGED",
     "NoteConflict",
     "NoteLine",

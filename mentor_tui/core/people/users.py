@@ -15,17 +15,15 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from mentor_tui.config import Config, load_config
-from mentor_tui.core import clock, writes
+from mentor_tui.core import writes
 from mentor_tui.core.access import Actor, require_admin, user_scope
 from mentor_tui.core.assignment.seats import assign_student, mentor_load
 from mentor_tui.core.people.settings import store_is_empty
 from mentor_tui.core.text import has_control
+from mentor_tui.core.validation import MAX_CAPACITY, MAX_EMAIL, MAX_NAME, check_zone_name
 from mentor_tui.db.models import ROLES, MentorProfile, StudentProfile, User
 from mentor_tui.errors import UserError
 
-MAX_NAME = 200
-MAX_EMAIL = 254
-MAX_CAPACITY = 10_000
 MAX_EXPERTISE = 40
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
 
@@ -84,9 +82,7 @@ def check_role(value: str) -> str:
 
 
 def check_timezone(value: str) -> str:
-    name = (value or "").strip() or "UTC"
-    clock.zone(name)
-    return name
+    return check_zone_name((value or "").strip() or "UTC")
 
 
 def check_capacity(value: int | str | None, config: Config) -> int:

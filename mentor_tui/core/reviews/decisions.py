@@ -219,6 +219,12 @@ def _hold_write_lock(session: Session) -> None:
     )
 
 
+def decided(stored_status: str) -> bool:
+    """A submission is decided once: only a pending one takes a decision (the app's decisions
+    and the sync server's pushed ones alike)."""
+    return stored_status != "pending"
+
+
 def _decidable(session: Session, actor: Actor, submission_id: str, *, many: bool) -> Submission:
     try:
         submission = _visible_submission(session, actor, submission_id)
@@ -226,7 +232,7 @@ def _decidable(session: Session, actor: Actor, submission_id: str, *, many: bool
         if many:
             raise type(exc)(f"{str(exc).rstrip('.')}; nothing was decided.") from exc
         raise
-    if submission.status != "pending":
+    if decided(submission.status):
         raise UserError(_already_decided(session, actor, submission, many=many))
     return submission
 
@@ -365,6 +371,7 @@ __all__ = [
     "SubmissionPreview",
     "decide",
     "decide_many",
+    "decided",
     "review_hours",
     "review_times",
     "review_times_by_reviewer",

@@ -23,12 +23,15 @@ from mentor_tui.core import clock
 from mentor_tui.core.access import Actor, find_student, live, session_scope
 from mentor_tui.core.text import clean_line
 from mentor_tui.core.timezones import format_span
+from mentor_tui.core.validation import (
+    MAX_DURATION_MINUTES,
+    MAX_TITLE_CHARS,
+    MIN_DURATION_MINUTES,
+    check_duration,
+)
 from mentor_tui.db.models import ATTENDANCE, MentorshipSession, SessionAttendee, User
 from mentor_tui.errors import NotFound, UserError
 
-MIN_DURATION_MINUTES = 5
-MAX_DURATION_MINUTES = 24 * 60
-MAX_TITLE_CHARS = 200
 MAX_LINK_CHARS = 2000
 
 
@@ -62,17 +65,6 @@ class SessionClash(UserError):
 def ends_at(row: Any) -> datetime:
     """When a session (an ORM object or a plain row) ends."""
     return clock.aware(row.starts_at) + timedelta(minutes=row.duration_minutes)
-
-
-def check_duration(minutes: int) -> int:
-    if isinstance(minutes, bool) or not isinstance(minutes, int):
-        raise UserError(f"A session's length is a whole number of minutes, not {minutes!r}.")
-    if not MIN_DURATION_MINUTES <= minutes <= MAX_DURATION_MINUTES:
-        raise UserError(
-            f"A session lasts from {MIN_DURATION_MINUTES} to {MAX_DURATION_MINUTES} minutes, "
-            f"not {minutes}."
-        )
-    return minutes
 
 
 def check_link(link: str | None) -> str | None:
@@ -248,7 +240,9 @@ def find_clashes(
     return clashes
 
 
-def describe_clashes(clashes: Sequence[Clash], actor: Actor) -> str:
+def describe_clashes(
+    clashes: Sequence[Clash], actor: Actor, lead: str = "That time is double-booked"
+) -> str:
     """One sentence naming who is already booked, in which session and when (actor's time)."""
     by_session: dict[str, list[Clash]] = {}
     for clash in clashes:
@@ -269,7 +263,7 @@ def describe_clashes(clashes: Sequence[Clash], actor: Actor) -> str:
     shown = parts[:3]
     more = f"; and {len(parts) - 3} more" if len(parts) > 3 else ""
     sentence = "; ".join(shown) + more
-    return f"That time is double-booked: {sentence}."
+    return f"{lead}: {sentence}."
 
 
 def check_no_clash(
@@ -295,6 +289,28 @@ def check_no_clash(
         raise SessionClash(describe_clashes(clashes, actor), clashes)
 
 
+def check_booking(s: Session, actor: Actor, row: Any) -> None:
+    """A session row as a whole (one pushed by sync, say) against the mentor's other sessions:
+    refused when it overlaps one, the sentence naming both sessions. Cancelled and deleted
+    sessions never clash."""
+    if row.status == "cancelled" or row.deleted_at is not None:
+        return
+    clashes = find_clashes(
+        s,
+        mentor_id=row.mentor_id,
+        student_ids=(),
+        starts_at=clock.aware(row.starts_at),
+        duration_minutes=row.duration_minutes,
+        ignore_session_id=row.id,
+        visible_to=actor,
+    )
+    if clashes:
+        title = clean_line(row.title) or "This session"
+        when = format_span(clock.aware(row.starts_at), row.duration_minutes, actor.timezone)
+        lead = f"'{title}' on {when} was not booked, the time is taken"
+        raise SessionClash(describe_clashes(clashes, actor, lead), clashes)
+
+
 __all__ = [
     "MAX_DURATION_MINUTES",
     "MAX_LINK_CHARS",
@@ -305,6 +321,7 @@ __all__ = [
     "check_active",
     "check_agenda",
     "check_attendance",
+    "check_booking",
     "check_duration",
     "check_link",
     "check_no_clash",

@@ -276,7 +276,9 @@ class NotesScreen(MentorScreen):
         draft = self.draft
         if draft is None:
             return
-        draft.kind = KINDS[(KINDS.index(draft.kind) + 1) % len(KINDS)]
+        # a kind this version does not know (pulled from elsewhere) cycles on to the first
+        at = KINDS.index(draft.kind) if draft.kind in KINDS else -1
+        draft.kind = KINDS[(at + 1) % len(KINDS)]
         if draft.kind != "action_item":
             draft.done, draft.due_date = False, None
             # the core drops the mark and the due date with the kind
