@@ -1,4 +1,4 @@
-"""The bridge's own tables in the local store (revision 0009): ``lms_rows`` and ``lms_cursors``.
+"""The bridge's own tables in the local store (revision 0010): ``lms_rows`` and ``lms_cursors``.
 
 A value is compared across the two sides in one form (``norm``): times as ISO text in UTC,
 numbers as floats, everything else as it is.

@@ -1,4 +1,4 @@
--- Revision 0009: the learning platform bridge's bookkeeping (mentor_tui/lms/).
+-- Revision 0010: the learning platform bridge's bookkeeping (mentor_tui/lms/).
 -- lms_rows: every platform row taken in (or written out): the mentor-tui row it is, the digest
 -- of its values as last read from the platform, the mentor-tui row's version then (a higher
 -- version now means a change made here that the next pass writes out) and, for the fields the
