@@ -71,8 +71,10 @@ class DraftKeeper:
             widget = self._widget(name)
             if isinstance(widget, TextArea):
                 widget.load_text(value)
+                widget.move_cursor(widget.document.end)  # typing goes on where it stopped
             else:
                 widget.value = value
+                widget.cursor_position = len(value)
 
     @property
     def _services(self) -> Any:
