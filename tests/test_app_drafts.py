@@ -4,6 +4,7 @@ with a notice, and saving or cancelling deletes it. Real keys, checked against t
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -14,10 +15,12 @@ from textual.widgets import Input, TextArea
 from mentor_tui.app.main import MentorApp
 from mentor_tui.core import clock
 from mentor_tui.core.drafts.throttle import SaveClock
+from mentor_tui.core.sessions.scheduling import schedule_session
 from mentor_tui.db.draft_models import EditorDraft
 from mentor_tui.db.engine import session_scope
-from mentor_tui.db.models import Submission
+from mentor_tui.db.models import MentorshipNote, Submission, User
 from mentor_tui.db.review_models import CommentSnippet
+from mentor_tui.screens.calendar.session_followup import SessionFollowupModal
 from mentor_tui.screens.calendar.session_form import SessionFormModal
 from mentor_tui.screens.reviews.comment_bank import SnippetForm
 from mentor_tui.screens.reviews.feedback_editor import FeedbackPanel
@@ -195,3 +198,70 @@ async def test_comment_bank_draft_comes_back_and_goes_on_save(
     with session_scope(app.services.engine) as session:
         bodies = session.execute(select(CommentSnippet.body)).scalars().all()
     assert "Name things for what they hold" in bodies
+
+
+async def _open_followup(pilot, session_id: str) -> SessionFollowupModal:
+    await settle(pilot)
+    await pilot.press("5")
+    await settle(pilot)
+    screen = pilot.app.screen
+    while screen.selected().id != session_id:
+        await pilot.press("up")
+    await pilot.press("o")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, SessionFollowupModal)
+    return pilot.app.screen
+
+
+async def test_session_summary_draft_comes_back_and_goes_on_save(
+    template: Path, tmp_path: Path
+) -> None:
+    store = copy_store(template, tmp_path / "s.db")
+    services = services_for(store, MENTOR)
+    with session_scope(services.engine) as s:  # a session that started an hour ago
+        student = (
+            s.execute(
+                select(User.id)
+                .where(User.mentor_id == services.actor.id, User.deleted_at.is_(None))
+                .order_by(User.id)
+            )
+            .scalars()
+            .first()
+        )
+        view = schedule_session(
+            s,
+            services.actor,
+            services.config,
+            students=[student],
+            starts_at=FROZEN_NOW - timedelta(hours=1, minutes=17),
+            duration_minutes=30,
+        )
+    app = MentorApp(services)
+    async with app.run_test(size=SIZE) as pilot:
+        modal = await _open_followup(pilot, view.id)
+        modal.query_one("#followup-summary", TextArea).focus()
+        await type_text(pilot, "Went through the plan")
+        await _wait_for_draft_write(pilot)
+        assert _drafts(store) == [
+            ("followup", view.id, {"summary": "Went through the plan", "items": ""})
+        ]
+
+    app = MentorApp(services_for(store, MENTOR))
+    async with app.run_test(size=SIZE) as pilot:
+        modal = await _open_followup(pilot, view.id)
+        summary = modal.query_one("#followup-summary", TextArea)
+        assert summary.text == "Went through the plan"
+        assert "Draft restored" in _notices(app)
+        summary.focus()
+        await type_text(pilot, " twice")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not isinstance(app.screen, SessionFollowupModal)
+    assert _drafts(store) == []
+    with session_scope(app.services.engine) as s:
+        notes = (
+            s.execute(select(MentorshipNote.note).where(MentorshipNote.session_id == view.id))
+            .scalars()
+            .all()
+        )
+    assert notes == ["Went through the plan twice"]
