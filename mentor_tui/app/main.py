@@ -71,6 +71,10 @@ class MentorApp(FirstFrameHook[int]):
     BINDINGS: ClassVar[list[BindingType]] = [
         *(Binding(a.key, f"go('{a.mode}')", a.title, id=f"go.{a.mode}") for a in AREAS),
         Binding("s", "sync", "Sync now", id="app.sync"),
+        # while a sync runs: stop it (where the focused widget or the screen has no use for
+        # the key: ctrl+c copies in an editor, escape closes a dialog)
+        Binding("ctrl+c", "stop_sync", "Stop sync", id="app.stop_sync", show=False),
+        Binding("escape", "stop_sync", "Stop sync", id="app.stop_sync_escape", show=False),
         Binding("C", "conflicts", "Conflicts", id="app.conflicts", key_display="C"),
         Binding("question_mark", "help", "Help", id="app.help", key_display="?"),
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
@@ -222,6 +226,9 @@ class MentorApp(FirstFrameHook[int]):
         if action == "sync":  # only a store linked to a server syncs
             sync = self._sync  # not made yet (first frame): not linked as far as we know
             return sync is not None and sync.linked and self.services.actor is not None
+        if action == "stop_sync":  # live only while a sync runs
+            sync = self._sync
+            return sync is not None and sync.running
         if action == "conflicts":  # shown only while there are conflicts to settle
             sync = self._sync
             return sync is not None and sync.conflicts > 0 and self.services.actor is not None
@@ -230,6 +237,10 @@ class MentorApp(FirstFrameHook[int]):
     def action_sync(self) -> None:
         if self.check_action("sync", ()):
             self.sync.sync_now(manual=True)
+
+    def action_stop_sync(self) -> None:
+        if self.check_action("stop_sync", ()):
+            self.sync.cancel()
 
     def action_conflicts(self) -> None:
         from mentor_tui.screens.conflicts import ConflictsScreen
