@@ -265,3 +265,18 @@ async def test_session_summary_draft_comes_back_and_goes_on_save(
             .all()
         )
     assert notes == ["Went through the plan twice"]
+
+
+async def test_quitting_writes_the_open_editors_draft_up_to_the_last_key(
+    template: Path, tmp_path: Path
+) -> None:
+    store = copy_store(template, tmp_path / "s.db")
+    app = MentorApp(services_for(store, MENTOR))
+    async with app.run_test(size=SIZE) as pilot:
+        panel = await _open_feedback(pilot)
+        await type_text(pilot, "Typed just before quitting")
+        await pilot.press("ctrl+q")  # sooner than the throttle would have written it
+        await pilot.pause()
+    assert _drafts(store) == [
+        ("feedback", panel.ids[0], {"feedback": "Typed just before quitting"})
+    ]

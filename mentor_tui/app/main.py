@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import gc
 import importlib
@@ -265,9 +266,21 @@ class MentorApp(FirstFrameHook[int]):
             flush = getattr(screen, "flush_before_exit", None)
             if flush is not None:
                 flush()
-        saving = [w for w in self.workers if w.group.endswith("-save") and w.is_running]
-        for worker in saving:
-            await worker.wait()
+        from mentor_tui.widgets.drafts import DRAFT_GROUP_PREFIX, flush_open_drafts
+
+        flush_open_drafts()  # the open editors' drafts, up to the last key
+        for _ in range(3):  # a draft written while another was under way follows it
+            saving = [
+                w
+                for w in self.workers
+                if (w.group.endswith("-save") or w.group.startswith(DRAFT_GROUP_PREFIX))
+                and w.is_running
+            ]
+            if not saving:
+                break
+            for worker in saving:
+                await worker.wait()
+            await asyncio.sleep(0)
         self.exit()
 
     def action_help(self) -> None:

@@ -12,6 +12,7 @@ a discard is never overtaken by a draft written before it.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Mapping
 from time import monotonic
 from typing import TYPE_CHECKING, Any, cast
@@ -32,6 +33,15 @@ if TYPE_CHECKING:
 
 _DISCARD = None  # the write that deletes the draft
 _UNKNOWN = object()
+# the keepers of the editors open now, for the app to write them all when it quits
+_OPEN: weakref.WeakSet[DraftKeeper] = weakref.WeakSet()
+DRAFT_GROUP_PREFIX = "draft-"
+
+
+def flush_open_drafts() -> None:
+    """Write the draft of every open editor now (the app is quitting: the last keys too)."""
+    for keeper in list(_OPEN):
+        keeper.flush()
 
 
 class DraftKeeper:
@@ -86,6 +96,7 @@ class DraftKeeper:
         differ from): look for a draft left by a crash, and write one whenever they differ."""
         self._baseline = dict(baseline) if baseline is not None else self.values()
         self._started = True
+        _OPEN.add(self)
         self._busy = True  # writes wait for the look-up, which must not find them first
         actor = self._services.actor
         kind, key = self.kind, self.key
@@ -112,6 +123,7 @@ class DraftKeeper:
         if self.closed:
             return
         self.closed = True
+        _OPEN.discard(self)
         if self._timer is not None:
             self._timer.stop()
             self._timer = None
@@ -197,7 +209,11 @@ class DraftKeeper:
             app.call_from_thread(done, result)
 
         app.run_worker(
-            work, thread=True, group=f"draft-{self.kind}", exclusive=False, exit_on_error=False
+            work,
+            thread=True,
+            group=f"{DRAFT_GROUP_PREFIX}{self.kind}",
+            exclusive=False,
+            exit_on_error=False,
         )
 
     def _refused(self, sentence: str) -> None:
@@ -205,4 +221,4 @@ class DraftKeeper:
         self.host.notify(sentence, title="Draft not kept", severity="warning", markup=False)
 
 
-__all__ = ["DraftKeeper"]
+__all__ = ["DRAFT_GROUP_PREFIX", "DraftKeeper", "flush_open_drafts"]
