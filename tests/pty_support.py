@@ -10,6 +10,8 @@ import select
 import struct
 import subprocess
 import termios
+import threading
+import time
 from pathlib import Path
 
 
@@ -45,3 +47,43 @@ def read_available(fd: int, seconds: float) -> bytes:
         return os.read(fd, 65536)
     except OSError:  # EIO: the child closed the pty
         return b""
+
+
+class Terminal:
+    """Drains the terminal's output in a thread so the child never blocks on writing."""
+
+    def __init__(self, master: int) -> None:
+        self.master = master
+        self.output = bytearray()
+        self.lock = threading.Lock()
+        self.thread = threading.Thread(target=self._drain, daemon=True)
+        self.thread.start()
+
+    def _drain(self) -> None:
+        while True:
+            try:
+                chunk = os.read(self.master, 65536)
+            except OSError:
+                return
+            if not chunk:
+                return
+            with self.lock:
+                self.output += chunk
+
+    def wait_for(self, needle: bytes, timeout: float = 90.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self.lock:
+                if needle in self.output:
+                    return
+            time.sleep(0.1)
+        raise AssertionError(f"{needle!r} never appeared on the terminal")
+
+    def mark(self) -> None:
+        with self.lock:
+            self.output.clear()
+
+    def type(self, text: str) -> None:
+        for char in text:
+            os.write(self.master, char.encode("utf-8"))
+            time.sleep(0.03)

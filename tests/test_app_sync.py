@@ -256,6 +256,43 @@ async def test_the_conflict_screen_settles_a_conflict(program: Program, choice: 
                 assert row.resolution == ("merged" if choice == "merge" else choice)
 
 
+async def _merge_once(app: MentorApp, run: str, drafts) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await _until(pilot, lambda: "1 conflict" in _status(app))
+        await pilot.press("C")
+        await _until(pilot, lambda: type(app.screen).__name__ == "ConflictsScreen")
+        await _until(pilot, lambda: "Sam: wants pairing" in _shown(app, "#conflict-mine"))
+        await pilot.press("e")
+        await pilot.pause()
+        box = app.screen.query_one("#conflict-merge")
+        if run == "typed":
+            for char in "Both: ":
+                await pilot.press("space" if char == " " else char)
+            await _until(pilot, lambda: len(drafts()) == 1)
+            assert drafts()[0].startswith("Both: Sam: wants pairing on Friday")
+        else:
+            await _until(pilot, lambda: box.text.startswith("Both: Sam: wants"))
+            assert "Draft restored" in [n.title for n in app._notifications]
+            await pilot.press("escape")
+            await _until(pilot, lambda: drafts() == [])
+
+
+async def test_a_merge_typed_comes_back_after_the_app_stops(program: Program) -> None:
+    """The merge box keeps a draft like every prose editor (issue 15): typed, then the app
+    stops; opened again on the same conflict it holds the text; escape throws it away."""
+    from mentor_tui.db.draft_models import EditorDraft
+
+    def drafts() -> list[str]:
+        with session_scope(phone) as s:
+            return [row.fields["text"] for row in s.execute(select(EditorDraft)).scalars()]
+
+    with ThreadServer(program.harness.engine) as server:
+        _laptop, phone, _note_id = _conflicted_phone(program, server.url)
+        for run in ("typed", "restored"):
+            await _merge_once(_app(program, "phone", phone), run, drafts)
+        assert list_conflicts(phone), "the conflict is still there to settle"
+
+
 def _shown(app: MentorApp, selector: str) -> str:
     return str(app.screen.query_one(selector).render())
 

@@ -10,12 +10,12 @@ import random
 import signal
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
 import pytest
 from app_support import MENTOR, build_template, copy_store
+from pty_support import Terminal as _Screen
 from pty_support import spawn_in_pty
 from sqlalchemy import select
 
@@ -25,46 +25,6 @@ from mentor_tui.db.models import MentorshipNote
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
 
 TYPED = "Met on the train: résumé, 学习 & [b]plans[/b] 🎉"
-
-
-class _Screen:
-    """Drains the terminal's output in a thread so the child never blocks on writing."""
-
-    def __init__(self, master: int) -> None:
-        self.master = master
-        self.output = bytearray()
-        self.lock = threading.Lock()
-        self.thread = threading.Thread(target=self._drain, daemon=True)
-        self.thread.start()
-
-    def _drain(self) -> None:
-        while True:
-            try:
-                chunk = os.read(self.master, 65536)
-            except OSError:
-                return
-            if not chunk:
-                return
-            with self.lock:
-                self.output += chunk
-
-    def wait_for(self, needle: bytes, timeout: float = 90.0) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            with self.lock:
-                if needle in self.output:
-                    return
-            time.sleep(0.1)
-        raise AssertionError(f"{needle!r} never appeared on the terminal")
-
-    def mark(self) -> None:
-        with self.lock:
-            self.output.clear()
-
-    def type(self, text: str) -> None:
-        for char in text:
-            os.write(self.master, char.encode("utf-8"))
-            time.sleep(0.03)
 
 
 def _start_app(store: Path, cwd: Path) -> tuple[subprocess.Popen[bytes], int]:

@@ -95,6 +95,39 @@ def test_a_mentor_cannot_notify_another_mentor_an_admin_or_a_student_at_will(
     assert len(_on_server(program, Notification, user_id=ids["m1"])) == 1
 
 
+def test_feedback_received_only_comes_with_a_decision(program: Program) -> None:
+    """A mentor's "feedback received" to their own student is the trace of a decision: one
+    naming no submission, or one still pending, is refused; the decision's own goes through."""
+    h, ids = program.harness, program.ids
+    m1_store = h.store("m1")
+    h.login(m1_store, "m1@example.org")
+    config = Config()
+    with session_scope(m1_store) as s:
+        forged = [
+            notify(
+                s,
+                config,
+                user_id=ids["s1"],
+                type="feedback_received",
+                title="Feedback available",
+                message="Your password expired: log in at evil.example",
+                data=data,
+            )
+            for data in ({}, {"submission_id": ids["sub1"]}, {"submission_id": ids["sub2"]})
+        ]
+    report = h.sync(m1_store)
+    assert report.rejected == 3, report
+    assert _on_server(program, Notification) & {n.id for n in forged if n} == set()
+
+    with session_scope(m1_store) as s:
+        m1 = factory.actor(s.get_one(User, ids["m1"]))
+        decide(s, m1, ids["sub1"], "request_changes", "Handle quoted commas", config)
+    report = h.sync(m1_store)
+    assert report.rejected == 0, report
+    (sent,) = _on_server(program, Notification, user_id=ids["s1"], type="feedback_received")
+    assert sent not in {n.id for n in forged if n}
+
+
 def test_a_student_cannot_notify_their_mentor_or_anyone_else(program: Program) -> None:
     h, ids = program.harness, program.ids
     now = wire_time(clock.now())

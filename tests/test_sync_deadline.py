@@ -1,7 +1,7 @@
 """A sync that says what it is doing, against real misbehaving servers on 127.0.0.1: one that
 accepts connections and never answers, one that resets every connection. The whole sync keeps
 to its deadline, each retry is a line on a terminal, every failure is a sentence in words, and
-ctrl+c stops `mentor-tui sync` cleanly."""
+ctrl+c stops `mentor-tui sync` and the app's sync cleanly."""
 
 from __future__ import annotations
 
@@ -42,6 +42,7 @@ class FaultServer:
         self.port = self.sock.getsockname()[1]
         self.held: list[socket.socket] = []
         self.accepted = 0
+        self.requests: list[bytes] = []  # the request line of each held connection
         self._thread = threading.Thread(target=self._serve, daemon=True)
 
     @property
@@ -61,6 +62,13 @@ class FaultServer:
                 conn.close()  # linger 0: the peer gets a reset, not a clean close
             else:
                 self.held.append(conn)
+                threading.Thread(target=self._read_request, args=(conn,), daemon=True).start()
+
+    def _read_request(self, conn: socket.socket) -> None:
+        try:
+            self.requests.append(conn.recv(65536).split(b"\r\n", 1)[0])
+        except OSError:
+            pass
 
     def __enter__(self) -> Self:
         self._thread.start()
@@ -72,14 +80,12 @@ class FaultServer:
             conn.close()
 
 
-def linked_store(path: Path, url: str):
+def linked_store(path: Path, url: str, email: str = "m@example.org"):
     """A store linked to ``url`` with a token, as `mentor-tui login` leaves it."""
     store = make_engine(path)
     with local_transaction(store) as conn:
         client_id = read_state(conn).client_id  # makes the row
-        save_state(
-            conn, server_url=url, server_id="srv", account_id="acc", account_email="m@example.org"
-        )
+        save_state(conn, server_url=url, server_id="srv", account_id="acc", account_email=email)
     credentials.save_token(client_id, url, "not-a-real-token")
     return store
 
@@ -219,3 +225,56 @@ def test_ctrl_c_stops_cli_sync_waiting_on_a_stalled_server(tmp_path: Path) -> No
     assert code == 130
     assert "Sync stopped; what was sent or taken in so far is kept" in seen
     assert "Traceback" not in seen and "KeyboardInterrupt" not in seen
+
+
+async def test_ctrl_c_stops_the_apps_sync_against_a_stalling_server(
+    template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The app syncs with a server that never answers; ctrl+c stops it: the status bar says so
+    at once, no further attempt is made (the app's policy would retry once), and the app's
+    sync is over once the request already sent times out."""
+    from app_support import MENTOR, copy_store, services_for
+
+    from mentor_tui.app import sync_loop
+    from mentor_tui.app.main import MentorApp
+
+    monkeypatch.setattr(sync_loop, "REQUEST_TIMEOUT", 2.0)
+    # the long poll (a listener, not the sync ctrl+c stops) would send the same first request
+    monkeypatch.setattr(sync_loop.AppSync, "_poll_loop", lambda self: None)
+
+    def status(app: MentorApp) -> str:
+        return str(app.screen.query_one("#status-store").render())
+
+    async def until(pilot, condition, timeout: float) -> None:
+        end = time.monotonic() + timeout
+        while not condition():
+            assert time.monotonic() < end, f"timed out after {timeout} s"
+            await pilot.pause(0.05)
+
+    with FaultServer(reset=False) as server:
+        path = copy_store(template, tmp_path / "m.db")
+        linked_store(path, server.url, MENTOR).dispose()
+        app = MentorApp(services_for(path, MENTOR))
+
+        def syncs() -> list[bytes]:
+            return list(server.requests)
+
+        async with app.run_test(size=(130, 36)) as pilot:
+            await until(pilot, lambda: app._sync is not None and app.sync.running, 15)
+            await until(pilot, lambda: len(syncs()) == 1, 10)
+            # the first request times out: the retry is in the status bar, with the way out
+            await until(pilot, lambda: "attempt 2 of 2 (ctrl+c stops)" in status(app), 10)
+            assert "syncing: server not answering, retrying in" in status(app)
+            await until(pilot, lambda: len(syncs()) == 2, 5)
+            await pilot.press("ctrl+c")
+            assert app.sync.stopped and not app.sync.running
+            await until(pilot, lambda: "sync stopped" in status(app), 1)
+            assert any(n.message.startswith("Sync stopped;") for n in app._notifications)
+            await until(pilot, lambda: not app.sync._running, 10)  # the request timed out
+            # not stopped, a failed sync is tried again within a second or two (the backoff);
+            # stopped, the next one waits for the interval (or `s`)
+            await pilot.pause(2.5)
+            assert len(syncs()) == 2, f"an attempt after the stop: {syncs()!r}"
+            assert "sync stopped" not in status(app) and "syncing" not in status(app)
+            assert app.sync._timer is not None, "the next sync comes on the interval"
+            assert not app.check_action("stop_sync", ()), "ctrl+c is the screen's again"

@@ -224,3 +224,32 @@ def test_two_server_processes_share_one_database(h: Harness, pg_url: str, tmp_pa
         assert httpx.post(f"{two.url}/auth/logout", headers=auth).status_code == 200
         assert httpx.get(f"{one.url}/sync/me", headers=auth).status_code == 401
     other.dispose()
+
+
+def test_feedback_received_only_with_a_decision_on_postgresql(h: Harness) -> None:
+    """The notification rule reads the notification's JSON data (``->>`` here, json_extract on
+    SQLite): a forged "feedback received" is refused, the decision's own goes through."""
+    from mentor_tui.config import Config
+    from mentor_tui.core.notifications.notify import notify
+    from mentor_tui.core.reviews.decisions import decide
+    from mentor_tui.db.models import Notification
+    from tests import factory
+
+    ids = seed_program(h).ids
+    m1_store = h.store("m1")
+    h.login(m1_store, "m1@example.org")
+    config = Config()
+    with session_scope(m1_store) as s:
+        notify(s, config, user_id=ids["s1"], type="feedback_received", title="Feedback",
+               data={"submission_id": ids["sub1"]})  # fmt: skip
+    assert h.sync(m1_store).rejected == 1
+    with session_scope(m1_store) as s:
+        decide(s, factory.actor(s.get_one(User, ids["m1"])), ids["sub1"], "approve", "Good", config)
+    assert h.sync(m1_store).rejected == 0
+    with h.engine.connect() as conn:
+        sent = conn.execute(
+            select(func.count()).where(
+                Notification.user_id == ids["s1"], Notification.type == "feedback_received"
+            )
+        ).scalar_one()
+    assert sent == 1

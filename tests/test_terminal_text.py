@@ -30,9 +30,11 @@ from mentor_tui.db.models import MentorshipNote
 SIZE = (130, 40)
 LINE = "Osc\x1b]0;pwned\x07 Csi\x1b[31mRed Bell\x07 Nul\x00 Rlo\u202eevil"
 TEXT = LINE + "\nsecond line"
-SHOWN_LINE = "Osc␛]0;pwned␇ Csi␛[31mRed Bell␇ Nul␀ Rlo\u202eevil"
+# the right-to-left override is escaped in editors: it would reorder what the terminal shows
+SHOWN_LINE = "Osc␛]0;pwned␇ Csi␛[31mRed Bell␇ Nul␀ Rlo\\u202eevil"
 SHOWN_TEXT = SHOWN_LINE + "\nsecond line"
 CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def _hostile_note(path: Path) -> tuple[str, str]:
@@ -50,6 +52,7 @@ def _assert_screen_is_clean(app: MentorApp) -> None:
     """What the app would paint: no control character from the user text in it."""
     screen = app.export_screenshot()
     assert "\x1b" not in screen and "\x07" not in screen and "\x00" not in screen
+    assert not BIDI.search(screen), "a bidi control would reorder what is shown"
     assert "pwned" in screen or "Osc" in screen
 
 
@@ -104,6 +107,8 @@ def test_a_hostile_note_opened_in_the_editor_writes_no_escape_to_the_terminal(
     assert b"\x1b]0;pwned" not in written and b"pwned\x07" not in written
     assert b"\x1b[31mRed" not in written and b"\x00" not in written
     assert "␛]0;pwned␇".encode() in written, "the editor shows the note"
+    assert "\u202e".encode() not in written, "the right-to-left override never reaches it"
+    assert b"Rlo\\u202eevil" in written, "the editor shows it escaped"
     # the only OSC sequences are Textual's own (the pointer shape), the only BELs end them
     own = re.sub(rb"\x1b\]22;[a-z-]*\x07", b"", written)
     assert b"\x1b]" not in own and b"\x07" not in own

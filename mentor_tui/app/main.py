@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import gc
 import importlib
@@ -71,6 +72,10 @@ class MentorApp(FirstFrameHook[int]):
     BINDINGS: ClassVar[list[BindingType]] = [
         *(Binding(a.key, f"go('{a.mode}')", a.title, id=f"go.{a.mode}") for a in AREAS),
         Binding("s", "sync", "Sync now", id="app.sync"),
+        # while a sync runs: stop it (where the focused widget or the screen has no use for
+        # the key: ctrl+c copies in an editor, escape closes a dialog)
+        Binding("ctrl+c", "stop_sync", "Stop sync", id="app.stop_sync", show=False),
+        Binding("escape", "stop_sync", "Stop sync", id="app.stop_sync_escape", show=False),
         Binding("C", "conflicts", "Conflicts", id="app.conflicts", key_display="C"),
         Binding("question_mark", "help", "Help", id="app.help", key_display="?"),
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
@@ -222,6 +227,9 @@ class MentorApp(FirstFrameHook[int]):
         if action == "sync":  # only a store linked to a server syncs
             sync = self._sync  # not made yet (first frame): not linked as far as we know
             return sync is not None and sync.linked and self.services.actor is not None
+        if action == "stop_sync":  # live only while a sync runs
+            sync = self._sync
+            return sync is not None and sync.running
         if action == "conflicts":  # shown only while there are conflicts to settle
             sync = self._sync
             return sync is not None and sync.conflicts > 0 and self.services.actor is not None
@@ -230,6 +238,10 @@ class MentorApp(FirstFrameHook[int]):
     def action_sync(self) -> None:
         if self.check_action("sync", ()):
             self.sync.sync_now(manual=True)
+
+    def action_stop_sync(self) -> None:
+        if self.check_action("stop_sync", ()):
+            self.sync.cancel()
 
     def action_conflicts(self) -> None:
         from mentor_tui.screens.conflicts import ConflictsScreen
@@ -254,9 +266,21 @@ class MentorApp(FirstFrameHook[int]):
             flush = getattr(screen, "flush_before_exit", None)
             if flush is not None:
                 flush()
-        saving = [w for w in self.workers if w.group.endswith("-save") and w.is_running]
-        for worker in saving:
-            await worker.wait()
+        from mentor_tui.widgets.drafts import DRAFT_GROUP_PREFIX, flush_open_drafts
+
+        flush_open_drafts()  # the open editors' drafts, up to the last key
+        for _ in range(3):  # a draft written while another was under way follows it
+            saving = [
+                w
+                for w in self.workers
+                if (w.group.endswith("-save") or w.group.startswith(DRAFT_GROUP_PREFIX))
+                and w.is_running
+            ]
+            if not saving:
+                break
+            for worker in saving:
+                await worker.wait()
+            await asyncio.sleep(0)
         self.exit()
 
     def action_help(self) -> None:

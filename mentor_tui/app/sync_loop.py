@@ -7,6 +7,13 @@ executor, which the app waits for when it quits, so a 25 s long poll would hold 
 When the server cannot be reached the app says "offline", keeps working on the local store and
 tries again with exponential backoff and jitter (each attempt makes at most two requests, so a
 dead server is noticed in seconds rather than after the CLI's six retries).
+
+A person stops a running sync with ctrl+c (or escape where the screen has no use for it):
+no attempt starts after that, a wait between attempts ends at once, the status bar says
+"sync stopped" and the next sync comes on the interval (or `s`). A request already sent is not
+cut off (httpx cannot interrupt a blocked read from another thread): its answer, if it comes,
+is taken in as usual (every page in its own transaction, so nothing is half-written), and no
+other sync starts before it is over.
 """
 
 from __future__ import annotations
@@ -15,6 +22,7 @@ import asyncio
 import random
 import threading
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -35,6 +43,7 @@ from mentor_tui.sync import (
 from mentor_tui.sync.http import RetryNotice, RetryPolicy, SyncHttp
 from mentor_tui.sync.view import SyncView
 from mentor_tui.widgets.events import DataChanged
+from mentor_tui.widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:
     from mentor_tui.widgets.host import MentorHost
@@ -45,6 +54,8 @@ POLL_WAIT = 25.0
 RETRY_BASE = 1.0
 # a local write is sent this many seconds later (a burst of writes goes in one sync)
 LOCAL_CHANGE_DELAY = 1.0
+# one request's limit (its connect part: 5 s); the sync's deadline cuts it shorter
+REQUEST_TIMEOUT = 15.0
 
 
 def retry_delay(failures: int, ceiling: float, rng: random.Random) -> float:
@@ -85,6 +96,7 @@ class AppSync:
         self._again = False
         self._manual = False
         self.retrying: str | None = None  # the retry under way, in a few words
+        self.stopped = False  # the running sync was stopped by the person (ctrl+c)
         self._current: SyncHttp | None = None  # the running sync's, stopped on quit
 
     @property
@@ -114,6 +126,7 @@ class AppSync:
             logged_out=self.logged_out,
             syncing=self._running,
             retrying=self.retrying,
+            stopped=self.stopped,
             last_sync_at=_parse_time(state.last_sync_at),
         )
 
@@ -134,7 +147,7 @@ class AppSync:
     # -- start and stop ---------------------------------------------------------------------
     def start(self) -> None:
         self._loop = asyncio.get_running_loop()
-        self._client = httpx.Client(timeout=httpx.Timeout(15.0, connect=5.0))
+        self._client = httpx.Client(timeout=httpx.Timeout(REQUEST_TIMEOUT, connect=5.0))
         self._poller = threading.Thread(target=self._poll_loop, name="sync-poll", daemon=True)
         self._poller.start()
         self.sync_now()
@@ -151,6 +164,38 @@ class AppSync:
         if client is not None:
             client.close()
 
+    @property
+    def running(self) -> bool:
+        """A sync is under way and was not stopped: what ctrl+c would stop."""
+        return self._running and not self.stopped
+
+    def cancel(self) -> None:
+        """The person stops the running sync (UI thread): no attempt starts after this."""
+        if not self.running:
+            return
+        self.stopped = True
+        self._again = self._manual = False
+        self.retrying = None
+        current = self._current
+        if current is not None:
+            current.cancelled.set()
+        self.app.notify(
+            "Sync stopped; your changes are kept here and sync later (s syncs now).",
+            markup=False,
+            timeout=4,
+        )
+        self._show(stopped=True, retrying=None)
+        self.app.refresh_status()
+        self.app.refresh_bindings()
+
+    def _show(self, **changes: Any) -> None:
+        """Change what the status bars show of the sync at once, not after the status worker's
+        read of the store (which may wait while the running sync writes to it)."""
+        for screen in self.app.screen_stack:
+            for bar in screen.query(StatusBar):
+                if bar.sync is not None:
+                    bar.sync = replace(bar.sync, **changes)
+
     # -- one sync (a thread worker) -----------------------------------------------------------
     def sync_now(self, *, manual: bool = False) -> None:
         if not self.linked or self._stop.is_set() or self._client is None:
@@ -163,6 +208,7 @@ class AppSync:
             self._timer.stop()
             self._timer = None
         self._running = True
+        self.stopped = False
         self.app.run_worker(
             self._sync_job, thread=True, group="sync", exclusive=True, exit_on_error=False,
             name="sync",
@@ -181,13 +227,18 @@ class AppSync:
         return SyncHttp(state.server_url, credential.token, client=client, retry=retry)
 
     def _retrying(self, notice: RetryNotice) -> None:
+        if self.stopped:
+            return
         self.retrying = notice.short()
+        self._show(syncing=True, retrying=self.retrying)
         self.app.refresh_status()
 
     def _sync_job(self) -> None:
         outcome: SyncReport | Exception
         try:
             self._current = http = self._http()
+            if self.stopped:  # stopped before it began
+                http.cancelled.set()
             deadline = float(self.app.services.config.sync_deadline_seconds)
             outcome = sync_once(
                 self.engine,
@@ -206,9 +257,19 @@ class AppSync:
         self._running = False
         self.retrying = self._current = None
         manual, self._manual = self._manual, False
+        stopped, self.stopped = self.stopped, False
+        self.app.refresh_bindings()
         if self._stop.is_set():
             return
         delay = self.interval
+        if stopped and isinstance(outcome, ServerUnavailable):  # said when it was stopped
+            self.app.refresh_status()
+            if self._again:  # `s` (or a local change) while the request under way ended
+                self._again = False
+                self.sync_now()
+            else:
+                self._timer = self.app.set_timer(delay, self.sync_now, name="sync-interval")
+            return
         if isinstance(outcome, SyncReport):
             self._went_online()
             if outcome.pulled or outcome.removed or outcome.conflicts or outcome.rejected:

@@ -9,21 +9,33 @@ import re
 # ones, so CSI/OSC sequences lose their introducer and can no longer reach the terminal.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _CONTROL_ONE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# The Unicode Bidi_Control characters: the embeddings and overrides (U+202A-U+202E), the
+# isolates (U+2066-U+2069) and the marks (U+061C, U+200E, U+200F). A terminal that lays text out
+# right to left would let them reorder what is shown (a right-to-left override makes "exe.txt"
+# read "txt.exe"), so they never reach it either: shown as U+FFFD in lists and labels (one
+# character for one, so highlighted ranges still line up), escaped as ``\u202e`` in editors and
+# in the CLI's plain output.
+_BIDI_CHARS = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+_BIDI = re.compile(f"[{_BIDI_CHARS}]")
+_SHOWN_TEXT = re.compile(f"[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f{_BIDI_CHARS}]")
+_SHOWN_LINE = re.compile(f"[\\x00-\\x1f\\x7f-\\x9f{_BIDI_CHARS}]")
 
 
 def clean_text(value: str | None) -> str:
-    """Multi-line text for display: control characters become U+FFFD, tabs and newlines stay."""
+    """Multi-line text for display: control and bidi characters become U+FFFD, tabs and newlines
+    stay."""
     if not value:
         return ""
-    return _CONTROL.sub("\N{REPLACEMENT CHARACTER}", value)
+    return _SHOWN_TEXT.sub("\N{REPLACEMENT CHARACTER}", value)
 
 
 def clean_line(value: str | None) -> str:
     """One-line text for a table cell or label: every control character, newlines included,
-    is shown as a visible replacement so a row never breaks or escapes."""
+    and every bidi control is shown as a visible replacement so a row never breaks, escapes or
+    reorders."""
     if not value:
         return ""
-    return _CONTROL_ONE_LINE.sub(
+    return _SHOWN_LINE.sub(
         lambda m: " " if m.group() in "\n\t\r" else "\N{REPLACEMENT CHARACTER}", value
     )
 
@@ -35,6 +47,10 @@ def clean_line(value: str | None) -> str:
 _EDIT_CONTROL_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
+def _escaped(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
 def _picture(match: re.Match[str]) -> str:
     code = ord(match.group())
     if code < 0x20:
@@ -44,11 +60,12 @@ def _picture(match: re.Match[str]) -> str:
 
 def editable_text(value: str | None) -> str:
     """Stored text for a multi-line editor (TextArea): each control character becomes a visible
-    symbol, never emitted; tabs and line breaks stay. Saving the editor back stores the symbol,
-    not the control character: the editor only ever holds what it shows."""
+    symbol, never emitted, and each bidi control is escaped (``\\u202e``); tabs and line breaks
+    stay. Saving the editor back stores the symbol, not the control character: the editor only
+    ever holds what it shows."""
     if not value:
         return ""
-    return _EDIT_CONTROL_TEXT.sub(_picture, value)
+    return _EDIT_CONTROL_TEXT.sub(_picture, _BIDI.sub(_escaped, value))
 
 
 def editable_line(value: str | None) -> str:
@@ -56,27 +73,17 @@ def editable_line(value: str | None) -> str:
     included, becomes a visible symbol (see ``editable_text``)."""
     if not value:
         return ""
-    return _CONTROL_ONE_LINE.sub(_picture, value)
-
-
-# The Unicode Bidi_Control characters: the embeddings and overrides (U+202A-U+202E), the
-# isolates (U+2066-U+2069) and the marks (U+061C, U+200E, U+200F). In plain output they could
-# reorder what a terminal shows, so there they are shown escaped, as ``\u202e``.
-_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-
-
-def _escaped(match: re.Match[str]) -> str:
-    return f"\\u{ord(match.group()):04x}"
+    return _CONTROL_ONE_LINE.sub(_picture, _BIDI.sub(_escaped, value))
 
 
 def terminal_line(value: str | None) -> str:
     """One line of the CLI's plain output: ``clean_line``, and bidi controls escaped."""
-    return _BIDI.sub(_escaped, clean_line(value))
+    return clean_line(_BIDI.sub(_escaped, value or ""))
 
 
 def terminal_text(value: str | None) -> str:
     """Multi-line plain output: ``clean_text``, and bidi controls escaped."""
-    return _BIDI.sub(_escaped, clean_text(value))
+    return clean_text(_BIDI.sub(_escaped, value or ""))
 
 
 def has_control(value: str) -> bool:

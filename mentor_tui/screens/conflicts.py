@@ -20,6 +20,7 @@ from textual.widgets.option_list import Option
 from mentor_tui.core.text import clean_line, editable_text
 from mentor_tui.screens.base import MentorScreen
 from mentor_tui.sync import KEEP_MINE, KEEP_THEIRS, Conflict, list_conflicts, resolve_conflict
+from mentor_tui.widgets.drafts import DraftKeeper
 from mentor_tui.widgets.events import DataChanged
 from mentor_tui.widgets.figures import local_time
 from mentor_tui.widgets.key_footer import KeyFooter
@@ -101,6 +102,7 @@ class ConflictsScreen(MentorScreen):
         super().__init__()
         self._conflicts: list[Conflict] = []
         self._merging = False
+        self._merge_draft: DraftKeeper | None = None
 
     def compose(self) -> ComposeResult:
         yield self.mentor_app.make_status_bar(self.HELP_TITLE)
@@ -215,6 +217,9 @@ class ConflictsScreen(MentorScreen):
             return
         box = self.query_one("#conflict-merge", TextArea)
         box.load_text(editable_text(merge_prefill(conflict)))
+        # the merge typed is kept as a draft of this conflict until it is saved or dropped
+        self._merge_draft = DraftKeeper(self, "merge", conflict.id, {"text": "#conflict-merge"})
+        self._merge_draft.start()
         self._merging = True
         box.remove_class("hidden")
         self.query_one("#merge-title").remove_class("hidden")
@@ -238,9 +243,17 @@ class ConflictsScreen(MentorScreen):
         if not self._merging:
             return
         self._merging = False
+        draft, self._merge_draft = self._merge_draft, None
+        if draft is not None:
+            draft.discard()
         self.query_one("#conflict-merge").add_class("hidden")
         self.query_one("#merge-title").add_class("hidden")
         self.refresh_bindings()
+
+    @on(TextArea.Changed, "#conflict-merge")
+    def _merge_typed(self) -> None:
+        if self._merge_draft is not None:
+            self._merge_draft.typed()
 
     def _resolve(self, conflict: Conflict, keep: str) -> None:
         engine, actor = self.services.engine, self.actor

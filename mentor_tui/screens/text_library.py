@@ -19,6 +19,7 @@ from textual.widgets.option_list import Option
 
 from mentor_tui.core.text import clean_line, editable_line, editable_text
 from mentor_tui.screens.base import MentorModal
+from mentor_tui.widgets.drafts import DraftKeeper
 from mentor_tui.widgets.events import DataChanged
 
 if TYPE_CHECKING:
@@ -236,6 +237,13 @@ class TextEditorForm(_LibraryModal, Generic[Item]):
     def __init__(self, item: Item | None) -> None:
         super().__init__()
         self.item = item
+        # the title and body typed, kept as a draft of this item (or of a new one)
+        self.drafts = DraftKeeper(
+            self,
+            self.BOX_ID,
+            item.id if item else "new",
+            {"title": f"#{self.TITLE_ID}", "body": f"#{self.BODY_ID}"},
+        )
 
     def body_of(self, item: Item) -> str:
         raise NotImplementedError
@@ -267,6 +275,12 @@ class TextEditorForm(_LibraryModal, Generic[Item]):
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
+        self.drafts.start()
+
+    @on(Input.Changed)
+    @on(TextArea.Changed)
+    def _typed(self) -> None:
+        self.drafts.typed()
 
     @on(Input.Submitted)
     def _next_field(self) -> None:
@@ -282,6 +296,7 @@ class TextEditorForm(_LibraryModal, Generic[Item]):
             name = clean_line(" ".join(title.split()))
             self.notify(f"{verb} the {self.NOUN} '{name}'.", markup=False)
             self.post_message(DataChanged(self.TOPIC))
+            self.drafts.discard()
             self.dismiss(item_id)
 
         self.query_one(f"#{self.STATUS_ID}", Static).update("Saving...")
@@ -292,4 +307,5 @@ class TextEditorForm(_LibraryModal, Generic[Item]):
         super().refused(sentence)
 
     def action_cancel(self) -> None:
+        self.drafts.discard()  # cancelled: what was typed is thrown away
         self.dismiss(None)

@@ -17,6 +17,7 @@ class SyncView:
     logged_out: bool = False
     syncing: bool = False
     retrying: str | None = None  # "server not answering, retrying in 8 s, attempt 2 of 6"
+    stopped: bool = False  # the person stopped the sync under way (ctrl+c)
     last_sync_at: datetime | None = None
 
 

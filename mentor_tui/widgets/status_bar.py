@@ -78,8 +78,10 @@ class StatusBar(Widget):
             return Content(f"local store {store}{local}{pending}")
         if view.logged_out:
             state = "logged out"
+        elif view.syncing and view.stopped:
+            state = "sync stopped"
         elif view.syncing and view.retrying:
-            state = f"syncing: {view.retrying}"
+            state = f"syncing: {view.retrying} (ctrl+c stops)"
         elif view.syncing:
             state = "syncing"
         else:

@@ -16,7 +16,7 @@ from sqlmodel import Session
 from mentor_tui.config import Config, Notifications
 from mentor_tui.core import clock, writes
 from mentor_tui.core.access import Actor, student_scope
-from mentor_tui.db.models import Notification, User
+from mentor_tui.db.models import Notification, Submission, User
 from mentor_tui.errors import NotFound, UserError
 
 TOGGLES: tuple[str, ...] = tuple(f.name for f in fields(Notifications))
@@ -57,14 +57,26 @@ def written_by(actor: Actor) -> ColumnElement[bool]:
     """The notifications a mentor's or a student's own actions write, so the only ones they may
     create (the sync server allows no others): their own reminders, made for the signed-in
     person, and a mentor's "feedback received" to one of their students, written by deciding
-    that student's submission. Everything else (assignments, unavailability) is an admin's
-    doing; an admin is not limited by this."""
+    that student's submission: its ``data`` names a submission of that student which this
+    mentor has decided (a notification is the trace of its event, not a message of the
+    mentor's choosing; messages are for that). Everything else (assignments, unavailability)
+    is an admin's doing; an admin is not limited by this."""
     mine = Notification.user_id == actor.id
     if not actor.is_mentor:
         return mine
+    decided_by_me = (
+        select(Submission.id)
+        .where(
+            Submission.student_id == Notification.user_id,
+            Submission.reviewer_id == actor.id,
+            Submission.status != "pending",
+        )
+        .correlate(Notification)
+    )
     to_a_student = and_(
         Notification.type == FEEDBACK_RECEIVED,
         Notification.user_id.in_(select(User.id).where(student_scope(actor))),
+        Notification.data["submission_id"].as_string().in_(decided_by_me),
     )
     return or_(mine, to_a_student)
 

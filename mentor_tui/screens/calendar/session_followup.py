@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -15,6 +16,7 @@ from mentor_tui.core.sessions.views import SessionView
 from mentor_tui.core.text import clean_line
 from mentor_tui.errors import UserError
 from mentor_tui.screens.base import MentorModal
+from mentor_tui.widgets.drafts import DraftKeeper
 
 ATTENDANCE_CHOICES = [("Attended", "attended"), ("No-show", "no_show"), ("Excused", "excused")]
 
@@ -30,6 +32,13 @@ class SessionFollowupModal(MentorModal[SessionView | None]):
     def __init__(self, session: SessionView) -> None:
         super().__init__()
         self.session = session
+        # the summary and action items typed, kept as a draft of this session's follow-up
+        self.drafts = DraftKeeper(
+            self,
+            "followup",
+            session.id,
+            {"summary": "#followup-summary", "items": "#followup-items"},
+        )
 
     def compose(self) -> ComposeResult:
         view = self.session
@@ -76,6 +85,11 @@ class SessionFollowupModal(MentorModal[SessionView | None]):
             self.query_one("#followup-attendance-0", Select).focus()
         else:
             self.query_one("#followup-summary", TextArea).focus()
+        self.drafts.start()
+
+    @on(TextArea.Changed)
+    def _typed(self) -> None:
+        self.drafts.typed()
 
     def action_save(self) -> None:
         view = self.session
@@ -105,11 +119,16 @@ class SessionFollowupModal(MentorModal[SessionView | None]):
                 action_items=items,
             )
 
-        self.run_db(job, self.dismiss, group="followup-save")
+        self.run_db(job, self._saved, group="followup-save")
+
+    def _saved(self, view: SessionView) -> None:
+        self.drafts.discard()
+        self.dismiss(view)
 
     def refused(self, sentence: str) -> None:
         self.query_one("#followup-error", Static).update(sentence)
         self.notify(sentence, severity="warning", markup=False)
 
     def action_close(self) -> None:
+        self.drafts.discard()  # closed without saving: what was typed is thrown away
         self.dismiss(None)

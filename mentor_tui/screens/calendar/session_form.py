@@ -27,6 +27,7 @@ from mentor_tui.core.text import clean_line, editable_line, editable_text
 from mentor_tui.core.timezones import WALL_FORMAT, format_moment, parse_local, with_offset
 from mentor_tui.errors import UserError
 from mentor_tui.screens.base import MentorModal
+from mentor_tui.widgets.drafts import DraftKeeper
 
 SLOT_COUNT = 8
 
@@ -82,6 +83,13 @@ class SessionFormModal(MentorModal[SessionView | None]):
         self._find_on_open = find_slot
         self._slots: list[Slot] = []
         self._templates: dict[str, str] = {}  # id -> agenda
+        # the title and agenda typed, kept as a draft of this session (or of a new one)
+        self.drafts = DraftKeeper(
+            self,
+            "session",
+            session.id if session else "new",
+            {"title": "#form-title", "agenda": "#form-agenda"},
+        )
 
     def compose(self) -> ComposeResult:
         tz = self.actor.timezone
@@ -132,6 +140,7 @@ class SessionFormModal(MentorModal[SessionView | None]):
 
     def on_mount(self) -> None:
         self.query_one("#form-students").focus()
+        self.drafts.start()
         actor = self.actor
         config = self.services.config
 
@@ -166,6 +175,11 @@ class SessionFormModal(MentorModal[SessionView | None]):
 
     def _chosen_students(self) -> list[str]:
         return list(self.query_one("#form-students", SelectionList).selected)
+
+    @on(TextArea.Changed, "#form-agenda")
+    @on(Input.Changed, "#form-title")
+    def _typed(self) -> None:
+        self.drafts.typed()
 
     # -- template --------------------------------------------------------------------------
     def _show_templates(
@@ -279,11 +293,16 @@ class SessionFormModal(MentorModal[SessionView | None]):
         self.query_one("#form-error", Static).update("Saving...")
         self.run_db(
             partial(_save, actor, config, existing, values),
-            self.dismiss,
+            self._saved,
             group="form-save",
         )
 
+    def _saved(self, view: SessionView) -> None:
+        self.drafts.discard()
+        self.dismiss(view)
+
     def action_close(self) -> None:
+        self.drafts.discard()  # closed without saving: what was typed is thrown away
         self.dismiss(None)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -19,6 +20,7 @@ from textual.message import Message
 from textual.widgets import Static, TextArea
 
 from mentor_tui.core.text import editable_text
+from mentor_tui.widgets.drafts import DraftKeeper
 
 DECISION_TITLES = {
     "approve": "Approve",
@@ -31,7 +33,9 @@ class FeedbackPanel(Vertical):
     """Hidden until `open`. ctrl+s posts `Confirmed` with the feedback as typed ("" for none)
     and the panel stays, `saving`, until the screen has written the decision and calls `close`
     (so the list lands on the next item in the same repaint that hides the panel); escape
-    posts `Cancelled` and hides it."""
+    posts `Cancelled` and hides it. What is typed is kept as a draft of the submissions decided
+    on (`DraftKeeper`): after a crash, opening the editor on them again brings it back; saving
+    the decision or escape throws it away."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "confirm", "Save decision", id="feedback.confirm", priority=True),
@@ -56,6 +60,7 @@ class FeedbackPanel(Vertical):
         self.decision = "approve"
         self.ids: tuple[str, ...] = ()
         self.saving = False
+        self.drafts: DraftKeeper | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("", id="feedback-title", markup=False)
@@ -85,8 +90,12 @@ class FeedbackPanel(Vertical):
         if self.saving:
             return
         area = self.query_one(TextArea)
+        key = ",".join(ids)
         if not self.is_open:
             area.clear()
+            self._keep_draft(key)
+        elif self.drafts is None or self.drafts.key != key:  # the text typed goes with it
+            self._keep_draft(key, baseline={"feedback": ""})
         self.decision = decision
         self.ids = ids
         title = Text(f"{DECISION_TITLES[decision]} {subject}", style="bold")
@@ -96,9 +105,27 @@ class FeedbackPanel(Vertical):
         self.add_class("-open")
         area.focus()
 
-    def close(self) -> None:
+    def _keep_draft(self, key: str, baseline: dict[str, str] | None = None) -> None:
+        if self.drafts is not None:
+            self.drafts.discard()
+        self.drafts = DraftKeeper(self, "feedback", key, {"feedback": "#feedback-text"})
+        self.drafts.start(baseline)
+
+    @on(TextArea.Changed, "#feedback-text")
+    def _typed(self) -> None:
+        if self.drafts is not None:
+            self.drafts.typed()
+
+    def close(self, *, keep_draft: bool = False) -> None:
+        """Hide the editor: the decision was written (or cancelled), so its draft goes, unless
+        ``keep_draft`` (the save failed: the text comes back when the editor opens again)."""
         self.saving = False
         self.remove_class("-open")
+        drafts, self.drafts = self.drafts, None
+        if drafts is not None and keep_draft:
+            drafts.flush()
+        elif drafts is not None:
+            drafts.discard()
 
     def action_confirm(self) -> None:
         if self.saving:  # pressed again while the decision is being written

@@ -11,6 +11,7 @@ lays out once, as the panel closes (tests count it)."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
@@ -334,7 +335,8 @@ class ReviewQueueScreen(MentorScreen):
             except UserError as refusal:
                 result = str(refusal)
             except BaseException:
-                self.app.call_from_thread(self._panel.close)  # the feedback typed is kept
+                # the feedback typed is kept, as a draft
+                self.app.call_from_thread(partial(self._panel.close, keep_draft=True))
                 raise  # the worker fails and the app shows the error
             self.app.call_from_thread(self._saved, decision, ids, result)
 
