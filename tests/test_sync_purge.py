@@ -11,6 +11,7 @@ from sqlalchemy import Engine, select
 from mentor_tui.core import clock
 from mentor_tui.core.access import Actor
 from mentor_tui.core.assignment.seats import assign_student
+from mentor_tui.core.drafts.drafts import load_draft, save_draft
 from mentor_tui.db.engine import session_scope
 from mentor_tui.db.models import MentorshipSession, User
 from tests import factory, sync_helpers
@@ -21,6 +22,7 @@ program = sync_helpers.program  # a fixture
 
 NAME = "Zebulon Quartzfield"
 NOTE = "Zebulon struggles with recursion; ask about the Quartzfield family move"
+DRAFT = "Half-written feedback: the Quartzfield recursion attempt"
 
 
 def _file_bytes(store: Engine) -> dict[str, bytes]:
@@ -51,6 +53,11 @@ def test_a_reassigned_students_name_id_and_notes_leave_the_old_mentors_store_fil
         zeb = factory.student(s, NAME, email="zebulon@example.org", goals="learn Rust")
         zeb_id = zeb.id
         assign_student(s, admin, zeb_id, ids["m1"], force=True)  # notifies m1, naming him
+        _, modules = factory.course(s, modules=1)
+        task = factory.assignment(s, modules[0])
+        work_id = factory.submission(s, zeb, task, submitted_at=factory.hours_ago(2)).id
+        s1 = s.get(User, ids["s1"])
+        other_id = factory.submission(s, s1, task, submitted_at=factory.hours_ago(1)).id
     assert h.sync(program.admin_store).rejected == 0
 
     m1 = h.store("m1")
@@ -59,19 +66,22 @@ def test_a_reassigned_students_name_id_and_notes_leave_the_old_mentors_store_fil
         mentor, student = s.get(User, ids["m1"]), s.get(User, zeb_id)
         assert student is not None and student.full_name == NAME
         factory.note(s, mentor, student, NOTE)
+        save_draft(s, Actor.of(mentor), "feedback", work_id, {"feedback": DRAFT})
+        save_draft(s, Actor.of(mentor), "feedback", other_id, {"feedback": "stays"})
         session_id = factory.meeting(
             s, mentor, [student], starts_at=clock.now() + timedelta(days=3)
         ).id  # not at M1's seeded check-in (+1 day): the server refuses a double booking
     report = h.sync(m1)
     assert report.rejected == 0 and report.conflicts == 0, report
-    assert _found(m1, NAME, zeb_id, NOTE), "the store holds them before the move"
+    assert _found(m1, NAME, zeb_id, NOTE, DRAFT), "the store holds them before the move"
 
     with session_scope(program.admin_store) as s:
         assign_student(s, admin, zeb_id, ids["m2"], force=True)
     assert h.sync(program.admin_store).rejected == 0
     h.sync(m1)
 
-    assert _found(m1, NAME, zeb_id, NOTE) == []
+    assert _found(m1, NAME, zeb_id, NOTE, DRAFT) == []
     with session_scope(m1) as s:  # what the mentor may still see stays: their own session
         assert s.get(MentorshipSession, session_id) is not None
+        assert load_draft(s, Actor.of(s.get(User, ids["m1"])), "feedback", other_id) is not None
         assert s.get(User, ids["s1"]) is not None

@@ -11,6 +11,8 @@ what would otherwise survive them, on the removal path only (never per pulled ro
   touched: they are the account's own pending work, the rows they concern are kept until they
   are pushed (``prune`` skips them), the server refuses them, and the refusal removes the row
   and shows the change in the conflicts list, where its author can discard it;
+- drafts of feedback on submissions the store no longer holds (``editor_drafts``, keyed by
+  the submissions' ids) go with them;
 - the note-search indexes (``notes_fts``, ``notes_grams``) are merged (``optimize``), since
   FTS5 keeps a deleted note's tokens until its segments are merged;
 - after the transaction, the WAL is checkpointed and truncated (``checkpoint``), so no old
@@ -31,6 +33,8 @@ from mentor_tui.sync.protocol import table_specs
 # their rows may go: never an unpushed journal entry.
 _ABOUT_ROWS = {"change_journal": "pushed_at IS NOT NULL AND ", "audit_log": ""}
 _SEARCH_INDEXES = ("notes_fts", "notes_grams")
+# draft kinds keyed by the ids (comma-separated) of the synced rows they are about
+_DRAFTS_ABOUT = {"feedback": "submissions"}
 
 
 @contextmanager
@@ -56,6 +60,7 @@ def purge_left_scope(conn: sqlite3.Connection) -> int:
                 f'(SELECT 1 FROM "{name}" r WHERE r.id = {table}.entity_id)',
                 (name,),
             ).rowcount
+    purged += _purge_drafts(conn)
     present = {
         row[0]
         for row in conn.execute(
@@ -67,6 +72,26 @@ def purge_left_scope(conn: sqlite3.Connection) -> int:
         if index in present:
             conn.execute(f"INSERT INTO {index}({index}) VALUES ('optimize')")
     return purged
+
+
+def _purge_drafts(conn: sqlite3.Connection) -> int:
+    """Delete drafts about rows the store no longer holds (any of a bulk draft's rows)."""
+    gone = 0
+    for kind, table in _DRAFTS_ABOUT.items():
+        drafts = conn.execute(
+            "SELECT owner_id, key FROM editor_drafts WHERE kind = ?", (kind,)
+        ).fetchall()
+        for owner, key in drafts:
+            ids = [part for part in key.split(",") if part]
+            held = conn.execute(
+                f'SELECT COUNT(*) FROM "{table}" WHERE id IN ({", ".join("?" * len(ids))})', ids
+            ).fetchone()[0]
+            if held < len(ids):
+                gone += conn.execute(
+                    "DELETE FROM editor_drafts WHERE owner_id = ? AND kind = ? AND key = ?",
+                    (owner, kind, key),
+                ).rowcount
+    return gone
 
 
 def checkpoint(engine: Engine) -> None:
