@@ -451,3 +451,33 @@ def test_the_lms_section_of_the_config_is_checked(tmp_path: Path) -> None:
         with pytest.raises(UserError, match=words.replace(".", r"\.")):
             parse_config(bad, path)
     assert Config(lms=good.lms).to_toml().count("[lms") >= 1
+
+
+def test_a_record_imported_from_a_file_and_then_bridged_is_one_row(
+    platform: str, store: Any, tmp_path: Path
+) -> None:
+    """The file import and the bridge map a platform record to the same row (its UUID)."""
+    import json
+
+    from mentor_tui.core.learning.importer import import_learning
+    from mentor_tui.db.models import Course, Module
+
+    lines = [
+        {"type": "user", "id": "local-admin", "full_name": "Ida Import", "role": "admin",
+         "email": "ida@school.example"},
+        {"type": "course", "id": ID["c1"], "title": "Python (from a file)"},
+        {"type": "module", "id": ID["md1"], "course_id": ID["c1"], "title": "Basics", "position": 1},
+    ]  # fmt: skip
+    records = tmp_path / "records.jsonl"
+    records.write_text("\n".join(json.dumps(line) for line in lines), encoding="utf-8")
+    with session_scope(store) as s:
+        from tests import factory
+
+        ida = factory.admin(s, "Ida", email="ida@school.example")
+        import_learning(s, factory.actor(ida), records, config=Config())
+    sync(store, platform)
+    with session_scope(store) as s:
+        courses = s.execute(select(Course.id, Course.title)).all()
+        assert courses == [(ID["c1"], "Python")]  # the platform's row, not a second one
+        modules = s.execute(select(Module.id).where(Module.course_id == ID["c1"])).scalars()
+        assert sorted(modules) == sorted([ID["md1"], ID["md2"], ID["md3"]])

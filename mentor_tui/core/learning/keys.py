@@ -1,9 +1,11 @@
 """The mentor-tui row that a learning platform's record maps to, the same one every time.
 
-A platform's record of type ``kind`` with id ``external_id`` becomes the row whose id is
-``uuid5(NAMESPACE, "kind:external_id")``: importing the same file twice, or the same record from
-another door (a file, the PostgreSQL bridge, xAPI), finds the same row, with no mapping table to
-keep. Module progress is keyed by its (student, module) pair, which the store keeps unique.
+A platform's record of type ``kind`` with id ``external_id`` becomes the row whose id is the
+platform's own id when that is a UUID (as the source document's Supabase tables have, and as
+the PostgreSQL bridge keeps them), else ``uuid5(NAMESPACE, "kind:external_id")``: importing the
+same file twice, or the same record through another door (a file, the PostgreSQL bridge),
+finds the same row, with no mapping table to keep. Module progress is keyed by its (student,
+module) pair, which the store keeps unique.
 """
 
 from __future__ import annotations
@@ -20,7 +22,10 @@ def row_id(kind: str, external_id: str) -> str:
     """The id of the mentor-tui row for the platform's record ``kind``/``external_id``."""
     if kind not in KINDS:
         raise ValueError(f"unknown record kind {kind!r}")
-    return str(uuid.uuid5(NAMESPACE, f"{kind}:{external_id}"))
+    try:
+        return str(uuid.UUID(external_id))  # the platform's own UUID, as the bridge keeps it
+    except ValueError:
+        return str(uuid.uuid5(NAMESPACE, f"{kind}:{external_id}"))
 
 
 def progress_row_id(user_row_id: str, module_row_id: str) -> str:
