@@ -103,8 +103,15 @@ def test_a_store_made_by_main_before_alembic_opens_with_nothing_lost(tmp_path: P
     engine = make_engine(store)
     try:
         assert _versions(store) == (int(HEAD), [(HEAD,)])
-        assert table_rows(store, skip=VERSION_TABLE) == before_rows
-        assert schema_of(store, skip=VERSION_TABLE) == before_schema  # stamped, not rebuilt
+        after_rows = table_rows(store, skip=VERSION_TABLE)
+        # stamped at 0008, then upgraded: later revisions add columns at the end of a table
+        # (and tables), every row and value there before is kept as it was
+        for table, rows in before_rows.items():
+            width = len(rows[0]) if rows else 0
+            assert sorted((row[:width] for row in after_rows[table]), key=repr) == rows, table
+        after_schema = schema_of(store, skip=VERSION_TABLE)
+        kept = {obj for obj in before_schema if obj[0] != "table"}
+        assert kept <= after_schema  # stamped, not rebuilt: every index and trigger as it was
         with session_scope(engine) as session:
             mentor = settings.sign_in(session, None)  # the user the store remembers
             assert mentor.email == "mentor@example.org"
