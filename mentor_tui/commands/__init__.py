@@ -21,6 +21,7 @@ COMMAND_MODULES = [
     "sync",
     "notes",
     "availability",
+    "settings",
 ]
 
 # verb: the module that registers it, in the order the modules register them
@@ -43,4 +44,5 @@ VERBS: dict[str, str] = {
     "sync": "sync",
     "notes": "notes",
     "availability": "availability",
+    "settings": "settings",
 }
