@@ -71,6 +71,49 @@ def parse_specialization(text: str) -> SpecializationInput:
     return SpecializationInput(name=name, proficiency=level)
 
 
+_SPEC_ITEM = re.compile(r"^(?P<spec>.+?:\s*-?\d+)\s*(?P<verified>verified)?\s*$", re.IGNORECASE)
+
+
+def format_specializations(specs: Sequence[Any]) -> str:
+    """'Rust:4 verified, Go:2' (what the admin's mentor form shows and reads back)."""
+    return ", ".join(f"{s.name}:{s.proficiency}{' verified' if s.verified else ''}" for s in specs)
+
+
+def parse_specializations(
+    session: Session, mentor_id: str | None, text: str
+) -> list[SpecializationInput]:
+    """'Rust:4 verified, Go:2' -> the specializations, each keeping the certification link
+    it has now; one sentence for a bad one."""
+    links: dict[str, str | None] = {}
+    if mentor_id is not None:
+        links = {
+            skill_key(name): url
+            for name, url in session.execute(
+                select(
+                    MentorSpecialization.specialization, MentorSpecialization.certification_url
+                ).where(
+                    MentorSpecialization.mentor_id == mentor_id,
+                    MentorSpecialization.deleted_at.is_(None),
+                )
+            )
+        }
+    specs = []
+    for part in (p.strip() for p in re.split(r"[,;]", text or "")):
+        if not part:
+            continue
+        match = _SPEC_ITEM.match(part)
+        spec = parse_specialization(match["spec"] if match else part)
+        specs.append(
+            SpecializationInput(
+                spec.name,
+                spec.proficiency,
+                bool(match and match["verified"]),
+                links.get(skill_key(spec.name)),
+            )
+        )
+    return specs
+
+
 @dataclass(frozen=True)
 class MentorChanges:
     """What ``mentors edit`` asks for: the profile fields, specializations to add or re-level,
@@ -361,8 +404,10 @@ __all__ = [
     "edit_mentor_profile",
     "edit_student_profile",
     "find_person",
+    "format_specializations",
     "mentor_profile_json",
     "parse_specialization",
+    "parse_specializations",
     "show_student",
     "student_profile",
 ]

@@ -22,6 +22,7 @@ from mentor_tui.core.matching.unavailability import (
     mark_unavailable,
     plan_unavailability,
 )
+from mentor_tui.core.people.editing import parse_specializations
 from mentor_tui.core.people.mentors import (
     MentorEdit,
     MentorSummary,
@@ -29,6 +30,7 @@ from mentor_tui.core.people.mentors import (
     deactivate_mentor,
     edit_mentor,
     list_mentors,
+    parse_availability,
     parse_list,
     reactivate_mentor,
 )
@@ -134,7 +136,12 @@ class MentorsPart(AdminPart):
             m = self._mentors[index]
             self.show_mentor_students(m.id, m.full_name)
 
-    def _form_edit(self, values: MentorFormValues) -> MentorEdit:
+    @staticmethod
+    def _form_edit(
+        values: MentorFormValues, session: Session, mentor_id: str | None = None
+    ) -> MentorEdit:
+        """The form's text as a checked edit (in the worker: the specializations keep the
+        certification links they have in the store)."""
         return MentorEdit(
             full_name=values.full_name,
             timezone=values.timezone.strip() or "UTC",
@@ -142,6 +149,9 @@ class MentorsPart(AdminPart):
             capacity=_whole(values.capacity, "capacity"),
             weekly_hours=_whole(values.weekly_hours, "weekly hours"),
             teaching_style=values.teaching_style.strip() or "mixed",
+            specializations=parse_specializations(session, mentor_id, values.specializations),
+            availability=parse_availability(values.availability),
+            contact_preferences=[c.strip() for c in values.contact.split(";") if c.strip()],
             backup_mentor=values.backup_mentor.strip(),
         )
 
@@ -152,7 +162,7 @@ class MentorsPart(AdminPart):
 
         def save(values: MentorFormValues, close: Callable[[], None]) -> None:
             def job(session: Session) -> str:
-                edit = self._form_edit(values)
+                edit = self._form_edit(values, session)
                 mentor = create_mentor(
                     session,
                     actor,
@@ -164,6 +174,9 @@ class MentorsPart(AdminPart):
                         capacity=edit.capacity,
                         weekly_hours=edit.weekly_hours,
                         teaching_style=edit.teaching_style,
+                        specializations=edit.specializations,
+                        availability=edit.availability,
+                        contact_preferences=edit.contact_preferences,
                         backup_mentor=edit.backup_mentor or None,
                     ),
                     config=config,
@@ -190,7 +203,8 @@ class MentorsPart(AdminPart):
 
         def save(values: MentorFormValues, close: Callable[[], None]) -> None:
             def job(session: Session) -> str:
-                edit_mentor(session, actor, mentor.id, self._form_edit(values), config=config)
+                edit = self._form_edit(values, session, mentor.id)
+                edit_mentor(session, actor, mentor.id, edit, config=config)
                 return mentor.email
 
             def done(email: str) -> None:
