@@ -16,6 +16,7 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
 from mentor_tui.core.audit.log import parse_day
+from mentor_tui.core.matching.auto import auto_assign_new_students
 from mentor_tui.core.matching.unavailability import (
     UnavailabilityPlan,
     mark_available,
@@ -331,6 +332,9 @@ class MentorsPart(AdminPart):
                 try:
                     result = import_users_csv(
                         session, actor, path, config=config, progress=progress
+                    )
+                    auto_assign_new_students(
+                        session, actor, result.unassigned_students, config=config
                     )
                 except UserError as error:
                     session.rollback()
