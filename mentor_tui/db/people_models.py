@@ -10,7 +10,10 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
+from typing import Any
 
+from sqlalchemy import JSON, Column
 from sqlmodel import Field
 
 from mentor_tui.db.models import SYNCED_TABLES, Synced
@@ -30,3 +33,26 @@ class ProgramSetting(Synced, table=True):
 
 
 SYNCED_TABLES.setdefault(ProgramSetting.__tablename__, ProgramSetting)
+
+
+class MentorAbsence(Synced, table=True):
+    """A mentor away from ``starts_on`` to ``ends_on`` (inclusive, the mentor's own days; None:
+    until further notice), their students with a substitute meanwhile.
+
+    ``state``: planned (not started), active (the students moved: ``moves`` maps each student
+    id to their substitute's id, or None when nobody could take them), ended (those still with
+    their substitute went back, except the ones in ``kept``, whose new pairing an admin kept).
+    """
+
+    __tablename__ = "mentor_absences"
+
+    mentor_id: str = Field(foreign_key="users.id", index=True)
+    starts_on: date
+    ends_on: date | None = None
+    reason: str = ""
+    state: str = "planned"
+    moves: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    kept: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+
+
+SYNCED_TABLES.setdefault(MentorAbsence.__tablename__, MentorAbsence)

@@ -155,6 +155,10 @@ _READ_RULES: dict[str, Callable[[Actor], ColumnElement[bool]]] = {
     "student_availability": lambda a: _a_student(a, _column("student_availability", "student_id")),
     "comment_snippets": lambda a: _column("comment_snippets", "owner_id") == a.id,
     "program_settings": lambda a: true(),
+    # the away mentor sees their own absences (admins every one; grants: admins only)
+    "mentor_absences": lambda a: (
+        true() if a.is_admin else _column("mentor_absences", "mentor_id") == a.id
+    ),
 }
 
 

@@ -19,3 +19,23 @@ CREATE TABLE program_settings (
 	PRIMARY KEY (id),
 	UNIQUE ("key")
 );
+
+-- Temporary substitution: a mentor away for a while, their students with substitutes.
+CREATE TABLE mentor_absences (
+	id VARCHAR(36) NOT NULL,
+	created_at DATETIME NOT NULL,
+	updated_at DATETIME NOT NULL,
+	version INTEGER NOT NULL,
+	deleted_at DATETIME,
+	mentor_id VARCHAR NOT NULL,
+	starts_on DATE NOT NULL,
+	ends_on DATE,
+	reason VARCHAR NOT NULL,
+	state VARCHAR NOT NULL,
+	moves JSON NOT NULL,
+	kept JSON NOT NULL,
+	PRIMARY KEY (id),
+	FOREIGN KEY(mentor_id) REFERENCES users (id)
+);
+
+CREATE INDEX ix_mentor_absences_mentor_id ON mentor_absences (mentor_id);

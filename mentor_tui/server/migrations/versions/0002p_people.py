@@ -1,4 +1,5 @@
-"""People and settings: availability exceptions, the graduation date, program settings.
+"""People and settings: availability exceptions, the graduation date, program settings, mentor
+absences (temporary substitution).
 
 A column or table that is there already is left as it is: a server may run on a file that is
 also a local store, whose own revision (0014) added them.
@@ -46,3 +47,22 @@ def upgrade() -> None:
             sa.PrimaryKeyConstraint("id"),
             sa.UniqueConstraint("key"),
         )
+    if not inspector.has_table("mentor_absences"):
+        op.create_table(
+            "mentor_absences",
+            sa.Column("id", sa.String(length=36), nullable=False),
+            sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+            sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+            sa.Column("version", sa.Integer(), nullable=False),
+            sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
+            sa.Column("mentor_id", sa.String(), nullable=False),
+            sa.Column("starts_on", sa.Date(), nullable=False),
+            sa.Column("ends_on", sa.Date(), nullable=True),
+            sa.Column("reason", sa.String(), nullable=False),
+            sa.Column("state", sa.String(), nullable=False),
+            sa.Column("moves", sa.JSON(), nullable=False),
+            sa.Column("kept", sa.JSON(), nullable=False),
+            sa.ForeignKeyConstraint(["mentor_id"], ["users.id"]),
+            sa.PrimaryKeyConstraint("id"),
+        )
+        op.create_index("ix_mentor_absences_mentor_id", "mentor_absences", ["mentor_id"])
