@@ -1,6 +1,13 @@
 """The TOML config file in the platform config directory, with SPEC section 3 defaults.
 
 A missing file means all defaults. A bad value is one sentence naming the key and the file.
+
+Every key is also settable one at a time (``mentor-tui settings set KEY VALUE``): ``SETTINGS``
+names each with its meaning in words; ``parse_setting`` checks a typed value in one sentence;
+``write_setting`` writes one key back into the file with tomlkit, keeping the user's comments
+and layout. The program's keys (``PROGRAM_KEYS``, SPEC section 3) are also synced rows that
+override the file for every client of a program (``with_settings``; see
+``core/people/program_settings.py``).
 """
 
 from __future__ import annotations
@@ -86,6 +93,40 @@ _LIMITS: dict[str, tuple[int, int]] = {
     },
     "matching.max_timezone_gap_hours": (0, 12),
 }
+
+
+SETTINGS: dict[str, str] = {
+    "max_students_per_mentor": "the capacity a new mentor gets: most students at once",
+    "assignment_review_sla_hours": "hours a submission may wait for its review before it is "
+    "overdue",
+    "session_duration_minutes": "the length of a new session, in minutes",
+    "note_retention_days": "days a private note is kept before the purge removes it",
+    "auto_assignment": "assign every new student to the best mentor with room at once",
+    "notifications.new_student_assignment": "tell a mentor when a student is assigned to them",
+    "notifications.pending_submission_reminder": "remind a mentor of submissions waiting",
+    "notifications.student_milestone_achieved": "tell a mentor when a student reaches a milestone",
+    "notifications.session_reminders": "remind everyone before a session starts",
+    "notifications.overdue_feedback_alert": "alert when a review is past the review SLA",
+    "session_reminder_minutes": "minutes before a session that its reminder goes out",
+    "sync_interval_seconds": "seconds between background syncs in the app",
+    "sync_deadline_seconds": "seconds a whole sync may take before it gives up",
+    "reminder_interval_seconds": "seconds between checks for reminders in the app",
+    "matching.skills": "weight of skills against needs in a match score",
+    "matching.teaching_style": "weight of teaching style against learning style",
+    "matching.timezone": "weight of the time zone distance",
+    "matching.weekly_hours": "weight of a mentor's weekly hours per seat",
+    "matching.load": "weight of a mentor's free seats",
+    "matching.max_timezone_gap_hours": "the most hours apart a student and mentor may be",
+}
+# SPEC section 3: the program's settings, one value for every client of a program.
+PROGRAM_KEYS: tuple[str, ...] = (
+    "max_students_per_mentor",
+    "assignment_review_sla_hours",
+    "session_duration_minutes",
+    "note_retention_days",
+    "auto_assignment",
+    *(f"notifications.{f.name}" for f in fields(Notifications)),
+)
 
 
 def _check(path: Path, key: str, value: Any, expected: type) -> Any:
@@ -187,13 +228,106 @@ def save_config(config: Config, path: Path | None = None) -> Path:
     return path
 
 
+def setting_value(config: Config, key: str) -> Any:
+    """The value of the dotted ``key`` in ``config``."""
+    if key not in SETTINGS:
+        raise UserError(f"Unknown setting {key!r}; `mentor-tui settings` lists them.")
+    value: Any = config
+    for part in key.split("."):
+        value = getattr(value, part)
+    return value
+
+
+def _expected(key: str) -> type:
+    return bool if isinstance(setting_value(Config(), key), bool) else int
+
+
+def parse_setting(key: str, text: str) -> int | bool:
+    """A setting typed as text ('48', 'true') -> its checked value, or one sentence."""
+    expected = _expected(key)
+    raw = (text or "").strip().lower()
+    if expected is bool:
+        if raw not in ("true", "false", "on", "off", "yes", "no"):
+            raise UserError(f"{key} must be true or false, not {text!r}.")
+        return raw in ("true", "on", "yes")
+    if not raw.lstrip("-").isdigit():
+        raise UserError(f"{key} must be a whole number, not {text!r}.")
+    value = int(raw)
+    low, high = _LIMITS[key]
+    if not low <= value <= high:
+        raise UserError(f"{key} must be between {low} and {high}, not {value}.")
+    return value
+
+
+def with_settings(config: Config, values: dict[str, Any]) -> Config:
+    """``config`` with the dotted keys of ``values`` replaced (each already checked)."""
+    top: dict[str, Any] = {}
+    nested: dict[str, dict[str, Any]] = {}
+    for key, value in values.items():
+        if key not in SETTINGS or not isinstance(value, _expected(key)):
+            continue  # a row from a newer mentor-tui, or a damaged one: the file's value stands
+        if isinstance(value, int) and not isinstance(value, bool):
+            low, high = _LIMITS[key]
+            if not low <= value <= high:
+                continue
+        if "." in key:
+            table, name = key.split(".", 1)
+            nested.setdefault(table, {})[name] = value
+        else:
+            top[key] = value
+    for table, changes in nested.items():
+        top[table] = replace(getattr(config, table), **changes)
+    return replace(config, **top)
+
+
+def write_setting(key: str, value: int | bool, path: Path | None = None) -> Path:
+    """Write one key into the config file, keeping every comment and the rest of its layout
+    (tomlkit); the file is checked whole first and replaced atomically."""
+    import tomlkit  # only here: opening the app never writes the config
+
+    path = path or config_path()
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raw = ""
+    except OSError as exc:
+        raise UserError(f"Cannot read the config file {path}: {exc.strerror}.") from exc
+    try:
+        document = tomlkit.parse(raw)
+    except tomlkit.exceptions.TOMLKitError as exc:
+        raise UserError(f"The config file {path} is not valid TOML: {exc}.") from exc
+    parse_config(document.unwrap(), path)  # a file already wrong is not written over
+    if "." in key:
+        table_name, name = key.split(".", 1)
+        table = document.get(table_name)
+        if table is None:
+            table = tomlkit.table()
+            document[table_name] = table
+        table[name] = value
+    else:
+        document[key] = value
+    text = tomlkit.dumps(document)
+    parse_config(tomllib.loads(text), path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".toml.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+    return path
+
+
 __all__ = [
+    "PROGRAM_KEYS",
+    "SETTINGS",
     "Config",
     "LmsSettings",
     "MatchingWeights",
     "Notifications",
     "load_config",
     "parse_config",
+    "parse_setting",
     "replace",
     "save_config",
+    "setting_value",
+    "with_settings",
+    "write_setting",
 ]

@@ -14,8 +14,13 @@ from mentor_tui.widgets.paged_table import PagedTable
 
 
 def _students_of(services, mentor_email: str | None) -> list[User]:
+    """The students the list shows: graduated ones leave the working list (issue 18)."""
     with session_scope(services.engine) as session:
-        query = select(User).where(User.role == "student", User.deleted_at.is_(None))
+        query = select(User).where(
+            User.role == "student",
+            User.deleted_at.is_(None),
+            User.status != "Passed out / Completed",
+        )
         if mentor_email is not None:
             mentor = session.execute(select(User).where(User.email == mentor_email)).scalar_one()
             query = query.where(User.mentor_id == mentor.id)

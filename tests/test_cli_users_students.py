@@ -94,6 +94,7 @@ def test_students_filter_sort_and_limit(capsys, db_path, school: School) -> None
         "--desc",
         "--limit",
         "3",
+        "--all",  # Eve has graduated: without --all she leaves the list
     )
     assert code == 0
     assert [r["full_name"] for r in json.loads(out)] == ["Dan", "Eve", "Ada"]
@@ -118,6 +119,7 @@ def test_students_filter_sort_and_limit(capsys, db_path, school: School) -> None
         "EXAMPLE",
         "--limit",
         "0",
+        "--all",
     )
     assert len(json.loads(out)) == 8 and err == ""
     code, out, _ = run(
@@ -135,7 +137,7 @@ def test_students_filter_sort_and_limit(capsys, db_path, school: School) -> None
 
 
 def test_students_table_is_aligned_and_literal(capsys, db_path, school: School) -> None:
-    code, out, err = run(capsys, db_path, "students", "--user", "otto@example.org")
+    code, out, err = run(capsys, db_path, "students", "--user", "otto@example.org", "--all")
     assert (code, err) == (0, "")
     lines = out.splitlines()
     assert lines[0].split() == [

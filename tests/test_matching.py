@@ -108,8 +108,8 @@ def test_skills_weigh_expertise_proficiency_and_verification() -> None:
     assert points(pair, "skills") == 24.0
     reason = pair.breakdown[0].reason
     assert "Python (expertise)" in reason
-    assert "SQL (specialization, proficiency 5, verified)" in reason
-    assert "Docker (specialization, proficiency 5, unverified)" in reason
+    assert "SQL (specialization, proficiency 5, verified, counted in full)" in reason
+    assert "Docker (specialization, proficiency 5, unverified, counted at 80%)" in reason
     assert reason.endswith("no match for Go")
 
 

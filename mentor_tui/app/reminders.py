@@ -4,6 +4,9 @@ missed while the app was closed goes out on opening) and then every
 ``reminder_interval_seconds``. Each new one is written as a notification (it syncs like any
 other write) and shown as a toast.
 
+With them runs the daily upkeep (``_daily_upkeep``): a mentor's note purge once a day, an
+admin's due substitutions.
+
 Who gets what on this device: a mentor their own review reminders (half the SLA, overdue) and
 reminders of the sessions they host; a student reminders of the sessions they attend; an admin
 none (each mentor's reminders are made on the mentor's own devices). Both core functions skip
@@ -61,6 +64,22 @@ def make_reminders(
     if actor.is_mentor or actor.is_student:
         made += run_session_reminders(session, config, moment, user_id=actor.id)
     return [Reminder(n.type, n.title, n.message, n.type == OVERDUE.type) for n in made]
+
+
+def _daily_upkeep(
+    session: Session, actor: Actor, config: Config, now: datetime | None = None
+) -> None:
+    """What runs by itself with the reminders (issue 18): a mentor's notes past
+    ``note_retention_days`` purged once a day; an admin's due substitutions started and
+    ended (mentors away from / until a day)."""
+    if actor.is_mentor:
+        from mentor_tui.core.notes.retention import purge_if_due
+
+        purge_if_due(session, actor, config, now)
+    elif actor.is_admin:
+        from mentor_tui.core.matching.substitution import run_due
+
+        run_due(session, actor, config=config, now=now)
 
 
 def _kinds() -> dict[str, str]:
@@ -121,6 +140,7 @@ class AppReminders:
         try:
             if actor is not None:
                 made = services.run(lambda s: make_reminders(s, actor, config))
+                services.run(lambda s: _daily_upkeep(s, actor, config))
         finally:  # an error is shown by the app's worker handler; the loop goes on
             self.app.call_from_thread(self._done, made)
 

@@ -22,6 +22,8 @@ COMMAND_MODULES = [
     "notes",
     "lms",
     "import_",
+    "availability",
+    "settings",
 ]
 
 # verb: the module that registers it, in the order the modules register them
@@ -45,4 +47,6 @@ VERBS: dict[str, str] = {
     "notes": "notes",
     "lms": "lms",
     "import": "import_",
+    "availability": "availability",
+    "settings": "settings",
 }

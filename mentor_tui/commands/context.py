@@ -55,9 +55,11 @@ class CommandContext:
     @property
     def config(self) -> Config:
         if self._config is None:
-            from mentor_tui.config import load_config
+            from mentor_tui.config import load_config, with_settings
+            from mentor_tui.core.people.settings_peek import peek_program_settings
 
-            self._config = load_config()
+            # the program's settings (synced rows an admin set) over this machine's file
+            self._config = with_settings(load_config(), peek_program_settings(self.db_path))
         return self._config
 
     def session(self):

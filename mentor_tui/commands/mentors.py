@@ -1,5 +1,6 @@
-"""`mentor-tui mentors`: the mentor list with loads, and `mentors unavailable` / `mentors
-available` for a mentor's absence (admins only)."""
+"""`mentor-tui mentors`: the mentor list with loads, `mentors edit` (an admin any field, a
+mentor their own availability, contact preferences and time zone), and `mentors unavailable` /
+`mentors available` for a mentor's absence (admins only)."""
 
 from __future__ import annotations
 
@@ -40,6 +41,9 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     away.add_argument("--apply", action="store_true", help="do it (without: only the preview)")
     away.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="print JSON")
     away.set_defaults(run=run_unavailable)
+
+    _register_edit(actions, common)
+    _register_absence(actions, common)
 
     back = actions.add_parser(
         "available",
@@ -137,3 +141,191 @@ def run_available(ctx: CommandContext) -> int:
         mentor = mark_available(session, actor, ctx.args.mentor)
     print(f"{terminal_line(mentor.full_name)} is available for matching again.")
     return 0
+
+
+def _register_edit(actions: Any, common: argparse.ArgumentParser) -> None:
+    edit = actions.add_parser(
+        "edit",
+        parents=[common],
+        help="change a mentor's profile (admins; a mentor their own contact and time zone)",
+        description="Change the fields given and leave the rest as they are. An admin may "
+        "change any of them; a mentor only their own --timezone and --contact (and their "
+        "windows with `mentor-tui availability set`).",
+    )
+    edit.add_argument("mentor", metavar="MENTOR", help="the mentor's email or id")
+    edit.add_argument("--name", metavar="N", help="the full name")
+    edit.add_argument("--capacity", metavar="N", help="most students at once")
+    edit.add_argument("--timezone", metavar="TZ", help="IANA time zone, such as Europe/Berlin")
+    edit.add_argument(
+        "--teaching-style", metavar="STYLE", help="visual, auditory, kinesthetic or mixed"
+    )
+    edit.add_argument("--hours", metavar="N", help="weekly available hours")
+    edit.add_argument("--expertise", metavar="A,B", help="expertise areas (replaces the list)")
+    edit.add_argument(
+        "--specialization",
+        metavar="NAME:LEVEL",
+        action="append",
+        default=[],
+        help="add a specialization or change its proficiency (1-5); repeatable",
+    )
+    edit.add_argument(
+        "--verify", metavar="NAME", action="append", default=[], help="mark one verified"
+    )
+    edit.add_argument("--backup", metavar="EMAIL", help="the backup mentor ('' for none)")
+    edit.add_argument(
+        "--contact",
+        metavar="TEXT",
+        help="contact preferences students see, such as 'email; replies within a day'",
+    )
+    edit.add_argument("--status", metavar="STATUS", help="active or inactive")
+    edit.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="print JSON")
+    edit.set_defaults(run=run_edit)
+
+
+def run_edit(ctx: CommandContext) -> int:
+    from mentor_tui.core.people.editing import (
+        MentorChanges,
+        edit_mentor_profile,
+        mentor_profile_json,
+        parse_specialization,
+    )
+    from mentor_tui.core.people.mentor_fields import parse_list
+    from mentor_tui.core.people.mentors import MentorEdit
+    from mentor_tui.core.text import terminal_line
+
+    args = ctx.args
+    edit = MentorEdit(
+        full_name=args.name,
+        timezone=args.timezone,
+        expertise=parse_list(args.expertise) if args.expertise is not None else None,
+        teaching_style=args.teaching_style,
+        capacity=args.capacity,
+        weekly_hours=args.hours,
+        backup_mentor=args.backup,
+        contact_preferences=[c.strip() for c in args.contact.split(";") if c.strip()]
+        if args.contact is not None
+        else None,
+    )
+    changes = MentorChanges(
+        edit=edit,
+        specializations=[parse_specialization(text) for text in args.specialization],
+        verify=list(args.verify),
+        status=args.status,
+    )
+    actor = ctx.actor()
+    with ctx.session() as session:
+        mentor = edit_mentor_profile(session, actor, args.mentor, changes, config=ctx.config)
+        summary = mentor_profile_json(session, actor, mentor.id, config=ctx.config)
+    if ctx.wants_json:
+        ctx.print_json(summary)
+        return 0
+    print(f"{terminal_line(summary['full_name'])} ({summary['email']}) is updated.")
+    return 0
+
+
+def _register_absence(actions: Any, common: argparse.ArgumentParser) -> None:
+    away = actions.add_parser(
+        "away",
+        parents=[common],
+        help="a mentor away for a while: students to substitutes and back (admins)",
+        description="From its first day (the mentor's own date) the mentor's active students go "
+        "to the backup mentor while they have room, else to the best mentor with room; the day "
+        "after --until they come back (unless kept with `mentors keep`). Everyone is notified. "
+        "Starts and ends are applied by `mentors due` (and at once when --from is today).",
+    )
+    away.add_argument("mentor", metavar="MENTOR", help="the mentor's email or id")
+    away.add_argument("--from", dest="from_day", metavar="DATE", required=True, help="first day")
+    away.add_argument("--until", metavar="DATE", help="last day (default: until `mentors back`)")
+    away.add_argument("--reason", metavar="TEXT", default="", help="why, shown to the students")
+    away.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="JSON")
+    away.set_defaults(run=run_away)
+    back = actions.add_parser(
+        "back",
+        parents=[common],
+        help="end a mentor's absence now: their students come back",
+        description="End an absence now (or cancel one not started yet).",
+    )
+    back.add_argument("mentor", metavar="MENTOR", help="the mentor's email or id")
+    back.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="JSON")
+    back.set_defaults(run=run_back)
+    keep = actions.add_parser(
+        "keep",
+        parents=[common],
+        help="keep a substituted student with their substitute after the absence",
+    )
+    keep.add_argument("student", metavar="STUDENT", help="the student's email or id")
+    keep.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="JSON")
+    keep.set_defaults(run=run_keep)
+    due = actions.add_parser(
+        "due",
+        parents=[common],
+        help="start and end the absences that are due today",
+    )
+    due.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="JSON")
+    due.set_defaults(run=run_due)
+
+
+def _absences(ctx: CommandContext, views: list[Any]) -> int:
+    from mentor_tui.core.text import terminal_line
+
+    if ctx.wants_json:
+        ctx.print_json([v.to_json() for v in views])
+        return 0
+    for v in views:
+        until = v.ends_on.isoformat() if v.ends_on else "further notice"
+        moved = sum(1 for to in v.moves.values() if to)
+        print(
+            f"{terminal_line(v.mentor_email)}: away {v.starts_on.isoformat()} to {until}, "
+            f"{v.state}; {moved} of {len(v.moves)} students with a substitute."
+        )
+    if not views:
+        print("Nothing is due.")
+    return 0
+
+
+def run_away(ctx: CommandContext) -> int:
+    from mentor_tui.core.matching.substitution import plan_absence
+    from mentor_tui.core.timezones import parse_day
+
+    args = ctx.args
+    starts_on = parse_day(args.from_day)
+    ends_on = parse_day(args.until) if args.until else None
+    actor = ctx.actor()
+    with ctx.session() as session:
+        view = plan_absence(
+            session,
+            actor,
+            args.mentor,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            reason=args.reason,
+            config=ctx.config,
+        )
+    return _absences(ctx, [view])
+
+
+def run_back(ctx: CommandContext) -> int:
+    from mentor_tui.core.matching.substitution import end_absence
+
+    actor = ctx.actor()
+    with ctx.session() as session:
+        view = end_absence(session, actor, ctx.args.mentor, config=ctx.config)
+    return _absences(ctx, [view])
+
+
+def run_keep(ctx: CommandContext) -> int:
+    from mentor_tui.core.matching.substitution import keep_pairing
+
+    actor = ctx.actor()
+    with ctx.session() as session:
+        view = keep_pairing(session, actor, ctx.args.student)
+    return _absences(ctx, [view])
+
+
+def run_due(ctx: CommandContext) -> int:
+    from mentor_tui.core.matching.substitution import run_due as due
+
+    actor = ctx.actor()
+    with ctx.session() as session:
+        views = due(session, actor, config=ctx.config)
+    return _absences(ctx, views)

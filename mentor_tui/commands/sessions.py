@@ -78,6 +78,20 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     listing.add_argument("--json", action="store_true", help="print JSON objects")
     listing.set_defaults(run=run_list)
 
+    free = actions.add_parser(
+        "free",
+        parents=[common],
+        help="the next free slots of a student and their mentor",
+        description="The next free starts from both parties' weekly windows, days off, "
+        "existing sessions and time zones; each start in UTC and in both parties' zones.",
+    )
+    free.add_argument("student", metavar="STUDENT", help="the student's email or id")
+    free.add_argument(
+        "--count", metavar="N", type=_count, default=5, help="how many, 1-100 (default 5)"
+    )
+    free.add_argument("--json", action="store_true", help="print JSON objects")
+    free.set_defaults(run=run_free)
+
     cancel = actions.add_parser(
         "cancel",
         parents=[common],
@@ -168,6 +182,13 @@ def _minutes(text: str) -> int:
         raise argparse.ArgumentTypeError(
             f"--duration takes a whole number of minutes, not {text!r}"
         ) from None
+
+
+def _count(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--count takes a whole number, not {text!r}") from None
 
 
 def day_range(
@@ -387,4 +408,32 @@ def run_template_delete(ctx: CommandContext) -> int:
         row = delete_template(session, actor, ctx.args.template)
         title = row.title
     print(f"Deleted the agenda template '{terminal_line(title)}'.")
+    return 0
+
+
+def run_free(ctx: CommandContext) -> int:
+    from mentor_tui.core.sessions.slots import mutual_free_slots
+    from mentor_tui.core.timezones import format_moment
+
+    actor = ctx.actor()
+    with ctx.session() as session:
+        found = mutual_free_slots(
+            session, actor, ctx.config, ctx.args.student, count=ctx.args.count
+        )
+        rows = [f.to_json() for f in found]
+        table = [
+            [
+                format_moment(f.slot.starts_at, "UTC"),
+                format_moment(f.slot.starts_at, f.mentor.timezone),
+                format_moment(f.slot.starts_at, f.student.timezone),
+            ]
+            for f in found
+        ]
+    if ctx.wants_json:
+        ctx.print_json(rows)
+        return 0
+    if not rows:
+        print("No free slot in the next four weeks.")
+        return 0
+    ctx.print_rows(["UTC", "MENTOR", "STUDENT"], table)
     return 0

@@ -1,5 +1,7 @@
 """`mentor-tui students`: the acting user's students (everyone's for an admin) with their
-figures and at-risk reasons, as an aligned table or JSON."""
+figures and at-risk reasons, as an aligned table or JSON; `students edit` keeps a student's
+profile up to date (an admin every field, the student their own profile, their mentor their
+needs and goals)."""
 
 from __future__ import annotations
 
@@ -36,7 +38,31 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     students.add_argument(
         "--offset", metavar="N", type=_whole("--offset"), default=0, help="skip the first N"
     )
+    students.add_argument(
+        "--all", action="store_true", help="graduated students too (they leave the list)"
+    )
     students.set_defaults(run=run_students)
+    actions = students.add_subparsers(
+        title="actions", metavar="ACTION", dest="action", parser_class=type(students)
+    )
+    edit = actions.add_parser(
+        "edit",
+        parents=[common],
+        help="change a student's profile",
+        description="Change the fields given and leave the rest as they are. An admin may "
+        "change any of them; the student their own learning style, needs, goals and time "
+        "zone; their mentor their needs and goals. Graduating records the day.",
+    )
+    edit.add_argument("student", metavar="STUDENT", help="the student's email or id")
+    edit.add_argument(
+        "--learning-style", metavar="S", help="visual, auditory, kinesthetic or mixed"
+    )
+    edit.add_argument("--needs", metavar="A,B", help="skills they need (replaces the list)")
+    edit.add_argument("--goals", metavar="TEXT", help="their goals")
+    edit.add_argument("--timezone", metavar="TZ", help="IANA time zone, such as Asia/Tokyo")
+    edit.add_argument("--status", metavar="STATUS", help="active, inactive or graduated")
+    edit.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="print JSON")
+    edit.set_defaults(run=run_edit)
 
 
 def _whole(option: str):
@@ -61,7 +87,7 @@ def run_students(ctx: CommandContext) -> int:
     args = ctx.args
     actor = ctx.actor()
     with ctx.session() as session:
-        total = count_students(session, actor, text_filter=args.filter)
+        total = count_students(session, actor, text_filter=args.filter, include_graduated=args.all)
         limit = args.limit or total
         rows = list_students(
             session,
@@ -72,6 +98,7 @@ def run_students(ctx: CommandContext) -> int:
             offset=args.offset,
             limit=limit,
             config=ctx.config,
+            include_graduated=args.all,
         )
     if ctx.wants_json:
         ctx.print_json(
@@ -115,4 +142,27 @@ def run_students(ctx: CommandContext) -> int:
         ],
     )
     ctx.say_partial(len(rows), total, "students", offset=args.offset)
+    return 0
+
+
+def run_edit(ctx: CommandContext) -> int:
+    from mentor_tui.core.people.editing import StudentEdit, edit_student_profile
+    from mentor_tui.core.people.mentor_fields import parse_list
+    from mentor_tui.core.text import terminal_line
+
+    args = ctx.args
+    edit = StudentEdit(
+        learning_style=args.learning_style,
+        needed_skills=parse_list(args.needs) if args.needs is not None else None,
+        goals=args.goals,
+        timezone=args.timezone,
+        status=args.status,
+    )
+    actor = ctx.actor()
+    with ctx.session() as session:
+        view = edit_student_profile(session, actor, args.student, edit)
+    if ctx.wants_json:
+        ctx.print_json(view.to_json())
+        return 0
+    print(f"{terminal_line(view.full_name)} ({view.email}) is updated.")
     return 0

@@ -143,6 +143,10 @@ def run_add(ctx: CommandContext) -> int:
                 force=args.force,
                 config=ctx.config,
             )
+            if user.role == "student" and user.mentor_id is None:
+                from mentor_tui.core.matching.auto import auto_assign_new_students
+
+                auto_assign_new_students(session, actor, [user.id], config=ctx.config)
     if ctx.wants_json:
         ctx.print_json(_user_json(user))
     else:
@@ -179,6 +183,12 @@ def run_import(ctx: CommandContext) -> int:
             result = import_users_csv(
                 session, actor, Path(ctx.args.file), config=ctx.config, progress=line
             )
+            if result.unassigned_students:
+                from mentor_tui.core.matching.auto import auto_assign_new_students
+
+                auto_assign_new_students(
+                    session, actor, result.unassigned_students, config=ctx.config
+                )
     finally:
         if line is not None:
             line.end()

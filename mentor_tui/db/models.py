@@ -100,6 +100,11 @@ class MentorProfile(Synced, table=True):
     bio: str = ""
     unavailable_reason: str | None = None
     unavailable_until: date | None = None
+    # [{"date": "YYYY-MM-DD", "reason": "..."}]: whole days off in the mentor's timezone (last:
+    # revision 0012 added it to the end of the table)
+    availability_exceptions: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]")
+    )
 
 
 class MentorSpecialization(Synced, table=True):
@@ -122,6 +127,7 @@ class StudentProfile(Synced, table=True):
     learning_style: str = "mixed"
     needed_skills: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     goals: str = ""
+    graduated_on: date | None = None  # set when the status becomes "Passed out / Completed"
 
 
 class Course(Synced, table=True):

@@ -30,6 +30,10 @@ class StudentAvailability(Synced, table=True):
     windows: list[dict[str, Any]] = Field(
         default_factory=list, sa_column=Column(JSON, nullable=False)
     )
+    # [{"date": "YYYY-MM-DD", "reason": "..."}]: whole days off in the student's timezone
+    exceptions: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]")
+    )
 
 
 class SessionReminderSent(SQLModel, table=True):

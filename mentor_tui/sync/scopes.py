@@ -154,6 +154,11 @@ _READ_RULES: dict[str, Callable[[Actor], ColumnElement[bool]]] = {
     ),
     "student_availability": lambda a: _a_student(a, _column("student_availability", "student_id")),
     "comment_snippets": lambda a: _column("comment_snippets", "owner_id") == a.id,
+    "program_settings": lambda a: true(),
+    # the away mentor sees their own absences (admins every one; grants: admins only)
+    "mentor_absences": lambda a: (
+        true() if a.is_admin else _column("mentor_absences", "mentor_id") == a.id
+    ),
 }
 
 
@@ -287,36 +292,19 @@ _NON_ADMIN: dict[str, _WriteRules] = {
     "mentor_profiles": lambda a: [
         Grant(
             MentorProfile.user_id == a.id,
-            _f("update"),
-            _f(
-                "expertise",
-                "teaching_style",
-                "weekly_hours",
-                "availability",
-                "contact_preferences",
-                "bio",
-                "unavailable_reason",
-                "unavailable_until",
-            ),
+            _f("insert", "update"),
+            # what a mentor keeps up to date themself (core/people/editing.py): the rest of
+            # the profile (expertise, style, hours, capacity, backup) is the admin's
+            _f("availability", "availability_exceptions", "contact_preferences", "bio"),
         )
     ],
-    "mentor_specializations": lambda a: (
-        [
-            _own(
-                "mentor_specializations",
-                "mentor_id",
-                a,
-                fields=_f("specialization", "proficiency_level", "certification_url"),
-            )
-        ]
-        if a.is_mentor
-        else []
-    ),
     "student_profiles": lambda a: [
         Grant(
             StudentProfile.user_id.in_(_students(a)),
-            _f("insert", "update") if a.is_student else _f("update"),
-            _f("learning_style", "needed_skills", "goals"),
+            _f("insert", "update"),
+            _f("learning_style", "needed_skills", "goals")
+            if a.is_student
+            else _f("needed_skills", "goals"),
         )
     ],
     "student_availability": lambda a: (

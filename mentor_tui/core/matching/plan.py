@@ -5,7 +5,8 @@ by criterion, and an optimal batch assignment under every mentor's capacity.
 table of the config (points out of the sum of the weights, 100 by default):
 
 - ``skills``: for each of the student's needed skills, the mentor's strength in it (an
-  expertise area 0.6; a specialization proficiency / 5, times 0.8 unless verified; the larger
+  expertise area 0.6; a specialization proficiency / 5, times 0.8 unless verified (the
+  explanation says "counted in full" or "counted at 80%"); the larger
   counts), averaged over the needed skills. A student with no needed skills on file gets 0.
 - ``teaching_style``: the same style 1; a ``mixed`` teacher or learner 0.7; different 0.
 - ``timezone``: 1 - gap / 12, the gap being the hours between the two UTC offsets now, taken

@@ -211,7 +211,11 @@ class ScoreTable:
                 continue
             level = min(5, max(1, spec.proficiency))
             strength = level / 5 * (1.0 if spec.verified else UNVERIFIED_FACTOR)
-            checked = "verified" if spec.verified else "unverified"
+            checked = (
+                "verified, counted in full"
+                if spec.verified
+                else f"unverified, counted at {UNVERIFIED_FACTOR:.0%}"
+            )
             how = f"specialization, proficiency {level}, {checked}"
             if strength > strengths.get(key, (0.0, ""))[0]:
                 strengths[key] = (strength, how)

@@ -19,12 +19,12 @@ import enum
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import ColumnElement, and_, exists, func, literal_column, select
+from sqlalchemy import ColumnElement, and_, exists, func, literal_column, not_, select
 from sqlmodel import Session
 
 from mentor_tui.config import Config
 from mentor_tui.core import access, clock, writes
-from mentor_tui.core.access import Actor, find_student, live, note_scope
+from mentor_tui.core.access import Actor, find_student, live, note_count_scope, note_scope
 from mentor_tui.core.notes import search as note_search
 from mentor_tui.core.notes.search import SearchHit
 from mentor_tui.core.validation import check_text_size
@@ -338,14 +338,19 @@ def _retention_cutoff(config: Config, now: datetime | None) -> datetime:
 
 
 def _due_for_purge(actor: Actor, cutoff: datetime) -> ColumnElement[bool]:
-    return and_(note_scope(actor), MentorshipNote.added_at < cutoff)
+    """The actor's notes older than ``cutoff`` (every mentor's, counted, for an admin); an
+    action item still open is kept until it is done."""
+    open_item = and_(MentorshipNote.kind == "action_item", MentorshipNote.done.is_(False))
+    return and_(note_count_scope(actor), MentorshipNote.added_at < cutoff, not_(open_item))
 
 
 def notes_due_for_purge(
     session: Session, actor: Actor, config: Config, now: datetime | None = None
 ) -> int:
-    """How many of the actor's notes were added more than ``note_retention_days`` ago."""
-    _require_author_role(actor, "purge")
+    """How many of the actor's notes the next purge removes (added more than
+    ``note_retention_days`` ago, open action items kept); for an admin, every mentor's."""
+    if not actor.is_admin:
+        _require_author_role(actor, "purge")
     cutoff = _retention_cutoff(config, now)
     due = select(func.count()).where(_due_for_purge(actor, cutoff))
     count: int = session.execute(due).scalar_one()

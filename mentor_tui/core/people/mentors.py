@@ -80,6 +80,8 @@ class MentorSummary:
     teaching_style: str
     weekly_hours: int
     availability: tuple[dict[str, Any], ...]
+    availability_exceptions: tuple[dict[str, Any], ...]
+    contact_preferences: tuple[str, ...]
     backup_mentor_id: str | None
     backup_mentor_email: str | None
     unavailable_reason: str | None
@@ -109,6 +111,8 @@ class MentorSummary:
             "teaching_style": self.teaching_style,
             "weekly_hours": self.weekly_hours,
             "availability": [dict(w) for w in self.availability],
+            "availability_exceptions": [dict(e) for e in self.availability_exceptions],
+            "contact_preferences": list(self.contact_preferences),
             "backup_mentor_id": self.backup_mentor_id,
             "backup_mentor_email": self.backup_mentor_email,
             "available": self.available,
@@ -190,6 +194,8 @@ def list_mentors(
                 teaching_style=profile.teaching_style if profile else "mixed",
                 weekly_hours=profile.weekly_hours if profile else 0,
                 availability=tuple(profile.availability) if profile else (),
+                availability_exceptions=tuple(profile.availability_exceptions) if profile else (),
+                contact_preferences=tuple(profile.contact_preferences) if profile else (),
                 backup_mentor_id=backup_id,
                 backup_mentor_email=backup_emails.get(backup_id) if backup_id else None,
                 unavailable_reason=None if available else reason,

@@ -160,16 +160,27 @@ def filter_condition(text_filter: str) -> ColumnElement[bool] | None:
     return or_(User.full_name.like(pattern, escape="\\"), User.email.like(pattern, escape="\\"))
 
 
-def _where(actor: Actor, text_filter: str) -> list[ColumnElement[bool]]:
+GRADUATED = "Passed out / Completed"
+
+
+def _where(
+    actor: Actor, text_filter: str, include_graduated: bool = True
+) -> list[ColumnElement[bool]]:
     where = [student_scope(actor)]
+    if not include_graduated:  # graduated students leave the working lists
+        where.append(User.status != GRADUATED)
     matches = filter_condition(text_filter)
     if matches is not None:
         where.append(matches)
     return where
 
 
-def count_students(session: Session, actor: Actor, *, text_filter: str = "") -> int:
-    query = select(func.count()).select_from(User).where(*_where(actor, text_filter))
+def count_students(
+    session: Session, actor: Actor, *, text_filter: str = "", include_graduated: bool = True
+) -> int:
+    query = (
+        select(func.count()).select_from(User).where(*_where(actor, text_filter, include_graduated))
+    )
     return int(session.execute(query).scalar_one())
 
 
@@ -295,10 +306,12 @@ _PEOPLE_COLUMNS = (User.id, User.full_name, User.email, User.status, User.mentor
 _USER_COLUMN_SORTS = {"name": (User.full_name,), "status": (User.status, User.full_name)}
 
 
-def people_query(actor: Actor, text_filter: str = "") -> Select[*tuple[Any, ...]]:
+def people_query(
+    actor: Actor, text_filter: str = "", include_graduated: bool = True
+) -> Select[*tuple[Any, ...]]:
     """The students ``actor`` may see (name or email containing ``text_filter``), the columns
     ``StudentFigures`` expects."""
-    return select(*_PEOPLE_COLUMNS).where(*_where(actor, text_filter))
+    return select(*_PEOPLE_COLUMNS).where(*_where(actor, text_filter, include_graduated))
 
 
 def list_students(
@@ -313,8 +326,10 @@ def list_students(
     config: Config | None = None,
     now: datetime | None = None,
     cohort_average: float | None = None,
+    include_graduated: bool = True,
 ) -> list[StudentRow]:
-    """One page of the students ``actor`` may see, name or email containing ``text_filter``.
+    """One page of the students ``actor`` may see, name or email containing ``text_filter``
+    (without the graduated ones unless ``include_graduated``).
 
     Ties sort by name then id, so pages never overlap or skip a row."""
     if sort not in SORT_KEYS:
@@ -322,7 +337,7 @@ def list_students(
     if offset < 0 or limit < 0:
         raise UserError("Offset and limit must be zero or more.")
     ctx = RiskContext.build(session, config, now, cohort_average)
-    base = people_query(actor, text_filter)
+    base = people_query(actor, text_filter, include_graduated)
 
     def ordered(
         columns: tuple[SQLColumnExpression[Any], ...], tie: SQLColumnExpression[Any]

@@ -256,6 +256,7 @@ PROGRESS_EVERY = 50
 class ImportResult:
     created: int
     by_role: dict[str, int] = field(default_factory=dict)
+    unassigned_students: tuple[str, ...] = ()  # ids of new students the file gave no mentor
 
 
 class ImportRejected(UserError):
@@ -391,6 +392,7 @@ def import_users_csv(
         raise ImportRejected([f"line {n}: {text}" for n, text in sorted(problems)])
 
     created: Counter[str] = Counter()
+    waiting: list[str] = []
     total = len(lines)
     if progress is not None:
         progress(0, total)
@@ -399,10 +401,14 @@ def import_users_csv(
         user = _write(session, actor.id, line.new, config)
         if line.new.mentor_email:
             assign_student(session, actor, user.id, line.new.mentor_email, config=config)
+        elif line.new.role == "student":
+            waiting.append(user.id)
         created[line.new.role] += 1
         if progress is not None and (done % progress_every == 0 or done == total):
             progress(done, total)
-    return ImportResult(created=sum(created.values()), by_role=dict(created))
+    return ImportResult(
+        created=sum(created.values()), by_role=dict(created), unassigned_students=tuple(waiting)
+    )
 
 
 def _mentor_problems(session: Session, lines: list[_Line], config: Config) -> list[tuple[int, str]]:

@@ -198,20 +198,43 @@ def _busy(
     return merge([(clock.aware(r.starts_at), ends_at(r)) for r in rows])
 
 
-def _windows_of(s: Session, person: User) -> list[Window]:
+def _stored_windows(s: Session, person: User) -> tuple[Any, Any]:
+    """(weekly windows, dated exceptions) as stored for ``person``."""
     if person.role == "mentor":
-        raw = s.execute(
-            select(MentorProfile.availability).where(
+        row = s.execute(
+            select(MentorProfile.availability, MentorProfile.availability_exceptions).where(
                 MentorProfile.user_id == person.id, live(MentorProfile)
             )
-        ).scalar_one_or_none()
+        ).one_or_none()
     else:
-        raw = s.execute(
-            select(StudentAvailability.windows).where(
+        row = s.execute(
+            select(StudentAvailability.windows, StudentAvailability.exceptions).where(
                 StudentAvailability.student_id == person.id, live(StudentAvailability)
             )
-        ).scalar_one_or_none()
-    return parse_windows(raw or [])
+        ).one_or_none()
+    return (row[0], row[1]) if row is not None else ([], [])
+
+
+def _windows_of(s: Session, person: User) -> list[Window]:
+    return parse_windows(_stored_windows(s, person)[0] or [])
+
+
+def days_off(
+    exceptions: Sequence[Any], tz_name: str, start: datetime, end: datetime
+) -> list[Interval]:
+    """The UTC intervals of the whole days off (``{"date": "YYYY-MM-DD"}`` in ``tz_name``)
+    that meet [start, end)."""
+    blocked: list[Interval] = []
+    for item in exceptions or []:
+        try:
+            day = date.fromisoformat(str(item["date"]))
+        except (KeyError, TypeError, ValueError):
+            continue  # not a day: nothing to block (the editor never stores one)
+        begin = wall_in_zone(day, time(0, 0), tz_name)
+        finish = wall_in_zone(day + timedelta(days=1), time(0, 0), tz_name)
+        if begin < end and finish > start:
+            blocked.append((begin, finish))
+    return merge(blocked)
 
 
 def find_free_slots(
@@ -240,8 +263,11 @@ def find_free_slots(
     start = (after or clock.now()).astimezone(UTC)
     end = start + timedelta(days=horizon_days)
     free: list[Interval] | None = None
+    away: list[Interval] = []
     for person in [mentor, *people]:
-        windows = _windows_of(s, person)
+        raw_windows, exceptions = _stored_windows(s, person)
+        away += days_off(exceptions, person.timezone, start, end)
+        windows = parse_windows(raw_windows or [])
         if not windows:
             continue
         covered = intervals_from_windows(windows, person.timezone, start, end)
@@ -250,7 +276,7 @@ def find_free_slots(
         raise UserError(
             "Nobody in this session has availability windows yet; add some to find a slot."
         )
-    free = subtract(free, _busy(s, mentor.id, [p.id for p in people], start, end))
+    free = subtract(free, [*_busy(s, mentor.id, [p.id for p in people], start, end), *away])
     return _starts(free, minutes, step_minutes, mentor.timezone, count, per_day)
 
 
@@ -276,6 +302,43 @@ def _starts(
                     return slots
             moment += timedelta(minutes=step)
     return slots
+
+
+@dataclass(frozen=True)
+class MutualSlot:
+    """A free start for a student and their mentor, with both parties' zones."""
+
+    slot: Slot
+    mentor: User
+    student: User
+
+    def to_json(self) -> dict[str, Any]:
+        start = self.slot.starts_at
+        return {
+            "starts_at_utc": start.astimezone(UTC).isoformat(),
+            "duration_minutes": self.slot.duration_minutes,
+            "mentor": {
+                "email": self.mentor.email,
+                "timezone": self.mentor.timezone,
+                "starts_at": clock.to_local(start, self.mentor.timezone).isoformat(),
+            },
+            "student": {
+                "email": self.student.email,
+                "timezone": self.student.timezone,
+                "starts_at": clock.to_local(start, self.student.timezone).isoformat(),
+            },
+        }
+
+
+def mutual_free_slots(
+    s: Session, actor: Actor, config: Config, student: str, *, count: int = 5
+) -> list[MutualSlot]:
+    """The next ``count`` free starts for ``student`` and their mentor (see find_free_slots)."""
+    if not 1 <= count <= 100:
+        raise UserError(f"--count must be between 1 and 100, not {count}.")
+    mentor, people = resolve_parties(s, actor, [student])
+    slots = find_free_slots(s, actor, config, [student], count=count)
+    return [MutualSlot(slot, mentor, people[0]) for slot in slots]
 
 
 def student_availability(s: Session, actor: Actor, student: str) -> list[Window]:
@@ -310,12 +373,15 @@ def set_student_availability(
 
 __all__ = [
     "WEEKDAYS",
+    "MutualSlot",
     "Slot",
     "Window",
+    "days_off",
     "find_free_slots",
     "intersect",
     "intervals_from_windows",
     "merge",
+    "mutual_free_slots",
     "parse_windows",
     "set_student_availability",
     "student_availability",

@@ -1,5 +1,6 @@
 """Key `6`, admins only (SPEC 4.6): mentors, assignment by keyboard, the matching draft and the
-audit log, one pane each (`m`, `a`, `t`, `l`); `I` imports learning records from any pane. Each pane's logic is a part of the screen in its
+audit log, one pane each (`m`, `a`, `t`, `l`); `I` imports learning records from any pane and `S`
+(shift+s) opens the settings screen. Each pane's logic is a part of the screen in its
 own module: ``admin_mentors``, ``admin_assign``, ``admin_matching``; the audit log is here."""
 
 from __future__ import annotations
@@ -79,6 +80,7 @@ class AdminScreen(MentorsPart, AssignPart, MatchingPart, LearningImportPart):
         Binding("a", "pane('assign')", "Assign", id="admin.pane_assign", show=False),
         Binding("t", "pane('matching')", "Matching", id="admin.pane_matching", show=False),
         Binding("l", "pane('audit')", "Audit log", id="admin.pane_audit", show=False),
+        Binding("S", "settings", "Settings", id="admin.settings"),
         Binding("slash", "filter", "Filter", id="admin.filter", key_display="/"),
         # not in the footer (it would push quit off the Assign pane's): in `?` and the palette
         Binding(
@@ -163,6 +165,11 @@ class AdminScreen(MentorsPart, AssignPart, MatchingPart, LearningImportPart):
             "audit": "#audit-table",
         }[pane]
         self.query_one(focus).focus()
+
+    def action_settings(self) -> None:
+        from mentor_tui.screens.admin.settings import SettingsScreen
+
+        self.app.push_screen(SettingsScreen())
 
     @on(TabbedContent.TabActivated)
     def _tab_activated(self, event: TabbedContent.TabActivated) -> None:

@@ -13,6 +13,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Input, Label, Static
 
+from mentor_tui.core.people.editing import format_specializations
 from mentor_tui.core.people.mentors import MentorSummary
 from mentor_tui.core.text import editable_line
 from mentor_tui.screens.base import MentorModal
@@ -28,6 +29,9 @@ class MentorFormValues:
     capacity: str
     weekly_hours: str
     teaching_style: str
+    specializations: str
+    availability: str
+    contact: str
     backup_mentor: str
 
 
@@ -39,6 +43,12 @@ FIELDS = [
     ("capacity", "Capacity (students)"),
     ("weekly_hours", "Weekly hours"),
     ("teaching_style", "Teaching style (visual, auditory, kinesthetic, mixed)"),
+    (
+        "specializations",
+        "Specializations (NAME:LEVEL 1-5, 'verified' when checked; comma-separated)",
+    ),
+    ("availability", "Weekly windows in their timezone (e.g. Mon 09:00-12:00, Wed 14:00-16:00)"),
+    ("contact", "Contact preferences students see (e.g. email; replies within a day)"),
     ("backup_mentor", "Backup mentor (email, empty for none)"),
 ]
 
@@ -81,6 +91,9 @@ class MentorFormScreen(MentorModal[None]):
             "capacity": str(m.capacity),
             "weekly_hours": str(m.weekly_hours),
             "teaching_style": m.teaching_style,
+            "specializations": format_specializations(m.specializations),
+            "availability": m.availability_text,
+            "contact": "; ".join(m.contact_preferences),
             "backup_mentor": m.backup_mentor_email or "",
         }
 

@@ -16,12 +16,14 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
 from mentor_tui.core.audit.log import parse_day
+from mentor_tui.core.matching.auto import auto_assign_new_students
 from mentor_tui.core.matching.unavailability import (
     UnavailabilityPlan,
     mark_available,
     mark_unavailable,
     plan_unavailability,
 )
+from mentor_tui.core.people.editing import parse_specializations
 from mentor_tui.core.people.mentors import (
     MentorEdit,
     MentorSummary,
@@ -29,6 +31,7 @@ from mentor_tui.core.people.mentors import (
     deactivate_mentor,
     edit_mentor,
     list_mentors,
+    parse_availability,
     parse_list,
     reactivate_mentor,
 )
@@ -134,7 +137,12 @@ class MentorsPart(AdminPart):
             m = self._mentors[index]
             self.show_mentor_students(m.id, m.full_name)
 
-    def _form_edit(self, values: MentorFormValues) -> MentorEdit:
+    @staticmethod
+    def _form_edit(
+        values: MentorFormValues, session: Session, mentor_id: str | None = None
+    ) -> MentorEdit:
+        """The form's text as a checked edit (in the worker: the specializations keep the
+        certification links they have in the store)."""
         return MentorEdit(
             full_name=values.full_name,
             timezone=values.timezone.strip() or "UTC",
@@ -142,6 +150,9 @@ class MentorsPart(AdminPart):
             capacity=_whole(values.capacity, "capacity"),
             weekly_hours=_whole(values.weekly_hours, "weekly hours"),
             teaching_style=values.teaching_style.strip() or "mixed",
+            specializations=parse_specializations(session, mentor_id, values.specializations),
+            availability=parse_availability(values.availability),
+            contact_preferences=[c.strip() for c in values.contact.split(";") if c.strip()],
             backup_mentor=values.backup_mentor.strip(),
         )
 
@@ -152,7 +163,7 @@ class MentorsPart(AdminPart):
 
         def save(values: MentorFormValues, close: Callable[[], None]) -> None:
             def job(session: Session) -> str:
-                edit = self._form_edit(values)
+                edit = self._form_edit(values, session)
                 mentor = create_mentor(
                     session,
                     actor,
@@ -164,6 +175,9 @@ class MentorsPart(AdminPart):
                         capacity=edit.capacity,
                         weekly_hours=edit.weekly_hours,
                         teaching_style=edit.teaching_style,
+                        specializations=edit.specializations,
+                        availability=edit.availability,
+                        contact_preferences=edit.contact_preferences,
                         backup_mentor=edit.backup_mentor or None,
                     ),
                     config=config,
@@ -190,7 +204,8 @@ class MentorsPart(AdminPart):
 
         def save(values: MentorFormValues, close: Callable[[], None]) -> None:
             def job(session: Session) -> str:
-                edit_mentor(session, actor, mentor.id, self._form_edit(values), config=config)
+                edit = self._form_edit(values, session, mentor.id)
+                edit_mentor(session, actor, mentor.id, edit, config=config)
                 return mentor.email
 
             def done(email: str) -> None:
@@ -317,6 +332,9 @@ class MentorsPart(AdminPart):
                 try:
                     result = import_users_csv(
                         session, actor, path, config=config, progress=progress
+                    )
+                    auto_assign_new_students(
+                        session, actor, result.unassigned_students, config=config
                     )
                 except UserError as error:
                     session.rollback()

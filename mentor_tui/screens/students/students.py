@@ -53,7 +53,9 @@ class StudentsSource:
 
     def count(self) -> int:
         return self.services.run(
-            lambda s: count_students(s, self.actor, text_filter=self.text_filter)
+            lambda s: count_students(
+                s, self.actor, text_filter=self.text_filter, include_graduated=False
+            )
         )
 
     def fetch(self, offset: int, limit: int) -> list[PagedRow]:
@@ -67,6 +69,7 @@ class StudentsSource:
                 offset=offset,
                 limit=limit,
                 config=self.config,
+                include_graduated=False,  # graduated students leave the working list
             )
         )
         return [self._row(row) for row in rows]

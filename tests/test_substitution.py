@@ -1,0 +1,153 @@
+"""Temporary substitution, with the clock moved: a mentor away from one day to another; on the
+first day their students go to the backup (and, past its room, the best mentor with room), the
+day after the last they come back unless an admin kept the pairing, everyone notified; notes
+stay with their author throughout."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from sqlmodel import Session
+
+from mentor_tui.cli import main
+from mentor_tui.core import clock, writes
+from mentor_tui.db.engine import session_scope
+from mentor_tui.db.models import MentorProfile, MentorshipNote, Notification, User
+from tests import factory
+
+ADMIN = "ada@example.org"
+MARIA = "maria@example.org"
+BEN = "ben@example.org"
+STUDENTS = ("s1@example.org", "s2@example.org", "s3@example.org")
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # Monday
+
+    def on(self, day: int) -> None:
+        self.now = datetime(2026, 3, day, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def moving(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    c = Clock()
+    monkeypatch.setattr(clock, "now", lambda: c.now)
+    return c
+
+
+@pytest.fixture
+def store(engine, moving: Clock) -> None:
+    """Maria has three students and Ben (two free seats) as her backup; Cleo has room too."""
+    with session_scope(engine) as s:
+        factory.admin(s, "Ada Admin", email=ADMIN)
+        maria = factory.mentor(s, "Maria Mentor", email=MARIA, capacity=5)
+        ben = factory.mentor(s, "Ben Backup", email=BEN, capacity=2)
+        factory.mentor(s, "Cleo", email="cleo@example.org", capacity=5)
+        profile = s.execute(
+            select(MentorProfile).where(MentorProfile.user_id == maria.id)
+        ).scalar_one()
+        writes.update(s, None, profile, {"backup_mentor_id": ben.id})
+        for n, email in enumerate(STUDENTS, start=1):
+            student = factory.student(s, f"Student {n}", email=email, mentor=maria)
+            factory.note(s, maria, student, f"private about {n}")
+
+
+def cli(db_path: Path, capsys, *argv: str):
+    try:
+        code = main([*argv, "--json", "--db", str(db_path), "--user", ADMIN])
+    except SystemExit as exit_:
+        code = exit_.code
+    out, err = capsys.readouterr()
+    assert (code or 0, err) == (0, ""), err
+    return json.loads(out)
+
+
+def _mentors(engine) -> dict[str, str | None]:
+    with Session(engine) as s:
+        emails = dict(s.execute(select(User.id, User.email)).all())
+        rows = s.execute(select(User.email, User.mentor_id).where(User.email.in_(STUDENTS)))
+        return {email: emails.get(mid) for email, mid in rows}
+
+
+def _told(engine, type_: str) -> list[str]:
+    with Session(engine) as s:
+        return sorted(
+            s.execute(
+                select(User.email)
+                .join(Notification, Notification.user_id == User.id)
+                .where(Notification.type == type_)
+            ).scalars()
+        )
+
+
+def test_students_move_on_the_first_day_and_come_back_after_the_last(
+    engine, db_path, capsys, store, moving: Clock
+) -> None:
+    (planned,) = cli(
+        db_path, capsys, "mentors", "away", MARIA, "--from", "2026-03-04", "--until",
+        "2026-03-06", "--reason", "conference",
+    )  # fmt: skip
+    assert planned["state"] == "planned"
+    assert set(_mentors(engine).values()) == {MARIA}  # not yet
+    moving.on(3)
+    assert cli(db_path, capsys, "mentors", "due") == []
+    moving.on(4)  # the first day away
+    (started,) = cli(db_path, capsys, "mentors", "due")
+    assert started["state"] == "active"
+    now_with = _mentors(engine)
+    assert sorted(now_with.values()) == [BEN, BEN, "cleo@example.org"]  # backup first
+    assert _told(engine, "mentor_unavailable") == sorted([MARIA, *STUDENTS])
+    kept = next(email for email, m in now_with.items() if m == BEN)
+    cli(db_path, capsys, "mentors", "keep", kept)
+    moving.on(6)  # the last day away: still away
+    assert cli(db_path, capsys, "mentors", "due") == []
+    moving.on(7)
+    (ended,) = cli(db_path, capsys, "mentors", "due")
+    assert ended["state"] == "ended"
+    back = _mentors(engine)
+    assert back[kept] == BEN  # the admin kept that pairing
+    assert [e for e, m in back.items() if m == MARIA] == sorted(set(STUDENTS) - {kept})
+    assert _told(engine, "mentor_back") == sorted([MARIA, *(set(STUDENTS) - {kept})])
+    assert set(_told(engine, "substitution_ended")) == {BEN, "cleo@example.org"}
+    listed = {m["email"]: m for m in cli(db_path, capsys, "mentors")}
+    assert listed[MARIA]["available"] is True
+    with Session(engine) as s:  # the notes stayed Maria's all along
+        authors = set(s.execute(select(MentorshipNote.mentor_id)).scalars())
+        maria = s.execute(select(User.id).where(User.email == MARIA)).scalar_one()
+        assert authors == {maria}
+
+
+def test_until_further_notice_ends_when_an_admin_says_so(
+    engine, db_path, capsys, store, moving: Clock
+) -> None:
+    (started,) = cli(db_path, capsys, "mentors", "away", MARIA, "--from", "2026-03-02")
+    assert started["state"] == "active" and started["ends_on"] is None
+    moving.on(20)
+    assert cli(db_path, capsys, "mentors", "due") == []
+    assert MARIA not in _mentors(engine).values()
+    (ended,) = cli(db_path, capsys, "mentors", "back", MARIA)
+    assert ended["state"] == "ended" and set(_mentors(engine).values()) == {MARIA}
+
+
+def test_bad_absences_are_one_sentence(db_path, capsys, store) -> None:
+    for argv, sentence in [
+        (["--from", "2026-03-01"], "The first day away, 2026-03-01, is already past."),
+        (["--from", "2026-03-05", "--until", "2026-03-04"], "is before the first"),
+    ]:
+        try:
+            code = main(["mentors", "away", MARIA, *argv, "--db", str(db_path), "--user", ADMIN])
+        except SystemExit as exit_:
+            code = exit_.code
+        _, err = capsys.readouterr()
+        assert code == 2 and sentence in err
+    cli(db_path, capsys, "mentors", "away", MARIA, "--from", "2026-03-09")
+    code = main(["mentors", "away", MARIA, "--from", "2026-03-10", "--db", str(db_path)])
+    assert code == 2
+    assert "already has an absence planned" in capsys.readouterr().err
+    code = main(["mentors", "keep", "s1@example.org", "--db", str(db_path)])
+    assert code == 2 and "is not with a substitute mentor" in capsys.readouterr().err
