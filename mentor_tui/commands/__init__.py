@@ -20,6 +20,7 @@ COMMAND_MODULES = [
     "login",
     "sync",
     "notes",
+    "messages",
 ]
 
 # verb: the module that registers it, in the order the modules register them
@@ -41,4 +42,6 @@ VERBS: dict[str, str] = {
     "logout": "login",
     "sync": "sync",
     "notes": "notes",
+    "messages": "messages",
+    "inbox": "messages",
 }

@@ -22,6 +22,7 @@ from mentor_tui.errors import NotFound, UserError
 TOGGLES: tuple[str, ...] = tuple(f.name for f in fields(Notifications))
 MAX_LIST = 1000
 FEEDBACK_RECEIVED = "feedback_received"
+MESSAGE_REPORTED = "message_reported"
 
 
 def notify(
@@ -57,9 +58,15 @@ def written_by(actor: Actor) -> ColumnElement[bool]:
     """The notifications a mentor's or a student's own actions write, so the only ones they may
     create (the sync server allows no others): their own reminders, made for the signed-in
     person, and a mentor's "feedback received" to one of their students, written by deciding
-    that student's submission. Everything else (assignments, unavailability) is an admin's
-    doing; an admin is not limited by this."""
+    that student's submission; and anyone's report of a message, to the admins. Everything
+    else (assignments, unavailability) is an admin's doing; an admin is not limited by this."""
     mine = Notification.user_id == actor.id
+    # anyone may report a message to the admins (core/messages: the escalation path)
+    report = and_(
+        Notification.type == MESSAGE_REPORTED,
+        Notification.user_id.in_(select(User.id).where(User.role == "admin")),
+    )
+    mine = or_(mine, report)
     if not actor.is_mentor:
         return mine
     to_a_student = and_(
@@ -124,6 +131,7 @@ def mark_all_read(session: Session, actor: Actor, *, now: datetime | None = None
 
 __all__ = [
     "FEEDBACK_RECEIVED",
+    "MESSAGE_REPORTED",
     "TOGGLES",
     "list_notifications",
     "mark_all_read",
