@@ -115,7 +115,7 @@ def test_a_store_made_by_main_before_alembic_opens_with_nothing_lost(tmp_path: P
         assert after_rows == before_rows
         after_schema = schema_of(store, skip=(*VERSION_TABLE, *new_tables))
         changed = {row[1] for row in before_schema ^ after_schema}
-        assert changed <= {"messages", "ix_messages_thread"}
+        assert changed <= {"messages", "ix_messages_thread", "ix_notifications_user_created"}
         with session_scope(engine) as session:
             mentor = settings.sign_in(session, None)  # the user the store remembers
             assert mentor.email == "mentor@example.org"

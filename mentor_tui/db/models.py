@@ -243,7 +243,13 @@ class SessionAttendee(Synced, table=True):
 
 class Notification(Synced, table=True):
     __tablename__ = "notifications"
-    __table_args__ = (Index("ix_notifications_user_read", "user_id", "read_at", "created_at"),)
+    __table_args__ = (
+        Index("ix_notifications_user_read", "user_id", "read_at", "created_at"),
+        # the inbox's list: a person's notifications newest first, a page at a time
+        Index(
+            "ix_notifications_user_created", "user_id", "deleted_at", "created_at", "id", "read_at"
+        ),
+    )
 
     user_id: str = Field(foreign_key="users.id")
     type: str

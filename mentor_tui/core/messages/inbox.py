@@ -20,6 +20,7 @@ from mentor_tui.core import clock, writes
 from mentor_tui.core.access import Actor, message_scope
 from mentor_tui.core.messages.rules import AUDIENCE_LABELS
 from mentor_tui.core.messages.send import thread_root
+from mentor_tui.core.notifications.notify import unread_count
 from mentor_tui.db.message_models import MessageRead
 from mentor_tui.db.models import Message, User
 
@@ -135,6 +136,29 @@ def conversations(
             )
         )
     return found
+
+
+def next_unread_conversation(
+    session: Session, actor: Actor, after: int, text: str = ""
+) -> int | None:
+    """The position (in ``conversations``' order) of the first conversation with unread
+    messages after position ``after``; None when there is none."""
+    inner = _threads(actor, text).subquery()
+    position = func.row_number().over(order_by=(inner.c.last_at.desc(), inner.c.thread_id)) - 1
+    ranked = select(position.label("n"), inner.c.unread).subquery()
+    query = (
+        select(ranked.c.n)
+        .where(ranked.c.unread > 0, ranked.c.n > after)
+        .order_by(ranked.c.n)
+        .limit(1)
+    )
+    found = session.execute(query).scalar_one_or_none()
+    return None if found is None else int(found)
+
+
+def unread_total(session: Session, actor: Actor) -> int:
+    """Unread messages and notifications together: the status bar's figure."""
+    return unread_messages(session, actor) + unread_count(session, actor)
 
 
 def _name(session: Session, user_id: str | None) -> str:
@@ -284,7 +308,9 @@ __all__ = [
     "mark_all_read",
     "mark_thread_read",
     "mark_thread_unread",
+    "next_unread_conversation",
     "thread_messages",
     "unread_condition",
     "unread_messages",
+    "unread_total",
 ]

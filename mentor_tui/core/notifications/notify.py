@@ -129,13 +129,79 @@ def mark_all_read(session: Session, actor: Actor, *, now: datetime | None = None
     return len(rows)
 
 
+def _filtered(actor: Actor, text: str) -> ColumnElement[bool]:
+    condition = _mine(actor)
+    if text.strip():
+        needle = text.strip()
+        condition = and_(
+            condition,
+            or_(
+                Notification.title.contains(needle, autoescape=True),
+                Notification.message.contains(needle, autoescape=True),
+            ),
+        )
+    return condition
+
+
+def count_notifications(session: Session, actor: Actor, text: str = "") -> int:
+    query = select(func.count()).select_from(Notification).where(_filtered(actor, text))
+    return int(session.execute(query).scalar_one())
+
+
+def notifications_page(
+    session: Session, actor: Actor, *, offset: int = 0, limit: int = 100, text: str = ""
+) -> list[Notification]:
+    """One page of the actor's notifications, newest first (the inbox's list)."""
+    query = (
+        select(Notification)
+        .where(_filtered(actor, text))
+        .order_by(Notification.created_at.desc(), Notification.id)
+        .offset(offset)
+        .limit(limit)
+    )
+    return list(session.execute(query).scalars())
+
+
+def next_unread_index(session: Session, actor: Actor, after: int, text: str = "") -> int | None:
+    """The position (in ``notifications_page``'s order) of the first unread notification after
+    position ``after``; None when there is none."""
+    position = (
+        func.row_number().over(order_by=(Notification.created_at.desc(), Notification.id)) - 1
+    )
+    ranked = (
+        select(position.label("n"), Notification.read_at).where(_filtered(actor, text)).subquery()
+    )
+    query = (
+        select(ranked.c.n)
+        .where(ranked.c.read_at.is_(None), ranked.c.n > after)
+        .order_by(ranked.c.n)
+        .limit(1)
+    )
+    found = session.execute(query).scalar_one_or_none()
+    return None if found is None else int(found)
+
+
+def mark_unread(session: Session, actor: Actor, notification_id: str) -> None:
+    row = session.execute(
+        select(Notification).where(_mine(actor), Notification.id == notification_id.strip())
+    ).scalar_one_or_none()
+    if row is None:
+        raise NotFound(f"You have no notification {notification_id!r}.")
+    if row.read_at is not None:
+        writes.update(session, actor.id, row, {"read_at": None}, action="unread")
+
+
 __all__ = [
     "FEEDBACK_RECEIVED",
     "MESSAGE_REPORTED",
     "TOGGLES",
+    "count_notifications",
     "list_notifications",
     "mark_all_read",
     "mark_read",
+    "mark_unread",
+    "next_unread_index",
+    "notifications_page",
     "notify",
     "unread_count",
     "written_by",

@@ -47,3 +47,6 @@ CREATE TABLE message_drafts (
 	saved_at DATETIME NOT NULL,
 	PRIMARY KEY (id)
 );
+
+-- the inbox's notifications, newest first, a page at a time
+CREATE INDEX ix_notifications_user_created ON notifications (user_id, deleted_at, created_at, id, read_at);

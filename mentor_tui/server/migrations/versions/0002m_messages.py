@@ -1,5 +1,6 @@
 """Conversations: threads, announcement audiences, kept edits and reports on ``messages``;
-``message_reads`` (each recipient's read state of an announcement).
+``message_reads`` (each recipient's read state of an announcement); an index for the inbox's
+list of notifications.
 
 What is there already is left as it is: a server may run on a file that is also a local store,
 whose own revision (0013) made the same columns and table.
@@ -38,6 +39,14 @@ def upgrade() -> None:
         op.execute("UPDATE messages SET audience = 'students' WHERE kind = 'announcement'")
     if "ix_messages_thread" not in {i["name"] for i in inspector.get_indexes("messages")}:
         op.create_index("ix_messages_thread", "messages", ["thread_id", "created_at"])
+    if "ix_notifications_user_created" not in {
+        i["name"] for i in inspector.get_indexes("notifications")
+    }:
+        op.create_index(
+            "ix_notifications_user_created",
+            "notifications",
+            ["user_id", "deleted_at", "created_at", "id", "read_at"],
+        )
     if not inspector.has_table("message_reads"):
         op.create_table(
             "message_reads",
