@@ -23,11 +23,13 @@ TOGGLES: tuple[str, ...] = tuple(f.name for f in fields(Notifications))
 MAX_LIST = 1000
 FEEDBACK_RECEIVED = "feedback_received"
 MESSAGE_REPORTED = "message_reported"
+# a session scheduled, moved or cancelled: to every participant but whoever did it
+SESSION_NOTICES = ("session_scheduled", "session_rescheduled", "session_cancelled")
 
 
 def notify(
     session: Session,
-    config: Config,
+    config: Config | None,
     *,
     user_id: str,
     type: str,
@@ -40,6 +42,8 @@ def notify(
     """Write a notification for ``user_id``; None (nothing written) when ``toggle`` names a
     notification setting that is off."""
     if toggle is not None:
+        if config is None:
+            raise ValueError("a notification governed by a toggle needs the config")
         if toggle not in TOGGLES:
             raise ValueError(f"unknown notification toggle {toggle!r}; one of {TOGGLES}")
         if not getattr(config.notifications, toggle):
@@ -58,7 +62,9 @@ def written_by(actor: Actor) -> ColumnElement[bool]:
     """The notifications a mentor's or a student's own actions write, so the only ones they may
     create (the sync server allows no others): their own reminders, made for the signed-in
     person, and a mentor's "feedback received" to one of their students, written by deciding
-    that student's submission; and anyone's report of a message, to the admins. Everything
+    that student's submission; a session scheduled, moved or cancelled, to its other
+    participants (a mentor's students, a student's mentor); and anyone's report of a
+    message, to the admins. Everything
     else (assignments, unavailability) is an admin's doing; an admin is not limited by this."""
     mine = Notification.user_id == actor.id
     # anyone may report a message to the admins (core/messages: the escalation path)
@@ -67,10 +73,13 @@ def written_by(actor: Actor) -> ColumnElement[bool]:
         Notification.user_id.in_(select(User.id).where(User.role == "admin")),
     )
     mine = or_(mine, report)
+    session_notice = Notification.type.in_(SESSION_NOTICES)
     if not actor.is_mentor:
-        return mine
+        # a student books a session with their mentor: the mentor hears of it
+        my_mentor = select(User.mentor_id).where(User.id == actor.id).scalar_subquery()
+        return or_(mine, and_(session_notice, Notification.user_id == my_mentor))
     to_a_student = and_(
-        Notification.type == FEEDBACK_RECEIVED,
+        or_(Notification.type == FEEDBACK_RECEIVED, session_notice),
         Notification.user_id.in_(select(User.id).where(student_scope(actor))),
     )
     return or_(mine, to_a_student)
@@ -194,6 +203,7 @@ def mark_unread(session: Session, actor: Actor, notification_id: str) -> None:
 __all__ = [
     "FEEDBACK_RECEIVED",
     "MESSAGE_REPORTED",
+    "SESSION_NOTICES",
     "TOGGLES",
     "count_notifications",
     "list_notifications",
