@@ -159,3 +159,27 @@ def test_two_stores_exchange_messages_both_ways_with_agreeing_unread_counts(
         # the student's read marks are the student's own: on the server too
         with session_scope(h.engine) as s:
             assert inbox.unread_messages(s, s1) == 0 and inbox.unread_messages(s, m1) == 0
+
+
+def _read_mark(message_id: str, user_id: str) -> dict[str, Any]:
+    mark_id = str(uuid.uuid4())
+    now = wire_time(clock.now())
+    fields = {
+        "id": mark_id, "created_at": now, "updated_at": now, "version": 1, "deleted_at": None,
+        "message_id": message_id, "user_id": user_id, "read_at": now,
+    }  # fmt: skip
+    return _change("message_reads", mark_id, "insert", fields)
+
+
+def test_read_marks_are_their_owners_alone_on_messages_they_may_read(program: Program) -> None:
+    h, ids = program.harness, program.ids
+    results = _push(
+        h,
+        "s1@example.org",
+        _read_mark(ids["msg1"], ids["m1"]),  # in someone else's name
+        _read_mark(ids["msg2"], ids["s1"]),  # on a message S1 may not read
+        _read_mark(ids["msg1"], ids["s1"]),
+    )
+    assert _statuses(results) == ["rejected", "rejected", "applied"], results
+    assert _pull_everything(h, h.token("m1@example.org")).get("message_reads") is None
+    assert len(_pull_everything(h, h.token("s1@example.org"))["message_reads"]) == 1
