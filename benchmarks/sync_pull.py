@@ -112,7 +112,7 @@ def measure(
     os.environ["XDG_DATA_HOME"] = str(workdir / "data")
     from mentor_tui.core import writes
     from mentor_tui.db.engine import make_engine, session_scope
-    from mentor_tui.db.models import Message, User
+    from mentor_tui.db.models import Message, User, new_id
     from mentor_tui.server.accounts import add_server_user
     from mentor_tui.server.schema import ensure_schema, make_server_engine
     from mentor_tui.sync import login, sync_once, wait_for_changes
@@ -154,10 +154,10 @@ def measure(
         login(mentor_store, url, mentor_email, PASSWORD)
         with session_scope(mentor_store) as s:
             me = s.query(User).filter(User.email == mentor_email).one()
-            student = (
-                s.query(User).filter(User.mentor_id == me.id, User.deleted_at.is_(None)).first()
-            )
-            me_id, student_id = me.id, student.id
+            # the admin is B: a message to them reaches their store (admins are not sent
+            # other people's conversations)
+            admin = s.query(User).filter(User.email == admin_email).one()
+            me_id, admin_id = me.id, admin.id
         latencies = []
         for round_number in range(rounds):
             seen = threading.Event()
@@ -177,10 +177,18 @@ def measure(
             time.sleep(0.3)  # B is waiting in its long poll
             started = time.perf_counter()
             with session_scope(mentor_store) as s:
+                message_id = new_id()
                 writes.insert(
                     s,
                     me_id,
-                    Message(sender_id=me_id, recipient_id=student_id, kind="direct", body=body),
+                    Message(
+                        id=message_id,
+                        sender_id=me_id,
+                        recipient_id=admin_id,
+                        kind="direct",
+                        body=body,
+                        thread_id=message_id,
+                    ),
                 )
             sync_once(mentor_store)
             if not seen.wait(30):

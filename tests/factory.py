@@ -35,6 +35,7 @@ from mentor_tui.db.models import (
     Submission,
     User,
 )
+from mentor_tui.db.models import new_id as models_new_id
 
 _serial = itertools.count(1)
 
@@ -273,11 +274,15 @@ def message(
     at: datetime | None = None,
 ) -> Message:
     """A direct message, or an announcement to the sender's students when ``recipient`` is None."""
+    message_id = models_new_id()
     row = Message(
+        id=message_id,
         sender_id=sender.id,
         recipient_id=recipient.id if recipient else None,
         kind="direct" if recipient else "announcement",
         body=body,
+        thread_id=message_id,
+        audience=None if recipient else "students",
     )
     if at is not None:
         row.created_at = at

@@ -112,7 +112,8 @@ def test_scheduling_writes_the_session_attendees_journal_and_audit(engine, world
             .scalars()
             .all()
         )
-        assert sorted(journal) == ["mentorship_sessions", "session_attendees"]
+        # and the student's notification of it (issue 17)
+        assert sorted(journal) == ["mentorship_sessions", "notifications", "session_attendees"]
         actions = (
             s.execute(select(AuditEntry.action).where(AuditEntry.entity_id == view.id))
             .scalars()

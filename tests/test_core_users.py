@@ -57,7 +57,7 @@ def test_list_users_follows_user_scope(engine, school: School) -> None:
             "cleo@example.org",
         }
         ada = [u.email for u in list_users(s, factory.actor(school.ada))]
-        assert sorted(ada) == ["ada@example.org", "maria@example.org"]
+        assert sorted(ada) == ["ada@example.org", "admin@example.org", "maria@example.org"]
         students = list_users(s, factory.actor(school.maria), role="student")
         assert [u.full_name for u in students] == ["Ada", "Ben", "Cleo"]
         assert students[0].mentor_id == school.maria.id and students[0].timezone == "UTC"

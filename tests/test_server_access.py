@@ -59,7 +59,9 @@ def test_notes_reach_their_author_and_nobody_else_not_even_an_admin(with_note: P
 def test_a_student_pulls_their_own_data_and_their_mentor(with_note: Program) -> None:
     h, ids = with_note.harness, with_note.ids
     seen = _pull_everything(h, h.token("s1@example.org"))
-    assert seen["users"] == {ids["s1"], ids["m1"]}
+    admin = user_id(h.engine, "admin@example.org")
+    # and the admins, whom a student may write to (issue 17: the escalation path)
+    assert seen["users"] == {ids["s1"], ids["m1"], admin}
     assert seen["submissions"] == {ids["sub1"]}
     assert seen["mentorship_sessions"] == {ids["meet1"]}
     assert ids["m2"] not in seen["users"]

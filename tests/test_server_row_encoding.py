@@ -18,6 +18,7 @@ from mentor_tui.core.access import Actor
 from mentor_tui.server import pull
 from mentor_tui.server.schema import ensure_schema, make_server_engine
 from mentor_tui.sync.protocol import table_specs
+from mentor_tui.sync.scopes import readable
 
 AWKWARD_TEXT = 'quote " backslash \\ nul-free \x01\x1f tab\t newline\n \u2028 é 😀 </script>'
 FLOATS = [0.1 + 0.2, 1e-300, 5e-324, 123456789.123456789, 2.0 / 3.0, -0.0, 1e21, math.inf]
@@ -55,12 +56,14 @@ def _admin(engine: Any) -> Actor:
     return Actor(*row)
 
 
-def _python_encoded(engine: Any, name: str) -> dict[str, list[Any]]:
-    """The live rows of ``name`` as the Python encoder sends them, by id."""
+def _python_encoded(engine: Any, name: str, actor: Actor) -> dict[str, list[Any]]:
+    """The live rows of ``name`` the actor may read, as the Python encoder sends them, by id
+    (an admin reads every row but other people's conversations)."""
     spec = table_specs()[name]
     table = spec.table
+    query = select(*table.c).where(table.c.deleted_at.is_(None), readable(actor, name))
     with engine.connect() as conn:
-        rows = conn.execute(select(*table.c).where(table.c.deleted_at.is_(None))).all()
+        rows = conn.execute(query).all()
     encoded = pull._encode(spec, rows)
     return {row[0]: json.loads(json.dumps(row)) for row in encoded}
 
@@ -96,7 +99,7 @@ def test_snapshot_rows_made_by_sqlite_equal_the_python_encoding(server: Any) -> 
         table, after = body["next"]["table"], body["next"]["after"]
     assert set(got) >= {"users", "module_progress", "mentor_profiles"}
     for name, rows in got.items():
-        expected = _python_encoded(server, name)
+        expected = _python_encoded(server, name, admin)
         assert rows.keys() == expected.keys(), name
         for row_id, row in rows.items():
             assert _same(row, expected[row_id]), (name, row, expected[row_id])
@@ -118,7 +121,7 @@ def test_log_pages_made_by_sqlite_equal_the_python_encoding(server: Any) -> None
     body = json.loads(pull.page_json({"server_id": "s", **page}))
     assert not body["more"]
     for block in body["tables"]:
-        expected = _python_encoded(server, block["table"])
+        expected = _python_encoded(server, block["table"], admin)
         for row in block["rows"]:
             if row[0] in expected:  # tombstones are in the log too, not in the live rows
                 assert _same(row, expected[row[0]]), (block["table"], row)
@@ -153,7 +156,12 @@ def test_sqlite_snapshot_pages_carry_every_value_as_the_server_holds_it(server: 
         table, after = meta["next"]["table"], meta["next"]["after"]
     raw = sqlite3.connect(server.url.database)
     for name, rows in got.items():
-        held = {r[0]: r for r in raw.execute(f'SELECT * FROM "{name}" WHERE deleted_at IS NULL')}
+        readable_ids = _python_encoded(server, name, admin).keys()
+        held = {
+            r[0]: r
+            for r in raw.execute(f'SELECT * FROM "{name}" WHERE deleted_at IS NULL')
+            if r[0] in readable_ids
+        }
         assert rows.keys() == held.keys(), name
         for row_id, row in rows.items():
             assert _same(list(row), list(held[row_id])), (name, row, held[row_id])

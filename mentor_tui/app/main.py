@@ -52,6 +52,7 @@ AREAS: list[Area] = [
     Area("4", "notes", "Notes", "notes.notes:NotesScreen"),
     Area("5", "calendar", "Calendar", "calendar.calendar:CalendarScreen"),
     Area("6", "admin", "Admin", "admin.admin:AdminScreen", admin_only=True),
+    Area("7", "inbox", "Messages", "inbox.inbox:InboxScreen"),
 ]
 
 
@@ -145,13 +146,23 @@ class MentorApp(FirstFrameHook[int]):
 
     def _count_pending(self) -> None:
         view = self.sync.read_view()
-        self.call_from_thread(self._show_pending, view)
+        unread = self._count_unread()
+        self.call_from_thread(self._show_pending, view, unread)
 
-    def _show_pending(self, view: SyncView) -> None:
+    def _count_unread(self) -> int | None:
+        actor = self.services.actor
+        if actor is None:
+            return None
+        from mentor_tui.core.messages.inbox import unread_total
+
+        return self.services.run(lambda s: unread_total(s, actor))
+
+    def _show_pending(self, view: SyncView, unread: int | None = None) -> None:
         for screen in self.screen_stack:
             for bar in screen.query(StatusBar):
                 bar.pending = view.pending
                 bar.sync = view
+                bar.unread = unread
         self.sync.view_read(view)
         if not self._heap_frozen:
             self._heap_frozen = True

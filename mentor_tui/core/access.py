@@ -11,6 +11,7 @@ scope defined here, so a mentor's query can only ever return their own students'
 from __future__ import annotations
 
 from sqlalchemy import ColumnElement, Select, and_, exists, false, or_, select
+from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from mentor_tui.core.actor import Actor
@@ -96,21 +97,77 @@ def session_scope(actor: Actor) -> ColumnElement[bool]:
     return and_(live(MentorshipSession), attends)
 
 
-def message_scope(actor: Actor) -> ColumnElement[bool]:
-    """Direct messages the actor sent or received, and announcements meant for them."""
+def _my_mentor(actor: Actor) -> ColumnElement[str]:
+    return select(User.mentor_id).where(User.id == actor.id).scalar_subquery()
+
+
+def _admins() -> Select[str]:
+    return select(User.id).where(User.role == "admin")
+
+
+def announcement_scope(actor: Actor) -> ColumnElement[bool]:
+    """Announcements meant for ``actor`` (or sent by them): a mentor's to their students, an
+    admin's to all students, all mentors or everyone. Admins see every announcement (none is
+    private)."""
+    announcement = Message.kind == "announcement"
     if actor.is_admin:
-        return live(Message)
-    mine = or_(Message.sender_id == actor.id, Message.recipient_id == actor.id)
+        return announcement
     if actor.is_student:
-        my_mentor = select(User.mentor_id).where(User.id == actor.id).scalar_subquery()
-        announcement = and_(Message.kind == "announcement", Message.sender_id == my_mentor)
-        return and_(live(Message), or_(mine, announcement))
-    return and_(live(Message), mine)
+        to_me = or_(
+            and_(Message.audience == "students", Message.sender_id == _my_mentor(actor)),
+            and_(Message.audience.in_(("students", "everyone")), Message.sender_id.in_(_admins())),
+        )
+    else:
+        to_me = or_(
+            Message.sender_id == actor.id,
+            and_(Message.audience.in_(("mentors", "everyone")), Message.sender_id.in_(_admins())),
+        )
+    return and_(announcement, to_me)
+
+
+def message_scope(actor: Actor) -> ColumnElement[bool]:
+    """Direct messages the actor sent or received and announcements meant for them. Admins
+    read other people's conversations only once a message in one has been reported to them
+    (the escalation path); a private conversation otherwise stays its two people's."""
+    mine = or_(Message.sender_id == actor.id, Message.recipient_id == actor.id)
+    visible = or_(mine, announcement_scope(actor))
+    if actor.is_admin:
+        reported = aliased(Message)
+        in_reported = select(reported.thread_id).where(reported.reported_at.is_not(None))
+        visible = or_(visible, Message.thread_id.in_(in_reported))
+    return and_(live(Message), visible)
+
+
+def message_recipient_scope(actor: Actor) -> ColumnElement[bool]:
+    """Condition on ``User``: the people ``actor`` may write to. A student: their mentor and
+    the admins; a mentor: their students, the other mentors and the admins; an admin: anyone.
+    Never oneself, never an inactive account."""
+    base = and_(live(User), User.id != actor.id, User.status != "Inactive")
+    if actor.is_admin:
+        return base
+    if actor.is_mentor:
+        return and_(
+            base,
+            or_(
+                User.role.in_(("mentor", "admin")),
+                and_(User.role == "student", User.mentor_id == actor.id),
+            ),
+        )
+    return and_(base, or_(User.role == "admin", User.id == _my_mentor(actor)))
+
+
+def announcement_audiences(actor: Actor) -> tuple[str, ...]:
+    """Whom ``actor`` may announce to: a mentor their students; an admin all students, all
+    mentors or everyone; a student nobody."""
+    if actor.is_admin:
+        return ("students", "mentors", "everyone")
+    return ("students",) if actor.is_mentor else ()
 
 
 def user_scope(actor: Actor) -> ColumnElement[bool]:
     """People ``actor`` may look up: admins everyone; mentors themselves, their students and
-    other mentors and admins (public profiles); students themselves and their mentor."""
+    other mentors and admins (public profiles); students themselves, their mentor and the
+    admins (whom they may write to: the escalation path)."""
     if actor.is_admin:
         return live(User)
     if actor.is_mentor:
@@ -118,8 +175,10 @@ def user_scope(actor: Actor) -> ColumnElement[bool]:
             live(User),
             or_(User.id == actor.id, User.role != "student", User.mentor_id == actor.id),
         )
-    my_mentor = select(User.mentor_id).where(User.id == actor.id).scalar_subquery()
-    return and_(live(User), or_(User.id == actor.id, User.id == my_mentor))
+    return and_(
+        live(User),
+        or_(User.id == actor.id, User.id == _my_mentor(actor), User.role == "admin"),
+    )
 
 
 def find_user(session: Session, actor: Actor, key: str) -> User:
@@ -160,8 +219,11 @@ def find_user_unscoped(session: Session, key: str) -> User:
 __all__ = [
     "Actor",
     "actor_for_email",
+    "announcement_audiences",
+    "announcement_scope",
     "find_student",
     "find_user",
+    "message_recipient_scope",
     "message_scope",
     "note_count_scope",
     "note_scope",

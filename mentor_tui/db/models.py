@@ -26,6 +26,7 @@ SESSION_KINDS = ("one_on_one", "group")
 SESSION_STATUSES = ("scheduled", "completed", "cancelled")
 ATTENDANCE = ("attended", "no_show", "excused")
 MESSAGE_KINDS = ("direct", "announcement")
+AUDIENCES = ("students", "mentors", "everyone")
 
 
 def new_id() -> str:
@@ -248,7 +249,13 @@ class SessionAttendee(Synced, table=True):
 
 class Notification(Synced, table=True):
     __tablename__ = "notifications"
-    __table_args__ = (Index("ix_notifications_user_read", "user_id", "read_at", "created_at"),)
+    __table_args__ = (
+        Index("ix_notifications_user_read", "user_id", "read_at", "created_at"),
+        # the inbox's list: a person's notifications newest first, a page at a time
+        Index(
+            "ix_notifications_user_created", "user_id", "deleted_at", "created_at", "id", "read_at"
+        ),
+    )
 
     user_id: str = Field(foreign_key="users.id")
     type: str
@@ -263,14 +270,27 @@ class Message(Synced, table=True):
     __table_args__ = (
         Index("ix_messages_recipient", "recipient_id", "created_at"),
         Index("ix_messages_sender", "sender_id", "created_at"),
+        Index("ix_messages_thread", "thread_id", "created_at"),
     )
 
     sender_id: str = Field(foreign_key="users.id")
-    # None for an announcement to all of the sender's students
+    # None for an announcement (its audience says to whom)
     recipient_id: str | None = Field(default=None, foreign_key="users.id")
     kind: str = "direct"
     body: str
-    read_at: datetime | None = None
+    read_at: datetime | None = None  # a direct message's recipient read it
+    # the first message of the conversation (its own id for the first one)
+    thread_id: str | None = None
+    # an announcement's audience: "students" (the sender's: a mentor's own, an admin's all),
+    # "mentors" or "everyone" (an admin's); None for a direct message
+    audience: str | None = None
+    edited_at: datetime | None = None
+    # the earlier texts of an edited message, oldest first: [{"body": ..., "until": ...}]
+    history: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]")
+    )
+    reported_at: datetime | None = None
+    reported_by: str | None = None
 
 
 class AuditEntry(SQLModel, table=True):

@@ -41,6 +41,7 @@ class MessagePlanner(BuilderState):
         for s in rng.sample(talkers, min(len(talkers), 5 if demo else 1)):
             topic = self.modules[s.course][min(s.completed, len(self.modules[s.course]) - 1)].topic
             moment = now - int((1 + rnd() * 13) * DAY)
+            thread_id = None
             for k in range(rng.randint(2, 4)):
                 from_mentor = k % 2 == 0
                 pool = MESSAGES_FROM_MENTOR if from_mentor else MESSAGES_FROM_STUDENT
@@ -53,17 +54,21 @@ class MessagePlanner(BuilderState):
                     else None
                 )
                 sender, recipient = (mentor.id, s.id) if from_mentor else (s.id, mentor.id)
+                message_id = new_id()
+                thread_id = thread_id or message_id  # one conversation per student
                 message_rows.append(
-                    (new_id(), t(moment), t(read or moment), sender, recipient, "direct", body,
-                     t(read) if read else None)
+                    (message_id, t(moment), t(read or moment), sender, recipient, "direct", body,
+                     t(read) if read else None, thread_id, None)
                 )  # fmt: skip
                 moment = min(now - 60, moment + int((0.5 + rnd() * 30) * HOUR))
         if demo or rnd() < 0.4:
             moment = now - int(rnd() * 10 * DAY)
             body = ANNOUNCEMENTS[int(rnd() * len(ANNOUNCEMENTS))]
+            message_id = new_id()
             message_rows.append(
-                (new_id(), t(moment), t(moment), mentor.id, None, "announcement", body, None)
-            )
+                (message_id, t(moment), t(moment), mentor.id, None, "announcement", body, None,
+                 message_id, "students")
+            )  # fmt: skip
 
     def _notify(
         self,

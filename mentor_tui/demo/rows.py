@@ -49,7 +49,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "mentorship_notes": (
         "mentor_id", "student_id", "kind", "note", "added_at", "due_date", "done", "session_id",
     ),
-    "messages": ("sender_id", "recipient_id", "kind", "body", "read_at"),
+    "messages": ("sender_id", "recipient_id", "kind", "body", "read_at", "thread_id", "audience"),
     "notifications": ("user_id", "type", "title", "message", "data", "read_at"),
 }  # fmt: skip
 

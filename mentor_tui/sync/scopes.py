@@ -36,8 +36,10 @@ from mentor_tui.core.access import (
     submission_scope,
     user_scope,
 )
+from mentor_tui.core.messages.rules import new_message_condition
 from mentor_tui.core.notifications.notify import written_by
 from mentor_tui.core.sessions.templates import template_scope
+from mentor_tui.db.message_models import MessageRead
 from mentor_tui.db.models import (
     MentorProfile,
     MentorshipNote,
@@ -151,6 +153,10 @@ _READ_RULES: dict[str, Callable[[Actor], ColumnElement[bool]]] = {
         message_scope(a),
         _a_user(a, Message.sender_id),
         or_(Message.recipient_id.is_(None), _a_user(a, Message.recipient_id)),
+    ),
+    "message_reads": lambda a: and_(
+        MessageRead.user_id == a.id,
+        exists().where(Message.id == MessageRead.message_id, _READ_RULES["messages"](a)),
     ),
     "student_availability": lambda a: _a_student(a, _column("student_availability", "student_id")),
     "comment_snippets": lambda a: _column("comment_snippets", "owner_id") == a.id,
@@ -272,19 +278,32 @@ def _attendee_grants(actor: Actor) -> list[Grant]:
 
 
 def _message_grants(actor: Actor) -> list[Grant]:
-    to_visible = or_(
-        Message.recipient_id.in_(_users(actor)),
-        and_(
-            Message.recipient_id.is_(None),
-            Message.kind == "announcement",
-            true() if actor.is_mentor else false(),
-        ),
-    )
+    """What the app allows and nothing more (``core/messages``): a new message only to someone
+    the sender may write to (or an announcement to an audience they may address); an edit of
+    one's own text only as an edit (the earlier text kept is the client's part); the
+    recipient's read mark; and anyone's report of a message they received."""
     return [
-        Grant(and_(Message.sender_id == actor.id, to_visible), _f("insert")),
-        Grant(Message.sender_id == actor.id, _f("update", "delete"), _f("body")),
+        Grant(Message.sender_id == actor.id, _f("insert"), after=new_message_condition(actor)),
+        Grant(
+            Message.sender_id == actor.id,
+            _f("update"),
+            _f("body", "edited_at", "history"),
+            after=Message.edited_at.is_not(None),
+        ),
         Grant(Message.recipient_id == actor.id, _f("update"), _f("read_at")),
+        Grant(
+            and_(message_scope(actor), Message.sender_id != actor.id),
+            _f("update"),
+            _f("reported_at", "reported_by"),
+            after=and_(Message.reported_by == actor.id, Message.reported_at.is_not(None)),
+        ),
     ]
+
+
+def _message_read_grants(actor: Actor) -> list[Grant]:
+    """A person's own read marks, on messages they may read."""
+    readable_message = exists().where(Message.id == MessageRead.message_id, message_scope(actor))
+    return [Grant(and_(MessageRead.user_id == actor.id, readable_message), _f("insert", "update"))]
 
 
 _NON_ADMIN: dict[str, _WriteRules] = {
@@ -327,6 +346,7 @@ _NON_ADMIN: dict[str, _WriteRules] = {
         Grant(Notification.user_id == a.id, _f("update"), _f("read_at")),
     ],
     "messages": _message_grants,
+    "message_reads": _message_read_grants,
     "comment_snippets": lambda a: [_own("comment_snippets", "owner_id", a)],
 }
 

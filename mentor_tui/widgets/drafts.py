@@ -39,8 +39,12 @@ DRAFT_GROUP_PREFIX = "draft-"
 
 
 def flush_open_drafts() -> None:
-    """Write the draft of every open editor now (the app is quitting: the last keys too)."""
+    """Write the draft of every open editor now (the app is quitting: the last keys too).
+    An editor no longer on screen (its screen closed another way) has nothing left to write."""
     for keeper in list(_OPEN):
+        if not keeper.host.is_attached:
+            _OPEN.discard(keeper)
+            continue
         keeper.flush()
 
 

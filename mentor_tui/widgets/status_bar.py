@@ -1,6 +1,6 @@
 """The status bar (top line): the area, who is signed in, the store, and sync: online /
 offline / "local only" (not linked to a server), local changes waiting for a sync, open
-conflicts and the time of the last sync."""
+conflicts and the time of the last sync; and, first, the unread messages and notifications."""
 
 from __future__ import annotations
 
@@ -35,6 +35,7 @@ class StatusBar(Widget):
     """
 
     pending: reactive[int | None] = reactive(None)
+    unread: reactive[int | None] = reactive(None)  # messages and notifications
     sync: reactive[SyncView | None] = reactive(None)
 
     def __init__(self, actor: Actor | None, store_name: str, area: str) -> None:
@@ -70,6 +71,12 @@ class StatusBar(Widget):
         )
 
     def _store_content(self) -> Content:
+        content = self._sync_content()
+        if self.unread:
+            return Content(f"{self.unread:,} unread · ") + content
+        return content
+
+    def _sync_content(self) -> Content:
         store = clean_line(self._store_name)
         view = self.sync
         if view is None or not view.linked:
@@ -97,6 +104,9 @@ class StatusBar(Widget):
         return Content(" · ".join(parts))
 
     def watch_sync(self) -> None:
+        self.watch_pending()
+
+    def watch_unread(self) -> None:
         self.watch_pending()
 
     def watch_pending(self) -> None:

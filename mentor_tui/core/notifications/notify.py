@@ -22,11 +22,14 @@ from mentor_tui.errors import NotFound, UserError
 TOGGLES: tuple[str, ...] = tuple(f.name for f in fields(Notifications))
 MAX_LIST = 1000
 FEEDBACK_RECEIVED = "feedback_received"
+MESSAGE_REPORTED = "message_reported"
+# a session scheduled, moved or cancelled: to every participant but whoever did it
+SESSION_NOTICES = ("session_scheduled", "session_rescheduled", "session_cancelled")
 
 
 def notify(
     session: Session,
-    config: Config,
+    config: Config | None,
     *,
     user_id: str,
     type: str,
@@ -39,6 +42,8 @@ def notify(
     """Write a notification for ``user_id``; None (nothing written) when ``toggle`` names a
     notification setting that is off."""
     if toggle is not None:
+        if config is None:
+            raise ValueError("a notification governed by a toggle needs the config")
         if toggle not in TOGGLES:
             raise ValueError(f"unknown notification toggle {toggle!r}; one of {TOGGLES}")
         if not getattr(config.notifications, toggle):
@@ -59,11 +64,22 @@ def written_by(actor: Actor) -> ColumnElement[bool]:
     person, and a mentor's "feedback received" to one of their students, written by deciding
     that student's submission: its ``data`` names a submission of that student which this
     mentor has decided (a notification is the trace of its event, not a message of the
-    mentor's choosing; messages are for that). Everything else (assignments, unavailability)
-    is an admin's doing; an admin is not limited by this."""
+    mentor's choosing; messages are for that); a session scheduled, moved or cancelled, to its
+    other participants (a mentor's students, a student's mentor); and anyone's report of a
+    message, to the admins. Everything else (assignments, unavailability) is an admin's doing;
+    an admin is not limited by this."""
     mine = Notification.user_id == actor.id
+    # anyone may report a message to the admins (core/messages: the escalation path)
+    report = and_(
+        Notification.type == MESSAGE_REPORTED,
+        Notification.user_id.in_(select(User.id).where(User.role == "admin")),
+    )
+    mine = or_(mine, report)
+    session_notice = Notification.type.in_(SESSION_NOTICES)
     if not actor.is_mentor:
-        return mine
+        # a student books a session with their mentor: the mentor hears of it
+        my_mentor = select(User.mentor_id).where(User.id == actor.id).scalar_subquery()
+        return or_(mine, and_(session_notice, Notification.user_id == my_mentor))
     decided_by_me = (
         select(Submission.id)
         .where(
@@ -73,12 +89,13 @@ def written_by(actor: Actor) -> ColumnElement[bool]:
         )
         .correlate(Notification)
     )
-    to_a_student = and_(
+    to_my_students = Notification.user_id.in_(select(User.id).where(student_scope(actor)))
+    feedback = and_(
         Notification.type == FEEDBACK_RECEIVED,
-        Notification.user_id.in_(select(User.id).where(student_scope(actor))),
+        to_my_students,
         Notification.data["submission_id"].as_string().in_(decided_by_me),
     )
-    return or_(mine, to_a_student)
+    return or_(mine, feedback, and_(session_notice, to_my_students))
 
 
 def _mine(actor: Actor) -> ColumnElement[bool]:
@@ -134,12 +151,80 @@ def mark_all_read(session: Session, actor: Actor, *, now: datetime | None = None
     return len(rows)
 
 
+def _filtered(actor: Actor, text: str) -> ColumnElement[bool]:
+    condition = _mine(actor)
+    if text.strip():
+        needle = text.strip()
+        condition = and_(
+            condition,
+            or_(
+                Notification.title.contains(needle, autoescape=True),
+                Notification.message.contains(needle, autoescape=True),
+            ),
+        )
+    return condition
+
+
+def count_notifications(session: Session, actor: Actor, text: str = "") -> int:
+    query = select(func.count()).select_from(Notification).where(_filtered(actor, text))
+    return int(session.execute(query).scalar_one())
+
+
+def notifications_page(
+    session: Session, actor: Actor, *, offset: int = 0, limit: int = 100, text: str = ""
+) -> list[Notification]:
+    """One page of the actor's notifications, newest first (the inbox's list)."""
+    query = (
+        select(Notification)
+        .where(_filtered(actor, text))
+        .order_by(Notification.created_at.desc(), Notification.id)
+        .offset(offset)
+        .limit(limit)
+    )
+    return list(session.execute(query).scalars())
+
+
+def next_unread_index(session: Session, actor: Actor, after: int, text: str = "") -> int | None:
+    """The position (in ``notifications_page``'s order) of the first unread notification after
+    position ``after``; None when there is none."""
+    position = (
+        func.row_number().over(order_by=(Notification.created_at.desc(), Notification.id)) - 1
+    )
+    ranked = (
+        select(position.label("n"), Notification.read_at).where(_filtered(actor, text)).subquery()
+    )
+    query = (
+        select(ranked.c.n)
+        .where(ranked.c.read_at.is_(None), ranked.c.n > after)
+        .order_by(ranked.c.n)
+        .limit(1)
+    )
+    found = session.execute(query).scalar_one_or_none()
+    return None if found is None else int(found)
+
+
+def mark_unread(session: Session, actor: Actor, notification_id: str) -> None:
+    row = session.execute(
+        select(Notification).where(_mine(actor), Notification.id == notification_id.strip())
+    ).scalar_one_or_none()
+    if row is None:
+        raise NotFound(f"You have no notification {notification_id!r}.")
+    if row.read_at is not None:
+        writes.update(session, actor.id, row, {"read_at": None}, action="unread")
+
+
 __all__ = [
     "FEEDBACK_RECEIVED",
+    "MESSAGE_REPORTED",
+    "SESSION_NOTICES",
     "TOGGLES",
+    "count_notifications",
     "list_notifications",
     "mark_all_read",
     "mark_read",
+    "mark_unread",
+    "next_unread_index",
+    "notifications_page",
     "notify",
     "unread_count",
     "written_by",

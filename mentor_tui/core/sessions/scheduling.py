@@ -19,6 +19,7 @@ from sqlmodel import Session
 from mentor_tui.config import Config
 from mentor_tui.core import clock, writes
 from mentor_tui.core.access import Actor
+from mentor_tui.core.sessions.notices import notify_participants
 from mentor_tui.core.sessions.rules import (
     check_active,
     check_agenda,
@@ -97,6 +98,8 @@ def schedule_session(
     for person in people:
         writes.insert(s, actor.id, SessionAttendee(session_id=row.id, student_id=person.id))
     s.flush()
+    if status == "scheduled":
+        notify_participants(s, actor, row, "session_scheduled")
     return views_of(s, actor, [row])[0]
 
 
@@ -170,12 +173,19 @@ def edit_session(
         changes["starts_at"] = start
         if minutes is not None:
             changes["duration_minutes"] = minutes
+    before = {a.student_id for a in current}
     if people is not None and regrouping:
         regroup(s, actor, row, current, people)
         changes["kind"] = "group" if len(people) > 1 else "one_on_one"
     action = "reschedule_session" if moving else "update"
     writes.update(s, actor.id, row, changes, action=action)
     s.flush()
+    if row.status == "scheduled":
+        joined = {p.id for p in people or []} - before if regrouping else set()
+        if joined:
+            notify_participants(s, actor, row, "session_scheduled", only=joined)
+        if moving:  # everyone else: the ones who just joined heard of the new time
+            notify_participants(s, actor, row, "session_rescheduled", skip=joined)
     return views_of(s, actor, [row])[0]
 
 
@@ -232,6 +242,7 @@ def cancel_session(s: Session, actor: Actor, key: str) -> SessionView:
         raise UserError("That session already took place and is completed; it cannot be cancelled.")
     writes.update(s, actor.id, row, {"status": "cancelled"}, action="cancel_session")
     s.flush()
+    notify_participants(s, actor, row, "session_cancelled")
     return views_of(s, actor, [row])[0]
 
 

@@ -1,0 +1,316 @@
+"""Reading conversations: the actor's conversations newest first and a conversation's messages
+oldest first, a page at a time (a list never loads everything), unread counts, and marking
+read or unread.
+
+Unread, for the actor: a direct message to them not read yet (``messages.read_at``), or an
+announcement meant for them with no read mark of theirs (``message_reads``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, case, exists, func, not_, select
+from sqlalchemy.orm import aliased
+from sqlmodel import Session
+
+from mentor_tui.core import clock, writes
+from mentor_tui.core.access import Actor, message_scope
+from mentor_tui.core.messages.rules import AUDIENCE_LABELS
+from mentor_tui.core.messages.send import thread_root
+from mentor_tui.core.notifications.notify import unread_count
+from mentor_tui.db.message_models import MessageRead
+from mentor_tui.db.models import Message, User
+
+PREVIEW = 80
+
+
+def _read_mark(actor: Actor) -> ColumnElement[bool]:
+    return exists().where(
+        MessageRead.message_id == Message.id,
+        MessageRead.user_id == actor.id,
+        MessageRead.read_at.is_not(None),
+        MessageRead.deleted_at.is_(None),
+    )
+
+
+def unread_condition(actor: Actor) -> ColumnElement[bool]:
+    direct = and_(
+        Message.kind == "direct", Message.recipient_id == actor.id, Message.read_at.is_(None)
+    )
+    announcement = and_(
+        Message.kind == "announcement", Message.sender_id != actor.id, not_(_read_mark(actor))
+    )
+    return (direct | announcement).self_group()
+
+
+@dataclass(frozen=True)
+class Conversation:
+    thread_id: str
+    kind: str
+    title: str  # the other person, or an announcement's audience
+    last_at: datetime
+    last_preview: str
+    messages: int
+    unread: int
+    reported: bool
+
+
+@dataclass(frozen=True)
+class Line:
+    id: str
+    thread_id: str
+    sender_id: str
+    sender_name: str
+    kind: str
+    body: str
+    created_at: datetime
+    edited: bool
+    history: list[dict[str, Any]]
+    unread: bool
+    reported: bool
+
+
+def _preview(body: str) -> str:
+    return " ".join(body[: PREVIEW * 4].split())[:PREVIEW]
+
+
+def _threads(actor: Actor, text: str = "") -> Any:
+    unread = func.sum(case((unread_condition(actor), 1), else_=0))
+    query = (
+        select(
+            Message.thread_id,
+            func.max(Message.created_at).label("last_at"),
+            func.count().label("n"),
+            unread.label("unread"),
+            func.max(case((Message.reported_at.is_not(None), 1), else_=0)).label("reported"),
+        )
+        .where(message_scope(actor))
+        .group_by(Message.thread_id)
+    )
+    if text.strip():
+        query = query.having(
+            func.max(case((Message.body.contains(text.strip(), autoescape=True), 1), else_=0)) == 1
+        )
+    return query
+
+
+def count_conversations(session: Session, actor: Actor, text: str = "") -> int:
+    inner = _threads(actor, text).subquery()
+    return int(session.execute(select(func.count()).select_from(inner)).scalar_one())
+
+
+def conversations(
+    session: Session, actor: Actor, *, offset: int = 0, limit: int = 50, text: str = ""
+) -> list[Conversation]:
+    """One page of the actor's conversations, the newest message first."""
+    inner = _threads(actor, text).subquery()
+    page = session.execute(
+        select(inner)
+        .order_by(inner.c.last_at.desc(), inner.c.thread_id)
+        .offset(offset)
+        .limit(limit)
+    ).all()
+    found: list[Conversation] = []
+    for thread_id, last_at, count, unread, reported in page:
+        root = session.get(Message, thread_id)
+        last = session.execute(
+            select(Message.body)
+            .where(message_scope(actor), Message.thread_id == thread_id)
+            .order_by(Message.created_at.desc(), Message.id.desc())
+            .limit(1)
+        ).scalar_one()
+        kind = root.kind if root else "direct"
+        found.append(
+            Conversation(
+                thread_id=thread_id,
+                kind=kind,
+                title=_title(session, actor, root),
+                last_at=clock.aware(last_at),
+                last_preview=_preview(last),
+                messages=int(count),
+                unread=int(unread or 0),
+                reported=bool(reported),
+            )
+        )
+    return found
+
+
+def next_unread_conversation(
+    session: Session, actor: Actor, after: int, text: str = ""
+) -> int | None:
+    """The position (in ``conversations``' order) of the first conversation with unread
+    messages after position ``after``; None when there is none."""
+    inner = _threads(actor, text).subquery()
+    position = func.row_number().over(order_by=(inner.c.last_at.desc(), inner.c.thread_id)) - 1
+    ranked = select(position.label("n"), inner.c.unread).subquery()
+    query = (
+        select(ranked.c.n)
+        .where(ranked.c.unread > 0, ranked.c.n > after)
+        .order_by(ranked.c.n)
+        .limit(1)
+    )
+    found = session.execute(query).scalar_one_or_none()
+    return None if found is None else int(found)
+
+
+def unread_total(session: Session, actor: Actor) -> int:
+    """Unread messages and notifications together: the status bar's figure."""
+    return unread_messages(session, actor) + unread_count(session, actor)
+
+
+def _name(session: Session, user_id: str | None) -> str:
+    user = session.get(User, user_id) if user_id else None
+    return user.full_name if user else "(gone)"
+
+
+def _title(session: Session, actor: Actor, root: Message | None) -> str:
+    if root is None:
+        return "(conversation)"
+    if root.kind == "announcement":
+        label = AUDIENCE_LABELS.get(root.audience or "students", "students")
+        return f"Announcement by {_name(session, root.sender_id)} to {label}"
+    if actor.id == root.sender_id:
+        return _name(session, root.recipient_id)
+    if actor.id == root.recipient_id:
+        return _name(session, root.sender_id)
+    return f"{_name(session, root.sender_id)} and {_name(session, root.recipient_id)}"
+
+
+def _in_thread(actor: Actor, thread_id: str) -> ColumnElement[bool]:
+    return and_(message_scope(actor), Message.thread_id == thread_id)
+
+
+def count_thread(session: Session, actor: Actor, thread_id: str) -> int:
+    query = select(func.count()).select_from(Message).where(_in_thread(actor, thread_id))
+    return int(session.execute(query).scalar_one())
+
+
+def thread_messages(
+    session: Session, actor: Actor, thread_id: str, *, offset: int = 0, limit: int = 100
+) -> list[Line]:
+    """One page of a conversation, oldest first (``thread_root`` refuses one not visible)."""
+    root = thread_root(session, actor, thread_id)
+    sender = aliased(User)
+    rows = session.execute(
+        select(Message, sender.full_name, unread_condition(actor))
+        .join(sender, sender.id == Message.sender_id)
+        .where(_in_thread(actor, root.thread_id or root.id))
+        .order_by(Message.created_at, Message.id)
+        .offset(offset)
+        .limit(limit)
+    ).all()
+    return [
+        Line(
+            id=m.id,
+            thread_id=m.thread_id or m.id,
+            sender_id=m.sender_id,
+            sender_name=name,
+            kind=m.kind,
+            body=m.body,
+            created_at=clock.aware(m.created_at),
+            edited=m.edited_at is not None,
+            history=list(m.history),
+            unread=bool(unread),
+            reported=m.reported_at is not None,
+        )
+        for m, name, unread in rows
+    ]
+
+
+def unread_messages(session: Session, actor: Actor) -> int:
+    query = (
+        select(func.count())
+        .select_from(Message)
+        .where(message_scope(actor), unread_condition(actor))
+    )
+    return int(session.execute(query).scalar_one())
+
+
+def _mark(session: Session, actor: Actor, message: Message, read: bool) -> bool:
+    """Mark one message read or unread for the actor; whether anything changed."""
+    now = clock.now()
+    if message.kind == "direct":
+        if message.recipient_id != actor.id or (message.read_at is not None) == read:
+            return False
+        writes.update(session, actor.id, message, {"read_at": now if read else None}, action="read")
+        return True
+    if message.sender_id == actor.id:
+        return False
+    marks = list(
+        session.execute(
+            select(MessageRead).where(
+                MessageRead.message_id == message.id,
+                MessageRead.user_id == actor.id,
+                MessageRead.deleted_at.is_(None),
+            )
+        ).scalars()
+    )
+    changed = False
+    for mark in marks:
+        if (mark.read_at is not None) != read:
+            writes.update(
+                session, actor.id, mark, {"read_at": now if read else None}, action="read"
+            )
+            changed = True
+    if read and not marks:
+        mark = MessageRead(message_id=message.id, user_id=actor.id, read_at=now)
+        writes.insert(session, actor.id, mark, action="read")
+        changed = True
+    return changed
+
+
+def mark_thread_read(session: Session, actor: Actor, thread_id: str) -> int:
+    """Mark every unread message of a conversation read; how many there were."""
+    root = thread_root(session, actor, thread_id)
+    rows = session.execute(
+        select(Message).where(_in_thread(actor, root.thread_id or root.id), unread_condition(actor))
+    ).scalars()
+    count = sum(_mark(session, actor, row, True) for row in rows)
+    session.flush()
+    return count
+
+
+def mark_thread_unread(session: Session, actor: Actor, thread_id: str) -> bool:
+    """Mark the newest message someone else wrote in a conversation unread again."""
+    root = thread_root(session, actor, thread_id)
+    newest = session.execute(
+        select(Message)
+        .where(_in_thread(actor, root.thread_id or root.id), Message.sender_id != actor.id)
+        .order_by(Message.created_at.desc(), Message.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+    changed = newest is not None and _mark(session, actor, newest, False)
+    session.flush()
+    return changed
+
+
+def mark_all_read(session: Session, actor: Actor) -> int:
+    """Mark every unread message of the actor read; how many there were."""
+    rows = list(
+        session.execute(
+            select(Message).where(message_scope(actor), unread_condition(actor))
+        ).scalars()
+    )
+    count = sum(_mark(session, actor, row, True) for row in rows)
+    session.flush()
+    return count
+
+
+__all__ = [
+    "Conversation",
+    "Line",
+    "conversations",
+    "count_conversations",
+    "count_thread",
+    "mark_all_read",
+    "mark_thread_read",
+    "mark_thread_unread",
+    "next_unread_conversation",
+    "thread_messages",
+    "unread_condition",
+    "unread_messages",
+    "unread_total",
+]

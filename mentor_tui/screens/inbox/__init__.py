@@ -1,0 +1,1 @@
+"""Screen 7: conversations and the notifications inbox (issue 17)."""

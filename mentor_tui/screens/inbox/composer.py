@@ -1,0 +1,271 @@
+"""The composer: a new conversation (`c`, with a To line), a reply (`r`) or an announcement
+(`A`, with its audience). What is typed is saved as a draft as it is typed, like the note
+editor (about 0.7 s after the last key, never later than 0.8 s after the first unsaved one),
+so a crash loses nothing; opening the composer for the same conversation or audience brings
+the draft back. `ctrl+s` sends (the draft goes with the send, in one transaction; a refusal
+keeps it and says why), `escape` closes and keeps the draft.
+
+`EditScreen` changes the text of a message one sent; the earlier text is kept."""
+
+from __future__ import annotations
+
+from time import monotonic
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.timer import Timer
+from textual.widgets import Input, Static, TextArea
+
+from mentor_tui.core.messages.drafts import Address
+from mentor_tui.core.text import clean_line, editable_text
+from mentor_tui.screens.base import MentorModal
+from mentor_tui.widgets.key_footer import KeyFooter
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+AUTOSAVE_SECONDS = 0.7
+AUTOSAVE_MAX_WAIT = 0.8
+
+
+class ComposerScreen(MentorModal[str | None]):
+    """Dismisses with the sent message's id, or None (closed; the draft is kept)."""
+
+    CSS_PATH = "composer.tcss"
+    HELP_TITLE = "Compose"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "send", "Send", id="composer.send", priority=True),
+        Binding("ctrl+a", "audience", "Audience", id="composer.audience"),
+        Binding("escape", "close", "Close (keeps draft)", id="composer.close"),
+    ]
+
+    def __init__(self, address: Address) -> None:
+        super().__init__()
+        self.address = address
+        self.draft_id: str | None = None
+        self.saved_text = ""
+        self.saving = False
+        self.closing: str | None = None  # "close" or "send": waiting for a save
+        self._timer: Timer | None = None
+        self._unsaved_since: float | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="composer-box"):
+            yield Static(self._heading(), id="composer-heading")
+            yield Input(placeholder="to: their email", id="composer-to")
+            yield TextArea(id="composer-body", soft_wrap=True, show_line_numbers=False)
+            yield Static("", id="composer-state")
+            yield KeyFooter()
+
+    def _heading(self) -> Text:
+        a = self.address
+        if a.thread_id is not None:
+            return Text("Reply", style="bold")
+        if a.audience is not None:
+            from mentor_tui.core.messages.rules import AUDIENCE_LABELS
+
+            text = Text("Announcement to ", style="bold")
+            text.append(AUDIENCE_LABELS[a.audience])
+            if self.actor.is_admin:
+                text.append("  (ctrl+a changes whom)", style="dim")
+            return text
+        return Text("New message", style="bold")
+
+    def on_mount(self) -> None:
+        to = self.query_one("#composer-to", Input)
+        to.display = self.address.thread_id is None and self.address.audience is None
+        body = self.query_one("#composer-body", TextArea)
+        body.disabled = True  # until the draft (if any) is back
+        from mentor_tui.core.messages.drafts import find_draft
+
+        actor, address = self.actor, self.address
+
+        def job(s: Session) -> tuple[str, str, str] | None:
+            row = find_draft(s, actor, address)
+            return None if row is None else (row.id, row.body, row.recipient_id or "")
+
+        self.run_db(job, self._loaded, group="composer-load")
+
+    def _loaded(self, found: tuple[str, str, str] | None) -> None:
+        body = self.query_one("#composer-body", TextArea)
+        to = self.query_one("#composer-to", Input)
+        if found is not None:
+            self.draft_id, text, recipient = found
+            self.saved_text = text
+            body.load_text(editable_text(text))
+            body.move_cursor(body.document.end)  # typing goes on where it stopped
+            self.saved_text = body.text
+            if to.display and recipient:
+                to.value = editable_text(recipient)
+        body.disabled = False
+        if to.display and not to.value:
+            to.focus()
+        else:
+            body.focus()
+        self._state("Draft restored." if found else "Type your message; it is saved as you type.")
+
+    def _state(self, sentence: str, style: str = "dim") -> None:
+        self.query_one("#composer-state", Static).update(Text(sentence, style=style))
+
+    def _text(self) -> str:
+        return self.query_one("#composer-body", TextArea).text
+
+    def _current_address(self) -> Address:
+        a = self.address
+        if a.thread_id is None and a.audience is None:
+            return Address(recipient=self.query_one("#composer-to", Input).value.strip())
+        return a
+
+    # -- autosave ----------------------------------------------------------------------------
+    @on(TextArea.Changed, "#composer-body")
+    @on(Input.Changed, "#composer-to")
+    def _typed(self) -> None:
+        if self.query_one("#composer-body", TextArea).disabled:
+            return
+        now = monotonic()
+        if self._unsaved_since is None:
+            self._unsaved_since = now
+        if self._timer is not None:
+            self._timer.stop()
+        wait = min(AUTOSAVE_SECONDS, self._unsaved_since + AUTOSAVE_MAX_WAIT - now)
+        self._timer = self.set_timer(max(wait, 0.001), self._save)
+        self._state("Edited", "dim")
+
+    def _save(self) -> None:
+        self._timer = None
+        self._unsaved_since = None
+        if self.saving:
+            self._unsaved_since = monotonic()
+            self._timer = self.set_timer(0.1, self._save)  # after the save under way
+            return
+        text, address = self._text(), self._current_address()
+        if not text and self.draft_id is None:
+            self._after_save()
+            return
+        from mentor_tui.core.messages.drafts import save_draft
+
+        self.saving = True
+        actor, draft_id = self.actor, self.draft_id
+        self.run_db(
+            lambda s: save_draft(s, actor, draft_id, address, text),
+            lambda saved_id: self._saved(saved_id, text),
+            group="composer-save",
+            exclusive=False,
+        )
+
+    def _saved(self, draft_id: str, text: str) -> None:
+        self.saving = False
+        self.draft_id = draft_id
+        self.saved_text = text
+        self._state(f"Draft saved · {len(text):,} characters", "dim green")
+        self._after_save()
+
+    def _after_save(self) -> None:
+        if self.closing == "close":
+            self.dismiss(None)
+        elif self.closing == "send":
+            self.closing = None
+            self.action_send()
+
+    def flush_before_exit(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+            self._save()
+
+    # -- send, close -------------------------------------------------------------------------
+    def action_send(self) -> None:
+        if self.saving:
+            self.closing = "send"
+            return
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        from mentor_tui.core.messages.drafts import send_draft
+
+        text, address = self._text(), self._current_address()
+        actor, config, draft_id = self.actor, self.services.config, self.draft_id
+        self._state("Sending…")
+        self.run_db(
+            lambda s: send_draft(s, config, actor, draft_id, address, text).id,
+            self._sent,
+            group="composer-send",
+        )
+
+    def _sent(self, message_id: str) -> None:
+        self.notify("Sent; it goes out on the next sync.")
+        self.dismiss(message_id)
+
+    def refused(self, sentence: str) -> None:
+        self._state(sentence, "bold red")
+        super().refused(sentence)
+
+    def action_audience(self) -> None:
+        from mentor_tui.core.access import announcement_audiences
+
+        audiences = announcement_audiences(self.actor)
+        if self.address.audience is None or len(audiences) < 2:
+            return
+        index = audiences.index(self.address.audience)
+        self.address = Address(audience=audiences[(index + 1) % len(audiences)])
+        self.query_one("#composer-heading", Static).update(self._heading())
+        self._typed()
+
+    def action_close(self) -> None:
+        if self._timer is not None or self.saving:
+            if self._timer is not None:
+                self._timer.stop()
+                self._timer = None
+            self.closing = "close"
+            if not self.saving:
+                self._save()
+            return
+        self.dismiss(None)
+
+
+class EditScreen(MentorModal[str | None]):
+    """Change a message one sent; dismisses with its id once saved."""
+
+    CSS_PATH = "composer.tcss"
+    HELP_TITLE = "Edit message"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "Save", id="edit.save", priority=True),
+        Binding("escape", "cancel", "Cancel", id="edit.cancel"),
+    ]
+
+    def __init__(self, message_id: str, body: str) -> None:
+        super().__init__()
+        self.message_id = message_id
+        self.body = body
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="composer-box"):
+            yield Static(
+                Text("Edit your message (the earlier text is kept and shown)", style="bold"),
+                id="composer-heading",
+            )
+            yield TextArea(editable_text(self.body), id="composer-body", soft_wrap=True)
+            yield Static("", id="composer-state")
+            yield KeyFooter()
+
+    def on_mount(self) -> None:
+        self.query_one("#composer-body", TextArea).focus()
+
+    def action_save(self) -> None:
+        from mentor_tui.core.messages import send
+
+        text = self.query_one("#composer-body", TextArea).text
+        actor, message_id = self.actor, self.message_id
+        self.run_db(
+            lambda s: send.edit(s, actor, message_id, text).id, self.dismiss, group="edit-save"
+        )
+
+    def refused(self, sentence: str) -> None:
+        self.query_one("#composer-state", Static).update(Text(clean_line(sentence), style="red"))
+        super().refused(sentence)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,61 @@
+"""Nothing typed in the composer is lost: the real app on a pseudo-terminal, killed with
+SIGKILL one second after the last key press, has the typed message in its drafts; the next
+composer for the same audience brings it back (issue 17, as the note editor: issue 6)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from app_support import MENTOR, build_template, copy_store
+from pty_support import spawn_in_pty
+from sqlalchemy import select
+from test_notes_crash import _kill, _Screen
+
+from mentor_tui.db.draft_models import EditorDraft
+from mentor_tui.db.engine import make_engine, session_scope
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
+
+TYPED = "Office hours move to Friday: résumé, 学习 & [b]plans[/b] 🎉"
+
+
+def _drafts(store: Path) -> list[tuple[str, str]]:
+    engine = make_engine(store)
+    try:
+        with session_scope(engine) as session:
+            query = select(EditorDraft).where(EditorDraft.kind == "message")
+            rows = session.execute(query).scalars().all()
+            return [(row.key, row.fields["body"]) for row in rows]
+    finally:
+        engine.dispose()
+
+
+def test_kill_9_one_second_after_typing_in_the_composer_loses_nothing(tmp_path: Path) -> None:
+    store = copy_store(build_template(tmp_path / "demo"), tmp_path / "store" / "m.db")
+    argv = [sys.executable, "-m", "mentor_tui", "--db", str(store), "--user", MENTOR]
+    child, master = spawn_in_pty(argv, columns=100, lines=30, cwd=tmp_path)
+    screen = _Screen(master)
+    try:
+        screen.wait_for(b"Dashboard")
+        screen.mark()
+        os.write(master, b"7")
+        screen.wait_for(b"Conversations")
+        time.sleep(0.5)
+        screen.mark()
+        os.write(master, b"A")  # an announcement to the mentor's students
+        screen.wait_for(b"saved as you type")
+        screen.type(TYPED)
+        time.sleep(1.0)  # one second after the last key press
+        assert child.poll() is None, "the app exited before it was killed"
+        os.kill(child.pid, signal.SIGKILL)
+        child.wait(timeout=30)
+        assert child.returncode == -signal.SIGKILL
+    finally:
+        _kill(child)
+        os.close(master)
+    assert _drafts(store) == [("audience:students", TYPED)]
