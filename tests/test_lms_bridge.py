@@ -278,13 +278,16 @@ def test_a_decision_made_in_the_platform_meanwhile_wins_and_both_are_kept(
     ]
     again = sync(store, platform)
     assert (again.rows_in, again.rows_out, again.conflicts) == (0, 0, 0)
-    # the mentor keeps their decision in the conflicts centre: the next pass writes it out
+    # a submission is decided once: the mentor cannot keep theirs over the platform's, only
+    # dismiss it; the platform's decision stays and nothing goes out
     with session_scope(store) as s:
         mia = actor_for_email(s, "mia@school.example")
-    resolve_conflict(store, review.id, "mine", actor=mia)
-    assert sync(store, platform).written_out["submissions"] == 1
+    with pytest.raises(UserError, match="decided once"):
+        resolve_conflict(store, review.id, "mine", actor=mia)
+    resolve_conflict(store, review.id, "theirs", actor=mia)
+    assert sync(store, platform).rows_out == 0
     assert run(platform, "SELECT status, feedback, reviewed_by::text FROM submissions WHERE id = %s",
-               (ID["sub2"],)) == [("approved", "Offline: well done", ID["m1"])]  # fmt: skip
+               (ID["sub2"],)) == [("rejected", "Copied", ID["m2"])]  # fmt: skip
 
 
 def test_a_pass_stopped_midway_is_finished_once_by_the_next(
