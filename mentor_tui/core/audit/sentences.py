@@ -19,6 +19,7 @@ from sqlmodel import Session
 from mentor_tui.core.audit.log import AuditRow
 from mentor_tui.core.text import clean_line
 from mentor_tui.db.models import (
+    SYNCED_TABLES,
     Assignment,
     Course,
     MentorProfile,
@@ -103,7 +104,7 @@ class _Names:
         person_ids |= wanted.get("users", set())
         namers: dict[tuple[str, str], Callable[[], str]] = {}
         for table, ids in wanted.items():
-            model = _MODELS.get(table)
+            model = SYNCED_TABLES.get(table)
             if model is None:
                 continue
             found = self._rows(model, ids)
@@ -135,69 +136,34 @@ class _Names:
 
     def _namers(self, model: Any, rows: list[Any]) -> dict[str, Callable[[], str]]:
         """thing id -> a function naming it once every person it mentions is known."""
-        if model is Submission:
-            titles = self._titles(Assignment, {r.assignment_id for r in rows})
-            return {
-                r.id: partial(
-                    lambda r: (
-                        f"{_possessive(self.person(r.student_id))} "
-                        f"{_title(titles.get(r.assignment_id))} submission"
-                    ),
-                    r,
-                )
-                for r in rows
-            }
-        if model is SessionAttendee:
-            titles = self._titles(MentorshipSession, {r.session_id for r in rows})
-            return {
-                r.id: partial(
-                    lambda r: (
-                        f"{self.person(r.student_id)} in the session "
-                        f"{_title(titles.get(r.session_id))}"
-                    ),
-                    r,
-                )
-                for r in rows
-            }
-        if model is ModuleProgress:
-            titles = self._titles(Module, {r.module_id for r in rows})
-            return {
-                r.id: partial(
-                    lambda r: (
-                        f"{_possessive(self.person(r.user_id))} progress in "
-                        f"{_title(titles.get(r.module_id))}"
-                    ),
-                    r,
-                )
-                for r in rows
-            }
+        if model in _TITLED_BY:
+            parent, parent_key, person_key, form = _TITLED_BY[model]
+            titles = self._titles(parent, {getattr(r, parent_key) for r in rows})
+
+            def name(row: Any) -> str:
+                title = _title(titles.get(getattr(row, parent_key)))
+                person = self.person(getattr(row, person_key))
+                return form.format(person=person, owner=_possessive(person), title=title)
+
+            return {r.id: partial(name, r) for r in rows}
         return {r.id: partial(_name_of, self, r) for r in rows}
 
+
+_TITLED_BY: dict[Any, tuple[Any, str, str, str]] = {
+    Submission: (Assignment, "assignment_id", "student_id", "{owner} {title} submission"),
+    SessionAttendee: (
+        MentorshipSession,
+        "session_id",
+        "student_id",
+        "{person} in the session {title}",
+    ),
+    ModuleProgress: (Module, "module_id", "user_id", "{owner} progress in {title}"),
+}
+"""Things named by a person and the title of the row they belong to."""
 
 _PERSON_KEYS = ("mentor_id", "previous_mentor_id", "student_id")
 """Keys of an entry's detail that name a person by id."""
 
-_MODELS: dict[str, Any] = {
-    model.__tablename__: model
-    for model in (
-        User,
-        MentorProfile,
-        MentorSpecialization,
-        StudentProfile,
-        Course,
-        Module,
-        ModuleProgress,
-        Assignment,
-        Submission,
-        MentorshipNote,
-        SessionTemplate,
-        MentorshipSession,
-        SessionAttendee,
-        Notification,
-        Message,
-        CommentSnippet,
-    )
-}
 
 _KINDS = {
     "users": "a person",
