@@ -17,8 +17,6 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-import tomli_w
-
 from mentor_tui.errors import UserError
 from mentor_tui.paths import config_path
 
@@ -74,7 +72,9 @@ class Config:
     lms: LmsSettings = field(default_factory=LmsSettings, hash=False)
 
     def to_toml(self) -> str:
-        return tomli_w.dumps(asdict(self))
+        import tomlkit
+
+        return tomlkit.dumps(asdict(self))
 
 
 # (minimum, maximum) for each integer setting
