@@ -49,6 +49,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import platform
 import shutil
 import statistics
 import sys
@@ -437,6 +438,21 @@ def table(figures: list[Figure]) -> str:
     )
 
 
+def machine() -> str:
+    """The machine the figures were measured on: cores, CPU model, Python (targets must hold on
+    a 2-core machine like CI's, so every run says which it was)."""
+    model = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return f"{cores} cores, {model}, Python {platform.python_version()}"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a small store, under two minutes")
@@ -450,7 +466,8 @@ def main(argv: list[str] | None = None) -> int:
             set(args.only) if args.only else None
         )
     size = "quick (small store)" if args.quick else "full (large store)"
-    print(f"\nmentor-tui benchmarks, {size}, {time.perf_counter() - started:.0f} s\n")
+    print(f"\nmentor-tui benchmarks, {size}, {time.perf_counter() - started:.0f} s")
+    print(f"machine: {machine()}\n")
     print(table(figures))
     notes = [f"  {f.name}: {f.note}" for f in figures if f.note]
     print("\nnotes:\n" + "\n".join(notes))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -55,6 +56,8 @@ def test_quick_run_writes_every_figure(tmp_path: Path) -> None:
     # the anchored figures of the issue carry their anchor
     anchored = {f["name"] for f in figures if f["anchor"] is not None}
     assert {"start_admin", "start_mentor", "demo_build", "peak_rss_admin", "sync_pull"} <= anchored
+    # the output says on what machine (cores and CPU model) the figures were measured
+    assert re.search(r"^machine: \d+ cores, .+, Python 3\.\d+", done.stdout, re.MULTILINE)
     # the printed table names every figure
     for figure in figures:
         assert figure["figure"] in done.stdout
