@@ -116,6 +116,7 @@ class _Table:
         self.select = f"SELECT {tables.select_list(entity)} FROM {self.name}"
         self.unsaved: dict[str, Link] = {}  # links not yet written to lms_rows
         self.fresh_rows: list[dict[str, Any]] = []  # new rows waiting for insert_many
+        self.bulk = 0  # rows written by insert_many: one audit entry for them all
 
     def run(self) -> None:
         with self.session.no_autoflush:
@@ -157,6 +158,11 @@ class _Table:
         self._flush()
         self._deleted_and_unseen()
         self._flush()
+        if self.bulk:
+            # a table taken in whole into an empty one: one audit entry with the count, in
+            # the same transaction (each row is in the change journal with its fields)
+            table = entity.model.__tablename__
+            writes.audit(self.session, None, ACTION, table, "", {"rows": self.bulk, "bulk": True})
         if newest is not None and newest != since:
             book.save_cursor(self.session, entity.table, newest)
 
@@ -249,7 +255,9 @@ class _Table:
             self._flush()
 
     def _flush(self) -> None:
-        writes.insert_many(self.session, None, self.entity.model, self.fresh_rows, action=ACTION)
+        self.bulk += writes.insert_many(
+            self.session, None, self.entity.model, self.fresh_rows, action=ACTION, audit_each=False
+        )
         self.fresh_rows = []
         book.save_links(self.session, self.entity.table, self.unsaved)
         self.unsaved = {}
