@@ -76,3 +76,17 @@ def test_a_thing_gone_from_the_store_is_named_by_its_kind(engine) -> None:
     with session_scope(engine) as s:
         (entry,) = s.execute(select(AuditEntry).where(AuditEntry.entity_id == note_id)).scalars()
         assert entry.action == "create"
+
+
+def test_a_bulk_entry_says_how_many_rows(engine) -> None:
+    """The learning platform bridge's first pass audits a table taken in whole as one entry."""
+    from mentor_tui.core import writes
+
+    with session_scope(engine) as s:
+        admin = factory.admin(s, "Ada Admin")
+        writes.audit(s, None, "lms sync", "module_progress", "", {"rows": 1200, "bulk": True})
+    with session_scope(engine) as s:
+        (row,) = [r for r in list_audit(s, factory.actor(admin)) if r.action == "lms sync"]
+        assert describe(s, [row]) == [
+            "mentor-tui took in 1,200 module progress rows at once (lms sync)."
+        ]

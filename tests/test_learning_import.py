@@ -78,8 +78,8 @@ def test_import_jsonl_writes_every_record(capsys, db_path, engine, store, tmp_pa
     assert (code, err) == (0, "")
     assert out == (
         "Read 10 records (2 users, 1 course, 3 modules, 1 progress, 1 enrollment, "
-        "1 assignment, 1 submission); wrote 15 rows (1 assignments, 1 courses, "
-        "1 mentor_profiles, 3 module_progress, 3 modules, 1 notifications, "
+        "1 assignment, 1 submission); wrote 16 rows (1 assignments, 1 courses, "
+        "1 mentor_profiles, 3 module_progress, 3 modules, 2 notifications, "
         "1 student_profiles, 1 submissions, 3 users).\n"
     )
     with session_scope(engine) as s:
@@ -108,8 +108,15 @@ def test_import_jsonl_writes_every_record(capsys, db_path, engine, store, tmp_pa
         work = s.get(Submission, row_id("submission", "sub1"))
         assert work is not None and work.status == "pending"
         assert work.submitted_at.isoformat() == "2026-03-02T08:00:00+00:00"
-        told = s.execute(select(Notification).where(Notification.user_id == maria.id)).scalars()
-        assert [n.type for n in told] == ["new_student_assignment"]
+        told = s.execute(
+            select(Notification).where(Notification.user_id == maria.id).order_by(Notification.type)
+        ).scalars()
+        # the assignment, and the new pending work waiting for her (as the bridge tells it)
+        assert [(n.type, n.title, n.message) for n in told] == [
+            ("new_student_assignment", "New student assigned",
+             "Sam Student (sam@example.org) is now your student."),
+            ("new_submission", "New submission", "Sam Student submitted A tiny server."),
+        ]  # fmt: skip
     # the student list now shows the platform's completion: 1 of 3 modules
     code, out, _ = run(capsys, db_path, "students", "--user", ADMIN, "--json")
     assert [(r["email"], round(r["completion_rate"], 1)) for r in json.loads(out)] == [

@@ -172,9 +172,14 @@ def test_a_first_pass_brings_everything_in_and_a_second_writes_nothing(
         assert sorted(e.fields["email"] for e in entries if e.op == "insert")[:2] == [
             "ada@school.example", "max@school.example"]  # fmt: skip
         assert len(entries) == 7 and {e.base_version for e in entries} == {0}
-        audited = s.execute(select(func.count()).select_from(AuditEntry).where(
-            AuditEntry.entity == "module_progress", AuditEntry.action == "lms sync")).scalar_one()  # fmt: skip
-        assert audited == 6
+        # the first pass into an empty table: one audit entry for its rows, with their count
+        (audited,) = s.execute(select(AuditEntry).where(
+            AuditEntry.entity == "module_progress", AuditEntry.action == "lms sync")).scalars()  # fmt: skip
+        assert (audited.entity_id, audited.actor_id) == ("", None)
+        assert audited.detail == {"rows": 6, "bulk": True}
+        progress = s.execute(select(func.count()).select_from(JournalEntry).where(
+            JournalEntry.entity == "module_progress", JournalEntry.op == "insert")).scalar_one()  # fmt: skip
+        assert progress == 6  # and every row in the change journal
         assert s.get(User, ID["s1"]).version == 1
     before = journal_size(store)
     again = sync(store, platform)

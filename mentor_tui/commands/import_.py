@@ -85,6 +85,7 @@ def run_import(ctx: CommandContext) -> int:
                 "by_type": outcome.by_type,
                 "rows_written": outcome.rows,
                 "written_by_table": written,
+                "auto_assigned": outcome.applied.auto_assigned if outcome.applied else 0,
             }
         )
         return 0
@@ -105,6 +106,15 @@ def run_import(ctx: CommandContext) -> int:
             f"Read {outcome.records:,} {noun} ({_counts(outcome.by_type)}); wrote "
             f"{outcome.rows:,} {rows} ("
             + ", ".join(f"{n:,} {table}" for table, n in sorted(written.items()))
-            + ").\n"
+            + ")"
+            + _auto(outcome)
+            + ".\n"
         )
     return 0
+
+
+def _auto(outcome: Any) -> str:
+    n = outcome.applied.auto_assigned if outcome.applied is not None else 0
+    if not n:
+        return ""
+    return f"; {n:,} new student{'s' if n != 1 else ''} assigned by auto-assignment"

@@ -23,6 +23,7 @@ import json
 import math
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import JSON, Boolean, Date, DateTime, Float, Integer
@@ -98,6 +99,7 @@ class InvalidValue(UserError):
     """A value no row may hold; the message says which and why in one sentence."""
 
 
+@lru_cache(maxsize=4096)  # a bulk write asks the same few thousand times
 def what(table: str, field: str) -> str:
     """'The session's duration minutes': how a refusal names a field."""
     words = {"duration_minutes": "length in minutes", "mentor_id": "mentor"}
@@ -253,6 +255,7 @@ _RULES: dict[tuple[str, str], Rule] = {
 }
 
 
+@lru_cache(maxsize=4096)
 def _kind_of(table: str, field: str) -> str:
     model = SYNCED_TABLES.get(table)
     if model is None:

@@ -106,11 +106,15 @@ def insert_many(
     rows: Sequence[dict[str, Any]],
     *,
     action: str = "create",
+    audit_each: bool = True,
 ) -> int:
     """New rows of one table, each as ``insert`` makes it (version 1, journaled, audited), in
     one statement per table: for a producer of many rows at once (the learning platform
     bridge's first pass). Each dict holds the row's fields, ``id`` included; ``created_at``
-    is kept when given. Returns how many rows were written."""
+    is kept when given. Returns how many rows were written.
+
+    ``audit_each=False``: no audit entry per row; the caller writes one for the whole batch
+    with its count (every row is still in the change journal, with its fields)."""
     if not rows:
         return 0
     moment = clock.now()
@@ -149,21 +153,55 @@ def insert_many(
                 "pushed_at": None,
             }
         )
-        trail.append(
-            {
-                "id": new_id(),
-                "actor_id": actor_id,
-                "action": action,
-                "entity": entity,
-                "entity_id": row["id"],
-                "at": moment,
-                "detail": {},
-            }
-        )
-    session.execute(sql_insert(model.__table__), values)
-    session.execute(sql_insert(JournalEntry.__table__), journal)  # type: ignore[attr-defined]
-    session.execute(sql_insert(AuditEntry.__table__), trail)  # type: ignore[attr-defined]
+        if audit_each:
+            trail.append(
+                {
+                    "id": new_id(),
+                    "actor_id": actor_id,
+                    "action": action,
+                    "entity": entity,
+                    "entity_id": row["id"],
+                    "at": moment,
+                    "detail": {},
+                }
+            )
+    _bulk(session, model.__table__, values)
+    _bulk(session, JournalEntry.__table__, journal)  # type: ignore[attr-defined]
+    if trail:
+        _bulk(session, AuditEntry.__table__, trail)  # type: ignore[attr-defined]
     return len(values)
+
+
+_MARKS = {"qmark": "?", "format": "%s", "pyformat": "%s"}
+
+
+def _bulk(session: Session, table: Any, rows: list[dict[str, Any]]) -> None:
+    """``INSERT`` of many rows with the same keys, each value through its column type's own
+    bind processor, in one ``executemany`` of the driver: the same rows as SQLAlchemy's
+    executemany writes without its per-row parameter compilation. Falls back to that when the
+    driver's parameter style is another or a column left out has a Python-side default."""
+    names = list(rows[0])
+    conn = session.connection()
+    dialect = conn.dialect
+    mark = _MARKS.get(dialect.paramstyle)
+    left_out = [c for c in table.columns if c.name not in rows[0]]
+    if mark is None or any(c.default is not None or c.onupdate is not None for c in left_out):
+        session.execute(sql_insert(table), rows)
+        return
+    columns = [table.columns[name] for name in names]
+    processors = [c.type.dialect_impl(dialect).bind_processor(dialect) for c in columns]
+    quote = dialect.identifier_preparer.quote
+    sql = (
+        f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in names)}) "
+        f"VALUES ({', '.join(mark for _ in names)})"
+    )
+    pairs = list(zip(names, processors, strict=True))
+    # every value through its processor, None too (as SQLAlchemy does: JSON, say, decides)
+    params = [
+        tuple(row[name] if proc is None else proc(row[name]) for name, proc in pairs)
+        for row in rows
+    ]
+    conn.exec_driver_sql(sql, params)
 
 
 def update(

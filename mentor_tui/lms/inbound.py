@@ -26,6 +26,8 @@ from sqlmodel import Session
 
 from mentor_tui.config import Config
 from mentor_tui.core import clock, writes
+from mentor_tui.core.access import Actor
+from mentor_tui.core.matching.auto import auto_assign_new_students
 from mentor_tui.core.notifications.notify import notify
 from mentor_tui.db.engine import session_scope
 from mentor_tui.db.models import Assignment, SessionAttendee, Synced, User
@@ -57,7 +59,41 @@ def take_in(pg: Any, engine: Any, tables: Tables, config: Config, stats: PassSta
             session.execute(text("PRAGMA defer_foreign_keys = ON"))
             _Table(pg, session, tables, entity, ids, config, stats).run()
         pg.commit()  # end the read transaction: the next table sees a fresh snapshot
+    if config.auto_assignment and stats.new_students:
+        with session_scope(engine) as session:
+            auto_assign(session, config, stats)
     return ids
+
+
+def bridge_actor(session: Session) -> Actor | None:
+    """Who the bridge acts as where the core needs an admin (auto-assignment): the store's
+    first active admin (oldest account, then id). The bridge has no user of its own."""
+    admin = session.execute(
+        select(User)
+        .where(User.role == "admin", User.status == "Active", User.deleted_at.is_(None))
+        .order_by(User.created_at, User.id)
+        .limit(1)
+    ).scalar_one_or_none()
+    return None if admin is None else Actor.of(admin)
+
+
+def auto_assign(session: Session, config: Config, stats: PassStats) -> None:
+    """``auto_assignment`` on: the students this pass brought in without a mentor are assigned
+    by the matching, as ``users add`` does, in one local transaction after every table is in
+    (the mentors' specializations too). The audit log says the bridge acted and as whom; the
+    pass out then writes the assignments to the platform's ``users.mentor_id``."""
+    actor = bridge_actor(session)
+    if actor is None:
+        for student_id in stats.new_students:
+            writes.audit(session, None, "auto_assign_unplaced", "users", student_id,
+                         {"reason": "no active admin in this store for the learning platform "
+                          "bridge to act as", "by": ACTION})  # fmt: skip
+        return
+    done = auto_assign_new_students(session, actor, stats.new_students, config=config)
+    writes.audit(session, actor.id, "lms_auto_assign", "users", "",
+                 {"by": ACTION, "acting_as": actor.email, "students": len(stats.new_students),
+                  "assigned": done.assigned, "unplaced": done.unplaced})  # fmt: skip
+    stats.auto_assigned += done.assigned
 
 
 class _Table:
@@ -80,6 +116,7 @@ class _Table:
         self.select = f"SELECT {tables.select_list(entity)} FROM {self.name}"
         self.unsaved: dict[str, Link] = {}  # links not yet written to lms_rows
         self.fresh_rows: list[dict[str, Any]] = []  # new rows waiting for insert_many
+        self.bulk = 0  # rows written by insert_many: one audit entry for them all
 
     def run(self) -> None:
         with self.session.no_autoflush:
@@ -121,6 +158,11 @@ class _Table:
         self._flush()
         self._deleted_and_unseen()
         self._flush()
+        if self.bulk:
+            # a table taken in whole into an empty one: one audit entry with the count, in
+            # the same transaction (each row is in the change journal with its fields)
+            table = entity.model.__tablename__
+            writes.audit(self.session, None, ACTION, table, "", {"rows": self.bulk, "bulk": True})
         if newest is not None and newest != since:
             book.save_cursor(self.session, entity.table, newest)
 
@@ -175,6 +217,7 @@ class _Table:
             base = {f: norm(fields[f]) for f in entity.out} if entity.out else None
             self._keep(pid, Link(pid, seal, 1, base))
             self.stats.wrote(entity.table)
+            self._new_student(pid, fields)
             if len(self.fresh_rows) >= BATCH:
                 self._flush()
             return
@@ -194,6 +237,7 @@ class _Table:
             writes.insert(self.session, None, row, action=ACTION)
             self.stats.wrote(entity.table)
             self._new(row)
+            self._new_student(row.id, fields)
             pending = False
         else:
             pending = row.deleted_at is None and self._update(row, fields, link)
@@ -211,7 +255,9 @@ class _Table:
             self._flush()
 
     def _flush(self) -> None:
-        writes.insert_many(self.session, None, self.entity.model, self.fresh_rows, action=ACTION)
+        self.bulk += writes.insert_many(
+            self.session, None, self.entity.model, self.fresh_rows, action=ACTION, audit_each=False
+        )
         self.fresh_rows = []
         book.save_links(self.session, self.entity.table, self.unsaved)
         self.unsaved = {}
@@ -271,6 +317,11 @@ class _Table:
             writes.tombstone(self.session, None, row, action=ACTION)
         elif row is not None and student is not None and row.student_id != student:
             writes.update(self.session, None, row, {"student_id": student}, action=ACTION)
+
+    def _new_student(self, local_id: str, fields: dict[str, Any]) -> None:
+        if self.entity.table == "users" and fields["role"] == "student":
+            if fields.get("mentor_id") is None:
+                self.stats.new_students.append(local_id)
 
     def _new(self, row: Any) -> None:
         """A submission that arrived after the first pass: its student's mentor is told."""

@@ -243,6 +243,12 @@ def _sentence(names: _Names, row: AuditRow) -> str:
         previous = detail.get("previous_mentor_id")
         since = f" from {names.person(previous)}" if isinstance(previous, str) else ""
         return f"{who} took {thing} away{since}; they have no mentor now."
+    rows = detail.get("rows")
+    if detail.get("bulk") is True and isinstance(rows, int):  # writes.insert_many, one entry
+        table = row.entity.replace("_", " ")
+        return (
+            f"{who} took in {rows:,} {table} row{'s' if rows != 1 else ''} at once ({row.action})."
+        )
     verb = VERBS.get(row.action, row.action.replace("_", " ").replace(".", " "))
     extra = _fields(detail) if row.action in ("update", "edit_template") else ""
     if row.action == "read" and row.entity == "notifications":

@@ -54,6 +54,9 @@ class Applied:
 
     records: int = 0
     written: Counter[str] = field(default_factory=Counter)
+    new_students: list[str] = field(default_factory=list)  # new accounts left without a mentor
+    auto_assigned: int = 0  # of those, assigned by auto_assignment (importer.py)
+    new_pending: list[str] = field(default_factory=list)  # new submissions waiting for review
 
     @property
     def rows(self) -> int:
@@ -126,6 +129,9 @@ class _Writer:
         for record in records:
             if "mentor_id" in record.values:
                 self._assign(record)
+        self.applied.new_students += [
+            u.id for u in new if u.role == "student" and u.mentor_id is None
+        ]
 
     def _assign(self, record: Record) -> None:
         student = self.plan.rows[self.plan.target("user", record.id)]
@@ -252,7 +258,35 @@ class _Writer:
                 # decided in mentor-tui, still pending on the platform: the decision stays
                 for key in ("status", "feedback", "reviewer_id", "reviewed_at"):
                     wanted.pop(key, None)
-            self.upsert(Submission, row_id, wanted)
+            row = self.upsert(Submission, row_id, wanted)
+            if existing is None and row.status == "pending":
+                self.applied.new_pending.append(row.id)
+
+
+def tell_mentors(session: Session, config: Config, actor_id: str | None, applied: Applied) -> None:
+    """Each new pending submission tells the student's mentor ("New submission"), as the
+    platform bridge does; once, since a submission imported again is not new. Run after
+    auto-assignment, so a student assigned by it has a mentor to tell."""
+    for submission_id in applied.new_pending:
+        row = session.get(Submission, submission_id)
+        student = session.get(User, row.student_id) if row is not None else None
+        if row is None or student is None or student.mentor_id is None:
+            continue
+        assignment = session.get(Assignment, row.assignment_id)
+        title = assignment.title if assignment is not None else "an assignment"
+        note = notify(
+            session,
+            config,
+            user_id=student.mentor_id,
+            type="new_submission",
+            title="New submission",
+            message=f"{student.full_name} submitted {title}.",
+            data={"submission_id": row.id, "student_id": student.id},
+            toggle="pending_submission_reminder",
+            actor_id=actor_id,
+        )
+        if note is not None:
+            applied.written["notifications"] += 1
 
 
 def apply_plan(

@@ -13,10 +13,11 @@ from sqlmodel import Session
 
 from mentor_tui.config import Config, load_config
 from mentor_tui.core.access import Actor, require_admin
-from mentor_tui.core.learning.apply import Applied, Progress, apply_plan
+from mentor_tui.core.learning.apply import Applied, Progress, apply_plan, tell_mentors
 from mentor_tui.core.learning.check import plan
 from mentor_tui.core.learning.files import read_path
 from mentor_tui.core.learning.records import Problem
+from mentor_tui.core.matching.auto import auto_assign_new_students
 from mentor_tui.errors import UserError
 
 
@@ -64,12 +65,13 @@ def import_learning(
     by_type = {kind: len(rs) for kind, rs in batch.records.items() if rs}
     if check_only:
         return ImportOutcome(batch.count, by_type, None)
+    config = config or load_config()
     applied = apply_plan(
-        session,
-        actor.id,
-        batch,
-        config or load_config(),
-        source=f"import {path.name}",
-        progress=progress,
+        session, actor.id, batch, config, source=f"import {path.name}", progress=progress
     )
+    # auto_assignment on: new students without a mentor are assigned at once, as `users add`
+    # does, by the admin who imports
+    auto = auto_assign_new_students(session, actor, applied.new_students, config=config)
+    applied.auto_assigned = auto.assigned
+    tell_mentors(session, config, actor.id, applied)
     return ImportOutcome(batch.count, by_type, applied)
