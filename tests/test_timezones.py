@@ -194,6 +194,10 @@ def test_spans_read_in_the_viewers_zone() -> None:
     assert format_span(start, 60, "America/Sao_Paulo") == "Tue 2025-03-04 06:00-07:00 UTC-3"
     assert format_span(start, 60, "Asia/Tokyo") == "Tue 2025-03-04 18:00-19:00 JST"
     assert format_span(start, 60, "UTC") == "Tue 2025-03-04 09:00-10:00 UTC"
+    # a zone pulled from elsewhere that this machine does not know: shown in UTC, and said so
+    assert format_span(start, 60, "Mars/Olympus\x1b") == (
+        "Tue 2025-03-04 09:00-10:00 UTC (unknown time zone 'Mars/Olympus\ufffd')"
+    )
     assert (
         format_span(utc(2025, 3, 4, 22, 30), 60, "Europe/Berlin")
         == "Tue 2025-03-04 23:30 CET - Wed 2025-03-05 00:30 CET"

@@ -240,11 +240,23 @@ def format_span(start: datetime, minutes: int, tz_name: str) -> str:
     tz = shown_zone(tz_name)
     begin = start.astimezone(tz)
     end = (start.astimezone(UTC) + timedelta(minutes=minutes)).astimezone(tz)
+    unknown = ""
+    if tz is UTC and zone_or_none(tz_name) is None:
+        unknown = f" (unknown time zone {clean_line(tz_name)!r})"
     if begin.date() == end.date() and begin.utcoffset() == end.utcoffset():
-        return f"{begin:%a %Y-%m-%d %H:%M}-{end:%H:%M} {zone_label(begin)}"
+        return f"{begin:%a %Y-%m-%d %H:%M}-{end:%H:%M} {zone_label(begin)}{unknown}"
     return (
-        f"{begin:%a %Y-%m-%d %H:%M} {zone_label(begin)} - {end:%a %Y-%m-%d %H:%M} {zone_label(end)}"
+        f"{begin:%a %Y-%m-%d %H:%M} {zone_label(begin)} - "
+        f"{end:%a %Y-%m-%d %H:%M} {zone_label(end)}{unknown}"
     )
+
+
+def zone_or_none(tz_name: str) -> tzinfo | None:
+    """``tz_name``'s zone, or None when this machine does not know it."""
+    try:
+        return zone(tz_name)
+    except (UserError, TypeError, OSError):
+        return None
 
 
 __all__ = [
@@ -263,4 +275,6 @@ __all__ = [
     "parse_wall",
     "wall_in_zone",
     "with_offset",
+    "zone_label",
+    "zone_or_none",
 ]
