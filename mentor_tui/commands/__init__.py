@@ -24,6 +24,7 @@ COMMAND_MODULES = [
     "import_",
     "availability",
     "settings",
+    "report",
 ]
 
 # verb: the module that registers it, in the order the modules register them
@@ -49,4 +50,5 @@ VERBS: dict[str, str] = {
     "import": "import_",
     "availability": "availability",
     "settings": "settings",
+    "report": "report",
 }
