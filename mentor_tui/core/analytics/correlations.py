@@ -28,6 +28,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from mentor_tui.core import clock
+from mentor_tui.core.analytics.mentors import review_seconds
 from mentor_tui.core.people import progress
 from mentor_tui.db.models import (
     MentorshipSession,
@@ -159,7 +160,7 @@ def review_turnaround(session: Session, sla_hours: int) -> Correlation:
     sub = Submission
     students = select(User.id).where(User.role == "student", progress.live(User))
     totals = progress.progress_totals(students)
-    hours = (func.julianday(sub.reviewed_at) - func.julianday(sub.submitted_at)) * 24.0
+    hours = review_seconds() / 3600.0
     turnaround = (
         select(sub.student_id.label("sid"), func.avg(hours).label("hours"))
         .where(progress.live(sub), sub.status != "pending", sub.reviewed_at.is_not(None))

@@ -140,7 +140,7 @@ def mentor_condition(actor: Actor, mentor_id: str | None = None) -> ColumnElemen
     return and_(where, User.id == mentor_id) if mentor_id is not None else where
 
 
-def _review_seconds() -> ColumnElement[float]:
+def review_seconds() -> ColumnElement[float]:
     """``reviewed_at - submitted_at`` in seconds, to the millisecond (julianday's float error
     rounded away, so 48 h is exactly 172800)."""
     sub = Submission
@@ -213,7 +213,7 @@ def mentor_table(
     )
 
     sub = Submission
-    seconds = _review_seconds()
+    seconds = review_seconds()
     sla_seconds = config.assignment_review_sla_hours * 3600
     reviews = _by_mentor(
         db,
@@ -324,5 +324,6 @@ __all__ = [
     "Period",
     "mentor_condition",
     "mentor_table",
+    "review_seconds",
     "sort_rows",
 ]
