@@ -147,3 +147,50 @@ def test_empty_store(engine) -> None:
         (row,) = mentor_table(s, factory.actor(admin), CONFIG)
     assert row.mentor_id == lone.id and row.students == 0
     assert row.average_completion_rate is None and row.attendance_rate is None
+
+
+def test_drill_in_students_and_review_weeks(engine, school: School) -> None:
+    from mentor_tui.core.analytics.mentor_detail import mentor_detail
+
+    now = school.now
+    with session_scope(engine) as s:
+        # two decisions by Otto in one week (10 h and 60 h), one the week before (30 h)
+        monday = (now - timedelta(days=now.weekday() + 7)).replace(hour=9, minute=0, second=0)
+        for submitted, hours, task in (
+            (monday, 10, school.tasks[1]),
+            (monday + timedelta(days=1), 60, school.tasks[2]),
+            (monday - timedelta(days=6), 30, school.tasks[3]),
+        ):
+            factory.submission(
+                s,
+                school.dan,
+                task,
+                submitted_at=submitted,
+                status="approved",
+                reviewer=school.otto,
+                reviewed_at=submitted + timedelta(hours=hours),
+                feedback="Fine",
+            )
+        detail = mentor_detail(s, factory.actor(school.admin), CONFIG, school.otto.id, now=now)
+        with pytest.raises(AccessDenied):
+            mentor_detail(s, factory.actor(school.maria), CONFIG, school.otto.id, now=now)
+    assert [st.full_name for st in detail.students] == ["Dan", "Eve"]
+    assert detail.row.name == "Otto Other" and detail.row.reviews == 4
+    # by hand: each decision's Monday (the build's own: 8 days ago, 20 h)
+    decisions = [
+        (monday, 10),
+        (monday + timedelta(days=1), 60),
+        (monday - timedelta(days=6), 30),
+        (now - timedelta(days=8), 20),
+    ]
+    expected: dict = {}
+    for submitted, hours in decisions:
+        day = (submitted + timedelta(hours=hours)).date()
+        expected.setdefault(day - timedelta(days=day.weekday()), []).append(hours)
+    assert [(w.week, w.reviews) for w in detail.weeks] == [
+        (week, len(hours)) for week, hours in sorted(expected.items())
+    ]
+    for w in detail.weeks:
+        hours = expected[w.week]
+        assert w.average_hours == pytest.approx(sum(hours) / len(hours))
+        assert w.within_sla_share == sum(h <= 48 for h in hours) / len(hours)

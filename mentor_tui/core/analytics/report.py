@@ -16,9 +16,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 from mentor_tui.core.analytics.mentors import MentorRow, Period
@@ -218,8 +220,25 @@ __all__ = [
     "mentor_table_section",
     "period_words",
     "render",
+    "save_report",
     "shown",
     "to_csv",
     "to_json",
     "to_markdown",
 ]
+
+
+def save_report(report: Report, fmt: str, folder: Path) -> Path:
+    """Write ``report`` whole (or not at all) into ``folder`` as ``KIND-YYYYMMDD-HHMMSS.FMT``."""
+    data = render(report, fmt)
+    stamp = report.generated_at.strftime("%Y%m%d-%H%M%S")
+    path = folder / f"{report.kind}-{stamp}.{fmt}"
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp.write_bytes(data)
+        tmp.replace(path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise UserError(f"Cannot write {path}: {exc.strerror}.") from None
+    return path
