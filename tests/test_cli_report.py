@@ -121,3 +121,21 @@ def test_out_file_period_and_bad_input(engine, db_path, capsys, school, tmp_path
     assert code == 2 and "as of now" in err
     code, _, err = run(db_path, capsys, "report", "salaries")
     assert code == 2 and "invalid choice" in err
+
+
+def test_names_are_data_in_every_format(engine, db_path, capsys) -> None:
+    with session_scope(engine) as s:
+        factory.admin(s, "Ada Admin", email="admin@example.org")
+        factory.mentor(s, "=HYPERLINK(1)|x\x1b[31m", email="odd@example.org")
+    code, out, _ = run(db_path, capsys, "report", "mentors", "--format", "csv")
+    assert code == 0 and "\x1b" not in out
+    (row,) = list(csv.DictReader(io.StringIO(out)))
+    assert row["name"].startswith("'=HYPERLINK(1)|x")  # a spreadsheet shows it, never runs it
+    code, out, _ = run(db_path, capsys, "report", "mentors")
+    assert "\x1b" not in out
+    line = next(x for x in out.splitlines() if "HYPERLINK" in x)
+    assert line.startswith("| =HYPERLINK(1)\\|x")  # the pipe cannot split the row
+    assert line.count(" | ") == 14  # fifteen cells
+    code, out, _ = run(db_path, capsys, "report", "mentors", "--format", "json")
+    assert "\x1b" not in out  # escaped by JSON
+    assert json.loads(out)["tables"][0]["rows"][0]["name"] == "=HYPERLINK(1)|x\x1b[31m"
