@@ -38,6 +38,8 @@ The demo stores are built once and cached in ``benchmarks/.cache/`` (see ``datas
   incremental pass after 100 progress rows changed.
 - matching, sync and note search call ``matching.py``, ``sync_pull.py`` and
   ``mentor_tui.core.notes.notes.search_notes``.
+- analytics: ``mentor_table`` (the per-mentor table) and ``program_report`` (every program
+  figure and correlation) for the admin on a copy of the demo store, median of three.
 - xAPI ingest: ``xapi_ingest.py`` posts statements in batches of 500 to a real server process
   on a copy of the demo store (20,000; 4,000 in --quick), each applied to a student's progress.
 
@@ -102,6 +104,8 @@ NAMES = (
     "lms_incremental",
     "xapi_ingest",
     "note_search_p95",
+    "analytics_mentors",
+    "analytics_program",
 )
 
 
@@ -379,6 +383,45 @@ class Runner:
             "<= 50 ms", None, None, value <= 50, f"{len(samples)} searches",
         ))  # fmt: skip
 
+    def analytics(self, store: Path) -> None:
+        """The per-mentor table (``mentor_table``) and the whole program report for the admin,
+        each the median of three reads in fresh transactions."""
+        from mentor_tui.config import Config
+        from mentor_tui.core.analytics.mentors import mentor_table
+        from mentor_tui.core.analytics.program import program_report
+        from mentor_tui.core.people.settings import sign_in
+        from mentor_tui.db.engine import make_engine, session_scope
+
+        _log("analytics ...")
+        engine = make_engine(store)
+        config = Config()
+        mentors: list[float] = []
+        program: list[float] = []
+        count = 0
+        try:
+            with session_scope(engine) as session:
+                actor = sign_in(session, ADMIN)
+            for _ in range(3):
+                with session_scope(engine) as session:
+                    started = time.perf_counter()
+                    count = len(mentor_table(session, actor, config))
+                    mentors.append(time.perf_counter() - started)
+                with session_scope(engine) as session:
+                    started = time.perf_counter()
+                    program_report(session, actor, config)
+                    program.append(time.perf_counter() - started)
+        finally:
+            engine.dispose()
+        for name, what, samples in (
+            ("analytics_mentors", f"per-mentor table, admin, {count:,} mentors", mentors),
+            ("analytics_program", "program report (every program figure), admin", program),
+        ):
+            value = statistics.median(samples)
+            self.add(Figure(
+                name, what, value, "s", "<= 2 s", None, None, value <= 2.0,
+                f"median of {len(samples)}",
+            ))  # fmt: skip
+
     # ----------------------------------------------------------------- run
 
     def run(self, only: set[str] | None = None) -> list[Figure]:
@@ -398,6 +441,7 @@ class Runner:
             (("open_list",), self.open_list),
             (("queue_open", "queue_decide_p95"), self.review_queue),
             (("note_search_p95",), lambda: self.note_search(store, self.data)),
+            (("analytics_mentors", "analytics_program"), lambda: self.analytics(store)),
             (("matching",), self.matching),
             (("sync_pull", "sync_a_to_b"), lambda: self.sync(self.data)),
             (("lms_first_pass", "lms_incremental"), self.lms_bridge),

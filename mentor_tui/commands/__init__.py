@@ -25,6 +25,7 @@ COMMAND_MODULES = [
     "availability",
     "settings",
     "messages",
+    "report",
 ]
 
 # verb: the module that registers it, in the order the modules register them
@@ -52,4 +53,5 @@ VERBS: dict[str, str] = {
     "settings": "settings",
     "messages": "messages",
     "inbox": "messages",
+    "report": "report",
 }

@@ -47,6 +47,8 @@ class DashboardScreen(MentorScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "reload", "Refresh", id="dashboard.refresh"),
         Binding("enter", "open_student", "Open student", id="dashboard.open", show=False),
+        # admins and mentors: in `?` and the palette, not in the footer
+        Binding("A", "analytics", "Analytics", id="dashboard.analytics", show=False),
     ]
 
     def compose(self) -> ComposeResult:
@@ -256,6 +258,16 @@ class DashboardScreen(MentorScreen):
                 note=note,
             )
         )
+
+    def action_analytics(self) -> None:
+        from mentor_tui.screens.analytics.analytics import AnalyticsScreen
+
+        self.app.push_screen(AnalyticsScreen())
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "analytics":  # the per-mentor figures: admins and mentors
+            return self.actor.is_admin or self.actor.is_mentor
+        return True
 
     def action_open_student(self) -> None:
         table = self.query_one("#attention", DataTable)

@@ -91,6 +91,7 @@ class AdminScreen(MentorsPart, AssignPart, MatchingPart, LearningImportPart):
             show=False,
         ),
         Binding("escape", "back", "Clear filter / back", id="admin.escape", show=False),
+        Binding("A", "analytics", "Analytics", id="admin.analytics", show=False),
     ]
 
     # -- layout -----------------------------------------------------------------------------
@@ -165,6 +166,11 @@ class AdminScreen(MentorsPart, AssignPart, MatchingPart, LearningImportPart):
             "audit": "#audit-table",
         }[pane]
         self.query_one(focus).focus()
+
+    def action_analytics(self) -> None:
+        from mentor_tui.screens.analytics.analytics import AnalyticsScreen
+
+        self.app.push_screen(AnalyticsScreen())
 
     def action_settings(self) -> None:
         from mentor_tui.screens.admin.settings import SettingsScreen

@@ -1,0 +1,329 @@
+"""The per-mentor table (issue 19, SPEC section 8, the seed's ``mentor_performance`` view): one
+row per mentor, every figure grouped in SQL (six grouped queries whatever the number of
+mentors, never one query per mentor).
+
+Each figure, as README's "Figures" section defines it:
+
+- **students**: live students assigned to the mentor, whatever their status; **active
+  students**: those of them whose status is Active;
+- **average completion rate**: the mean completion rate (``progress.completion_rate``) of the
+  mentor's students who have progress rows; None when none has;
+- **reviews**, **average review hours**: the decisions the mentor made (``reviewer_id``, status
+  not pending, ``reviewed_at`` set) and the mean of ``reviewed_at - submitted_at`` in hours;
+  **within SLA**: the share of them taking at most ``assignment_review_sla_hours``;
+- **sessions held**: the mentor's sessions that were not cancelled and started before now;
+  **attendance rate**: attended / (attended + no-show) over their attendees (excused and
+  unrecorded count neither way);
+- **average rating**: the mean of the ratings attendees gave the mentor's sessions that were
+  not cancelled; **ratings**: how many;
+- **graduated**: the mentor's students whose status is "Passed out / Completed" (with a
+  period: those whose ``graduated_on`` falls in it);
+- **at risk now**: the mentor's Active students breaking at least one at-risk rule
+  (``StudentFigures.risk``, the rule the students list and dashboard use).
+
+A period (``Period``) narrows the dated figures: decisions by ``reviewed_at``, sessions and
+ratings by ``starts_at``, graduations by ``graduated_on``; the student counts, completion and
+at-risk are as of now. A figure with nothing to measure is None, never a made-up zero.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, Float, Integer, and_, case, func, select
+from sqlmodel import Session
+
+from mentor_tui.config import Config
+from mentor_tui.core import clock
+from mentor_tui.core.access import Actor, require_admin
+from mentor_tui.core.people import progress
+from mentor_tui.core.people.students import GRADUATED, RiskContext, StudentFigures
+from mentor_tui.db.models import (
+    MentorshipSession,
+    SessionAttendee,
+    StudentProfile,
+    Submission,
+    User,
+)
+from mentor_tui.errors import AccessDenied, UserError
+
+
+@dataclass(frozen=True)
+class Period:
+    """Days from ``first`` to ``last``, both included (UTC days); either end may be open."""
+
+    first: date | None = None
+    last: date | None = None
+
+    def __post_init__(self) -> None:
+        if self.first and self.last and self.first > self.last:
+            raise UserError(f"The period starts ({self.first}) after it ends ({self.last}).")
+
+    @property
+    def start(self) -> datetime | None:
+        return clock.aware(datetime.combine(self.first, time())) if self.first else None
+
+    @property
+    def end(self) -> datetime | None:
+        """The first moment after the period."""
+        if self.last is None:
+            return None
+        return clock.aware(datetime.combine(self.last + timedelta(days=1), time()))
+
+    def times(self, column: Any) -> list[ColumnElement[bool]]:
+        """Conditions keeping a time column inside the period."""
+        where: list[ColumnElement[bool]] = []
+        if self.start is not None:
+            where.append(column >= self.start)
+        if self.end is not None:
+            where.append(column < self.end)
+        return where
+
+    def days(self, column: Any) -> list[ColumnElement[bool]]:
+        """Conditions keeping a date column inside the period."""
+        where: list[ColumnElement[bool]] = []
+        if self.first is not None:
+            where.append(column >= self.first)
+        if self.last is not None:
+            where.append(column <= self.last)
+        return where
+
+    @property
+    def bounded(self) -> bool:
+        return self.first is not None or self.last is not None
+
+
+EVERYTHING = Period()
+
+
+@dataclass(frozen=True)
+class MentorRow:
+    mentor_id: str
+    name: str
+    email: str
+    status: str
+    students: int
+    active_students: int
+    average_completion_rate: float | None
+    reviews: int
+    average_review_hours: float | None
+    reviews_within_sla_share: float | None
+    sessions_held: int
+    attendance_rate: float | None
+    average_rating: float | None
+    ratings: int
+    graduated_students: int
+    at_risk_students: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in FIELDS}
+
+
+FIELDS: tuple[str, ...] = tuple(MentorRow.__dataclass_fields__)
+
+SORT_KEYS: tuple[str, ...] = tuple(f for f in FIELDS if f not in ("mentor_id", "email"))
+
+
+def mentor_condition(actor: Actor, mentor_id: str | None = None) -> ColumnElement[bool]:
+    """The mentors whose figures ``actor`` may see: every mentor for an admin, themself for a
+    mentor; narrowed to ``mentor_id`` when given. Anyone else is refused."""
+    if not actor.is_admin:
+        if actor.role != "mentor":
+            raise AccessDenied("Only an admin or a mentor can see mentor figures.")
+        if mentor_id is not None and mentor_id != actor.id:
+            require_admin(actor, "see another mentor's figures")
+        mentor_id = actor.id
+    where = and_(User.role == "mentor", progress.live(User))
+    return and_(where, User.id == mentor_id) if mentor_id is not None else where
+
+
+def review_seconds() -> ColumnElement[float]:
+    """``reviewed_at - submitted_at`` in seconds, to the millisecond (julianday's float error
+    rounded away, so 48 h is exactly 172800)."""
+    sub = Submission
+    days = func.julianday(sub.reviewed_at) - func.julianday(sub.submitted_at)
+    return func.round(days * 86400.0, 3, type_=Float)
+
+
+def mentor_table(
+    session: Session,
+    actor: Actor,
+    config: Config,
+    *,
+    period: Period = EVERYTHING,
+    mentor_id: str | None = None,
+    now: datetime | None = None,
+    sort: str = "name",
+    descending: bool = False,
+) -> list[MentorRow]:
+    """Every mentor ``actor`` may see (``mentor_condition``) with the module's figures."""
+    if sort not in SORT_KEYS:
+        raise UserError(f"Unknown sort key {sort!r}; use one of {', '.join(SORT_KEYS)}.")
+    moment = clock.aware(now) if now else clock.now()
+    db = session.connection()
+    mentors = db.execute(
+        select(User.id, User.full_name, User.email, User.status).where(
+            mentor_condition(actor, mentor_id)
+        )
+    ).all()
+    if not mentors:
+        return []
+    ids = [row[0] for row in mentors]
+    people = (
+        select(User.id, User.full_name, User.email, User.status, User.mentor_id)
+        .where(User.role == "student", progress.live(User), User.mentor_id.in_(ids))
+        .subquery("people")
+    )
+    p = people.c
+
+    graduated: ColumnElement[int]
+    if period.bounded:
+        sp = StudentProfile
+        graduated_in = (
+            select(sp.user_id)
+            .where(progress.live(sp), sp.graduated_on.is_not(None), *period.days(sp.graduated_on))
+            .scalar_subquery()
+        )
+        graduated = func.sum(
+            case((and_(p.status == GRADUATED, p.id.in_(graduated_in)), 1), else_=0), type_=Integer
+        )
+    else:
+        graduated = func.sum(case((p.status == GRADUATED, 1), else_=0), type_=Integer)
+    counts = _by_mentor(
+        db,
+        select(
+            p.mentor_id,
+            func.count(),
+            func.sum(case((p.status == "Active", 1), else_=0), type_=Integer),
+            graduated,
+        ).group_by(p.mentor_id),
+    )
+
+    totals = progress.progress_totals(select(p.id))
+    completion = _by_mentor(
+        db,
+        select(
+            p.mentor_id, func.avg(progress.completion_rate(totals.c.modules, totals.c.completed))
+        )
+        .select_from(people.join(totals, totals.c.sid == p.id))
+        .group_by(p.mentor_id),
+    )
+
+    sub = Submission
+    seconds = review_seconds()
+    sla_seconds = config.assignment_review_sla_hours * 3600
+    reviews = _by_mentor(
+        db,
+        select(
+            sub.reviewer_id,
+            func.count(),
+            func.avg(seconds),
+            func.sum(case((seconds <= sla_seconds, 1), else_=0), type_=Integer),
+        )
+        .where(
+            sub.reviewer_id.in_(ids),
+            progress.live(sub),
+            sub.status != "pending",
+            sub.reviewed_at.is_not(None),
+            *period.times(sub.reviewed_at),
+        )
+        .group_by(sub.reviewer_id),
+    )
+
+    ses, att = MentorshipSession, SessionAttendee
+    past = ses.starts_at < moment
+    sessions = _by_mentor(
+        db,
+        select(
+            ses.mentor_id,
+            func.count(func.distinct(case((past, ses.id)))),
+            func.sum(case((and_(past, att.attendance == "attended"), 1), else_=0), type_=Integer),
+            func.sum(case((and_(past, att.attendance == "no_show"), 1), else_=0), type_=Integer),
+            func.avg(att.rating),
+            func.count(att.rating),
+        )
+        .select_from(ses)
+        .outerjoin(att, and_(att.session_id == ses.id, progress.live(att)))
+        .where(
+            ses.mentor_id.in_(ids),
+            progress.live(ses),
+            ses.status != "cancelled",
+            *period.times(ses.starts_at),
+        )
+        .group_by(ses.mentor_id),
+    )
+
+    figures = StudentFigures(people, RiskContext.build(session, config, moment))
+    at_risk = _by_mentor(
+        db,
+        select(p.mentor_id, func.sum(case((figures.risk > 0, 1), else_=0), type_=Integer))
+        .select_from(figures.joined())
+        .group_by(p.mentor_id),
+    )
+
+    rows = []
+    for mid, name, email, status in mentors:
+        students, active, grads = counts.get(mid, (0, 0, 0))
+        (average,) = completion.get(mid, (None,))
+        decided, seconds_avg, within = reviews.get(mid, (0, None, 0))
+        held, attended, no_show, rating, rated = sessions.get(mid, (0, 0, 0, None, 0))
+        (risky,) = at_risk.get(mid, (0,))
+        attended, no_show = int(attended or 0), int(no_show or 0)
+        rows.append(
+            MentorRow(
+                mentor_id=mid,
+                name=name,
+                email=email,
+                status=status,
+                students=int(students or 0),
+                active_students=int(active or 0),
+                average_completion_rate=None if average is None else float(average),
+                reviews=int(decided or 0),
+                average_review_hours=None if seconds_avg is None else float(seconds_avg) / 3600,
+                reviews_within_sla_share=int(within or 0) / decided if decided else None,
+                sessions_held=int(held or 0),
+                attendance_rate=attended / (attended + no_show) if attended + no_show else None,
+                average_rating=None if rating is None else float(rating),
+                ratings=int(rated or 0),
+                graduated_students=int(grads or 0),
+                at_risk_students=int(risky or 0),
+            )
+        )
+    return sort_rows(rows, sort, descending=descending)
+
+
+def _by_mentor(db: Any, query: Any) -> Mapping[str, tuple[Any, ...]]:
+    """Rows keyed by their first column (the mentor), the rest as a tuple."""
+    return {row[0]: tuple(row[1:]) for row in db.execute(query).all()}
+
+
+def sort_rows(rows: list[MentorRow], key: str, *, descending: bool = False) -> list[MentorRow]:
+    """Rows by one figure; a missing figure (None) sorts last either way, ties by name."""
+    if key not in SORT_KEYS:
+        raise UserError(f"Unknown sort key {key!r}; use one of {', '.join(SORT_KEYS)}.")
+    by_name = sorted(rows, key=lambda r: (r.name.casefold(), r.mentor_id))
+    present = [r for r in by_name if getattr(r, key) is not None]
+    missing = [r for r in by_name if getattr(r, key) is None]
+
+    def value(row: MentorRow) -> Any:
+        v = getattr(row, key)
+        return v.casefold() if isinstance(v, str) else v
+
+    present.sort(key=value, reverse=descending)
+    return present + missing
+
+
+__all__ = [
+    "EVERYTHING",
+    "FIELDS",
+    "SORT_KEYS",
+    "MentorRow",
+    "Period",
+    "mentor_condition",
+    "mentor_table",
+    "review_seconds",
+    "sort_rows",
+]

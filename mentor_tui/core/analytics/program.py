@@ -1,0 +1,324 @@
+"""Program-wide figures (the source's "Mentorship Effectiveness" and "Student Success
+Correlation"), for admins: completion by mentor, time to course completion, retention by cohort
+month, figures by verified specialization, satisfaction and the success correlations; each
+grouped in SQL. README's "Figures" section defines them.
+
+- **time to course completion**: the platform's enrollments are not kept in the store, so a
+  student's start on a course is their first progress row on any of its modules
+  (``created_at``); finished is the latest ``completed_at`` once every live module of the
+  course has a completed row of theirs. The period keeps completions finished in it.
+- **retention**: a student's first activity is their first progress row, their last the latest
+  of progress and submissions (``progress.latest_of``); retained at D days when the last is D
+  or more days after the first. Only students whose first activity is D or more days ago count
+  for D. Cohorts are the months of the first activity (the period keeps cohorts starting in it).
+- **by verified specialization**: for each specialization some mentor holds verified, the
+  students of those mentors (a student counts under each of their mentor's), their mean
+  completion (students with progress rows) and graduates.
+- **satisfaction**: the session ratings (1-5) on sessions not cancelled, how many of each and
+  their mean; the period keeps sessions starting in it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Float, Integer, and_, case, func, select
+from sqlmodel import Session
+
+from mentor_tui.config import Config
+from mentor_tui.core import clock
+from mentor_tui.core.access import Actor, require_admin
+from mentor_tui.core.analytics.correlations import Correlation, correlations
+from mentor_tui.core.analytics.mentors import EVERYTHING, Period, mentor_table
+from mentor_tui.core.analytics.report import Column, Report, Table
+from mentor_tui.core.people import progress
+from mentor_tui.core.people.students import GRADUATED
+from mentor_tui.db.models import (
+    Course,
+    MentorshipSession,
+    MentorSpecialization,
+    Module,
+    ModuleProgress,
+    SessionAttendee,
+    Submission,
+    User,
+)
+
+RETENTION_DAYS = (30, 60, 90)
+
+
+def _db(session: Session) -> Any:
+    return session.connection()
+
+
+def course_completion_times(session: Session, period: Period) -> list[dict[str, Any]]:
+    mp = ModuleProgress
+    modules = (
+        select(Module.course_id.label("course_id"), func.count().label("n"))
+        .where(progress.live(Module))
+        .group_by(Module.course_id)
+        .subquery("course_modules")
+    )
+    per = (
+        select(
+            mp.user_id.label("sid"),
+            Module.course_id.label("course_id"),
+            func.sum(case((mp.is_completed, 1), else_=0), type_=Integer).label("done"),
+            func.min(mp.created_at).label("started"),
+            func.max(mp.completed_at).label("finished"),
+        )
+        .join(Module, Module.id == mp.module_id)
+        .join(User, User.id == mp.user_id)
+        .where(
+            progress.live(mp), progress.live(Module), User.role == "student", progress.live(User)
+        )
+        .group_by(mp.user_id, Module.course_id)
+        .subquery("course_progress")
+    )
+    days = (func.julianday(per.c.finished) - func.julianday(per.c.started)).label("days")
+    rows = _db(session).execute(
+        select(Course.title, func.count(), func.avg(days), func.min(days), func.max(days))
+        .select_from(per)
+        .join(modules, modules.c.course_id == per.c.course_id)
+        .join(Course, Course.id == per.c.course_id)
+        .where(
+            per.c.done == modules.c.n, per.c.finished.is_not(None), *period.times(per.c.finished)
+        )
+        .group_by(Course.id, Course.title)
+        .order_by(Course.title)
+    )
+    return [
+        {
+            "course": title,
+            "completions": int(n),
+            "average_days": float(avg),
+            "fastest_days": lo,
+            "slowest_days": hi,
+        }
+        for title, n, avg, lo, hi in rows.all()
+    ]
+
+
+def retention(session: Session, now: datetime, period: Period) -> list[dict[str, Any]]:
+    mp, sub = ModuleProgress, Submission
+    first = (
+        select(
+            mp.user_id.label("sid"),
+            func.min(mp.created_at).label("first"),
+            func.max(mp.last_activity_at).label("last_progress"),
+        )
+        .join(User, User.id == mp.user_id)
+        .where(progress.live(mp), User.role == "student", progress.live(User))
+        .group_by(mp.user_id)
+        .subquery("first_activity")
+    )
+    submitted = (
+        select(sub.student_id.label("sid"), func.max(sub.submitted_at).label("last_submitted"))
+        .where(progress.live(sub))
+        .group_by(sub.student_id)
+        .subquery("last_submitted")
+    )
+    last = progress.latest_of(first.c.last_progress, submitted.c.last_submitted)
+    span = func.julianday(last) - func.julianday(first.c.first)
+    age = func.julianday(now.strftime("%Y-%m-%d %H:%M:%S.%f")) - func.julianday(first.c.first)
+    cohort = func.strftime("%Y-%m", first.c.first).label("cohort")
+    columns: list[Any] = [cohort, func.count()]
+    for d in RETENTION_DAYS:
+        columns.append(func.sum(case((age >= d, 1), else_=0), type_=Integer))
+        columns.append(func.sum(case((and_(age >= d, span >= d), 1), else_=0), type_=Integer))
+    rows = _db(session).execute(
+        select(*columns)
+        .select_from(first)
+        .outerjoin(submitted, submitted.c.sid == first.c.sid)
+        .where(*period.times(first.c.first))
+        .group_by(cohort)
+        .order_by(cohort)
+    )
+    out = []
+    for month, students, *pairs in rows.all():
+        row: dict[str, Any] = {"cohort": month, "students": int(students)}
+        for n, d in enumerate(RETENTION_DAYS):
+            eligible, kept = int(pairs[2 * n] or 0), int(pairs[2 * n + 1] or 0)
+            row[f"measured_{d}"] = eligible
+            row[f"retained_{d}"] = kept / eligible if eligible else None
+        out.append(row)
+    return out
+
+
+def by_specialization(session: Session) -> list[dict[str, Any]]:
+    spec = MentorSpecialization
+    student = select(User.id).where(User.role == "student", progress.live(User))
+    totals = progress.progress_totals(student)
+    rate = progress.completion_rate(totals.c.modules, totals.c.completed)
+    rows = _db(session).execute(
+        select(
+            spec.specialization,
+            func.count(func.distinct(spec.mentor_id)),
+            func.count(func.distinct(User.id)),
+            func.avg(case((totals.c.sid.is_not(None), rate)), type_=Float),
+            func.count(func.distinct(case((User.status == GRADUATED, User.id)))),
+        )
+        .select_from(spec)
+        .join(
+            User,
+            and_(User.mentor_id == spec.mentor_id, User.role == "student", progress.live(User)),
+            isouter=True,
+        )
+        .outerjoin(totals, totals.c.sid == User.id)
+        .where(progress.live(spec), spec.verified.is_(True))
+        .group_by(spec.specialization)
+        .order_by(spec.specialization)
+    )
+    return [
+        {
+            "specialization": name,
+            "mentors": int(mentors),
+            "students": int(students),
+            "average_completion_rate": None if avg is None else float(avg),
+            "graduated_students": int(grads),
+        }
+        for name, mentors, students, avg, grads in rows.all()
+    ]
+
+
+def satisfaction(session: Session, period: Period) -> list[dict[str, Any]]:
+    att, ses = SessionAttendee, MentorshipSession
+    rows = dict(
+        _db(session)
+        .execute(
+            select(att.rating, func.count())
+            .join(ses, ses.id == att.session_id)
+            .where(
+                att.rating.is_not(None),
+                progress.live(att),
+                progress.live(ses),
+                ses.status != "cancelled",
+                *period.times(ses.starts_at),
+            )
+            .group_by(att.rating)
+        )
+        .all()
+    )
+    total = sum(rows.values())
+    return [
+        {
+            "rating": value,
+            "count": int(rows.get(value, 0)),
+            "share": rows.get(value, 0) / total if total else None,
+        }
+        for value in range(1, 6)
+    ]
+
+
+def program_report(
+    session: Session,
+    actor: Actor,
+    config: Config,
+    *,
+    period: Period = EVERYTHING,
+    now: datetime | None = None,
+) -> Report:
+    require_admin(actor, "see the program report")
+    moment = clock.aware(now) if now else clock.now()
+    mentors = mentor_table(session, actor, config, period=period, now=moment)
+    completion = Table(
+        "Completion by mentor",
+        (
+            Column("name", "Mentor"),
+            Column("students", "Students", "int"),
+            Column("average_completion_rate", "Avg completion", "percent"),
+            Column("graduated_students", "Graduated", "int"),
+        ),
+        [r.as_dict() for r in mentors],
+        ("Mean completion of each mentor's students with progress rows.",),
+    )
+    times = Table(
+        "Time to course completion",
+        (
+            Column("course", "Course"),
+            Column("completions", "Completions", "int"),
+            Column("average_days", "Avg days", "number"),
+            Column("fastest_days", "Fastest", "number"),
+            Column("slowest_days", "Slowest", "number"),
+        ),
+        course_completion_times(session, period),
+        (
+            "Enrollments are not stored, so a course starts at the student's first progress "
+            "on it and ends when every module of it is completed.",
+        ),
+    )
+    retention_columns = [Column("cohort", "Cohort month"), Column("students", "Students", "int")]
+    for d in RETENTION_DAYS:
+        retention_columns.append(Column(f"retained_{d}", f"Active at {d} d", "share"))
+        retention_columns.append(Column(f"measured_{d}", f"n ({d} d)", "int"))
+    kept = Table(
+        "Retention by cohort",
+        tuple(retention_columns),
+        retention(session, moment, period),
+        (
+            "Share of a month's new students with activity 30, 60, 90 days or more after "
+            "their first; n counts those whose first activity is that long ago.",
+        ),
+    )
+    specs = Table(
+        "By verified specialization",
+        (
+            Column("specialization", "Specialization"),
+            Column("mentors", "Mentors", "int"),
+            Column("students", "Students", "int"),
+            Column("average_completion_rate", "Avg completion", "percent"),
+            Column("graduated_students", "Graduated", "int"),
+        ),
+        by_specialization(session),
+        ("A student counts under each verified specialization of their mentor.",),
+    )
+    ratings = satisfaction(session, period)
+    rated = sum(r["count"] for r in ratings)
+    mean = sum(r["rating"] * r["count"] for r in ratings) / rated if rated else None
+    satisfied = Table(
+        "Satisfaction",
+        (
+            Column("rating", "Rating", "int"),
+            Column("count", "Sessions rated", "int"),
+            Column("share", "Share", "share"),
+        ),
+        ratings,
+        (
+            f"{rated} ratings"
+            + (f", mean {mean:.2f} of 5." if mean is not None else "; nothing to average."),
+        ),
+    )
+    found = correlations(session, moment, config.assignment_review_sla_hours)
+    corr = Table(
+        "Success correlations",
+        (
+            Column("name", "Pair"),
+            Column("n", "n", "int"),
+            Column("r", "Pearson r", "number"),
+            Column("reading", "Reading"),
+        ),
+        [correlation_row(c) for c in found],
+        ("Over all time, whatever the period. Correlation is not cause.",),
+    )
+    return Report(
+        "program",
+        "Program analytics",
+        moment,
+        period,
+        [completion, times, kept, specs, satisfied, corr],
+    )
+
+
+def correlation_row(c: Correlation) -> dict[str, Any]:
+    return {"name": c.name, "n": c.n, "r": c.r, "reading": c.reading}
+
+
+__all__ = [
+    "RETENTION_DAYS",
+    "by_specialization",
+    "course_completion_times",
+    "program_report",
+    "retention",
+    "satisfaction",
+]
