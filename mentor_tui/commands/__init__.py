@@ -24,6 +24,7 @@ COMMAND_MODULES = [
     "import_",
     "availability",
     "settings",
+    "student",
 ]
 
 # verb: the module that registers it, in the order the modules register them
@@ -49,4 +50,7 @@ VERBS: dict[str, str] = {
     "import": "import_",
     "availability": "availability",
     "settings": "settings",
+    "mentor": "student",
+    "progress": "student",
+    "feedback": "student",
 }

@@ -6,7 +6,7 @@ session, and double booking.
   ``access.find_student`` so a mentor can never reach someone else's student.
 - Double booking: a session occupies the half-open interval [start, start + duration). Two
   sessions clash when those intervals overlap, for the mentor or for any student (back to back
-  is fine); cancelled sessions never clash.
+  is fine); cancelled sessions and declined booking requests never clash.
 """
 
 from __future__ import annotations
@@ -33,6 +33,9 @@ from mentor_tui.db.models import ATTENDANCE, MentorshipSession, SessionAttendee,
 from mentor_tui.errors import NotFound, UserError
 
 MAX_LINK_CHARS = 2000
+# a session in one of these states holds no time: a cancelled one, a declined booking request
+# (a request waiting for the mentor holds its time, so two students never ask for one slot)
+NOT_BOOKED = ("cancelled", "declined")
 
 
 # --- a refused double booking, as the callers see it -------------------------------------
@@ -189,7 +192,7 @@ def find_clashes(
     students = sorted(set(student_ids))
     window = and_(
         live(MentorshipSession),
-        MentorshipSession.status != "cancelled",
+        MentorshipSession.status.not_in(NOT_BOOKED),
         MentorshipSession.starts_at < end,
         MentorshipSession.starts_at >= start - timedelta(minutes=MAX_DURATION_MINUTES),
         MentorshipSession.id != (ignore_session_id or ""),
@@ -293,7 +296,7 @@ def check_booking(s: Session, actor: Actor, row: Any) -> None:
     """A session row as a whole (one pushed by sync, say) against the mentor's other sessions:
     refused when it overlaps one, the sentence naming both sessions. Cancelled and deleted
     sessions never clash."""
-    if row.status == "cancelled" or row.deleted_at is not None:
+    if row.status in NOT_BOOKED or row.deleted_at is not None:
         return
     clashes = find_clashes(
         s,
@@ -316,6 +319,7 @@ __all__ = [
     "MAX_LINK_CHARS",
     "MAX_TITLE_CHARS",
     "MIN_DURATION_MINUTES",
+    "NOT_BOOKED",
     "Clash",
     "SessionClash",
     "check_active",

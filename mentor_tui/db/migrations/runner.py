@@ -89,8 +89,13 @@ def _upgrade_in_transaction(conn: Connection, target: str) -> str:
     reached = _revision(conn)
     assert reached is not None
     # what a mentor-tui from before Alembic reads: it refuses any number above its own
-    conn.exec_driver_sql(f"PRAGMA user_version = {int(reached)}")
+    conn.exec_driver_sql(f"PRAGMA user_version = {revision_number(reached)}")
     return reached
+
+
+def revision_number(revision: str) -> int:
+    """A revision id's number ("0013" and a branch's "0013z" are both 13)."""
+    return int(revision.rstrip("abcdefghijklmnopqrstuvwxyz"))
 
 
 def sql_statements(name: str) -> Iterator[str]:
