@@ -20,6 +20,7 @@ from mentor_tui.config import Config
 from mentor_tui.core import clock, writes
 from mentor_tui.core.access import Actor, find_user, live, session_scope
 from mentor_tui.core.sessions.rules import (
+    auto_accepts,
     check_active,
     check_agenda,
     check_duration,
@@ -44,16 +45,6 @@ BOOKING_STEP_MINUTES = 5
 def _student_only(actor: Actor) -> None:
     if not actor.is_student:
         raise AccessDenied("Only a student books a session with their mentor.")
-
-
-def auto_accepts(s: Session, mentor_id: str) -> bool:
-    """Whether the mentor takes a student's booking at once (their profile's flag)."""
-    flag = s.execute(
-        select(MentorProfile.auto_accept_bookings).where(
-            MentorProfile.user_id == mentor_id, live(MentorProfile)
-        )
-    ).scalar_one_or_none()
-    return bool(flag)
 
 
 def next_bookable(

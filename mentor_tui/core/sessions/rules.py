@@ -2,7 +2,8 @@
 session, and double booking.
 
 - Who holds a session: a mentor schedules with their own students, an admin schedules a
-  student's mentor, a student books their own mentor. Students are looked up with
+  student's mentor, a student books their own mentor (a booking request unless the mentor's
+  profile takes bookings at once: ``auto_accepts``; see ``sessions/booking.py``). Students are looked up with
   ``access.find_student`` so a mentor can never reach someone else's student.
 - Double booking: a session occupies the half-open interval [start, start + duration). Two
   sessions clash when those intervals overlap, for the mentor or for any student (back to back
@@ -29,7 +30,13 @@ from mentor_tui.core.validation import (
     MIN_DURATION_MINUTES,
     check_duration,
 )
-from mentor_tui.db.models import ATTENDANCE, MentorshipSession, SessionAttendee, User
+from mentor_tui.db.models import (
+    ATTENDANCE,
+    MentorProfile,
+    MentorshipSession,
+    SessionAttendee,
+    User,
+)
 from mentor_tui.errors import NotFound, UserError
 
 MAX_LINK_CHARS = 2000
@@ -170,6 +177,17 @@ def resolve_parties(s: Session, actor: Actor, students: Sequence[str]) -> tuple[
     if mentor is None or mentor.deleted_at is not None:
         raise NotFound("The students' mentor is no longer in this database.")
     return mentor, people
+
+
+def auto_accepts(s: Session, mentor_id: str) -> bool:
+    """Whether the mentor takes a student's booking at once (their profile's flag); if not, a
+    session a student makes is a booking request for the mentor to accept or decline."""
+    flag = s.execute(
+        select(MentorProfile.auto_accept_bookings).where(
+            MentorProfile.user_id == mentor_id, live(MentorProfile)
+        )
+    ).scalar_one_or_none()
+    return bool(flag)
 
 
 # --- double booking ------------------------------------------------------------------------
@@ -322,6 +340,7 @@ __all__ = [
     "NOT_BOOKED",
     "Clash",
     "SessionClash",
+    "auto_accepts",
     "check_active",
     "check_agenda",
     "check_attendance",
