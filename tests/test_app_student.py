@@ -173,3 +173,29 @@ async def test_a_mentor_keeps_the_mentor_areas(store) -> None:
             await pilot.press(key)
             await settle(pilot)
             assert type(app.screen).__name__ == name
+
+
+@pytest.mark.parametrize(("key", "status"), [("y", "scheduled"), ("d", "declined")])
+async def test_the_mentor_answers_a_request_in_the_calendar(
+    store, monkeypatch: pytest.MonkeyPatch, key: str, status: str
+) -> None:
+    from mentor_tui.config import Config
+    from mentor_tui.core.sessions.booking import book_session
+
+    monday = datetime(2030, 3, 4, 7, 0, tzinfo=UTC)
+    monkeypatch.setattr(clock, "now", lambda: monday)
+    path, _ids = store
+    student = services_for(path, "sam@example.org")
+    with session_scope(student.engine) as s:
+        request = book_session(s, student.actor, Config(), starts_at=monday + timedelta(hours=3)).id
+    services = services_for(path, "maria@example.org")
+    app = MentorApp(services)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("5")
+        await settle(pilot)
+        assert app.screen.selected().id == request
+        await pilot.press(key)
+        await settle(pilot)
+    with session_scope(services.engine) as s:
+        assert s.get(MentorshipSession, request).status == status
