@@ -444,3 +444,19 @@ def test_feedback_request_refusals(store, db_path: Path, capsys, key, user, word
         ).scalar_one()
     engine.dispose()
     assert asked == 0
+
+
+def test_queue_positions_follow_the_order_with_requests_first(store, db_path: Path) -> None:
+    from mentor_tui.core.reviews.queue import queue_position
+    from mentor_tui.core.reviews.requests import request_feedback
+
+    engine = make_engine(db_path)
+    with session_scope(engine) as s:
+        request_feedback(s, people.actor(_user(engine, store["sam"])), store["new"], "please")
+    maria = people.actor(_user(engine, store["maria"]))
+    with session_scope(engine) as s:
+        items = list_queue(s, maria)
+        assert [i.id for i in items] == [store["new"], store["anas"]]
+        positions = [queue_position(s, maria, i.submitted_at, i.id) for i in items]
+    engine.dispose()
+    assert positions == [0, 1]

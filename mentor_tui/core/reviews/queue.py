@@ -288,11 +288,24 @@ def queue_position(
         config=config,
         now=now or clock.now(),
     )
-    query = (
-        select(func.count())
-        .select_from(Submission)
-        .where(*conditions, _before(submitted_at, submission_id))
-    )
+    # the order of list_queue: the ones asked feedback on first (in the order asked), the rest
+    # by (submitted_at, id)
+    asked = [*conditions, Submission.feedback_requested_at.is_not(None)]
+    asked_at = session.execute(
+        select(Submission.feedback_requested_at).where(Submission.id == submission_id)
+    ).scalar_one_or_none()
+    if asked_at is not None:
+        earlier = or_(
+            Submission.feedback_requested_at < asked_at,
+            and_(Submission.feedback_requested_at == asked_at, Submission.id < submission_id),
+        )
+        return _count(session, [*asked, earlier])
+    rest = [*conditions, Submission.feedback_requested_at.is_(None)]
+    return _count(session, asked) + _count(session, [*rest, _before(submitted_at, submission_id)])
+
+
+def _count(session: Session, conditions: list[ColumnElement[bool]]) -> int:
+    query = select(func.count()).select_from(Submission).where(*conditions)
     return int(session.execute(query).scalar_one())
 
 
