@@ -48,11 +48,12 @@ class Dataset:
     built_at: str
 
 
-def schema_version() -> int:
-    """The store's schema revision as a number (Alembic revisions are 0001, 0002, ...)."""
+def schema_version() -> str:
+    """The store's schema revision (Alembic revisions are 0001, 0002, ...; a branch's may end
+    in a letter, such as 0013z)."""
     from mentor_tui.db.migrations import HEAD
 
-    return int(HEAD)
+    return HEAD
 
 
 def cache_key(students: int, mentors: int, seed: int) -> str:
