@@ -245,7 +245,16 @@ def test_once_started_the_app_imports_the_screens_its_user_may_open(
         "        await settle(pilot)\n"
         "asyncio.run(run())\n"
     )
-    screens = {f"mentor_tui.screens.{a.screen.split(':')[0]}" for a in AREAS if not a.admin_only}
-    assert sorted(screens - loaded) == []
+
+    def screens(role: str) -> set[str]:
+        return {
+            f"mentor_tui.screens.{a.screen.split(':')[0]}"
+            for a in AREAS
+            if not a.admin_only and role in a.roles
+        }
+
+    assert sorted(screens("mentor") - loaded) == []
+    only_students = screens("student") - screens("mentor")
+    assert sorted(only_students & loaded) == []  # a student's own screens: not theirs
     assert ("mentor_tui.screens.admin.admin" in loaded) is admin_screen
     assert "pylmcf" not in loaded and "numpy" not in loaded

@@ -129,7 +129,15 @@ def test_queue_text_shows_user_text_without_control_characters(db_path, capsys, 
     code, out, err = run(db_path, capsys, "queue", "--user", MARIA, "--limit", "2")
     assert (code, err) == (0, "Showing 2 of 3 pending; --limit 0 lists them all.\n")
     lines = out.splitlines()
-    assert lines[0].split() == ["ID", "STUDENT", "ASSIGNMENT", "SUBMITTED", "REVIEW", "DUE"]
+    assert lines[0].split() == [
+        "ID",
+        "STUDENT",
+        "ASSIGNMENT",
+        "SUBMITTED",
+        "REVIEW",
+        "DUE",
+        "ASKED",
+    ]
     assert store["sam_recursion"] in lines[1] and "overdue by 12 h" in lines[1]
     assert "[bold]Eve[/bold]\N{REPLACEMENT CHARACTER}[31m" in lines[2]
     assert "in 18 h" in lines[2] or "in 17 h" in lines[2]

@@ -273,6 +273,7 @@ def test_a_student_books_their_own_mentor(engine, world: World) -> None:
     with session_scope(engine) as s:
         view = schedule_session(s, sam, CONFIG, students=[world.sam.id], starts_at=T0)
         assert view.mentor_id == world.maria.id and view.timezone == "Asia/Tokyo"
+        assert view.status == "requested"  # Maria accepts or declines it
         with pytest.raises(AccessDenied):
             schedule_session(s, sam, CONFIG, students=["ana@example.org"], starts_at=at(3))
         with pytest.raises(AccessDenied, match="Only the session's mentor or an admin"):

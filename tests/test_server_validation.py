@@ -105,7 +105,7 @@ BAD_VALUES: dict[str, Case] = {
     ),
     "session status banana": (
         M1, lambda p: _update(p, MentorshipSession, p.ids["meet1"], status="banana"),
-        "status is scheduled, completed or cancelled",
+        "status is scheduled, completed, cancelled, requested or declined",
     ),
     "attendance banana": (
         M1, lambda p: _update(p, SessionAttendee, _attendee(p), attendance="banana"),

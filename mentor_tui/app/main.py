@@ -19,6 +19,7 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from mentor_tui.app.reminders import AppReminders
+from mentor_tui.core.actor import Actor
 from mentor_tui.core.services import Services
 from mentor_tui.widgets.events import DataChanged, SignedIn
 from mentor_tui.widgets.seams import FirstFrameHook
@@ -38,6 +39,14 @@ class Area:
     title: str
     screen: str
     admin_only: bool = False
+    roles: tuple[str, ...] = ("admin", "mentor")  # who has the area (a student has their own)
+
+    def open_to(self, actor: Actor | None) -> bool:
+        if actor is None:
+            return False
+        if self.admin_only:
+            return actor.is_admin
+        return actor.role in self.roles
 
 
 # A key exists only for an area that is built; admin-only areas have no key for others.
@@ -45,6 +54,7 @@ class Area:
 # (Python's default is 10); see MentorApp._freeze_long_lived_objects.
 FULL_COLLECTION_EVERY = 100
 
+STUDENT = ("student",)
 AREAS: list[Area] = [
     Area("1", "dashboard", "Dashboard", "dashboard:DashboardScreen"),
     Area("2", "students", "Students", "students.students:StudentsScreen"),
@@ -52,8 +62,18 @@ AREAS: list[Area] = [
     Area("4", "notes", "Notes", "notes.notes:NotesScreen"),
     Area("5", "calendar", "Calendar", "calendar.calendar:CalendarScreen"),
     Area("6", "admin", "Admin", "admin.admin:AdminScreen", admin_only=True),
-    Area("7", "inbox", "Messages", "inbox.inbox:InboxScreen"),
+    Area("7", "inbox", "Messages", "inbox.inbox:InboxScreen", roles=("admin", "mentor", "student")),
+    # a student's own areas, on the mentor's keys (issue 20)
+    Area("1", "my_progress", "My progress", "student.home:StudentHomeScreen", roles=STUDENT),
+    Area("2", "my_work", "My work", "student.work:MyWorkScreen", roles=STUDENT),
+    Area("3", "my_feedback", "Feedback", "student.work:FeedbackScreen", roles=STUDENT),
+    Area("5", "my_calendar", "Calendar", "student.calendar:MyCalendarScreen", roles=STUDENT),
 ]
+
+
+def home_mode(actor: Actor) -> str:
+    """The area an account opens on: a student's progress, everyone else's dashboard."""
+    return "my_progress" if actor.is_student else "dashboard"
 
 
 def _area_screen(area: Area) -> Screen:
@@ -99,7 +119,7 @@ class MentorApp(FirstFrameHook[int]):
             self.push_screen(FirstRunScreen())
         else:
             self.sub_title = self.services.actor.full_name
-            self.switch_mode("dashboard")
+            self.switch_mode(home_mode(self.services.actor))
             self.call_after_first_frame(self.reminders.start)
 
     def call_after_first_frame(self, callback: Callable[[], object]) -> None:
@@ -179,7 +199,7 @@ class MentorApp(FirstFrameHook[int]):
         worker that first drafts or ranks."""
         actor = self.services.actor
         for area in AREAS:
-            if area.admin_only and (actor is None or not actor.is_admin):
+            if not area.open_to(actor):
                 continue
             importlib.import_module(f"mentor_tui.screens.{area.screen.split(':')[0]}")
         with contextlib.suppress(RuntimeError):  # the app closed meanwhile
@@ -223,17 +243,17 @@ class MentorApp(FirstFrameHook[int]):
         self.services.actor = actor
         self.sub_title = actor.full_name
         self.pop_screen()
-        self.switch_mode("dashboard")
+        self.switch_mode(home_mode(actor))
         self.reminders.start()
         self.refresh_status()
 
     # -- actions ----------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Admin-only areas have no key, no palette entry and no footer entry for others."""
+        """An area not open to the account (admin-only ones, a student's and the mentors'
+        areas to each other) has no key, no palette entry and no footer entry."""
         if action == "go" and parameters:
             area = next((a for a in AREAS if a.mode == parameters[0]), None)
-            actor = self.services.actor
-            if area is not None and area.admin_only and (actor is None or not actor.is_admin):
+            if area is not None and not area.open_to(self.services.actor):
                 return False
         if action == "sync":  # only a store linked to a server syncs
             sync = self._sync  # not made yet (first frame): not linked as far as we know

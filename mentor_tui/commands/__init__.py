@@ -26,6 +26,7 @@ COMMAND_MODULES = [
     "settings",
     "messages",
     "report",
+    "student",
 ]
 
 # verb: the module that registers it, in the order the modules register them
@@ -54,4 +55,7 @@ VERBS: dict[str, str] = {
     "messages": "messages",
     "inbox": "messages",
     "report": "report",
+    "mentor": "student",
+    "progress": "student",
+    "feedback": "student",
 }

@@ -104,6 +104,10 @@ def run_queue(ctx: CommandContext) -> int:
                     "overdue": item.overdue,
                     "hours_left": round(item.time_left.total_seconds() / 3600, 2),
                     "attempt": item.attempt,
+                    "feedback_requested_at": clock.iso_utc(item.feedback_requested_at)
+                    if item.feedback_requested_at
+                    else None,
+                    "feedback_request": item.feedback_request,
                 }
                 for item in items
             ]
@@ -115,7 +119,7 @@ def run_queue(ctx: CommandContext) -> int:
         print("No pending submissions match." if filtered else "No pending submissions.")
         return 0
     ctx.print_rows(
-        ["ID", "STUDENT", "ASSIGNMENT", "SUBMITTED", "REVIEW DUE"],
+        ["ID", "STUDENT", "ASSIGNMENT", "SUBMITTED", "REVIEW DUE", "ASKED"],
         [
             [
                 item.id,
@@ -123,6 +127,9 @@ def run_queue(ctx: CommandContext) -> int:
                 item.assignment_title,
                 _local(item.submitted_at, actor.timezone),
                 _time_left(item.time_left),
+                (item.feedback_request or "feedback asked")[:40]
+                if item.feedback_requested_at
+                else "",
             ]
             for item in items
         ],

@@ -1,5 +1,5 @@
-"""`mentor-tui sessions add / list / cancel / import / templates`: the session calendar and its
-agenda templates from scripts."""
+"""`mentor-tui sessions add / list / free / cancel / import / templates`: the session calendar
+and its agenda templates from scripts; a student's booking verbs are in ``session_booking``."""
 
 from __future__ import annotations
 
@@ -81,11 +81,16 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     free = actions.add_parser(
         "free",
         parents=[common],
-        help="the next free slots of a student and their mentor",
+        help="the next free slots of a student and their mentor (students: yours)",
         description="The next free starts from both parties' weekly windows, days off, "
         "existing sessions and time zones; each start in UTC and in both parties' zones.",
     )
-    free.add_argument("student", metavar="STUDENT", help="the student's email or id")
+    free.add_argument(
+        "student",
+        metavar="STUDENT",
+        nargs="?",
+        help="the student's email or id (a student leaves it out: their own mentor's slots)",
+    )
     free.add_argument(
         "--count", metavar="N", type=_count, default=5, help="how many, 1-100 (default 5)"
     )
@@ -117,6 +122,9 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     importing.add_argument("--json", action="store_true", help="print the report as JSON")
     importing.set_defaults(run=run_import)
     _register_templates(actions, common)
+    from mentor_tui.commands.session_booking import register_booking
+
+    register_booking(actions, common)
 
 
 def _register_templates(actions: Any, common: argparse.ArgumentParser) -> None:
@@ -414,12 +422,16 @@ def run_template_delete(ctx: CommandContext) -> int:
 def run_free(ctx: CommandContext) -> int:
     from mentor_tui.core.sessions.slots import mutual_free_slots
     from mentor_tui.core.timezones import format_moment
+    from mentor_tui.errors import UserError
 
     actor = ctx.actor()
+    student = ctx.args.student
+    if student is None:
+        if not actor.is_student:
+            raise UserError("Say whose free slots: `sessions free STUDENT`.")
+        student = actor.id
     with ctx.session() as session:
-        found = mutual_free_slots(
-            session, actor, ctx.config, ctx.args.student, count=ctx.args.count
-        )
+        found = mutual_free_slots(session, actor, ctx.config, student, count=ctx.args.count)
         rows = [f.to_json() for f in found]
         table = [
             [

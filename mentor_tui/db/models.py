@@ -23,7 +23,8 @@ TEACHING_STYLES = ("visual", "auditory", "kinesthetic", "mixed")
 SUBMISSION_STATUSES = ("pending", "approved", "rejected", "changes_requested")
 NOTE_KINDS = ("note", "session_summary", "action_item")
 SESSION_KINDS = ("one_on_one", "group")
-SESSION_STATUSES = ("scheduled", "completed", "cancelled")
+# "requested": a student's booking waiting for the mentor; "declined": the mentor said no
+SESSION_STATUSES = ("scheduled", "completed", "cancelled", "requested", "declined")
 ATTENDANCE = ("attended", "no_show", "excused")
 MESSAGE_KINDS = ("direct", "announcement")
 AUDIENCES = ("students", "mentors", "everyone")
@@ -106,6 +107,8 @@ class MentorProfile(Synced, table=True):
     availability_exceptions: list[dict[str, Any]] = Field(
         default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]")
     )
+    # a student's booking with this mentor is accepted at once (revision 0014)
+    auto_accept_bookings: bool = False
 
 
 class MentorSpecialization(Synced, table=True):
@@ -179,6 +182,7 @@ class Submission(Synced, table=True):
         Index("ix_submissions_status_submitted", "status", "submitted_at"),
         Index("ix_submissions_assignment_student", "assignment_id", "student_id"),
         Index("ix_submissions_student_live", "student_id", "deleted_at", "status", "submitted_at"),
+        Index("ix_submissions_feedback_requested", "feedback_requested_at"),
     )
 
     assignment_id: str = Field(foreign_key="assignments.id")
@@ -190,6 +194,11 @@ class Submission(Synced, table=True):
     reviewer_id: str | None = Field(default=None, foreign_key="users.id")
     reviewed_at: datetime | None = None
     attempt: int = 1
+    # the student asked for feedback (revision 0014): when, and their note to the mentor
+    feedback_requested_at: datetime | None = None
+    feedback_request: str | None = None
+    # when the student first read the feedback given (None: unread)
+    feedback_seen_at: datetime | None = None
 
 
 class MentorshipNote(Synced, table=True):
@@ -231,6 +240,8 @@ class MentorshipSession(Synced, table=True):
     agenda: str = ""
     status: str = "scheduled"
     summary: str = ""
+    # why the mentor declined a student's booking request (revision 0014)
+    decline_reason: str = ""
 
 
 class SessionAttendee(Synced, table=True):
@@ -245,6 +256,8 @@ class SessionAttendee(Synced, table=True):
     student_id: str = Field(foreign_key="users.id")
     attendance: str | None = None
     rating: int | None = None
+    # the student's words with their rating (revision 0014)
+    rating_comment: str | None = None
 
 
 class Notification(Synced, table=True):

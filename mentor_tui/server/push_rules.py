@@ -18,7 +18,7 @@ from sqlmodel import Session
 
 from mentor_tui.core.access import Actor
 from mentor_tui.core.assignment.seats import check_seat
-from mentor_tui.core.sessions.rules import check_booking
+from mentor_tui.core.sessions.rules import NOT_BOOKED, check_booking
 from mentor_tui.core.validation import check_fields, check_row, what
 from mentor_tui.db.models import User
 from mentor_tui.errors import UserError
@@ -52,7 +52,7 @@ def check_across_rows(
     booking = (
         before is None
         or bool(changed & _BOOKING_FIELDS)
-        or ("status" in changed and before.get("status") == "cancelled")
+        or ("status" in changed and before.get("status") in NOT_BOOKED)
     )
     if table == "mentorship_sessions" and booking:
         _lock_user(conn, after.get("mentor_id"))

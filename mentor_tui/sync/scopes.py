@@ -240,6 +240,14 @@ def _submission_grants(actor: Actor) -> list[Grant]:
             _f("update"),
             _f("content", "submitted_at", "attempt"),
         ),
+        # a request for feedback on their own work still waiting (core/reviews/requests.py)
+        Grant(
+            and_(own, Submission.status == "pending"),
+            _f("update"),
+            _f("feedback_requested_at", "feedback_request"),
+        ),
+        # the feedback given to them, read
+        Grant(and_(own, Submission.feedback.is_not(None)), _f("update"), _f("feedback_seen_at")),
         Grant(
             and_(submission_scope(actor), Submission.student_id != actor.id),
             _f("update"),
@@ -253,8 +261,29 @@ def _session_grants(actor: Actor) -> list[Grant]:
     if actor.is_mentor:
         return [Grant(MentorshipSession.mentor_id == actor.id)]
     if actor.is_student:
+        # a booking with their own mentor (core/sessions/booking.py): a request the mentor
+        # answers, or scheduled at once when the mentor's profile says so; nothing else
         my_mentor = select(User.mentor_id).where(User.id == actor.id).scalar_subquery()
-        return [Grant(MentorshipSession.mentor_id == my_mentor, _f("insert"))]
+        takes_at_once = exists().where(
+            MentorProfile.user_id == MentorshipSession.mentor_id,
+            MentorProfile.auto_accept_bookings.is_(True),
+            MentorProfile.deleted_at.is_(None),
+        )
+        return [
+            Grant(
+                MentorshipSession.mentor_id == my_mentor,
+                _f("insert"),
+                after=and_(
+                    MentorshipSession.kind == "one_on_one",
+                    MentorshipSession.summary == "",
+                    MentorshipSession.decline_reason == "",
+                    or_(
+                        MentorshipSession.status == "requested",
+                        and_(MentorshipSession.status == "scheduled", takes_at_once),
+                    ),
+                ),
+            )
+        ]
     return []
 
 
@@ -272,7 +301,7 @@ def _attendee_grants(actor: Actor) -> list[Grant]:
         own = SessionAttendee.student_id == actor.id
         return [
             Grant(and_(own, with_my_mentor), _f("insert")),
-            Grant(own, _f("update"), _f("rating")),
+            Grant(own, _f("update"), _f("rating", "rating_comment")),
         ]
     return []
 
@@ -314,7 +343,13 @@ _NON_ADMIN: dict[str, _WriteRules] = {
             _f("insert", "update"),
             # what a mentor keeps up to date themself (core/people/editing.py): the rest of
             # the profile (expertise, style, hours, capacity, backup) is the admin's
-            _f("availability", "availability_exceptions", "contact_preferences", "bio"),
+            _f(
+                "availability",
+                "availability_exceptions",
+                "contact_preferences",
+                "bio",
+                "auto_accept_bookings",
+            ),
         )
     ],
     "student_profiles": lambda a: [

@@ -44,6 +44,9 @@ class QueueItem:
     overdue: bool
     time_left: timedelta  # negative when overdue
     attempt: int
+    # the student asked for feedback on it (these come first in the queue)
+    feedback_requested_at: datetime | None = None
+    feedback_request: str | None = None
 
 
 _ITEM_COLUMNS = (
@@ -55,6 +58,8 @@ _ITEM_COLUMNS = (
     Assignment.title,
     Submission.submitted_at,
     Submission.attempt,
+    Submission.feedback_requested_at,
+    Submission.feedback_request,
 )
 
 
@@ -153,6 +158,8 @@ def _item(row: Any, config: Config, now: datetime) -> QueueItem:
         overdue=due < now,
         time_left=due - now,
         attempt=row[7],
+        feedback_requested_at=clock.aware(row[8]) if row[8] is not None else None,
+        feedback_request=row[9],
     )
 
 
@@ -190,21 +197,39 @@ def list_queue(
     config: Config | None = None,
     now: datetime | None = None,
 ) -> list[QueueItem]:
-    """Pending submissions of the actor's students, oldest first (ties by id, so pages are
-    stable). ``text_filter`` matches every word against student name, email or assignment."""
+    """Pending submissions of the actor's students: the ones their student asked feedback on
+    first (in the order asked), then the rest oldest first (ties by id, so pages are stable). ``text_filter`` matches every word against student name, email or assignment."""
     config = config or load_config()
     now = now or clock.now()
     conditions = _queue_conditions(
         session, actor, text_filter=text_filter, overdue_only=overdue_only, config=config, now=now
     )
-    page = (
-        select(Submission.id)
-        .where(*conditions)
-        .order_by(Submission.submitted_at, Submission.id)
-        .offset(max(0, offset))
-        .limit(max(0, limit))
+    offset, limit = max(0, offset), max(0, limit)
+    # the ones a student asked feedback on first (few: read by their own index), in the order
+    # asked; then the rest, oldest first
+    asked = [*conditions, Submission.feedback_requested_at.is_not(None)]
+    first = select(Submission.id).where(*asked)
+    total_asked = int(
+        session.execute(select(func.count()).select_from(first.subquery())).scalar_one()
     )
-    return _items(session, page, config, now)
+    items: list[QueueItem] = []
+    if offset < total_asked:
+        page = first.order_by(Submission.feedback_requested_at, Submission.id)
+        page = page.offset(offset).limit(min(limit, total_asked - offset))
+        wanted = list(session.execute(page).scalars())
+        found = {i.id: i for i in _items(session, page, config, now)}
+        items = [found[i] for i in wanted if i in found]
+    rest = limit - len(items)
+    if rest > 0:
+        page = (
+            select(Submission.id)
+            .where(*conditions, Submission.feedback_requested_at.is_(None))
+            .order_by(Submission.submitted_at, Submission.id)
+            .offset(max(0, offset - total_asked))
+            .limit(rest)
+        )
+        items += _items(session, page, config, now)
+    return items
 
 
 def get_queue_item(
@@ -263,11 +288,24 @@ def queue_position(
         config=config,
         now=now or clock.now(),
     )
-    query = (
-        select(func.count())
-        .select_from(Submission)
-        .where(*conditions, _before(submitted_at, submission_id))
-    )
+    # the order of list_queue: the ones asked feedback on first (in the order asked), the rest
+    # by (submitted_at, id)
+    asked = [*conditions, Submission.feedback_requested_at.is_not(None)]
+    asked_at = session.execute(
+        select(Submission.feedback_requested_at).where(Submission.id == submission_id)
+    ).scalar_one_or_none()
+    if asked_at is not None:
+        earlier = or_(
+            Submission.feedback_requested_at < asked_at,
+            and_(Submission.feedback_requested_at == asked_at, Submission.id < submission_id),
+        )
+        return _count(session, [*asked, earlier])
+    rest = [*conditions, Submission.feedback_requested_at.is_(None)]
+    return _count(session, asked) + _count(session, [*rest, _before(submitted_at, submission_id)])
+
+
+def _count(session: Session, conditions: list[ColumnElement[bool]]) -> int:
+    query = select(func.count()).select_from(Submission).where(*conditions)
     return int(session.execute(query).scalar_one())
 
 

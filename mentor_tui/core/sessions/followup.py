@@ -18,12 +18,14 @@ from sqlmodel import Session
 
 from mentor_tui.core import clock, writes
 from mentor_tui.core.access import Actor, find_student, live, note_scope
-from mentor_tui.core.sessions.rules import check_attendance, check_rating
+from mentor_tui.core.sessions.rules import check_agenda, check_attendance, check_rating
 from mentor_tui.core.sessions.scheduling import session_for_change
 from mentor_tui.core.sessions.views import SessionView, attendee_rows, find_session, views_of
 from mentor_tui.core.text import clean_line
 from mentor_tui.db.models import MentorshipNote, MentorshipSession, SessionAttendee, User
 from mentor_tui.errors import AccessDenied, UserError
+
+MAX_COMMENT_CHARS = 2000
 
 # --- after the session ---------------------------------------------------------------------
 
@@ -45,6 +47,8 @@ def _attendee(s: Session, actor: Actor, row: MentorshipSession, student: str) ->
 def _after_start(row: MentorshipSession, now: datetime | None, what: str) -> None:
     if row.status == "cancelled":
         raise UserError(f"That session was cancelled, so it has no {what}.")
+    if row.status in ("requested", "declined"):
+        raise UserError(f"That session is a booking {row.status}, so it has no {what}.")
     if clock.aware(row.starts_at) > (now or clock.now()):
         raise UserError(f"That session has not started yet; record its {what} once it has.")
 
@@ -73,11 +77,15 @@ def rate_session(
     rating: int | str,
     *,
     student: str | None = None,
+    comment: str | None = None,
     now: datetime | None = None,
 ) -> SessionAttendee:
-    """The student's rating of a session, 1-5: given by the student themselves, or recorded
-    for ``student`` by the session's mentor or an admin."""
+    """The student's rating of a session, 1-5 (with an optional comment): given by the student
+    themselves, or recorded for ``student`` by the session's mentor or an admin."""
     value = check_rating(rating)
+    words = check_agenda(comment).strip() if comment is not None else None
+    if words is not None and len(words) > MAX_COMMENT_CHARS:
+        raise UserError(f"A rating's comment is at most {MAX_COMMENT_CHARS} characters.")
     if actor.is_student:
         row = find_session(s, actor, key)
         if student is not None and find_student(s, actor, student).id != actor.id:
@@ -89,7 +97,10 @@ def rate_session(
             raise UserError("Say which student's rating this is.")
     _after_start(row, now, "rating")
     attendee = _attendee(s, actor, row, student)
-    writes.update(s, actor.id, attendee, {"rating": value}, action="rate_session")
+    changes: dict[str, Any] = {"rating": value}
+    if words is not None:
+        changes["rating_comment"] = words or None
+    writes.update(s, actor.id, attendee, changes, action="rate_session")
     return attendee
 
 

@@ -54,6 +54,9 @@ _OWN_UID = re.compile(
 _TEXT_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
+ICS_STATUS = {"cancelled": "CANCELLED", "declined": "CANCELLED", "requested": "TENTATIVE"}
+
+
 def session_uid(session_id: str) -> str:
     return f"{session_id}{UID_SUFFIX}"
 
@@ -97,7 +100,8 @@ def _event_for(view: SessionView) -> Event:
     if view.meeting_link:
         event.add("url", view.meeting_link)
         event.add("location", view.meeting_link)
-    event.add("status", "CANCELLED" if view.status == "cancelled" else "CONFIRMED")
+    # a booking request waiting for the mentor is tentative; a declined one is off
+    event.add("status", ICS_STATUS.get(view.status, "CONFIRMED"))
     event.add("categories", ["Mentorship"])
     if view.mentor_email:
         organizer = vCalAddress(f"mailto:{view.mentor_email}")

@@ -2,11 +2,12 @@
 session, and double booking.
 
 - Who holds a session: a mentor schedules with their own students, an admin schedules a
-  student's mentor, a student books their own mentor. Students are looked up with
+  student's mentor, a student books their own mentor (a booking request unless the mentor's
+  profile takes bookings at once: ``auto_accepts``; see ``sessions/booking.py``). Students are looked up with
   ``access.find_student`` so a mentor can never reach someone else's student.
 - Double booking: a session occupies the half-open interval [start, start + duration). Two
   sessions clash when those intervals overlap, for the mentor or for any student (back to back
-  is fine); cancelled sessions never clash.
+  is fine); cancelled sessions and declined booking requests never clash.
 """
 
 from __future__ import annotations
@@ -29,10 +30,19 @@ from mentor_tui.core.validation import (
     MIN_DURATION_MINUTES,
     check_duration,
 )
-from mentor_tui.db.models import ATTENDANCE, MentorshipSession, SessionAttendee, User
+from mentor_tui.db.models import (
+    ATTENDANCE,
+    MentorProfile,
+    MentorshipSession,
+    SessionAttendee,
+    User,
+)
 from mentor_tui.errors import NotFound, UserError
 
 MAX_LINK_CHARS = 2000
+# a session in one of these states holds no time: a cancelled one, a declined booking request
+# (a request waiting for the mentor holds its time, so two students never ask for one slot)
+NOT_BOOKED = ("cancelled", "declined")
 
 
 # --- a refused double booking, as the callers see it -------------------------------------
@@ -169,6 +179,17 @@ def resolve_parties(s: Session, actor: Actor, students: Sequence[str]) -> tuple[
     return mentor, people
 
 
+def auto_accepts(s: Session, mentor_id: str) -> bool:
+    """Whether the mentor takes a student's booking at once (their profile's flag); if not, a
+    session a student makes is a booking request for the mentor to accept or decline."""
+    flag = s.execute(
+        select(MentorProfile.auto_accept_bookings).where(
+            MentorProfile.user_id == mentor_id, live(MentorProfile)
+        )
+    ).scalar_one_or_none()
+    return bool(flag)
+
+
 # --- double booking ------------------------------------------------------------------------
 
 
@@ -189,7 +210,7 @@ def find_clashes(
     students = sorted(set(student_ids))
     window = and_(
         live(MentorshipSession),
-        MentorshipSession.status != "cancelled",
+        MentorshipSession.status.not_in(NOT_BOOKED),
         MentorshipSession.starts_at < end,
         MentorshipSession.starts_at >= start - timedelta(minutes=MAX_DURATION_MINUTES),
         MentorshipSession.id != (ignore_session_id or ""),
@@ -293,7 +314,7 @@ def check_booking(s: Session, actor: Actor, row: Any) -> None:
     """A session row as a whole (one pushed by sync, say) against the mentor's other sessions:
     refused when it overlaps one, the sentence naming both sessions. Cancelled and deleted
     sessions never clash."""
-    if row.status == "cancelled" or row.deleted_at is not None:
+    if row.status in NOT_BOOKED or row.deleted_at is not None:
         return
     clashes = find_clashes(
         s,
@@ -316,8 +337,10 @@ __all__ = [
     "MAX_LINK_CHARS",
     "MAX_TITLE_CHARS",
     "MIN_DURATION_MINUTES",
+    "NOT_BOOKED",
     "Clash",
     "SessionClash",
+    "auto_accepts",
     "check_active",
     "check_agenda",
     "check_attendance",

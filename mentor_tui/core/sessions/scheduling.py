@@ -21,6 +21,7 @@ from mentor_tui.core import clock, writes
 from mentor_tui.core.access import Actor
 from mentor_tui.core.sessions.notices import notify_participants
 from mentor_tui.core.sessions.rules import (
+    auto_accepts,
     check_active,
     check_agenda,
     check_duration,
@@ -71,6 +72,8 @@ def schedule_session(
     link = check_link(meeting_link)
     if status not in ("scheduled", "cancelled"):
         raise UserError(f"A new session is scheduled or cancelled, not {status!r}.")
+    if actor.is_student and status == "scheduled" and not auto_accepts(s, mentor.id):
+        status = "requested"  # the mentor accepts or declines it (sessions/booking.py)
     if status != "cancelled":
         check_no_clash(
             s,

@@ -24,6 +24,7 @@ from mentor_tui.core import clock, writes
 from mentor_tui.core.access import Actor, find_student, live
 from mentor_tui.core.sessions.rules import (
     MAX_DURATION_MINUTES,
+    NOT_BOOKED,
     check_duration,
     ends_at,
     resolve_parties,
@@ -178,7 +179,7 @@ def _busy(
     whichever mentor holds it."""
     window = (
         live(MentorshipSession),
-        MentorshipSession.status != "cancelled",
+        MentorshipSession.status.not_in(NOT_BOOKED),
         MentorshipSession.starts_at < end,
         MentorshipSession.starts_at >= start - timedelta(minutes=MAX_DURATION_MINUTES),
     )

@@ -52,6 +52,7 @@ class SessionView:
     created_at: datetime
     updated_at: datetime
     attendees: tuple[Attendee, ...]
+    decline_reason: str = ""  # why the mentor declined a booking request
 
     @property
     def ends_at(self) -> datetime:
@@ -80,6 +81,7 @@ class SessionView:
             "timezone": self.timezone,
             "duration_minutes": self.duration_minutes,
             "status": self.status,
+            "decline_reason": self.decline_reason,
             "meeting_link": self.meeting_link,
             "agenda": self.agenda,
             "student_ids": self.student_ids,
@@ -180,6 +182,7 @@ def views_of(s: Session, actor: Actor, rows: Sequence[Any]) -> list[SessionView]
                 created_at=clock.aware(r.created_at),
                 updated_at=clock.aware(r.updated_at),
                 attendees=tuple(people[r.id]),
+                decline_reason=r.decline_reason,
             )
         )
     return views

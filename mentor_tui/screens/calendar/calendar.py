@@ -1,7 +1,7 @@
 """Key `5`: the session calendar (SPEC 4.5) - month, week and agenda views in the signed-in
 user's timezone, with each student's local time beside them; create, edit, reschedule and
 cancel sessions, find free slots, record what happened after a session, export to .ics, keep
-agenda templates (`T`)."""
+agenda templates (`T`); accept (`y`) or decline (`d`) a student's booking request."""
 
 from __future__ import annotations
 
@@ -30,7 +30,13 @@ from mentor_tui.widgets.key_footer import KeyFooter
 
 AGENDA_DAYS = 14
 VIEWS = ("month", "week", "agenda")
-STATUS_STYLE = {"scheduled": "", "completed": "green", "cancelled": "dim strike"}
+STATUS_STYLE = {
+    "scheduled": "",
+    "completed": "green",
+    "cancelled": "dim strike",
+    "requested": "yellow",  # a student's booking waiting for an answer
+    "declined": "dim strike",
+}
 
 
 def period(view: str, anchor: date) -> tuple[date, date]:
@@ -83,6 +89,9 @@ class CalendarScreen(MentorScreen):
         Binding("f", "find_slot", "Find slot", id="calendar.find"),
         Binding("e", "edit", "Edit/move", id="calendar.edit"),
         Binding("c", "cancel_session", "Cancel", id="calendar.cancel"),
+        # a student's booking request: listed in help (`?`), not in the footer
+        Binding("y", "answer('accept')", "Accept request", id="calendar.accept", show=False),
+        Binding("d", "answer('decline')", "Decline request", id="calendar.decline", show=False),
         Binding("o", "followup", "Follow-up", id="calendar.followup"),
         Binding("x", "export", "Export", id="calendar.export"),
         Binding("T", "templates", "Templates", id="calendar.templates", key_display="T"),
@@ -358,6 +367,31 @@ class CalendarScreen(MentorScreen):
                 )
 
         self.app.push_screen(ConfirmScreen(question.plain, warning=True), answered)
+
+    def action_answer(self, answer: str) -> None:
+        """A student's booking request, highlighted: accept it (a scheduled session) or
+        decline it (the time is free again)."""
+        from mentor_tui.core.sessions.booking import accept_request, decline_request
+
+        view = self._need_selected()
+        if view is None:
+            return
+        if view.status != "requested":
+            self.notify("That session is not a booking request.", severity="warning")
+            return
+        actor = self.actor
+        if answer == "accept":
+            self.run_db(
+                lambda s: accept_request(s, actor, view.id),
+                lambda v: self._saved("Accepted", v),
+                group="calendar-answer",
+            )
+        else:
+            self.run_db(
+                lambda s: decline_request(s, actor, view.id),
+                lambda v: self._saved("Declined", v),
+                group="calendar-answer",
+            )
 
     def action_followup(self) -> None:
         from mentor_tui.screens.calendar.session_followup import SessionFollowupModal

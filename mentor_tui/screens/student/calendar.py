@@ -1,0 +1,125 @@
+"""`5` for a student: my sessions (requests waiting, accepted, declined with the reason) and my
+mentor's next free slots that suit me; `b` books the highlighted slot (a request, or a session
+at once when the mentor takes bookings so)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.widgets import DataTable, Static
+
+from mentor_tui.core.sessions.booking import book_session
+from mentor_tui.core.sessions.slots import MutualSlot, mutual_free_slots
+from mentor_tui.core.sessions.views import SessionView, list_sessions
+from mentor_tui.core.text import clean_line
+from mentor_tui.screens.base import MentorScreen
+from mentor_tui.widgets.events import DataChanged
+from mentor_tui.widgets.figures import local_time
+from mentor_tui.widgets.key_footer import KeyFooter
+
+SLOTS_SHOWN = 12
+
+
+@dataclass(frozen=True)
+class _Calendar:
+    sessions: list[SessionView]
+    slots: list[MutualSlot]
+    no_slots: str
+
+
+class MyCalendarScreen(MentorScreen):
+    CSS_PATH = "student.tcss"
+    HELP_TITLE = "Calendar"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("b", "book", "Book this slot", id="mycalendar.book"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._slots: list[MutualSlot] = []
+
+    def compose(self) -> ComposeResult:
+        yield self.mentor_app.make_status_bar(self.HELP_TITLE)
+        yield Static("My sessions", classes="student-title", markup=False)
+        yield DataTable(id="cal-sessions", cursor_type="row", classes="student-table")
+        yield Static("Free slots with my mentor (b books)", classes="student-title", markup=False)
+        yield DataTable(id="cal-slots", cursor_type="row", classes="student-table")
+        yield Static("", id="cal-note", classes="student-summary", markup=False)
+        yield KeyFooter()
+
+    def on_mount(self) -> None:
+        self.query_one("#cal-sessions", DataTable).add_columns(
+            "When", "Minutes", "Status", "Title", "Note"
+        )
+        self.query_one("#cal-slots", DataTable).add_columns("My time", "Mentor's time")
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        actor, config = self.actor, self.services.config
+
+        def job(s):  # type: ignore[no-untyped-def]
+            from mentor_tui.errors import UserError
+
+            sessions = list_sessions(s, actor)
+            try:
+                slots = mutual_free_slots(s, actor, config, actor.id, count=SLOTS_SHOWN)
+                note = "" if slots else "No free slot in the next four weeks."
+            except UserError as error:  # no mentor yet, nobody's windows set
+                slots, note = [], str(error)
+            return _Calendar(sessions, slots, note)
+
+        self.run_db(job, self._show, group="student-calendar")
+
+    def _show(self, data: _Calendar) -> None:
+        tz_name = self.actor.timezone
+        table = self.query_one("#cal-sessions", DataTable)
+        table.clear()
+        for v in sorted(data.sessions, key=lambda v: v.starts_at, reverse=True):
+            note = v.decline_reason if v.status == "declined" else v.agenda
+            table.add_row(
+                Text(local_time(v.starts_at, tz_name)),
+                Text(str(v.duration_minutes)),
+                Text(v.status),
+                Text(clean_line(v.title)),
+                Text(clean_line((note or "").strip().split("\n")[0])[:50]),
+                key=v.id,
+            )
+        self._slots = data.slots
+        slots = self.query_one("#cal-slots", DataTable)
+        slots.clear()
+        for f in data.slots:
+            slots.add_row(
+                Text(local_time(f.slot.starts_at, tz_name)),
+                Text(local_time(f.slot.starts_at, f.mentor.timezone)),
+            )
+        self.query_one("#cal-note", Static).update(data.no_slots)
+        if data.slots:
+            slots.focus()
+
+    def action_book(self) -> None:
+        slots = self.query_one("#cal-slots", DataTable)
+        if not self._slots or not 0 <= slots.cursor_row < len(self._slots):
+            return
+        start = self._slots[slots.cursor_row].slot.starts_at
+        actor, config = self.actor, self.services.config
+        self.run_db(
+            lambda s: book_session(s, actor, config, starts_at=start),
+            self._booked,
+            group="student-book",
+        )
+
+    def _booked(self, view: SessionView) -> None:
+        when = view.span_in(self.actor.timezone)
+        if view.status == "scheduled":
+            self.notify(f"Booked {when}.", markup=False)
+        else:
+            self.notify(f"Asked your mentor for {when}.", markup=False)
+        self.post_message(DataChanged("sessions"))
+        self.reload()

@@ -1,0 +1,202 @@
+"""Student mode in the app (issue 20), with Pilot: a student signed in opens on their progress
+and reaches only their own screens (`1` progress, `2` my work, `3` feedback, `5` calendar);
+every key of the mentors' and admins' screens pressed as a student opens none of them. Keys
+change the store as they say: `f` asks for feedback, `3` reads the feedback, `b` books."""
+
+from __future__ import annotations
+
+import importlib
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from app_support import services_for, settle
+from sqlalchemy import select
+
+from mentor_tui.app.main import AREAS, MentorApp
+from mentor_tui.core import clock
+from mentor_tui.db.engine import make_engine, session_scope
+from mentor_tui.db.models import MentorshipSession, SessionAttendee, Submission
+from tests import factory
+from tests import session_people as people
+
+SIZE = (120, 40)
+EVERY_DAY = [{"weekday": d, "start": "08:00", "end": "20:00"} for d in range(7)]
+STUDENT_SCREENS = {"StudentHomeScreen", "MyWorkScreen", "FeedbackScreen", "MyCalendarScreen"}
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> tuple[Path, dict[str, str]]:
+    path = tmp_path / "student.db"
+    engine = make_engine(path)
+    with session_scope(engine) as s:
+        maria = people.mentor(s, "Maria Mentor", email="maria@example.org", availability=EVERY_DAY)
+        sam = people.student(s, "Sam Tanaka", maria, email="sam@example.org")
+        ana = people.student(s, "Ana Ruiz", maria, email="ana@example.org")
+        people.admin(s, email="ada@example.org")
+        _, modules = factory.course(s, "Python Basics", modules=2)
+        factory.progress(
+            s, sam, modules[0], completed=True, minutes=90, quiz=80.0,
+            at=datetime(2026, 1, 10, tzinfo=UTC),
+        )  # fmt: skip
+        task = factory.assignment(s, modules[0], "Loops")
+        reviewed = factory.submission(
+            s, sam, task, submitted_at=datetime(2026, 1, 1, tzinfo=UTC), status="approved",
+            reviewer=maria, reviewed_at=datetime(2026, 1, 2, tzinfo=UTC), feedback="Nice loops.",
+        )  # fmt: skip
+        pending = factory.submission(s, sam, task, submitted_at=datetime(2026, 1, 5, tzinfo=UTC))
+        factory.submission(s, ana, task, submitted_at=datetime(2026, 1, 3, tzinfo=UTC))
+        ids = {"sam": sam.id, "reviewed": reviewed.id, "pending": pending.id}
+    engine.dispose()
+    return path, ids
+
+
+def _mentor_keys() -> set[str]:
+    """Every key bound by the mentors' and admins' areas' screens and the app."""
+    keys = {a.key for a in AREAS}
+    for area in AREAS:
+        if "student" in area.roles:
+            continue
+        module_name, class_name = area.screen.split(":")
+        screen = getattr(importlib.import_module(f"mentor_tui.screens.{module_name}"), class_name)
+        for binding in screen.BINDINGS:
+            key = binding[0] if isinstance(binding, tuple) else binding.key
+            keys.update(k.strip() for k in key.split(","))
+    return keys - {"ctrl+q", "escape", "question_mark", "tab", "shift+tab"}
+
+
+async def test_a_student_reaches_only_their_own_screens(store) -> None:
+    path, _ids = store
+    services = services_for(path, "sam@example.org")
+    app = MentorApp(services)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert type(app.screen).__name__ == "StudentHomeScreen"
+        summary = str(app.screen.query_one("#home-summary").render())
+        assert "Completion" in summary and "quiz average 80" in summary
+        seen: set[str] = set()
+        for area_key in ("1", "2", "3", "4", "5", "6"):
+            await pilot.press(area_key)
+            await settle(pilot)
+            for key in sorted(_mentor_keys() - {"7"}):  # 7 is everyone's: messages, below
+                await pilot.press(key)
+                await settle(pilot)
+                name = type(app.screen).__name__
+                seen.add(name)
+                assert app.current_mode.startswith("my_"), (area_key, key, app.current_mode)
+                assert all(
+                    type(s).__module__.startswith("mentor_tui.screens.student")
+                    or type(s).__name__ in {"HelpScreen", "ConflictsScreen"}
+                    or type(s).__module__.startswith("textual")
+                    for s in app.screen_stack
+                ), (area_key, key, [type(s).__name__ for s in app.screen_stack])
+                while len(app.screen_stack) > 1:
+                    await pilot.press("escape")
+                    await settle(pilot)
+        assert seen <= STUDENT_SCREENS | {"HelpScreen"}, seen
+        # the area keys a student has: 1, 2, 3, 5, and 7 (messages, as everyone)
+        for key, name in (("1", "StudentHomeScreen"), ("2", "MyWorkScreen"),
+                          ("3", "FeedbackScreen"), ("5", "MyCalendarScreen"),
+                          ("7", "InboxScreen")):  # fmt: skip
+            await pilot.press(key)
+            await settle(pilot)
+            assert type(app.screen).__name__ == name
+        await pilot.press("4")
+        await pilot.press("6")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "InboxScreen"  # 4 and 6 led nowhere
+
+
+async def test_my_work_marks_new_feedback_and_f_asks_for_feedback(store) -> None:
+    path, ids = store
+    services = services_for(path, "sam@example.org")
+    app = MentorApp(services)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        table = app.screen.query_one("#work-table")
+        assert [str(table.get_row_at(i)[0]) for i in range(table.row_count)] == ["", "NEW"]
+        await pilot.press("f")  # the highlighted row: the newest, still pending
+        await settle(pilot)
+    with session_scope(services.engine) as s:
+        pending = s.get(Submission, ids["pending"])
+        assert pending.feedback_requested_at is not None
+        assert s.get(Submission, ids["reviewed"]).feedback_seen_at is None  # only listed
+
+
+async def test_feedback_screen_reads_the_feedback(store) -> None:
+    path, ids = store
+    services = services_for(path, "sam@example.org")
+    app = MentorApp(services)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        table = app.screen.query_one("#work-table")
+        assert table.row_count == 1
+        assert "Nice loops." in str(app.screen.query_one("#work-detail").render())
+    with session_scope(services.engine) as s:
+        assert s.get(Submission, ids["reviewed"]).feedback_seen_at is not None
+
+
+async def test_b_on_the_calendar_books_a_free_slot(store) -> None:
+    path, ids = store
+    services = services_for(path, "sam@example.org")
+    app = MentorApp(services)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("5")
+        await settle(pilot)
+        assert app.screen.query_one("#cal-slots").row_count > 0
+        await pilot.press("b")
+        await settle(pilot)
+        assert app.screen.query_one("#cal-sessions").row_count == 1
+    with session_scope(services.engine) as s:
+        rows = s.execute(
+            select(MentorshipSession.status, MentorshipSession.starts_at)
+            .join(SessionAttendee, SessionAttendee.session_id == MentorshipSession.id)
+            .where(SessionAttendee.student_id == ids["sam"])
+        ).all()
+    assert [r.status for r in rows] == ["requested"]
+    assert clock.aware(rows[0].starts_at) > clock.now() - timedelta(minutes=1)
+
+
+async def test_a_mentor_keeps_the_mentor_areas(store) -> None:
+    path, _ids = store
+    services = services_for(path, "maria@example.org")
+    app = MentorApp(services)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert type(app.screen).__name__ == "DashboardScreen"
+        for key, name in (("2", "StudentsScreen"), ("3", "ReviewQueueScreen"),
+                          ("5", "CalendarScreen"), ("1", "DashboardScreen")):  # fmt: skip
+            await pilot.press(key)
+            await settle(pilot)
+            assert type(app.screen).__name__ == name
+
+
+@pytest.mark.parametrize(("key", "status"), [("y", "scheduled"), ("d", "declined")])
+async def test_the_mentor_answers_a_request_in_the_calendar(
+    store, monkeypatch: pytest.MonkeyPatch, key: str, status: str
+) -> None:
+    from mentor_tui.config import Config
+    from mentor_tui.core.sessions.booking import book_session
+
+    monday = datetime(2030, 3, 4, 7, 0, tzinfo=UTC)
+    monkeypatch.setattr(clock, "now", lambda: monday)
+    path, _ids = store
+    student = services_for(path, "sam@example.org")
+    with session_scope(student.engine) as s:
+        request = book_session(s, student.actor, Config(), starts_at=monday + timedelta(hours=3)).id
+    services = services_for(path, "maria@example.org")
+    app = MentorApp(services)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("5")
+        await settle(pilot)
+        assert app.screen.selected().id == request
+        await pilot.press(key)
+        await settle(pilot)
+    with session_scope(services.engine) as s:
+        assert s.get(MentorshipSession, request).status == status
