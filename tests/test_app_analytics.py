@@ -18,7 +18,6 @@ from mentor_tui.db.engine import make_engine, session_scope
 from mentor_tui.paths import data_dir
 from mentor_tui.screens.analytics.analytics import SHOWN, AnalyticsScreen
 from mentor_tui.screens.analytics.mentor import MentorAnalyticsScreen
-from mentor_tui.screens.dashboard import DashboardScreen
 
 SIZE = (80, 24)
 
@@ -120,6 +119,7 @@ async def test_a_mentor_sees_their_own_row_and_a_student_no_analytics(
     app = MentorApp(services_for(path, student))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
+        home = type(app.screen)  # a student's own home (student mode)
         await pilot.press("A")
         await settle(pilot)
-        assert isinstance(app.screen, DashboardScreen)
+        assert type(app.screen) is home and home.__name__ == "StudentHomeScreen"
