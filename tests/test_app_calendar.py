@@ -174,6 +174,35 @@ async def test_dst_gap_is_refused_with_the_core_sentence(template: Path, tmp_pat
     assert _session_count(services) == before
 
 
+async def test_past_time_and_bad_day_are_refused_with_a_sentence(
+    template: Path, tmp_path: Path
+) -> None:
+    services = _services(template, tmp_path)
+    before = _session_count(services)
+    app = MentorApp(services)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open_calendar(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press("space")
+        await pilot.press("tab")
+        await _replace(pilot, f"{FROZEN_NOW - timedelta(days=2):%Y-%m-%d} 09:00")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, SessionFormModal)  # the form stays open
+        error = str(app.screen.query_one("#form-error").render())
+        assert error.startswith("That time has passed: ")
+        assert " is before now (" in error and error.endswith(").")
+        await _replace(pilot, "2026-04-31 09:00")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        error = str(app.screen.query_one("#form-error").render())
+        assert error.startswith(
+            "'2026-04-31 09:00' is not a date and time (April 2026 has no day 31)"
+        )
+    assert _session_count(services) == before
+
+
 async def test_reschedule_then_cancel_by_keys(template: Path, tmp_path: Path) -> None:
     services = _services(template, tmp_path)
     with session_scope(services.engine) as s:

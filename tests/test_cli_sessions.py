@@ -166,8 +166,23 @@ def test_cancel_by_id_and_then_the_time_is_free(store, db_path: Path, capsys) ->
         (
             ["--student", "sam@example.org", "--at", "2030-02-30 10:00"],
             (
-                r"'2030-02-30 10:00' is not a date and time; use YYYY-MM-DD HH:MM, for example "
-                r"2025-03-04 14:30\."
+                r"'2030-02-30 10:00' is not a date and time \(February 2030 has no day 30\); "
+                r"use YYYY-MM-DD HH:MM, for example 2025-03-04 14:30\."
+            ),
+        ),
+        (
+            ["--student", "sam@example.org", "--at", "2030-13-01 10:00"],
+            r"'2030-13-01 10:00' is not a date and time \(there is no month 13\); use YYYY.*",
+        ),
+        (
+            ["--student", "sam@example.org", "--at", "2030-03-01 25:00"],
+            r"'2030-03-01 25:00' is not a date and time \(the hour 25 is past 23\); use YYYY.*",
+        ),
+        (
+            ["--student", "sam@example.org", "--at", "2020-03-05 11:00"],
+            (
+                r"That time has passed: Thu 2020-03-05 11:00 CET is before now "
+                r"\(\w{3} \d{4}-\d{2}-\d{2} \d{2}:\d{2} CES?T\)\."
             ),
         ),
         (

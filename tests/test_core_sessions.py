@@ -22,7 +22,7 @@ from mentor_tui.core.sessions.followup import (
     save_summary,
 )
 from mentor_tui.core.sessions.reminders import run_session_reminders
-from mentor_tui.core.sessions.rules import SessionClash
+from mentor_tui.core.sessions.rules import SessionClash, check_not_past
 from mentor_tui.core.sessions.scheduling import (
     cancel_session,
     edit_session,
@@ -685,3 +685,21 @@ def test_an_inactive_student_gets_no_new_session_but_keeps_the_old_ones(
             edit_session(s, world.m, view.id, students=["sam@example.org", "ana@example.org"])
     with Session(engine) as s:
         assert count(s, SessionAttendee) == 1
+
+
+def test_a_typed_time_must_not_have_passed_but_the_core_keeps_past_sessions(
+    engine, world: World
+) -> None:
+    from mentor_tui.core import clock
+
+    now = clock.now()
+    check_not_past(now, "UTC")  # this very minute is still fine
+    with pytest.raises(UserError) as caught:
+        check_not_past(now - timedelta(minutes=2), "Asia/Tokyo")
+    assert str(caught.value).startswith("That time has passed: ")
+    assert str(caught.value).endswith(" JST).")
+    # an imported calendar or a pulled session may lie in the past: schedule_session takes it
+    with session_scope(engine) as s:
+        past = now - timedelta(days=30)
+        view = schedule_session(s, world.m, CONFIG, students=["sam@example.org"], starts_at=past)
+    assert view.starts_at == past

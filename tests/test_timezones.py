@@ -135,14 +135,24 @@ def test_an_offset_the_zone_does_not_use_is_refused() -> None:
 
 
 @pytest.mark.parametrize(
-    "text",
-    ["tomorrow 10am", "2025-02-30 10:00", "2025-01-01", "2025-01-01 25:00", "", "2025-1-1 9"],
+    ("text", "what"),
+    [
+        ("tomorrow 10am", ""),
+        ("2025-02-30 10:00", " (February 2025 has no day 30)"),
+        ("2025-00-10 10:00", " (there is no month 0)"),
+        ("2025-01-01", ""),
+        ("2025-01-01 25:00", " (the hour 25 is past 23)"),
+        ("2025-01-01 10:60", " (the minute 60 is past 59)"),
+        ("2025-01-01 10:00+25:00", " (the offset is not a UTC offset)"),
+        ("", ""),
+        ("2025-1-1 9", ""),
+    ],
 )
-def test_a_bad_date_is_one_sentence(text: str) -> None:
+def test_a_bad_date_is_one_sentence_naming_the_wrong_part(text: str, what: str) -> None:
     with pytest.raises(UserError) as caught:
         parse_local(text, "UTC")
     assert str(caught.value) == (
-        f"'{text}' is not a date and time; use YYYY-MM-DD HH:MM, for example 2025-03-04 14:30."
+        f"'{text}' is not a date and time{what}; use YYYY-MM-DD HH:MM, for example 2025-03-04 14:30."
     )
 
 

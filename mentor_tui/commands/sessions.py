@@ -231,6 +231,7 @@ def _describe(view: Any, actor: Actor) -> list[str]:
 
 def run_add(ctx: CommandContext) -> int:
     from mentor_tui.core import clock
+    from mentor_tui.core.sessions.rules import check_not_past
     from mentor_tui.core.sessions.scheduling import schedule_session
     from mentor_tui.core.sessions.templates import find_template
     from mentor_tui.core.text import terminal_line
@@ -241,6 +242,7 @@ def run_add(ctx: CommandContext) -> int:
     tz_name = args.tz or actor.timezone
     clock.zone(tz_name)
     starts_at = parse_local(args.at, tz_name)
+    check_not_past(starts_at, tz_name)
     with ctx.session() as session:
         template_id = find_template(session, actor, args.template).id if args.template else None
         view = schedule_session(

@@ -5,6 +5,7 @@ twice when they go back "is ambiguous", and either refusal names valid times to 
 
 from __future__ import annotations
 
+import calendar
 import re
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
@@ -119,11 +120,27 @@ def parse_wall(text: str) -> tuple[datetime, timedelta | None]:
         wall = datetime.strptime(f"{match['day']} {match['clock']}", WALL_FORMAT)
         offset = _offset_from_text(match["offset"]) if match["offset"] else None
     except ValueError:
+        wrong = _wrong_part(match["day"], match["clock"]) if match else ""
         raise UserError(
-            f"'{clean_line(text)}' is not a date and time; use YYYY-MM-DD HH:MM, "
+            f"'{clean_line(text)}' is not a date and time{wrong}; use YYYY-MM-DD HH:MM, "
             f"for example 2025-03-04 14:30."
         ) from None
     return wall, offset
+
+
+def _wrong_part(day: str, clock: str) -> str:
+    """Which part of a well-shaped 'YYYY-MM-DD HH:MM' is out of range, as a clause."""
+    year, month, dom = (int(x) for x in day.split("-"))
+    hour, minute = (int(x) for x in clock.split(":"))
+    if not 1 <= month <= 12:
+        return f" (there is no month {month})"
+    if dom < 1 or dom > calendar.monthrange(max(year, 1), month)[1]:
+        return f" ({calendar.month_name[month]} {year} has no day {dom})"
+    if hour > 23:
+        return f" (the hour {hour} is past 23)"
+    if minute > 59:
+        return f" (the minute {minute} is past 59)"
+    return " (the offset is not a UTC offset)"
 
 
 def parse_day(text: str) -> date:

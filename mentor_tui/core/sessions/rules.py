@@ -23,7 +23,7 @@ from sqlmodel import Session
 from mentor_tui.core import clock
 from mentor_tui.core.access import Actor, find_student, live, session_scope
 from mentor_tui.core.text import clean_line
-from mentor_tui.core.timezones import format_span
+from mentor_tui.core.timezones import format_moment, format_span
 from mentor_tui.core.validation import (
     MAX_DURATION_MINUTES,
     MAX_TITLE_CHARS,
@@ -129,6 +129,17 @@ def utc_moment(moment: datetime) -> datetime:
     if moment.tzinfo is None:
         raise ValueError("session times must be timezone-aware")
     return moment.astimezone(UTC)
+
+
+def check_not_past(moment: datetime, tz_name: str) -> None:
+    """A new or moved session starts now or later. Only for times a person types (the form,
+    ``sessions add``, a reschedule): an imported calendar or a pulled session may be past."""
+    now = clock.now()
+    if utc_moment(moment) < now.replace(second=0, microsecond=0):
+        raise UserError(
+            f"That time has passed: {format_moment(moment, tz_name)} is before now "
+            f"({format_moment(now, tz_name)})."
+        )
 
 
 def default_title(students: Sequence[User]) -> str:

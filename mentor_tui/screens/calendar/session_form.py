@@ -19,6 +19,7 @@ from textual.widgets.selection_list import Selection
 
 from mentor_tui.core import clock
 from mentor_tui.core.people.students import list_students
+from mentor_tui.core.sessions.rules import check_not_past
 from mentor_tui.core.sessions.scheduling import edit_session, schedule_session
 from mentor_tui.core.sessions.slots import Slot, find_free_slots
 from mentor_tui.core.sessions.templates import list_templates
@@ -318,6 +319,8 @@ def _save(
     if not v.students:
         raise UserError("Pick at least one student for the session.")
     starts_at = parse_local(v.start, actor.timezone)
+    if existing is None or starts_at != existing.starts_at:
+        check_not_past(starts_at, actor.timezone)  # a new or moved session, not a past one edited
     if not v.duration.isdigit():
         raise UserError("The duration is a whole number of minutes.")
     minutes = int(v.duration)
