@@ -146,18 +146,24 @@ async def test_s_syncs_and_the_status_bar_shows_it(program: Program) -> None:
             assert "synced " in _status(app)
 
 
-async def test_no_sync_key_for_a_store_without_a_server(tmp_path: Path) -> None:
+async def test_s_without_a_server_says_so_and_syncs_nothing(tmp_path: Path) -> None:
     from app_support import ADMIN, build_template, services_for
 
     app = MentorApp(services_for(build_template(tmp_path), ADMIN))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert "local only" in _status(app)
-        assert not _key_on(app, "s")
+        live = app.screen.active_bindings["s"].binding
+        assert (live.action, live.show) == ("sync_unlinked", False)  # no "Sync now" in the footer
         assert not app.sync.started
-        await pilot.press("s")  # nothing happens, nothing breaks
+        await pilot.press("s")  # no sync, but a sentence saying why
         await settle(pilot)
         assert not app.sync.started
+        said = [str(n.message) for n in app._notifications]
+        assert said == [
+            "This store is not linked to a server, so there is nothing to sync; "
+            "link it with `mentor-tui login URL --email E`."
+        ]
 
 
 async def test_server_down_means_offline_then_recovery(program: Program) -> None:

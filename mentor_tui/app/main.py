@@ -93,6 +93,10 @@ class MentorApp(FirstFrameHook[int]):
     BINDINGS: ClassVar[list[BindingType]] = [
         *(Binding(a.key, f"go('{a.mode}')", a.title, id=f"go.{a.mode}") for a in AREAS),
         Binding("s", "sync", "Sync now", id="app.sync"),
+        # the same key on a store with no server: a sentence instead of nothing (not in the footer)
+        Binding(
+            "s", "sync_unlinked", "Sync (no server linked)", id="app.sync_unlinked", show=False
+        ),
         # while a sync runs: stop it (where the focused widget or the screen has no use for
         # the key: ctrl+c copies in an editor, escape closes a dialog)
         Binding("ctrl+c", "stop_sync", "Stop sync", id="app.stop_sync", show=False),
@@ -258,6 +262,9 @@ class MentorApp(FirstFrameHook[int]):
         if action == "sync":  # only a store linked to a server syncs
             sync = self._sync  # not made yet (first frame): not linked as far as we know
             return sync is not None and sync.linked and self.services.actor is not None
+        if action == "sync_unlinked":  # `s` on a store not linked to a server
+            sync = self._sync
+            return (sync is None or not sync.linked) and self.services.actor is not None
         if action == "stop_sync":  # live only while a sync runs
             sync = self._sync
             return sync is not None and sync.running
@@ -269,6 +276,16 @@ class MentorApp(FirstFrameHook[int]):
     def action_sync(self) -> None:
         if self.check_action("sync", ()):
             self.sync.sync_now(manual=True)
+
+    def action_sync_unlinked(self) -> None:
+        if self.check_action("sync_unlinked", ()):
+            self.notify(
+                "This store is not linked to a server, so there is nothing to sync; "
+                "link it with `mentor-tui login URL --email E`.",
+                title="Sync",
+                severity="warning",
+                markup=False,
+            )
 
     def action_stop_sync(self) -> None:
         if self.check_action("stop_sync", ()):
