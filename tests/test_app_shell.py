@@ -94,4 +94,36 @@ async def test_status_bar_shows_who_and_pending_changes(template: Path, tmp_path
         user = str(bar.query_one("#status-user").render())
         store = str(bar.query_one("#status-store").render())
         assert MENTOR in user and "mentor" in user
-        assert f"{services.pending_changes()} local changes" in store
+        assert services.pending_changes() == 0  # a fresh demo has nothing waiting to sync
+        assert store.endswith(" · 0 local changes")
+
+
+async def test_local_change_count_is_exact_after_a_write_by_keys(
+    template: Path, tmp_path: Path, monkeypatch
+) -> None:
+    from app_support import FROZEN_NOW
+
+    from mentor_tui.core import clock
+
+    monkeypatch.setattr(clock, "now", lambda: FROZEN_NOW)
+    services = services_for(copy_store(template, tmp_path / "m.db"), MENTOR)
+    assert services.pending_changes() == 0
+    app = MentorApp(services)
+    async with app.run_test(size=(130, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("5")  # calendar, then a new session for the first student
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press("space")
+        await pilot.press("tab")
+        await pilot.press("end")
+        await pilot.press("ctrl+u")
+        await type_text(pilot, "2026-03-20 10:00")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await settle(pilot)
+        written = services.pending_changes()
+        assert written > 0
+        store = str(app.screen.query_one("#status-store").render())
+        assert store.endswith(f" · {written} local changes"), store
