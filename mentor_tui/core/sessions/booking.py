@@ -248,6 +248,7 @@ def set_auto_accept(s: Session, actor: Actor, on: bool, *, mentor: str | None = 
 
 
 __all__ = [
+    "MAX_REASON_CHARS",
     "accept_request",
     "auto_accepts",
     "book_session",
