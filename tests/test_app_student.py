@@ -16,7 +16,13 @@ from sqlalchemy import select
 from mentor_tui.app.main import AREAS, MentorApp
 from mentor_tui.core import clock
 from mentor_tui.db.engine import make_engine, session_scope
-from mentor_tui.db.models import MentorshipSession, SessionAttendee, Submission
+from mentor_tui.db.models import (
+    MentorshipSession,
+    Notification,
+    SessionAttendee,
+    Submission,
+    User,
+)
 from tests import factory
 from tests import session_people as people
 
@@ -198,5 +204,78 @@ async def test_the_mentor_answers_a_request_in_the_calendar(
         assert app.screen.selected().id == request
         await pilot.press(key)
         await settle(pilot)
+        if key == "d":  # the reason asked first, then declined
+            assert type(app.screen).__name__ == "AskScreen"
+            assert s_status(services, request) == "requested"
+            await pilot.press(*"at a conference", "enter")
+            await settle(pilot)
     with session_scope(services.engine) as s:
-        assert s.get(MentorshipSession, request).status == status
+        row = s.get(MentorshipSession, request)
+        assert row.status == status
+        assert (row.decline_reason or None) == ("at a conference" if key == "d" else None)
+        told = s.execute(
+            select(Notification.type, Notification.message).where(
+                Notification.user_id == row.mentor_id
+            )
+        ).all()
+        assert [t for t, _ in told] == ["booking_requested"]
+
+
+def s_status(services, session_id: str) -> str:
+    with session_scope(services.engine) as s:
+        return s.get(MentorshipSession, session_id).status
+
+
+async def test_escape_on_the_reason_leaves_the_request_waiting(
+    store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mentor_tui.config import Config
+    from mentor_tui.core.sessions.booking import book_session
+
+    monday = datetime(2030, 3, 4, 7, 0, tzinfo=UTC)
+    monkeypatch.setattr(clock, "now", lambda: monday)
+    path, _ids = store
+    student = services_for(path, "sam@example.org")
+    with session_scope(student.engine) as s:
+        request = book_session(s, student.actor, Config(), starts_at=monday + timedelta(hours=3)).id
+    services = services_for(path, "maria@example.org")
+    app = MentorApp(services)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("5")
+        await settle(pilot)
+        await pilot.press("d", "x", "escape")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "CalendarScreen"
+    assert s_status(services, request) == "requested"
+
+
+async def test_r_rates_a_past_session_with_a_comment(store) -> None:
+    path, ids = store
+    with session_scope(make_engine(path)) as s:
+        sam = s.get(User, ids["sam"])
+        maria = s.get(User, sam.mentor_id)
+        past = people.booked(s, maria, [sam], clock.now() - timedelta(days=2)).id
+    services = services_for(path, "sam@example.org")
+    app = MentorApp(services)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("5")
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "AskScreen"
+        await pilot.press("9", "enter", "enter")  # not a rating: the core's sentence, no write
+        await settle(pilot)
+        with session_scope(services.engine) as s:
+            assert s.execute(select(SessionAttendee.rating)).scalar_one() is None
+        await pilot.press("r")
+        await settle(pilot)
+        await pilot.press("4", "enter", *"clear steps", "enter")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "MyCalendarScreen"
+    with session_scope(services.engine) as s:
+        attendee = s.execute(
+            select(SessionAttendee).where(SessionAttendee.session_id == past)
+        ).scalar_one()
+        assert (attendee.rating, attendee.rating_comment) == (4, "clear steps")

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from mentor_tui.config import Config
 from mentor_tui.core import clock, writes
 from mentor_tui.core.analytics.performance import mentor_performance
+from mentor_tui.core.notifications.notify import list_notifications
 from mentor_tui.core.reviews.queue import list_queue
 from mentor_tui.core.reviews.requests import request_feedback
 from mentor_tui.core.sessions.booking import accept_request, book_session, booking_requests
@@ -90,11 +91,16 @@ def test_a_booking_accepted_shows_in_both_calendars_and_its_rating_in_the_mentor
 
         assert _sync(maria_store, server.url).rejected == 0
         with session_scope(maria_store) as s:
+            told = [(n.type, n.data) for n in list_notifications(s, maria)]
+            assert ("booking_requested", {"session_id": booked.id}) in told, told
             assert [v.id for v in booking_requests(s, maria)] == [booked.id]
             accepted = accept_request(s, maria, booked.id)
             assert accepted.status == "scheduled"
         assert _sync(maria_store, server.url).rejected == 0
         assert _sync(sam_store, server.url).rejected == 0
+        with session_scope(sam_store) as s:
+            told = [(n.type, n.data) for n in list_notifications(s, sam)]
+            assert ("booking_accepted", {"session_id": booked.id}) in told, told
 
         for store, who in ((sam_store, sam), (maria_store, maria)):
             with session_scope(store) as s:

@@ -2,18 +2,21 @@
 
 ``ConfirmScreen``: `y` or `enter` confirms, `n` or `escape` cancels. ``DestructiveConfirm``
 (a change that cannot be undone, such as purging notes): only `y` confirms, so a habitual
-`enter` never erases anything. The title and lines are shown literally (they hold people's
-names and titles)."""
+`enter` never erases anything. ``AskScreen``: a few short lines typed (a reason, a rating
+and a comment); `enter` moves to the next line and, on the last, answers with what was typed;
+`escape` cancels. The title and lines are shown literally (they hold people's names and
+titles)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import ClassVar
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from mentor_tui.screens.base import MentorModal
 from mentor_tui.widgets.key_footer import KeyFooter
@@ -61,4 +64,44 @@ class DestructiveConfirm(ConfirmScreen, inherit_bindings=False):
         super().__init__(title, lines, warning=True)
 
 
-__all__ = ["ConfirmScreen", "DestructiveConfirm"]
+class AskScreen(MentorModal[list[str] | None]):
+    """A few labelled lines to type; dismissed with what was typed, or None (cancelled)."""
+
+    CSS_PATH = "dialogs.tcss"
+    HELP_TITLE = "Ask"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="ask.cancel", key_display="esc"),
+    ]
+
+    def __init__(self, title: str, fields: Sequence[tuple[str, int]]) -> None:
+        """``fields``: each line's label and its longest length."""
+        super().__init__()
+        self.question = title
+        self.fields = list(fields)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="confirm-box"):
+            yield Static(self.question, id="confirm-title", markup=False)
+            for n, (label, longest) in enumerate(self.fields):
+                yield Static(label, classes="muted", markup=False)
+                yield Input(max_length=longest, id=f"ask-{n}", classes="ask-input")
+            yield Static("enter: next / done · escape: cancel", classes="muted", markup=False)
+        yield KeyFooter()
+
+    def on_mount(self) -> None:
+        self.query_one("#ask-0", Input).focus()
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        inputs = list(self.query(Input))
+        at = inputs.index(event.input)
+        if at + 1 < len(inputs):
+            inputs[at + 1].focus()
+        else:
+            self.dismiss([i.value for i in inputs])
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+__all__ = ["AskScreen", "ConfirmScreen", "DestructiveConfirm"]

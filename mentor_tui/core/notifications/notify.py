@@ -25,6 +25,10 @@ FEEDBACK_RECEIVED = "feedback_received"
 MESSAGE_REPORTED = "message_reported"
 # a session scheduled, moved or cancelled: to every participant but whoever did it
 SESSION_NOTICES = ("session_scheduled", "session_rescheduled", "session_cancelled")
+# a student's booking request or feedback request: to their mentor (issue 20)
+TO_MY_MENTOR = ("booking_requested", "feedback_requested")
+# the mentor's answer to a booking request: to the student who asked
+BOOKING_ANSWERS = ("booking_accepted", "booking_declined")
 
 
 def notify(
@@ -65,7 +69,9 @@ def written_by(actor: Actor) -> ColumnElement[bool]:
     that student's submission: its ``data`` names a submission of that student which this
     mentor has decided (a notification is the trace of its event, not a message of the
     mentor's choosing; messages are for that); a session scheduled, moved or cancelled, to its
-    other participants (a mentor's students, a student's mentor); and anyone's report of a
+    other participants (a mentor's students, a student's mentor); a student's booking or
+    feedback request, to their mentor, and the mentor's answer to a booking request, to their
+    student; and anyone's report of a
     message, to the admins. Everything else (assignments, unavailability) is an admin's doing;
     an admin is not limited by this."""
     mine = Notification.user_id == actor.id
@@ -79,7 +85,8 @@ def written_by(actor: Actor) -> ColumnElement[bool]:
     if not actor.is_mentor:
         # a student books a session with their mentor: the mentor hears of it
         my_mentor = select(User.mentor_id).where(User.id == actor.id).scalar_subquery()
-        return or_(mine, and_(session_notice, Notification.user_id == my_mentor))
+        to_mentor = Notification.type.in_((*SESSION_NOTICES, *TO_MY_MENTOR))
+        return or_(mine, and_(to_mentor, Notification.user_id == my_mentor))
     decided_by_me = (
         select(Submission.id)
         .where(
@@ -95,7 +102,8 @@ def written_by(actor: Actor) -> ColumnElement[bool]:
         to_my_students,
         Notification.data["submission_id"].as_string().in_(decided_by_me),
     )
-    return or_(mine, feedback, and_(session_notice, to_my_students))
+    to_student = or_(session_notice, Notification.type.in_(BOOKING_ANSWERS))
+    return or_(mine, feedback, and_(to_student, to_my_students))
 
 
 def _mine(actor: Actor) -> ColumnElement[bool]:
@@ -214,10 +222,12 @@ def mark_unread(session: Session, actor: Actor, notification_id: str) -> None:
 
 
 __all__ = [
+    "BOOKING_ANSWERS",
     "FEEDBACK_RECEIVED",
     "MESSAGE_REPORTED",
     "SESSION_NOTICES",
     "TOGGLES",
+    "TO_MY_MENTOR",
     "count_notifications",
     "list_notifications",
     "mark_all_read",

@@ -17,8 +17,9 @@ from sqlmodel import Session
 
 from mentor_tui.core import clock, writes
 from mentor_tui.core.access import Actor, submission_scope
+from mentor_tui.core.notifications.notify import notify
 from mentor_tui.core.text import clean_line
-from mentor_tui.db.models import Submission
+from mentor_tui.db.models import Assignment, Submission, User
 from mentor_tui.errors import AccessDenied, NotFound, UserError
 
 MAX_REQUEST_CHARS = 2000
@@ -69,7 +70,29 @@ def request_feedback(
         action="request_feedback",
     )
     s.flush()
+    _tell_mentor(s, actor, row, note)
     return row
+
+
+def _tell_mentor(s: Session, actor: Actor, row: Submission, note: str) -> None:
+    """The student's mentor hears of the request (a student without a mentor tells nobody)."""
+    mentor_id = s.execute(select(User.mentor_id).where(User.id == actor.id)).scalar_one_or_none()
+    if mentor_id is None:
+        return
+    title = s.execute(
+        select(Assignment.title).where(Assignment.id == row.assignment_id)
+    ).scalar_one_or_none()
+    what = f"“{clean_line(title)}”" if title else f"submission {row.id[:8]}"
+    notify(
+        s,
+        None,
+        user_id=mentor_id,
+        type="feedback_requested",
+        title=f"Feedback requested: {what}",
+        message=f"{actor.full_name} asks for feedback on {what}." + (f" {note}" if note else ""),
+        data={"submission_id": row.id},
+        actor_id=actor.id,
+    )
 
 
 def mark_feedback_read(

@@ -19,6 +19,11 @@ from sqlmodel import Session
 from mentor_tui.config import Config
 from mentor_tui.core import clock, writes
 from mentor_tui.core.access import Actor, find_user, live, session_scope
+from mentor_tui.core.sessions.notices import (
+    notify_booking_answer,
+    notify_booking_requested,
+    notify_participants,
+)
 from mentor_tui.core.sessions.rules import (
     auto_accepts,
     check_active,
@@ -131,6 +136,10 @@ def book_session(
     writes.insert(s, actor.id, row, action="book_session")
     writes.insert(s, actor.id, SessionAttendee(session_id=row.id, student_id=actor.id))
     s.flush()
+    if status == "requested":
+        notify_booking_requested(s, actor, row)
+    else:
+        notify_participants(s, actor, row, "session_scheduled")
     return views_of(s, actor, [row])[0]
 
 
@@ -184,6 +193,7 @@ def accept_request(
     )
     writes.update(s, actor.id, row, {"status": "scheduled"}, action="accept_booking")
     s.flush()
+    notify_booking_answer(s, actor, row, "")
     return views_of(s, actor, [row])[0]
 
 
@@ -202,6 +212,7 @@ def decline_request(s: Session, actor: Actor, key: str, reason: str = "") -> Ses
         action="decline_booking",
     )
     s.flush()
+    notify_booking_answer(s, actor, row, text)
     return views_of(s, actor, [row])[0]
 
 
@@ -237,6 +248,7 @@ def set_auto_accept(s: Session, actor: Actor, on: bool, *, mentor: str | None = 
 
 
 __all__ = [
+    "MAX_REASON_CHARS",
     "accept_request",
     "auto_accepts",
     "book_session",

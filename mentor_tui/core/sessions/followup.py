@@ -248,6 +248,7 @@ def complete_session(
 
 
 __all__ = [
+    "MAX_COMMENT_CHARS",
     "add_action_items",
     "complete_session",
     "rate_session",

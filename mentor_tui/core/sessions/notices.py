@@ -64,4 +64,67 @@ def notify_participants(
     return written
 
 
-__all__ = ["notify_participants", "participants"]
+def _when(row: MentorshipSession, person: User) -> str:
+    when = clock.to_local(clock.aware(row.starts_at), person.timezone)
+    return f"{when:%a %d %b %H:%M} ({person.timezone})"
+
+
+def notify_booking_requested(s: Session, actor: Actor, row: MentorshipSession) -> None:
+    """A student's booking request: their mentor hears of it, with the time in the mentor's
+    own timezone."""
+    mentor = s.get(User, row.mentor_id)
+    if mentor is None or mentor.deleted_at is not None:
+        return
+    when = _when(row, mentor)
+    note = f" Note: {row.agenda}" if row.agenda else ""
+    notify(
+        s,
+        None,
+        user_id=mentor.id,
+        type="booking_requested",
+        title=f"Booking requested: {when}",
+        message=f"{actor.full_name} asks for a session {when}.{note}",
+        data={"session_id": row.id},
+        actor_id=actor.id,
+    )
+
+
+def notify_booking_answer(s: Session, actor: Actor, row: MentorshipSession, reason: str) -> int:
+    """The mentor's answer to a booking request (``row`` is now scheduled or declined): each
+    student of it but the actor hears, a decline with its reason; how many were told."""
+    accepted = row.status == "scheduled"
+    kind = "booking_accepted" if accepted else "booking_declined"
+    written = 0
+    s.flush()
+    for person in participants(s, row):
+        if person.id in (actor.id, row.mentor_id):
+            continue
+        when = _when(row, person)
+        if accepted:
+            title = f"Booking accepted: {when}"
+            message = f"{actor.full_name} accepted your session {when}."
+        else:
+            title = f"Booking declined: {when}"
+            message = f"{actor.full_name} declined your session {when}."
+            if reason:
+                message += f" Reason: {reason}"
+        notify(
+            s,
+            None,
+            user_id=person.id,
+            type=kind,
+            title=title,
+            message=message,
+            data={"session_id": row.id},
+            actor_id=actor.id,
+        )
+        written += 1
+    return written
+
+
+__all__ = [
+    "notify_booking_answer",
+    "notify_booking_requested",
+    "notify_participants",
+    "participants",
+]

@@ -370,8 +370,13 @@ class CalendarScreen(MentorScreen):
 
     def action_answer(self, answer: str) -> None:
         """A student's booking request, highlighted: accept it (a scheduled session) or
-        decline it (the time is free again)."""
-        from mentor_tui.core.sessions.booking import accept_request, decline_request
+        decline it, with an optional reason asked first (the time is free again)."""
+        from mentor_tui.core.sessions.booking import (
+            MAX_REASON_CHARS,
+            accept_request,
+            decline_request,
+        )
+        from mentor_tui.screens.dialogs import AskScreen
 
         view = self._need_selected()
         if view is None:
@@ -387,10 +392,21 @@ class CalendarScreen(MentorScreen):
                 group="calendar-answer",
             )
         else:
-            self.run_db(
-                lambda s: decline_request(s, actor, view.id),
-                lambda v: self._saved("Declined", v),
-                group="calendar-answer",
+
+            def declined(typed: list[str] | None) -> None:
+                if typed is None:
+                    return
+                self.run_db(
+                    lambda s: decline_request(s, actor, view.id, typed[0]),
+                    lambda v: self._saved("Declined", v),
+                    group="calendar-answer",
+                )
+
+            self.app.push_screen(
+                AskScreen(
+                    "Decline this booking request", [("Reason (optional)", MAX_REASON_CHARS)]
+                ),
+                declined,
             )
 
     def action_followup(self) -> None:

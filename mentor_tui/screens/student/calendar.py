@@ -1,6 +1,7 @@
 """`5` for a student: my sessions (requests waiting, accepted, declined with the reason) and my
 mentor's next free slots that suit me; `b` books the highlighted slot (a request, or a session
-at once when the mentor takes bookings so)."""
+at once when the mentor takes bookings so); `r` rates the highlighted past session 1-5 with an
+optional comment (as `mentor-tui sessions rate`)."""
 
 from __future__ import annotations
 
@@ -13,10 +14,12 @@ from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Static
 
 from mentor_tui.core.sessions.booking import book_session
+from mentor_tui.core.sessions.followup import MAX_COMMENT_CHARS, rate_session
 from mentor_tui.core.sessions.slots import MutualSlot, mutual_free_slots
 from mentor_tui.core.sessions.views import SessionView, list_sessions
 from mentor_tui.core.text import clean_line
 from mentor_tui.screens.base import MentorScreen
+from mentor_tui.screens.dialogs import AskScreen
 from mentor_tui.widgets.events import DataChanged
 from mentor_tui.widgets.figures import local_time
 from mentor_tui.widgets.key_footer import KeyFooter
@@ -36,6 +39,7 @@ class MyCalendarScreen(MentorScreen):
     HELP_TITLE = "Calendar"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("b", "book", "Book this slot", id="mycalendar.book"),
+        Binding("r", "rate", "Rate this session", id="mycalendar.rate"),
     ]
 
     def __init__(self) -> None:
@@ -44,7 +48,7 @@ class MyCalendarScreen(MentorScreen):
 
     def compose(self) -> ComposeResult:
         yield self.mentor_app.make_status_bar(self.HELP_TITLE)
-        yield Static("My sessions", classes="student-title", markup=False)
+        yield Static("My sessions (r rates one)", classes="student-title", markup=False)
         yield DataTable(id="cal-sessions", cursor_type="row", classes="student-table")
         yield Static("Free slots with my mentor (b books)", classes="student-title", markup=False)
         yield DataTable(id="cal-slots", cursor_type="row", classes="student-table")
@@ -121,5 +125,40 @@ class MyCalendarScreen(MentorScreen):
             self.notify(f"Booked {when}.", markup=False)
         else:
             self.notify(f"Asked your mentor for {when}.", markup=False)
+        self.post_message(DataChanged("sessions"))
+        self.reload()
+
+    def action_rate(self) -> None:
+        table = self.query_one("#cal-sessions", DataTable)
+        if table.row_count == 0:
+            self.notify("You have no session to rate.", severity="warning")
+            return
+        row_key, _ = table.coordinate_to_cell_key((table.cursor_row, 0))
+        session_id = str(row_key.value)
+        actor = self.actor
+
+        def rated(typed: list[str] | None) -> None:
+            if typed is None:
+                return
+            rating, comment = typed
+            self.run_db(
+                lambda s: rate_session(s, actor, session_id, rating.strip(), comment=comment),
+                lambda _row: self._rated(rating.strip()),
+                group="student-rate",
+            )
+
+        self.app.push_screen(
+            AskScreen(
+                "Rate this session",
+                [
+                    ("Rating, 1 (poor) to 5 (excellent)", 1),
+                    ("Comment (optional)", MAX_COMMENT_CHARS),
+                ],
+            ),
+            rated,
+        )
+
+    def _rated(self, rating: str) -> None:
+        self.notify(f"Rated {rating} of 5.", markup=False)
         self.post_message(DataChanged("sessions"))
         self.reload()
