@@ -28,9 +28,9 @@ from mentor_tui.config import Config
 from mentor_tui.core import clock, writes
 from mentor_tui.core.access import Actor
 from mentor_tui.core.matching.auto import auto_assign_new_students
-from mentor_tui.core.notifications.notify import notify
+from mentor_tui.core.notifications.notify import notify_new_submission
 from mentor_tui.db.engine import session_scope
-from mentor_tui.db.models import Assignment, SessionAttendee, Synced, User
+from mentor_tui.db.models import SessionAttendee, Synced, User
 from mentor_tui.db.sync_models import SyncConflict
 from mentor_tui.lms import bookkeeping as book
 from mentor_tui.lms.bookkeeping import Link, norm, wire
@@ -327,19 +327,6 @@ class _Table:
         """A submission that arrived after the first pass: its student's mentor is told."""
         if self.entity.table != "submissions" or self.first or row.status != "pending":
             return
-        student = self.session.get(User, row.student_id)
-        if student is None or student.mentor_id is None:
+        if notify_new_submission(self.session, self.config, row) is None:
             return
-        assignment = self.session.get(Assignment, row.assignment_id)
-        title = assignment.title if assignment is not None else "an assignment"
-        notify(
-            self.session,
-            self.config,
-            user_id=student.mentor_id,
-            type="new_submission",
-            title="New submission",
-            message=f"{student.full_name} submitted {title}.",
-            data={"submission_id": row.id, "student_id": student.id},
-            toggle="pending_submission_reminder",
-        )
         self.stats.notified += 1

@@ -30,7 +30,7 @@ from mentor_tui.core import writes
 from mentor_tui.core.learning.check import CHUNK, Plan
 from mentor_tui.core.learning.keys import progress_row_id
 from mentor_tui.core.learning.records import KINDS, Record
-from mentor_tui.core.notifications.notify import notify
+from mentor_tui.core.notifications.notify import notify, notify_new_submission
 from mentor_tui.db.models import (
     Assignment,
     Course,
@@ -269,22 +269,9 @@ def tell_mentors(session: Session, config: Config, actor_id: str | None, applied
     auto-assignment, so a student assigned by it has a mentor to tell."""
     for submission_id in applied.new_pending:
         row = session.get(Submission, submission_id)
-        student = session.get(User, row.student_id) if row is not None else None
-        if row is None or student is None or student.mentor_id is None:
+        if row is None:
             continue
-        assignment = session.get(Assignment, row.assignment_id)
-        title = assignment.title if assignment is not None else "an assignment"
-        note = notify(
-            session,
-            config,
-            user_id=student.mentor_id,
-            type="new_submission",
-            title="New submission",
-            message=f"{student.full_name} submitted {title}.",
-            data={"submission_id": row.id, "student_id": student.id},
-            toggle="pending_submission_reminder",
-            actor_id=actor_id,
-        )
+        note = notify_new_submission(session, config, row, actor_id=actor_id)
         if note is not None:
             applied.written["notifications"] += 1
 

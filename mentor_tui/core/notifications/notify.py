@@ -16,7 +16,7 @@ from sqlmodel import Session
 from mentor_tui.config import Config, Notifications
 from mentor_tui.core import clock, writes
 from mentor_tui.core.access import Actor, student_scope
-from mentor_tui.db.models import Notification, Submission, User
+from mentor_tui.db.models import Assignment, Notification, Submission, User
 from mentor_tui.errors import NotFound, UserError
 
 TOGGLES: tuple[str, ...] = tuple(f.name for f in fields(Notifications))
@@ -104,6 +104,30 @@ def written_by(actor: Actor) -> ColumnElement[bool]:
     )
     to_student = or_(session_notice, Notification.type.in_(BOOKING_ANSWERS))
     return or_(mine, feedback, and_(to_student, to_my_students))
+
+
+def notify_new_submission(
+    session: Session, config: Config, submission: Submission, *, actor_id: str | None = None
+) -> Notification | None:
+    """Tell the student's mentor of a new pending submission (the source document's "New
+    Submission Alert"), whichever door it came in by; None when the student has no mentor or
+    the setting is off."""
+    student = session.get(User, submission.student_id)
+    if student is None or student.mentor_id is None:
+        return None
+    assignment = session.get(Assignment, submission.assignment_id)
+    title = assignment.title if assignment is not None else "an assignment"
+    return notify(
+        session,
+        config,
+        user_id=student.mentor_id,
+        type="new_submission",
+        title="New submission",
+        message=f"{student.full_name} submitted {title}.",
+        data={"submission_id": submission.id, "student_id": student.id},
+        toggle="pending_submission_reminder",
+        actor_id=actor_id,
+    )
 
 
 def _mine(actor: Actor) -> ColumnElement[bool]:
@@ -236,6 +260,7 @@ __all__ = [
     "next_unread_index",
     "notifications_page",
     "notify",
+    "notify_new_submission",
     "unread_count",
     "written_by",
 ]

@@ -20,6 +20,7 @@ from textual.containers import Vertical
 from textual.timer import Timer
 from textual.widgets import Input, Static, TextArea
 
+from mentor_tui.core.drafts.throttle import SaveClock
 from mentor_tui.core.messages.drafts import Address
 from mentor_tui.core.text import clean_line, editable_text
 from mentor_tui.screens.base import MentorModal
@@ -51,7 +52,7 @@ class ComposerScreen(MentorModal[str | None]):
         self.saving = False
         self.closing: str | None = None  # "close" or "send": waiting for a save
         self._timer: Timer | None = None
-        self._unsaved_since: float | None = None
+        self.clock = SaveClock(AUTOSAVE_SECONDS, AUTOSAVE_MAX_WAIT)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="composer-box"):
@@ -126,20 +127,16 @@ class ComposerScreen(MentorModal[str | None]):
     def _typed(self) -> None:
         if self.query_one("#composer-body", TextArea).disabled:
             return
-        now = monotonic()
-        if self._unsaved_since is None:
-            self._unsaved_since = now
         if self._timer is not None:
             self._timer.stop()
-        wait = min(AUTOSAVE_SECONDS, self._unsaved_since + AUTOSAVE_MAX_WAIT - now)
-        self._timer = self.set_timer(max(wait, 0.001), self._save)
+        self._timer = self.set_timer(self.clock.typed(monotonic()), self._save)
         self._state("Edited", "dim")
 
     def _save(self) -> None:
         self._timer = None
-        self._unsaved_since = None
+        self.clock.written()
         if self.saving:
-            self._unsaved_since = monotonic()
+            self.clock.typed(monotonic())  # still unsaved: the bound runs from now
             self._timer = self.set_timer(0.1, self._save)  # after the save under way
             return
         text, address = self._text(), self._current_address()
