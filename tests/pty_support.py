@@ -6,12 +6,16 @@ from __future__ import annotations
 import fcntl
 import os
 import pty
+import random
 import select
+import signal
 import struct
 import subprocess
+import sys
 import termios
 import threading
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 
@@ -87,3 +91,71 @@ class Terminal:
         for char in text:
             os.write(self.master, char.encode("utf-8"))
             time.sleep(0.03)
+
+
+def start_app(
+    store: Path, cwd: Path, user: str, *, columns: int = 130, lines: int = 40
+) -> tuple[subprocess.Popen[bytes], int]:
+    """mentor-tui on ``store``, signed in as ``user``, on a new pseudo-terminal."""
+    argv = [sys.executable, "-m", "mentor_tui", "--db", str(store), "--user", user]
+    return spawn_in_pty(argv, columns=columns, lines=lines, cwd=cwd)
+
+
+def kill_9(child: subprocess.Popen[bytes]) -> None:
+    """SIGKILL the app while it runs (it must still be running) and reap it."""
+    assert child.poll() is None, "the app exited before it was killed"
+    os.kill(child.pid, signal.SIGKILL)
+    child.wait(timeout=30)
+    assert child.returncode == -signal.SIGKILL
+
+
+def reap(child: subprocess.Popen[bytes]) -> None:
+    """Make sure the child is gone (a test's ``finally``), whatever happened before."""
+    if child.poll() is None:
+        os.kill(child.pid, signal.SIGKILL)
+    child.wait(timeout=30)
+
+
+# Words of letters and spaces only: no key an editor or a screen takes as a command.
+WORDS = "plan review tests docs pair refactor deploy goals feedback sprint".split()
+BOUND = 1.0  # seconds: a key typed this long before the kill must be in the store
+
+
+@dataclass
+class Typing:
+    """Keys written without a pause (one every 30-50 ms) for a random while, then SIGKILL."""
+
+    rng: random.Random
+    typed: list[tuple[float, str]] = field(default_factory=list)  # (when written, the key)
+    killed_at: float = 0.0
+
+    def type_then_kill(
+        self, child: subprocess.Popen[bytes], master: int, seconds: tuple[float, float]
+    ) -> None:
+        text = " ".join(self.rng.choice(WORDS) for _ in range(400))
+        stop = time.monotonic() + self.rng.uniform(*seconds)
+        for char in text:
+            if time.monotonic() >= stop:
+                break
+            os.write(master, char.encode())
+            self.typed.append((time.monotonic(), char))
+            time.sleep(self.rng.uniform(0.03, 0.05))
+        assert child.poll() is None, "the app exited before it was killed"
+        self.killed_at = time.monotonic()
+        kill_9(child)
+
+    @property
+    def all_typed(self) -> str:
+        return "".join(char for _, char in self.typed)
+
+    @property
+    def due(self) -> str:
+        """Every key typed at least ``BOUND`` seconds before the kill."""
+        return "".join(char for when, char in self.typed if when <= self.killed_at - BOUND)
+
+    def check_kept(self, kept: str, context: str) -> None:
+        """``kept`` (what the store holds) is a prefix of what was typed and holds every key
+        that was due."""
+        context = f"{context}: typed {len(self.all_typed)} keys, {len(self.due)} due"
+        assert self.all_typed.startswith(kept), f"{context}: the store has {kept!r}"
+        assert kept.startswith(self.due), f"{context}: the store has only {kept!r}"

@@ -9,40 +9,19 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
+from two_mentors import ADA, MAX, MIA, SAM, TOM, build_two_mentors
 
 from mentor_tui import cli
 from mentor_tui.config import Config
-from mentor_tui.core import writes
 from mentor_tui.core.notifications.notify import notify
 from mentor_tui.db.engine import make_engine, session_scope
-from mentor_tui.db.models import AuditEntry, Message, Notification, User
-
-MIA = "mia.mentor@example.org"
-MAX = "max.mentor@example.org"
-ADA = "ada.admin@example.org"
-SAM = "sam.student@example.org"
-TOM = "tom.student@example.org"
+from mentor_tui.db.models import AuditEntry, Message, Notification
 
 
 @pytest.fixture
 def store(db_path: Path) -> dict[str, str]:
-    engine = make_engine(db_path)
-    ids: dict[str, str] = {}
-    with session_scope(engine) as s:
-
-        def add(key: str, name: str, email: str, role: str, mentor: str | None = None) -> None:
-            row = User(full_name=name, email=email, role=role, mentor_id=mentor)
-            writes.insert(s, None, row)
-            s.flush()
-            ids[key] = row.id
-
-        add("mia", "Mia Mentor", MIA, "mentor")
-        add("max", "Max Mentor", MAX, "mentor")
-        add("ada", "Ada Admin", ADA, "admin")
-        add("sam", "Sam Student", SAM, "student", ids["mia"])
-        add("tom", "Tom Student", TOM, "student", ids["max"])
-    engine.dispose()
-    return ids
+    """Ids of two mentors with a student each and an admin."""
+    return build_two_mentors(db_path)
 
 
 def run(db_path: Path, user: str, *args: str) -> int:

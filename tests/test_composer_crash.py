@@ -5,16 +5,14 @@ composer for the same audience brings it back (issue 17, as the note editor: iss
 from __future__ import annotations
 
 import os
-import signal
 import sys
 import time
 from pathlib import Path
 
 import pytest
 from app_support import MENTOR, build_template, copy_store
-from pty_support import spawn_in_pty
+from pty_support import Terminal, kill_9, reap, start_app
 from sqlalchemy import select
-from test_notes_crash import _kill, _Screen
 
 from mentor_tui.db.draft_models import EditorDraft
 from mentor_tui.db.engine import make_engine, session_scope
@@ -37,9 +35,8 @@ def _drafts(store: Path) -> list[tuple[str, str]]:
 
 def test_kill_9_one_second_after_typing_in_the_composer_loses_nothing(tmp_path: Path) -> None:
     store = copy_store(build_template(tmp_path / "demo"), tmp_path / "store" / "m.db")
-    argv = [sys.executable, "-m", "mentor_tui", "--db", str(store), "--user", MENTOR]
-    child, master = spawn_in_pty(argv, columns=100, lines=30, cwd=tmp_path)
-    screen = _Screen(master)
+    child, master = start_app(store, tmp_path, MENTOR, columns=100, lines=30)
+    screen = Terminal(master)
     try:
         screen.wait_for(b"Dashboard")
         screen.mark()
@@ -51,11 +48,8 @@ def test_kill_9_one_second_after_typing_in_the_composer_loses_nothing(tmp_path: 
         screen.wait_for(b"saved as you type")
         screen.type(TYPED)
         time.sleep(1.0)  # one second after the last key press
-        assert child.poll() is None, "the app exited before it was killed"
-        os.kill(child.pid, signal.SIGKILL)
-        child.wait(timeout=30)
-        assert child.returncode == -signal.SIGKILL
+        kill_9(child)
     finally:
-        _kill(child)
+        reap(child)
         os.close(master)
     assert _drafts(store) == [("audience:students", TYPED)]

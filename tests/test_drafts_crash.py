@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import os
 import random
-import signal
-import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -16,22 +14,13 @@ from pathlib import Path
 
 import pytest
 from app_support import MENTOR, build_template, copy_store
-from pty_support import Terminal, spawn_in_pty
+from pty_support import Terminal, Typing, reap, start_app
 from sqlalchemy import select
 
 from mentor_tui.db.draft_models import EditorDraft
 from mentor_tui.db.engine import make_engine, session_scope
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
-
-# Words of letters and spaces only: no key the editor or the screen takes as a command.
-WORDS = "plan review tests docs pair refactor deploy goals feedback sprint".split()
-BOUND = 1.0  # seconds: a key typed this long before the kill must be in the store
-
-
-def _start_app(store: Path, cwd: Path) -> tuple[subprocess.Popen[bytes], int]:
-    argv = [sys.executable, "-m", "mentor_tui", "--db", str(store), "--user", MENTOR]
-    return spawn_in_pty(argv, columns=130, lines=40, cwd=cwd)
 
 
 def _open_feedback(screen: Terminal) -> None:
@@ -73,12 +62,6 @@ def _drafts(store: Path, kind: str) -> list[EditorDraft]:
         engine.dispose()
 
 
-def _kill(child: subprocess.Popen[bytes]) -> None:
-    if child.poll() is None:
-        os.kill(child.pid, signal.SIGKILL)
-    child.wait(timeout=30)
-
-
 CASES: dict[str, tuple[Callable[[Terminal], None], str, str]] = {
     # editor: (how to reach it, the draft's kind, the field typed into)
     "review feedback": (_open_feedback, "feedback", "feedback"),
@@ -92,40 +75,21 @@ def test_kill_9_while_typing_on_loses_nothing_older_than_a_second(
 ) -> None:
     open_editor, kind, field = CASES[editor]
     seed = random.randrange(2**32)
-    rng = random.Random(seed)
+    typing = Typing(random.Random(seed))
     store = copy_store(build_template(tmp_path / "demo"), tmp_path / "store" / "m.db")
-    child, master = _start_app(store, tmp_path)
-    screen = Terminal(master)
-    typed: list[tuple[float, str]] = []
-    text = " ".join(rng.choice(WORDS) for _ in range(400))
+    child, master = start_app(store, tmp_path, MENTOR)
     try:
-        open_editor(screen)
-        stop = time.monotonic() + rng.uniform(2.0, 3.5)
-        for char in text:
-            if time.monotonic() >= stop:
-                break
-            os.write(master, char.encode())
-            typed.append((time.monotonic(), char))
-            time.sleep(rng.uniform(0.03, 0.05))
-        assert child.poll() is None, "the app exited before it was killed"
-        killed_at = time.monotonic()
-        os.kill(child.pid, signal.SIGKILL)
-        child.wait(timeout=30)
-        assert child.returncode == -signal.SIGKILL
+        open_editor(Terminal(master))
+        typing.type_then_kill(child, master, (2.0, 3.5))
     finally:
-        _kill(child)
+        reap(child)
         os.close(master)
-    all_typed = "".join(char for _, char in typed)
-    due = "".join(char for when, char in typed if when <= killed_at - BOUND)
-    context = f"{editor}, seed {seed}: typed {len(all_typed)} keys, {len(due)} due"
     drafts = _drafts(store, kind)
-    assert len(drafts) == 1, f"{context}: no draft kept (or several: {drafts!r})"
-    kept = drafts[0].fields[field]
-    assert all_typed.startswith(kept), f"{context}: the store has {kept!r}"
-    assert kept.startswith(due), f"{context}: the store has only {kept!r}"
+    assert len(drafts) == 1, f"{editor}, seed {seed}: no draft kept (or several: {drafts!r})"
+    typing.check_kept(drafts[0].fields[field], f"{editor}, seed {seed}")
 
     # started again on the same store, the same editor brings the draft back with a notice
-    child, master = _start_app(store, tmp_path)
+    child, master = start_app(store, tmp_path, MENTOR)
     screen = Terminal(master)
     try:
         open_editor(screen)
@@ -133,5 +97,5 @@ def test_kill_9_while_typing_on_loses_nothing_older_than_a_second(
         # under it meet, so not its whole sentence)
         screen.wait_for(b"Restored", timeout=30)
     finally:
-        _kill(child)
+        reap(child)
         os.close(master)

@@ -7,16 +7,13 @@ from __future__ import annotations
 
 import os
 import random
-import signal
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
 from app_support import MENTOR, build_template, copy_store
-from pty_support import Terminal as _Screen
-from pty_support import spawn_in_pty
+from pty_support import Terminal, Typing, kill_9, reap, start_app
 from sqlalchemy import select
 
 from mentor_tui.db.engine import make_engine, session_scope
@@ -25,15 +22,10 @@ from mentor_tui.db.models import MentorshipNote
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
 
 TYPED = "Met on the train: résumé, 学习 & [b]plans[/b] 🎉"
+KILLS = 3  # kill moments per run, each a fresh app on a fresh copy of the store
 
 
-def _start_app(store: Path, cwd: Path) -> tuple[subprocess.Popen[bytes], int]:
-    """The app on ``store``, signed in as the demo mentor, on a new 130x40 pseudo-terminal."""
-    argv = [sys.executable, "-m", "mentor_tui", "--db", str(store), "--user", MENTOR]
-    return spawn_in_pty(argv, columns=130, lines=40, cwd=cwd)
-
-
-def _open_new_note(screen: _Screen) -> None:
+def _open_new_note(screen: Terminal) -> None:
     """From the dashboard: the notes screen (`4`), then a new note (ctrl+n), ready to type."""
     screen.wait_for(b"Dashboard")
     screen.mark()
@@ -43,12 +35,6 @@ def _open_new_note(screen: _Screen) -> None:
     screen.mark()
     os.write(screen.master, b"\x0e")  # ctrl+n: a new note
     screen.wait_for(b"New note")
-
-
-def _kill(child: subprocess.Popen[bytes]) -> None:
-    if child.poll() is None:
-        os.kill(child.pid, signal.SIGKILL)
-    child.wait(timeout=30)
 
 
 def _note_ids(store: Path) -> set[str]:
@@ -77,26 +63,17 @@ def _new_notes(store: Path, before: set[str]) -> list[str]:
 def test_kill_9_one_second_after_typing_loses_nothing(tmp_path: Path) -> None:
     store = copy_store(build_template(tmp_path / "demo"), tmp_path / "store" / "m.db")
     before = _note_ids(store)
-    child, master = _start_app(store, tmp_path)
-    screen = _Screen(master)
+    child, master = start_app(store, tmp_path, MENTOR)
+    screen = Terminal(master)
     try:
         _open_new_note(screen)
         screen.type(TYPED)
         time.sleep(1.0)  # one second after the last key press
-        assert child.poll() is None, "the app exited before it was killed"
-        os.kill(child.pid, signal.SIGKILL)
-        child.wait(timeout=30)
-        assert child.returncode == -signal.SIGKILL
+        kill_9(child)
     finally:
-        _kill(child)
+        reap(child)
         os.close(master)
     assert _new_notes(store, before) == [TYPED]
-
-
-# Words of letters and spaces only: no key the editor or the screen takes as a command.
-WORDS = "plan review tests docs pair refactor deploy goals feedback sprint".split()
-KILLS = 3  # kill moments per run, each a fresh app on a fresh copy of the store
-BOUND = 1.0  # seconds: a key typed this long before the kill must be in the store
 
 
 def test_kill_9_while_typing_on_loses_nothing_older_than_a_second(tmp_path: Path) -> None:
@@ -109,32 +86,15 @@ def test_kill_9_while_typing_on_loses_nothing_older_than_a_second(tmp_path: Path
     for run in range(KILLS):
         store = copy_store(template, tmp_path / f"store{run}" / "m.db")
         before = _note_ids(store)
-        child, master = _start_app(store, tmp_path)
-        screen = _Screen(master)
-        typed: list[tuple[float, str]] = []  # (when it was written, the key)
-        text = " ".join(rng.choice(WORDS) for _ in range(400))
+        child, master = start_app(store, tmp_path, MENTOR)
+        typing = Typing(rng)
         try:
-            _open_new_note(screen)
-            stop = time.monotonic() + rng.uniform(2.0, 4.0)
-            for char in text:
-                if time.monotonic() >= stop:
-                    break
-                os.write(master, char.encode())
-                typed.append((time.monotonic(), char))
-                time.sleep(rng.uniform(0.03, 0.05))
-            assert child.poll() is None, "the app exited before it was killed"
-            killed_at = time.monotonic()
-            os.kill(child.pid, signal.SIGKILL)
-            child.wait(timeout=30)
-            assert child.returncode == -signal.SIGKILL
+            _open_new_note(Terminal(master))
+            typing.type_then_kill(child, master, (2.0, 4.0))
         finally:
-            _kill(child)
+            reap(child)
             os.close(master)
-        all_typed = "".join(char for _, char in typed)
-        due = "".join(char for when, char in typed if when <= killed_at - BOUND)
         saved = _new_notes(store, before)
-        context = f"seed {seed}, kill {run + 1}: typed {len(all_typed)} keys, {len(due)} due"
+        context = f"seed {seed}, kill {run + 1}"
         assert len(saved) == 1, f"{context}: no note saved (or several: {saved!r})"
-        note = saved[0]
-        assert all_typed.startswith(note), f"{context}: the store has {note!r}"
-        assert note.startswith(due), f"{context}: the store has only {note!r}"
+        typing.check_kept(saved[0], context)
