@@ -196,6 +196,7 @@ class PagedTable(ScrollView, can_focus=True):
         self._lines_styles: tuple[Style, Style, Style] | None = None
         # The styles of one render pass, read once instead of once per line (see render_lines).
         self._pass_styles: tuple[Style, Style, Style, Style] | None = None
+        self._pass_width: int | None = None  # the content width, likewise
 
         if source is not None:
             self.set_source(source)
@@ -379,10 +380,13 @@ class PagedTable(ScrollView, can_focus=True):
         self.refresh()
 
     def render_lines(self, crop: Region) -> list[Strip]:
-        """Read the styles once for the whole pass; `render_line` would read them per line."""
+        """Read the styles and the content width once for the whole pass; `render_line` would
+        read them per line (the width twice: Textual works it out from the scrollbars)."""
         self._pass_styles = self._styles()
         self._check_line_styles(self._pass_styles)
+        self._pass_width = self._content_width()
         try:
             return super().render_lines(crop)
         finally:
             self._pass_styles = None
+            self._pass_width = None

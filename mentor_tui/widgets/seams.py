@@ -11,7 +11,9 @@ Two start-up savings depend on them (issue #4, measured in ``benchmarks/run.py``
   re-styles every widget when a mode's screen is shown for the first time, though its widgets
   were styled by their mount a moment before. :class:`FirstShowStyles` marks a new screen as
   current with the app's CSS (``_css_update_count``) and skips the re-style on its first resume
-  (Screen's private ``_on_screen_resume`` handler runs before the public one).
+  (Screen's private ``_on_screen_resume`` handler runs before the public one), and on a later
+  resume when neither the app's CSS nor its focus changed since the screen was last shown
+  (``_on_screen_suspend`` notes both): switching areas (`1`, `2`) paints only what changed.
 
 ``tests/test_textual_seams.py`` checks each of these names against the pinned Textual (see
 ``TEXTUAL_VERSION``) and that both savings still behave; a Textual upgrade starts there.
@@ -76,13 +78,32 @@ class FirstShowStyles(Screen[ScreenResultType]):
             except NoActiveAppError:
                 pass
 
+    _styled_for: tuple[int, bool] | None = None
+    """(the app's CSS count, its focus) when the screen was last current: set on suspend."""
+
+    def _on_screen_suspend(self) -> None:
+        super()._on_screen_suspend()
+        if not isinstance(self, ModalScreen):
+            self._styled_for = (self.app._css_update_count, self.app.app_focus)
+
     def _on_screen_resume(self, event: events.ScreenResume) -> None:
         """On its first show a screen's widgets were styled by their mount a moment ago, so
         Textual's re-style of every widget on resume (two, for a mode's first show) is skipped
-        until that first frame; later resumes re-style as usual."""
+        until that first frame. A later resume (a mode switched back to: `1`, `2`) skips it too
+        when nothing a style depends on changed while the screen was away: the app's CSS (a
+        theme, a stylesheet: Textual re-styles for those before the resume and counts them) and
+        its focus (Textual re-styles only the current screen for that). Otherwise every widget
+        is re-styled, told of it and painted again from nothing (a DataTable drops its caches),
+        for the same styles: Textual's own ``pop_screen`` skips it the same way."""
         if self._styles_fresh:
             event.refresh_styles = False
             self.call_after_refresh(setattr, self, "_styles_fresh", False)
+        elif self._styled_for is not None and self._styled_for == (
+            self.app._css_update_count,
+            self.app.app_focus,
+        ):
+            event.refresh_styles = False
+        self._styled_for = None
 
 
 __all__ = ["TEXTUAL_VERSION", "FirstFrameHook", "FirstShowStyles"]

@@ -35,6 +35,8 @@ def column_at(self, x: int) -> Column | None:
 
 
 def content_width(self) -> int:
+    if self._pass_width is not None:  # read once per render pass (see render_lines)
+        return self._pass_width
     return max(0, self.scrollable_content_region.width)
 
 
@@ -140,8 +142,9 @@ def body_line(self, index: int, y: int) -> Strip:
     is_cursor = index == self.cursor_index
     is_marked = row is not None and row.key in self._marked
     table, cursor, marked, placeholder = self._styles()
-    cache_key = (index, cursor if is_cursor else None, is_marked)
-    strip = self._lines.get(cache_key) if row is not None else None
+    # a row not loaded yet looks the same on every line: one strip (-1) for all of them
+    cache_key = (index if row is not None else -1, cursor if is_cursor else None, is_marked)
+    strip = self._lines.get(cache_key)
     if strip is None:
         strip = table_lines.row_strip(
             self._columns,
@@ -152,8 +155,7 @@ def body_line(self, index: int, y: int) -> Strip:
             (table, cursor if is_cursor else None, marked if is_marked else None, placeholder),
             self.app.console,
         )
-        if row is not None:
-            self._lines.set(cache_key, strip)
+        self._lines.set(cache_key, strip)
     return strip
 
 
