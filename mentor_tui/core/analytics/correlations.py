@@ -205,25 +205,28 @@ def review_turnaround(session: Session, sla_hours: int) -> Correlation:
 
 FEEDBACK_PAIRS = text(
     """
-    SELECT length(sent_back.feedback) AS length, next_attempt.status = 'approved' AS approved,
-           count(*) AS n
-    FROM submissions AS sent_back INDEXED BY ix_submissions_sent_back
-    JOIN submissions AS next_attempt
-      ON next_attempt.student_id = sent_back.student_id
-     AND next_attempt.assignment_id = sent_back.assignment_id
-     AND next_attempt.attempt = sent_back.attempt + 1
-     AND next_attempt.deleted_at IS NULL
-     AND next_attempt.status != 'pending'
-    WHERE sent_back.status IN ('changes_requested', 'rejected')
-      AND sent_back.deleted_at IS NULL
-      AND sent_back.feedback IS NOT NULL
-    GROUP BY 1, 2
+    SELECT length, approved, count(*) AS n FROM (
+        SELECT length(sent_back.feedback) AS length,
+               next_attempt.status = 'approved' AS approved
+        FROM submissions AS sent_back INDEXED BY ix_submissions_sent_back
+        JOIN submissions AS next_attempt
+          ON next_attempt.student_id = sent_back.student_id
+         AND next_attempt.assignment_id = sent_back.assignment_id
+         AND next_attempt.attempt = sent_back.attempt + 1
+         AND next_attempt.deleted_at IS NULL
+         AND next_attempt.status != 'pending'
+        WHERE sent_back.status IN ('changes_requested', 'rejected')
+          AND sent_back.deleted_at IS NULL
+          AND sent_back.feedback IS NOT NULL
+        LIMIT -1
+    ) GROUP BY 1, 2
     """
 )
 """Work sent back with feedback and the next attempt at it, counted by (feedback length,
 approved): a few thousand rows for 300,000 pairs. The work sent back and its feedback's length
-come from an index of revision 0015d (named: with the store's statistics, SQLite would read
-every row instead)."""
+come from an index of revision 0015d, named (with the store's statistics, SQLite would read
+every row instead); ``LIMIT -1`` keeps the pairs a subquery of their own, where SQLite takes
+the length from that index (grouped by it directly, it reads each row's feedback again)."""
 
 
 def weighted_pearson(pairs: Sequence[tuple[float, float, int]]) -> float | None:
