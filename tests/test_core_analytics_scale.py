@@ -146,3 +146,29 @@ def test_feedback_pairs_are_read_from_the_indexes(store: Path) -> None:
     plan = _plan(store, str(FEEDBACK_PAIRS))
     assert "sent_back USING INDEX ix_submissions_sent_back" in plan
     assert "next_attempt USING COVERING INDEX ix_submissions_attempts" in plan
+
+
+def test_a_mentors_weeks_follow_the_period(store: Path) -> None:
+    from mentor_tui.core.analytics.mentor_detail import mentor_detail
+
+    engine = make_engine(store)
+    try:
+        with session_scope(engine) as s:
+            admin = actor_for_email(s, ADMIN)
+            rows = mentor_table(s, admin, Config(), now=FROZEN_NOW)
+            busiest = max(rows, key=lambda r: r.reviews)
+            period = Period(date(2025, 6, 1), date(2025, 12, 31))
+            narrowed = mentor_detail(
+                s, admin, Config(), busiest.mentor_id, period=period, now=FROZEN_NOW
+            )
+            recent = mentor_detail(s, admin, Config(), busiest.mentor_id, now=FROZEN_NOW)
+            in_period = mentor_table(
+                s, admin, Config(), period=period, mentor_id=busiest.mentor_id, now=FROZEN_NOW
+            )
+    finally:
+        engine.dispose()
+    assert narrowed.weeks and recent.weeks
+    # weeks start on the Monday before a day in the period
+    assert all(date(2025, 5, 26) <= w.week <= date(2025, 12, 31) for w in narrowed.weeks)
+    assert sum(w.reviews for w in narrowed.weeks) == in_period[0].reviews == narrowed.row.reviews
+    assert min(w.week for w in recent.weeks) >= date(2025, 12, 1)  # the last 12 weeks
