@@ -72,7 +72,6 @@ class AnalyticsScreen(MentorScreen):
         self.sort_key = "name"
         self.descending = False
         self.period = Period()
-        self.loaded = False
 
     def compose(self) -> ComposeResult:
         yield self.mentor_app.make_status_bar(self.HELP_TITLE)
@@ -90,7 +89,6 @@ class AnalyticsScreen(MentorScreen):
 
     def load(self) -> None:
         actor, config, period = self.actor, self.services.config, self.period
-        self.loaded = False
         self.query_one("#analytics-title", Static).update(
             f"Mentor performance, {period_words(period)}: reading…"
         )
@@ -103,7 +101,6 @@ class AnalyticsScreen(MentorScreen):
 
     def _loaded(self, rows: list[MentorRow]) -> None:
         self.rows = rows
-        self.loaded = True
         self.query_one("#analytics-table", DataTable).loading = False
         self._paint()
 
