@@ -50,9 +50,9 @@ class Dataset:
 
 def schema_version() -> int:
     """The store's schema revision as a number (Alembic revisions are 0001, 0002, ...)."""
-    from mentor_tui.db.migrations import HEAD
+    from mentor_tui.db.migrations import HEAD, revision_number
 
-    return int(HEAD)
+    return revision_number(HEAD)
 
 
 def cache_key(students: int, mentors: int, seed: int) -> str:

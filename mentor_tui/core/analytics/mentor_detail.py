@@ -12,7 +12,13 @@ from sqlmodel import Session
 from mentor_tui.config import Config
 from mentor_tui.core import clock
 from mentor_tui.core.access import Actor, student_scope
-from mentor_tui.core.analytics.mentors import MentorRow, mentor_table, review_seconds
+from mentor_tui.core.analytics.mentors import (
+    EVERYTHING,
+    MentorRow,
+    Period,
+    mentor_table,
+    review_seconds,
+)
 from mentor_tui.core.people import progress
 from mentor_tui.core.people.students import StudentRow, student_rows
 from mentor_tui.db.models import Submission, User
@@ -38,10 +44,16 @@ class MentorDetail:
 
 
 def review_weeks(
-    session: Session, mentor_id: str, sla_hours: int, *, since: datetime
+    session: Session,
+    mentor_id: str,
+    sla_hours: int,
+    *,
+    since: datetime | None,
+    until: datetime | None = None,
 ) -> list[ReviewWeek]:
-    """The mentor's decisions made since ``since``, by the week they were made in (weeks with
-    none are left out): how many, their mean review time and the share within the SLA."""
+    """The mentor's decisions made from ``since`` until before ``until`` (either open), by the
+    week they were made in (weeks with none are left out): how many, their mean review time and
+    the share within the SLA."""
     sub = Submission
     seconds = review_seconds()
     week = func.date(sub.reviewed_at, "-6 days", "weekday 1").label("week")
@@ -57,7 +69,8 @@ def review_weeks(
             progress.live(sub),
             sub.status != "pending",
             sub.reviewed_at.is_not(None),
-            sub.reviewed_at >= since,
+            *([] if since is None else [sub.reviewed_at >= since]),
+            *([] if until is None else [sub.reviewed_at < until]),
         )
         .group_by(week)
         .order_by(week)
@@ -75,11 +88,14 @@ def mentor_detail(
     mentor_id: str,
     *,
     weeks: int = WEEKS,
+    period: Period = EVERYTHING,
     now: datetime | None = None,
 ) -> MentorDetail:
-    """One mentor as ``actor`` may see them (an admin any, a mentor themself)."""
+    """One mentor as ``actor`` may see them (an admin any, a mentor themself). With a period,
+    their figures and review weeks are those of the period; without, the weeks are the last
+    ``weeks``."""
     moment = clock.aware(now) if now else clock.now()
-    found = mentor_table(session, actor, config, mentor_id=mentor_id, now=moment)
+    found = mentor_table(session, actor, config, mentor_id=mentor_id, period=period, now=moment)
     if not found:
         raise NotFound("No such mentor.")
     ids = list(
@@ -88,12 +104,12 @@ def mentor_detail(
         ).scalars()
     )
     students = student_rows(session, actor, ids, config=config, now=moment)
-    since = moment - timedelta(weeks=weeks)
-    return MentorDetail(
-        found[0],
-        students,
-        review_weeks(session, mentor_id, config.assignment_review_sla_hours, since=since),
-    )
+    sla = config.assignment_review_sla_hours
+    if period.bounded:
+        chosen = review_weeks(session, mentor_id, sla, since=period.start, until=period.end)
+    else:
+        chosen = review_weeks(session, mentor_id, sla, since=moment - timedelta(weeks=weeks))
+    return MentorDetail(found[0], students, chosen)
 
 
 __all__ = ["WEEKS", "MentorDetail", "ReviewWeek", "mentor_detail", "review_weeks"]

@@ -33,7 +33,18 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Float, Integer, and_, case, func, select
+from sqlalchemy import (
+    ColumnElement,
+    Float,
+    Integer,
+    and_,
+    bindparam,
+    case,
+    func,
+    literal_column,
+    select,
+    text,
+)
 from sqlmodel import Session
 
 from mentor_tui.config import Config
@@ -99,6 +110,17 @@ class Period:
 EVERYTHING = Period()
 
 
+def period_from_text(first: str, last: str) -> Period:
+    """A period as typed in the app's from / to boxes: YYYY-MM-DD or empty for an open end,
+    the same meaning as ``mentor-tui report --from --to``; a bad day or a period ending before
+    it starts is one sentence (``UserError``)."""
+    from mentor_tui.core.timezones import parse_day
+
+    start = parse_day(first) if first.strip() else None
+    end = parse_day(last) if last.strip() else None
+    return Period(start, end)
+
+
 @dataclass(frozen=True)
 class MentorRow:
     mentor_id: str
@@ -140,12 +162,39 @@ def mentor_condition(actor: Actor, mentor_id: str | None = None) -> ColumnElemen
     return and_(where, User.id == mentor_id) if mentor_id is not None else where
 
 
-def review_seconds() -> ColumnElement[float]:
+REVIEW_SECONDS_SQL = "round((julianday(reviewed_at) - julianday(submitted_at)) * 86400.0, 3)"
+"""A decision's review time as revision 0015d's indexes keep it (SQLite reads an indexed
+expression only where a query spells it the same, with these literal numbers)."""
+
+
+def review_seconds(sub: Any = Submission) -> ColumnElement[float]:
     """``reviewed_at - submitted_at`` in seconds, to the millisecond (julianday's float error
-    rounded away, so 48 h is exactly 172800)."""
-    sub = Submission
+    rounded away, so 48 h is exactly 172800): ``REVIEW_SECONDS_SQL`` for SQLAlchemy."""
     days = func.julianday(sub.reviewed_at) - func.julianday(sub.submitted_at)
-    return func.round(days * 86400.0, 3, type_=Float)
+    return func.round(days * literal_column("86400.0"), literal_column("3"), type_=Float)
+
+
+def _reviews_query(ids: list[str], sla_hours: int, period: Period) -> Any:
+    """Per mentor: decisions, mean review seconds, decisions within the SLA, read from
+    ``ix_submissions_review_time`` (named: with the store's statistics SQLite would prefer the
+    narrower ``ix_submissions_reviewer`` and parse two times per decision)."""
+    when = Submission.__table__.c.reviewed_at.type
+    dated = ""
+    params: list[Any] = [bindparam("ids", ids, expanding=True), bindparam("sla", sla_hours * 3600)]
+    if period.start is not None:
+        dated += " AND reviewed_at >= :start"
+        params.append(bindparam("start", period.start, type_=when))
+    if period.end is not None:
+        dated += " AND reviewed_at < :end"
+        params.append(bindparam("end", period.end, type_=when))
+    seconds = REVIEW_SECONDS_SQL
+    return text(
+        f"SELECT reviewer_id, count(*), avg({seconds}),"
+        f" sum(CASE WHEN {seconds} <= :sla THEN 1 ELSE 0 END)"
+        " FROM submissions INDEXED BY ix_submissions_review_time"
+        " WHERE reviewer_id IN :ids AND deleted_at IS NULL AND status != 'pending'"
+        f" AND reviewed_at IS NOT NULL{dated} GROUP BY reviewer_id"
+    ).bindparams(*params)
 
 
 def mentor_table(
@@ -164,74 +213,13 @@ def mentor_table(
         raise UserError(f"Unknown sort key {sort!r}; use one of {', '.join(SORT_KEYS)}.")
     moment = clock.aware(now) if now else clock.now()
     db = session.connection()
-    mentors = db.execute(
-        select(User.id, User.full_name, User.email, User.status).where(
-            mentor_condition(actor, mentor_id)
-        )
-    ).all()
+    mentors, people = _mentors_and_students(db, actor, mentor_id)
     if not mentors:
         return []
     ids = [row[0] for row in mentors]
-    people = (
-        select(User.id, User.full_name, User.email, User.status, User.mentor_id)
-        .where(User.role == "student", progress.live(User), User.mentor_id.in_(ids))
-        .subquery("people")
-    )
-    p = people.c
+    students = _by_mentor(db, _student_figures(session, config, people, period, moment))
 
-    graduated: ColumnElement[int]
-    if period.bounded:
-        sp = StudentProfile
-        graduated_in = (
-            select(sp.user_id)
-            .where(progress.live(sp), sp.graduated_on.is_not(None), *period.days(sp.graduated_on))
-            .scalar_subquery()
-        )
-        graduated = func.sum(
-            case((and_(p.status == GRADUATED, p.id.in_(graduated_in)), 1), else_=0), type_=Integer
-        )
-    else:
-        graduated = func.sum(case((p.status == GRADUATED, 1), else_=0), type_=Integer)
-    counts = _by_mentor(
-        db,
-        select(
-            p.mentor_id,
-            func.count(),
-            func.sum(case((p.status == "Active", 1), else_=0), type_=Integer),
-            graduated,
-        ).group_by(p.mentor_id),
-    )
-
-    totals = progress.progress_totals(select(p.id))
-    completion = _by_mentor(
-        db,
-        select(
-            p.mentor_id, func.avg(progress.completion_rate(totals.c.modules, totals.c.completed))
-        )
-        .select_from(people.join(totals, totals.c.sid == p.id))
-        .group_by(p.mentor_id),
-    )
-
-    sub = Submission
-    seconds = review_seconds()
-    sla_seconds = config.assignment_review_sla_hours * 3600
-    reviews = _by_mentor(
-        db,
-        select(
-            sub.reviewer_id,
-            func.count(),
-            func.avg(seconds),
-            func.sum(case((seconds <= sla_seconds, 1), else_=0), type_=Integer),
-        )
-        .where(
-            sub.reviewer_id.in_(ids),
-            progress.live(sub),
-            sub.status != "pending",
-            sub.reviewed_at.is_not(None),
-            *period.times(sub.reviewed_at),
-        )
-        .group_by(sub.reviewer_id),
-    )
+    reviews = _by_mentor(db, _reviews_query(ids, config.assignment_review_sla_hours, period))
 
     ses, att = MentorshipSession, SessionAttendee
     past = ses.starts_at < moment
@@ -256,21 +244,11 @@ def mentor_table(
         .group_by(ses.mentor_id),
     )
 
-    figures = StudentFigures(people, RiskContext.build(session, config, moment))
-    at_risk = _by_mentor(
-        db,
-        select(p.mentor_id, func.sum(case((figures.risk > 0, 1), else_=0), type_=Integer))
-        .select_from(figures.joined())
-        .group_by(p.mentor_id),
-    )
-
     rows = []
     for mid, name, email, status in mentors:
-        students, active, grads = counts.get(mid, (0, 0, 0))
-        (average,) = completion.get(mid, (None,))
+        students_, active, grads, average, risky = students.get(mid, (0, 0, 0, None, 0))
         decided, seconds_avg, within = reviews.get(mid, (0, None, 0))
         held, attended, no_show, rating, rated = sessions.get(mid, (0, 0, 0, None, 0))
-        (risky,) = at_risk.get(mid, (0,))
         attended, no_show = int(attended or 0), int(no_show or 0)
         rows.append(
             MentorRow(
@@ -278,7 +256,7 @@ def mentor_table(
                 name=name,
                 email=email,
                 status=status,
-                students=int(students or 0),
+                students=int(students_ or 0),
                 active_students=int(active or 0),
                 average_completion_rate=None if average is None else float(average),
                 reviews=int(decided or 0),
@@ -293,6 +271,95 @@ def mentor_table(
             )
         )
     return sort_rows(rows, sort, descending=descending)
+
+
+def _mentors_and_students(db: Any, actor: Actor, mentor_id: str | None) -> tuple[Any, Any]:
+    """The mentors ``actor`` may see (id, name, email, status) and their live students as a
+    subquery ``people``."""
+    mentors = db.execute(
+        select(User.id, User.full_name, User.email, User.status).where(
+            mentor_condition(actor, mentor_id)
+        )
+    ).all()
+    ids = [row[0] for row in mentors]
+    people = (
+        select(User.id, User.full_name, User.email, User.status, User.mentor_id)
+        .where(User.role == "student", progress.live(User), User.mentor_id.in_(ids))
+        .subquery("people")
+    )
+    return mentors, people
+
+
+def completion_by_mentor(
+    session: Session, actor: Actor, *, period: Period = EVERYTHING
+) -> list[dict[str, Any]]:
+    """The program report's completion by mentor: for each mentor (as ``mentor_table``, by
+    name), their students, the mean completion and the graduates, the same expressions as the
+    per-mentor table without its review, session and at-risk figures."""
+    db = session.connection()
+    mentors, people = _mentors_and_students(db, actor, None)
+    if not mentors:
+        return []
+    found = _by_mentor(db, _student_figures(session, None, people, period, clock.now()))
+    rows = []
+    for mid, name, _email, _status in mentors:
+        students, _active, grads, average, _risky = found.get(mid, (0, 0, 0, None, 0))
+        rows.append(
+            {
+                "mentor_id": mid,
+                "name": name,
+                "students": int(students or 0),
+                "average_completion_rate": None if average is None else float(average),
+                "graduated_students": int(grads or 0),
+            }
+        )
+    rows.sort(key=lambda r: (r["name"].casefold(), r["mentor_id"]))
+    return rows
+
+
+def _student_figures(
+    session: Session, config: Config | None, people: Any, period: Period, moment: datetime
+) -> Any:
+    """Per mentor, in one pass over their students and their figures (``StudentFigures``):
+    students, active, graduated, mean completion (students with progress rows), at risk now
+    (0 without a ``config``: then only the progress rows are joined)."""
+    p = people.c
+    risk: ColumnElement[int]
+    if config is not None:
+        figures = StudentFigures(people, RiskContext.build(session, config, moment))
+        joined: Any = figures.joined()
+        totals, rate = figures.progress, figures.rate
+        risk = func.sum(case((figures.risk > 0, 1), else_=0), type_=Integer)
+    else:
+        totals = progress.progress_totals(select(p.id))
+        rate = progress.completion_rate(totals.c.modules, totals.c.completed)
+        joined = people.outerjoin(totals, totals.c.sid == p.id)
+        risk = literal_column("0")
+    graduated: ColumnElement[int]
+    if period.bounded:
+        sp = StudentProfile
+        graduated_in = (
+            select(sp.user_id)
+            .where(progress.live(sp), sp.graduated_on.is_not(None), *period.days(sp.graduated_on))
+            .scalar_subquery()
+        )
+        graduated = func.sum(
+            case((and_(p.status == GRADUATED, p.id.in_(graduated_in)), 1), else_=0), type_=Integer
+        )
+    else:
+        graduated = func.sum(case((p.status == GRADUATED, 1), else_=0), type_=Integer)
+    return (
+        select(
+            p.mentor_id,
+            func.count(),
+            func.sum(case((p.status == "Active", 1), else_=0), type_=Integer),
+            graduated,
+            func.avg(case((totals.c.sid.is_not(None), rate)), type_=Float),
+            risk,
+        )
+        .select_from(joined)
+        .group_by(p.mentor_id)
+    )
 
 
 def _by_mentor(db: Any, query: Any) -> Mapping[str, tuple[Any, ...]]:
@@ -319,11 +386,14 @@ def sort_rows(rows: list[MentorRow], key: str, *, descending: bool = False) -> l
 __all__ = [
     "EVERYTHING",
     "FIELDS",
+    "REVIEW_SECONDS_SQL",
     "SORT_KEYS",
     "MentorRow",
     "Period",
+    "completion_by_mentor",
     "mentor_condition",
     "mentor_table",
+    "period_from_text",
     "review_seconds",
     "sort_rows",
 ]

@@ -20,6 +20,7 @@ grouped in SQL. README's "Figures" section defines them.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -30,7 +31,7 @@ from mentor_tui.config import Config
 from mentor_tui.core import clock
 from mentor_tui.core.access import Actor, require_admin
 from mentor_tui.core.analytics.correlations import Correlation, correlations
-from mentor_tui.core.analytics.mentors import EVERYTHING, Period, mentor_table
+from mentor_tui.core.analytics.mentors import EVERYTHING, Period, completion_by_mentor
 from mentor_tui.core.analytics.report import Column, Report, Table
 from mentor_tui.core.people import progress
 from mentor_tui.core.people.students import GRADUATED
@@ -211,6 +212,15 @@ def satisfaction(session: Session, period: Period) -> list[dict[str, Any]]:
     ]
 
 
+@dataclass(frozen=True)
+class ProgramFigures:
+    """The program report and the correlations behind its last table (with their points, for
+    the app's scatter plots)."""
+
+    report: Report
+    correlations: list[Correlation]
+
+
 def program_report(
     session: Session,
     actor: Actor,
@@ -219,9 +229,19 @@ def program_report(
     period: Period = EVERYTHING,
     now: datetime | None = None,
 ) -> Report:
+    return program_figures(session, actor, config, period=period, now=now).report
+
+
+def program_figures(
+    session: Session,
+    actor: Actor,
+    config: Config,
+    *,
+    period: Period = EVERYTHING,
+    now: datetime | None = None,
+) -> ProgramFigures:
     require_admin(actor, "see the program report")
     moment = clock.aware(now) if now else clock.now()
-    mentors = mentor_table(session, actor, config, period=period, now=moment)
     completion = Table(
         "Completion by mentor",
         (
@@ -230,7 +250,7 @@ def program_report(
             Column("average_completion_rate", "Avg completion", "percent"),
             Column("graduated_students", "Graduated", "int"),
         ),
-        [r.as_dict() for r in mentors],
+        completion_by_mentor(session, actor, period=period),
         ("Mean completion of each mentor's students with progress rows.",),
     )
     times = Table(
@@ -301,13 +321,14 @@ def program_report(
         [correlation_row(c) for c in found],
         ("Over all time, whatever the period. Correlation is not cause.",),
     )
-    return Report(
+    report = Report(
         "program",
         "Program analytics",
         moment,
         period,
         [completion, times, kept, specs, satisfied, corr],
     )
+    return ProgramFigures(report, found)
 
 
 def correlation_row(c: Correlation) -> dict[str, Any]:
@@ -316,8 +337,10 @@ def correlation_row(c: Correlation) -> dict[str, Any]:
 
 __all__ = [
     "RETENTION_DAYS",
+    "ProgramFigures",
     "by_specialization",
     "course_completion_times",
+    "program_figures",
     "program_report",
     "retention",
     "satisfaction",

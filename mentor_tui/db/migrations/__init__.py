@@ -20,7 +20,14 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
 # The newest revision in versions/ (tests/test_migrations.py checks it against Alembic's head).
-HEAD = "0014"
+HEAD = "0015d"
+
+
+def revision_number(revision: str) -> int:
+    """A revision's number (its leading digits: ``0015d`` is 15), as ``PRAGMA user_version``
+    keeps it."""
+    digits = len(revision) - len(revision.lstrip("0123456789"))
+    return int(revision[:digits])
 
 
 def store_revision(conn: sqlite3.Connection) -> str | None:

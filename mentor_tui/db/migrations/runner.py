@@ -73,7 +73,7 @@ def _revision(conn: Connection) -> str | None:
 
 
 def _upgrade_in_transaction(conn: Connection, target: str) -> str:
-    from mentor_tui.db.migrations import HEAD
+    from mentor_tui.db.migrations import HEAD, revision_number
 
     config = alembic_config(STORE_SCRIPTS, conn)
     current = _revision(conn)  # again, now under the write lock
@@ -89,7 +89,7 @@ def _upgrade_in_transaction(conn: Connection, target: str) -> str:
     reached = _revision(conn)
     assert reached is not None
     # what a mentor-tui from before Alembic reads: it refuses any number above its own
-    conn.exec_driver_sql(f"PRAGMA user_version = {int(reached)}")
+    conn.exec_driver_sql(f"PRAGMA user_version = {revision_number(reached)}")
     return reached
 
 

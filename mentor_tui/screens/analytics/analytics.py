@@ -2,7 +2,9 @@
 table of ``core/analytics/mentors.py`` (every mentor for an admin, a mentor's own row), sortable
 by any column (`o` next column, `O` the other way, or a click on a header), `enter` drills into
 one mentor, `e` / `E` export the table as Markdown / CSV into the data folder's reports/ and
-say the file on screen. Everything is read in a worker."""
+say the file on screen, `r` sets the date range (from / to, as ``report --from --to``) for
+this screen and those opened from it, `p` opens the program-wide figures (admins). Everything
+is read in a worker; the screen paints at once with a loading state."""
 
 from __future__ import annotations
 
@@ -14,8 +16,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Static
 
-from mentor_tui.core.analytics.mentors import MentorRow, mentor_table, sort_rows
-from mentor_tui.core.analytics.report import MENTOR_COLUMNS, shown
+from mentor_tui.core.analytics.mentors import MentorRow, Period, mentor_table, sort_rows
+from mentor_tui.core.analytics.report import MENTOR_COLUMNS, period_words, shown
 from mentor_tui.screens.base import MentorScreen
 from mentor_tui.widgets.figures import user_text
 from mentor_tui.widgets.key_footer import KeyFooter
@@ -56,10 +58,12 @@ class AnalyticsScreen(MentorScreen):
     HELP_TITLE = "Analytics"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back", id="analytics.back"),
-        Binding("o", "sort(1)", "Sort: next column", id="analytics.sort"),
+        Binding("o", "sort(1)", "Sort", id="analytics.sort"),
         Binding("O", "reverse", "Reverse", id="analytics.reverse", key_display="O"),
-        Binding("e", "export('md')", "Export .md", id="analytics.export_md"),
-        Binding("E", "export('csv')", "Export .csv", id="analytics.export_csv", key_display="E"),
+        Binding("e", "export('md')", ".md", id="analytics.export_md"),
+        Binding("E", "export('csv')", ".csv", id="analytics.export_csv", key_display="E"),
+        Binding("r", "period", "Dates", id="analytics.period"),
+        Binding("p", "program", "Program", id="analytics.program"),
     ]
 
     def __init__(self) -> None:
@@ -67,6 +71,7 @@ class AnalyticsScreen(MentorScreen):
         self.rows: list[MentorRow] = []
         self.sort_key = "name"
         self.descending = False
+        self.period = Period()
 
     def compose(self) -> ComposeResult:
         yield self.mentor_app.make_status_bar(self.HELP_TITLE)
@@ -83,11 +88,20 @@ class AnalyticsScreen(MentorScreen):
         self.load()
 
     def load(self) -> None:
-        actor, config = self.actor, self.services.config
-        self.run_db(lambda s: mentor_table(s, actor, config), self._loaded, group="analytics")
+        actor, config, period = self.actor, self.services.config, self.period
+        self.query_one("#analytics-title", Static).update(
+            f"Mentor performance, {period_words(period)}: reading…"
+        )
+        self.query_one("#analytics-table", DataTable).loading = True
+        self.run_db(
+            lambda s: mentor_table(s, actor, config, period=period),
+            self._loaded,
+            group="analytics",
+        )
 
     def _loaded(self, rows: list[MentorRow]) -> None:
         self.rows = rows
+        self.query_one("#analytics-table", DataTable).loading = False
         self._paint()
 
     def _paint(self) -> None:
@@ -103,8 +117,8 @@ class AnalyticsScreen(MentorScreen):
         arrow = "↓" if self.descending else "↑"
         noun = "mentor" if len(self.rows) == 1 else "mentors"
         self.query_one("#analytics-title", Static).update(
-            f"Mentor performance, all time: {len(self.rows)} {noun}, sorted by {label} {arrow}. "
-            "enter: one mentor"
+            f"Mentor performance, {period_words(self.period)}: {len(self.rows)} {noun}, "
+            f"sorted by {label} {arrow}. enter: one mentor"
         )
 
     def action_sort(self, step: int) -> None:
@@ -133,7 +147,22 @@ class AnalyticsScreen(MentorScreen):
         index = event.cursor_row
         if 0 <= index < len(self.rows):
             row = self.rows[index]
-            self.app.push_screen(MentorAnalyticsScreen(row.mentor_id, row.name))
+            self.app.push_screen(MentorAnalyticsScreen(row.mentor_id, row.name, self.period))
+
+    def action_period(self) -> None:
+        from mentor_tui.screens.analytics.period import PeriodScreen
+
+        def chosen(period: Period | None) -> None:
+            if period is not None and period != self.period:
+                self.period = period
+                self.load()
+
+        self.app.push_screen(PeriodScreen(self.period), chosen)
+
+    def action_program(self) -> None:
+        from mentor_tui.screens.analytics.program import ProgramScreen
+
+        self.app.push_screen(ProgramScreen(self.period))
 
     def action_export(self, fmt: str) -> None:
         from mentor_tui.core.analytics.report import save_report
@@ -141,11 +170,12 @@ class AnalyticsScreen(MentorScreen):
         from mentor_tui.paths import data_dir
 
         actor, config, folder = self.actor, self.services.config, data_dir() / "reports"
+        period = self.period
         note = self.query_one("#analytics-note", Static)
         note.update(f"Writing the {fmt} report…")
 
         def job(session: Session) -> Path:
-            report = mentors_report(session, actor, config)
+            report = mentors_report(session, actor, config, period=period)
             return save_report(report, fmt, folder)
 
         def done(path: Path) -> None:
@@ -155,10 +185,13 @@ class AnalyticsScreen(MentorScreen):
         self.run_db(job, done, group="analytics-export")
 
     def refused(self, sentence: str) -> None:
+        self.query_one("#analytics-table", DataTable).loading = False
         self.query_one("#analytics-note", Static).update(sentence)
         super().refused(sentence)
 
     def check_action(self, action: str, parameters: tuple[Any, ...]) -> bool | None:
         if action in ("sort", "reverse", "export") and not self.rows:
             return None  # greyed out until the table has rows
+        if action == "program":  # program-wide figures are the admins' (SPEC section 8)
+            return self.actor.is_admin
         return True

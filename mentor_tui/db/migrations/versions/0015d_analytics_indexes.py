@@ -1,0 +1,20 @@
+"""Covering indexes for the analytics at program scale: review times kept in two indexes on
+submissions, the work sent back with its feedback's length, the next attempt, and a student's
+progress rows with their times.
+
+Runs 0015d_analytics_indexes.sql.
+
+Revision ID: 0015d
+Revises: 0014
+"""
+
+from mentor_tui.db.migrations.runner import run_sql_file
+
+revision = "0015d"
+down_revision = "0014"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    run_sql_file("0015d_analytics_indexes.sql")
