@@ -1,5 +1,5 @@
 """The analytics at program scale (issue 19): the figures computed a faster way equal the plain
-way's, and the queries read what revision 0015d keeps in its indexes (a changed expression would
+way's, and the queries read what revision 0015 keeps in its indexes (a changed expression would
 silently fall back to parsing every time: these plans would tell)."""
 
 from __future__ import annotations

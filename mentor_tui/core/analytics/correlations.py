@@ -224,7 +224,7 @@ FEEDBACK_PAIRS = text(
 )
 """Work sent back with feedback and the next attempt at it, counted by (feedback length,
 approved): a few thousand rows for 300,000 pairs. The work sent back and its feedback's length
-come from an index of revision 0015d, named (with the store's statistics, SQLite would read
+come from an index of revision 0015, named (with the store's statistics, SQLite would read
 every row instead); ``LIMIT -1`` keeps the pairs a subquery of their own, where SQLite takes
 the length from that index (grouped by it directly, it reads each row's feedback again)."""
 

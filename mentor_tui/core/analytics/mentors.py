@@ -163,7 +163,7 @@ def mentor_condition(actor: Actor, mentor_id: str | None = None) -> ColumnElemen
 
 
 REVIEW_SECONDS_SQL = "round((julianday(reviewed_at) - julianday(submitted_at)) * 86400.0, 3)"
-"""A decision's review time as revision 0015d's indexes keep it (SQLite reads an indexed
+"""A decision's review time as revision 0015's indexes keep it (SQLite reads an indexed
 expression only where a query spells it the same, with these literal numbers)."""
 
 

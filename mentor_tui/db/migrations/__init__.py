@@ -20,11 +20,11 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
 # The newest revision in versions/ (tests/test_migrations.py checks it against Alembic's head).
-HEAD = "0015d"
+HEAD = "0015"
 
 
 def revision_number(revision: str) -> int:
-    """A revision's number (its leading digits: ``0015d`` is 15), as ``PRAGMA user_version``
+    """A revision's number (its leading digits: ``0015`` is 15), as ``PRAGMA user_version``
     keeps it."""
     digits = len(revision) - len(revision.lstrip("0123456789"))
     return int(revision[:digits])

@@ -1,4 +1,4 @@
--- Revision 0015d: covering indexes for the analytics on a program of 50,000 students (issue 19).
+-- Revision 0015: covering indexes for the analytics on a program of 50,000 students (issue 19).
 -- Each review time (``mentors.review_seconds``: submitted -> decided, in seconds to the
 -- millisecond) is kept in the index, so the per-mentor table and the review turnaround
 -- correlation read it instead of parsing two times per decision. SQLite uses an indexed
