@@ -229,6 +229,9 @@ def keep_pairing(session: Session, actor: Actor, student_key: str) -> AbsenceVie
         )
     ).scalars():
         if student.id in row.moves:
+            substitute_id = row.moves[student.id]
+            if substitute_id is None or student.mentor_id != substitute_id:
+                break  # nobody could take them, or they moved on since
             if student.id not in row.kept:
                 writes.update(
                     session, actor.id, row, {"kept": [*row.kept, student.id]}, action="keep_pairing"
@@ -237,4 +240,65 @@ def keep_pairing(session: Session, actor: Actor, student_key: str) -> AbsenceVie
     raise UserError(f"{student.email} is not with a substitute mentor.")
 
 
-__all__ = ["AbsenceView", "end_absence", "keep_pairing", "plan_absence", "run_due"]
+@dataclass(frozen=True)
+class SubstitutionRow:
+    """One student moved by an absence under way: who is away until when, who stands in, and
+    whether an admin kept the new pairing (``with_substitute``: the student is still with the
+    substitute, so keeping applies; False when they moved on since)."""
+
+    absence_id: str
+    student_id: str
+    student_name: str
+    student_email: str
+    mentor_name: str
+    substitute_name: str | None
+    ends_on: date | None
+    kept: bool
+    with_substitute: bool
+
+
+def list_substitutions(session: Session, actor: Actor) -> list[SubstitutionRow]:
+    """The students of every absence under way, by the away mentor's name then the student's."""
+    require_admin(actor, "see mentor substitutions")
+    rows = session.execute(
+        select(MentorAbsence).where(
+            MentorAbsence.state == "active", MentorAbsence.deleted_at.is_(None)
+        )
+    ).scalars()
+    found: list[SubstitutionRow] = []
+    for row in rows:
+        ids = {row.mentor_id, *row.moves, *(v for v in row.moves.values() if v)}
+        people = {u.id: u for u in session.execute(select(User).where(User.id.in_(ids))).scalars()}
+        mentor = people.get(row.mentor_id)
+        for student_id, substitute_id in row.moves.items():
+            student = people.get(student_id)
+            if student is None or student.deleted_at is not None:
+                continue
+            substitute = people.get(substitute_id) if substitute_id else None
+            found.append(
+                SubstitutionRow(
+                    absence_id=row.id,
+                    student_id=student_id,
+                    student_name=student.full_name,
+                    student_email=student.email,
+                    mentor_name=mentor.full_name if mentor else "",
+                    substitute_name=substitute.full_name if substitute else None,
+                    ends_on=row.ends_on,
+                    kept=student_id in row.kept,
+                    with_substitute=substitute_id is not None
+                    and student.mentor_id == substitute_id,
+                )
+            )
+    found.sort(key=lambda r: (r.mentor_name.casefold(), r.student_name.casefold()))
+    return found
+
+
+__all__ = [
+    "AbsenceView",
+    "SubstitutionRow",
+    "end_absence",
+    "keep_pairing",
+    "list_substitutions",
+    "plan_absence",
+    "run_due",
+]

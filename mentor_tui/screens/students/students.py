@@ -96,6 +96,7 @@ class StudentsScreen(MentorScreen):
     HELP_TITLE = "Students"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "filter", "Filter", id="students.filter", key_display="/"),
+        Binding("e", "edit_student", "Edit", id="students.edit"),
         Binding("escape", "clear_filter", "Clear filter / back", id="students.escape", show=False),
     ]
 
@@ -130,6 +131,19 @@ class StudentsScreen(MentorScreen):
             sort=self._sort,
             descending=self._descending,
         )
+
+    def _highlighted(self) -> str | None:
+        key = self.query_one(PagedTable).cursor_key
+        if key is None:
+            self.app.bell()
+        return key
+
+    def action_edit_student(self) -> None:
+        from mentor_tui.screens.people.student_form import StudentFormScreen
+
+        picked = self._highlighted()
+        if picked is not None:
+            self.app.push_screen(StudentFormScreen(picked))
 
     def action_filter(self) -> None:
         box = self.query_one("#students-filter", Input)
