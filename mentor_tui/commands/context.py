@@ -24,6 +24,7 @@ class CommandContext:
         self.args = args
         self._engine: Engine | None = None
         self._config: Config | None = None
+        self._file_config: Config | None = None
 
     @property
     def db_path(self) -> Path:
@@ -53,13 +54,22 @@ class CommandContext:
         return self._engine is not None
 
     @property
+    def file_config(self) -> Config:
+        """This machine's config file alone (the defaults where it is silent)."""
+        if self._file_config is None:
+            from mentor_tui.config import load_config
+
+            self._file_config = load_config()
+        return self._file_config
+
+    @property
     def config(self) -> Config:
         if self._config is None:
-            from mentor_tui.config import load_config, with_settings
+            from mentor_tui.config import with_settings
             from mentor_tui.core.people.settings_peek import peek_program_settings
 
             # the program's settings (synced rows an admin set) over this machine's file
-            self._config = with_settings(load_config(), peek_program_settings(self.db_path))
+            self._config = with_settings(self.file_config, peek_program_settings(self.db_path))
         return self._config
 
     def session(self):

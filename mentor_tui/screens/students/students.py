@@ -38,7 +38,6 @@ class StudentsSource:
         self,
         services: Services,
         actor: Actor,
-        config: Config,
         *,
         text_filter: str = "",
         sort: str = "name",
@@ -46,10 +45,14 @@ class StudentsSource:
     ) -> None:
         self.services = services
         self.actor = actor
-        self.config = config
         self.text_filter = text_filter
         self.sort = sort
         self.descending = descending
+
+    @property
+    def config(self) -> Config:
+        """The settings as they are now (a pull may change them while the list is open)."""
+        return self.services.config
 
     def count(self) -> int:
         return self.services.run(
@@ -126,7 +129,6 @@ class StudentsScreen(MentorScreen):
         return StudentsSource(
             self.services,
             self.actor,
-            self.services.config,
             text_filter=self._filter,
             sort=self._sort,
             descending=self._descending,
