@@ -6,7 +6,7 @@ a new pairing (`6`, `m`, `w`, `k`)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -289,3 +289,69 @@ async def test_a_student_edits_their_own_profile_and_days_off(
             select(StudentAvailability).where(StudentAvailability.student_id == me.id)
         ).scalar_one()
         assert row.exceptions == [{"date": "2026-03-10", "reason": ""}]
+
+
+async def test_an_admins_app_starts_and_ends_a_substitution_on_its_days(
+    template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The clock moved: an absence planned for tomorrow starts when the admin's app opens on
+    that day (the students are with substitutes in the substitutions screen) and ends, with
+    the students back, at the upkeep's run after its last day."""
+    now = [FROZEN_NOW]
+    monkeypatch.setattr(clock, "now", lambda: now[0])
+    app = _app(template, tmp_path, ADMIN)
+    with session_scope(app.services.engine) as s:
+        absence_id = plan_absence(
+            s,
+            app.services.actor,
+            MENTOR,
+            starts_on=date(2026, 3, 3),
+            ends_on=date(2026, 3, 4),
+            config=app.services.config,
+        ).id
+        mentor_id = s.execute(select(User.id).where(User.email == MENTOR)).scalar_one()
+        theirs = set(
+            s.execute(
+                select(User.id).where(User.mentor_id == mentor_id, User.status == "Active")
+            ).scalars()
+        )
+
+    def state() -> str:
+        with session_scope(app.services.engine) as s:
+            return s.get(MentorAbsence, absence_id).state
+
+    def still_theirs() -> set[str]:
+        with session_scope(app.services.engine) as s:
+            return set(
+                s.execute(
+                    select(User.id).where(User.mentor_id == mentor_id, User.status == "Active")
+                ).scalars()
+            )
+
+    assert state() == "planned" and theirs
+    now[0] = FROZEN_NOW + timedelta(days=1)  # the first day away
+    app.services.reminders = True
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await _until_true(pilot, lambda: app.reminders.runs >= 1)
+        assert state() == "active" and still_theirs() == set()
+        await pilot.press("6")
+        await settle(pilot)
+        await pilot.press("m", "w")
+        await settle(pilot)
+        subs = app.screen
+        assert isinstance(subs, SubstitutionsScreen)
+        assert {r.student_id for r in subs._rows} == theirs
+        now[0] = FROZEN_NOW + timedelta(days=3)  # the day after the last
+        runs = app.reminders.runs
+        app.reminders.run_now()
+        await _until_true(pilot, lambda: app.reminders.runs > runs)
+        assert state() == "ended" and still_theirs() == theirs
+
+
+async def _until_true(pilot, condition, timeout: float = 20.0) -> None:
+    for _ in range(int(timeout / 0.05)):
+        if condition():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("timed out")

@@ -78,11 +78,32 @@ class CommandContext:
         return session_scope(self.engine)
 
     def actor(self) -> Actor:
-        """The acting user: --user, else the last user signed in on this store."""
+        """The acting user: --user, else the last user signed in on this store. For an admin,
+        the mentors' absences that are due start or end first (``mentors due`` does that
+        itself: its parser sets ``upkeep`` off)."""
         from mentor_tui.core.people.settings import sign_in
 
         with self.session() as session:
-            return sign_in(session, self.args.user)
+            actor = sign_in(session, self.args.user)
+        if actor.is_admin and getattr(self.args, "upkeep", True):
+            self._start_and_end_substitutions(actor)
+        return actor
+
+    def _start_and_end_substitutions(self, actor: Actor) -> None:
+        """Before an admin's command: the mentors' absences due today start or end (students
+        to their substitutes and back), in a transaction of their own; a refusal is said on
+        stderr and the command goes on."""
+        from mentor_tui.core.matching.substitution import any_open_absence, run_due
+
+        with self.session() as session:
+            if not any_open_absence(session):
+                return
+        config = self.config  # a bad config file is the command's error, said as usual
+        try:
+            with self.session() as session:
+                run_due(session, actor, config=config)
+        except UserError as error:
+            sys.stderr.write(f"Mentor substitutions were not started or ended: {error}\n")
 
     @property
     def wants_json(self) -> bool:

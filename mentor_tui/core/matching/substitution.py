@@ -5,8 +5,11 @@ notified); the day after the last one, each student still with their substitute 
 the mentor, unless an admin kept the new pairing, again with notices. Private notes never move:
 each stays with the mentor who wrote it.
 
-``run_due`` starts and ends whatever is due at ``now`` (each mentor's own date); the commands
-and the admin's app call it. Admins only: the check is the first thing each function does.
+``run_due`` starts and ends whatever is due at ``now`` (each mentor's own date): by itself
+wherever an admin works, offline included (the local store is complete on its own, SPEC 6):
+before every CLI command an admin runs (``CommandContext.actor``), at
+the start of an admin's app and once a day while it runs (the app's upkeep), and on demand
+with ``mentors due``; the moves sync out like any other write. Admins only: the check is the first thing each function does.
 """
 
 from __future__ import annotations
@@ -204,6 +207,17 @@ def run_due(
     return [_view(session, r) for r in changed]
 
 
+def any_open_absence(session: Session) -> bool:
+    """Whether an absence is planned or under way (one indexed query: what every admin's
+    command pays before its own work when there is none)."""
+    found = session.execute(
+        select(MentorAbsence.id)
+        .where(MentorAbsence.state.in_(OPEN), MentorAbsence.deleted_at.is_(None))
+        .limit(1)
+    ).first()
+    return found is not None
+
+
 def end_absence(session: Session, actor: Actor, mentor_key: str, *, config: Config) -> AbsenceView:
     """The mentor is back now (an absence until further notice, or early)."""
     require_admin(actor, "end a mentor's absence")
@@ -296,6 +310,7 @@ def list_substitutions(session: Session, actor: Actor) -> list[SubstitutionRow]:
 __all__ = [
     "AbsenceView",
     "SubstitutionRow",
+    "any_open_absence",
     "end_absence",
     "keep_pairing",
     "list_substitutions",
