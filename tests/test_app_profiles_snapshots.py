@@ -95,3 +95,13 @@ def test_students_list_of_an_admin_at_80x24(snap_compare, template: Path, tmp_pa
         await settle(pilot)
 
     assert snap_compare(_app(template, tmp_path, ADMIN), terminal_size=SIZE, run_before=go)
+
+
+def test_mentors_pane_at_80x24(snap_compare, template: Path, tmp_path: Path) -> None:
+    async def go(pilot) -> None:
+        await pilot.press("6")
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+
+    assert snap_compare(_app(template, tmp_path, ADMIN), terminal_size=SIZE, run_before=go)

@@ -5,8 +5,9 @@ notified); the day after the last one, each student still with their substitute 
 the mentor, unless an admin kept the new pairing, again with notices. Private notes never move:
 each stays with the mentor who wrote it.
 
-``run_due`` starts and ends whatever is due at ``now`` (each mentor's own date): by itself
-wherever an admin works, offline included (the local store is complete on its own, SPEC 6):
+``run_due`` starts and ends whatever is due at ``now`` (each mentor's own date): by itself on
+the sync server (``server/upkeep.py``, through the change log) and wherever an admin works,
+offline included (the local store is complete on its own, SPEC 6):
 before every CLI command an admin runs (``CommandContext.actor``), at
 the start of an admin's app and once a day while it runs (the app's upkeep), and on demand
 with ``mentors due``; the moves sync out like any other write. Admins only: the check is the first thing each function does.
