@@ -133,6 +133,11 @@ class StudentFormScreen(MentorModal[None]):
         if self._view is not None:
             self.app.push_screen(DaysOffScreen(self._view.id))
 
+    def refused(self, sentence: str) -> None:
+        super().refused(sentence)
+        if self._view is None:  # the student could not even be read: nothing to edit
+            self.dismiss(None)
+
     def typed(self) -> dict[str, str]:
         return {key: self.query_one(f"#sf-{key}", Input).value for key, _ in FIELDS}
 
