@@ -209,7 +209,7 @@ def run_due(
 
 
 def any_open_absence(session: Session) -> bool:
-    """Whether an absence is planned or under way (one indexed query: what every admin's
+    """Whether an absence is planned or under way (one query on the small absences table: what every admin's
     command pays before its own work when there is none)."""
     found = session.execute(
         select(MentorAbsence.id)
