@@ -209,8 +209,8 @@ def run_due(
 
 
 def any_open_absence(session: Session) -> bool:
-    """Whether an absence is planned or under way (one query on the small absences table: what every admin's
-    command pays before its own work when there is none)."""
+    """Whether an absence is planned or under way: one query on the small absences table,
+    what every admin's command pays before its own work when there is none."""
     found = session.execute(
         select(MentorAbsence.id)
         .where(MentorAbsence.state.in_(OPEN), MentorAbsence.deleted_at.is_(None))
