@@ -6,6 +6,7 @@ stay with their author throughout."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -15,8 +16,12 @@ from sqlmodel import Session
 
 from mentor_tui.cli import main
 from mentor_tui.core import clock, writes
+from mentor_tui.core.actor import Actor
+from mentor_tui.core.matching.substitution import list_substitutions
 from mentor_tui.db.engine import session_scope
 from mentor_tui.db.models import MentorProfile, MentorshipNote, Notification, User
+from mentor_tui.db.people_models import MentorAbsence
+from mentor_tui.errors import AccessDenied
 from tests import factory
 
 ADMIN = "ada@example.org"
@@ -151,3 +156,53 @@ def test_bad_absences_are_one_sentence(db_path, capsys, store) -> None:
     assert "already has an absence planned" in capsys.readouterr().err
     code = main(["mentors", "keep", "s1@example.org", "--db", str(db_path)])
     assert code == 2 and "is not with a substitute mentor" in capsys.readouterr().err
+
+
+def test_any_admin_command_starts_and_ends_what_is_due(
+    engine, db_path, capsys, store, moving: Clock
+) -> None:
+    """No `mentors due` and no app: an admin's unrelated commands on the first day and the day
+    after the last move the students; a mentor's commands move nobody."""
+    cli(db_path, capsys, "mentors", "away", MARIA, "--from", "2026-03-04", "--until", "2026-03-05")
+    moving.on(4)
+    code = main(["students", "--json", "--db", str(db_path), "--user", BEN])
+    assert code == 0
+    capsys.readouterr()
+    assert set(_mentors(engine).values()) == {MARIA}  # a mentor's command: nothing moves
+    cli(db_path, capsys, "users", "list")  # an admin's
+    assert MARIA not in _mentors(engine).values()
+    assert _told(engine, "mentor_unavailable") == sorted([MARIA, *STUDENTS])
+    moving.on(5)
+    cli(db_path, capsys, "users", "list")
+    assert MARIA not in _mentors(engine).values()
+    moving.on(6)
+    cli(db_path, capsys, "mentors")
+    assert set(_mentors(engine).values()) == {MARIA}
+    with Session(engine) as s:
+        assert s.execute(select(MentorAbsence.state)).scalars().all() == ["ended"]
+    assert cli(db_path, capsys, "mentors", "due") == []  # nothing left for `due` to do
+
+
+def test_list_substitutions_and_keep_only_a_pairing_under_way(
+    engine, db_path, capsys, store, moving: Clock
+) -> None:
+    cli(db_path, capsys, "mentors", "away", MARIA, "--from", "2026-03-02")
+    with session_scope(engine) as s:
+        admin = s.execute(select(User).where(User.email == ADMIN)).scalar_one()
+        actor = Actor(admin.id, "admin", admin.email, admin.full_name, admin.timezone)
+        rows = list_substitutions(s, actor)
+        assert sorted(r.student_email for r in rows) == list(STUDENTS)
+        assert {r.mentor_name for r in rows} == {"Maria Mentor"}
+        assert all(r.with_substitute and not r.kept for r in rows)
+        moved_on = rows[0]  # unassigned since: no longer with the substitute
+        writes.update(s, actor.id, s.get(User, moved_on.student_id), {"mentor_id": None})
+    code = main(["mentors", "keep", moved_on.student_email, "--db", str(db_path), "--user", ADMIN])
+    assert code == 2 and "is not with a substitute mentor" in capsys.readouterr().err
+    keep = rows[1]
+    (view,) = cli(db_path, capsys, "mentors", "keep", keep.student_email)
+    assert view["kept"] == [keep.student_id]
+    with session_scope(engine) as s:
+        kept = {r.student_id: r.kept for r in list_substitutions(s, actor)}
+        assert kept[keep.student_id] and not kept[moved_on.student_id]
+        with pytest.raises(AccessDenied):
+            list_substitutions(s, replace(actor, role="mentor"))

@@ -1,5 +1,6 @@
 """The running app's sync: a background sync on an interval and on `s`, a long poll that
 brings another client's change in within about a second, and what the status bar shows.
+Program settings that a pull brings in apply at once (``Services.refresh_program_settings``).
 
 The app owns one ``AppSync``. Each sync is a thread worker (exclusive group ``"sync"``); the
 long poll runs in a daemon thread of its own, because a thread worker runs on asyncio's default
@@ -63,6 +64,10 @@ def retry_delay(failures: int, ceiling: float, rng: random.Random) -> float:
     ``ceiling``, with jitter (between half and all of it) so many clients do not retry in step."""
     top = min(ceiling, RETRY_BASE * 2 ** min(max(failures, 1) - 1, 16))
     return rng.uniform(top / 2, top)
+
+
+def _shown(value: Any) -> str:
+    return str(value).lower() if isinstance(value, bool) else str(value)
 
 
 def _parse_time(text: str | None) -> datetime | None:
@@ -246,6 +251,8 @@ class AppSync:
                 deadline=deadline,
                 on_retry=lambda notice: self._call(self._retrying, notice),
             )
+            if outcome.pulled:
+                self._apply_program_settings()
         except Exception as exc:
             if self._stop.is_set():  # the client was closed under us: the app is quitting
                 return
@@ -335,6 +342,19 @@ class AppSync:
         for screen in self.app.screen_stack:
             screen.post_message(DataChanged("sync"))
 
+    # -- program settings pulled (worker threads) ---------------------------------------------
+    def _apply_program_settings(self) -> None:
+        """Rows came in: the program's settings (an admin's synced rows) apply at once, not at
+        the next start; the person is told what changed. The screens reload for the rows
+        anyway (``changed``), and read ``services.config`` as it is then."""
+        changes = self.app.services.refresh_program_settings()
+        if changes:
+            self._call(self._program_settings_changed, changes)
+
+    def _program_settings_changed(self, changes: list[tuple[str, Any, Any]]) -> None:
+        said = ", ".join(f"{key} {_shown(old)} → {_shown(new)}" for key, old, new in changes)
+        self.app.notify(said, title="Program settings changed", markup=False, timeout=8)
+
     # -- the long poll (a daemon thread) -----------------------------------------------------
     def _poll_loop(self) -> None:
         failures = 0
@@ -357,6 +377,11 @@ class AppSync:
                 self._stop.wait(retry_delay(failures, self.interval, self.rng))
                 continue
             failures = 0
+            if taken:
+                try:
+                    self._apply_program_settings()
+                except Exception:  # the store is busy or closing: the next sync reads them
+                    pass
             self._call(self._poll_answered, taken)
 
     def _poll_answered(self, taken: int) -> None:

@@ -24,6 +24,7 @@ class CommandContext:
         self.args = args
         self._engine: Engine | None = None
         self._config: Config | None = None
+        self._file_config: Config | None = None
 
     @property
     def db_path(self) -> Path:
@@ -53,13 +54,22 @@ class CommandContext:
         return self._engine is not None
 
     @property
+    def file_config(self) -> Config:
+        """This machine's config file alone (the defaults where it is silent)."""
+        if self._file_config is None:
+            from mentor_tui.config import load_config
+
+            self._file_config = load_config()
+        return self._file_config
+
+    @property
     def config(self) -> Config:
         if self._config is None:
-            from mentor_tui.config import load_config, with_settings
+            from mentor_tui.config import with_settings
             from mentor_tui.core.people.settings_peek import peek_program_settings
 
             # the program's settings (synced rows an admin set) over this machine's file
-            self._config = with_settings(load_config(), peek_program_settings(self.db_path))
+            self._config = with_settings(self.file_config, peek_program_settings(self.db_path))
         return self._config
 
     def session(self):
@@ -68,11 +78,32 @@ class CommandContext:
         return session_scope(self.engine)
 
     def actor(self) -> Actor:
-        """The acting user: --user, else the last user signed in on this store."""
+        """The acting user: --user, else the last user signed in on this store. For an admin,
+        the mentors' absences that are due start or end first (``mentors due`` does that
+        itself: its parser sets ``upkeep`` off)."""
         from mentor_tui.core.people.settings import sign_in
 
         with self.session() as session:
-            return sign_in(session, self.args.user)
+            actor = sign_in(session, self.args.user)
+        if actor.is_admin and getattr(self.args, "upkeep", True):
+            self._start_and_end_substitutions(actor)
+        return actor
+
+    def _start_and_end_substitutions(self, actor: Actor) -> None:
+        """Before an admin's command: the mentors' absences due today start or end (students
+        to their substitutes and back), in a transaction of their own; a refusal is said on
+        stderr and the command goes on."""
+        from mentor_tui.core.matching.substitution import any_open_absence, run_due
+
+        with self.session() as session:
+            if not any_open_absence(session):
+                return
+        config = self.config  # a bad config file is the command's error, said as usual
+        try:
+            with self.session() as session:
+                run_due(session, actor, config=config)
+        except UserError as error:
+            sys.stderr.write(f"Mentor substitutions were not started or ended: {error}\n")
 
     @property
     def wants_json(self) -> bool:

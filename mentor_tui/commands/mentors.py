@@ -231,7 +231,8 @@ def _register_absence(actions: Any, common: argparse.ArgumentParser) -> None:
         description="From its first day (the mentor's own date) the mentor's active students go "
         "to the backup mentor while they have room, else to the best mentor with room; the day "
         "after --until they come back (unless kept with `mentors keep`). Everyone is notified. "
-        "Starts and ends are applied by `mentors due` (and at once when --from is today).",
+        "Starts and ends happen by themselves before any admin's command and in an admin's app "
+        "(and at once when --from is today); `mentors due` applies them and says which.",
     )
     away.add_argument("mentor", metavar="MENTOR", help="the mentor's email or id")
     away.add_argument("--from", dest="from_day", metavar="DATE", required=True, help="first day")
@@ -262,7 +263,7 @@ def _register_absence(actions: Any, common: argparse.ArgumentParser) -> None:
         help="start and end the absences that are due today",
     )
     due.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="JSON")
-    due.set_defaults(run=run_due)
+    due.set_defaults(run=run_due, upkeep=False)  # it reports what it started and ended
 
 
 def _absences(ctx: CommandContext, views: list[Any]) -> int:

@@ -21,7 +21,15 @@ def open_app(ctx: CommandContext) -> int:
     actor = None if ctx.engine_opened else peek_actor(ctx.db_path, ctx.args.user)
     if actor is not None:
         return _run(
-            Services(None, ctx.db_path, ctx.config, actor, reminders=True, sign_in_on_open=True)
+            Services(
+                None,
+                ctx.db_path,
+                ctx.config,
+                actor,
+                reminders=True,
+                sign_in_on_open=True,
+                file_config=ctx.file_config,
+            )
         )
 
     from mentor_tui.core.people.settings import sign_in, store_is_empty
@@ -37,7 +45,11 @@ def open_app(ctx: CommandContext) -> int:
         else:
             actor = sign_in(session, ctx.args.user)
 
-    return _run(Services(ctx.engine, ctx.db_path, ctx.config, actor, reminders=True))
+    return _run(
+        Services(
+            ctx.engine, ctx.db_path, ctx.config, actor, reminders=True, file_config=ctx.file_config
+        )
+    )
 
 
 def _run(services: Services) -> int:

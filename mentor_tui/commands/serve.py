@@ -1,4 +1,5 @@
-"""`mentor-tui serve`: the sync server (FastAPI on uvicorn) over SQLite or PostgreSQL."""
+"""`mentor-tui serve`: the sync server (FastAPI on uvicorn) over SQLite or PostgreSQL, with its
+upkeep (``server/upkeep.py``: mentors' absences started and ended on their days) in a thread."""
 
 from __future__ import annotations
 
@@ -40,6 +41,12 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         help="which part of an xAPI activity id names a module: a regular expression with a "
         "group (?P<module>...) holding the module's id in imports or in mentor-tui "
         "(default: the part after /module/ or /modules/)",
+    )
+    serve.add_argument(
+        "--no-upkeep",
+        action="store_true",
+        help="do not start and end mentors' absences here (by default the server does, at "
+        "start and every ten minutes, as the program's first active admin)",
     )
     serve.set_defaults(run=run_serve)
 
@@ -106,8 +113,16 @@ def run_serve(ctx: CommandContext) -> int:
         f"mentor-tui sync server on http://{args.host}:{args.port} (database {display_url(url)})",
         file=sys.stderr,
     )
+    upkeep = None
+    if not args.no_upkeep:
+        from mentor_tui.server.upkeep import UpkeepLoop
+
+        upkeep = UpkeepLoop(engine, ctx.file_config, lambda line: print(line, file=sys.stderr))
+        upkeep.start()
     try:
         uvicorn.run(app, host=args.host, port=args.port, log_level="info")
     finally:
+        if upkeep is not None:
+            upkeep.stop()
         engine.dispose()
     return 0

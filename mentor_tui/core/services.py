@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -36,11 +36,14 @@ class Services:
         reminders: bool = False,
         *,
         sign_in_on_open: bool = False,
+        file_config: Config | None = None,
     ) -> None:
         self._engine = engine
         self._owns_engine = engine is None
         self.db_path = db_path
         self.config = config
+        # this machine's config file alone; the program's synced settings go over it
+        self.file_config = file_config if file_config is not None else config
         self.actor = actor
         self.reminders = reminders
         self._sign_in_on_open = sign_in_on_open
@@ -80,6 +83,19 @@ class Services:
 
         with session_scope(self.engine) as session:
             return job(session)
+
+    def refresh_program_settings(self) -> list[tuple[str, Any, Any]]:
+        """Read the program's settings again (after a pull brought rows in) and use them from
+        now on; the (key, old, new) of each program key that changed (none: nothing to do).
+        Called from a worker thread; the swap of ``config`` is one assignment."""
+        from mentor_tui.config import with_settings
+        from mentor_tui.core.people.program_settings import changed_settings, program_values
+
+        fresh = with_settings(self.file_config, self.run(program_values))
+        changes = changed_settings(self.config, fresh)
+        if changes:
+            self.config = fresh
+        return changes
 
     def pending_changes(self) -> int:
         """Local writes not yet pushed to a server (the change journal's outbox)."""

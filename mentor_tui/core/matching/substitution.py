@@ -5,8 +5,12 @@ notified); the day after the last one, each student still with their substitute 
 the mentor, unless an admin kept the new pairing, again with notices. Private notes never move:
 each stays with the mentor who wrote it.
 
-``run_due`` starts and ends whatever is due at ``now`` (each mentor's own date); the commands
-and the admin's app call it. Admins only: the check is the first thing each function does.
+``run_due`` starts and ends whatever is due at ``now`` (each mentor's own date): by itself on
+the sync server (``server/upkeep.py``, through the change log) and wherever an admin works,
+offline included (the local store is complete on its own, SPEC 6):
+before every CLI command an admin runs (``CommandContext.actor``), at
+the start of an admin's app and once a day while it runs (the app's upkeep), and on demand
+with ``mentors due``; the moves sync out like any other write. Admins only: the check is the first thing each function does.
 """
 
 from __future__ import annotations
@@ -204,6 +208,17 @@ def run_due(
     return [_view(session, r) for r in changed]
 
 
+def any_open_absence(session: Session) -> bool:
+    """Whether an absence is planned or under way: one query on the small absences table,
+    what every admin's command pays before its own work when there is none."""
+    found = session.execute(
+        select(MentorAbsence.id)
+        .where(MentorAbsence.state.in_(OPEN), MentorAbsence.deleted_at.is_(None))
+        .limit(1)
+    ).first()
+    return found is not None
+
+
 def end_absence(session: Session, actor: Actor, mentor_key: str, *, config: Config) -> AbsenceView:
     """The mentor is back now (an absence until further notice, or early)."""
     require_admin(actor, "end a mentor's absence")
@@ -229,6 +244,9 @@ def keep_pairing(session: Session, actor: Actor, student_key: str) -> AbsenceVie
         )
     ).scalars():
         if student.id in row.moves:
+            substitute_id = row.moves[student.id]
+            if substitute_id is None or student.mentor_id != substitute_id:
+                break  # nobody could take them, or they moved on since
             if student.id not in row.kept:
                 writes.update(
                     session, actor.id, row, {"kept": [*row.kept, student.id]}, action="keep_pairing"
@@ -237,4 +255,66 @@ def keep_pairing(session: Session, actor: Actor, student_key: str) -> AbsenceVie
     raise UserError(f"{student.email} is not with a substitute mentor.")
 
 
-__all__ = ["AbsenceView", "end_absence", "keep_pairing", "plan_absence", "run_due"]
+@dataclass(frozen=True)
+class SubstitutionRow:
+    """One student moved by an absence under way: who is away until when, who stands in, and
+    whether an admin kept the new pairing (``with_substitute``: the student is still with the
+    substitute, so keeping applies; False when they moved on since)."""
+
+    absence_id: str
+    student_id: str
+    student_name: str
+    student_email: str
+    mentor_name: str
+    substitute_name: str | None
+    ends_on: date | None
+    kept: bool
+    with_substitute: bool
+
+
+def list_substitutions(session: Session, actor: Actor) -> list[SubstitutionRow]:
+    """The students of every absence under way, by the away mentor's name then the student's."""
+    require_admin(actor, "see mentor substitutions")
+    rows = session.execute(
+        select(MentorAbsence).where(
+            MentorAbsence.state == "active", MentorAbsence.deleted_at.is_(None)
+        )
+    ).scalars()
+    found: list[SubstitutionRow] = []
+    for row in rows:
+        ids = {row.mentor_id, *row.moves, *(v for v in row.moves.values() if v)}
+        people = {u.id: u for u in session.execute(select(User).where(User.id.in_(ids))).scalars()}
+        mentor = people.get(row.mentor_id)
+        for student_id, substitute_id in row.moves.items():
+            student = people.get(student_id)
+            if student is None or student.deleted_at is not None:
+                continue
+            substitute = people.get(substitute_id) if substitute_id else None
+            found.append(
+                SubstitutionRow(
+                    absence_id=row.id,
+                    student_id=student_id,
+                    student_name=student.full_name,
+                    student_email=student.email,
+                    mentor_name=mentor.full_name if mentor else "",
+                    substitute_name=substitute.full_name if substitute else None,
+                    ends_on=row.ends_on,
+                    kept=student_id in row.kept,
+                    with_substitute=substitute_id is not None
+                    and student.mentor_id == substitute_id,
+                )
+            )
+    found.sort(key=lambda r: (r.mentor_name.casefold(), r.student_name.casefold()))
+    return found
+
+
+__all__ = [
+    "AbsenceView",
+    "SubstitutionRow",
+    "any_open_absence",
+    "end_absence",
+    "keep_pairing",
+    "list_substitutions",
+    "plan_absence",
+    "run_due",
+]

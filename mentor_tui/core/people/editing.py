@@ -322,6 +322,18 @@ def _check_student_access(actor: Actor, student: User, asked: set[str]) -> None:
         )
 
 
+def student_fields_for(actor: Actor, student_id: str, mentor_id: str | None) -> frozenset[str]:
+    """The fields of a student's profile ``actor`` may change (the app's form leaves the
+    others read-only; ``edit_student_profile`` enforces the same rule)."""
+    if actor.is_admin:
+        return frozenset({*STUDENT_OWN_FIELDS, "status"})
+    if actor.id == student_id:
+        return STUDENT_OWN_FIELDS
+    if actor.is_mentor and mentor_id == actor.id:
+        return MENTOR_OF_STUDENT_FIELDS
+    return frozenset()
+
+
 def _check_goals(text: str) -> str:
     goals = text.strip()
     if has_control(goals.replace("\n", "").replace("\t", "")):
@@ -409,5 +421,6 @@ __all__ = [
     "parse_specialization",
     "parse_specializations",
     "show_student",
+    "student_fields_for",
     "student_profile",
 ]

@@ -74,6 +74,15 @@ def program_config(session: Session, file_config: Config) -> Config:
     return with_settings(file_config, program_values(session))
 
 
+def changed_settings(old: Config, new: Config) -> list[tuple[str, Any, Any]]:
+    """(key, old value, new value) of each program key whose value differs."""
+    return [
+        (key, setting_value(old, key), setting_value(new, key))
+        for key in PROGRAM_KEYS
+        if setting_value(old, key) != setting_value(new, key)
+    ]
+
+
 def _view(key: str, file_config: Config, rows: dict[str, Any]) -> SettingView:
     default = setting_value(Config(), key)
     effective = setting_value(with_settings(file_config, rows), key)
@@ -132,6 +141,7 @@ def set_setting(
 
 __all__ = [
     "SettingView",
+    "changed_settings",
     "get_setting",
     "list_settings",
     "program_config",

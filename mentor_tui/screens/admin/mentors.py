@@ -1,6 +1,7 @@
 """The Mentors pane of the admin screen (key `6`, then `m`): the mentor list with load and
-availability, the mentor form, deactivation, unavailability with its student moves, and the CSV
-import of users with its progress bar."""
+availability, the mentor form, deactivation, unavailability with its student moves, days off
+(`d`), the substitutions under way (`w`, where `k` keeps a pairing), and the CSV import of users
+with its progress bar."""
 
 from __future__ import annotations
 
@@ -62,6 +63,8 @@ class MentorsPane(Vertical):
         Binding("o", "screen.reactivate_mentor", "Reactivate", id="admin.mentor_reactivate"),
         Binding("u", "screen.unavailable", "Unavailable", id="admin.mentor_unavailable"),
         Binding("v", "screen.available", "Available", id="admin.mentor_available"),
+        Binding("d", "screen.mentor_days_off", "Days off", id="admin.mentor_days_off"),
+        Binding("w", "screen.substitutions", "Substitutions", id="admin.substitutions"),
         Binding("i", "screen.import_csv", "Import CSV", id="admin.import_csv"),
     ]
 
@@ -319,6 +322,18 @@ class MentorsPart(AdminPart):
             )
 
         self._confirm_then(f"Mark {plan.mentor_name} unavailable and move:", lines, job)
+
+    def action_mentor_days_off(self) -> None:
+        from mentor_tui.screens.people.days_off import DaysOffScreen
+
+        mentor = self._current_mentor()
+        if mentor is not None:
+            self.app.push_screen(DaysOffScreen(mentor.id))
+
+    def action_substitutions(self) -> None:
+        from mentor_tui.screens.admin.substitutions import SubstitutionsScreen
+
+        self.app.push_screen(SubstitutionsScreen())
 
     def action_import_csv(self) -> None:
         from mentor_tui.screens.admin.csv_import import CsvImportScreen

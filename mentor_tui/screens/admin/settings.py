@@ -108,12 +108,14 @@ class SettingsScreen(MentorModal[None]):
             return
         actor = self.actor
 
-        def job(session: Session) -> tuple[SettingView, Config]:
+        def job(session: Session) -> tuple[SettingView, Config, Config]:
             view = set_setting(session, actor, key, text, file_config=load_config())
-            return view, program_config(session, load_config())
+            file_config = load_config()  # a local key was just written into it
+            return view, file_config, program_config(session, file_config)
 
-        def done(result: tuple[SettingView, Config]) -> None:
-            view, config = result
+        def done(result: tuple[SettingView, Config, Config]) -> None:
+            view, file_config, config = result
+            self.services.file_config = file_config
             self.services.config = config  # the app uses it from now on
             self.notify(f"{view.key} = {shown(view.value)}", markup=False)
             self._close_editor()

@@ -114,7 +114,6 @@ class ReviewQueueScreen(MentorScreen):
         self._source_now = QueueSource(
             self.services,
             self.actor,
-            self.services.config,
             self._items,
             text_filter=self._filter,
         )

@@ -41,18 +41,21 @@ class QueueSource:
     """Pages of the queue for the table; called from the table's worker thread. Every item it
     fetched is remembered (by id) so a decision knows where the cursor stood."""
 
+    @property
+    def config(self) -> Config:
+        """The settings as they are now (a pull may change the review SLA while it is open)."""
+        return self.services.config
+
     def __init__(
         self,
         services: Services,
         actor: Actor,
-        config: Config,
         items: dict[str, QueueItem],
         *,
         text_filter: str = "",
     ) -> None:
         self.services = services
         self.actor = actor
-        self.config = config
         self.items = items
         self.text_filter = text_filter
         # The count and first page read by `warm` while the screen is built: the first load

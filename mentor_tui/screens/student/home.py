@@ -1,9 +1,13 @@
 """`1` for a student: their progress (completion, time spent, quiz average), their modules
-course by course, and their milestones."""
+course by course, and their milestones; `e` edits their own profile (learning style, needs,
+goals, time zone; `ctrl+o` there: their days off)."""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Static
 
 from mentor_tui.core.analytics.my_progress import MyProgress, my_progress
@@ -16,6 +20,9 @@ from mentor_tui.widgets.key_footer import KeyFooter
 class StudentHomeScreen(MentorScreen):
     CSS_PATH = "student.tcss"
     HELP_TITLE = "My progress"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("e", "edit_profile", "Edit my profile", id="student_home.edit"),
+    ]
 
     def compose(self) -> ComposeResult:
         yield self.mentor_app.make_status_bar(self.HELP_TITLE)
@@ -29,6 +36,11 @@ class StudentHomeScreen(MentorScreen):
         table = self.query_one("#home-modules", DataTable)
         table.add_columns("Course", "Module", "Done", "%", "Quiz", "Minutes")
         self.reload()
+
+    def action_edit_profile(self) -> None:
+        from mentor_tui.screens.people.student_form import StudentFormScreen
+
+        self.app.push_screen(StudentFormScreen(self.actor.id))
 
     def on_screen_resume(self) -> None:
         self.reload()

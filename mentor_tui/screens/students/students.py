@@ -38,7 +38,6 @@ class StudentsSource:
         self,
         services: Services,
         actor: Actor,
-        config: Config,
         *,
         text_filter: str = "",
         sort: str = "name",
@@ -46,10 +45,14 @@ class StudentsSource:
     ) -> None:
         self.services = services
         self.actor = actor
-        self.config = config
         self.text_filter = text_filter
         self.sort = sort
         self.descending = descending
+
+    @property
+    def config(self) -> Config:
+        """The settings as they are now (a pull may change them while the list is open)."""
+        return self.services.config
 
     def count(self) -> int:
         return self.services.run(
@@ -96,6 +99,7 @@ class StudentsScreen(MentorScreen):
     HELP_TITLE = "Students"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "filter", "Filter", id="students.filter", key_display="/"),
+        Binding("e", "edit_student", "Edit", id="students.edit"),
         Binding("escape", "clear_filter", "Clear filter / back", id="students.escape", show=False),
     ]
 
@@ -125,11 +129,23 @@ class StudentsScreen(MentorScreen):
         return StudentsSource(
             self.services,
             self.actor,
-            self.services.config,
             text_filter=self._filter,
             sort=self._sort,
             descending=self._descending,
         )
+
+    def _highlighted(self) -> str | None:
+        key = self.query_one(PagedTable).cursor_key
+        if key is None:
+            self.app.bell()
+        return key
+
+    def action_edit_student(self) -> None:
+        from mentor_tui.screens.people.student_form import StudentFormScreen
+
+        picked = self._highlighted()
+        if picked is not None:
+            self.app.push_screen(StudentFormScreen(picked))
 
     def action_filter(self) -> None:
         box = self.query_one("#students-filter", Input)

@@ -1,0 +1,2 @@
+"""Screens of a person's own profile data, opened from several areas: a student's profile form
+(students screen, a student's home) and days off (the student form, the admin's Mentors pane)."""
