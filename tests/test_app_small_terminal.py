@@ -48,3 +48,65 @@ async def test_every_area_keeps_help_and_escape_and_counts_the_rest(
                 assert f" +{left_out} " in line, (area.mode, line, left_out)
             else:
                 assert " +" not in line
+
+
+def _screen_text(app: MentorApp) -> str:
+    return "\n".join(
+        "".join(segment.text for segment in strip)
+        for strip in app.screen._compositor.render_strips()
+    )
+
+
+async def test_the_dashboard_says_how_many_more_need_attention_and_are_scheduled(
+    template: Path, tmp_path: Path
+) -> None:
+    from mentor_tui.core.analytics import dashboard
+
+    services = services_for(copy_store(template, tmp_path / "s.db"), ADMIN)
+    summary = services.run(lambda s: dashboard.student_summary(s, services.actor))
+    shown, total = len(summary.attention), summary.attention_total
+    assert total > shown > 0, "the demo has more students needing attention than rows"
+    upcoming = services.run(lambda s: dashboard.upcoming_session_count(s, services.actor))
+    listed = len(services.run(lambda s: dashboard.dashboard_sessions(s, services.actor)))
+    assert upcoming > listed
+    app = MentorApp(services)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(pilot)
+        text = _screen_text(app)
+        assert f"Needs attention: {shown} of {total} (2 lists every student)" in text
+        assert f"+{upcoming - listed} more (5: calendar)" in text
+
+
+async def test_a_month_cell_says_how_many_more_sessions_the_day_has(
+    template: Path, tmp_path: Path
+) -> None:
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from mentor_tui.core.sessions.scheduling import schedule_session
+    from mentor_tui.db.engine import session_scope
+    from mentor_tui.db.models import User
+
+    services = services_for(copy_store(template, tmp_path / "s.db"), MENTOR)
+    day = FROZEN_NOW + timedelta(days=9)
+    with session_scope(services.engine) as s:
+        student = s.scalars(select(User.id).where(User.mentor_id == services.actor.id)).first()
+        for hour in (1, 3, 5):
+            schedule_session(
+                s,
+                services.actor,
+                services.config,
+                students=[student],
+                starts_at=day.replace(hour=hour, minute=0),
+                duration_minutes=30,
+                title="A long title that a narrow cell cuts",
+            )
+    app = MentorApp(services)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        await pilot.press("5")
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        assert "+2 more" in _screen_text(app)
