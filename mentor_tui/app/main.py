@@ -346,6 +346,12 @@ class MentorApp(FirstFrameHook[int]):
             await asyncio.sleep(0)
         self.exit()
 
+    def compose_message(self, recipient: str, sent: Callable[[str | None], object]) -> None:
+        from mentor_tui.core.messages.drafts import Address
+        from mentor_tui.screens.inbox.composer import ComposerScreen
+
+        self.push_screen(ComposerScreen(Address(recipient=recipient)), sent)
+
     def action_help(self) -> None:
         from mentor_tui.screens.help import HelpScreen
 

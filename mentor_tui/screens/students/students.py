@@ -174,15 +174,12 @@ class StudentsScreen(MentorScreen):
 
     def action_message(self) -> None:
         """A new message to the highlighted student, the To line filled in."""
-        from mentor_tui.core.messages.drafts import Address
-        from mentor_tui.screens.inbox.composer import ComposerScreen
-
         key = self.query_one(PagedTable).cursor_key
         email = self._shown.emails.get(key) if key and self._shown is not None else None
         if email is None:
             self.app.bell()
             return
-        self.app.push_screen(ComposerScreen(Address(recipient=email)), self._done)
+        self.mentor_app.compose_message(email, self._done)
 
     def _done(self, result: object) -> None:
         if result is not None:
