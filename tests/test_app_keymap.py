@@ -52,7 +52,8 @@ async def test_a_remapped_key_approves_and_is_shown_everywhere(
         await pilot.press("3")
         await settle(pilot)
         assert isinstance(app.screen, ReviewQueueScreen)
-        footer = {i.description: i.key_display for i in app.screen.query_one(KeyFooter).items}
+        bar = app.screen.query_one(KeyFooter)
+        footer = {i.description: i.key_display for i in (*bar.items, *bar.pinned_items)}
         assert footer["Approve"] == "A"
         assert footer["Help"] == "f1"
         await pilot.press("a")  # the old key does nothing now

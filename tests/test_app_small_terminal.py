@@ -73,7 +73,7 @@ async def test_the_dashboard_says_how_many_more_need_attention_and_are_scheduled
     async with app.run_test(size=(160, 50)) as pilot:
         await settle(pilot)
         text = _screen_text(app)
-        assert f"Needs attention: {shown} of {total} (2 lists every student)" in text
+        assert f"Needs attention: {shown} of {total} (2: all)" in text
         assert f"+{upcoming - listed} more (5: calendar)" in text
 
 

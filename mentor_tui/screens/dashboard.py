@@ -151,7 +151,7 @@ class DashboardScreen(MentorScreen):
         shown, total = len(data.attention), max(data.attention_total, len(data.attention))
         title = "Needs attention"
         if total > shown:  # issue #22: never cut without a word
-            title += f": {shown} of {total} (2 lists every student)"
+            title += f": {shown} of {total} (2: all)"
         elif total:
             title += f" ({total})"
         self.query_one("#attention-title", Static).update(title)

@@ -15,7 +15,7 @@ from mentor_tui.screens.base import MentorModal
 from mentor_tui.widgets.key_list import screen_actions
 
 
-class HelpScreen(MentorModal[None]):
+class HelpScreen(MentorModal[None], inherit_bindings=False):  # its `?` closes it
     CSS_PATH = "help.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "dismiss", "Close help", id="help.close"),

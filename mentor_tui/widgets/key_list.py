@@ -22,8 +22,9 @@ class ScreenAction:
 
 
 def screen_actions(screen: Screen) -> list[ScreenAction]:
-    """The screen's active bindings grouped by action (the first binding's description), in
-    binding order; bindings without a description (nothing to say) are left out."""
+    """The screen's active bindings grouped by action (the first binding's description): the
+    screen's own first, then the focused widget's, then the app's (as the footer orders
+    them); bindings without a description (nothing to say) are left out."""
     app = screen.app
     found: dict[tuple[int, str], ScreenAction] = {}
     shown: dict[tuple[int, str], list[str]] = {}
@@ -42,4 +43,8 @@ def screen_actions(screen: Screen) -> list[ScreenAction]:
             shown[group].append(display)
             found[group].keys = "/".join(shown[group])
             found[group].enabled = found[group].enabled or active.enabled
-    return list(found.values())
+
+    def rank(item: ScreenAction) -> int:
+        return 0 if item.node is screen else 2 if item.node is app else 1
+
+    return sorted(found.values(), key=rank)
