@@ -41,7 +41,7 @@ class FooterItem:
     label: bool = False  # a binding group's description after its keys: not a key
 
 
-HELP_ID = "app.help"  # the binding always shown (pinned right), with escape's
+HELP_IDS = ("app.help", "modal.help")  # always shown (pinned right), with escape's binding
 
 
 class KeyFooter(Widget, can_focus=False):
@@ -212,7 +212,7 @@ class KeyFooter(Widget, can_focus=False):
                 )
             )
         for _node, binding, enabled, tooltip in active.values():
-            if binding.id == HELP_ID and binding.show:
+            if binding.id in HELP_IDS and binding.show:
                 pinned.append(
                     FooterItem(
                         binding.key,

@@ -19,12 +19,13 @@ class ScreenAction:
     node: DOMNode
     action: str
     enabled: bool
+    ours: bool = True  # a binding of mentor-tui (with an id), not one of Textual's own
 
 
 def screen_actions(screen: Screen) -> list[ScreenAction]:
     """The screen's active bindings grouped by action (the first binding's description): the
     screen's own first, then the focused widget's, then the app's (as the footer orders
-    them); bindings without a description (nothing to say) are left out."""
+    them), then Textual's own (focus next, copy); bindings without a description (nothing to say) are left out."""
     app = screen.app
     found: dict[tuple[int, str], ScreenAction] = {}
     shown: dict[tuple[int, str], list[str]] = {}
@@ -36,7 +37,12 @@ def screen_actions(screen: Screen) -> list[ScreenAction]:
         display = binding.key_display or app.get_key_display(binding)
         if group not in found:
             found[group] = ScreenAction(
-                display, binding.description, active.node, binding.action, active.enabled
+                display,
+                binding.description,
+                active.node,
+                binding.action,
+                active.enabled,
+                ours=binding.id is not None,
             )
             shown[group] = [display]
         elif display not in shown[group]:
@@ -45,6 +51,8 @@ def screen_actions(screen: Screen) -> list[ScreenAction]:
             found[group].enabled = found[group].enabled or active.enabled
 
     def rank(item: ScreenAction) -> int:
+        if not item.ours:  # Textual's own (focus next, copy): last
+            return 3
         return 0 if item.node is screen else 2 if item.node is app else 1
 
     return sorted(found.values(), key=rank)
