@@ -70,6 +70,8 @@ class Config:
     notifications: Notifications = field(default_factory=Notifications)
     matching: MatchingWeights = field(default_factory=MatchingWeights)
     lms: LmsSettings = field(default_factory=LmsSettings, hash=False)
+    # binding id -> keys ("reviews.approve" = "A"); checked against the bindings by the app
+    keymap: dict[str, str] = field(default_factory=dict, hash=False)
 
     def to_toml(self) -> str:
         import tomlkit
@@ -171,6 +173,17 @@ def _lms(value: Any, path: Path) -> LmsSettings:
     )
 
 
+def _keymap(value: Any, path: Path) -> dict[str, str]:
+    if not isinstance(value, dict) or not all(
+        isinstance(v, str) and v.strip() for v in value.values()
+    ):
+        raise UserError(
+            f"keymap in {path} must be a table of binding ids and keys (text), e.g. "
+            f'"reviews.approve" = "A".'
+        )
+    return {k: v.strip() for k, v in value.items()}
+
+
 def parse_config(data: dict[str, Any], path: Path) -> Config:
     known = {f.name: f for f in fields(Config)}
     values: dict[str, Any] = {}
@@ -197,6 +210,8 @@ def parse_config(data: dict[str, Any], path: Path) -> Config:
             values[key] = MatchingWeights(**value)
         elif key == "lms":
             values[key] = _lms(value, path)
+        elif key == "keymap":
+            values[key] = _keymap(value, path)
         else:
             expected = int if known[key].type in (int, "int") else bool
             values[key] = _check(path, key, value, expected)

@@ -328,11 +328,30 @@ async def test_export_writes_the_visible_range(
         await pilot.press("m")
         await settle(pilot)
         shown = len(app.screen._sessions)
-        await pilot.press("x")
+        await pilot.press("x")  # asks where, the visible month's file in this folder offered
         await settle(pilot)
-    files = list(out.glob("*.ics"))
-    assert [f.name for f in files] == ["mentor-tui-sessions-20260301-20260331.ics"]
-    assert files[0].read_text().count("BEGIN:VEVENT") == shown > 0
+        box = app.screen.query_one("#ask-0")
+        assert box.value == str(out / "mentor-tui-sessions-20260301-20260331.ics")
+        await pilot.press("enter")
+        await settle(pilot)
+        said = [n.message for n in app._notifications]
+        assert f"Exported {shown} sessions to {out / box.value}" in said
+        # another place: a folder typed takes the file name; a missing folder is a sentence
+        (out / "elsewhere").mkdir()
+        for typed in (str(out / "elsewhere"), str(out / "nowhere" / "x.ics")):
+            await pilot.press("x")
+            await settle(pilot)
+            app.screen.query_one("#ask-0").value = typed
+            await pilot.press("enter")
+            await settle(pilot)
+        said = [n.message for n in app._notifications]
+        assert f"The folder {out / 'nowhere'} does not exist." in said
+    files = sorted(out.rglob("*.ics"))
+    assert [f.relative_to(out).as_posix() for f in files] == [
+        "elsewhere/mentor-tui-sessions-20260301-20260331.ics",
+        "mentor-tui-sessions-20260301-20260331.ics",
+    ]
+    assert files[1].read_text().count("BEGIN:VEVENT") == shown > 0
 
 
 def _snap_app(template: Path, tmp_path: Path) -> MentorApp:

@@ -24,7 +24,6 @@ from mentor_tui.core.reviews.queue import QueueItem, list_queue
 from mentor_tui.db.engine import session_scope
 from mentor_tui.db.models import Submission, User
 from mentor_tui.db.review_models import CommentSnippet
-from mentor_tui.screens.dialogs import ConfirmScreen
 from mentor_tui.screens.reviews.comment_bank import CommentBankScreen
 from mentor_tui.screens.reviews.feedback_editor import FeedbackPanel
 from mentor_tui.screens.reviews.preview import PreviewCache, PreviewPane, render_preview
@@ -272,9 +271,7 @@ async def test_decisions_take_their_rows_out_without_reloading_the_list(
         await pilot.press("space", "space", "x")  # the third and fourth, marked
         await settle(pilot)
         await type_text(pilot, "Late")
-        await pilot.press("ctrl+s")
-        await settle(pilot)
-        await pilot.press("y")
+        await pilot.press("ctrl+s")  # the panel said "all 2 marked": no further question
         await settle(pilot)
         assert reloads == [] and placeholders == []
         left = [item.id for item in _queue(app)]
@@ -361,12 +358,10 @@ async def test_bulk_decision_on_marked_items(template: Path, tmp_path: Path) -> 
         assert len(table.marked_keys) == 3
         await pilot.press("x")
         await settle(pilot)
+        title = str(app.screen.query_one("#feedback-title").content)
+        assert title.startswith("Reject all 3 marked submissions")
         await type_text(pilot, "Late")
-        await pilot.press("ctrl+s")
-        await settle(pilot)
-        assert isinstance(app.screen, ConfirmScreen)
-        assert "3 marked submissions" in app.screen.question
-        await pilot.press("y")
+        await pilot.press("ctrl+s")  # the panel named them all: ctrl+s decides
         await settle(pilot)
         assert table.row_count == len(before) - 3
         assert not table.marked_keys
@@ -382,12 +377,34 @@ async def test_bulk_decision_can_be_declined(template: Path, tmp_path: Path) -> 
     before = _queue(app)
     async with app.run_test(size=SIZE) as pilot:
         await _open_queue(pilot)
-        await pilot.press("space", "space", "a", "ctrl+s")
+        await pilot.press("space", "space", "a")
         await settle(pilot)
-        assert isinstance(app.screen, ConfirmScreen)
-        await pilot.press("n")
+        await pilot.press("escape")  # the panel is the question: escape declines
         await settle(pilot)
+        assert _editor_closed(app)
     assert len(_queue(app)) == len(before)
+
+
+async def test_ten_marked_submissions_decided_in_twelve_keys(
+    template: Path, tmp_path: Path
+) -> None:
+    """Issue #22's goal: 10 marked submissions decided in at most 12 keys (space x 10, the
+    decision, ctrl+s), counted from the queue's first row."""
+    app = _app(template, tmp_path)
+    _more_pending(app, 6)
+    before = _queue(app)
+    assert len(before) >= 11
+    keys = ["space"] * 10 + ["a", "ctrl+s"]
+    async with app.run_test(size=SIZE) as pilot:
+        table = await _open_queue(pilot)
+        for key in keys:
+            await pilot.press(key)
+            await settle(pilot)
+        assert table.row_count == len(before) - 10
+    assert len(keys) <= 12
+    for item in before[:10]:
+        assert _submission(app, item.id).status == "approved"
+    assert _submission(app, before[10].id).status == "pending"
 
 
 async def test_decided_elsewhere_is_refused_and_the_list_refreshes(
@@ -574,3 +591,25 @@ def test_snapshot_feedback_editor(snap_compare, template: Path, tmp_path: Path) 
         await settle(pilot)
 
     assert snap_compare(_app(template, tmp_path), terminal_size=SIZE, run_before=go)
+
+
+def _more_pending(app: MentorApp, count: int) -> None:
+    """``count`` more pending submissions from the mentor's students (the demo has 6)."""
+    from sqlalchemy import select as sql_select
+
+    from mentor_tui.db.models import Assignment
+    from tests import factory
+
+    with session_scope(app.services.engine) as session:
+        students = session.scalars(
+            sql_select(User).where(User.mentor_id == app.services.actor.id).order_by(User.id)
+        ).all()
+        tasks = session.scalars(sql_select(Assignment).order_by(Assignment.id)).all()
+        for n in range(count):
+            factory.submission(
+                session,
+                students[n % len(students)],
+                tasks[n % len(tasks)],
+                submitted_at=factory.hours_ago(30 + n, now=FROZEN_NOW),
+                attempt=9,
+            )

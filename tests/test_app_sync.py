@@ -363,3 +363,39 @@ def test_the_sync_deadline_is_a_validated_setting(tmp_path: Path) -> None:
     for bad in (0, "60", True, 10**6):
         with pytest.raises(UserError, match="sync_deadline_seconds"):
             parse_config({"sync_deadline_seconds": bad}, where)
+
+
+async def test_the_local_change_count_is_exact_across_writes_syncs_and_pulls(
+    program: Program,
+) -> None:
+    """Issue #22: the status bar's count of local changes is exact after every write and sync:
+    3 writes are 3, a sync makes them 0, a change pulled from another client adds none, and
+    the next 2 writes are 2."""
+    with ThreadServer(program.harness.engine) as server:
+        laptop = _store(program, "laptop", server.url)
+        phone = _store(program, "phone", server.url)
+        app = _app(program, "phone", phone)
+        async with app.run_test(size=SIZE) as pilot:
+            await _wait_synced(pilot, app)
+            app.sync._timer.stop()  # only `s` syncs
+            first = _new_note(phone, "one", program.ids["s1"])
+            _edit_note(phone, first, "one, edited")
+            _new_note(phone, "two", program.ids["s1"])
+            app.refresh_status()
+            await _until(pilot, lambda: "online · 3 pending" in _status(app))
+            assert pending_change_count(phone) == 3
+            await pilot.press("s")
+            await _until(pilot, lambda: "online · 0 pending" in _status(app))
+            assert pending_change_count(phone) == 0
+            pulled = _new_note(laptop, "from the laptop", program.ids["s1"])
+            await asyncio.to_thread(sync_once, laptop)
+            await pilot.press("s")
+            await _until(pilot, lambda: _note_text(phone, pulled) is not None)
+            await _until(pilot, lambda: not app.sync._running)
+            await _until(pilot, lambda: "online · 0 pending" in _status(app))
+            assert pending_change_count(phone) == 0, "a pulled change is not a local one"
+            _edit_note(phone, pulled, "from the laptop, edited on the phone")
+            _new_note(phone, "three", program.ids["s1"])
+            app.refresh_status()
+            await _until(pilot, lambda: "online · 2 pending" in _status(app))
+            assert pending_change_count(phone) == 2

@@ -117,6 +117,8 @@ class MentorApp(FirstFrameHook[int]):
         self.reminders = AppReminders(self)
 
     def on_mount(self) -> None:
+        if self.services.config.keymap:
+            self.run_worker(self._check_keymap, thread=True, group="keymap", exit_on_error=False)
         if self.services.actor is None:
             from mentor_tui.screens.first_run import FirstRunScreen
 
@@ -125,6 +127,19 @@ class MentorApp(FirstFrameHook[int]):
             self.sub_title = self.services.actor.full_name
             self.switch_mode(home_mode(self.services.actor))
             self.call_after_first_frame(self.reminders.start)
+
+    def _check_keymap(self) -> None:
+        """The user's keymap (config.toml's [keymap]), checked against every binding in a
+        thread (it imports every screen); the good entries applied, each bad one said."""
+        from mentor_tui.app.keymap import check_keymap
+
+        good, problems = check_keymap(self.services.config.keymap, type(self))
+        self.call_from_thread(self._apply_keymap, good, problems)
+
+    def _apply_keymap(self, good: dict[str, str], problems: list[str]) -> None:
+        self.set_keymap(good)
+        for problem in problems:
+            self.notify(problem, title="Keymap", severity="warning", markup=False, timeout=15)
 
     def call_after_first_frame(self, callback: Callable[[], object]) -> None:
         """Call ``callback`` once the app's first frame has gone to the terminal (at once, after
@@ -331,6 +346,12 @@ class MentorApp(FirstFrameHook[int]):
             await asyncio.sleep(0)
         self.exit()
 
+    def compose_message(self, recipient: str, sent: Callable[[str | None], object]) -> None:
+        from mentor_tui.core.messages.drafts import Address
+        from mentor_tui.screens.inbox.composer import ComposerScreen
+
+        self.push_screen(ComposerScreen(Address(recipient=recipient)), sent)
+
     def action_help(self) -> None:
         from mentor_tui.screens.help import HelpScreen
 
@@ -339,20 +360,24 @@ class MentorApp(FirstFrameHook[int]):
         self.push_screen(HelpScreen(self.screen))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        """Every action reachable from the palette, generated from the bindings."""
-        seen: set[str] = set()
-        for active in screen.active_bindings.values():
-            binding = active.binding
-            if not binding.description or binding.action in seen or not active.enabled:
+        """Every action reachable from the palette, generated from the bindings: each once,
+        with its keys; Textual's own commands only where they add one (not its Quit, nor its
+        Keys panel: `?` help is ours)."""
+        from mentor_tui.widgets.key_list import screen_actions
+
+        titles: set[str] = set()
+        for item in screen_actions(screen):
+            if not item.enabled or item.description in titles:
                 continue
-            seen.add(binding.action)
-            key = binding.key_display or self.get_key_display(binding)
+            titles.add(item.description)
             yield SystemCommand(
-                f"{binding.description}",
-                f"{binding.description} ({key})",
-                lambda node=active.node, action=binding.action: self.run_action(action, node),
+                item.description,
+                f"{item.description} ({item.keys})",
+                lambda node=item.node, action=item.action: self.run_action(action, node),
             )
-        yield from super().get_system_commands(screen)
+        for command in super().get_system_commands(screen):
+            if command.title not in titles and command.title not in ("Quit", "Keys"):
+                yield command
 
     # -- failures ---------------------------------------------------------------------------
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 
+from textual.binding import Binding, BindingType
 from textual.screen import ModalScreen, ScreenResultType
 from textual.worker import Worker, get_current_worker
 
@@ -84,7 +85,14 @@ class MentorScreen(FirstShowStyles[ScreenResultType]):
 
 
 class MentorModal(MentorScreen[ScreenResultType], ModalScreen[ScreenResultType]):
-    """A dialog pushed over another screen (Textual's full styling on its first show)."""
+    """A dialog pushed over another screen (Textual's full styling on its first show).
+
+    A dialog stops the app's keys, so it has its own `?` (issue #22: help on every screen;
+    where a text box has the focus, `?` is a letter of the text instead)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("question_mark", "app.help", "Help", id="modal.help", key_display="?"),
+    ]
 
 
 __all__ = ["MentorModal", "MentorScreen"]

@@ -58,11 +58,14 @@ class DashboardScreen(MentorScreen):
                 yield Static("…", id=f"card-{card}", classes="card", markup=False)
         with Horizontal(id="dashboard-body"):
             with Vertical(id="dashboard-left"):
-                yield Static("Needs attention", classes="section-title")
+                yield Static(
+                    "Needs attention", classes="section-title", id="attention-title", markup=False
+                )
                 yield DataTable(id="attention", cursor_type="row", zebra_stripes=True)
                 yield Static("Recent activity", classes="section-title")
                 yield VerticalScroll(Static("", id="activity", markup=False), id="activity-box")
-            with Vertical(id="dashboard-right"):
+            # scrolls where a small terminal cannot show every section (its bar says so)
+            with VerticalScroll(id="dashboard-right"):
                 yield Static("Upcoming sessions", classes="section-title")
                 yield Static("", id="sessions", markup=False)
                 # a mentor's own notes: hidden for anyone else from the first frame on
@@ -112,8 +115,11 @@ class DashboardScreen(MentorScreen):
                 "reviews": dashboard.review_queue,
                 "overview": dashboard.overview_figures,
                 "activity": dashboard.recent_activity,
-                "sessions": dashboard.dashboard_sessions,
-                "action_items": dashboard.action_items,
+                "sessions": _with_count(
+                    dashboard.dashboard_sessions,
+                    lambda s, a, c: dashboard.upcoming_session_count(s, a),
+                ),
+                "action_items": _with_count(dashboard.action_items, _action_item_count),
             }
             return readers[part](session, actor, config)
 
@@ -142,6 +148,13 @@ class DashboardScreen(MentorScreen):
         )
         table = self.query_one("#attention", DataTable)
         table.clear()
+        shown, total = len(data.attention), max(data.attention_total, len(data.attention))
+        title = "Needs attention"
+        if total > shown:  # issue #22: never cut without a word
+            title += f": {shown} of {total} (2: all)"
+        elif total:
+            title += f" ({total})"
+        self.query_one("#attention-title", Static).update(title)
         for row in data.attention:
             why = "; ".join(row.at_risk_reasons) or f"{row.pending_submissions} pending"
             table.add_row(
@@ -176,7 +189,8 @@ class DashboardScreen(MentorScreen):
             activity.append(clean_line(item.text) + "\n")
         self.query_one("#activity", Static).update(activity or Text("No activity yet.", "dim"))
 
-    def _show_sessions(self, upcoming: list[UpcomingSession]) -> None:
+    def _show_sessions(self, found: tuple[list[UpcomingSession], int]) -> None:
+        upcoming, total = found
         tz = self.actor.timezone
         sessions = Text()
         for session in upcoming:
@@ -185,10 +199,13 @@ class DashboardScreen(MentorScreen):
             sessions.append(clean_line(session.title or "Session"))
             names = ", ".join(clean_line(n) for n in session.student_names)
             sessions.append(f"\n    {names}\n", style="dim")
+        if total > len(upcoming):
+            sessions.append(f"+{total - len(upcoming)} more (5: calendar)", style="italic")
         self.query_one("#sessions", Static).update(sessions or Text("Nothing scheduled.", "dim"))
 
-    def _show_action_items(self, due: list[NoteLine]) -> None:
+    def _show_action_items(self, found: tuple[list[NoteLine], int]) -> None:
         """A mentor's open action items, overdue (red) or due within a week, soonest first."""
+        due, total = found
         from mentor_tui.core import dates  # not needed for the first frame
 
         today = dates.today_in(self.actor.timezone)
@@ -205,6 +222,8 @@ class DashboardScreen(MentorScreen):
             items.append(f"  {clean_line(item.student_name)}  ")
             first = next((line for line in item.note.splitlines() if line.strip()), "")
             items.append(clean_line(first.strip()) + "\n", style="dim")
+        if total > len(due):
+            items.append(f"+{total - len(due)} more (4: notes)", style="italic")
         empty = Text("Nothing due this week.", "dim")
         self.query_one("#action-items", Static).update(items or empty)
 
@@ -282,6 +301,23 @@ class DashboardScreen(MentorScreen):
     @on(DataTable.RowSelected, "#attention")
     def _selected(self) -> None:
         self.action_open_student()
+
+
+def _with_count(
+    read: Callable[[Session, Any, Any], list[Any]], count: Callable[[Session, Any, Any], int]
+) -> Callable[[Session, Any, Any], tuple[list[Any], int]]:
+    """A part's rows with how many there are in all (the screen says "+3 more")."""
+    return lambda session, actor, config: (
+        read(session, actor, config),
+        count(session, actor, config),
+    )
+
+
+def _action_item_count(session: Session, actor: Any, config: Any) -> int:
+    from mentor_tui.core import dates
+    from mentor_tui.core.notes.notes import count_action_items_due
+
+    return count_action_items_due(session, actor, dates.today_in(actor.timezone))
 
 
 def _share(value: float | None) -> str:

@@ -73,18 +73,23 @@ class AskScreen(MentorModal[list[str] | None]):
         Binding("escape", "cancel", "Cancel", id="ask.cancel", key_display="esc"),
     ]
 
-    def __init__(self, title: str, fields: Sequence[tuple[str, int]]) -> None:
-        """``fields``: each line's label and its longest length."""
+    def __init__(
+        self, title: str, fields: Sequence[tuple[str, int]], values: Sequence[str] = ()
+    ) -> None:
+        """``fields``: each line's label and its longest length; ``values``: what the lines
+        start with (e.g. a sensible file name), the first ones only if fewer."""
         super().__init__()
         self.question = title
         self.fields = list(fields)
+        self.values = list(values)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-box"):
             yield Static(self.question, id="confirm-title", markup=False)
             for n, (label, longest) in enumerate(self.fields):
                 yield Static(label, classes="muted", markup=False)
-                yield Input(max_length=longest, id=f"ask-{n}", classes="ask-input")
+                value = self.values[n] if n < len(self.values) else ""
+                yield Input(value, max_length=longest, id=f"ask-{n}", classes="ask-input")
             yield Static("enter: next / done · escape: cancel", classes="muted", markup=False)
         yield KeyFooter()
 

@@ -12,13 +12,21 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from mentor_tui.screens.base import MentorModal
+from mentor_tui.widgets.key_list import screen_actions
 
 
-class HelpScreen(MentorModal[None]):
+class HelpScreen(MentorModal[None], inherit_bindings=False):  # its `?` closes it
     CSS_PATH = "help.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "dismiss", "Close help", id="help.close"),
-        Binding("question_mark", "dismiss", "Close help", show=False, key_display="?"),
+        Binding(
+            "question_mark",
+            "dismiss",
+            "Close help",
+            show=False,
+            key_display="?",
+            id="help.close_question",
+        ),
     ]
 
     def __init__(self, target: Screen) -> None:
@@ -35,25 +43,17 @@ class HelpScreen(MentorModal[None]):
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         table.add_columns("Key", "Does")
-        seen: set[str] = set()
         for key, description in self.key_rows():
-            if (key, description) in seen:
-                continue
-            seen.add((key, description))
             table.add_row(Text(key, style="bold"), Text(description))
         table.focus()
 
     def key_rows(self) -> list[tuple[str, str]]:
-        rows: list[tuple[str, str]] = []
-        for active in self._target.active_bindings.values():
-            binding = active.binding
-            if not binding.description:
-                continue
-            rows.append(
-                (binding.key_display or self.app.get_key_display(binding), binding.description)
-            )
+        """Each action of the screen once, with all its keys (the user's, if remapped)."""
+        rows = [(a.keys, a.description) for a in screen_actions(self._target)]
         rows.append(("ctrl+p", "Command palette: every action by name"))
-        rows.append(("escape", "Back"))
+        escape = self._target.active_bindings.get("escape")
+        if escape is None or not escape.binding.description:
+            rows.append(("escape", "Back"))
         return rows
 
     async def action_dismiss(self, result: None = None) -> None:

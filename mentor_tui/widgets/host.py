@@ -37,6 +37,9 @@ class MentorHost(Protocol):
     def report_worker_failure(self, event: Worker.StateChanged) -> None: ...
 
     def call_after_first_frame(self, callback: Callable[[], object]) -> None: ...
+    def compose_message(self, recipient: str, sent: Callable[[str | None], object]) -> None:
+        """Open the composer with the To line filled in (from any screen: the students list
+        cannot import the inbox, which imports it)."""
 
     # Textual's App, as far as the loops and screens use it
     @property

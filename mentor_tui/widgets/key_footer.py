@@ -7,7 +7,10 @@ widgets took most of such a key press. This one recomputes a short list of items
 one line, and only when the list differs from what it shows.
 
 A click on a key presses it (a disabled key rings the bell); hovering shows the binding's
-tooltip. Keys that do not fit are cut at the right edge, before the command palette's key.
+tooltip. The essential keys (issue #22: `?` help and, where the screen has one, `escape`) are
+pinned at the right, before the command palette's key, so they show at any width; the other
+keys fill the room left, and those that do not fit are counted in a hint ("+3", beside "? Help",
+which lists them all).
 """
 
 from __future__ import annotations
@@ -36,6 +39,9 @@ class FooterItem:
     tooltip: str = ""
     grouped: bool = False  # a key of a binding group: no description, a margin each side
     label: bool = False  # a binding group's description after its keys: not a key
+
+
+HELP_IDS = ("app.help", "modal.help")  # always shown (pinned right), with escape's binding
 
 
 class KeyFooter(Widget, can_focus=False):
@@ -85,6 +91,7 @@ class KeyFooter(Widget, can_focus=False):
         self.show_command_palette = show_command_palette
         self._items: tuple[FooterItem, ...] = ()
         self._palette: FooterItem | None = None
+        self._pinned: tuple[FooterItem, ...] = ()  # escape and help, drawn at the right
         self._spans: list[tuple[int, int, FooterItem]] = []  # (start, end) cells of each key
         self._hover: FooterItem | None = None
         self._update_pending = False
@@ -97,6 +104,11 @@ class KeyFooter(Widget, can_focus=False):
     @property
     def palette_item(self) -> FooterItem | None:
         return self._palette
+
+    @property
+    def pinned_items(self) -> tuple[FooterItem, ...]:
+        """The essential keys, always drawn (at the right): escape's action, then help."""
+        return self._pinned
 
     # ----------------------------------------------------------------- bindings
 
@@ -125,8 +137,10 @@ class KeyFooter(Widget, can_focus=False):
         if not self.is_attached:
             return
         items, palette = self._read_bindings()
-        if items != self._items or palette != self._palette:
-            self._items, self._palette = items, palette
+        pinned = self._read_pinned()
+        items = tuple(i for i in items if i not in pinned)
+        if items != self._items or palette != self._palette or pinned != self._pinned:
+            self._items, self._palette, self._pinned = items, palette, pinned
             self._hover = None
             self.refresh()
 
@@ -134,12 +148,18 @@ class KeyFooter(Widget, can_focus=False):
         app = self.app
         active = self.screen.active_bindings
         by_action: defaultdict[str, list] = defaultdict(list)
-        for _node, binding, enabled, tooltip in active.values():
+        rank: dict[str, int] = {}
+        screen = self.screen
+        for node, binding, enabled, tooltip in active.values():
             if binding.show:
                 by_action[binding.action].append((binding, enabled, tooltip))
+                # the screen's own keys first, then the focused widget's, then the app's: what
+                # this screen is for comes before what every screen has (issue #22, 80x24)
+                rank.setdefault(binding.action, 0 if node is screen else 2 if node is app else 1)
         items: list[FooterItem] = []
         runs: list[tuple[object, list]] = []  # consecutive actions of the same binding group
-        for bindings in by_action.values():
+        ordered = sorted(by_action.items(), key=lambda pair: rank[pair[0]])
+        for _action, bindings in ordered:
             group = bindings[0][0].group
             if runs and group is not None and runs[-1][0] is group:
                 runs[-1][1].append(bindings)
@@ -174,6 +194,36 @@ class KeyFooter(Widget, can_focus=False):
                     binding.tooltip or binding.description,
                 )
         return tuple(items), palette
+
+    def _read_pinned(self) -> tuple[FooterItem, ...]:
+        app = self.app
+        active = self.screen.active_bindings
+        pinned: list[FooterItem] = []
+        escape = active.get("escape")
+        if escape is not None and escape.enabled and escape.binding.description:
+            binding = escape.binding
+            pinned.append(
+                FooterItem(
+                    binding.key,
+                    app.get_key_display(binding),
+                    binding.description,
+                    escape.enabled,
+                    escape.tooltip,
+                )
+            )
+        for _node, binding, enabled, tooltip in active.values():
+            if binding.id in HELP_IDS and binding.show:
+                pinned.append(
+                    FooterItem(
+                        binding.key,
+                        app.get_key_display(binding),
+                        binding.description,
+                        enabled,
+                        tooltip,
+                    )
+                )
+                break
+        return tuple(pinned)
 
     # ----------------------------------------------------------------- mouse
 
@@ -221,14 +271,23 @@ class KeyFooter(Widget, can_focus=False):
         palette: list[Segment] = []
         if self._palette is not None:
             palette = self._palette_segments(self._palette, key_style, text_style)
-        room = max(0, width - Segment.get_line_length(palette))
+        pinned: list[Segment] = []
+        pinned_spans: list[tuple[int, int, FooterItem]] = []
+        for item in self._pinned:
+            start = Segment.get_line_length(pinned)
+            pinned += self._item_segments(item, key_style, text_style)
+            pinned_spans.append((start, Segment.get_line_length(pinned), item))
+        room = max(0, width - Segment.get_line_length(palette) - Segment.get_line_length(pinned))
 
         segments: list[Segment] = []
         spans: list[tuple[int, int, FooterItem]] = []
         x = 0
+        left_out = self._left_out(room)
+        if left_out:  # room for the hint: "+3", beside "? Help", which lists them all
+            room = max(0, room - cell_len(self._hint(left_out)))
         for item in self._items:
-            if x >= room:
-                break
+            if x >= room or (left_out and x + self._width_of(item) > room):
+                break  # with a hint, only whole keys
             if item.label:
                 text = f"{item.description} "
                 segments.append(Segment(text, text_style))
@@ -249,12 +308,52 @@ class KeyFooter(Widget, can_focus=False):
             if item.grouped:
                 segments.append(Segment(" ", base))
                 x += 1
+        if left_out:  # right after the last key shown
+            hint = self._hint(left_out)
+            segments = [*Strip(segments).crop(0, room), Segment(hint, text_style + Style(dim=True))]
+            room += cell_len(hint)
         line = Strip(segments).crop(0, room).adjust_cell_length(room, base)
+        if pinned:
+            spans += [(room + start, room + end, item) for start, end, item in pinned_spans]
+            line = Strip([*line, *pinned])
+            room += Segment.get_line_length(pinned)
         if palette:
             spans.append((room, width, self._palette))  # type: ignore[arg-type]
             line = Strip([*line, *palette]).crop(0, width)
         self._spans = spans
-        return line.adjust_cell_length(width, base)
+        return line.crop(0, width).adjust_cell_length(width, base)
+
+    @staticmethod
+    def _hint(left_out: int) -> str:
+        return f" +{left_out} "
+
+    def _width_of(self, item: FooterItem) -> int:
+        if item.label:
+            return cell_len(f"{item.description} ")
+        width = cell_len(f" {item.key_display} ") + (2 if item.grouped else 0)
+        return width + (cell_len(f"{item.description} ") if item.description else 0)
+
+    def _left_out(self, room: int) -> int:
+        """How many keys do not fit whole in ``room`` cells (0: all fit)."""
+        widths = [self._width_of(item) for item in self._items]
+        if sum(widths) <= room:
+            return 0
+        room -= cell_len(self._hint(len(widths)))
+        x = shown = 0
+        for width in widths:
+            if x + width > room:
+                break
+            x += width
+            shown += 1
+        return sum(1 for item in self._items[shown:] if not item.label)
+
+    def _item_segments(
+        self, item: FooterItem, key_style: Style, text_style: Style
+    ) -> list[Segment]:
+        segments = [Segment(f" {item.key_display} ", self._item_style(item, key_style))]
+        if item.description:
+            segments.append(Segment(f"{item.description} ", self._item_style(item, text_style)))
+        return segments
 
     def _blank_style(self) -> Style:
         return Style(bgcolor=self.rich_style.bgcolor)

@@ -53,17 +53,29 @@ class PagedTable(ScrollView, can_focus=True):
     """A keyboard-driven table of `PagedRow`s paged from a `PageSource`."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up,k", "cursor_up", "Up", show=False),
-        Binding("down,j", "cursor_down", "Down", show=False),
-        Binding("pageup", "page_up", "Page up", show=False),
-        Binding("pagedown", "page_down", "Page down", show=False),
-        Binding("home,g", "first_row", "First row", show=False),
-        Binding("end,G", "last_row", "Last row", show=False),
-        Binding("enter", "select", "Open"),
-        Binding("space", "toggle_mark", "Mark"),
-        Binding("left_square_bracket", "sort_column(-1)", "Sort left", key_display="["),
-        Binding("right_square_bracket", "sort_column(1)", "Sort right", key_display="]"),
-        Binding("r", "reverse_sort", "Reverse sort"),
+        Binding("up,k", "cursor_up", "Up", show=False, id="table.up"),
+        Binding("down,j", "cursor_down", "Down", show=False, id="table.down"),
+        Binding("pageup", "page_up", "Page up", show=False, id="table.page_up"),
+        Binding("pagedown", "page_down", "Page down", show=False, id="table.page_down"),
+        Binding("home,g", "first_row", "First row", show=False, id="table.first_row"),
+        Binding("end,G", "last_row", "Last row", show=False, id="table.last_row"),
+        Binding("enter", "select", "Open", id="table.open"),
+        Binding("space", "toggle_mark", "Mark", id="table.mark"),
+        Binding(
+            "left_square_bracket",
+            "sort_column(-1)",
+            "Sort left",
+            key_display="[",
+            id="table.sort_left",
+        ),
+        Binding(
+            "right_square_bracket",
+            "sort_column(1)",
+            "Sort right",
+            key_display="]",
+            id="table.sort_right",
+        ),
+        Binding("r", "reverse_sort", "Reverse sort", id="table.reverse_sort"),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {

@@ -20,6 +20,9 @@ if TYPE_CHECKING:  # the first frame paints without SQLAlchemy or the sync clien
     from mentor_tui.sync.view import SyncView
 
 
+NARROW = 100  # columns: below, the store's name is left out
+
+
 class StatusBar(Widget):
     DEFAULT_CSS = """
     StatusBar {
@@ -76,12 +79,18 @@ class StatusBar(Widget):
             return Content(f"{self.unread:,} unread · ") + content
         return content
 
+    def _narrow(self) -> bool:
+        """Under 100 columns (80x24): the store's name goes, so that the counts stay whole."""
+        return self.app.size.width < NARROW
+
     def _sync_content(self) -> Content:
-        store = clean_line(self._store_name)
+        store = "" if self._narrow() else clean_line(self._store_name)
         view = self.sync
         if view is None or not view.linked:
             pending = "" if self.pending is None else f" · {self.pending} local changes"
             local = "" if view is None else " · local only"
+            if not store:
+                return Content(f"{local}{pending}".removeprefix(" · "))
             return Content(f"local store {store}{local}{pending}")
         if view.logged_out:
             state = "logged out"
@@ -93,7 +102,7 @@ class StatusBar(Widget):
             state = "syncing"
         else:
             state = {True: "online", False: "offline", None: "connecting"}[view.online]
-        parts = [store, state, f"{view.pending} pending"]
+        parts = [part for part in (store, state, f"{view.pending} pending") if part]
         if view.conflicts:
             parts.append(f"{view.conflicts} conflict{'s' if view.conflicts != 1 else ''}")
         if view.last_sync_at is None:
@@ -102,6 +111,9 @@ class StatusBar(Widget):
             tz = self._actor.timezone if self._actor is not None else "UTC"
             parts.append(f"synced {local_time(view.last_sync_at, tz, '%H:%M:%S')}")
         return Content(" · ".join(parts))
+
+    def on_resize(self) -> None:
+        self.watch_pending()  # narrow or wide: the store's name comes or goes
 
     def watch_sync(self) -> None:
         self.watch_pending()

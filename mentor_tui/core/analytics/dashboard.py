@@ -238,6 +238,17 @@ def _review_queue(session: Session, actor: Actor, overdue_before: datetime) -> R
     return ReviewQueue(int(count), oldest, int(overdue or 0))
 
 
+def upcoming_session_count(session: Session, actor: Actor, *, now: datetime | None = None) -> int:
+    """How many scheduled sessions the actor may see are still to come (the dashboard shows
+    the first few and says how many more)."""
+    ses = MentorshipSession
+    moment = now or clock.now()
+    query = select(func.count()).where(
+        session_scope(actor), ses.status == "scheduled", ses.starts_at >= moment
+    )
+    return int(session.execute(query.select_from(ses)).scalar_one())
+
+
 def upcoming_sessions(
     session: Session, actor: Actor, *, now: datetime | None = None, limit: int = UPCOMING_SESSIONS
 ) -> list[UpcomingSession]:
@@ -283,5 +294,6 @@ __all__ = [
     "recent_activity",
     "review_queue",
     "student_summary",
+    "upcoming_session_count",
     "upcoming_sessions",
 ]

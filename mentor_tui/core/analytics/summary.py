@@ -31,6 +31,7 @@ class StudentSummary:
     at_risk_count: int
     average_completion: float
     attention: list[StudentRow]
+    attention_total: int = 0  # how many need attention: the screen says "8 of 9"
 
 
 def summarize_students(session: Session, actor: Actor, ctx: RiskContext) -> StudentSummary:
@@ -127,7 +128,7 @@ def summarize_students(session: Session, actor: Actor, ctx: RiskContext) -> Stud
         rows = {row.id: row for row in figures.fetch(session, figures.rows_query())}
         attention = [rows[sid] for sid in chosen if sid in rows]
     average = math.fsum(rates) / len(rates) if rates else 0.0
-    return StudentSummary(len(people), active, at_risk, average, attention)
+    return StudentSummary(len(people), active, at_risk, average, attention, len(ranked))
 
 
 __all__ = ["ATTENTION_ROWS", "StudentSummary", "summarize_students"]

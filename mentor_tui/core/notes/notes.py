@@ -288,18 +288,33 @@ def action_items_due(
     query = (
         select(MentorshipNote, User.full_name)
         .join(User, User.id == MentorshipNote.student_id)
-        .where(
-            note_scope(actor),
-            MentorshipNote.student_id.in_(access.visible_student_ids(actor)),
-            MentorshipNote.kind == "action_item",
-            MentorshipNote.done.is_(False),
-            MentorshipNote.due_date.is_not(None),
-            MentorshipNote.due_date <= today + timedelta(days=within_days),
-        )
+        .where(*_due_conditions(actor, today, within_days))
         .order_by(MentorshipNote.due_date, MentorshipNote.added_at, MentorshipNote.id)
         .limit(limit)
     )
     return [_line(row, name) for row, name in session.execute(query)]
+
+
+def count_action_items_due(
+    session: Session, actor: Actor, today: date, *, within_days: int = 7
+) -> int:
+    """How many items ``action_items_due`` would list without its limit."""
+    if not actor.is_mentor:
+        return 0
+    query = select(func.count()).select_from(MentorshipNote)
+    query = query.where(*_due_conditions(actor, today, within_days))
+    return int(session.execute(query).scalar_one())
+
+
+def _due_conditions(actor: Actor, today: date, within_days: int) -> tuple[ColumnElement[bool], ...]:
+    return (
+        note_scope(actor),
+        MentorshipNote.student_id.in_(access.visible_student_ids(actor)),
+        MentorshipNote.kind == "action_item",
+        MentorshipNote.done.is_(False),
+        MentorshipNote.due_date.is_not(None),
+        MentorshipNote.due_date <= today + timedelta(days=within_days),
+    )
 
 
 def search_notes(session: Session, actor: Actor, query: str, *, limit: int = 50) -> list[SearchHit]:

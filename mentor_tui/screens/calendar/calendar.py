@@ -229,8 +229,8 @@ class CalendarScreen(MentorScreen):
                     if todays:
                         cell.append("\n")
                         cell.append_text(self._entry(todays[0]))
-                        if len(todays) > 1:
-                            cell.append(f" +{len(todays) - 1}", style="bold")
+                        if len(todays) > 1:  # on its own line: a long title never hides it
+                            cell.append(f"\n+{len(todays) - 1} more", style="bold")
                     cells.append(cell)
                 day += timedelta(days=1)
             table.add_row(*cells)
@@ -435,15 +435,32 @@ class CalendarScreen(MentorScreen):
         self.app.push_screen(TemplatesScreen())
 
     def action_export(self) -> None:
+        """Ask where (the visible period's file in the current folder, to change), write the
+        .ics there and say where it went."""
+        from mentor_tui.screens.dialogs import AskScreen
+
+        first, last = self._range()
+        suggested = Path.cwd() / f"mentor-tui-sessions-{first:%Y%m%d}-{last:%Y%m%d}.ics"
+        self.app.push_screen(
+            AskScreen(
+                f"Export the sessions of {first:%d %b} - {last:%d %b %Y} to which file?",
+                [("File (.ics); enter writes it", 4096)],
+                [str(suggested)],
+            ),
+            lambda answer: self._export_to(answer[0], suggested.name) if answer else None,
+        )
+
+    def _export_to(self, typed: str, name: str) -> None:
         actor = self.actor
         first, last = self._range()
         start, end = day_bounds(first, last, actor.timezone)
-        target = Path.cwd() / f"mentor-tui-sessions-{first:%Y%m%d}-{last:%Y%m%d}.ics"
 
         def job(s: Any) -> tuple[Path, int]:
+            from mentor_tui.screens.calendar.export_file import export_target, write_export
+
+            target = export_target(typed, name)  # a sentence if it cannot be
             data, count = export_calendar(s, actor, start=start, end=end)
-            target.write_bytes(data)
-            return target, count
+            return write_export(target, data), count
 
         def done(result: tuple[Path, int]) -> None:
             path, count = result

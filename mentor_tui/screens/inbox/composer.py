@@ -102,6 +102,8 @@ class ComposerScreen(MentorModal[str | None]):
             self.saved_text = body.text
             if to.display and recipient:
                 to.value = editable_text(recipient)
+        if to.display and not to.value and self.address.recipient:  # from the students list
+            to.value = editable_text(self.address.recipient)
         body.disabled = False
         if to.display and not to.value:
             to.focus()

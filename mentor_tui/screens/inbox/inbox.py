@@ -51,8 +51,20 @@ class InboxScreen(MentorScreen):
         Binding("M", "all_read", "All read", id="inbox.all_read", key_display="M"),
         Binding("slash", "filter", "Filter", id="inbox.filter", key_display="/"),
         Binding("exclamation_mark", "report", "Report", id="inbox.report", key_display="!"),
-        Binding("left", "focus_list('conversations')", "Conversations", show=False),
-        Binding("right", "focus_list('notifications')", "Notifications", show=False),
+        Binding(
+            "left",
+            "focus_list('conversations')",
+            "Conversations",
+            show=False,
+            id="inbox.conversations",
+        ),
+        Binding(
+            "right",
+            "focus_list('notifications')",
+            "Notifications",
+            show=False,
+            id="inbox.notifications",
+        ),
         Binding("escape", "clear_filter", "Clear filter", id="inbox.escape", show=False),
     ]
 

@@ -62,6 +62,7 @@ class NotesScreen(MentorScreen):
 
     # a student to show, asked for before the screen became active (see ``open_student``)
     _requested: ClassVar[str | None] = None
+    _requested_new: ClassVar[bool] = False  # ... with a new note for them, being typed
 
     def __init__(self) -> None:
         super().__init__()
@@ -74,9 +75,11 @@ class NotesScreen(MentorScreen):
         self._open_after_load: str | None = None
 
     @classmethod
-    def open_student(cls, app: App, student_id: str) -> None:
-        """Switch to the notes area with ``student_id``'s notes (from another screen)."""
+    def open_student(cls, app: App, student_id: str, *, new_note: bool = False) -> None:
+        """Switch to the notes area with ``student_id``'s notes (from another screen); with
+        ``new_note``, a new note for them is open and the typing goes into it."""
         cls._requested = student_id
+        cls._requested_new = new_note
         if app.current_mode == "notes" and isinstance(app.screen, NotesScreen):
             app.screen._take_request()
         else:
@@ -167,8 +170,11 @@ class NotesScreen(MentorScreen):
 
     def _take_request(self) -> None:
         student_id, NotesScreen._requested = NotesScreen._requested, None
+        new_note, NotesScreen._requested_new = NotesScreen._requested_new, False
         if student_id is not None:
             self._select_student(student_id)
+            if new_note:
+                self.action_new_note()
 
     # -- students and notes lists -------------------------------------------------------------
     def _show_students(self, rows: list) -> None:
@@ -181,7 +187,11 @@ class NotesScreen(MentorScreen):
             self._highlight_student(self.student_id)
         elif rows:
             self._select_student(rows[0].id)
-        students.focus()
+        draft = self.draft
+        if draft is not None and draft.note_id is None and draft.student_id == self.student_id:
+            self.query_one("#notes-editor", TextArea).focus()  # a new note asked for: typing
+        else:
+            students.focus()
 
     def _select_student(self, student_id: str, open_note: str | None = None) -> None:
         self._flush()
@@ -350,6 +360,7 @@ class NotesScreen(MentorScreen):
         if self.query_one("#notes-preview-box").display:
             self.action_toggle_preview()
         elif self.focused is self.query_one("#notes-editor"):
+            self._flush()  # leaving the editor saves it at once: done with this note
             self.query_one("#notes-list", OptionList).focus()
         elif self.focused is self.query_one("#notes-list"):
             self.query_one("#notes-students", OptionList).focus()

@@ -183,12 +183,12 @@ class PreviewPane(ScrollView, can_focus=True):
     """Rendered lines, scrolled with the arrows when focused (enter on the list)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up,k", "scroll_up", "Scroll up", show=False),
-        Binding("down,j", "scroll_down", "Scroll down", show=False),
-        Binding("pageup", "page_up", "Page up", show=False),
-        Binding("pagedown", "page_down", "Page down", show=False),
-        Binding("home,g", "scroll_home", "Top", show=False),
-        Binding("end,G", "scroll_end", "Bottom", show=False),
+        Binding("up,k", "scroll_up", "Scroll up", show=False, id="preview.scroll_up"),
+        Binding("down,j", "scroll_down", "Scroll down", show=False, id="preview.scroll_down"),
+        Binding("pageup", "page_up", "Page up", show=False, id="preview.page_up"),
+        Binding("pagedown", "page_down", "Page down", show=False, id="preview.page_down"),
+        Binding("home,g", "scroll_home", "Top", show=False, id="preview.top"),
+        Binding("end,G", "scroll_end", "Bottom", show=False, id="preview.bottom"),
     ]
 
     class WidthChanged(Message):

@@ -26,8 +26,7 @@ from mentor_tui.core.reviews.queue import QueueItem
 from mentor_tui.core.text import clean_line
 from mentor_tui.errors import UserError
 from mentor_tui.screens.base import MentorScreen
-from mentor_tui.screens.dialogs import ConfirmScreen
-from mentor_tui.screens.reviews.feedback_editor import DECISION_TITLES, FeedbackPanel
+from mentor_tui.screens.reviews.feedback_editor import FeedbackPanel
 from mentor_tui.screens.reviews.landing import Landed, decision_job
 from mentor_tui.screens.reviews.preview import (
     PreviewCache,
@@ -285,9 +284,10 @@ class ReviewQueueScreen(MentorScreen):
         if not ids:
             self.app.bell()
             return
-        if marked:
-            noun = "submission" if len(ids) == 1 else "submissions"
-            subject = f"{len(ids)} marked {noun}"
+        if marked:  # the panel says how many: its ctrl+s decides them all (issue #22)
+            subject = (
+                "1 marked submission" if len(ids) == 1 else f"all {len(ids)} marked submissions"
+            )
         else:
             item = self._items.get(ids[0])
             subject = (
@@ -305,17 +305,9 @@ class ReviewQueueScreen(MentorScreen):
 
     @on(FeedbackPanel.Confirmed)
     def _feedback_given(self, event: FeedbackPanel.Confirmed) -> None:
-        decision, ids, feedback = event.decision, list(event.ids), event.feedback
-        if len(ids) == 1:
-            self._save(decision, ids, feedback)  # the panel closes once it is written
-            return
-        self._panel.close()
-        self._table.focus()
-        question = f"{DECISION_TITLES[decision]} all {len(ids)} marked submissions?"
-        self.app.push_screen(
-            ConfirmScreen(question, warning=True),
-            lambda yes: self._save(decision, ids, feedback) if yes else None,
-        )
+        # the panel named the decision and how many ("Approve all 10 marked submissions"):
+        # its ctrl+s is the confirmation, escape the way out; the panel closes once written
+        self._save(event.decision, list(event.ids), event.feedback)
 
     @on(FeedbackPanel.Cancelled)
     def _feedback_cancelled(self) -> None:

@@ -48,6 +48,7 @@ class StudentsSource:
         self.text_filter = text_filter
         self.sort = sort
         self.descending = descending
+        self.emails: dict[str, str] = {}  # student id -> email, of the rows fetched
 
     @property
     def config(self) -> Config:
@@ -78,6 +79,7 @@ class StudentsSource:
         return [self._row(row) for row in rows]
 
     def _row(self, row: StudentRow) -> PagedRow:
+        self.emails[row.id] = row.email
         risk = "; ".join(row.at_risk_reasons)
         cells: list[Text] = [user_text(row.full_name)]
         if self.actor.is_admin:
@@ -98,6 +100,11 @@ class StudentsScreen(MentorScreen):
     CSS_PATH = "students.tcss"
     HELP_TITLE = "Students"
     BINDINGS: ClassVar[list[BindingType]] = [
+        # the selection travels (issue #22): each starts with the highlighted student, or
+        # (a session) every marked one, already picked
+        Binding("n", "new_note", "Note", id="students.note"),
+        Binding("S", "schedule", "Session", id="students.schedule", key_display="S"),
+        Binding("m", "message", "Message", id="students.message"),
         Binding("slash", "filter", "Filter", id="students.filter", key_display="/"),
         Binding("e", "edit_student", "Edit", id="students.edit"),
         Binding("escape", "clear_filter", "Clear filter / back", id="students.escape", show=False),
@@ -108,6 +115,7 @@ class StudentsScreen(MentorScreen):
         self._filter = ""
         self._sort = "name"
         self._descending = False
+        self._shown: StudentsSource | None = None  # the source the table shows
 
     def compose(self) -> ComposeResult:
         yield self.mentor_app.make_status_bar(self.HELP_TITLE)
@@ -115,7 +123,7 @@ class StudentsScreen(MentorScreen):
         yield Static("", id="students-count", markup=False)
         columns = ADMIN_COLUMNS if self.actor.is_admin else COLUMNS
         # 100 rows a page: more than two screens, and each filter key fetches no more than that
-        yield PagedTable(columns, id="students-table", page_size=100)
+        yield PagedTable(columns, id="students-table", page_size=100, markable=True)
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -126,13 +134,59 @@ class StudentsScreen(MentorScreen):
         table.focus()
 
     def _source(self) -> StudentsSource:
-        return StudentsSource(
+        self._shown = StudentsSource(
             self.services,
             self.actor,
             text_filter=self._filter,
             sort=self._sort,
             descending=self._descending,
         )
+        return self._shown
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "new_note":  # private notes are a mentor's
+            return self.actor.is_mentor
+        return True
+
+    def _selected(self) -> list[str]:
+        """The marked students, else the highlighted one (a bell when there is none)."""
+        table = self.query_one(PagedTable)
+        chosen = sorted(table.marked_keys) or ([table.cursor_key] if table.cursor_key else [])
+        if not chosen:
+            self.app.bell()
+        return chosen
+
+    def action_new_note(self) -> None:
+        """A new note for the highlighted student, the typing going into it."""
+        from mentor_tui.screens.notes.notes import NotesScreen
+
+        key = self.query_one(PagedTable).cursor_key
+        if key is None:
+            self.app.bell()
+            return
+        NotesScreen.open_student(self.app, key, new_note=True)
+
+    def action_schedule(self) -> None:
+        """A new session with the marked (or highlighted) students picked and their next
+        mutual free slots listed: enter takes the first, ctrl+s saves."""
+        from mentor_tui.screens.calendar.session_form import SessionFormModal
+
+        chosen = self._selected()
+        if chosen:
+            self.app.push_screen(SessionFormModal(students=chosen, find_slot=True), self._done)
+
+    def action_message(self) -> None:
+        """A new message to the highlighted student, the To line filled in."""
+        key = self.query_one(PagedTable).cursor_key
+        email = self._shown.emails.get(key) if key and self._shown is not None else None
+        if email is None:
+            self.app.bell()
+            return
+        self.mentor_app.compose_message(email, self._done)
+
+    def _done(self, result: object) -> None:
+        if result is not None:
+            self.query_one(PagedTable).clear_marks()
 
     def _highlighted(self) -> str | None:
         key = self.query_one(PagedTable).cursor_key

@@ -1,0 +1,157 @@
+"""Issue #22: the selection travels. From the students list (key 2) a note, a session or a
+message starts with the highlighted student (a session: every marked one) already chosen; the
+daily tasks' keys are counted as pressed, and the store checked."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from app_support import FROZEN_NOW, MENTOR, copy_store, services_for, settle, type_text
+from sqlalchemy import select
+
+from mentor_tui.app.main import MentorApp
+from mentor_tui.core import clock
+from mentor_tui.core.sessions.slots import find_free_slots
+from mentor_tui.db.engine import session_scope
+from mentor_tui.db.models import (
+    MentorshipNote,
+    MentorshipSession,
+    Message,
+    SessionAttendee,
+)
+from mentor_tui.screens.calendar.session_form import SessionFormModal
+from mentor_tui.screens.inbox.composer import ComposerScreen
+from mentor_tui.screens.notes.notes import NotesScreen
+from mentor_tui.screens.students.students import StudentsScreen
+from mentor_tui.widgets.paged_table import PagedTable
+
+SIZE = (130, 40)
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(clock, "now", lambda: FROZEN_NOW)
+
+
+class Keys:
+    """Presses keys and counts them (typed text is not counted: it is the content)."""
+
+    def __init__(self, pilot) -> None:
+        self.pilot = pilot
+        self.count = 0
+
+    async def press(self, *keys: str) -> None:
+        for key in keys:
+            self.count += 1
+            await self.pilot.press(key)
+            await settle(self.pilot)
+
+
+async def _students(pilot, rows: int = 1) -> PagedTable:
+    """The students list with the cursor ``rows`` down (navigation is not counted)."""
+    await settle(pilot)
+    await pilot.press("2")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, StudentsScreen)
+    table = pilot.app.screen.query_one(PagedTable)
+    for _ in range(rows):
+        await pilot.press("down")
+    await settle(pilot)
+    return table
+
+
+def _app(template: Path, tmp_path: Path) -> MentorApp:
+    return MentorApp(services_for(copy_store(template, tmp_path / "s.db"), MENTOR))
+
+
+async def test_a_note_for_the_selected_student_in_two_keys(template: Path, tmp_path: Path) -> None:
+    app = _app(template, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        table = await _students(pilot, rows=2)
+        student = table.cursor_key
+        keys = Keys(pilot)
+        await keys.press("n")  # 1: a new note for them, the typing goes into it
+        assert isinstance(app.screen, NotesScreen)
+        assert app.screen.student_id == student
+        assert app.screen.query_one("#notes-editor").has_focus
+        await type_text(pilot, "Asked about decorators")
+        await keys.press("escape")  # 2: back to the list; the note is saved
+        assert keys.count == 2
+    with session_scope(app.services.engine) as s:
+        rows = s.scalars(
+            select(MentorshipNote).where(MentorshipNote.note == "Asked about decorators")
+        ).all()
+        assert [(r.student_id, r.mentor_id) for r in rows] == [(student, app.services.actor.id)]
+
+
+async def test_a_session_at_the_next_mutual_free_slot_in_at_most_four_keys(
+    template: Path, tmp_path: Path
+) -> None:
+    app = _app(template, tmp_path)
+    services = app.services
+    async with app.run_test(size=SIZE) as pilot:
+        table = await _students(pilot, rows=3)
+        student = table.cursor_key
+        with session_scope(services.engine) as s:
+            [first] = find_free_slots(s, services.actor, services.config, [student], count=1)
+        keys = Keys(pilot)
+        await keys.press("S")  # 1: the form, the student picked, their free slots listed
+        assert isinstance(app.screen, SessionFormModal)
+        assert app.screen._chosen_students() == [student]
+        await keys.press("enter")  # 2: the first free slot
+        await keys.press("ctrl+s")  # 3: saved
+        assert isinstance(app.screen, StudentsScreen)
+        assert keys.count <= 4
+    with session_scope(services.engine) as s:
+        rows = s.scalars(
+            select(MentorshipSession)
+            .join(SessionAttendee, SessionAttendee.session_id == MentorshipSession.id)
+            .where(SessionAttendee.student_id == student)
+            .where(MentorshipSession.starts_at == first.starts_at)
+        ).all()
+        assert len(rows) == 1 and rows[0].mentor_id == services.actor.id
+
+
+async def test_marked_students_are_all_picked_for_a_session(template: Path, tmp_path: Path) -> None:
+    app = _app(template, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        table = await _students(pilot, rows=0)
+        await pilot.press("space", "space")  # the first two marked
+        await settle(pilot)
+        marked = sorted(table.marked_keys)
+        assert len(marked) == 2
+        await pilot.press("S")
+        await settle(pilot)
+        assert sorted(app.screen._chosen_students()) == marked
+        await pilot.press("enter", "ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, StudentsScreen) and not table.marked_keys
+    with session_scope(app.services.engine) as s:
+        newest = s.scalars(
+            select(MentorshipSession).order_by(MentorshipSession.created_at.desc()).limit(1)
+        ).one()
+        attendees = s.scalars(
+            select(SessionAttendee.student_id).where(SessionAttendee.session_id == newest.id)
+        ).all()
+        assert sorted(attendees) == marked
+
+
+async def test_a_message_to_the_selected_student_in_two_keys(
+    template: Path, tmp_path: Path
+) -> None:
+    app = _app(template, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        table = await _students(pilot, rows=1)
+        student = table.cursor_key
+        keys = Keys(pilot)
+        await keys.press("m")  # 1: the composer, To filled in, the typing in the body
+        assert isinstance(app.screen, ComposerScreen)
+        assert app.screen.query_one("#composer-body").has_focus
+        await type_text(pilot, "How is week 3 going?")
+        await keys.press("ctrl+s")  # 2: sent
+        assert isinstance(app.screen, StudentsScreen)
+        assert keys.count == 2
+    with session_scope(app.services.engine) as s:
+        row = s.scalars(select(Message).where(Message.body == "How is week 3 going?")).one()
+        assert (row.sender_id, row.recipient_id) == (app.services.actor.id, student)
