@@ -89,7 +89,7 @@ def _upgrade_in_transaction(conn: Connection, target: str) -> str:
     reached = _revision(conn)
     assert reached is not None
     # what a mentor-tui from before Alembic reads: it refuses any number above its own
-    conn.exec_driver_sql(f"PRAGMA user_version = {int(reached)}")
+    conn.exec_driver_sql(f"PRAGMA user_version = {int(reached[:4])}")
     return reached
 
 
