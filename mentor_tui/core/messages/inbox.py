@@ -18,7 +18,7 @@ from sqlmodel import Session
 
 from mentor_tui.core import clock, writes
 from mentor_tui.core.access import Actor, message_scope
-from mentor_tui.core.messages.rules import AUDIENCE_LABELS
+from mentor_tui.core.messages.groups import audience_label
 from mentor_tui.core.messages.send import thread_root
 from mentor_tui.core.notifications.notify import unread_count
 from mentor_tui.db.message_models import MessageRead
@@ -170,7 +170,7 @@ def _title(session: Session, actor: Actor, root: Message | None) -> str:
     if root is None:
         return "(conversation)"
     if root.kind == "announcement":
-        label = AUDIENCE_LABELS.get(root.audience or "students", "students")
+        label = audience_label(session, root.audience)
         return f"Announcement by {_name(session, root.sender_id)} to {label}"
     if actor.id == root.sender_id:
         return _name(session, root.recipient_id)
