@@ -52,7 +52,7 @@ def schema_version() -> int:
     """The store's schema revision as a number (Alembic revisions are 0001, 0002, ...)."""
     from mentor_tui.db.migrations import HEAD
 
-    return int(HEAD)
+    return int(HEAD[:4])  # a branch's revision carries a letter (0015b) until merged
 
 
 def cache_key(students: int, mentors: int, seed: int) -> str:

@@ -107,21 +107,28 @@ def conversations(
 ) -> list[Conversation]:
     """One page of the actor's conversations, the newest message first."""
     inner = _threads(actor, text).subquery()
+    # each conversation's newest message (ix_messages_thread: one index probe per row)
+    last_body = (
+        select(Message.body)
+        .where(message_scope(actor), Message.thread_id == inner.c.thread_id)
+        .order_by(Message.created_at.desc(), Message.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
     page = session.execute(
-        select(inner)
+        select(inner, last_body.label("last_body"))
         .order_by(inner.c.last_at.desc(), inner.c.thread_id)
         .offset(offset)
         .limit(limit)
     ).all()
+    # the page's first messages and people in two queries (then from the identity map)
+    ids = [row[0] for row in page]
+    roots = list(session.execute(select(Message).where(Message.id.in_(ids))).scalars())
+    people = {p for m in roots for p in (m.sender_id, m.recipient_id) if p}
+    list(session.execute(select(User).where(User.id.in_(people))).scalars())
     found: list[Conversation] = []
-    for thread_id, last_at, count, unread, reported in page:
+    for thread_id, last_at, count, unread, reported, last in page:
         root = session.get(Message, thread_id)
-        last = session.execute(
-            select(Message.body)
-            .where(message_scope(actor), Message.thread_id == thread_id)
-            .order_by(Message.created_at.desc(), Message.id.desc())
-            .limit(1)
-        ).scalar_one()
         kind = root.kind if root else "direct"
         found.append(
             Conversation(
