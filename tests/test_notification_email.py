@@ -289,3 +289,26 @@ def test_the_smtp_password_is_never_shown() -> None:
     finally:
         del os.environ["MENTOR_TUI_SMTP_PASSWORD"]
     assert settings.secret() == "hunter2"
+
+
+def test_the_servers_mail_loop_sends_what_is_due_until_stopped(smtp, school) -> None:
+    inbox, port = smtp
+    _notify(school, "mentor", "new_submission", "New submission")
+    stop = threading.Event()
+    said: list[str] = []
+    loop = threading.Thread(
+        target=mail.mail_loop,
+        args=(school["server"], _config(port), stop),
+        kwargs={"every_seconds": 0.1, "report": said.append},
+    )
+    loop.start()
+    try:
+        deadline = time.monotonic() + 20
+        while not inbox.messages and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        stop.set()
+        loop.join(10)
+    assert not loop.is_alive()
+    assert inbox.subjects() == ["[mentor-tui] New submission"]
+    assert said[0] == "email: sent 1, to retry 0, failed 0"

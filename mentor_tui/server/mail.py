@@ -2,7 +2,7 @@
 
 Runs on the server's database, where every person's notifications and preferences meet:
 ``mentor-tui notifications send-digests`` (for cron; the database as ``serve`` takes it), and
-``serve`` every minute when the config names an SMTP host.
+``serve`` every minute when the config names an SMTP host (``mail_loop``).
 
 Never twice. Two steps, each its own transaction:
 
@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import smtplib
 import ssl
+import threading
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -31,7 +32,7 @@ from email.message import EmailMessage
 from typing import Any, Protocol
 
 from sqlalchemy import Connection, Engine, and_, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlmodel import Session
 
 from mentor_tui.config import Config, SmtpSettings
@@ -385,6 +386,30 @@ def send_due(
     return summary
 
 
+def mail_loop(
+    engine: Engine,
+    config: Config,
+    stop: threading.Event,
+    *,
+    every_seconds: float = 60.0,
+    report: Callable[[str], None] | None = None,
+) -> None:
+    """``serve``'s sender: a run every ``every_seconds`` until ``stop`` is set (a run that
+    fails is reported in a sentence and the next one tries again)."""
+    while not stop.is_set():
+        try:
+            summary = send_due(engine, config)
+            if report is not None and (summary.sent or summary.failed or summary.retrying):
+                report(
+                    f"email: sent {summary.sent}, to retry {summary.retrying}, "
+                    f"failed {summary.failed}"
+                )
+        except (UserError, SQLAlchemyError) as exc:
+            if report is not None:
+                report(f"email: {clean_line(str(exc))}")
+        stop.wait(every_seconds)
+
+
 def deliveries(engine: Engine, *, user_id: str | None = None) -> list[dict[str, Any]]:
     """Every email made, newest first (no text): for the CLI and the tests."""
     query = select(
@@ -403,4 +428,13 @@ def deliveries(engine: Engine, *, user_id: str | None = None) -> list[dict[str, 
         return [dict(r._mapping) for r in conn.execute(query)]
 
 
-__all__ = ["MAX_ATTEMPTS", "Summary", "connect", "deliveries", "plan", "send_claimed", "send_due"]
+__all__ = [
+    "MAX_ATTEMPTS",
+    "Summary",
+    "connect",
+    "deliveries",
+    "mail_loop",
+    "plan",
+    "send_claimed",
+    "send_due",
+]
