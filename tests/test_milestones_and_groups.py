@@ -23,6 +23,7 @@ from mentor_tui.db.engine import session_scope
 from mentor_tui.db.models import MentorSpecialization, Message, Notification, User
 from mentor_tui.errors import AccessDenied, UserError
 from tests import factory, sync_helpers
+from tests import test_lms_bridge as lms
 from tests.sync_helpers import Program
 from tests.test_sync_messages import _message, _push
 
@@ -240,3 +241,35 @@ def test_a_pushed_announcement_to_a_group_follows_the_same_rules(program: Progra
         h, "s1@example.org", _message(ids["s1"], None, "a student's", audience="course:x")
     )
     assert [r["status"] for r in results] == ["rejected"]
+
+
+platform = lms.platform  # a fixture: the learning platform's database (PostgreSQL)
+
+
+@pytest.mark.postgres
+def test_the_platform_bridge_tells_of_a_module_completed_after_its_first_pass(
+    platform: str, tmp_path: Path
+) -> None:
+    from mentor_tui.db.engine import make_engine
+
+    store = make_engine(tmp_path / "store.db")
+    try:
+        lms.sync(store, platform)
+        assert _milestones(store) == []  # the first pass is history: nobody is told
+        lms.run(
+            platform,
+            "UPDATE user_module_progress SET is_completed = true, progress_percent = 100, "
+            "updated_at = now() WHERE id = %s",
+            (lms.ID["p3"],),
+        )
+        lms.sync(store, platform)
+        assert _milestones(store) == [
+            ("mia@school.example", "Sam Student completed the module “Web”."),
+            ("sam@school.example", "You completed the module “Web”."),
+            ("mia@school.example", "Sam Student completed the course “Python”."),
+            ("sam@school.example", "You completed the course “Python”."),
+        ]
+        lms.sync(store, platform)
+        assert len(_milestones(store)) == 4
+    finally:
+        store.dispose()

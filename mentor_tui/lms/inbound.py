@@ -288,7 +288,7 @@ class _Table:
 
     def _milestone(self, row: Any, was_done: bool) -> None:
         """A module the platform says a student completed (not on the first pass: history)."""
-        if self.entity.table != "module_progress" or self.first or was_done:
+        if self.entity.model.__tablename__ != "module_progress" or self.first or was_done:
             return
         if row.is_completed:
             notify_module_completed(

@@ -188,13 +188,6 @@ def plan(engine: Engine, config: Config, now: datetime) -> int:
         conn.begin(),
     ):
         session = Session(bind=conn, join_transaction_mode="rollback_only")
-        taken = set(
-            conn.execute(
-                select(
-                    email_deliveries.c.user_id, email_deliveries.c.kind, email_deliveries.c.period
-                )
-            ).all()
-        )
         for user_id, kinds in _choices(session).items():
             person = session.get(User, user_id)
             if person is None or person.deleted_at is not None or not person.email:
@@ -209,16 +202,27 @@ def plan(engine: Engine, config: Config, now: datetime) -> int:
                     digests[delivery].append(n)
             for kind, items in digests.items():
                 period = _period(kind, local)
-                if (user_id, kind, period) in taken:
-                    continue  # this period's digest went; these wait for the next
                 if not _digest_due(kind, local, config.smtp.digest_hour):
                     continue
+                if _made(conn, user_id, kind, period):
+                    continue  # this period's digest went; these wait for the next
                 _claim(
                     conn, now, person, kind, period, items, *_compose_digest(kind, items, person)
                 )
                 made += 1
         session.close()
     return made
+
+
+def _made(conn: Connection, user_id: str, kind: str, period: str) -> bool:
+    found = conn.execute(
+        select(email_deliveries.c.id).where(
+            email_deliveries.c.user_id == user_id,
+            email_deliveries.c.kind == kind,
+            email_deliveries.c.period == period,
+        )
+    ).first()
+    return found is not None
 
 
 def _claim(
