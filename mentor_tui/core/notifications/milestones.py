@@ -4,12 +4,14 @@ student are told, under the ``student_milestone_achieved`` toggle (and each pers
 preference for milestones).
 
 Called by every door progress comes in by that runs the core: the learning import
-(core/learning/apply.py) and the platform bridge (lms/inbound.py). A completion older than
+(core/learning/apply.py) and the platform bridge (lms/inbound.py); the server's xAPI door
+(server/xapi_store.py) writes the same ``milestone_notices`` as rows of its own. A completion older than
 ``NEWS_DAYS`` (a first import of a student's history) is history, not news: nobody is told.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
@@ -18,9 +20,11 @@ from sqlmodel import Session
 from mentor_tui.config import Config
 from mentor_tui.core import clock
 from mentor_tui.core.notifications.notify import notify
+from mentor_tui.core.notifications.prefs import kind_of, stored_delivery
 from mentor_tui.db.models import Course, Module, ModuleProgress, Notification, User
 
 MILESTONE = "student_milestone_achieved"
+TITLE = "Milestone reached"
 NEWS_DAYS = 7
 
 
@@ -46,6 +50,53 @@ def _course_done(session: Session, student_id: str, course_id: str) -> bool:
     return int(total) > 0 and int(done) >= int(total)
 
 
+@dataclass(frozen=True)
+class Told:
+    """One milestone notification to write: to whom, its text and data."""
+
+    user_id: str
+    message: str
+    data: dict[str, str]
+
+
+def milestone_notices(
+    session: Session, student_id: str, module_id: str, *, completed_at: datetime | None = None
+) -> list[Told]:
+    """Who is told what of ``student_id`` completing ``module_id`` (and its course, when it was
+    the last module left); nothing for a completion that is history. Reads only."""
+    if not is_news(completed_at):
+        return []
+    student = session.get(User, student_id)
+    module = session.get(Module, module_id)
+    if student is None or module is None or student.role != "student":
+        return []
+    course = session.get(Course, module.course_id)
+    events = [("module", module.title, {"module_id": module.id})]
+    if course is not None and _course_done(session, student.id, course.id):
+        events.append(("course", course.title, {"course_id": course.id}))
+    told: list[Told] = []
+    for what, title, data in events:
+        payload = {"student_id": student.id, "milestone": what, **data}
+        if student.mentor_id is not None:
+            told.append(
+                Told(
+                    student.mentor_id,
+                    f"{student.full_name} completed the {what} “{title}”.",
+                    payload,
+                )
+            )
+        told.append(Told(student.id, f"You completed the {what} “{title}”.", payload))
+    return told
+
+
+def wanted(session: Session, config: Config, told: Told) -> bool:
+    """Whether the person takes milestone notifications (their preference, else the toggle)."""
+    chosen = stored_delivery(session, told.user_id, kind_of(MILESTONE))
+    if chosen is not None:
+        return chosen != "off"
+    return bool(getattr(config.notifications, MILESTONE))
+
+
 def notify_module_completed(
     session: Session,
     config: Config,
@@ -57,41 +108,17 @@ def notify_module_completed(
 ) -> list[Notification]:
     """Tell the student and their mentor that the student completed ``module_id`` (and its
     course, when it was the last module left); the notifications written."""
-    if not is_news(completed_at):
-        return []
-    student = session.get(User, student_id)
-    module = session.get(Module, module_id)
-    if student is None or module is None or student.role != "student":
-        return []
     session.flush()  # the completion itself counts towards the course
-    course = session.get(Course, module.course_id)
-    events = [("module", module.title, {"module_id": module.id})]
-    if course is not None and _course_done(session, student.id, course.id):
-        events.append(("course", course.title, {"course_id": course.id}))
     written: list[Notification] = []
-    for what, title, data in events:
-        payload = {"student_id": student.id, "milestone": what, **data}
-        if student.mentor_id is not None:
-            row = notify(
-                session,
-                config,
-                user_id=student.mentor_id,
-                type=MILESTONE,
-                title="Milestone reached",
-                message=f"{student.full_name} completed the {what} “{title}”.",
-                data=payload,
-                toggle=MILESTONE,
-                actor_id=actor_id,
-            )
-            written += [row] if row is not None else []
+    for told in milestone_notices(session, student_id, module_id, completed_at=completed_at):
         row = notify(
             session,
             config,
-            user_id=student.id,
+            user_id=told.user_id,
             type=MILESTONE,
-            title="Milestone reached",
-            message=f"You completed the {what} “{title}”.",
-            data=payload,
+            title=TITLE,
+            message=told.message,
+            data=told.data,
             toggle=MILESTONE,
             actor_id=actor_id,
         )
@@ -99,4 +126,13 @@ def notify_module_completed(
     return written
 
 
-__all__ = ["MILESTONE", "NEWS_DAYS", "is_news", "notify_module_completed"]
+__all__ = [
+    "MILESTONE",
+    "NEWS_DAYS",
+    "TITLE",
+    "Told",
+    "is_news",
+    "milestone_notices",
+    "notify_module_completed",
+    "wanted",
+]
