@@ -29,6 +29,10 @@ The demo stores are built once and cached in ``benchmarks/.cache/`` (see ``datas
   until that many wait; `3` to the first rows painted (median of three fresh apps, each in a
   fresh process), and the p95 of each key of approving one and landing on the next: `a`,
   then `ctrl+s`.
+- screen 7 (``inbox_timing.py``): on a copy of the store whose demo mentor gets 100,000
+  notifications (5,000 in --quick) and a 10,000-message conversation (1,000), `7` to the
+  first page of both lists painted, and `enter` on that conversation to its first page painted
+  (median of three fresh apps, each in a fresh process).
 - demo build rows/s: ``build_demo`` of the cached store; anchor: the same rows copied with raw
   ``sqlite3.executemany`` into a fresh store right after the build (both from the run that
   built the cache, shown with its date when the cache is reused).
@@ -82,6 +86,8 @@ NOTE_QUERIES = ("progress", "capstone idea", "nudge", "CV", "check-ins", "review
 FULL = {"students": 50_000, "mentors": 2_000, "list_students": 100_000, "match": (10_000, 500)}
 QUICK = {"students": 600, "mentors": 30, "list_students": 600, "match": (1_000, 50)}
 QUEUE_PENDING = {"full": 100_000, "quick": 2_000}  # pending submissions for the queue figures
+# screen 7: the mentor's notifications and the messages of one conversation
+INBOX = {"full": (100_000, 10_000), "quick": (5_000, 1_000)}
 
 NAMES = (
     "start_admin",
@@ -95,6 +101,8 @@ NAMES = (
     "open_list",
     "queue_open",
     "queue_decide_p95",
+    "inbox_open",
+    "inbox_thread",
     "demo_build",
     "peak_rss_admin",
     "matching",
@@ -263,6 +271,27 @@ class Runner:
             f"{len(timings.decide_ms)} approvals; p95 `a` {pilot_timing.p95(timings.approve_ms):.0f}"
             f" ms, `ctrl+s` (decide, next item listed and previewed) "
             f"{pilot_timing.p95(timings.decide_ms):.0f} ms",
+        ))  # fmt: skip
+
+    def inbox(self) -> None:
+        import inbox_timing
+
+        store = self.copy(self.data, "inbox.db")
+        notifications, thread = INBOX["quick" if self.quick else "full"]
+        _log(f"open screen 7 ({notifications:,} notifications, a {thread:,}-message thread) ...")
+        timings = inbox_timing.inbox_timings(store, self.data.mentor_email, notifications, thread)
+        store.unlink()
+        self.add(Figure(
+            "inbox_open",
+            f"open screen 7, {timings.notifications:,} notifications, to first pages painted",
+            timings.open_ms, "ms", "<= 100 ms", None, None, timings.open_ms <= 100,
+            "`7` as the demo mentor; both lists' first page; Pilot, median of 3 fresh processes",
+        ))  # fmt: skip
+        self.add(Figure(
+            "inbox_thread",
+            f"open a {timings.thread:,}-message conversation to its first page painted",
+            timings.thread_ms, "ms", "<= 100 ms", None, None, timings.thread_ms <= 100,
+            "`enter` on screen 7's newest conversation; Pilot, median of 3 fresh processes",
         ))  # fmt: skip
 
     def demo_build(self, data: dataset.Dataset) -> None:
@@ -440,6 +469,7 @@ class Runner:
              lambda: self.keys(store)),
             (("open_list",), self.open_list),
             (("queue_open", "queue_decide_p95"), self.review_queue),
+            (("inbox_open", "inbox_thread"), self.inbox),
             (("note_search_p95",), lambda: self.note_search(store, self.data)),
             (("analytics_mentors", "analytics_program"), lambda: self.analytics(store)),
             (("matching",), self.matching),

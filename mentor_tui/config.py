@@ -12,6 +12,7 @@ override the file for every client of a program (``with_settings``; see
 
 from __future__ import annotations
 
+import os
 import tomllib
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
@@ -56,6 +57,28 @@ class LmsSettings:
     columns: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
+SMTP_SECURITY = ("starttls", "ssl", "none")
+SMTP_PASSWORD_ENV = "MENTOR_TUI_SMTP_PASSWORD"
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    """Where the server's emails and digests go out (``[smtp]``; no host: none are sent).
+    The password comes from $MENTOR_TUI_SMTP_PASSWORD, else ``password`` here; it is never
+    printed (``repr`` leaves it out)."""
+
+    host: str = ""
+    port: int = 587
+    user: str = ""
+    password: str = field(default="", repr=False)
+    from_address: str = ""
+    security: str = "starttls"
+    digest_hour: int = 7  # a person's local hour from which their daily and weekly digests go
+
+    def secret(self) -> str:
+        return os.environ.get(SMTP_PASSWORD_ENV, "") or self.password
+
+
 @dataclass(frozen=True)
 class Config:
     max_students_per_mentor: int = 20
@@ -72,6 +95,7 @@ class Config:
     lms: LmsSettings = field(default_factory=LmsSettings, hash=False)
     # binding id -> keys ("reviews.approve" = "A"); checked against the bindings by the app
     keymap: dict[str, str] = field(default_factory=dict, hash=False)
+    smtp: SmtpSettings = field(default_factory=SmtpSettings, hash=False)
 
     def to_toml(self) -> str:
         import tomlkit
@@ -94,6 +118,8 @@ _LIMITS: dict[str, tuple[int, int]] = {
         for name in ("skills", "teaching_style", "timezone", "weekly_hours", "load")
     },
     "matching.max_timezone_gap_hours": (0, 12),
+    "smtp.port": (1, 65535),
+    "smtp.digest_hour": (0, 23),
 }
 
 
@@ -182,6 +208,25 @@ def _keymap(value: Any, path: Path) -> dict[str, str]:
             f'"reviews.approve" = "A".'
         )
     return {k: v.strip() for k, v in value.items()}
+def _smtp(value: Any, path: Path) -> SmtpSettings:
+    if not isinstance(value, dict):
+        raise UserError(f"smtp in {path} must be a table (host, port, user, from_address, ...).")
+    known = {f.name for f in fields(SmtpSettings)}
+    unknown = set(value) - known
+    if unknown:
+        raise UserError(f"Unknown setting 'smtp.{sorted(unknown)[0]}' in {path}.")
+    values: dict[str, Any] = {}
+    for name in ("host", "user", "password", "from_address", "security"):
+        if name in value:
+            if not isinstance(value[name], str):
+                raise UserError(f"smtp.{name} in {path} must be text.")
+            values[name] = value[name] if name == "password" else value[name].strip()
+    if values.get("security", "starttls") not in SMTP_SECURITY:
+        raise UserError(f"smtp.security in {path} must be one of {', '.join(SMTP_SECURITY)}.")
+    for name in ("port", "digest_hour"):
+        if name in value:
+            values[name] = _check(path, f"smtp.{name}", value[name], int)
+    return SmtpSettings(**values)
 
 
 def parse_config(data: dict[str, Any], path: Path) -> Config:
@@ -212,6 +257,8 @@ def parse_config(data: dict[str, Any], path: Path) -> Config:
             values[key] = _lms(value, path)
         elif key == "keymap":
             values[key] = _keymap(value, path)
+        elif key == "smtp":
+            values[key] = _smtp(value, path)
         else:
             expected = int if known[key].type in (int, "int") else bool
             values[key] = _check(path, key, value, expected)

@@ -79,3 +79,13 @@ def test_help_on_the_students_screen(snap_compare, template: Path, tmp_path: Pat
         await settle(pilot)
 
     assert snap_compare(_app(template, tmp_path, MENTOR), terminal_size=SIZE, run_before=go)
+
+
+def test_notification_preferences_at_80x24(snap_compare, template: Path, tmp_path: Path) -> None:
+    async def go(pilot) -> None:
+        await pilot.press("7")
+        await settle(pilot)
+        await pilot.press("P")
+        await settle(pilot)
+
+    assert snap_compare(_app(template, tmp_path, MENTOR), terminal_size=(80, 24), run_before=go)

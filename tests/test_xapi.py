@@ -21,7 +21,7 @@ from sync_helpers import PASSWORD, Harness, fast_hashing, seed_program
 from mentor_tui.cli import main
 from mentor_tui.core.learning.keys import progress_row_id, row_id
 from mentor_tui.core.learning.xapi import ActivityMap, duration_minutes
-from mentor_tui.db.models import Module, ModuleProgress
+from mentor_tui.db.models import Module, ModuleProgress, Notification
 from mentor_tui.server import pull
 from mentor_tui.server.schema import xapi_statements
 
@@ -98,6 +98,26 @@ def test_statements_move_progress_and_the_mentor_pulls_it(h: Harness) -> None:
     pulled = progress_of(mentor, program.ids["s1"], program.ids["module"])
     assert (pulled.is_completed, pulled.quiz_score, pulled.time_spent_minutes) == (True, 90.0, 75)
     assert pulled.version == server.version
+    # a milestone: the mentor is told on their machine, the student on the server
+    with Session(mentor) as s:
+        told = s.execute(
+            select(Notification.user_id, Notification.message).where(
+                Notification.type == "student_milestone_achieved"
+            )
+        ).all()
+    assert [tuple(r) for r in told] == [
+        (program.ids["m1"], "Sam One completed the module “Python 1”.")
+    ]
+    with Session(h.engine) as s:
+        told = s.execute(
+            select(Notification.user_id, Notification.message)
+            .where(Notification.type == "student_milestone_achieved")
+            .order_by(Notification.message)
+        ).all()
+    assert [tuple(r) for r in told] == [
+        (program.ids["m1"], "Sam One completed the module “Python 1”."),
+        (program.ids["s1"], "You completed the module “Python 1”."),
+    ]
     # every statement is kept; the unknown activity is listed for admins
     with h.engine.connect() as conn:
         rows = conn.execute(select(xapi_statements.c.id, xapi_statements.c.outcome))

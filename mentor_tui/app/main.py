@@ -312,6 +312,25 @@ class MentorApp(FirstFrameHook[int]):
         if self.check_action("conflicts", ()) and not isinstance(self.screen, ConflictsScreen):
             self.push_screen(ConflictsScreen())
 
+    def action_next_unread(self) -> None:
+        """`tab` anywhere: screen 7 with its cursor on the next unread conversation or
+        notification (from the top of the lists when coming from another screen)."""
+        from mentor_tui.screens.inbox.inbox import InboxScreen
+
+        if self.services.actor is None or not self.check_action("go", ("inbox",)):
+            return
+        if self.current_mode != "inbox":
+            self.switch_mode("inbox")
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+
+        def jump() -> None:
+            screen = self.screen
+            if isinstance(screen, InboxScreen):
+                screen.action_next_unread(from_top=True)
+
+        self.call_after_refresh(jump)
+
     def action_go(self, mode: str) -> None:
         if self.services.actor is None or not self.check_action("go", (mode,)):
             return

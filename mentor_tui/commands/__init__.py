@@ -25,6 +25,7 @@ COMMAND_MODULES = [
     "availability",
     "settings",
     "messages",
+    "notifications",
     "report",
     "student",
 ]
@@ -54,6 +55,7 @@ VERBS: dict[str, str] = {
     "settings": "settings",
     "messages": "messages",
     "inbox": "messages",
+    "notifications": "notifications",
     "report": "report",
     "mentor": "student",
     "progress": "student",

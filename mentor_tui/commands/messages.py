@@ -1,6 +1,6 @@
-"""`mentor-tui messages [list|show THREAD|send TO TEXT|reply THREAD TEXT|announce TEXT|edit ID
-TEXT|report ID]` and `mentor-tui inbox [--unread] [read ID|read --all]`: conversations and the
-notifications inbox from scripts, under the same rules as the app (``core/messages``).
+"""`mentor-tui messages [list|show THREAD|send TO TEXT|reply THREAD TEXT|announce TEXT [--to
+AUDIENCE]|groups|edit ID TEXT|report ID]` and `mentor-tui inbox [--unread] [read ID|read
+--all]`: conversations and the notifications inbox from scripts, under the same rules as the app (``core/messages``).
 
 Plain output shows message text with control characters made visible; ``--json`` keeps the
 text exactly as stored.
@@ -14,7 +14,6 @@ from typing import Any
 from mentor_tui.commands.context import CommandContext
 from mentor_tui.core import clock
 from mentor_tui.core.text import terminal_line, terminal_text
-from mentor_tui.db.models import AUDIENCES
 from mentor_tui.errors import UserError
 
 
@@ -60,12 +59,18 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     announce.add_argument("text", metavar="TEXT")
     announce.add_argument(
         "--to",
-        choices=AUDIENCES,
         default="students",
-        help="students (a mentor's own, an admin's all), mentors or everyone (admins)",
+        metavar="AUDIENCE",
+        help="students (a mentor's own, an admin's all), mentors or everyone (admins), or a "
+        "group: course:ID (a course's students), specialization:NAME (admins: its mentors); "
+        "`messages groups` lists yours",
     )
     _json(announce)
     announce.set_defaults(run=run_announce)
+
+    groups = verbs.add_parser("groups", parents=[common], help="whom you may announce to")
+    _json(groups)
+    groups.set_defaults(run=run_groups)
 
     edit = verbs.add_parser("edit", parents=[common], help="change a message you sent")
     edit.add_argument("message", metavar="ID", help="the message's id")
@@ -238,6 +243,21 @@ def run_announce(ctx: CommandContext) -> int:
     with ctx.session() as session:
         row = send.announce(session, actor, ctx.args.text, ctx.args.to)
     return _sent(ctx, row, "Sent announcement")
+
+
+def run_groups(ctx: CommandContext) -> int:
+    from mentor_tui.core.messages.groups import groups
+
+    actor = ctx.actor()
+    with ctx.session() as session:
+        found = groups(session, actor)
+    if ctx.wants_json:
+        ctx.print_json([{"audience": g.audience, "label": g.label} for g in found])
+    elif not found:
+        print("You cannot send announcements.")
+    else:
+        ctx.print_rows(["AUDIENCE", "WHO"], [[g.audience, g.label] for g in found])
+    return 0
 
 
 def run_edit(ctx: CommandContext) -> int:

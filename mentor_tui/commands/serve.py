@@ -119,10 +119,41 @@ def run_serve(ctx: CommandContext) -> int:
 
         upkeep = UpkeepLoop(engine, ctx.file_config, lambda line: print(line, file=sys.stderr))
         upkeep.start()
+    stop = _start_mail(engine)
     try:
         uvicorn.run(app, host=args.host, port=args.port, log_level="info")
     finally:
+        if stop is not None:
+            stop.set()
         if upkeep is not None:
             upkeep.stop()
         engine.dispose()
     return 0
+
+
+def _start_mail(engine: Any) -> Any:
+    """With an SMTP host in config.toml's [smtp], the server sends the email and digest
+    notifications every minute (server/mail.py); None otherwise."""
+    import threading
+
+    from mentor_tui.config import load_config
+
+    config = load_config()
+    if not config.smtp.host:
+        return None
+    from mentor_tui.server.mail import mail_loop
+
+    stop = threading.Event()
+
+    def report(line: str) -> None:
+        print(line, file=sys.stderr)
+
+    threading.Thread(
+        target=mail_loop,
+        args=(engine, config, stop),
+        kwargs={"report": report},
+        name="mentor-tui-mail",
+        daemon=True,
+    ).start()
+    print(f"email notifications through {config.smtp.host}:{config.smtp.port}", file=sys.stderr)
+    return stop

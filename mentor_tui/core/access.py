@@ -10,7 +10,7 @@ scope defined here, so a mentor's query can only ever return their own students'
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, Select, and_, exists, false, or_, select
+from sqlalchemy import ColumnElement, Select, and_, exists, false, func, or_, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
@@ -18,7 +18,10 @@ from mentor_tui.core.actor import Actor
 from mentor_tui.db.models import (
     MentorshipNote,
     MentorshipSession,
+    MentorSpecialization,
     Message,
+    Module,
+    ModuleProgress,
     SessionAttendee,
     Submission,
     Synced,
@@ -113,14 +116,43 @@ def announcement_scope(actor: Actor) -> ColumnElement[bool]:
     if actor.is_admin:
         return announcement
     if actor.is_student:
+        # a group: the students of one course (those with progress in its modules)
+        in_my_course = and_(
+            Message.audience.startswith(COURSE_GROUP, autoescape=True),
+            exists().where(
+                ModuleProgress.user_id == actor.id,
+                ModuleProgress.deleted_at.is_(None),
+                Module.id == ModuleProgress.module_id,
+                Module.course_id == func.substr(Message.audience, len(COURSE_GROUP) + 1),
+            ),
+        )
         to_me = or_(
-            and_(Message.audience == "students", Message.sender_id == _my_mentor(actor)),
-            and_(Message.audience.in_(("students", "everyone")), Message.sender_id.in_(_admins())),
+            and_(
+                or_(Message.audience == "students", in_my_course),
+                Message.sender_id == _my_mentor(actor),
+            ),
+            and_(
+                or_(Message.audience.in_(("students", "everyone")), in_my_course),
+                Message.sender_id.in_(_admins()),
+            ),
         )
     else:
+        # a group: the mentors of one specialization
+        my_specialization = and_(
+            Message.audience.startswith(SPECIALIZATION_GROUP, autoescape=True),
+            exists().where(
+                MentorSpecialization.mentor_id == actor.id,
+                MentorSpecialization.deleted_at.is_(None),
+                MentorSpecialization.specialization
+                == func.substr(Message.audience, len(SPECIALIZATION_GROUP) + 1),
+            ),
+        )
         to_me = or_(
             Message.sender_id == actor.id,
-            and_(Message.audience.in_(("mentors", "everyone")), Message.sender_id.in_(_admins())),
+            and_(
+                or_(Message.audience.in_(("mentors", "everyone")), my_specialization),
+                Message.sender_id.in_(_admins()),
+            ),
         )
     return and_(announcement, to_me)
 
@@ -154,6 +186,19 @@ def message_recipient_scope(actor: Actor) -> ColumnElement[bool]:
             ),
         )
     return and_(base, or_(User.role == "admin", User.id == _my_mentor(actor)))
+
+
+# An announcement to a group: "course:<course id>" (the students of a course: a mentor's own,
+# an admin's all) or "specialization:<name>" (an admin's, to the mentors who have it).
+COURSE_GROUP = "course:"
+SPECIALIZATION_GROUP = "specialization:"
+
+
+def group_prefixes(actor: Actor) -> tuple[str, ...]:
+    """The kinds of group ``actor`` may announce to."""
+    if actor.is_admin:
+        return (COURSE_GROUP, SPECIALIZATION_GROUP)
+    return (COURSE_GROUP,) if actor.is_mentor else ()
 
 
 def announcement_audiences(actor: Actor) -> tuple[str, ...]:
@@ -217,12 +262,15 @@ def find_user_unscoped(session: Session, key: str) -> User:
 
 
 __all__ = [
+    "COURSE_GROUP",
+    "SPECIALIZATION_GROUP",
     "Actor",
     "actor_for_email",
     "announcement_audiences",
     "announcement_scope",
     "find_student",
     "find_user",
+    "group_prefixes",
     "message_recipient_scope",
     "message_scope",
     "note_count_scope",

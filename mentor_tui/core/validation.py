@@ -42,6 +42,7 @@ from mentor_tui.db.models import (
     TEACHING_STYLES,
     USER_STATUSES,
 )
+from mentor_tui.db.notification_models import DELIVERIES, NOTIFICATION_KINDS
 from mentor_tui.errors import UserError
 
 # Whole numbers: what an INTEGER column holds on PostgreSQL (and so on every server).
@@ -92,6 +93,7 @@ _ENTITY = {
     "messages": "message",
     "student_availability": "availability window",
     "comment_snippets": "snippet",
+    "notification_preferences": "notification preference",
 }
 
 
@@ -252,6 +254,8 @@ _RULES: dict[tuple[str, str], Rule] = {
     ("session_attendees", "attendance"): _choice(ATTENDANCE, optional=True),
     ("session_attendees", "rating"): _whole(1, 5, optional=True),
     ("messages", "kind"): _choice(MESSAGE_KINDS),
+    ("notification_preferences", "kind"): _choice(NOTIFICATION_KINDS),
+    ("notification_preferences", "delivery"): _choice(DELIVERIES),
 }
 
 

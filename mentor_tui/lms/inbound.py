@@ -28,6 +28,7 @@ from mentor_tui.config import Config
 from mentor_tui.core import clock, writes
 from mentor_tui.core.access import Actor
 from mentor_tui.core.matching.auto import auto_assign_new_students
+from mentor_tui.core.notifications.milestones import notify_module_completed
 from mentor_tui.core.notifications.notify import notify_new_submission
 from mentor_tui.db.engine import session_scope
 from mentor_tui.db.models import SessionAttendee, Synced, User
@@ -278,10 +279,22 @@ class _Table:
             else:
                 changed = {k: v for k, v in changed.items() if k not in ours}
                 pending = bool(ours)
+        was_done = self.entity.table == "module_progress" and bool(row.is_completed)
         if changed:
             writes.update(self.session, None, row, changed, action=ACTION)
             self.stats.wrote(self.entity.table)
+            self._milestone(row, was_done)
         return pending
+
+    def _milestone(self, row: Any, was_done: bool) -> None:
+        """A module the platform says a student completed (not on the first pass: history)."""
+        if self.entity.model.__tablename__ != "module_progress" or self.first or was_done:
+            return
+        if row.is_completed:
+            notify_module_completed(
+                self.session, self.config, row.user_id, row.module_id,
+                completed_at=row.completed_at or row.last_activity_at,
+            )  # fmt: skip
 
     def _conflict(self, row: Synced, fields: dict[str, tuple[Any, Any]]) -> None:
         self.session.add(
@@ -325,6 +338,7 @@ class _Table:
 
     def _new(self, row: Any) -> None:
         """A submission that arrived after the first pass: its student's mentor is told."""
+        self._milestone(row, False)
         if self.entity.table != "submissions" or self.first or row.status != "pending":
             return
         if notify_new_submission(self.session, self.config, row) is None:

@@ -29,7 +29,15 @@ T = TypeVar("T")
 
 
 class MentorScreen(FirstShowStyles[ScreenResultType]):
-    """A screen of the app."""
+    """A screen of the app.
+
+    `tab` goes to the next unread conversation or notification from anywhere (issue 17: the
+    app's ``next_unread``, which opens screen 7 on it); in a dialog, in a field being typed
+    in, or before anyone has signed in it moves the focus on as usual."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("tab", "tab", "Next unread", show=False, id="app.next_unread"),
+    ]
 
     @property
     def mentor_app(self) -> MentorHost:
@@ -66,6 +74,15 @@ class MentorScreen(FirstShowStyles[ScreenResultType]):
             exit_on_error=False,
             name=group,
         )
+
+    async def action_tab(self) -> None:
+        from textual.widgets import Input, TextArea
+
+        typing = isinstance(self.focused, (Input, TextArea))
+        if typing or isinstance(self, ModalScreen) or self.services.actor is None:
+            self.focus_next()
+        else:
+            await self.app.run_action("next_unread")
 
     def refused(self, sentence: str) -> None:
         """A person's mistake, as the core's one sentence: a warning by default."""

@@ -13,6 +13,8 @@ store, such as a demo database):
 - ``server_credentials``, ``server_tokens``, ``server_login_failures``: accounts' password
   hashes, login tokens (hashed) and the failed-login record rate limiting reads.
 - ``server_meta``: this database's server id.
+- ``server_email_deliveries``, ``server_email_items``: every email and digest made for a
+  person's notifications, and which notifications each carried (server/mail.py).
 - ``server_integrations``: integration accounts (a learning platform posting xAPI statements):
   not users, never synced; their password hashes are in ``server_credentials``.
 - ``server_xapi_statements``: every xAPI statement as received (immutable), with what it named
@@ -42,6 +44,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
     create_engine,
     event,
     func,
@@ -156,6 +159,39 @@ xapi_statements = Table(
     Column("activity_id", String(2048), nullable=True),
     Column("outcome", String(32), nullable=False),
     Index("ix_server_xapi_statements_outcome", "outcome", "activity_id"),
+)
+
+# Emails and digests (server/mail.py): one row per email, unique per person, kind and period
+# (a notification's id for an email at once, a day or an ISO week for a digest), so none is
+# made twice; ``server_email_items`` names each notification an email carried, at most once.
+email_deliveries = Table(
+    "server_email_deliveries",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("user_id", String(64), nullable=False),
+    Column("kind", String(16), nullable=False),  # email, daily, weekly
+    Column("period", String(64), nullable=False),
+    # claimed (to send), sending (handed to SMTP), sent, unconfirmed (the sender stopped
+    # while handing it over: never sent again), failed (refused, or out of retries)
+    Column("status", String(16), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("to_address", String(320), nullable=False),
+    Column("subject", Text, nullable=False),
+    Column("body", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("next_try_at", DateTime(timezone=True), nullable=True),
+    Column("sent_at", DateTime(timezone=True), nullable=True),
+    Column("error", Text, nullable=True),
+    UniqueConstraint("user_id", "kind", "period", name="uq_server_email_period"),
+    Index("ix_server_email_deliveries_status", "status", "next_try_at"),
+)
+
+email_items = Table(
+    "server_email_items",
+    metadata,
+    Column("notification_id", String(36), primary_key=True),
+    Column("delivery_id", String(36), nullable=False),
+    Index("ix_server_email_items_delivery", "delivery_id"),
 )
 
 meta = Table(

@@ -16,7 +16,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, Engine, bindparam, func, insert, select, update
+from sqlmodel import Session
 
+from mentor_tui.config import Config
 from mentor_tui.core import clock
 from mentor_tui.core.learning.keys import progress_row_id
 from mentor_tui.core.learning.xapi import (
@@ -27,7 +29,8 @@ from mentor_tui.core.learning.xapi import (
     effect_of,
     progress_changes,
 )
-from mentor_tui.db.models import AuditEntry, Module, ModuleProgress, User, new_id
+from mentor_tui.core.notifications.milestones import MILESTONE, TITLE, milestone_notices, wanted
+from mentor_tui.db.models import AuditEntry, Module, ModuleProgress, Notification, User, new_id
 from mentor_tui.server.log import LogWriter
 from mentor_tui.server.schema import write_options, xapi_statements
 
@@ -239,9 +242,60 @@ def _write_progress(
             .values(**values, version=bindparam("b_version"), updated_at=now)
         )
         conn.execute(stmt, params)
+    done = [
+        key
+        for key, changes in changed.items()
+        if changes.get("is_completed")
+        and (rows.get(key) is None or not rows[key]["is_completed"])
+        and (rows.get(key) is None or rows[key]["deleted_at"] is None)
+    ]
+    if done:
+        _milestones(conn, log, origin, done, audit, now)
     if audit:
         conn.execute(insert(AuditEntry.__table__), audit)  # type: ignore[arg-type]
     log.finish()
+
+
+def _milestones(
+    conn: Connection,
+    log: LogWriter,
+    origin: str,
+    done: list[tuple[str, str]],
+    audit: list[dict[str, Any]],
+    now: datetime,
+) -> None:
+    """Modules newly completed: the students and their mentors told, as the learning import
+    tells them (core/notifications/milestones.py), in the statements' transaction."""
+    session = Session(bind=conn, join_transaction_mode="rollback_only")
+    config = Config()
+    notices = []
+    try:
+        for student, module in done:
+            notices += [
+                told
+                for told in milestone_notices(session, student, module, completed_at=now)
+                if wanted(session, config, told)
+            ]
+    finally:
+        session.close()
+    rows = [
+        {
+            "id": new_id(), "created_at": now, "updated_at": now, "version": 1,
+            "deleted_at": None, "user_id": told.user_id, "type": MILESTONE, "title": TITLE,
+            "message": told.message, "data": told.data, "read_at": None,
+        }
+        for told in notices
+    ]  # fmt: skip
+    for row in rows:
+        log.created("notifications", row["id"], [c for c in row if c != "id"], origin)
+        audit.append(
+            {
+                "id": new_id(), "actor_id": None, "action": "notify", "entity": "notifications",
+                "entity_id": row["id"], "at": now, "detail": {"via": "xapi"},
+            }
+        )  # fmt: skip
+    if rows:
+        conn.execute(insert(Notification.__table__), rows)  # type: ignore[arg-type]
 
 
 def _new_row(row_id: str, key: tuple[str, str], now: datetime) -> dict[str, Any]:

@@ -53,6 +53,7 @@ from mentor_tui.db.models import (
     Submission,
     User,
 )
+from mentor_tui.db.notification_models import NotificationPreference
 from mentor_tui.sync.protocol import REVIEW_FIELDS, spec, table_specs
 
 ALL_OPS = frozenset({"insert", "update", "delete"})
@@ -159,6 +160,10 @@ _READ_RULES: dict[str, Callable[[Actor], ColumnElement[bool]]] = {
         exists().where(Message.id == MessageRead.message_id, _READ_RULES["messages"](a)),
     ),
     "student_availability": lambda a: _a_student(a, _column("student_availability", "student_id")),
+    # a person's notification preferences are theirs (an admin's rules: every row)
+    "notification_preferences": lambda a: (
+        true() if a.is_admin else NotificationPreference.user_id == a.id
+    ),
     "comment_snippets": lambda a: _column("comment_snippets", "owner_id") == a.id,
     "program_settings": lambda a: true(),
     # the away mentor sees their own absences (admins every one; grants: admins only)
@@ -382,6 +387,9 @@ _NON_ADMIN: dict[str, _WriteRules] = {
     ],
     "messages": _message_grants,
     "message_reads": _message_read_grants,
+    "notification_preferences": lambda a: [
+        Grant(NotificationPreference.user_id == a.id, _f("insert", "update"))
+    ],
     "comment_snippets": lambda a: [_own("comment_snippets", "owner_id", a)],
 }
 

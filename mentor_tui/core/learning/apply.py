@@ -11,6 +11,8 @@ rows written before it.
   ``new_student_assignment`` toggle). The platform assigns: a mentor's capacity is not checked.
 - An enrollment gives the student a progress row for every module of the course that they lack
   (completion counts a student's progress rows).
+- A module completed (newly, and lately) is a milestone: the student and their mentor are told
+  (core/notifications/milestones.py).
 - A submission decided in mentor-tui keeps its decision when the platform still says
   ``pending``; a decision the platform made wins.
 """
@@ -30,6 +32,7 @@ from mentor_tui.core import writes
 from mentor_tui.core.learning.check import CHUNK, Plan
 from mentor_tui.core.learning.keys import progress_row_id
 from mentor_tui.core.learning.records import KINDS, Record
+from mentor_tui.core.notifications.milestones import notify_module_completed
 from mentor_tui.core.notifications.notify import notify, notify_new_submission
 from mentor_tui.db.models import (
     Assignment,
@@ -187,6 +190,7 @@ class _Writer:
 
     def _progress_row(self, user_id: str, module_id: str, wanted: dict[str, Any]) -> None:
         row = self.progress_rows.get((user_id, module_id))
+        was_done = row is not None and row.is_completed
         if row is None:
             row = ModuleProgress(
                 id=progress_row_id(user_id, module_id),
@@ -198,6 +202,15 @@ class _Writer:
             self.progress_rows[(user_id, module_id)] = row
         else:
             self.update(row, wanted)
+        if row.is_completed and not was_done:  # a milestone: the student and mentor are told
+            notify_module_completed(
+                self.session,
+                self.config,
+                user_id,
+                module_id,
+                completed_at=row.completed_at or row.last_activity_at,
+                actor_id=self.actor_id,
+            )
 
     def enrollments(self, records: list[Record]) -> None:
         if not records:

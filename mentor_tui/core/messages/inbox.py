@@ -18,7 +18,7 @@ from sqlmodel import Session
 
 from mentor_tui.core import clock, writes
 from mentor_tui.core.access import Actor, message_scope
-from mentor_tui.core.messages.rules import AUDIENCE_LABELS
+from mentor_tui.core.messages.groups import audience_label
 from mentor_tui.core.messages.send import thread_root
 from mentor_tui.core.notifications.notify import unread_count
 from mentor_tui.db.message_models import MessageRead
@@ -107,21 +107,28 @@ def conversations(
 ) -> list[Conversation]:
     """One page of the actor's conversations, the newest message first."""
     inner = _threads(actor, text).subquery()
+    # each conversation's newest message (ix_messages_thread: one index probe per row)
+    last_body = (
+        select(Message.body)
+        .where(message_scope(actor), Message.thread_id == inner.c.thread_id)
+        .order_by(Message.created_at.desc(), Message.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
     page = session.execute(
-        select(inner)
+        select(inner, last_body.label("last_body"))
         .order_by(inner.c.last_at.desc(), inner.c.thread_id)
         .offset(offset)
         .limit(limit)
     ).all()
+    # the page's first messages and people in two queries (then from the identity map)
+    ids = [row[0] for row in page]
+    roots = list(session.execute(select(Message).where(Message.id.in_(ids))).scalars())
+    people = {p for m in roots for p in (m.sender_id, m.recipient_id) if p}
+    list(session.execute(select(User).where(User.id.in_(people))).scalars())
     found: list[Conversation] = []
-    for thread_id, last_at, count, unread, reported in page:
+    for thread_id, last_at, count, unread, reported, last in page:
         root = session.get(Message, thread_id)
-        last = session.execute(
-            select(Message.body)
-            .where(message_scope(actor), Message.thread_id == thread_id)
-            .order_by(Message.created_at.desc(), Message.id.desc())
-            .limit(1)
-        ).scalar_one()
         kind = root.kind if root else "direct"
         found.append(
             Conversation(
@@ -170,7 +177,7 @@ def _title(session: Session, actor: Actor, root: Message | None) -> str:
     if root is None:
         return "(conversation)"
     if root.kind == "announcement":
-        label = AUDIENCE_LABELS.get(root.audience or "students", "students")
+        label = audience_label(session, root.audience)
         return f"Announcement by {_name(session, root.sender_id)} to {label}"
     if actor.id == root.sender_id:
         return _name(session, root.recipient_id)

@@ -16,6 +16,7 @@ from mentor_tui.core.access import (
     Actor,
     announcement_audiences,
     find_user_unscoped,
+    group_prefixes,
     message_recipient_scope,
 )
 from mentor_tui.db.models import Message, User
@@ -91,11 +92,15 @@ def new_message_condition(actor: Actor) -> ColumnElement[bool]:
     )
     direct = and_(Message.kind == "direct", Message.audience.is_(None), to_allowed, in_thread)
     audiences = announcement_audiences(actor)
+    to_whom = or_(
+        Message.audience.in_(audiences),
+        *(Message.audience.startswith(p, autoescape=True) for p in group_prefixes(actor)),
+    )
     announcement = (
         and_(
             Message.kind == "announcement",
             Message.recipient_id.is_(None),
-            Message.audience.in_(audiences),
+            to_whom,
             Message.thread_id == Message.id,
         )
         if audiences

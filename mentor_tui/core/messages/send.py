@@ -98,8 +98,16 @@ def reply(session: Session, actor: Actor, thread_id: str, body: str) -> Message:
 
 def announce(session: Session, actor: Actor, body: str, audience: str = "students") -> Message:
     """An announcement: a mentor's to their students; an admin's to all students, all mentors
-    or everyone. Each recipient reads it (and marks it) on their own."""
-    return _new(session, actor, body, audience=rules.audience(actor, audience))
+    or everyone; or to a group (core/messages/groups.py: a course's students, a
+    specialization's mentors). Each recipient reads it (and marks it) on their own."""
+    from mentor_tui.core.messages.groups import check_group
+
+    name = audience.strip()
+    if ":" in name:
+        checked = check_group(session, actor, name)
+    else:
+        checked = rules.audience(actor, name)
+    return _new(session, actor, body, audience=checked)
 
 
 def edit(session: Session, actor: Actor, message_id: str, body: str) -> Message:

@@ -16,6 +16,7 @@ from sqlmodel import Session
 from mentor_tui.config import Config, Notifications
 from mentor_tui.core import clock, writes
 from mentor_tui.core.access import Actor, student_scope
+from mentor_tui.core.notifications.prefs import kind_of, stored_delivery
 from mentor_tui.db.models import Assignment, Notification, Submission, User
 from mentor_tui.errors import NotFound, UserError
 
@@ -43,9 +44,13 @@ def notify(
     toggle: str | None = None,
     actor_id: str | None = None,
 ) -> Notification | None:
-    """Write a notification for ``user_id``; None (nothing written) when ``toggle`` names a
+    """Write a notification for ``user_id``; None (nothing written) when the person turned its
+    kind off (core/notifications/prefs.py), or made no choice and ``toggle`` names a
     notification setting that is off."""
-    if toggle is not None:
+    chosen = stored_delivery(session, user_id, kind_of(type))
+    if chosen == "off":
+        return None
+    if toggle is not None and chosen is None:
         if config is None:
             raise ValueError("a notification governed by a toggle needs the config")
         if toggle not in TOGGLES:

@@ -53,6 +53,8 @@ class ComposerScreen(MentorModal[str | None]):
         self.closing: str | None = None  # "close" or "send": waiting for a save
         self._timer: Timer | None = None
         self.clock = SaveClock(AUTOSAVE_SECONDS, AUTOSAVE_MAX_WAIT)
+        # an announcement's possible audiences, groups included (audience, label), once read
+        self._groups: list[tuple[str, str]] = []
 
     def compose(self) -> ComposeResult:
         with Vertical(id="composer-box"):
@@ -69,9 +71,10 @@ class ComposerScreen(MentorModal[str | None]):
         if a.audience is not None:
             from mentor_tui.core.messages.rules import AUDIENCE_LABELS
 
+            labels = dict(self._groups)
             text = Text("Announcement to ", style="bold")
-            text.append(AUDIENCE_LABELS[a.audience])
-            if self.actor.is_admin:
+            text.append(labels.get(a.audience) or AUDIENCE_LABELS.get(a.audience, a.audience))
+            if len(self._groups) > 1:
                 text.append("  (ctrl+a changes whom)", style="dim")
             return text
         return Text("New message", style="bold")
@@ -90,6 +93,18 @@ class ComposerScreen(MentorModal[str | None]):
             return None if row is None else (row.id, row.body, row.recipient_id or "")
 
         self.run_db(job, self._loaded, group="composer-load")
+        if address.audience is not None:
+            from mentor_tui.core.messages.groups import groups
+
+            self.run_db(
+                lambda s: [(g.audience, g.label) for g in groups(s, actor)],
+                self._groups_read,
+                group="composer-groups",
+            )
+
+    def _groups_read(self, found: list[tuple[str, str]]) -> None:
+        self._groups = found
+        self.query_one("#composer-heading", Static).update(self._heading())
 
     def _loaded(self, found: tuple[str, str, str] | None) -> None:
         body = self.query_one("#composer-body", TextArea)
@@ -203,12 +218,13 @@ class ComposerScreen(MentorModal[str | None]):
         super().refused(sentence)
 
     def action_audience(self) -> None:
-        from mentor_tui.core.access import announcement_audiences
-
-        audiences = announcement_audiences(self.actor)
+        """The next audience: the plain ones, then each course's students, each
+        specialization's mentors (core/messages/groups.py)."""
+        audiences = [a for a, _ in self._groups]
         if self.address.audience is None or len(audiences) < 2:
             return
-        index = audiences.index(self.address.audience)
+        current = self.address.audience
+        index = audiences.index(current) if current in audiences else -1
         self.address = Address(audience=audiences[(index + 1) % len(audiences)])
         self.query_one("#composer-heading", Static).update(self._heading())
         self._typed()

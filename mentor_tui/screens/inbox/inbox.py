@@ -4,7 +4,8 @@ notifications inbox, both paged from SQLite (SPEC 4.7, issue 17).
 `tab` jumps to the next unread item of the focused list (then of the other), `enter` opens a
 conversation or a notification's subject, `r` replies, `c` writes to someone, `A` announces,
 `m` marks read / unread, `M` marks everything read, `/` filters both lists, `!` reports the
-newest message of a conversation to the admins; `left` / `right` move between the lists.
+newest message of a conversation to the admins; `P` sets how each kind of notification
+reaches you (screens/inbox/preferences.py); `left` / `right` move between the lists.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
 
 KEYS_LINE = (
     "tab next unread · enter open · r reply · c compose · A announce · m read/unread · "
-    "M all read · / filter · ! report · ←/→ lists"
+    "M all read · / filter · ! report · P notification prefs · ←/→ lists"
 )
 CONVERSATIONS = "#inbox-conversations"
 NOTIFICATIONS = "#inbox-notifications"
@@ -51,6 +52,7 @@ class InboxScreen(MentorScreen):
         Binding("M", "all_read", "All read", id="inbox.all_read", key_display="M"),
         Binding("slash", "filter", "Filter", id="inbox.filter", key_display="/"),
         Binding("exclamation_mark", "report", "Report", id="inbox.report", key_display="!"),
+        Binding("P", "preferences", "Prefs", id="inbox.preferences", key_display="P"),
         Binding(
             "left",
             "focus_list('conversations')",
@@ -71,6 +73,8 @@ class InboxScreen(MentorScreen):
     def __init__(self) -> None:
         super().__init__()
         self._filter = ""
+        # a jump to an unread row of a list whose count has not arrived yet (a fresh screen)
+        self._pending_cursor: tuple[str, int] | None = None
 
     def compose(self) -> ComposeResult:
         yield self.mentor_app.make_status_bar(self.HELP_TITLE)
@@ -119,6 +123,10 @@ class InboxScreen(MentorScreen):
         which = "conversations" if event.control.id == CONVERSATIONS[1:] else "notifications"
         label = f"{which.capitalize()}: {event.count:,}"
         self.query_one(f"#inbox-{which}-count", Static).update(label)
+        pending = self._pending_cursor
+        if pending is not None and pending[0] == event.control.id:
+            self._pending_cursor = None
+            event.control.cursor_index = pending[1]
 
     @on(PagedTable.RowSelected)
     def _open(self, event: PagedTable.RowSelected) -> None:
@@ -163,7 +171,7 @@ class InboxScreen(MentorScreen):
     def action_focus_list(self, which: str) -> None:
         self.query_one(f"#inbox-{which}", PagedTable).focus()
 
-    def action_next_unread(self) -> None:
+    def action_next_unread(self, from_top: bool = False) -> None:
         from mentor_tui.core.messages.inbox import next_unread_conversation
         from mentor_tui.core.notifications.notify import next_unread_index
 
@@ -173,7 +181,7 @@ class InboxScreen(MentorScreen):
         if first.id != CONVERSATIONS[1:]:
             order.reverse()
         tables = [self.query_one(name, PagedTable) for name in order]
-        starts = [tables[0].cursor_index, -1]
+        starts = [-1 if from_top else tables[0].cursor_index, -1]
 
         def job(s: Session) -> tuple[int, int] | None:
             for n, table in enumerate(tables):
@@ -200,8 +208,15 @@ class InboxScreen(MentorScreen):
             table = tables[result[0]]
             table.focus()
             table.cursor_index = result[1]
+            if table.cursor_index != result[1]:  # its rows are still being counted
+                self._pending_cursor = (str(table.id), result[1])
 
         self.run_db(job, done, group="inbox-next")
+
+    def action_preferences(self) -> None:
+        from mentor_tui.screens.inbox.preferences import PreferencesScreen
+
+        self.app.push_screen(PreferencesScreen())
 
     # -- writing -----------------------------------------------------------------------------
     def action_compose(self) -> None:
