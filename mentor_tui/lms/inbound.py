@@ -25,18 +25,17 @@ from sqlalchemy import select, text
 from sqlmodel import Session
 
 from mentor_tui.config import Config
-from mentor_tui.core import clock, writes
+from mentor_tui.core import writes
 from mentor_tui.core.access import Actor
 from mentor_tui.core.matching.auto import auto_assign_new_students
 from mentor_tui.core.notifications.notify import notify_new_submission
-from mentor_tui.db.engine import session_scope
 from mentor_tui.db.models import SessionAttendee, Synced, User
-from mentor_tui.db.sync_models import SyncConflict
 from mentor_tui.lms import bookkeeping as book
 from mentor_tui.lms.bookkeeping import Link, norm, wire
 from mentor_tui.lms.mapping import ENTITIES, Entity, Ids, digest, utc
 from mentor_tui.lms.platform import Tables
 from mentor_tui.lms.stats import PassStats
+from mentor_tui.lms.store import Store
 
 SLACK = timedelta(seconds=10)
 BATCH = 2000
@@ -50,17 +49,16 @@ def attendee_id(session_id: str) -> str:
     return str(uuid.uuid5(NAMESPACE, f"attendee:{session_id}"))
 
 
-def take_in(pg: Any, engine: Any, tables: Tables, config: Config, stats: PassStats) -> Ids:
+def take_in(pg: Any, store: Store, tables: Tables, config: Config, stats: PassStats) -> Ids:
     """The pass in, table by table; returns the user ids as they now map."""
-    with session_scope(engine) as session:
+    with store.scope() as session:
         ids = Ids(book.user_links(session))
     for entity in ENTITIES:
-        with session_scope(engine) as session:
-            session.execute(text("PRAGMA defer_foreign_keys = ON"))
-            _Table(pg, session, tables, entity, ids, config, stats).run()
+        with store.scope() as session:
+            _Table(pg, session, store, tables, entity, ids, config, stats).run()
         pg.commit()  # end the read transaction: the next table sees a fresh snapshot
     if config.auto_assignment and stats.new_students:
-        with session_scope(engine) as session:
+        with store.scope() as session:
             auto_assign(session, config, stats)
     return ids
 
@@ -101,6 +99,7 @@ class _Table:
         self,
         pg: Any,
         session: Session,
+        store: Store,
         tables: Tables,
         entity: Entity,
         ids: Ids,
@@ -108,12 +107,18 @@ class _Table:
         stats: PassStats,
     ) -> None:
         self.pg, self.session, self.tables, self.entity = pg, session, tables, entity
+        self.store = store
         self.ids, self.config, self.stats = ids, config, stats
         # links of the rows read so far (a batch's looked up at once), or all once needed
         self.links: dict[str, Link] = {}
         self.recorded = book.link_count(session, entity.table)
         self.name = tables.table(entity.table)
         self.select = f"SELECT {tables.select_list(entity)} FROM {self.name}"
+        # users: those who name no mentor first, so a mentor is in before their students
+        # (a server's PostgreSQL checks each row's foreign keys as it is written)
+        self.order = ""
+        if entity.table == "users" and tables.has("users", "mentor_id"):
+            self.order = f" ORDER BY {tables.column('users', 'mentor_id')} IS NOT NULL"
         self.unsaved: dict[str, Link] = {}  # links not yet written to lms_rows
         self.fresh_rows: list[dict[str, Any]] = []  # new rows waiting for insert_many
         self.bulk = 0  # rows written by insert_many: one audit entry for them all
@@ -147,13 +152,13 @@ class _Table:
             if since is not None:
                 query += f" WHERE {updated} >= %s"
                 params = (since - SLACK,)
-            for row in self._rows(query, params):
+            for row in self._rows(query + self.order, params):
                 self._row(row[:-1])
                 stamp = utc(row[-1])
                 if stamp is not None and (newest is None or stamp > newest):
                     newest = stamp
         else:
-            for row in self._rows(self.select, ()):
+            for row in self._rows(self.select + self.order, ()):
                 self._row(row)
         self._flush()
         self._deleted_and_unseen()
@@ -195,7 +200,7 @@ class _Table:
         unseen = [pid for pid in present if pid not in self.links]
         for start in range(0, len(unseen), 1000):
             chunk = unseen[start : start + 1000]
-            query = f"{self.select} WHERE {id_column}::text = ANY (%s)"
+            query = f"{self.select} WHERE {id_column}::text = ANY (%s){self.order}"
             for row in self._rows(query, (chunk,)):
                 self._row(row)
 
@@ -284,22 +289,12 @@ class _Table:
         return pending
 
     def _conflict(self, row: Synced, fields: dict[str, tuple[Any, Any]]) -> None:
-        self.session.add(
-            SyncConflict(
-                entity=self.entity.table,
-                entity_id=row.id,
-                kind=CONFLICT_KINDS.get(self.entity.table, "field"),
-                fields={
-                    "fields": {
-                        f: {"mine": wire(m), "theirs": wire(t)} for f, (m, t) in fields.items()
-                    },
-                    "theirs_deleted": False,
-                    "mine_deleted": False,
-                },
-                message="Changed in the learning platform while it was changed here; the "
-                "platform's version is kept and yours is here.",
-                created_at=clock.now(),
-            )
+        self.store.conflict(
+            self.session,
+            self.entity.model.__tablename__,
+            row,
+            CONFLICT_KINDS.get(self.entity.table, "field"),
+            {f: {"mine": wire(m), "theirs": wire(t)} for f, (m, t) in fields.items()},
         )
         self.stats.conflicts += 1
 
