@@ -426,3 +426,33 @@ def test_a_record_imported_from_a_file_and_then_bridged_is_one_row(
         assert courses == [(ID["c1"], "Python")]  # the platform's row, not a second one
         modules = s.execute(select(Module.id).where(Module.course_id == ID["c1"])).scalars()
         assert sorted(modules) == sorted([ID["md1"], ID["md2"], ID["md3"]])
+
+
+def test_enrollments_come_in_and_make_a_students_courses(platform: str, store: Any) -> None:
+    from mentor_tui.core.analytics.student_view import student_detail
+    from mentor_tui.db.learning_models import Enrollment
+
+    run(platform, "INSERT INTO courses (id, title) VALUES (%s, 'SQL')", (pid("c2"),))
+    run(platform, "INSERT INTO modules (id, course_id, title, position) VALUES (%s, %s, 'Joins', 1)",
+        (pid("c2m1"), pid("c2")))  # fmt: skip
+    run(platform, "INSERT INTO enrollments (id, user_id, course_id, enrolled_at) VALUES "
+        "(%s, %s, %s, now() - interval '4 days')", (pid("e9"), ID["s4"], pid("c2")))  # fmt: skip
+    first = sync(store, platform)
+    assert first.taken_in["enrollments"] == 3
+    with session_scope(store) as s:
+        mine = s.get(Enrollment, pid("e9"))
+        assert (mine.user_id, mine.course_id) == (ID["s4"], pid("c2"))
+        assert mine.enrolled_at is not None
+        admin = actor_for_email(s, "ada@school.example")
+        # enrolled, no progress yet: the course is one of the student's, at 0 %
+        courses = student_detail(s, admin, ID["s4"]).courses
+        assert [(c.title, c.modules_total, c.percent) for c in courses] == [("SQL", 1, 0.0)]
+    run(platform, "UPDATE enrollments SET completed_at = now(), updated_at = now() WHERE id = %s",
+        (pid("e9"),))  # fmt: skip
+    run(platform, "DELETE FROM enrollments WHERE user_id = %s", (ID["s2"],))
+    again = sync(store, platform)
+    assert again.taken_in["enrollments"] == 2  # one changed, one gone
+    with session_scope(store) as s:
+        assert s.get(Enrollment, pid("e9")).completed_at is not None
+        gone = s.execute(select(Enrollment).where(Enrollment.user_id == ID["s2"])).scalar_one()
+        assert gone.deleted_at is not None

@@ -22,6 +22,7 @@ from mentor_tui.core.access import actor_for_email
 from mentor_tui.core.notes.notes import save_note
 from mentor_tui.core.reviews.decisions import decide
 from mentor_tui.db.engine import make_engine, session_scope
+from mentor_tui.db.learning_models import Enrollment
 from mentor_tui.db.models import MentorshipNote, ModuleProgress, Notification, Submission, User
 from mentor_tui.errors import UserError
 from mentor_tui.server.accounts import add_server_user
@@ -107,6 +108,7 @@ def test_a_pass_into_a_server_reaches_every_client_and_decisions_go_back(
             assert s.get(Submission, ID["sub1"]).content == "print(1)"
             assert s.get(MentorshipNote, ID["n1"]).note == "Good start"
         assert count(mia, ModuleProgress) == 4  # s1's three modules and s2's one
+        assert count(mia, Enrollment) == 2  # s1's and s2's, synced like progress
         assert count(ada, User) == 7
         # a decision made in the mentor's app goes through the server to the platform
         with session_scope(mia) as s:

@@ -89,7 +89,10 @@ def _upgrade_in_transaction(conn: Connection, target: str) -> str:
     reached = _revision(conn)
     assert reached is not None
     # what a mentor-tui from before Alembic reads: it refuses any number above its own
-    conn.exec_driver_sql(f"PRAGMA user_version = {int(reached)}")
+    # (a helper branch's id such as 0015a: its number, until the lead renumbers it)
+    conn.exec_driver_sql(
+        f"PRAGMA user_version = {int(reached.rstrip('abcdefghijklmnopqrstuvwxyz'))}"
+    )
     return reached
 
 
