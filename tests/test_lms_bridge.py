@@ -456,3 +456,61 @@ def test_enrollments_come_in_and_make_a_students_courses(platform: str, store: A
         assert s.get(Enrollment, pid("e9")).completed_at is not None
         gone = s.execute(select(Enrollment).where(Enrollment.user_id == ID["s2"])).scalar_one()
         assert gone.deleted_at is not None
+
+
+def test_deletions_and_every_student_of_a_group_session_go_out(platform: str, store: Any) -> None:
+    from mentor_tui.core import writes
+    from mentor_tui.core.notes.notes import delete_note
+    from mentor_tui.core.sessions.scheduling import edit_session
+
+    sync(store, platform)
+    with session_scope(store) as s:
+        mia = actor_for_email(s, "mia@school.example")
+        delete_note(s, mia, ID["n2"])
+        group = schedule_session(
+            s, mia, Config(), students=["sam@school.example", "sue@school.example"],
+            starts_at=datetime.now(UTC) + timedelta(days=4), duration_minutes=30,
+        ).id  # fmt: skip
+    out = sync(store, platform)
+    assert out.written_out["mentorship_notes"] == 1  # the deleted note
+    assert run(platform, "SELECT count(*) FROM mentorship_notes WHERE id = %s", (ID["n2"],)) == [
+        (0,)
+    ]
+    rows = run(platform, "SELECT id::text, student_id::text, duration_minutes FROM "
+               "mentorship_sessions WHERE mentor_id = %s AND duration_minutes = 30 ORDER BY "
+               "student_id", (ID["m1"],))  # fmt: skip
+    assert sorted((r[1], r[2]) for r in rows) == sorted([(ID["s1"], 30), (ID["s2"], 30)])
+    assert group in {r[0] for r in rows}  # the first student's row is the session's own
+    again = sync(store, platform)
+    assert (again.rows_in, again.rows_out) == (0, 0)  # nothing comes back as a new session
+    with session_scope(store) as s:
+        assert s.execute(select(func.count()).select_from(MentorshipSession)).scalar_one() == 2
+        mia = actor_for_email(s, "mia@school.example")
+        edit_session(s, mia, group, duration_minutes=45)
+    sync(store, platform)
+    durations = run(platform, "SELECT duration_minutes FROM mentorship_sessions WHERE "
+                    "mentor_id = %s AND scheduled_time > now() + interval '3 days'", (ID["m1"],))  # fmt: skip
+    assert durations == [(45,), (45,)]  # a change reaches every student's row
+    # a student leaves the group: their row goes; the session deleted here: all of it goes
+    with session_scope(store) as s:
+        mia = actor_for_email(s, "mia@school.example")
+        first = (
+            s.execute(
+                select(SessionAttendee.student_id)
+                .where(SessionAttendee.session_id == group)
+                .order_by(SessionAttendee.created_at, SessionAttendee.id)
+            )
+            .scalars()
+            .first()
+        )
+        edit_session(s, mia, group, students=[first])
+    sync(store, platform)
+    left = run(platform, "SELECT student_id::text FROM mentorship_sessions WHERE mentor_id = %s "
+               "AND scheduled_time > now() + interval '3 days'", (ID["m1"],))  # fmt: skip
+    assert left == [(first,)]
+    with session_scope(store) as s:  # as a deletion pulled from a sync server arrives
+        writes.tombstone(s, None, s.get(MentorshipSession, group))
+    assert sync(store, platform).written_out["mentorship_sessions"] == 1
+    assert run(platform, "SELECT count(*) FROM mentorship_sessions WHERE scheduled_time > "
+               "now() + interval '3 days'") == [(0,)]  # fmt: skip
+    assert sync(store, platform).rows_out == 0

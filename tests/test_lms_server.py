@@ -27,7 +27,7 @@ from mentor_tui.db.models import MentorshipNote, ModuleProgress, Notification, S
 from mentor_tui.errors import UserError
 from mentor_tui.server.accounts import add_server_user
 from mentor_tui.server.lms_runner import server_pass
-from mentor_tui.server.schema import lms_conflicts, log_rows, make_server_engine
+from mentor_tui.server.schema import ensure_schema, lms_conflicts, log_rows, make_server_engine
 from mentor_tui.sync.client import login, sync_once
 from tests.lms_support import ID, make_platform, run
 from tests.sync_helpers import PASSWORD, ThreadServer, fast_hashing, free_port, wait_until
@@ -279,10 +279,11 @@ def test_a_second_pass_at_once_on_one_postgresql_database_is_skipped(
     try:
         server_pass(platform, engine, Config())
         with engine.connect() as holder:
-            holder.execute(text(f"SELECT pg_advisory_lock({lms_runner.PASS_LOCK})"))
+            key = {"c": lms_runner.PASS_LOCK, "s": ensure_schema(engine)}
+            holder.execute(text("SELECT pg_advisory_lock(:c, hashtext(:s))"), key)
             with pytest.raises(UserError, match="Another learning platform pass is running"):
                 server_pass(platform, engine, Config())
-            holder.execute(text(f"SELECT pg_advisory_unlock({lms_runner.PASS_LOCK})"))
+            holder.execute(text("SELECT pg_advisory_unlock(:c, hashtext(:s))"), key)
         assert server_pass(platform, engine, Config()).rows_in == 0
     finally:
         engine.dispose()

@@ -19,6 +19,8 @@ from sqlmodel import Session
 from mentor_tui.lms.mapping import utc
 from mentor_tui.lms.store import table as named
 
+STUDENT = "_student"  # in a session's base: the local student its platform row carries
+
 
 @dataclass
 class Link:

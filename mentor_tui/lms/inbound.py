@@ -31,7 +31,7 @@ from mentor_tui.core.matching.auto import auto_assign_new_students
 from mentor_tui.core.notifications.notify import notify_new_submission
 from mentor_tui.db.models import SessionAttendee, Synced, User
 from mentor_tui.lms import bookkeeping as book
-from mentor_tui.lms.bookkeeping import Link, norm, wire
+from mentor_tui.lms.bookkeeping import STUDENT, Link, norm, wire
 from mentor_tui.lms.mapping import ENTITIES, Entity, Ids, digest, utc
 from mentor_tui.lms.platform import Tables
 from mentor_tui.lms.stats import PassStats
@@ -191,10 +191,12 @@ class _Table:
         for pid in [pid for pid in self.links if pid not in present]:
             link = self.links.pop(pid)
             row = self.session.get(self.entity.model, link.local_id) if link.local_id else None
-            if row is not None and row.deleted_at is None:
+            if row is not None and pid != row.id:  # a group session's row for one student
+                self._leave(row.id, (link.base or {}).get(STUDENT))
+            elif row is not None and row.deleted_at is None:
                 writes.tombstone(self.session, None, row, action=ACTION)
                 self.stats.wrote(self.entity.table)
-                self._attendee(row.id, None)
+                self._attendee(row.id, None, pid)
             self.unsaved.pop(pid, None)
             book.drop_link(self.session, self.entity.table, pid)
         unseen = [pid for pid in present if pid not in self.links]
@@ -220,6 +222,8 @@ class _Table:
             created = utc(prow.get(entity.created)) if entity.created else None
             self.fresh_rows.append({"id": pid, **fields, "created_at": created})
             base = {f: norm(fields[f]) for f in entity.out} if entity.out else None
+            if base is not None and entity.table == "mentorship_sessions":
+                base[STUDENT] = self.ids.to_local(prow.get("student_id"))
             self._keep(pid, Link(pid, seal, 1, base))
             self.stats.wrote(entity.table)
             self._new_student(pid, fields)
@@ -227,8 +231,8 @@ class _Table:
                 self._flush()
             return
         local_id = link.local_id if link and link.local_id else self.ids.to_local(pid) or pid
-        if entity.table != "users":
-            local_id = pid
+        if entity.table != "users":  # a group session's other rows are linked to it
+            local_id = link.local_id if link and link.local_id else pid
         row = self.session.get(entity.model, local_id)
         if row is None and entity.table == "users":
             row = self.session.execute(
@@ -247,9 +251,11 @@ class _Table:
         else:
             pending = row.deleted_at is None and self._update(row, fields, link)
         student = prow.get("student_id") if entity.table == "mentorship_sessions" else None
-        self._attendee(row.id, student)
+        self._attendee(row.id, student, pid)
         # base: the platform's values of the fields written back, as last read
         base = {f: norm(fields[f]) for f in entity.out} if entity.out else None
+        if base is not None and entity.table == "mentorship_sessions":
+            base[STUDENT] = self.ids.to_local(student)
         version = link.local_version if pending and link is not None else row.version
         self._keep(pid, Link(row.id, seal, version, base))
 
@@ -298,10 +304,30 @@ class _Table:
         )
         self.stats.conflicts += 1
 
-    def _attendee(self, session_id: str, student_pid: Any) -> None:
+    def _attending(self, session_id: str, student: str | None) -> SessionAttendee | None:
+        if student is None:
+            return None
+        return self.session.execute(
+            select(SessionAttendee).where(
+                SessionAttendee.session_id == session_id,
+                SessionAttendee.student_id == student,
+                SessionAttendee.deleted_at.is_(None),
+            )
+        ).scalar_one_or_none()
+
+    def _leave(self, session_id: str, student: str | None) -> None:
+        """A group session's row for one student deleted in the platform: they leave it."""
+        attendee = self._attending(session_id, student)
+        if attendee is not None:
+            writes.tombstone(self.session, None, attendee, action=ACTION)
+            self.stats.wrote(self.entity.table)
+
+    def _attendee(self, session_id: str, student_pid: Any, pid: str) -> None:
         if self.entity.table != "mentorship_sessions":
             return
         student = self.ids.to_local(student_pid)
+        if pid != session_id or self._attending(session_id, student) is not None:
+            return  # a group session's row for a student who attends already
         row = self.session.get(SessionAttendee, attendee_id(session_id))
         if row is None and student is not None:
             attendee = SessionAttendee(

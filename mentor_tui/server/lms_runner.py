@@ -24,7 +24,8 @@ from mentor_tui.lms.stats import PassStats
 from mentor_tui.server.lms_store import ServerStore
 from mentor_tui.server.schema import ensure_schema, is_postgres
 
-PASS_LOCK = 7415002  # pg_try_advisory_lock key of a pass (7415001: the schema's)
+PASS_LOCK = 7415002  # pg_try_advisory_lock class of a pass (7415001: the schema's), with the
+# server id's hash: one lock per server database, even with several in one PostgreSQL database
 DEFAULT_EVERY_SECONDS = 300.0
 log = logging.getLogger("mentor_tui.server.lms")
 _local = threading.Lock()  # SQLite: one pass at a time in this process
@@ -36,7 +37,7 @@ def server_config(engine: Engine, file_config: Config) -> Config:
 
 
 @contextmanager
-def _exclusive(engine: Engine) -> Iterator[bool]:
+def _exclusive(engine: Engine, server_id: str) -> Iterator[bool]:
     if not is_postgres(engine):
         got = _local.acquire(blocking=False)
         try:
@@ -46,20 +47,23 @@ def _exclusive(engine: Engine) -> Iterator[bool]:
                 _local.release()
         return
     with engine.connect() as conn:
-        got = bool(conn.execute(text(f"SELECT pg_try_advisory_lock({PASS_LOCK})")).scalar())
+        key = {"c": PASS_LOCK, "s": server_id}
+        got = bool(
+            conn.execute(text("SELECT pg_try_advisory_lock(:c, hashtext(:s))"), key).scalar()
+        )
         conn.commit()
         try:
             yield got
         finally:
             if got:
-                conn.execute(text(f"SELECT pg_advisory_unlock({PASS_LOCK})"))
+                conn.execute(text("SELECT pg_advisory_unlock(:c, hashtext(:s))"), key)
                 conn.commit()
 
 
 def server_pass(url: str, engine: Engine, file_config: Config) -> PassStats:
     """One pass between the platform at ``url`` and the server's database."""
-    ensure_schema(engine)
-    with _exclusive(engine) as got:
+    server_id = ensure_schema(engine)
+    with _exclusive(engine, server_id) as got:
         if not got:
             raise UserError(
                 "Another learning platform pass is running on this server's database; this "
