@@ -20,10 +20,11 @@ import statistics
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import func, select
 
 from mentor_tui.cli import main
 from mentor_tui.config import Config
-from mentor_tui.core import writes
+from mentor_tui.core import clock, writes
 from mentor_tui.core.analytics.correlations import correlations, pearson, strength
 from mentor_tui.core.analytics.mentors import Period
 from mentor_tui.core.analytics.program import (
@@ -34,7 +35,8 @@ from mentor_tui.core.analytics.program import (
     satisfaction,
 )
 from mentor_tui.db.engine import session_scope
-from mentor_tui.db.models import MentorSpecialization
+from mentor_tui.db.learning_models import Enrollment, enrollment_id
+from mentor_tui.db.models import MentorSpecialization, Module, ModuleProgress
 from mentor_tui.errors import AccessDenied
 from tests import factory
 
@@ -203,3 +205,20 @@ def test_program_report_is_for_admins_and_the_cli_says_the_same(
     pairs = {row["name"]: (row["n"], row["r"]) for row in tables["Success correlations"]}
     assert pairs["Feedback length vs resubmission success"][0] == 3
     assert pairs["Feedback length vs resubmission success"][1] == pytest.approx(-0.9449, abs=1e-4)
+
+
+def test_time_to_completion_starts_at_the_enrollment_when_there_is_one(engine, program) -> None:
+    with session_scope(engine) as s:
+        first = s.execute(
+            select(ModuleProgress.user_id, Module.course_id, func.min(ModuleProgress.created_at))
+            .join(Module, Module.id == ModuleProgress.module_id)
+            .group_by(ModuleProgress.user_id, Module.course_id)
+        ).all()
+        for student, course, started in first:  # each enrolled five days before they started
+            enrolled = clock.aware(started) - timedelta(days=5)
+            writes.insert(s, None, Enrollment(id=enrollment_id(student, course), user_id=student,
+                                              course_id=course, enrolled_at=enrolled))  # fmt: skip
+    with session_scope(engine) as s:
+        (course,) = course_completion_times(s, Period())
+        assert course["completions"] == 2
+        assert course["average_days"] == pytest.approx((25 + 11) / 2)

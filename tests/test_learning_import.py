@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from mentor_tui.cli import main
 from mentor_tui.core.learning.keys import row_id
 from mentor_tui.db.engine import session_scope
+from mentor_tui.db.learning_models import Enrollment
 from mentor_tui.db.models import (
     Course,
     JournalEntry,
@@ -78,8 +79,8 @@ def test_import_jsonl_writes_every_record(capsys, db_path, engine, store, tmp_pa
     assert (code, err) == (0, "")
     assert out == (
         "Read 10 records (2 users, 1 course, 3 modules, 1 progress, 1 enrollment, "
-        "1 assignment, 1 submission); wrote 16 rows (1 assignments, 1 courses, "
-        "1 mentor_profiles, 3 module_progress, 3 modules, 2 notifications, "
+        "1 assignment, 1 submission); wrote 17 rows (1 assignments, 1 courses, "
+        "1 enrollments, 1 mentor_profiles, 3 module_progress, 3 modules, 2 notifications, "
         "1 student_profiles, 1 submissions, 3 users).\n"
     )
     with session_scope(engine) as s:
@@ -95,6 +96,8 @@ def test_import_jsonl_writes_every_record(capsys, db_path, engine, store, tmp_pa
         rows = s.execute(select(ModuleProgress).where(ModuleProgress.user_id == sam.id)).scalars()
         by_module = {r.module_id: r for r in rows}
         assert len(by_module) == 3  # the enrollment: one row per module of the course
+        enrolled = s.execute(select(Enrollment).where(Enrollment.user_id == sam.id)).scalars()
+        assert [(e.course_id, e.deleted_at) for e in enrolled] == [(course.id, None)]
         done = by_module[row_id("module", "c1-m1")]
         assert (done.is_completed, done.percent, done.time_spent_minutes, done.quiz_score) == (
             True,

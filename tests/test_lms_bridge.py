@@ -4,10 +4,8 @@ and out, changes on both sides, and both databases checked after each."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -38,75 +36,14 @@ from mentor_tui.errors import UserError
 from mentor_tui.lms import bookkeeping, bridge
 from mentor_tui.lms.stats import PassStats
 from mentor_tui.sync.conflicts import list_conflicts, resolve_conflict
+from tests.lms_support import ID, make_platform, pid, run
 
 pytestmark = pytest.mark.postgres
-
-NS = uuid.UUID("0b8f6b1e-2a55-4c1a-9d43-7f0e3c5a9b10")
-
-
-def pid(name: str) -> str:
-    return str(uuid.uuid5(NS, name))
-
-
-FILL = """
-INSERT INTO users (id, full_name, email, role, status, mentor_id, timezone) VALUES
-  ('{a0}', 'Ada Admin', 'ada@school.example', 'admin', 'Active', NULL, 'UTC'),
-  ('{m1}', 'Mia Mentor', 'mia@school.example', 'mentor', 'Active', NULL, 'Europe/Berlin'),
-  ('{m2}', 'Max Mentor', 'max@school.example', 'mentor', 'Active', NULL, NULL),
-  ('{s1}', 'Sam Student', 'sam@school.example', 'student', 'Active', '{m1}', 'America/New_York'),
-  ('{s2}', 'Sue Student', 'sue@school.example', 'student', 'Active', '{m1}', 'Not/AZone'),
-  ('{s3}', 'Sid Student', 'sid@school.example', 'student', 'Inactive', NULL, 'UTC'),
-  ('{s4}', 'Sol Student', 'sol@school.example', 'student', 'Passed out / Completed', '{m2}',
-   'Asia/Kolkata');
-INSERT INTO courses (id, title) VALUES ('{c1}', 'Python');
-INSERT INTO modules (id, course_id, title, position) VALUES
-  ('{md1}', '{c1}', 'Basics', 1), ('{md2}', '{c1}', 'Functions', 2), ('{md3}', '{c1}', 'Web', 3);
-INSERT INTO enrollments (user_id, course_id) VALUES ('{s1}', '{c1}'), ('{s2}', '{c1}');
-INSERT INTO user_module_progress
-  (id, user_id, module_id, is_completed, progress_percent, time_spent_minutes, quiz_score,
-   last_activity_at, completed_at) VALUES
-  ('{p1}', '{s1}', '{md1}', true, 100, 90, 88.5, now() - interval '3 days', now() - interval '3 days'),
-  ('{p2}', '{s1}', '{md2}', true, 100, 60, 72, now() - interval '2 days', now() - interval '2 days'),
-  ('{p3}', '{s1}', '{md3}', false, 40, 30, NULL, now() - interval '1 day', NULL),
-  ('{p4}', '{s2}', '{md1}', true, 100, 45, 95, now() - interval '5 days', now() - interval '5 days'),
-  ('{p5}', '{s3}', '{md1}', false, 10, 5, NULL, now() - interval '30 days', NULL),
-  ('{p6}', '{s3}', '{md2}', false, 0, 0, NULL, NULL, NULL);
-INSERT INTO assignments (id, module_id, title, instructions) VALUES
-  ('{as1}', '{md1}', 'Hello world', 'Print it'), ('{as2}', '{md2}', 'Recursion', NULL);
-INSERT INTO submissions (id, student_id, assignment_id, content, status, feedback, reviewed_by,
-                         reviewed_at, created_at) VALUES
-  ('{sub1}', '{s1}', '{as1}', 'print(1)', 'pending', NULL, NULL, NULL, now() - interval '1 day'),
-  ('{sub2}', '{s2}', '{as1}', 'print(2)', 'pending', NULL, NULL, NULL, now() - interval '2 days'),
-  ('{sub3}', '{s1}', '{as2}', 'def f(): f()', 'approved', 'Nice', '{m1}', now() - interval '1 hour',
-   now() - interval '3 days');
-INSERT INTO mentor_specializations (id, mentor_id, specialization, proficiency_level, verified)
-  VALUES ('{sp1}', '{m1}', 'python', 4, true), ('{sp2}', NULL, 'orphan', 2, false);
-INSERT INTO mentorship_sessions (id, mentor_id, student_id, scheduled_time, duration_minutes,
-                                 meeting_url, platform, status) VALUES
-  ('{ses1}', '{m1}', '{s1}', now() + interval '2 days', 45, 'https://meet.example/x', 'meet',
-   'scheduled');
-INSERT INTO mentorship_notes (id, mentor_id, student_id, note) VALUES
-  ('{n1}', '{m1}', '{s1}', 'Good start'), ('{n2}', '{m1}', '{s2}', 'Ask about recursion');
-"""
-NAMES = ("a0 m1 m2 s1 s2 s3 s4 c1 md1 md2 md3 p1 p2 p3 p4 p5 p6 as1 as2 sub1 sub2 sub3 sp1 sp2 "
-         "ses1 n1 n2").split()  # fmt: skip
-ID = {name: pid(name) for name in NAMES}
-
-
-def run(url: str, sql: str, params: Any = None) -> list[tuple[Any, ...]]:
-    import psycopg
-
-    with psycopg.connect(url, autocommit=True) as conn:
-        cur = conn.execute(sql, params)
-        return cur.fetchall() if cur.description else []
 
 
 @pytest.fixture
 def platform(pg_url: str) -> str:
-    schema = resources.files("mentor_tui.lms").joinpath("platform_schema.sql").read_text()
-    run(pg_url, schema)
-    run(pg_url, FILL.format(**ID))
-    return pg_url
+    return make_platform(pg_url)
 
 
 @pytest.fixture
@@ -489,3 +426,91 @@ def test_a_record_imported_from_a_file_and_then_bridged_is_one_row(
         assert courses == [(ID["c1"], "Python")]  # the platform's row, not a second one
         modules = s.execute(select(Module.id).where(Module.course_id == ID["c1"])).scalars()
         assert sorted(modules) == sorted([ID["md1"], ID["md2"], ID["md3"]])
+
+
+def test_enrollments_come_in_and_make_a_students_courses(platform: str, store: Any) -> None:
+    from mentor_tui.core.analytics.student_view import student_detail
+    from mentor_tui.db.learning_models import Enrollment
+
+    run(platform, "INSERT INTO courses (id, title) VALUES (%s, 'SQL')", (pid("c2"),))
+    run(platform, "INSERT INTO modules (id, course_id, title, position) VALUES (%s, %s, 'Joins', 1)",
+        (pid("c2m1"), pid("c2")))  # fmt: skip
+    run(platform, "INSERT INTO enrollments (id, user_id, course_id, enrolled_at) VALUES "
+        "(%s, %s, %s, now() - interval '4 days')", (pid("e9"), ID["s4"], pid("c2")))  # fmt: skip
+    first = sync(store, platform)
+    assert first.taken_in["enrollments"] == 3
+    with session_scope(store) as s:
+        mine = s.get(Enrollment, pid("e9"))
+        assert (mine.user_id, mine.course_id) == (ID["s4"], pid("c2"))
+        assert mine.enrolled_at is not None
+        admin = actor_for_email(s, "ada@school.example")
+        # enrolled, no progress yet: the course is one of the student's, at 0 %
+        courses = student_detail(s, admin, ID["s4"]).courses
+        assert [(c.title, c.modules_total, c.percent) for c in courses] == [("SQL", 1, 0.0)]
+    run(platform, "UPDATE enrollments SET completed_at = now(), updated_at = now() WHERE id = %s",
+        (pid("e9"),))  # fmt: skip
+    run(platform, "DELETE FROM enrollments WHERE user_id = %s", (ID["s2"],))
+    again = sync(store, platform)
+    assert again.taken_in["enrollments"] == 2  # one changed, one gone
+    with session_scope(store) as s:
+        assert s.get(Enrollment, pid("e9")).completed_at is not None
+        gone = s.execute(select(Enrollment).where(Enrollment.user_id == ID["s2"])).scalar_one()
+        assert gone.deleted_at is not None
+
+
+def test_deletions_and_every_student_of_a_group_session_go_out(platform: str, store: Any) -> None:
+    from mentor_tui.core import writes
+    from mentor_tui.core.notes.notes import delete_note
+    from mentor_tui.core.sessions.scheduling import edit_session
+
+    sync(store, platform)
+    with session_scope(store) as s:
+        mia = actor_for_email(s, "mia@school.example")
+        delete_note(s, mia, ID["n2"])
+        group = schedule_session(
+            s, mia, Config(), students=["sam@school.example", "sue@school.example"],
+            starts_at=datetime.now(UTC) + timedelta(days=4), duration_minutes=30,
+        ).id  # fmt: skip
+    out = sync(store, platform)
+    assert out.written_out["mentorship_notes"] == 1  # the deleted note
+    assert run(platform, "SELECT count(*) FROM mentorship_notes WHERE id = %s", (ID["n2"],)) == [
+        (0,)
+    ]
+    rows = run(platform, "SELECT id::text, student_id::text, duration_minutes FROM "
+               "mentorship_sessions WHERE mentor_id = %s AND duration_minutes = 30 ORDER BY "
+               "student_id", (ID["m1"],))  # fmt: skip
+    assert sorted((r[1], r[2]) for r in rows) == sorted([(ID["s1"], 30), (ID["s2"], 30)])
+    assert group in {r[0] for r in rows}  # the first student's row is the session's own
+    again = sync(store, platform)
+    assert (again.rows_in, again.rows_out) == (0, 0)  # nothing comes back as a new session
+    with session_scope(store) as s:
+        assert s.execute(select(func.count()).select_from(MentorshipSession)).scalar_one() == 2
+        mia = actor_for_email(s, "mia@school.example")
+        edit_session(s, mia, group, duration_minutes=45)
+    sync(store, platform)
+    durations = run(platform, "SELECT duration_minutes FROM mentorship_sessions WHERE "
+                    "mentor_id = %s AND scheduled_time > now() + interval '3 days'", (ID["m1"],))  # fmt: skip
+    assert durations == [(45,), (45,)]  # a change reaches every student's row
+    # a student leaves the group: their row goes; the session deleted here: all of it goes
+    with session_scope(store) as s:
+        mia = actor_for_email(s, "mia@school.example")
+        first = (
+            s.execute(
+                select(SessionAttendee.student_id)
+                .where(SessionAttendee.session_id == group)
+                .order_by(SessionAttendee.created_at, SessionAttendee.id)
+            )
+            .scalars()
+            .first()
+        )
+        edit_session(s, mia, group, students=[first])
+    sync(store, platform)
+    left = run(platform, "SELECT student_id::text FROM mentorship_sessions WHERE mentor_id = %s "
+               "AND scheduled_time > now() + interval '3 days'", (ID["m1"],))  # fmt: skip
+    assert left == [(first,)]
+    with session_scope(store) as s:  # as a deletion pulled from a sync server arrives
+        writes.tombstone(s, None, s.get(MentorshipSession, group))
+    assert sync(store, platform).written_out["mentorship_sessions"] == 1
+    assert run(platform, "SELECT count(*) FROM mentorship_sessions WHERE scheduled_time > "
+               "now() + interval '3 days'") == [(0,)]  # fmt: skip
+    assert sync(store, platform).rows_out == 0

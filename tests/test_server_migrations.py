@@ -57,12 +57,14 @@ def _tables(engine: Engine) -> set[str]:
     return set(inspect(engine).get_table_names())
 
 
-# made by 0002 and 0006
 AFTER_BASELINE = {
-    "server_integrations",
+    "server_integrations",  # made by 0002
     "server_xapi_statements",
-    "server_email_deliveries",
+    "server_email_deliveries",  # made by 0006
     "server_email_items",
+    "server_lms_rows",  # made by 0007
+    "server_lms_cursors",
+    "server_lms_conflicts",
 }
 """Server tables that later revisions make: a database from before Alembic had none of them."""
 

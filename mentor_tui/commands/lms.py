@@ -35,6 +35,12 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         "config's [lms] url)",
     )
     sync.add_argument(
+        "--database",
+        metavar="URL",
+        help="pass with a sync server's database (postgresql://..., sqlite:///path or a file "
+        "path) instead of this store: every client then pulls what came in",
+    )
+    sync.add_argument(
         "--every", type=float, metavar="SECONDS", help="keep passing, this many seconds apart"
     )
     sync.add_argument("--json", action="store_true", help="print what the pass did as JSON")
@@ -65,8 +71,28 @@ def run_lms_sync(ctx: CommandContext) -> int:
         else:
             print(result.sentence(), flush=True)
 
+    if ctx.args.database is not None:
+        return _server_passes(ctx, url, every, report)
     if every is None:
         report(run_pass(url, ctx.engine, ctx.config))
         return 0
     run_every(url, ctx.engine, ctx.config, every, report)
+    return 0
+
+
+def _server_passes(ctx: CommandContext, url: str, every: float | None, report: Any) -> int:
+    import threading
+
+    from mentor_tui.commands.serve import server_engine
+    from mentor_tui.config import load_config
+    from mentor_tui.server.lms_runner import pass_every, server_pass
+
+    engine = server_engine(ctx.args.database)
+    try:
+        if every is None:
+            report(server_pass(url, engine, load_config()))
+            return 0
+        pass_every(url, engine, load_config(), every, report, threading.Event())
+    finally:
+        engine.dispose()
     return 0

@@ -48,6 +48,19 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         help="do not start and end mentors' absences here (by default the server does, at "
         "start and every ten minutes, as the program's first active admin)",
     )
+    serve.add_argument(
+        "--lms",
+        metavar="URL",
+        help="also pass with the learning platform's PostgreSQL (postgresql://...) from this "
+        "server, every --lms-every seconds (the URL may also come from $MENTOR_TUI_LMS_URL or "
+        "the config's [lms] url when --lms is given as '-')",
+    )
+    serve.add_argument(
+        "--lms-every",
+        type=float,
+        metavar="SECONDS",
+        help="seconds between learning platform passes (default 300)",
+    )
     serve.set_defaults(run=run_serve)
 
 
@@ -102,6 +115,7 @@ def run_serve(ctx: CommandContext) -> int:
     if not 0 < args.port < 65536:
         raise UserError(f"The port must be between 1 and 65535, not {args.port}.")
     activities = xapi_activities(getattr(args, "xapi_module_pattern", None))
+    lms_url, lms_every = lms_options(ctx)
     url = args.database or default_database_url()
     engine = server_engine(url)
     try:
@@ -113,6 +127,24 @@ def run_serve(ctx: CommandContext) -> int:
         f"mentor-tui sync server on http://{args.host}:{args.port} (database {display_url(url)})",
         file=sys.stderr,
     )
+    halt = None
+    if lms_url:
+        import logging
+
+        from mentor_tui.config import load_config
+        from mentor_tui.lms.platform import redact
+        from mentor_tui.server.lms_runner import start_passes
+
+        print(
+            f"learning platform passes with {redact(lms_url)} every {lms_every:g} s",
+            file=sys.stderr,
+        )
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(levelname)s:     %(message)s"))
+        passes_log = logging.getLogger("mentor_tui.server.lms")
+        passes_log.addHandler(handler)
+        passes_log.setLevel(logging.INFO)
+        halt = start_passes(lms_url, engine, load_config(), lms_every)
     upkeep = None
     if not args.no_upkeep:
         from mentor_tui.server.upkeep import UpkeepLoop
@@ -127,6 +159,8 @@ def run_serve(ctx: CommandContext) -> int:
             stop.set()
         if upkeep is not None:
             upkeep.stop()
+        if halt is not None:
+            halt()
         engine.dispose()
     return 0
 
@@ -157,3 +191,25 @@ def _start_mail(engine: Any) -> Any:
     ).start()
     print(f"email notifications through {config.smtp.host}:{config.smtp.port}", file=sys.stderr)
     return stop
+
+
+def lms_options(ctx: CommandContext) -> tuple[str, float]:
+    """``--lms`` (``-``: the environment's or the config's URL) checked, and the interval."""
+    from mentor_tui.lms.platform import check_url
+
+    given = getattr(ctx.args, "lms", None)
+    every = getattr(ctx.args, "lms_every", None)
+    if given is None:
+        if every is not None:
+            raise UserError("--lms-every needs --lms URL.")
+        return "", 0.0
+    from mentor_tui.config import load_config
+    from mentor_tui.lms.bridge import platform_url
+
+    url = platform_url(None if given == "-" else given, load_config())
+    check_url(url)
+    if every is not None and every <= 0:
+        raise UserError(f"--lms-every must be a number of seconds above 0, not {every:g}.")
+    from mentor_tui.server.lms_runner import DEFAULT_EVERY_SECONDS
+
+    return url, every if every is not None else DEFAULT_EVERY_SECONDS

@@ -1,13 +1,17 @@
 """The one write path: every create, update and delete bumps the version, is recorded in the
 change journal (the sync outbox) and is audit-logged, inside the caller's transaction. Every
-value written is checked first (``core/validation.py``, the same check the sync server runs)."""
+value written is checked first (``core/validation.py``, the same check the sync server runs).
+
+Where a change is recorded is the caller's choice (``use_change_log``): a local store's change
+journal by default; a program that writes a sync server's database (the learning platform
+bridge run by the server) installs the server's change log, so clients pull the change."""
 
 from __future__ import annotations
 
 import enum
 from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import insert as sql_insert
 from sqlmodel import Session
@@ -19,6 +23,91 @@ from mentor_tui.db.models import AuditEntry, JournalEntry, Synced, new_id
 T = TypeVar("T", bound=Synced)
 
 _BOOKKEEPING = {"id", "created_at", "updated_at", "version", "deleted_at"}
+_CHANGE_LOG = "mentor_tui.change_log"
+
+
+class ChangeLog(Protocol):
+    """Where the changes of one session are recorded."""
+
+    def record(
+        self,
+        session: Session,
+        actor_id: str | None,
+        row: Synced,
+        op: str,
+        base_version: int,
+        fields: dict[str, Any],
+        overrides: list[str] | None,
+        previous: dict[str, Any],
+    ) -> None:
+        """One change: ``op`` insert / update / delete, ``fields`` as written, ``previous``
+        the values the changed fields had (an update's; empty otherwise)."""
+
+    def record_many(
+        self, session: Session, actor_id: str | None, table: Any, rows: list[dict[str, Any]]
+    ) -> None:
+        """Many new rows of ``table`` (``insert_many``), each with all of its fields."""
+
+
+class Journal:
+    """The local store's change journal (the sync outbox): the default change log."""
+
+    def record(
+        self,
+        session: Session,
+        actor_id: str | None,
+        row: Synced,
+        op: str,
+        base_version: int,
+        fields: dict[str, Any],
+        overrides: list[str] | None,
+        previous: dict[str, Any],
+    ) -> None:
+        session.add(
+            JournalEntry(
+                entity=row.__tablename__,
+                entity_id=row.id,
+                op=op,
+                base_version=base_version,
+                fields=to_json_value(fields),
+                actor_id=actor_id,
+                made_at=clock.now(),
+                overrides=overrides or None,
+            )
+        )
+
+    def record_many(
+        self, session: Session, actor_id: str | None, table: Any, rows: list[dict[str, Any]]
+    ) -> None:
+        moment = clock.now()
+        journal = [
+            {
+                "change_id": new_id(),
+                "entity": table.name,
+                "entity_id": row["id"],
+                "op": "insert",
+                "base_version": 0,
+                "fields": to_json_value(row),
+                "actor_id": actor_id,
+                "made_at": moment,
+                "pushed_at": None,
+            }
+            for row in rows
+        ]
+        _bulk(session, JournalEntry.__table__, journal)  # type: ignore[attr-defined]
+
+
+JOURNAL = Journal()
+
+
+def use_change_log(session: Session, log: ChangeLog) -> None:
+    """Record this session's changes in ``log`` instead of the local change journal."""
+    session.info[_CHANGE_LOG] = log
+
+
+def change_log(session: Session) -> ChangeLog:
+    log: ChangeLog = session.info.get(_CHANGE_LOG, JOURNAL)
+    return log
 
 
 def to_json_value(value: Any) -> Any:
@@ -61,18 +150,10 @@ def _journal(
     base_version: int,
     fields: dict[str, Any],
     overrides: list[str] | None = None,
+    previous: dict[str, Any] | None = None,
 ) -> None:
-    session.add(
-        JournalEntry(
-            entity=row.__tablename__,
-            entity_id=row.id,
-            op=op,
-            base_version=base_version,
-            fields=to_json_value(fields),
-            actor_id=actor_id,
-            made_at=clock.now(),
-            overrides=overrides or None,
-        )
+    change_log(session).record(
+        session, actor_id, row, op, base_version, fields, overrides, previous or {}
     )
 
 
@@ -129,7 +210,6 @@ def insert_many(
         if info.default_factory is not None and name != "id"
     }
     values: list[dict[str, Any]] = []
-    journal: list[dict[str, Any]] = []
     trail: list[dict[str, Any]] = []
     entity = model.__tablename__
     for fields in rows:
@@ -140,19 +220,6 @@ def insert_many(
         row["deleted_at"] = None
         check_row(entity, row)
         values.append(row)
-        journal.append(
-            {
-                "change_id": new_id(),
-                "entity": entity,
-                "entity_id": row["id"],
-                "op": "insert",
-                "base_version": 0,
-                "fields": to_json_value(row),
-                "actor_id": actor_id,
-                "made_at": moment,
-                "pushed_at": None,
-            }
-        )
         if audit_each:
             trail.append(
                 {
@@ -166,7 +233,7 @@ def insert_many(
                 }
             )
     _bulk(session, model.__table__, values)
-    _bulk(session, JournalEntry.__table__, journal)  # type: ignore[attr-defined]
+    change_log(session).record_many(session, actor_id, model.__table__, values)
     if trail:
         _bulk(session, AuditEntry.__table__, trail)  # type: ignore[attr-defined]
     return len(values)
@@ -224,13 +291,14 @@ def update(
     if not changed:
         return row
     check_fields(row.__tablename__, changed)
+    previous = {key: getattr(row, key) for key in changed}
     base = row.version
     for key, value in changed.items():
         setattr(row, key, value)
     row.version = base + 1
     row.updated_at = clock.now()
     session.add(row)
-    _journal(session, actor_id, row, "update", base, changed, overrides)
+    _journal(session, actor_id, row, "update", base, changed, overrides, previous)
     audit_detail = {"fields": sorted(changed)} | (detail or {})
     audit(session, actor_id, action, row.__tablename__, row.id, audit_detail)
     return row

@@ -1,4 +1,6 @@
-"""The bridge's own tables in the local store (revision 0010): ``lms_rows`` and ``lms_cursors``.
+"""The bridge's own tables: ``lms_rows`` and ``lms_cursors`` in a local store (revision 0010),
+``server_lms_rows`` and ``server_lms_cursors`` in a server's database (server revision 0006);
+``store.table`` names them for the session's store.
 
 A value is compared across the two sides in one form (``norm``): times as ISO text in UTC,
 numbers as floats, everything else as it is.
@@ -15,6 +17,9 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 from mentor_tui.lms.mapping import utc
+from mentor_tui.lms.store import table as named
+
+STUDENT = "_student"  # in a session's base: the local student its platform row carries
 
 
 @dataclass
@@ -45,7 +50,8 @@ def wire(value: Any) -> Any:
 def links(session: Session, entity: str, pids: list[str] | None = None) -> dict[str, Link]:
     """The links of one platform table: all of them, or those of ``pids``."""
     query = (
-        "SELECT platform_id, local_id, digest, local_version, base FROM lms_rows WHERE entity = :e"
+        "SELECT platform_id, local_id, digest, local_version, base "
+        f"FROM {named(session, 'lms_rows')} WHERE entity = :e"
     )
     found: dict[str, Link] = {}
     chunks = [None] if pids is None else [pids[i : i + 500] for i in range(0, len(pids), 500)]
@@ -66,7 +72,8 @@ def links(session: Session, entity: str, pids: list[str] | None = None) -> dict[
 def link_count(session: Session, entity: str) -> int:
     return int(
         session.execute(
-            text("SELECT count(*) FROM lms_rows WHERE entity = :e"), {"e": entity}
+            text(f"SELECT count(*) FROM {named(session, 'lms_rows')} WHERE entity = :e"),
+            {"e": entity},
         ).scalar_one()
     )
 
@@ -74,8 +81,8 @@ def link_count(session: Session, entity: str) -> int:
 def links_of(session: Session, entity: str, pid: str) -> Link | None:
     row = session.execute(
         text(
-            "SELECT local_id, digest, local_version, base FROM lms_rows "
-            "WHERE entity = :e AND platform_id = :p"
+            "SELECT local_id, digest, local_version, base "
+            f"FROM {named(session, 'lms_rows')} WHERE entity = :e AND platform_id = :p"
         ),
         {"e": entity, "p": pid},
     ).first()
@@ -85,12 +92,14 @@ def links_of(session: Session, entity: str, pid: str) -> Link | None:
     return Link(local_id, seal, version, json.loads(base) if base else None)
 
 
-SAVE = text(
-    "INSERT INTO lms_rows (entity, platform_id, local_id, digest, local_version, base) "
-    "VALUES (:e, :p, :l, :d, :v, :b) ON CONFLICT (entity, platform_id) DO UPDATE SET "
-    "local_id = excluded.local_id, digest = excluded.digest, "
-    "local_version = excluded.local_version, base = excluded.base"
-)
+def _save(session: Session) -> Any:
+    return text(
+        f"INSERT INTO {named(session, 'lms_rows')} "
+        "(entity, platform_id, local_id, digest, local_version, base) "
+        "VALUES (:e, :p, :l, :d, :v, :b) ON CONFLICT (entity, platform_id) DO UPDATE SET "
+        "local_id = excluded.local_id, digest = excluded.digest, "
+        "local_version = excluded.local_version, base = excluded.base"
+    )
 
 
 def _params(entity: str, pid: str, link: Link) -> dict[str, Any]:
@@ -105,18 +114,19 @@ def _params(entity: str, pid: str, link: Link) -> dict[str, Any]:
 
 
 def save_link(session: Session, entity: str, pid: str, link: Link) -> None:
-    session.execute(SAVE, _params(entity, pid, link))
+    session.execute(_save(session), _params(entity, pid, link))
 
 
 def save_links(session: Session, entity: str, links: dict[str, Link]) -> None:
     """Many at once (one statement, executed for each)."""
     if links:
-        session.execute(SAVE, [_params(entity, pid, link) for pid, link in links.items()])
+        session.execute(_save(session), [_params(entity, pid, link) for pid, link in links.items()])
 
 
 def drop_link(session: Session, entity: str, pid: str) -> None:
     session.execute(
-        text("DELETE FROM lms_rows WHERE entity = :e AND platform_id = :p"), {"e": entity, "p": pid}
+        text(f"DELETE FROM {named(session, 'lms_rows')} WHERE entity = :e AND platform_id = :p"),
+        {"e": entity, "p": pid},
     )
 
 
@@ -124,7 +134,7 @@ def user_links(session: Session) -> dict[str, str]:
     """Platform user id -> local user id, where they differ."""
     rows = session.execute(
         text(
-            "SELECT platform_id, local_id FROM lms_rows WHERE entity = 'users' "
+            f"SELECT platform_id, local_id FROM {named(session, 'lms_rows')} WHERE entity = 'users' "
             "AND local_id != platform_id AND local_id != ''"
         )
     )
@@ -133,7 +143,8 @@ def user_links(session: Session) -> dict[str, str]:
 
 def cursor(session: Session, entity: str) -> datetime | None:
     value = session.execute(
-        text("SELECT updated_at FROM lms_cursors WHERE entity = :e"), {"e": entity}
+        text(f"SELECT updated_at FROM {named(session, 'lms_cursors')} WHERE entity = :e"),
+        {"e": entity},
     ).scalar()
     return None if value is None else datetime.fromisoformat(value).astimezone(UTC)
 
@@ -141,7 +152,7 @@ def cursor(session: Session, entity: str) -> datetime | None:
 def save_cursor(session: Session, entity: str, moment: datetime) -> None:
     session.execute(
         text(
-            "INSERT INTO lms_cursors (entity, updated_at) VALUES (:e, :t) "
+            f"INSERT INTO {named(session, 'lms_cursors')} (entity, updated_at) VALUES (:e, :t) "
             "ON CONFLICT (entity) DO UPDATE SET updated_at = excluded.updated_at"
         ),
         {"e": entity, "t": utc(moment).isoformat()},  # type: ignore[union-attr]

@@ -19,6 +19,7 @@ from mentor_tui.lms.mapping import Names
 from mentor_tui.lms.outbound import send_out
 from mentor_tui.lms.platform import Tables, connect, redact, scrub
 from mentor_tui.lms.stats import PassStats
+from mentor_tui.lms.store import Store, store_of
 
 URL_ENV = "MENTOR_TUI_LMS_URL"
 
@@ -27,17 +28,19 @@ def platform_url(given: str | None, config: Config) -> str:
     return (given or os.environ.get(URL_ENV) or config.lms.url or "").strip()
 
 
-def run_pass(url: str, engine: Any, config: Config) -> PassStats:
-    """One pass in and out; a failure rolls back the table or row it was on (what was done
-    before stays, the next pass does the rest) and is one sentence without the password."""
+def run_pass(url: str, target: Store | Any, config: Config) -> PassStats:
+    """One pass in and out between the platform and ``target`` (a ``Store``, or a local
+    store's engine); a failure rolls back the table or row it was on (what was done before
+    stays, the next pass does the rest) and is one sentence without the password."""
+    store = store_of(target)
     names = Names(config.lms)
     pg = connect(url)
     stats = PassStats()
     try:
         tables = Tables(pg, names)
         pg.commit()
-        ids = take_in(pg, engine, tables, config, stats)
-        send_out(pg, engine, tables, stats, ids)
+        ids = take_in(pg, store, tables, config, stats)
+        send_out(pg, store, tables, stats, ids)
     except UserError as exc:
         raise UserError(scrub(str(exc), url)) from None
     except Exception as exc:
@@ -54,7 +57,7 @@ def run_pass(url: str, engine: Any, config: Config) -> PassStats:
 
 def run_every(
     url: str,
-    engine: Any,
+    target: Store | Any,
     config: Config,
     seconds: float,
     report: Callable[[PassStats | UserError], None],
@@ -64,7 +67,7 @@ def run_every(
     stop = stop or threading.Event()
     while not stop.is_set():
         try:
-            report(run_pass(url, engine, config))
+            report(run_pass(url, target, config))
         except UserError as exc:
             report(exc)
         stop.wait(seconds)

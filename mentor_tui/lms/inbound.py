@@ -25,19 +25,18 @@ from sqlalchemy import select, text
 from sqlmodel import Session
 
 from mentor_tui.config import Config
-from mentor_tui.core import clock, writes
+from mentor_tui.core import writes
 from mentor_tui.core.access import Actor
 from mentor_tui.core.matching.auto import auto_assign_new_students
 from mentor_tui.core.notifications.milestones import notify_module_completed
 from mentor_tui.core.notifications.notify import notify_new_submission
-from mentor_tui.db.engine import session_scope
 from mentor_tui.db.models import SessionAttendee, Synced, User
-from mentor_tui.db.sync_models import SyncConflict
 from mentor_tui.lms import bookkeeping as book
-from mentor_tui.lms.bookkeeping import Link, norm, wire
+from mentor_tui.lms.bookkeeping import STUDENT, Link, norm, wire
 from mentor_tui.lms.mapping import ENTITIES, Entity, Ids, digest, utc
 from mentor_tui.lms.platform import Tables
 from mentor_tui.lms.stats import PassStats
+from mentor_tui.lms.store import Store
 
 SLACK = timedelta(seconds=10)
 BATCH = 2000
@@ -51,17 +50,16 @@ def attendee_id(session_id: str) -> str:
     return str(uuid.uuid5(NAMESPACE, f"attendee:{session_id}"))
 
 
-def take_in(pg: Any, engine: Any, tables: Tables, config: Config, stats: PassStats) -> Ids:
+def take_in(pg: Any, store: Store, tables: Tables, config: Config, stats: PassStats) -> Ids:
     """The pass in, table by table; returns the user ids as they now map."""
-    with session_scope(engine) as session:
+    with store.scope() as session:
         ids = Ids(book.user_links(session))
     for entity in ENTITIES:
-        with session_scope(engine) as session:
-            session.execute(text("PRAGMA defer_foreign_keys = ON"))
-            _Table(pg, session, tables, entity, ids, config, stats).run()
+        with store.scope() as session:
+            _Table(pg, session, store, tables, entity, ids, config, stats).run()
         pg.commit()  # end the read transaction: the next table sees a fresh snapshot
     if config.auto_assignment and stats.new_students:
-        with session_scope(engine) as session:
+        with store.scope() as session:
             auto_assign(session, config, stats)
     return ids
 
@@ -102,6 +100,7 @@ class _Table:
         self,
         pg: Any,
         session: Session,
+        store: Store,
         tables: Tables,
         entity: Entity,
         ids: Ids,
@@ -109,12 +108,18 @@ class _Table:
         stats: PassStats,
     ) -> None:
         self.pg, self.session, self.tables, self.entity = pg, session, tables, entity
+        self.store = store
         self.ids, self.config, self.stats = ids, config, stats
         # links of the rows read so far (a batch's looked up at once), or all once needed
         self.links: dict[str, Link] = {}
         self.recorded = book.link_count(session, entity.table)
         self.name = tables.table(entity.table)
         self.select = f"SELECT {tables.select_list(entity)} FROM {self.name}"
+        # users: those who name no mentor first, so a mentor is in before their students
+        # (a server's PostgreSQL checks each row's foreign keys as it is written)
+        self.order = ""
+        if entity.table == "users" and tables.has("users", "mentor_id"):
+            self.order = f" ORDER BY {tables.column('users', 'mentor_id')} IS NOT NULL"
         self.unsaved: dict[str, Link] = {}  # links not yet written to lms_rows
         self.fresh_rows: list[dict[str, Any]] = []  # new rows waiting for insert_many
         self.bulk = 0  # rows written by insert_many: one audit entry for them all
@@ -148,13 +153,13 @@ class _Table:
             if since is not None:
                 query += f" WHERE {updated} >= %s"
                 params = (since - SLACK,)
-            for row in self._rows(query, params):
+            for row in self._rows(query + self.order, params):
                 self._row(row[:-1])
                 stamp = utc(row[-1])
                 if stamp is not None and (newest is None or stamp > newest):
                     newest = stamp
         else:
-            for row in self._rows(self.select, ()):
+            for row in self._rows(self.select + self.order, ()):
                 self._row(row)
         self._flush()
         self._deleted_and_unseen()
@@ -187,16 +192,18 @@ class _Table:
         for pid in [pid for pid in self.links if pid not in present]:
             link = self.links.pop(pid)
             row = self.session.get(self.entity.model, link.local_id) if link.local_id else None
-            if row is not None and row.deleted_at is None:
+            if row is not None and pid != row.id:  # a group session's row for one student
+                self._leave(row.id, (link.base or {}).get(STUDENT))
+            elif row is not None and row.deleted_at is None:
                 writes.tombstone(self.session, None, row, action=ACTION)
                 self.stats.wrote(self.entity.table)
-                self._attendee(row.id, None)
+                self._attendee(row.id, None, pid)
             self.unsaved.pop(pid, None)
             book.drop_link(self.session, self.entity.table, pid)
         unseen = [pid for pid in present if pid not in self.links]
         for start in range(0, len(unseen), 1000):
             chunk = unseen[start : start + 1000]
-            query = f"{self.select} WHERE {id_column}::text = ANY (%s)"
+            query = f"{self.select} WHERE {id_column}::text = ANY (%s){self.order}"
             for row in self._rows(query, (chunk,)):
                 self._row(row)
 
@@ -216,6 +223,8 @@ class _Table:
             created = utc(prow.get(entity.created)) if entity.created else None
             self.fresh_rows.append({"id": pid, **fields, "created_at": created})
             base = {f: norm(fields[f]) for f in entity.out} if entity.out else None
+            if base is not None and entity.table == "mentorship_sessions":
+                base[STUDENT] = self.ids.to_local(prow.get("student_id"))
             self._keep(pid, Link(pid, seal, 1, base))
             self.stats.wrote(entity.table)
             self._new_student(pid, fields)
@@ -223,8 +232,8 @@ class _Table:
                 self._flush()
             return
         local_id = link.local_id if link and link.local_id else self.ids.to_local(pid) or pid
-        if entity.table != "users":
-            local_id = pid
+        if entity.table != "users":  # a group session's other rows are linked to it
+            local_id = link.local_id if link and link.local_id else pid
         row = self.session.get(entity.model, local_id)
         if row is None and entity.table == "users":
             row = self.session.execute(
@@ -243,9 +252,11 @@ class _Table:
         else:
             pending = row.deleted_at is None and self._update(row, fields, link)
         student = prow.get("student_id") if entity.table == "mentorship_sessions" else None
-        self._attendee(row.id, student)
+        self._attendee(row.id, student, pid)
         # base: the platform's values of the fields written back, as last read
         base = {f: norm(fields[f]) for f in entity.out} if entity.out else None
+        if base is not None and entity.table == "mentorship_sessions":
+            base[STUDENT] = self.ids.to_local(student)
         version = link.local_version if pending and link is not None else row.version
         self._keep(pid, Link(row.id, seal, version, base))
 
@@ -297,29 +308,39 @@ class _Table:
             )  # fmt: skip
 
     def _conflict(self, row: Synced, fields: dict[str, tuple[Any, Any]]) -> None:
-        self.session.add(
-            SyncConflict(
-                entity=self.entity.table,
-                entity_id=row.id,
-                kind=CONFLICT_KINDS.get(self.entity.table, "field"),
-                fields={
-                    "fields": {
-                        f: {"mine": wire(m), "theirs": wire(t)} for f, (m, t) in fields.items()
-                    },
-                    "theirs_deleted": False,
-                    "mine_deleted": False,
-                },
-                message="Changed in the learning platform while it was changed here; the "
-                "platform's version is kept and yours is here.",
-                created_at=clock.now(),
-            )
+        self.store.conflict(
+            self.session,
+            self.entity.model.__tablename__,
+            row,
+            CONFLICT_KINDS.get(self.entity.table, "field"),
+            {f: {"mine": wire(m), "theirs": wire(t)} for f, (m, t) in fields.items()},
         )
         self.stats.conflicts += 1
 
-    def _attendee(self, session_id: str, student_pid: Any) -> None:
+    def _attending(self, session_id: str, student: str | None) -> SessionAttendee | None:
+        if student is None:
+            return None
+        return self.session.execute(
+            select(SessionAttendee).where(
+                SessionAttendee.session_id == session_id,
+                SessionAttendee.student_id == student,
+                SessionAttendee.deleted_at.is_(None),
+            )
+        ).scalar_one_or_none()
+
+    def _leave(self, session_id: str, student: str | None) -> None:
+        """A group session's row for one student deleted in the platform: they leave it."""
+        attendee = self._attending(session_id, student)
+        if attendee is not None:
+            writes.tombstone(self.session, None, attendee, action=ACTION)
+            self.stats.wrote(self.entity.table)
+
+    def _attendee(self, session_id: str, student_pid: Any, pid: str) -> None:
         if self.entity.table != "mentorship_sessions":
             return
         student = self.ids.to_local(student_pid)
+        if pid != session_id or self._attending(session_id, student) is not None:
+            return  # a group session's row for a student who attends already
         row = self.session.get(SessionAttendee, attendee_id(session_id))
         if row is None and student is not None:
             attendee = SessionAttendee(

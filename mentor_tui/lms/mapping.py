@@ -20,6 +20,7 @@ from decimal import Decimal
 from typing import Any
 
 from mentor_tui.config import LmsSettings
+from mentor_tui.db.learning_models import Enrollment
 from mentor_tui.db.models import (
     ROLES,
     SESSION_STATUSES,
@@ -141,6 +142,15 @@ def _progress(row: Row, ids: Ids) -> dict[str, Any]:
     }
 
 
+def _enrollment(row: Row, ids: Ids) -> dict[str, Any]:
+    return {
+        "user_id": ids.to_local(row["user_id"]),
+        "course_id": str(row["course_id"]),
+        "enrolled_at": utc(row["enrolled_at"]),
+        "completed_at": utc(row["completed_at"]),
+    }
+
+
 def _assignment(row: Row, ids: Ids) -> dict[str, Any]:
     return {
         "module_id": str(row["module_id"]),
@@ -218,6 +228,8 @@ ENTITIES: tuple[Entity, ...] = (
            out={"mentor_id": "mentor_id"}),
     Entity("courses", Course, ("id", "title", "created_at"), _course, frozenset({"created_at"}),
            created="created_at"),
+    Entity("enrollments", Enrollment, ("id", "user_id", "course_id", "enrolled_at", "completed_at"),
+           _enrollment, frozenset({"enrolled_at", "completed_at"})),
     Entity("modules", Module, ("id", "course_id", "title", "position"), _module, frozenset({"position"})),
     Entity("user_module_progress", ModuleProgress,
            ("id", "user_id", "module_id", "is_completed", "progress_percent", "time_spent_minutes",

@@ -19,6 +19,9 @@ store, such as a demo database):
   not users, never synced; their password hashes are in ``server_credentials``.
 - ``server_xapi_statements``: every xAPI statement as received (immutable), with what it named
   and what came of it (``outcome``: applied, unknown actor, unknown activity, no effect).
+- ``server_lms_rows``, ``server_lms_cursors``, ``server_lms_conflicts``: the learning platform
+  bridge's bookkeeping when it runs on this database, and the changes made through the server
+  that lost to the platform (kept for the admins, who are also notified).
 
 The schema is changed by Alembic revisions only (``server/migrations``); ``ensure_schema``
 brings the database to the newest one. The tables below are what the code reads and writes;
@@ -192,6 +195,40 @@ email_items = Table(
     Column("notification_id", String(36), primary_key=True),
     Column("delivery_id", String(36), nullable=False),
     Index("ix_server_email_items_delivery", "delivery_id"),
+)
+
+# the learning platform bridge run on this database (server/lms_store.py): its bookkeeping, as
+# a local store's lms_rows and lms_cursors, and what it kept when the platform won a change
+lms_rows = Table(
+    "server_lms_rows",
+    metadata,
+    Column("entity", String(64), primary_key=True),
+    Column("platform_id", String(64), primary_key=True),
+    Column("local_id", String(64), nullable=False),
+    Column("digest", String(64), nullable=False),
+    Column("local_version", Integer, nullable=False),
+    Column("base", Text, nullable=True),
+    Index("ix_server_lms_rows_local", "entity", "local_id"),
+)
+
+lms_cursors = Table(
+    "server_lms_cursors",
+    metadata,
+    Column("entity", String(64), primary_key=True),
+    Column("updated_at", String(64), nullable=False),
+)
+
+lms_conflicts = Table(
+    "server_lms_conflicts",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("entity", String(64), nullable=False),
+    Column("entity_id", String(64), nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("fields", JSON, nullable=False),  # field -> {"mine", "theirs"}
+    Column("message", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Index("ix_server_lms_conflicts_created", "created_at"),
 )
 
 meta = Table(

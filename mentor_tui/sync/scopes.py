@@ -142,6 +142,7 @@ _READ_RULES: dict[str, Callable[[Actor], ColumnElement[bool]]] = {
     "modules": lambda a: true(),
     "assignments": lambda a: true(),
     "module_progress": lambda a: _a_student(a, ModuleProgress.user_id),
+    "enrollments": lambda a: _a_student(a, _column("enrollments", "user_id")),
     "submissions": submission_scope,
     "mentorship_notes": lambda a: and_(note_scope(a), _a_student(a, MentorshipNote.student_id)),
     "session_templates": template_scope,

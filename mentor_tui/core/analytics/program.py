@@ -3,9 +3,9 @@ Correlation"), for admins: completion by mentor, time to course completion, rete
 month, figures by verified specialization, satisfaction and the success correlations; each
 grouped in SQL. README's "Figures" section defines them.
 
-- **time to course completion**: the platform's enrollments are not kept in the store, so a
-  student's start on a course is their first progress row on any of its modules
-  (``created_at``); finished is the latest ``completed_at`` once every live module of the
+- **time to course completion**: a student's start on a course is their enrollment's
+  ``enrolled_at`` (the platform's enrollments, or imported ones); without an enrollment, their
+  first progress row on any of its modules (``created_at``); finished is the latest ``completed_at`` once every live module of the
   course has a completed row of theirs. The period keeps completions finished in it.
 - **retention**: a student's first activity is their first progress row, their last the latest
   of progress and submissions (``progress.latest_of``); retained at D days when the last is D
@@ -35,6 +35,7 @@ from mentor_tui.core.analytics.mentors import EVERYTHING, Period, completion_by_
 from mentor_tui.core.analytics.report import Column, Report, Table
 from mentor_tui.core.people import progress
 from mentor_tui.core.people.students import GRADUATED
+from mentor_tui.db.learning_models import Enrollment
 from mentor_tui.db.models import (
     Course,
     MentorshipSession,
@@ -77,12 +78,23 @@ def course_completion_times(session: Session, period: Period) -> list[dict[str, 
         .group_by(mp.user_id, Module.course_id)
         .subquery("course_progress")
     )
-    days = (func.julianday(per.c.finished) - func.julianday(per.c.started)).label("days")
+    en = Enrollment
+    enrolled = (
+        select(en.user_id.label("sid"), en.course_id, func.min(en.enrolled_at).label("at"))
+        .where(progress.live(en), en.enrolled_at.is_not(None))
+        .group_by(en.user_id, en.course_id)
+        .subquery("enrolled")
+    )
+    started = func.coalesce(enrolled.c.at, per.c.started)
+    days = (func.julianday(per.c.finished) - func.julianday(started)).label("days")
     rows = _db(session).execute(
         select(Course.title, func.count(), func.avg(days), func.min(days), func.max(days))
         .select_from(per)
         .join(modules, modules.c.course_id == per.c.course_id)
         .join(Course, Course.id == per.c.course_id)
+        .outerjoin(
+            enrolled, and_(enrolled.c.sid == per.c.sid, enrolled.c.course_id == per.c.course_id)
+        )
         .where(
             per.c.done == modules.c.n, per.c.finished.is_not(None), *period.times(per.c.finished)
         )
@@ -264,8 +276,8 @@ def program_figures(
         ),
         course_completion_times(session, period),
         (
-            "Enrollments are not stored, so a course starts at the student's first progress "
-            "on it and ends when every module of it is completed.",
+            "A course starts when the student enrolled in it (else at their first progress on "
+            "it) and ends when every module of it is completed.",
         ),
     )
     retention_columns = [Column("cohort", "Cohort month"), Column("students", "Students", "int")]

@@ -32,6 +32,7 @@ from mentor_tui.core.access import (
 from mentor_tui.core.people import progress
 from mentor_tui.core.people.progress import ActivityItem
 from mentor_tui.core.people.students import StudentRow, student_rows
+from mentor_tui.db.learning_models import Enrollment
 from mentor_tui.db.models import (
     Assignment,
     Course,
@@ -200,12 +201,18 @@ class _Touched:
 
 
 def _module_progress(session: Session, student_id: str) -> list[_Touched]:
-    """Every module of every course the student has progress in, in course and module order."""
+    """Every module of every course the student is enrolled in or has progress in, in course
+    and module order."""
     mp = ModuleProgress
     started = (
         select(Module.course_id)
         .join(mp, and_(mp.module_id == Module.id, mp.user_id == student_id, progress.live(mp)))
         .where(progress.live(Module))
+        .union(
+            select(Enrollment.course_id).where(
+                Enrollment.user_id == student_id, progress.live(Enrollment)
+            )
+        )
     )
     query = (
         select(Course.id, Course.title, Module.id, Module.title, Module.position, mp)

@@ -9,8 +9,9 @@ rows written before it.
 - A user becomes an account (a mentor gets a mentor profile, a student a student profile); a
   new ``mentor_id`` is an assignment (audited as one, the mentor told under the
   ``new_student_assignment`` toggle). The platform assigns: a mentor's capacity is not checked.
-- An enrollment gives the student a progress row for every module of the course that they lack
-  (completion counts a student's progress rows).
+- An enrollment is kept (``enrollments``: one row per student and course, with when they
+  enrolled and completed) and gives the student a progress row for every module of the course
+  that they lack (completion counts a student's progress rows).
 - A module completed (newly, and lately) is a milestone: the student and their mentor are told
   (core/notifications/milestones.py).
 - A submission decided in mentor-tui keeps its decision when the platform still says
@@ -34,6 +35,7 @@ from mentor_tui.core.learning.keys import progress_row_id
 from mentor_tui.core.learning.records import KINDS, Record
 from mentor_tui.core.notifications.milestones import notify_module_completed
 from mentor_tui.core.notifications.notify import notify, notify_new_submission
+from mentor_tui.db.learning_models import Enrollment, enrollment_id
 from mentor_tui.db.models import (
     Assignment,
     Course,
@@ -225,7 +227,17 @@ class _Writer:
             modules[course_id].append(module_id)
         for record in records:
             user_id = self.ref("user", record, "user_id")
-            for module_id in modules[self.ref("course", record, "course_id")]:
+            course_id = self.ref("course", record, "course_id")
+            times: dict[str, Any] = {
+                k: record.values[k] for k in ("enrolled_at", "completed_at") if k in record.values
+            }
+            row_id = enrollment_id(user_id, course_id)
+            enrollment = self.session.get(Enrollment, row_id)
+            if enrollment is None:
+                self.insert(Enrollment(id=row_id, user_id=user_id, course_id=course_id, **times))
+            else:
+                self.update(enrollment, times)
+            for module_id in modules[course_id]:
                 if (user_id, module_id) not in self.progress_rows:
                     self._progress_row(user_id, module_id, {})
 
