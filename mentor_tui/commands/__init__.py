@@ -27,6 +27,7 @@ COMMAND_MODULES = [
     "messages",
     "report",
     "student",
+    "peers",
 ]
 
 # verb: the module that registers it, in the order the modules register them
@@ -58,4 +59,6 @@ VERBS: dict[str, str] = {
     "mentor": "student",
     "progress": "student",
     "feedback": "student",
+    "peers": "peers",
+    "groups": "peers",
 }

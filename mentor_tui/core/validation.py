@@ -72,6 +72,7 @@ LONG_TEXTS: dict[str, frozenset[str]] = {
     "notifications": frozenset({"message"}),
     "messages": frozenset({"body"}),
     "comment_snippets": frozenset({"body"}),
+    "peer_reviews": frozenset({"feedback"}),
 }
 
 _ENTITY = {
@@ -92,6 +93,10 @@ _ENTITY = {
     "messages": "message",
     "student_availability": "availability window",
     "comment_snippets": "snippet",
+    "peer_mentors": "peer mentor certification",
+    "study_groups": "study group",
+    "study_group_members": "group membership",
+    "peer_reviews": "peer review",
 }
 
 
@@ -252,6 +257,11 @@ _RULES: dict[tuple[str, str], Rule] = {
     ("session_attendees", "attendance"): _choice(ATTENDANCE, optional=True),
     ("session_attendees", "rating"): _whole(1, 5, optional=True),
     ("messages", "kind"): _choice(MESSAGE_KINDS),
+    ("peer_mentors", "capacity"): _whole(1, 10),
+    ("peer_mentors", "completion"): _number(0, 100),
+    ("study_groups", "name"): _short(120),
+    ("peer_reviews", "verdict"): _choice(("approved", "rejected", "changes_requested")),
+    ("peer_reviews", "outcome"): _choice(("pending", "confirmed", "overridden")),
 }
 
 

@@ -12,6 +12,7 @@ import sqlite3
 from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
+from string import ascii_letters
 
 from alembic import command
 from alembic.config import Config
@@ -89,7 +90,7 @@ def _upgrade_in_transaction(conn: Connection, target: str) -> str:
     reached = _revision(conn)
     assert reached is not None
     # what a mentor-tui from before Alembic reads: it refuses any number above its own
-    conn.exec_driver_sql(f"PRAGMA user_version = {int(reached)}")
+    conn.exec_driver_sql(f"PRAGMA user_version = {int(reached.rstrip(ascii_letters))}")
     return reached
 
 
