@@ -90,6 +90,29 @@ class Reviewable:
         }
 
 
+_VERDICT_WORDS = {
+    "a": "approve",
+    "approve": "approve",
+    "approved": "approve",
+    "r": "reject",
+    "reject": "reject",
+    "rejected": "reject",
+    "c": "request_changes",
+    "changes": "request_changes",
+    "request_changes": "request_changes",
+    "request changes": "request_changes",
+    "changes_requested": "request_changes",
+}
+
+
+def parse_verdict(text: str) -> str:
+    """A verdict as typed (approve / reject / changes, or a, r, c) as a decision's name."""
+    word = " ".join((text or "").strip().lower().split())
+    if word not in _VERDICT_WORDS:
+        raise UserError("Say approve, reject or changes (a, r or c).")
+    return _VERDICT_WORDS[word]
+
+
 def _by_key(s: Session, model: Any, scope: Any, key: str) -> Any:
     """The row in ``scope`` with id ``key`` or an unambiguous id prefix (8+ characters)."""
     key = (key or "").strip().lower()
@@ -311,6 +334,7 @@ __all__ = [
     "Reviewable",
     "confirm_review",
     "override_review",
+    "parse_verdict",
     "peer_reviews",
     "reviewable",
     "write_review",
