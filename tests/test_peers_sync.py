@@ -12,10 +12,10 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from mentor_tui.config import Config
-from mentor_tui.core import clock
+from mentor_tui.core import clock, writes
 from mentor_tui.core.notifications.notify import list_notifications
 from mentor_tui.core.peers.certify import certify, revoke
-from mentor_tui.core.peers.groups import create_group, group_views
+from mentor_tui.core.peers.groups import create_group, group_views, leave_group
 from mentor_tui.core.peers.reviews import confirm_review, peer_reviews, reviewable, write_review
 from mentor_tui.core.sessions.booking import book_session
 from mentor_tui.db.engine import session_scope
@@ -179,3 +179,37 @@ def test_the_server_refuses_peer_changes_the_rules_do_not_allow(program: Program
         reviews = conn.execute(select(PeerReview.id, PeerReview.outcome)).all()
     assert groups == [group_id]
     assert [tuple(r) for r in reviews] == [(fine["entity_id"], "confirmed")]
+
+
+def test_a_member_who_leaves_takes_their_work_out_of_the_facilitators_store(
+    program: Program,
+) -> None:
+    program.harness.account("s3@example.org", "student")
+    with ThreadServer(program.harness.engine) as server:
+        url = server.url
+        _certify_sid(program)
+        maria_store = _store(program, "maria", "m1@example.org", url)
+        with session_scope(maria_store) as s:
+            maria = actor_in(maria_store, "m1@example.org")
+            create_group(s, maria, "CSV club", ["s1@example.org"], facilitator="s3@example.org")
+        assert _sync(maria_store, url).rejected == 0
+        sid_store = _store(program, "sid", "s3@example.org", url)
+        with session_scope(sid_store) as s:
+            assert s.get(Submission, program.ids["sub1"]) is not None
+        sam_store = _store(program, "sam", "s1@example.org", url)
+        sam = actor_in(sam_store, "s1@example.org")
+        with session_scope(sam_store) as s:
+            leave_group(s, sam, "CSV club")
+        assert _sync(sam_store, url).rejected == 0
+        assert _sync(sid_store, url).rejected == 0
+        with session_scope(sid_store) as s:
+            assert s.get(Submission, program.ids["sub1"]) is None
+        # Sam's later change to that work does not reach Sid either
+        with session_scope(sam_store) as s:
+            sub = s.get(Submission, program.ids["sub1"])
+            assert sub is not None
+            writes.update(s, sam.id, sub, {"content": "csv v2, quoted fields"})
+        assert _sync(sam_store, url).rejected == 0
+        assert _sync(sid_store, url).rejected == 0
+        with session_scope(sid_store) as s:
+            assert s.get(Submission, program.ids["sub1"]) is None

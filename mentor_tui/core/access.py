@@ -12,7 +12,18 @@ scope defined here, so a mentor's query can only ever return their own students'
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, CompoundSelect, Select, and_, exists, false, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    CompoundSelect,
+    Select,
+    and_,
+    exists,
+    false,
+    func,
+    null,
+    or_,
+    select,
+)
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
@@ -196,9 +207,19 @@ def user_scope(actor: Actor) -> ColumnElement[bool]:
 # and review (peer reviews), under the students' own mentor, who confirms or overrides.
 
 
+def still_live(model: type[Synced]) -> ColumnElement[bool]:
+    """``live(model)`` for a row that grants access to others (a membership, a group, a
+    certification): written so that sync's ``with_tombstones`` keeps it (it makes every
+    ``deleted_at IS NULL`` true to deliver tombstones), since a deleted membership must end
+    the access it gave, not widen it."""
+    return func.coalesce(model.deleted_at, null()).is_(None)
+
+
 def certified_peers() -> Select[str]:
     """Ids of the students whose peer mentor certification stands."""
-    return select(PeerMentor.student_id).where(live(PeerMentor), PeerMentor.revoked_at.is_(None))
+    return select(PeerMentor.student_id).where(
+        still_live(PeerMentor), PeerMentor.revoked_at.is_(None)
+    )
 
 
 def _my_groups(actor: Actor) -> Select[str]:
@@ -233,12 +254,12 @@ def peer_mentee_ids(actor: Actor) -> Select[str]:
     if not actor.is_student:
         return select(User.id).where(false())
     groups = select(StudyGroup.id).where(
-        live(StudyGroup),
+        still_live(StudyGroup),
         StudyGroup.facilitator_id == actor.id,
         StudyGroup.facilitator_id.in_(certified_peers()),
     )
     return select(StudyGroupMember.student_id).where(
-        live(StudyGroupMember),
+        still_live(StudyGroupMember),
         StudyGroupMember.group_id.in_(groups),
         StudyGroupMember.student_id != actor.id,
     )
