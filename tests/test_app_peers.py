@@ -21,7 +21,14 @@ from mentor_tui.core.peers.certify import certify
 from mentor_tui.core.peers.groups import create_group
 from mentor_tui.core.peers.reviews import write_review
 from mentor_tui.db.engine import make_engine, session_scope
-from mentor_tui.db.models import MentorshipSession, Notification, SessionAttendee, Submission, User
+from mentor_tui.db.models import (
+    MentorshipSession,
+    Message,
+    Notification,
+    SessionAttendee,
+    Submission,
+    User,
+)
 from mentor_tui.db.peer_models import PeerMentor, PeerReview, StudyGroupMember
 from tests import peer_school
 from tests import session_people as people
@@ -273,3 +280,28 @@ def test_snapshot_mentor_peers(snap_compare, store) -> None:
 
     app = MentorApp(services_for(path, "maria@example.org"))
     assert snap_compare(app, terminal_size=SIZE, run_before=go)
+
+
+async def test_a_on_a_group_announces_to_it(store) -> None:
+    path, ids = store
+    services = services_for(path, "maria@example.org")
+    app = MentorApp(services)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("8")
+        await settle(pilot)
+        app.screen.query_one("#peers-groups").focus()
+        await pilot.press("a")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "AskScreen"
+        await type_text(pilot, "We meet on Friday.")
+        await pilot.press("enter")
+        await settle(pilot)
+    with session_scope(services.engine) as s:
+        row = s.execute(select(Message)).scalar_one()
+        assert (row.kind, row.body, row.sender_id) == (
+            "announcement",
+            "We meet on Friday.",
+            ids["maria"],
+        )
+        assert row.audience is not None and row.audience.startswith("group:")

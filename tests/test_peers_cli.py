@@ -265,3 +265,30 @@ def test_a_student_asks_for_a_progress_review_meeting(store, db_path, capsys) ->
     engine.dispose()
     accepted = ok_json(capsys, db_path, "sessions", "accept", asked["id"], user=MARIA)
     assert accepted["status"] == "scheduled"
+
+
+def test_a_group_announcement_reaches_its_members_and_facilitator_only(
+    store, db_path, capsys
+) -> None:
+    _certify_and_group(capsys, db_path)
+    assert "Only the group's mentor" in refused(
+        capsys, db_path, "groups", "announce", "Loops club", "hello", user=SAM
+    )
+    assert "No study group" in refused(
+        capsys, db_path, "groups", "announce", "Loops club", "hello", user=OMAR
+    )
+    said = ok_json(capsys, db_path, "groups", "announce", "Loops club", "Meet Friday.", user=MARIA)
+    assert said["group"] == "Loops club"
+
+    def titles(who: str) -> list[str]:
+        found = ok_json(capsys, db_path, "messages", "list", user=who)["conversations"]
+        return [c["title"] for c in found]
+
+    for who in (ANA, BEA, SAM):
+        assert titles(who) == ["Announcement by Maria Mentor to the study group Loops club"], who
+    assert titles(ZOE) == []
+    # once Bea leaves, later announcements are not hers
+    assert run(db_path, "groups", "leave", "Loops club", user=BEA) == 0
+    capsys.readouterr()
+    ok_json(capsys, db_path, "groups", "announce", "Loops club", "Moved to Monday.", user=MARIA)
+    assert len(titles(ANA)) == 2 and len(titles(BEA)) == 0

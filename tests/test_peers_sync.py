@@ -13,9 +13,10 @@ from sqlalchemy import select
 
 from mentor_tui.config import Config
 from mentor_tui.core import clock, writes
+from mentor_tui.core.messages.inbox import conversations
 from mentor_tui.core.notifications.notify import list_notifications
 from mentor_tui.core.peers.certify import certify, revoke
-from mentor_tui.core.peers.groups import create_group, group_views, leave_group
+from mentor_tui.core.peers.groups import announce_to_group, create_group, group_views, leave_group
 from mentor_tui.core.peers.reviews import confirm_review, peer_reviews, reviewable, write_review
 from mentor_tui.core.sessions.booking import book_session
 from mentor_tui.db.engine import session_scope
@@ -79,6 +80,7 @@ def test_a_peer_review_travels_from_the_peer_to_the_mentor_and_the_student(
             [seen] = peer_reviews(s, maria, pending_only=True)
             assert (seen.id, seen.reviewer_name) == (review.id, "Sid Three")
             confirm_review(s, maria, review.id, CONFIG)
+            announce_to_group(s, maria, "CSV club", "We meet on Friday.")
         assert _sync(maria_store, url).rejected == 0
 
         sam_store = _store(program, "sam", "s1@example.org", url)
@@ -88,6 +90,8 @@ def test_a_peer_review_travels_from_the_peer_to_the_mentor_and_the_student(
             assert (mine.reviewer_name, mine.outcome) == ("Sid Three", "confirmed")
             sub = s.get(Submission, program.ids["sub1"])
             assert sub is not None and sub.status == "changes_requested"
+            titles = [c.title for c in conversations(s, sam)]
+            assert "Announcement by Maria Mentor to the study group CSV club" in titles, titles
 
         # revoked: Sid's store loses Sam's work on the next sync
         admin = actor_in(program.admin_store, "admin@example.org")
@@ -156,6 +160,17 @@ def test_the_server_refuses_peer_changes_the_rules_do_not_allow(program: Program
         assert status("m2@example.org", change("study_group_members", str(uuid.uuid4()), "insert", {"group_id": group_id, "student_id": ids["s2"]})) == "rejected"  # fmt: skip
         assert status("s1@example.org", change("study_group_members", member_id, "insert", member)) == "rejected"  # fmt: skip
         assert status("m1@example.org", change("study_group_members", member_id, "insert", member)) == "applied"  # fmt: skip
+
+        # an announcement to the group: Maria's own group only; not Mark's, not a student's
+        def announcement(sender: str) -> dict:
+            message_id = str(uuid.uuid4())
+            fields = {"sender_id": ids[sender], "kind": "announcement", "body": "Friday",
+                      "thread_id": message_id, "audience": f"group:{group_id}"}  # fmt: skip
+            return change("messages", message_id, "insert", fields)
+
+        assert status("m2@example.org", announcement("m2")) == "rejected"
+        assert status("s1@example.org", announcement("s1")) == "rejected"
+        assert status("m1@example.org", announcement("m1")) == "applied"
         # peer reviews: Sue (not certified) on Sam's work; Sid on Sue's work (not his
         # mentee); Sid writing one as someone else or already confirmed
         assert status("s2@example.org", review(ids["sub1"], "s2")) == "rejected"

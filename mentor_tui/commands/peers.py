@@ -145,6 +145,9 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     guide.add_argument("student", metavar="STUDENT", nargs="?", help="none: no facilitator")
     delete = _verb(actions, common, "delete", "delete a study group", run_delete)
     delete.add_argument("group", metavar="GROUP", help="the group's name or id")
+    say = _verb(actions, common, "announce", "an announcement to a group", run_announce)
+    say.add_argument("group", metavar="GROUP", help="the group's name or id")
+    say.add_argument("text", metavar="TEXT", help="the announcement")
     session = _verb(
         actions, common, "session", "schedule a session with the whole group", run_session
     )
@@ -453,4 +456,16 @@ def run_session(ctx: CommandContext) -> int:
         ctx.print_json(view.to_json())
     else:
         print(f"Scheduled '{_line(view.title)}' on {view.span_in(actor.timezone)} (id {view.id}).")
+    return 0
+
+
+def run_announce(ctx: CommandContext) -> int:
+    from mentor_tui.core.peers.groups import announce_to_group
+
+    with ctx.session() as s:
+        name, message_id = announce_to_group(s, ctx.actor(), ctx.args.group, ctx.args.text)
+    if ctx.wants_json:
+        ctx.print_json({"group": name, "message_id": message_id})
+    else:
+        print(f"Announced to {_line(name)} (id {message_id}); sent on the next sync.")
     return 0

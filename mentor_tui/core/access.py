@@ -12,14 +12,18 @@ scope defined here, so a mentor's query can only ever return their own students'
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import (
     ColumnElement,
     CompoundSelect,
     Select,
+    String,
     and_,
     exists,
     false,
     func,
+    literal,
     null,
     or_,
     select,
@@ -119,6 +123,26 @@ def _admins() -> Select[str]:
     return select(User.id).where(User.role == "admin")
 
 
+# an announcement to a study group: its ``audience`` is this prefix and the group's id
+GROUP_AUDIENCE = "group:"
+
+
+def group_audience(group: Any) -> ColumnElement[str]:
+    """The ``audience`` of an announcement to the study group whose id is ``group``."""
+    audience: ColumnElement[str] = literal(GROUP_AUDIENCE, String) + group
+    return audience
+
+
+def _to_my_group(actor: Actor) -> ColumnElement[bool]:
+    """An announcement by a group's mentor to a study group the student is in (or
+    facilitates)."""
+    return exists().where(
+        study_group_scope(actor),
+        Message.audience == group_audience(StudyGroup.id),
+        Message.sender_id == StudyGroup.mentor_id,
+    )
+
+
 def announcement_scope(actor: Actor) -> ColumnElement[bool]:
     """Announcements meant for ``actor`` (or sent by them): a mentor's to their students, an
     admin's to all students, all mentors or everyone. Admins see every announcement (none is
@@ -130,6 +154,7 @@ def announcement_scope(actor: Actor) -> ColumnElement[bool]:
         to_me = or_(
             and_(Message.audience == "students", Message.sender_id == _my_mentor(actor)),
             and_(Message.audience.in_(("students", "everyone")), Message.sender_id.in_(_admins())),
+            _to_my_group(actor),
         )
     else:
         to_me = or_(
@@ -343,6 +368,7 @@ def find_user_unscoped(session: Session, key: str) -> User:
 
 
 __all__ = [
+    "GROUP_AUDIENCE",
     "Actor",
     "actor_for_email",
     "announcement_audiences",
@@ -350,6 +376,7 @@ __all__ = [
     "certified_peers",
     "find_student",
     "find_user",
+    "group_audience",
     "group_member_scope",
     "message_recipient_scope",
     "message_scope",

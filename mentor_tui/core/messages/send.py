@@ -99,7 +99,7 @@ def reply(session: Session, actor: Actor, thread_id: str, body: str) -> Message:
 def announce(session: Session, actor: Actor, body: str, audience: str = "students") -> Message:
     """An announcement: a mentor's to their students; an admin's to all students, all mentors
     or everyone. Each recipient reads it (and marks it) on their own."""
-    return _new(session, actor, body, audience=rules.audience(actor, audience))
+    return _new(session, actor, body, audience=rules.audience(actor, audience, session))
 
 
 def edit(session: Session, actor: Actor, message_id: str, body: str) -> Message:

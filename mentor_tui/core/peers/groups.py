@@ -18,6 +18,7 @@ from sqlmodel import Session
 from mentor_tui.config import Config
 from mentor_tui.core import writes
 from mentor_tui.core.access import (
+    GROUP_AUDIENCE,
     Actor,
     find_student,
     find_user,
@@ -25,6 +26,7 @@ from mentor_tui.core.access import (
     live,
     study_group_scope,
 )
+from mentor_tui.core.messages.send import announce
 from mentor_tui.core.sessions.scheduling import schedule_session
 from mentor_tui.core.sessions.views import SessionView
 from mentor_tui.core.text import clean_line
@@ -273,6 +275,14 @@ def delete_group(s: Session, actor: Actor, key: str) -> str:
     return group.name
 
 
+def announce_to_group(s: Session, actor: Actor, key: str, body: str) -> tuple[str, str]:
+    """An announcement to the group's members and facilitator (each reads it in their inbox);
+    the group's name and the message's id."""
+    group = _own_group(s, actor, key)
+    row = announce(s, actor, body, f"{GROUP_AUDIENCE}{group.id}")
+    return group.name, row.id
+
+
 def group_views(s: Session, actor: Actor, *, group_id: str | None = None) -> list[GroupView]:
     """The groups the actor sees, by name, with their members."""
     query = select(StudyGroup).where(study_group_scope(actor)).order_by(StudyGroup.name)
@@ -345,6 +355,7 @@ def group_session(
 __all__ = [
     "GroupView",
     "add_members",
+    "announce_to_group",
     "create_group",
     "delete_group",
     "find_group",

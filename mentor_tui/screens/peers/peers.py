@@ -3,7 +3,7 @@ students' mentor (`c` confirms the highlighted one: its verdict and feedback dec
 submission; `o` overrides it, leaving the submission in the review queue), the certified peer
 mentors with their criteria and recognition (an admin's `p` certifies a student, `x` revokes
 the highlighted peer), and the study groups (`g` makes one of my students, with an optional
-peer facilitator)."""
+peer facilitator; `a` announces to the highlighted one)."""
 
 from __future__ import annotations
 
@@ -15,8 +15,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Static
 
+from mentor_tui.core.messages.rules import MAX_BODY
 from mentor_tui.core.peers.certify import PeerView, certify, peer_views, revoke
-from mentor_tui.core.peers.groups import GroupView, create_group, group_views
+from mentor_tui.core.peers.groups import GroupView, announce_to_group, create_group, group_views
 from mentor_tui.core.peers.reviews import (
     PeerReviewView,
     confirm_review,
@@ -45,6 +46,7 @@ class PeersScreen(MentorScreen):
         Binding("c", "confirm", "Confirm", id="peers.confirm"),
         Binding("o", "override", "Override", id="peers.override"),
         Binding("g", "new_group", "New group", id="peers.group"),
+        Binding("a", "announce", "Announce to group", id="peers.announce"),
         Binding("p", "certify", "Certify", id="peers.certify"),
         Binding("x", "revoke", "Revoke", id="peers.revoke"),
     ]
@@ -238,6 +240,29 @@ class PeersScreen(MentorScreen):
                     ("Peer facilitator's email (optional)", 254),
                 ],
             ),
+            typed,
+        )
+
+    def action_announce(self) -> None:
+        table = self.query_one("#peers-groups", DataTable)
+        groups = self._data.groups
+        if not groups or not 0 <= table.cursor_row < len(groups):
+            self.notify("Pick a study group first.", severity="warning")
+            return
+        group = groups[table.cursor_row]
+        actor = self.actor
+
+        def typed(answers: list[str] | None) -> None:
+            if answers is None:
+                return
+            self.run_db(
+                lambda s: announce_to_group(s, actor, group.id, answers[0]),
+                lambda done: self.notify(f"Announced to {clean_line(done[0])}.", markup=False),
+                group="peers-announce",
+            )
+
+        self.app.push_screen(
+            AskScreen(f"Announce to {clean_line(group.name)}", [("Announcement", MAX_BODY)]),
             typed,
         )
 
