@@ -28,7 +28,13 @@ from tests import session_people as people
 
 SIZE = (120, 40)
 EVERY_DAY = [{"weekday": d, "start": "08:00", "end": "20:00"} for d in range(7)]
-STUDENT_SCREENS = {"StudentHomeScreen", "MyWorkScreen", "FeedbackScreen", "MyCalendarScreen"}
+STUDENT_SCREENS = {
+    "StudentHomeScreen",
+    "MyWorkScreen",
+    "FeedbackScreen",
+    "MyCalendarScreen",
+    "MyPeersScreen",
+}
 
 
 @pytest.fixture
@@ -81,7 +87,7 @@ async def test_a_student_reaches_only_their_own_screens(store) -> None:
         summary = str(app.screen.query_one("#home-summary").render())
         assert "Completion" in summary and "quiz average 80" in summary
         seen: set[str] = set()
-        for area_key in ("1", "2", "3", "4", "5", "6"):
+        for area_key in ("1", "2", "3", "4", "5", "6", "8"):
             await pilot.press(area_key)
             await settle(pilot)
             for key in sorted(_mentor_keys() - {"7"}):  # 7 is everyone's: messages, below
@@ -100,10 +106,10 @@ async def test_a_student_reaches_only_their_own_screens(store) -> None:
                     await pilot.press("escape")
                     await settle(pilot)
         assert seen <= STUDENT_SCREENS | {"HelpScreen"}, seen
-        # the area keys a student has: 1, 2, 3, 5, and 7 (messages, as everyone)
+        # the area keys a student has: 1, 2, 3, 5, 8 (peers), and 7 (messages, as everyone)
         for key, name in (("1", "StudentHomeScreen"), ("2", "MyWorkScreen"),
                           ("3", "FeedbackScreen"), ("5", "MyCalendarScreen"),
-                          ("7", "InboxScreen")):  # fmt: skip
+                          ("8", "MyPeersScreen"), ("7", "InboxScreen")):  # fmt: skip
             await pilot.press(key)
             await settle(pilot)
             assert type(app.screen).__name__ == name

@@ -63,11 +63,13 @@ AREAS: list[Area] = [
     Area("5", "calendar", "Calendar", "calendar.calendar:CalendarScreen"),
     Area("6", "admin", "Admin", "admin.admin:AdminScreen", admin_only=True),
     Area("7", "inbox", "Messages", "inbox.inbox:InboxScreen", roles=("admin", "mentor", "student")),
+    Area("8", "peers", "Peers", "peers.peers:PeersScreen", roles=("admin", "mentor")),
     # a student's own areas, on the mentor's keys (issue 20)
     Area("1", "my_progress", "My progress", "student.home:StudentHomeScreen", roles=STUDENT),
     Area("2", "my_work", "My work", "student.work:MyWorkScreen", roles=STUDENT),
     Area("3", "my_feedback", "Feedback", "student.work:FeedbackScreen", roles=STUDENT),
     Area("5", "my_calendar", "Calendar", "student.calendar:MyCalendarScreen", roles=STUDENT),
+    Area("8", "my_peers", "Peers", "student.peers:MyPeersScreen", roles=STUDENT),
 ]
 
 

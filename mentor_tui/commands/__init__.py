@@ -28,6 +28,7 @@ COMMAND_MODULES = [
     "notifications",
     "report",
     "student",
+    "peers",
 ]
 
 # verb: the module that registers it, in the order the modules register them
@@ -60,4 +61,6 @@ VERBS: dict[str, str] = {
     "mentor": "student",
     "progress": "student",
     "feedback": "student",
+    "peers": "peers",
+    "groups": "peers",
 }

@@ -26,6 +26,11 @@ def register_booking(actions: Any, common: argparse.ArgumentParser) -> None:
     when.add_argument("--next", action="store_true", help="the first free slot that suits you")
     book.add_argument("--tz", metavar="ZONE", help="IANA timezone of --at (default: yours)")
     book.add_argument("--note", metavar="TEXT", help="what you would like to talk about")
+    book.add_argument(
+        "--progress-review",
+        action="store_true",
+        help="ask for a progress review meeting (your mentor is told so)",
+    )
     book.add_argument("--json", action="store_true", help="print the session as JSON")
     book.set_defaults(run=run_book)
 
@@ -114,7 +119,13 @@ def run_book(ctx: CommandContext) -> int:
         else:
             starts_at = parse_local(args.at, tz_name)
         view = book_session(
-            session, actor, ctx.config, starts_at=starts_at, timezone=tz_name, note=args.note
+            session,
+            actor,
+            ctx.config,
+            starts_at=starts_at,
+            timezone=tz_name,
+            note=args.note,
+            progress_review=args.progress_review,
         )
     if view.status == "scheduled":
         _print_session(ctx, "Booked (your mentor takes bookings at once):", view)

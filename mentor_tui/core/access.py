@@ -6,11 +6,28 @@ scope defined here, so a mentor's query can only ever return their own students'
 - A mentorship note is readable and writable by its author alone (admins only count them).
 - A student sees their own data, their mentor's public profile and feedback given to them.
 - An admin sees and manages everything except the content of mentors' private notes.
+- Peer mentorship: a certified peer mentor sees the members of the study groups they
+  facilitate, and their work, which they review; group members see each other's names.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, Select, and_, exists, false, func, or_, select
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    CompoundSelect,
+    Select,
+    String,
+    and_,
+    exists,
+    false,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+)
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
@@ -27,6 +44,7 @@ from mentor_tui.db.models import (
     Synced,
     User,
 )
+from mentor_tui.db.peer_models import PeerMentor, PeerReview, StudyGroup, StudyGroupMember
 from mentor_tui.errors import AccessDenied, NotFound, UserError
 
 
@@ -108,6 +126,26 @@ def _admins() -> Select[str]:
     return select(User.id).where(User.role == "admin")
 
 
+# an announcement to a study group: its ``audience`` is this prefix and the group's id
+GROUP_AUDIENCE = "group:"
+
+
+def group_audience(group: Any) -> ColumnElement[str]:
+    """The ``audience`` of an announcement to the study group whose id is ``group``."""
+    audience: ColumnElement[str] = literal(GROUP_AUDIENCE, String) + group
+    return audience
+
+
+def _to_my_group(actor: Actor) -> ColumnElement[bool]:
+    """An announcement by a group's mentor to a study group the student is in (or
+    facilitates)."""
+    return exists().where(
+        study_group_scope(actor),
+        Message.audience == group_audience(StudyGroup.id),
+        Message.sender_id == StudyGroup.mentor_id,
+    )
+
+
 def announcement_scope(actor: Actor) -> ColumnElement[bool]:
     """Announcements meant for ``actor`` (or sent by them): a mentor's to their students, an
     admin's to all students, all mentors or everyone. Admins see every announcement (none is
@@ -135,6 +173,7 @@ def announcement_scope(actor: Actor) -> ColumnElement[bool]:
                 or_(Message.audience.in_(("students", "everyone")), in_my_course),
                 Message.sender_id.in_(_admins()),
             ),
+            _to_my_group(actor),
         )
     else:
         # a group: the mentors of one specialization
@@ -222,8 +261,120 @@ def user_scope(actor: Actor) -> ColumnElement[bool]:
         )
     return and_(
         live(User),
-        or_(User.id == actor.id, User.id == _my_mentor(actor), User.role == "admin"),
+        or_(
+            User.id == actor.id,
+            User.id == _my_mentor(actor),
+            User.role == "admin",
+            User.id.in_(_group_mates(actor)),
+        ),
     )
+
+
+# --- peer mentorship (issue 20) ------------------------------------------------------------
+# A peer mentor is a student an admin certified (``peer_mentors``, not revoked). A mentor makes
+# study groups of their own students, optionally with one of them (certified) as facilitator;
+# a facilitator's mentees are the members of the groups they facilitate, whose work they see
+# and review (peer reviews), under the students' own mentor, who confirms or overrides.
+
+
+def still_live(model: type[Synced]) -> ColumnElement[bool]:
+    """``live(model)`` for a row that grants access to others (a membership, a group, a
+    certification): written so that sync's ``with_tombstones`` keeps it (it makes every
+    ``deleted_at IS NULL`` true to deliver tombstones), since a deleted membership must end
+    the access it gave, not widen it."""
+    return func.coalesce(model.deleted_at, null()).is_(None)
+
+
+def certified_peers() -> Select[str]:
+    """Ids of the students whose peer mentor certification stands."""
+    return select(PeerMentor.student_id).where(
+        still_live(PeerMentor), PeerMentor.revoked_at.is_(None)
+    )
+
+
+def _my_groups(actor: Actor) -> Select[str]:
+    """Live groups ``actor`` is a live member of."""
+    return select(StudyGroupMember.group_id).where(
+        StudyGroupMember.student_id == actor.id, live(StudyGroupMember)
+    )
+
+
+def study_group_scope(actor: Actor) -> ColumnElement[bool]:
+    """Condition on ``StudyGroup``: an admin every group, a mentor their own, a student the
+    groups they belong to or facilitate."""
+    base = live(StudyGroup)
+    if actor.is_admin:
+        return base
+    if actor.is_mentor:
+        return and_(base, StudyGroup.mentor_id == actor.id)
+    return and_(
+        base, or_(StudyGroup.facilitator_id == actor.id, StudyGroup.id.in_(_my_groups(actor)))
+    )
+
+
+def group_member_scope(actor: Actor) -> ColumnElement[bool]:
+    """Condition on ``StudyGroupMember``: the members of the groups the actor sees."""
+    groups = select(StudyGroup.id).where(study_group_scope(actor))
+    return and_(live(StudyGroupMember), StudyGroupMember.group_id.in_(groups))
+
+
+def peer_mentee_ids(actor: Actor) -> Select[str]:
+    """The students a certified peer mentor facilitates (members of their live groups); none
+    for anyone else, nor once the certification is revoked."""
+    if not actor.is_student:
+        return select(User.id).where(false())
+    groups = select(StudyGroup.id).where(
+        still_live(StudyGroup),
+        StudyGroup.facilitator_id == actor.id,
+        StudyGroup.facilitator_id.in_(certified_peers()),
+    )
+    return select(StudyGroupMember.student_id).where(
+        still_live(StudyGroupMember),
+        StudyGroupMember.group_id.in_(groups),
+        StudyGroupMember.student_id != actor.id,
+    )
+
+
+def peer_submission_scope(actor: Actor) -> ColumnElement[bool]:
+    """Condition on ``Submission``: a peer mentor's mentees' work, which they may review."""
+    return and_(live(Submission), Submission.student_id.in_(peer_mentee_ids(actor)))
+
+
+def peer_review_scope(actor: Actor) -> ColumnElement[bool]:
+    """Condition on ``PeerReview``: an admin every one; a mentor those on their students'
+    work; a student those they wrote and those on their own work (they see who reviewed)."""
+    base = live(PeerReview)
+    if actor.is_admin:
+        return base
+    about = select(Submission.id).where(submission_scope(actor))
+    if actor.is_mentor:
+        return and_(base, PeerReview.submission_id.in_(about))
+    return and_(base, or_(PeerReview.reviewer_id == actor.id, PeerReview.submission_id.in_(about)))
+
+
+def peer_mentor_scope(actor: Actor) -> ColumnElement[bool]:
+    """Condition on ``PeerMentor``: an admin every certification (revoked ones too); a mentor
+    their students'; a student their own and their groups' facilitators' (the profile with its
+    recognition)."""
+    base = live(PeerMentor)
+    if actor.is_admin:
+        return base
+    if actor.is_mentor:
+        return and_(base, PeerMentor.student_id.in_(visible_student_ids(actor)))
+    facilitators = select(StudyGroup.facilitator_id).where(study_group_scope(actor))
+    return and_(
+        base, or_(PeerMentor.student_id == actor.id, PeerMentor.student_id.in_(facilitators))
+    )
+
+
+def _group_mates(actor: Actor) -> CompoundSelect[str]:
+    """A student's fellow members and facilitators of their groups (names they see)."""
+    groups = select(StudyGroup.id).where(study_group_scope(actor))
+    members = select(StudyGroupMember.student_id).where(
+        live(StudyGroupMember), StudyGroupMember.group_id.in_(groups)
+    )
+    facilitators = select(StudyGroup.facilitator_id).where(study_group_scope(actor))
+    return members.union(facilitators)
 
 
 def find_user(session: Session, actor: Actor, key: str) -> User:
@@ -264,20 +415,29 @@ def find_user_unscoped(session: Session, key: str) -> User:
 __all__ = [
     "COURSE_GROUP",
     "SPECIALIZATION_GROUP",
+    "GROUP_AUDIENCE",
     "Actor",
     "actor_for_email",
     "announcement_audiences",
     "announcement_scope",
+    "certified_peers",
     "find_student",
     "find_user",
     "group_prefixes",
+    "group_audience",
+    "group_member_scope",
     "message_recipient_scope",
     "message_scope",
     "note_count_scope",
     "note_scope",
+    "peer_mentee_ids",
+    "peer_mentor_scope",
+    "peer_review_scope",
+    "peer_submission_scope",
     "require_admin",
     "session_scope",
     "student_scope",
+    "study_group_scope",
     "submission_scope",
     "user_scope",
     "visible_student_ids",

@@ -73,6 +73,7 @@ LONG_TEXTS: dict[str, frozenset[str]] = {
     "notifications": frozenset({"message"}),
     "messages": frozenset({"body"}),
     "comment_snippets": frozenset({"body"}),
+    "peer_reviews": frozenset({"feedback"}),
 }
 
 _ENTITY = {
@@ -94,6 +95,10 @@ _ENTITY = {
     "student_availability": "availability window",
     "comment_snippets": "snippet",
     "notification_preferences": "notification preference",
+    "peer_mentors": "peer mentor certification",
+    "study_groups": "study group",
+    "study_group_members": "group membership",
+    "peer_reviews": "peer review",
 }
 
 
@@ -256,6 +261,11 @@ _RULES: dict[tuple[str, str], Rule] = {
     ("messages", "kind"): _choice(MESSAGE_KINDS),
     ("notification_preferences", "kind"): _choice(NOTIFICATION_KINDS),
     ("notification_preferences", "delivery"): _choice(DELIVERIES),
+    ("peer_mentors", "capacity"): _whole(1, 10),
+    ("peer_mentors", "completion"): _number(0, 100),
+    ("study_groups", "name"): _short(120),
+    ("peer_reviews", "verdict"): _choice(("approved", "rejected", "changes_requested")),
+    ("peer_reviews", "outcome"): _choice(("pending", "confirmed", "overridden")),
 }
 
 

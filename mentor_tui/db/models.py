@@ -242,6 +242,8 @@ class MentorshipSession(Synced, table=True):
     summary: str = ""
     # why the mentor declined a student's booking request (revision 0014)
     decline_reason: str = ""
+    # the study group a group session is for (db/peer_models.py; revision 0018)
+    group_id: str | None = None
 
 
 class SessionAttendee(Synced, table=True):

@@ -23,6 +23,7 @@ from mentor_tui.server.push_change import (
     outcome_of,
     parse,
 )
+from mentor_tui.server.push_peers import resend_peer_rows
 from mentor_tui.server.push_rules import check_across_rows, check_values
 from mentor_tui.sync.protocol import (
     BOOKKEEPING,
@@ -94,6 +95,7 @@ def _insert(conn: Connection, log: LogWriter, actor: Actor, origin: str, change:
     fields = [c for c in table_spec.columns if c not in ("id", "version", "updated_at")]
     log.created(table_spec.name, change.entity_id, fields, origin)
     resend_dependents(conn, log, table_spec, None, row)
+    resend_peer_rows(conn, log, table_spec.name, None, row)
     _audit(log, actor, "create", change, sorted(change.values))
     return outcome_of(change, "applied")
 
@@ -272,6 +274,7 @@ def _write(
     if audience is not None:
         revoke_lost(conn, log, table_spec, before, after, audience)
         resend_dependents(conn, log, table_spec, before, after)
+    resend_peer_rows(conn, log, table_spec.name, before, after)
     _audit(log, actor, action, change, sorted(apply))
 
 

@@ -18,8 +18,7 @@ Two differences from the app's scopes, both needed by sync:
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, String, and_, exists, false, or_, select, true
@@ -31,6 +30,7 @@ from mentor_tui.core.access import (
     Actor,
     message_scope,
     note_scope,
+    peer_submission_scope,
     session_scope,
     student_scope,
     submission_scope,
@@ -54,9 +54,10 @@ from mentor_tui.db.models import (
     User,
 )
 from mentor_tui.db.notification_models import NotificationPreference
+from mentor_tui.sync.grant import Grant
+from mentor_tui.sync.grant import f as _f
+from mentor_tui.sync.peer_scopes import PEER_GRANTS, PEER_READ_RULES
 from mentor_tui.sync.protocol import REVIEW_FIELDS, spec, table_specs
-
-ALL_OPS = frozenset({"insert", "update", "delete"})
 
 
 def with_tombstones(condition: ColumnElement[bool]) -> ColumnElement[bool]:
@@ -143,7 +144,8 @@ _READ_RULES: dict[str, Callable[[Actor], ColumnElement[bool]]] = {
     "assignments": lambda a: true(),
     "module_progress": lambda a: _a_student(a, ModuleProgress.user_id),
     "enrollments": lambda a: _a_student(a, _column("enrollments", "user_id")),
-    "submissions": submission_scope,
+    # a peer mentor also holds the work of the students they facilitate (core/peers)
+    "submissions": lambda a: or_(submission_scope(a), peer_submission_scope(a)),
     "mentorship_notes": lambda a: and_(note_scope(a), _a_student(a, MentorshipNote.student_id)),
     "session_templates": template_scope,
     "mentorship_sessions": session_scope,
@@ -171,6 +173,7 @@ _READ_RULES: dict[str, Callable[[Actor], ColumnElement[bool]]] = {
     "mentor_absences": lambda a: (
         true() if a.is_admin else _column("mentor_absences", "mentor_id") == a.id
     ),
+    **PEER_READ_RULES,
 }
 
 
@@ -189,27 +192,6 @@ def has_read_rule(table: str) -> bool:
 
 
 # --- writes -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, eq=False)
-class Grant:
-    """One way an actor may change rows: which operations, on rows meeting ``where`` (before
-    the change, and after it unless it deletes), with ``after`` also true after the change,
-    changing only ``fields`` (None: any field)."""
-
-    where: ColumnElement[bool]
-    ops: frozenset[str] = ALL_OPS
-    fields: frozenset[str] | None = None
-    after: ColumnElement[bool] | None = None
-
-    @cached_property
-    def after_change(self) -> ColumnElement[bool]:
-        """What must hold once the row has changed."""
-        return self.where if self.after is None else and_(self.where, self.after)
-
-
-def _f(*names: str) -> frozenset[str]:
-    return frozenset(names)
 
 
 _WriteRules = Callable[[Actor], list[Grant]]
@@ -392,6 +374,7 @@ _NON_ADMIN: dict[str, _WriteRules] = {
         Grant(NotificationPreference.user_id == a.id, _f("insert", "update"))
     ],
     "comment_snippets": lambda a: [_own("comment_snippets", "owner_id", a)],
+    **PEER_GRANTS,
 }
 
 

@@ -19,10 +19,12 @@ from sqlmodel import Session
 from mentor_tui.core import clock, writes
 from mentor_tui.core.access import Actor, message_scope
 from mentor_tui.core.messages.groups import audience_label
+from mentor_tui.core.access import GROUP_AUDIENCE
 from mentor_tui.core.messages.send import thread_root
 from mentor_tui.core.notifications.notify import unread_count
 from mentor_tui.db.message_models import MessageRead
 from mentor_tui.db.models import Message, User
+from mentor_tui.db.peer_models import StudyGroup
 
 PREVIEW = 80
 
@@ -178,6 +180,9 @@ def _title(session: Session, actor: Actor, root: Message | None) -> str:
         return "(conversation)"
     if root.kind == "announcement":
         label = audience_label(session, root.audience)
+        if (root.audience or "").startswith(GROUP_AUDIENCE):
+            group = session.get(StudyGroup, (root.audience or "").removeprefix(GROUP_AUDIENCE))
+            label = f"the study group {group.name}" if group is not None else "a study group"
         return f"Announcement by {_name(session, root.sender_id)} to {label}"
     if actor.id == root.sender_id:
         return _name(session, root.recipient_id)

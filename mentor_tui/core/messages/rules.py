@@ -13,13 +13,16 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from mentor_tui.core.access import (
+    GROUP_AUDIENCE,
     Actor,
     announcement_audiences,
     find_user_unscoped,
     group_prefixes,
+    group_audience,
     message_recipient_scope,
 )
 from mentor_tui.db.models import Message, User
+from mentor_tui.db.peer_models import StudyGroup
 from mentor_tui.errors import AccessDenied, UserError
 
 # A message of a megabyte must arrive and show literally (issue 17); past a few it is no
@@ -62,8 +65,17 @@ def _whom(actor: Actor) -> str:
     return "their account is inactive"
 
 
-def audience(actor: Actor, name: str) -> str:
-    """An announcement's audience as given, if ``actor`` may announce to it."""
+def audience(actor: Actor, name: str, session: Session | None = None) -> str:
+    """An announcement's audience as given, if ``actor`` may announce to it: one of
+    ``announcement_audiences``, or a study group of theirs (``group:`` and its id; an admin's
+    any group), which needs the ``session``."""
+    if name.startswith(GROUP_AUDIENCE) and session is not None:
+        group = session.get(StudyGroup, name.removeprefix(GROUP_AUDIENCE))
+        if group is None or group.deleted_at is not None:
+            raise UserError("That study group is gone.")
+        if not (actor.is_admin or group.mentor_id == actor.id):
+            raise AccessDenied("Only the group's mentor announces to a study group.")
+        return name
     allowed = announcement_audiences(actor)
     if not allowed:
         raise AccessDenied("Only mentors and admins can send announcements.")
@@ -106,12 +118,23 @@ def new_message_condition(actor: Actor) -> ColumnElement[bool]:
         if audiences
         else false()
     )
+    # a mentor's announcement to a study group of theirs (core/peers/groups.py)
+    to_group = and_(
+        Message.kind == "announcement",
+        Message.recipient_id.is_(None),
+        Message.thread_id == Message.id,
+        exists().where(
+            StudyGroup.mentor_id == actor.id,
+            StudyGroup.deleted_at.is_(None),
+            Message.audience == group_audience(StudyGroup.id),
+        ),
+    )
     return and_(
         Message.sender_id == actor.id,
         Message.read_at.is_(None),
         Message.reported_at.is_(None),
         Message.reported_by.is_(None),
-        or_(direct, announcement),
+        or_(direct, announcement, to_group),
     )
 
 

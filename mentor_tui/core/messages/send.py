@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from mentor_tui.config import Config
 from mentor_tui.core import clock, writes
-from mentor_tui.core.access import Actor, message_scope
+from mentor_tui.core.access import GROUP_AUDIENCE, Actor, message_scope
 from mentor_tui.core.messages import rules
 from mentor_tui.core.notifications.notify import MESSAGE_REPORTED, notify
 from mentor_tui.db.models import Message, User, new_id
@@ -99,14 +99,15 @@ def reply(session: Session, actor: Actor, thread_id: str, body: str) -> Message:
 def announce(session: Session, actor: Actor, body: str, audience: str = "students") -> Message:
     """An announcement: a mentor's to their students; an admin's to all students, all mentors
     or everyone; or to a group (core/messages/groups.py: a course's students, a
-    specialization's mentors). Each recipient reads it (and marks it) on their own."""
+    specialization's mentors; a study group of theirs: ``group:`` and its id). Each recipient
+    reads it (and marks it) on their own."""
     from mentor_tui.core.messages.groups import check_group
 
     name = audience.strip()
-    if ":" in name:
+    if ":" in name and not name.startswith(GROUP_AUDIENCE):
         checked = check_group(session, actor, name)
     else:
-        checked = rules.audience(actor, name)
+        checked = rules.audience(actor, name, session)
     return _new(session, actor, body, audience=checked)
 
 

@@ -26,8 +26,14 @@ FEEDBACK_RECEIVED = "feedback_received"
 MESSAGE_REPORTED = "message_reported"
 # a session scheduled, moved or cancelled: to every participant but whoever did it
 SESSION_NOTICES = ("session_scheduled", "session_rescheduled", "session_cancelled")
-# a student's booking request or feedback request: to their mentor (issue 20)
-TO_MY_MENTOR = ("booking_requested", "feedback_requested")
+# a student's booking request, progress review request or feedback request, and a peer
+# mentor's review of a fellow student's work: to their mentor (issue 20)
+TO_MY_MENTOR = (
+    "booking_requested",
+    "progress_review_requested",
+    "feedback_requested",
+    "peer_review_written",
+)
 # the mentor's answer to a booking request: to the student who asked
 BOOKING_ANSWERS = ("booking_accepted", "booking_declined")
 

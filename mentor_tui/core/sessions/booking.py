@@ -20,6 +20,7 @@ from mentor_tui.config import Config
 from mentor_tui.core import clock, writes
 from mentor_tui.core.access import Actor, find_user, live, session_scope
 from mentor_tui.core.sessions.notices import (
+    PROGRESS_REVIEW,
     notify_booking_answer,
     notify_booking_requested,
     notify_participants,
@@ -38,6 +39,7 @@ from mentor_tui.core.sessions.scheduling import session_for_change
 from mentor_tui.core.sessions.slots import find_free_slots
 from mentor_tui.core.sessions.views import SessionView, views_of
 from mentor_tui.core.timezones import format_moment
+from mentor_tui.core.validation import MAX_TITLE_CHARS
 from mentor_tui.db.models import MentorProfile, MentorshipSession, SessionAttendee
 from mentor_tui.errors import AccessDenied, UserError
 
@@ -95,9 +97,12 @@ def book_session(
     note: str | None = None,
     now: datetime | None = None,
     session_id: str | None = None,
+    progress_review: bool = False,
 ) -> SessionView:
     """A student's booking with their own mentor: a request (status ``requested``), or a
-    scheduled session when the mentor accepts bookings at once."""
+    scheduled session when the mentor accepts bookings at once. ``progress_review``: the
+    student asks for a progress review meeting (its title says so, and so does the mentor's
+    notification)."""
     _student_only(actor)
     mentor, people = resolve_parties(s, actor, [actor.id])
     check_active(people)
@@ -123,7 +128,11 @@ def book_session(
     row = MentorshipSession(
         mentor_id=mentor.id,
         kind="one_on_one",
-        title=default_title(people),
+        title=(
+            f"{PROGRESS_REVIEW}: {default_title(people)}"[:MAX_TITLE_CHARS]
+            if progress_review
+            else default_title(people)
+        ),
         starts_at=start,
         duration_minutes=minutes,
         timezone=tz_name,

@@ -69,6 +69,10 @@ def _when(row: MentorshipSession, person: User) -> str:
     return f"{when:%a %d %b %H:%M} ({person.timezone})"
 
 
+# the title a progress review meeting a student asks for begins with
+PROGRESS_REVIEW = "Progress review"
+
+
 def notify_booking_requested(s: Session, actor: Actor, row: MentorshipSession) -> None:
     """A student's booking request: their mentor hears of it, with the time in the mentor's
     own timezone."""
@@ -77,13 +81,17 @@ def notify_booking_requested(s: Session, actor: Actor, row: MentorshipSession) -
         return
     when = _when(row, mentor)
     note = f" Note: {row.agenda}" if row.agenda else ""
+    review = row.title.startswith(PROGRESS_REVIEW)
     notify(
         s,
         None,
         user_id=mentor.id,
-        type="booking_requested",
-        title=f"Booking requested: {when}",
-        message=f"{actor.full_name} asks for a session {when}.{note}",
+        type="progress_review_requested" if review else "booking_requested",
+        title=f"{'Progress review' if review else 'Booking'} requested: {when}",
+        message=(
+            f"{actor.full_name} asks for "
+            f"{'a progress review meeting' if review else 'a session'} {when}.{note}"
+        ),
         data={"session_id": row.id},
         actor_id=actor.id,
     )

@@ -1,0 +1,1 @@
+"""Peer mentorship for mentors and admins (issue 20): `8`."""

@@ -1,0 +1,231 @@
+"""`8` for a student: peer mentorship (issue 20). My study groups (with their facilitator and
+members; `l` leaves the highlighted one), the peer reviews I may see (of my work, with who
+wrote it and what my mentor made of it, and those I wrote), and, when I am a certified peer
+mentor, my certification with its recognition and the pending work of the students I
+facilitate (`v` reviews the highlighted one: a verdict and feedback, for their mentor to
+confirm)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.widgets import DataTable, Static
+
+from mentor_tui.core.peers.certify import PeerView, peer_views
+from mentor_tui.core.peers.groups import GroupView, group_views, leave_group
+from mentor_tui.core.peers.reviews import (
+    MAX_PEER_FEEDBACK,
+    PeerReviewView,
+    Reviewable,
+    parse_verdict,
+    peer_reviews,
+    reviewable,
+    write_review,
+)
+from mentor_tui.core.text import clean_line
+from mentor_tui.screens.base import MentorScreen
+from mentor_tui.screens.dialogs import AskScreen, ConfirmScreen
+from mentor_tui.widgets.events import DataChanged
+from mentor_tui.widgets.figures import local_time
+from mentor_tui.widgets.key_footer import KeyFooter
+
+# a verdict in a word (the decision that would be made)
+VERDICT_WORD = {"approved": "approve", "rejected": "reject", "changes_requested": "changes"}
+
+
+@dataclass(frozen=True)
+class _Peers:
+    me: PeerView | None
+    groups: list[GroupView]
+    reviews: list[PeerReviewView]
+    work: list[Reviewable]
+
+
+def _count(n: int, what: str) -> str:
+    return f"{n} {what}" + ("" if n == 1 else "s")
+
+
+def recognition(v: PeerView) -> str:
+    """A peer mentor's certification and recognition in one line."""
+    quiz = "" if v.quiz_average is None else f", quiz {v.quiz_average:.0f}"
+    state = "" if v.active else " (revoked)"
+    return (
+        f"Peer mentor{state} since {v.certified_at.date().isoformat()} on {clean_line(v.course)} "
+        f"({v.completion:.0f}% done{quiz}); capacity {v.capacity}; "
+        f"{_count(v.reviews, 'peer review')} ({v.confirmed} confirmed), "
+        f"{_count(v.sessions, 'group session')}."
+    )
+
+
+class MyPeersScreen(MentorScreen):
+    CSS_PATH = "student.tcss"
+    HELP_TITLE = "Peers"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("v", "review", "Peer review", id="mypeers.review"),
+        Binding("l", "leave", "Leave group", id="mypeers.leave"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._data = _Peers(None, [], [], [])
+
+    def compose(self) -> ComposeResult:
+        yield self.mentor_app.make_status_bar(self.HELP_TITLE)
+        yield Static("", id="peers-me", classes="student-summary", markup=False)
+        yield Static("My study groups (l leaves one)", classes="student-title", markup=False)
+        yield DataTable(id="peers-groups", cursor_type="row", classes="student-table")
+        yield Static("Peer reviews", classes="student-title", markup=False)
+        yield DataTable(id="peers-reviews", cursor_type="row", classes="student-table")
+        yield Static("", id="peers-work-title", classes="student-title", markup=False)
+        yield DataTable(id="peers-work", cursor_type="row", classes="student-table")
+        yield KeyFooter()
+
+    def on_mount(self) -> None:
+        columns = {
+            "#peers-groups": (("Group", 20), ("Facilitator", 18), ("Members", 32)),
+            "#peers-reviews": (
+                ("Assignment", 18),
+                ("Student", 16),
+                ("Peer reviewer", 16),
+                ("Verdict", 8),
+                ("Mentor", 10),
+            ),
+            "#peers-work": (
+                ("Student", 18),
+                ("Assignment", 20),
+                ("Submitted", 16),
+                ("Reviewed", 8),
+            ),
+        }
+        for selector, named in columns.items():
+            table = self.query_one(selector, DataTable)
+            for label, width in named:
+                table.add_column(label, width=width)
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        actor = self.actor
+
+        def job(s):  # type: ignore[no-untyped-def]
+            mine = [v for v in peer_views(s, actor) if v.student_id == actor.id]
+            return _Peers(
+                mine[0] if mine else None,
+                group_views(s, actor),
+                peer_reviews(s, actor),
+                reviewable(s, actor),
+            )
+
+        self.run_db(job, self._show, group="student-peers")
+
+    def _show(self, data: _Peers) -> None:
+        self._data = data
+        me = self.query_one("#peers-me", Static)
+        me.update(recognition(data.me) if data.me else "Not a peer mentor.")
+        groups = self.query_one("#peers-groups", DataTable)
+        groups.clear()
+        for g in data.groups:
+            groups.add_row(
+                Text(clean_line(g.name)),
+                Text(clean_line(g.facilitator_name) or "-"),
+                Text(clean_line(", ".join(n for _, n in g.members))[:60]),
+                key=g.id,
+            )
+        reviews = self.query_one("#peers-reviews", DataTable)
+        reviews.clear()
+        for r in data.reviews:
+            reviews.add_row(
+                Text(clean_line(r.assignment)),
+                Text(clean_line(r.student_name)),
+                Text(clean_line(r.reviewer_name)),
+                Text(VERDICT_WORD.get(r.verdict, r.verdict)),
+                Text(r.outcome),
+                key=r.id,
+            )
+        work = self.query_one("#peers-work", DataTable)
+        work.clear()
+        active = data.me is not None and data.me.active
+        self.query_one("#peers-work-title", Static).update(
+            "Work of the students I facilitate (v reviews)" if active else ""
+        )
+        work.display = active
+        tz_name = self.actor.timezone
+        for w in data.work:
+            work.add_row(
+                Text(clean_line(w.student_name)),
+                Text(clean_line(w.assignment)),
+                Text(local_time(w.submitted_at, tz_name)),
+                Text("yes" if w.reviewed else ""),
+                key=w.submission_id,
+            )
+        if active and data.work:
+            work.focus()
+        elif data.groups:
+            groups.focus()
+
+    def action_review(self) -> None:
+        table = self.query_one("#peers-work", DataTable)
+        if not self._data.work or not 0 <= table.cursor_row < len(self._data.work):
+            self.notify("No work of a student you facilitate to review.", severity="warning")
+            return
+        item = self._data.work[table.cursor_row]
+        actor = self.actor
+
+        def typed(answers: list[str] | None) -> None:
+            if answers is None:
+                return
+            verdict, feedback = answers
+
+            def job(s):  # type: ignore[no-untyped-def]
+                return write_review(s, actor, item.submission_id, parse_verdict(verdict), feedback)
+
+            self.run_db(job, self._reviewed, group="student-peer-review")
+
+        self.app.push_screen(
+            AskScreen(
+                f"Peer review of {clean_line(item.student_name)}'s {clean_line(item.assignment)}",
+                [
+                    ("Verdict: approve, reject or changes (a, r, c)", 20),
+                    ("Feedback", MAX_PEER_FEEDBACK),
+                ],
+            ),
+            typed,
+        )
+
+    def _reviewed(self, view: PeerReviewView) -> None:
+        self.notify(
+            f"Peer review sent; {clean_line(view.student_name)}'s mentor will confirm it.",
+            markup=False,
+        )
+        self.post_message(DataChanged("submissions"))
+        self.reload()
+
+    def action_leave(self) -> None:
+        table = self.query_one("#peers-groups", DataTable)
+        if not self._data.groups or not 0 <= table.cursor_row < len(self._data.groups):
+            return
+        group = self._data.groups[table.cursor_row]
+        if group.facilitator_id == self.actor.id:
+            self.notify("You facilitate this group: its mentor changes that.", severity="warning")
+            return
+        actor = self.actor
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.run_db(
+                    lambda s: leave_group(s, actor, group.id),
+                    lambda _none: self._left(group.name),
+                    group="student-leave",
+                )
+
+        self.app.push_screen(ConfirmScreen(f"Leave {clean_line(group.name)}?"), answered)
+
+    def _left(self, name: str) -> None:
+        self.notify(f"You left {clean_line(name)}.", markup=False)
+        self.reload()
