@@ -22,8 +22,8 @@ from typing import Any
 from mentor_tui.server.auth import ADDRESS_FAILURE_LIMIT, FAILURE_WINDOW
 
 # The resident memory of one session's app process, measured by benchmarks/web_sessions.py
-# (a student's app on a small programme after its first screen, RSS: 104 MiB on the reference
-# host, rounded up for a busier store): the host's session limit is derived from it.
+# (a student's app after its first screen: RSS 90 MiB, median, on the 2-core reference host;
+# rounded up for bigger programmes and busier screens): the host's session limit comes from it.
 MEMORY_PER_SESSION_MIB = 128
 # the share of the host's memory the sessions may take (the rest: the OS, the web front, caches)
 MEMORY_SHARE = 0.75
