@@ -4,14 +4,19 @@ sessions, and `mentor-tui web`'s one-sentence answers to bad input."""
 
 from __future__ import annotations
 
+import html
 import stat
 import sys
 from pathlib import Path
 
+import httpx
 import pytest
+from sqlalchemy import select
 
 from mentor_tui.cli import main
+from mentor_tui.paths import data_dir
 from mentor_tui.server.auth import ADDRESS_FAILURE_LIMIT, FAILURE_WINDOW
+from mentor_tui.server.schema import tokens
 from mentor_tui.web.apps import app_command
 from mentor_tui.web.sessions import (
     MEMORY_PER_SESSION_MIB,
@@ -22,6 +27,12 @@ from mentor_tui.web.sessions import (
     make_private_folder,
     sessions_for_memory,
 )
+from tests import sync_helpers
+from tests.sync_helpers import PASSWORD, Program, ThreadServer, free_port, wait_until
+from tests.web_support import WebProcess
+
+program_template = sync_helpers.program_template  # a fixture
+program = sync_helpers.program  # a fixture
 
 
 def test_sessions_per_host_follow_the_measured_memory_per_session() -> None:
@@ -108,3 +119,41 @@ def test_web_without_its_extra_names_it(
     assert main(["web"]) == 2
     err = capsys.readouterr().err
     assert "pip install 'mentor-tui[web]'" in err and missing.replace("_", "-") in err
+
+
+def _sign_in(web: WebProcess, email: str) -> httpx.Response:
+    return httpx.post(f"{web.url}/signin", data={"email": email, "password": PASSWORD}, timeout=120)
+
+
+def test_a_full_host_refuses_a_sign_in_with_a_sentence_and_idle_sessions_end(
+    program: Program,
+) -> None:
+    """A real server and a real `mentor-tui web` with room for one session that idles out
+    after 3 s: a second person is refused with a sentence while the first is signed in; the
+    first session then ends on its own (app folder gone, token revoked, cookie worthless)."""
+    with ThreadServer(program.harness.engine) as server:
+        web = WebProcess(server.url, free_port(), "--max-sessions", "1", "--idle-minutes", "0.05")
+        try:
+            first = _sign_in(web, "s1@example.org")
+            assert first.status_code == 303 and "mentor_web_session" in first.cookies
+            cookie = {"mentor_web_session": first.cookies["mentor_web_session"]}
+            assert "s1@example.org (student)" in httpx.get(web.url, cookies=cookie).text
+            refused = _sign_in(web, "s2@example.org")
+            assert refused.status_code == 503
+            assert "This host is full (1 people are using it); try again in a few minutes." in (
+                html.unescape(refused.text)
+            )
+            assert "mentor_web_session" not in refused.cookies
+            wait_until(lambda: not list((data_dir() / "web-sessions").iterdir()), timeout=30)
+            page = httpx.get(web.url, cookies=cookie).text
+            assert "id='sign-in'" in page and "s1@example.org (student)" not in page
+            with program.harness.engine.connect() as conn:
+                live = conn.execute(
+                    select(tokens.c.token_hash).where(
+                        tokens.c.user_id == program.ids["s1"], tokens.c.revoked_at.is_(None)
+                    )
+                ).all()
+            assert live == []
+            assert _sign_in(web, "s2@example.org").status_code == 303  # room again
+        finally:
+            web.stop()
