@@ -42,6 +42,10 @@ The demo stores are built once and cached in ``benchmarks/.cache/`` (see ``datas
   incremental pass after 100 progress rows changed.
 - matching, sync and note search call ``matching.py``, ``sync_pull.py`` and
   ``mentor_tui.core.notes.notes.search_notes``.
+- mentor-tui web (``web_sessions.py``): students sign in to a real `mentor-tui web` in front of
+  a real server process on a copy of the demo store and open their apps (2 in --quick, 4);
+  each app's RSS once its first screen has its figures; the median, and the sessions that fit
+  in 75% of a 24 GiB host at that size (2 cores are not the limit: an idle app takes none).
 - analytics: ``mentor_table`` (the per-mentor table) and ``program_report`` (every program
   figure and correlation) for the admin on a copy of the demo store, median of three.
 - xAPI ingest: ``xapi_ingest.py`` posts statements in batches of 500 to a real server process
@@ -111,6 +115,8 @@ NAMES = (
     "lms_first_pass",
     "lms_incremental",
     "xapi_ingest",
+    "web_session_memory",
+    "web_sessions_per_host",
     "note_search_p95",
     "analytics_mentors",
     "analytics_program",
@@ -385,6 +391,42 @@ class Runner:
         ))  # fmt: skip
         shutil.rmtree(folder, ignore_errors=True)
 
+    def web_sessions(self, data: dataset.Dataset) -> None:
+        import web_sessions
+
+        _log("mentor-tui web: sessions against a real server ...")
+        folder = self.work / "web"
+        folder.mkdir()
+        database = self.copy(data, "web/server.db")
+        result = web_sessions.measure(database, folder, 2 if self.quick else 4)
+        os.environ.update(self.env)
+        per_session = float(result["rss_mib_median"])
+        setting = int(result["memory_setting_mib"])
+        per_host = float(result["sessions_per_host"])
+        self.add(
+            Figure(
+                "web_session_memory",
+                "web: memory of one session's app (RSS, median)",
+                per_session,
+                "MiB",
+                f"<= {setting} MiB (the session limit's figure)",
+                None,
+                None,
+                per_session <= setting,
+                f"{result['sessions']} students signed in, each app on its first screen; "
+                f"max {float(result['rss_mib_max']):.0f} MiB; sign-in (login and first sync) "
+                f"{float(result['sign_in_seconds_median']):.1f} s median",
+            )
+        )
+        self.add(Figure(
+            "web_sessions_per_host", "web: sessions on a 2-core, 24 GiB host", per_host,
+            "sessions", f">= {web_sessions.TARGET_PER_HOST} sessions", None, None,
+            per_host >= web_sessions.TARGET_PER_HOST,
+            f"75% of 24 GiB at the measured memory; `mentor-tui web` refuses past "
+            f"{result['sessions_per_host_setting']} there (its setting: {setting} MiB each)",
+        ))  # fmt: skip
+        shutil.rmtree(folder, ignore_errors=True)
+
     def note_search(self, store: Path, data: dataset.Dataset) -> None:
         from mentor_tui.core.notes.notes import search_notes
         from mentor_tui.core.people.settings import sign_in
@@ -476,6 +518,7 @@ class Runner:
             (("sync_pull", "sync_a_to_b"), lambda: self.sync(self.data)),
             (("lms_first_pass", "lms_incremental"), self.lms_bridge),
             (("xapi_ingest",), lambda: self.xapi(self.data)),
+            (("web_session_memory", "web_sessions_per_host"), lambda: self.web_sessions(self.data)),
         ]  # fmt: skip
         for names, step in steps:
             if wanted(*names):
