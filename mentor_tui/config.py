@@ -208,6 +208,8 @@ def _keymap(value: Any, path: Path) -> dict[str, str]:
             f'"reviews.approve" = "A".'
         )
     return {k: v.strip() for k, v in value.items()}
+
+
 def _smtp(value: Any, path: Path) -> SmtpSettings:
     if not isinstance(value, dict):
         raise UserError(f"smtp in {path} must be a table (host, port, user, from_address, ...).")

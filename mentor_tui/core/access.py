@@ -414,8 +414,8 @@ def find_user_unscoped(session: Session, key: str) -> User:
 
 __all__ = [
     "COURSE_GROUP",
-    "SPECIALIZATION_GROUP",
     "GROUP_AUDIENCE",
+    "SPECIALIZATION_GROUP",
     "Actor",
     "actor_for_email",
     "announcement_audiences",
@@ -423,9 +423,9 @@ __all__ = [
     "certified_peers",
     "find_student",
     "find_user",
-    "group_prefixes",
     "group_audience",
     "group_member_scope",
+    "group_prefixes",
     "message_recipient_scope",
     "message_scope",
     "note_count_scope",

@@ -17,9 +17,8 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from mentor_tui.core import clock, writes
-from mentor_tui.core.access import Actor, message_scope
+from mentor_tui.core.access import GROUP_AUDIENCE, Actor, message_scope
 from mentor_tui.core.messages.groups import audience_label
-from mentor_tui.core.access import GROUP_AUDIENCE
 from mentor_tui.core.messages.send import thread_root
 from mentor_tui.core.notifications.notify import unread_count
 from mentor_tui.db.message_models import MessageRead

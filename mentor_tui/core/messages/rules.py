@@ -17,8 +17,8 @@ from mentor_tui.core.access import (
     Actor,
     announcement_audiences,
     find_user_unscoped,
-    group_prefixes,
     group_audience,
+    group_prefixes,
     message_recipient_scope,
 )
 from mentor_tui.db.models import Message, User
