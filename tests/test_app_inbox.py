@@ -76,7 +76,10 @@ async def _open_inbox(pilot) -> InboxScreen:
 
 
 def _footer(screen) -> str:
-    return " ".join(f"{item.key} {item.description}" for item in screen.query_one(KeyFooter).items)
+    """The footer's keys, the screen's own and then those pinned at the right (escape, help)."""
+    footer = screen.query_one(KeyFooter)
+    items = (*footer.items, *footer.pinned_items)
+    return " ".join(f"{item.key} {item.description}" for item in items)
 
 
 async def test_the_inbox_at_80x24_shows_its_keys_lists_and_the_unread_total(

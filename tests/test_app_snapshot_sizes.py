@@ -44,14 +44,19 @@ SCREENS: dict[str, tuple[str | None, tuple[str, ...]]] = {
     "admin_settings": (ADMIN, ("6", "S")),
     "analytics": (ADMIN, ("A",)),
     "analytics_mentor": (ADMIN, ("A", "enter")),
+    "analytics_program": (ADMIN, ("A", "p")),
+    "student_form": (ADMIN, ("2", "e")),
+    "substitutions": (ADMIN, ("6", "m", "w")),
+    "peers": (MENTOR, ("8",)),
     "inbox": (MENTOR, ("7",)),
     "composer": (MENTOR, ("7", "c")),
+    "notification_prefs": (MENTOR, ("7", "P")),
     "student_home": (STUDENT, ()),
     "student_work": (STUDENT, ("2",)),
-    # not "student_feedback" (key 3): showing it marks the feedback read, and the status bar's
-    # count of those writes came out 19 on one run and 38 on another (a finding, issue #22)
+    "student_feedback": (STUDENT, ("3",)),
     "student_calendar": (STUDENT, ("5",)),
     "student_inbox": (STUDENT, ("7",)),
+    "student_peers": (STUDENT, ("8",)),
 }
 
 

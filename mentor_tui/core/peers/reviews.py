@@ -90,6 +90,9 @@ class Reviewable:
         }
 
 
+# a verdict as a short word in a table column (the peers screens of mentors and students)
+VERDICT_WORD = {"approved": "approve", "rejected": "reject", "changes_requested": "changes"}
+
 _VERDICT_WORDS = {
     "a": "approve",
     "approve": "approve",
@@ -330,6 +333,7 @@ def _close(s: Session, actor: Actor, row: PeerReview, outcome: str) -> None:
 
 
 __all__ = [
+    "VERDICT_WORD",
     "PeerReviewView",
     "Reviewable",
     "confirm_review",

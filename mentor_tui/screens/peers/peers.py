@@ -19,6 +19,7 @@ from mentor_tui.core.messages.rules import MAX_BODY
 from mentor_tui.core.peers.certify import PeerView, certify, peer_views, revoke
 from mentor_tui.core.peers.groups import GroupView, announce_to_group, create_group, group_views
 from mentor_tui.core.peers.reviews import (
+    VERDICT_WORD,
     PeerReviewView,
     confirm_review,
     override_review,
@@ -27,7 +28,6 @@ from mentor_tui.core.peers.reviews import (
 from mentor_tui.core.text import clean_line, clean_text
 from mentor_tui.screens.base import MentorScreen
 from mentor_tui.screens.dialogs import AskScreen, ConfirmScreen
-from mentor_tui.screens.student.peers import VERDICT_WORD
 from mentor_tui.widgets.events import DataChanged
 from mentor_tui.widgets.key_footer import KeyFooter
 

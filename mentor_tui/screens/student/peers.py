@@ -19,6 +19,7 @@ from mentor_tui.core.peers.certify import PeerView, peer_views
 from mentor_tui.core.peers.groups import GroupView, group_views, leave_group
 from mentor_tui.core.peers.reviews import (
     MAX_PEER_FEEDBACK,
+    VERDICT_WORD,
     PeerReviewView,
     Reviewable,
     parse_verdict,
@@ -33,10 +34,8 @@ from mentor_tui.widgets.events import DataChanged
 from mentor_tui.widgets.figures import local_time
 from mentor_tui.widgets.key_footer import KeyFooter
 
+
 # a verdict in a word (the decision that would be made)
-VERDICT_WORD = {"approved": "approve", "rejected": "reject", "changes_requested": "changes"}
-
-
 @dataclass(frozen=True)
 class _Peers:
     me: PeerView | None

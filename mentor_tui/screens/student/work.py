@@ -126,13 +126,21 @@ class FeedbackScreen(_WorkList):
     HELP_TITLE = "Feedback"
     EMPTY = "No feedback on your work yet."
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._marked_read: set[str] = set()
+
     def wanted(self, rows: list[MyWork]) -> list[MyWork]:
         return [w for w in rows if w.feedback]
 
     def shown(self, rows: list[MyWork]) -> None:
-        unread = [w.id for w in rows if w.unread]
+        # each submission's feedback is marked read once per screen: a reload while the first
+        # marking is still under way would otherwise write (and journal) it a second time
+        marked = self._marked_read
+        unread = [w.id for w in rows if w.unread and w.id not in marked]
         if not unread:
             return
+        marked.update(unread)
         actor = self.actor
         self.run_db(
             lambda s: mark_feedback_read(s, actor, unread),
