@@ -153,9 +153,11 @@ class KeyFooter(Widget, can_focus=False):
         for node, binding, enabled, tooltip in active.values():
             if binding.show:
                 by_action[binding.action].append((binding, enabled, tooltip))
-                # the screen's own keys first, then the focused widget's, then the app's: what
-                # this screen is for comes before what every screen has (issue #22, 80x24)
-                rank.setdefault(binding.action, 0 if node is screen else 2 if node is app else 1)
+                # the keys of the pane in use first (a part of this screen, such as the admin's
+                # Mentors pane), then the screen's own, then a reusable widget's (the table's),
+                # then the app's: what this screen is for comes before what every screen has
+                # (issue #22, 80x24)
+                rank.setdefault(binding.action, _rank(node, screen, app))
         items: list[FooterItem] = []
         runs: list[tuple[object, list]] = []  # consecutive actions of the same binding group
         ordered = sorted(by_action.items(), key=lambda pair: rank[pair[0]])
@@ -376,3 +378,13 @@ class KeyFooter(Widget, can_focus=False):
             Segment(f" {item.description}", self._item_style(item, text_style)),
             Segment(" ", self._item_style(item, self._blank_style())),
         ]
+
+
+def _rank(node: object, screen: object, app: object) -> int:
+    """Where a binding's keys go in the footer: 0 a pane of the screen (a widget the screens
+    package defines), 1 the screen, 2 a reusable widget, 3 the app."""
+    if node is app:
+        return 3
+    if node is screen:
+        return 1
+    return 0 if type(node).__module__.startswith("mentor_tui.screens.") else 2

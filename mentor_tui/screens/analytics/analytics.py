@@ -103,6 +103,7 @@ class AnalyticsScreen(MentorScreen):
         self.rows = rows
         self.query_one("#analytics-table", DataTable).loading = False
         self._paint()
+        self.refresh_bindings()  # sort and export were greyed out until the rows came
 
     def _paint(self) -> None:
         self.rows = sort_rows(self.rows, self.sort_key, descending=self.descending)

@@ -89,6 +89,7 @@ class ProgramScreen(MentorScreen):
         self.figures = figures
         self.query_one("#program-table", DataTable).loading = False
         self._paint()
+        self.refresh_bindings()  # sections, chart and export were greyed out until now
 
     @property
     def table(self) -> Table | None:
