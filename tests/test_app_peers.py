@@ -256,19 +256,6 @@ async def test_p_on_the_calendar_asks_for_a_progress_review(store) -> None:
         assert told == ids["maria"]
 
 
-def test_snapshot_student_peers(snap_compare, store) -> None:
-    path, ids = store
-    _review(path, ids)
-
-    async def go(pilot) -> None:
-        await settle(pilot)
-        await pilot.press("8")
-        await settle(pilot)
-
-    app = MentorApp(services_for(path, "sam@example.org"))
-    assert snap_compare(app, terminal_size=SIZE, run_before=go)
-
-
 def test_snapshot_mentor_peers(snap_compare, store) -> None:
     path, ids = store
     _review(path, ids)
