@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
+import inspect
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from urllib.parse import quote
 
@@ -26,6 +27,40 @@ def hermetic_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("EDITOR", raising=False)
     monkeypatch.delenv("VISUAL", raising=False)
     return home
+
+
+@pytest.fixture
+def snap_compare(snap_compare: Callable[..., bool]) -> Callable[..., bool]:
+    """pytest-textual-snapshot's ``snap_compare``, taken once the screen has stopped changing.
+
+    After the test's own keys, it waits for the workers and lets the app run until two
+    screenshots in a row are the same (Textual sizes a DataTable's columns on an idle event, so a
+    busy CI machine could otherwise photograph a table whose columns were still header-wide)."""
+
+    def compare(app, press: Iterable[str] = (), run_before=None, **kwargs) -> bool:
+        async def before(pilot) -> None:
+            if run_before is not None:
+                result = run_before(pilot)
+                if inspect.isawaitable(result):
+                    await result
+            await pilot.press(*press)
+            await steady(pilot)
+
+        return snap_compare(app, run_before=before, **kwargs)
+
+    return compare
+
+
+async def steady(pilot, rounds: int = 25) -> None:
+    last = None
+    for _ in range(rounds):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        shot = pilot.app.export_screenshot()
+        if shot == last:
+            return
+        last = shot
+        await pilot.pause(0.02)
 
 
 @pytest.fixture

@@ -37,6 +37,10 @@ def test_the_private_names_are_where_the_seams_expect_them() -> None:
     for name in ("_running", "_batch_count", "_closed", "_css_update_count"):
         assert hasattr(app, name), name
     assert isinstance(app._css_update_count, int)
+    from textual.widgets import DataTable
+
+    assert list(inspect.signature(DataTable._update_dimensions).parameters) == ["self", "new_rows"]
+    assert isinstance(DataTable()._update_count, int)
 
 
 class _Probe(FirstFrameHook[None]):
@@ -96,3 +100,31 @@ async def test_a_screen_shown_first_keeps_its_own_css_and_then_restyles_as_usual
         dialog = app.screen
         assert dialog._styles_fresh is False  # a modal never takes the shortcut
         assert dialog.query_one("#boxed").styles.color.hex == "#00FF00"
+
+
+async def test_a_table_drawn_before_its_columns_were_sized_is_drawn_again_once_they_are() -> None:
+    """Textual sizes a DataTable's columns to their cells on an idle event, without changing
+    the counter its line caches are keyed on; a frame drawn in between (a busy machine) stayed on
+    screen with every column at its header's width. ``widen_tables_after_sizing`` fixes that."""
+    from textual.widgets import DataTable
+
+    from mentor_tui.widgets.seams import widen_tables_after_sizing
+
+    widen_tables_after_sizing()
+
+    class One(App[None]):
+        def compose(self) -> ComposeResult:
+            yield DataTable()
+
+    app = One()
+    async with app.run_test(size=(60, 8)) as pilot:
+        table = app.query_one(DataTable)
+        table.add_columns("Name")
+        table.focus()
+        await pilot.pause()
+        table.add_row("A rather long name")
+        early = table.render_line(1).text  # drawn before the idle event sized the column
+        assert "A rather long name" not in early
+        # the idle event, with nothing else in between (as when the frame above lost the race)
+        await table._on_idle(events.Idle())
+        assert "A rather long name" in table.render_line(1).text

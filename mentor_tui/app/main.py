@@ -22,7 +22,7 @@ from mentor_tui.app.reminders import AppReminders
 from mentor_tui.core.actor import Actor
 from mentor_tui.core.services import Services
 from mentor_tui.widgets.events import DataChanged, SignedIn
-from mentor_tui.widgets.seams import FirstFrameHook
+from mentor_tui.widgets.seams import FirstFrameHook, widen_tables_after_sizing
 from mentor_tui.widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:  # the sync client loads after the first frame (see `sync`)
@@ -82,6 +82,9 @@ def _area_screen(area: Area) -> Screen:
     module_name, class_name = area.screen.split(":")
     module = importlib.import_module(f"mentor_tui.screens.{module_name}")
     return getattr(module, class_name)()
+
+
+widen_tables_after_sizing()
 
 
 class MentorApp(FirstFrameHook[int]):

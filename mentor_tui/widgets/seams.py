@@ -15,6 +15,14 @@ Two start-up savings depend on them (issue #4, measured in ``benchmarks/run.py``
   resume when neither the app's CSS nor its focus changed since the screen was last shown
   (``_on_screen_suspend`` notes both): switching areas (`1`, `2`) paints only what changed.
 
+And one repair:
+
+- **Tables drawn before their columns were sized.** Textual sizes a ``DataTable``'s columns to
+  their cells on an idle event (``_update_dimensions``) but keys its line caches on
+  ``_update_count``, which that sizing leaves alone. A frame drawn between ``add_row`` and the
+  idle event (a busy machine) was kept, every column cut to its header's width, until the
+  cursor moved. :func:`widen_tables_after_sizing` counts the sizing as an update.
+
 ``tests/test_textual_seams.py`` checks each of these names against the pinned Textual (see
 ``TEXTUAL_VERSION``) and that both savings still behave; a Textual upgrade starts there.
 """
@@ -27,8 +35,11 @@ from textual import events
 from textual._context import NoActiveAppError
 from textual.app import App, ReturnType
 from textual.screen import ModalScreen, Screen, ScreenResultType
+from textual.widgets import DataTable
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from rich.console import RenderableType
 
 TEXTUAL_VERSION = "8.2.8"
@@ -106,4 +117,18 @@ class FirstShowStyles(Screen[ScreenResultType]):
         self._styled_for = None
 
 
-__all__ = ["TEXTUAL_VERSION", "FirstFrameHook", "FirstShowStyles"]
+def widen_tables_after_sizing() -> None:
+    """Make every DataTable draw its lines again once its columns are sized (idempotent)."""
+    sizing = DataTable._update_dimensions
+    if getattr(sizing, "_counts_as_update", False):
+        return
+
+    def update_dimensions(self: DataTable[Any], new_rows: Iterable[Any]) -> None:
+        sizing(self, new_rows)
+        self._update_count += 1  # lines cached at the old widths are not used again
+
+    update_dimensions._counts_as_update = True  # type: ignore[attr-defined]
+    DataTable._update_dimensions = update_dimensions  # type: ignore[method-assign]
+
+
+__all__ = ["TEXTUAL_VERSION", "FirstFrameHook", "FirstShowStyles", "widen_tables_after_sizing"]
