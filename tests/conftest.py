@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import inspect
+import os
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
