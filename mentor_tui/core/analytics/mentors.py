@@ -50,9 +50,10 @@ from sqlmodel import Session
 from mentor_tui.config import Config
 from mentor_tui.core import clock
 from mentor_tui.core.access import Actor, require_admin
+from mentor_tui.core.analytics.mentor_risk import at_risk_rule
 from mentor_tui.core.analytics.shared_progress import SharedProgress
 from mentor_tui.core.people import progress
-from mentor_tui.core.people.students import GRADUATED, RiskContext, StudentFigures
+from mentor_tui.core.people.students import GRADUATED, RiskContext
 from mentor_tui.db.models import (
     MentorshipSession,
     SessionAttendee,
@@ -334,22 +335,21 @@ def _student_figures(
     *,
     shared: SharedProgress | None = None,
 ) -> Any:
-    """Per mentor, in one pass over their students and their figures (``StudentFigures``):
-    students, active, graduated, mean completion (students with progress rows), at risk now
-    (0 without a ``config``: then only the progress rows are joined)."""
+    """Per mentor, in one pass over their students and their figures: students, active,
+    graduated, mean completion (students with progress rows), at risk now (``at_risk_rule``,
+    the rule of ``StudentFigures``; 0 without a ``config``: then only the progress rows are
+    joined)."""
     p = people.c
-    risk: ColumnElement[int]
+    ids = select(p.id)
+    totals = shared.totals(ids) if shared is not None else progress.progress_totals(ids)
+    rate = progress.completion_rate(totals.c.modules, totals.c.completed)
+    joined: Any = people.outerjoin(totals, totals.c.sid == p.id)
+    risk: ColumnElement[int] = literal_column("0")
     if config is not None:
-        figures = StudentFigures(people, RiskContext.build(session, config, moment))
-        joined: Any = figures.joined()
-        totals, rate = figures.progress, figures.rate
-        risk = func.sum(case((figures.risk > 0, 1), else_=0), type_=Integer)
-    else:
-        ids = select(p.id)
-        totals = shared.totals(ids) if shared is not None else progress.progress_totals(ids)
-        rate = progress.completion_rate(totals.c.modules, totals.c.completed)
-        joined = people.outerjoin(totals, totals.c.sid == p.id)
-        risk = literal_column("0")
+        ctx = RiskContext.build(session, config, moment)
+        attendance, risky = at_risk_rule(people, totals, rate, ctx)
+        joined = joined.outerjoin(attendance, attendance.c.sid == p.id)
+        risk = func.sum(case((risky, 1), else_=0), type_=Integer)
     graduated: ColumnElement[int]
     if period.bounded:
         sp = StudentProfile
