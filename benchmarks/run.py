@@ -48,6 +48,9 @@ The demo stores are built once and cached in ``benchmarks/.cache/`` (see ``datas
   in 75% of a 24 GiB host at that size (2 cores are not the limit: an idle app takes none).
 - analytics: ``mentor_table`` (the per-mentor table) and ``program_report`` (every program
   figure and correlation) for the admin on a copy of the demo store, median of three.
+- report export: ``report_export.py`` runs ``mentor-tui report program --format md --out FILE``
+  and ``mentor-tui report mentors --format csv --out FILE`` as the admin on the store copy,
+  start to exit, beside ``mentor-tui --version`` (median of three, one in --quick).
 - xAPI ingest: ``xapi_ingest.py`` posts statements in batches of 500 to a real server process
   on a copy of the demo store (20,000; 4,000 in --quick), each applied to a student's progress.
 
@@ -78,6 +81,7 @@ for folder in (str(HERE), str(ROOT)):
 import app_timing
 import dataset
 import pilot_timing
+import report_export
 
 ADMIN = "admin@example.org"
 DASHBOARD_TEXT = "Needs attention"
@@ -120,6 +124,8 @@ NAMES = (
     "note_search_p95",
     "analytics_mentors",
     "analytics_program",
+    "report_export_program",
+    "report_export_mentors",
 )
 
 
@@ -514,6 +520,9 @@ class Runner:
             (("inbox_open", "inbox_thread"), self.inbox),
             (("note_search_p95",), lambda: self.note_search(store, self.data)),
             (("analytics_mentors", "analytics_program"), lambda: self.analytics(store)),
+            (("report_export_program", "report_export_mentors"),
+             lambda: [self.add(Figure(**f)) for f in report_export.measure(
+                 store, self.data.admin_email, 1 if self.quick else 3)]),
             (("matching",), self.matching),
             (("sync_pull", "sync_a_to_b"), lambda: self.sync(self.data)),
             (("lms_first_pass", "lms_incremental"), self.lms_bridge),
