@@ -19,7 +19,8 @@ Each figure, as README's "Figures" section defines it:
 - **graduated**: the mentor's students whose status is "Passed out / Completed" (with a
   period: those whose ``graduated_on`` falls in it);
 - **at risk now**: the mentor's Active students breaking at least one at-risk rule
-  (``StudentFigures.risk``, the rule the students list and dashboard use).
+  (``StudentFigures.risk``, the rule the students list and dashboard use; counted as
+  ``mentor_risk.at_risk_rule`` reads it).
 
 A period (``Period``) narrows the dated figures: decisions by ``reviewed_at``, sessions and
 ratings by ``starts_at``, graduations by ``graduated_on``; the student counts, completion and
