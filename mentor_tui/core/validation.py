@@ -331,11 +331,21 @@ def _checker(table: str, field: str) -> Callable[[Any], None]:
 _UNCHECKED = frozenset(("id", "version", "created_at", "updated_at", "deleted_at"))
 
 
+def _unchecked(value: Any) -> None:
+    return None
+
+
+_CHECKERS: dict[str, dict[str, Callable[[Any], None]]] = {}
+
+
 def check_fields(table: str, values: Mapping[str, Any]) -> None:
     """Every given field of a ``table`` row (an update's changes)."""
+    checkers = _CHECKERS.setdefault(table, {})
     for field, value in values.items():
-        if field not in _UNCHECKED:
-            _checker(table, field)(value)
+        check = checkers.get(field)
+        if check is None:
+            check = checkers[field] = _unchecked if field in _UNCHECKED else _checker(table, field)
+        check(value)
 
 
 def check_row(table: str, values: Mapping[str, Any]) -> None:

@@ -238,7 +238,10 @@ def insert_many(
     trail: list[dict[str, Any]] = []
     entity = str(model.__tablename__)
     for fields in rows:
-        row = defaults | {name: make() for name, make in factories.items()} | fields  # type: ignore[call-arg]
+        row = defaults | fields
+        for name, make in factories.items():
+            if name not in fields:
+                row[name] = make()  # type: ignore[call-arg]
         row["created_at"] = fields.get("created_at") or moment
         row["updated_at"] = moment
         row["version"] = 1
