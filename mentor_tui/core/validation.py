@@ -294,35 +294,58 @@ def _kind_of(table: str, field: str) -> str:
 
 def check_field(table: str, field: str, value: Any) -> None:
     """One field's value as a row of ``table`` would hold it; ``InvalidValue`` otherwise."""
+    _checker(table, field)(value)
+
+
+@lru_cache(maxsize=4096)
+def _checker(table: str, field: str) -> Callable[[Any], None]:
+    """``check_field`` for one field, its label, rule and kind looked up once."""
     label = what(table, field)
     rule = _RULES.get((table, field))
-    if rule is not None:
-        rule(value, label)
-    if value is None:
-        return
     kind = _kind_of(table, field)
-    if kind == "int" and not isinstance(value, bool):
-        check_whole(value, label)
-    elif kind == "float":
-        check_number(value, label, -1e15, 1e15)
-    elif kind == "date" and not isinstance(value, date | datetime):
-        parse_iso_date(value, label)
-    elif kind == "json":
-        if len(json.dumps(value, default=str)) > MAX_TEXT_CHARS:
-            raise InvalidValue(f"{label} can hold at most 1 MB of data.")
-    elif kind == "str" and isinstance(value, str):
-        if field in LONG_TEXTS.get(table, frozenset()):
-            check_text_size(value, label)
-        else:
-            check_short(value, label, MAX_SHORT_CHARS)
+    long_text = field in LONG_TEXTS.get(table, frozenset())
+
+    def check(value: Any) -> None:
+        if rule is not None:
+            rule(value, label)
+        if value is None:
+            return
+        if kind == "int" and not isinstance(value, bool):
+            check_whole(value, label)
+        elif kind == "float":
+            check_number(value, label, -1e15, 1e15)
+        elif kind == "date" and not isinstance(value, date | datetime):
+            parse_iso_date(value, label)
+        elif kind == "json":
+            if len(json.dumps(value, default=str)) > MAX_TEXT_CHARS:
+                raise InvalidValue(f"{label} can hold at most 1 MB of data.")
+        elif kind == "str" and isinstance(value, str):
+            if long_text:
+                check_text_size(value, label)
+            else:
+                check_short(value, label, MAX_SHORT_CHARS)
+
+    return check
+
+
+_UNCHECKED = frozenset(("id", "version", "created_at", "updated_at", "deleted_at"))
+
+
+def _unchecked(value: Any) -> None:
+    return None
+
+
+_CHECKERS: dict[str, dict[str, Callable[[Any], None]]] = {}
 
 
 def check_fields(table: str, values: Mapping[str, Any]) -> None:
     """Every given field of a ``table`` row (an update's changes)."""
+    checkers = _CHECKERS.setdefault(table, {})
     for field, value in values.items():
-        if field in ("id", "version", "created_at", "updated_at", "deleted_at"):
-            continue
-        check_field(table, field, value)
+        check = checkers.get(field)
+        if check is None:
+            check = checkers[field] = _unchecked if field in _UNCHECKED else _checker(table, field)
+        check(value)
 
 
 def check_row(table: str, values: Mapping[str, Any]) -> None:

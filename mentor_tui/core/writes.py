@@ -9,12 +9,17 @@ bridge run by the server) installs the server's change log, so clients pull the 
 from __future__ import annotations
 
 import enum
-from collections.abc import Sequence
+import json
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date, datetime
+from operator import itemgetter
 from typing import Any, Protocol, TypeVar
 
+from sqlalchemy import DateTime
 from sqlalchemy import insert as sql_insert
 from sqlmodel import Session
+from sqlmodel.sql.sqltypes import UTCDateTime
 
 from mentor_tui.core import clock
 from mentor_tui.core.validation import check_fields, check_row
@@ -63,38 +68,44 @@ class Journal:
         overrides: list[str] | None,
         previous: dict[str, Any],
     ) -> None:
-        session.add(
-            JournalEntry(
-                entity=row.__tablename__,
-                entity_id=row.id,
-                op=op,
-                base_version=base_version,
-                fields=to_json_value(fields),
-                actor_id=actor_id,
-                made_at=clock.now(),
-                overrides=overrides or None,
-            )
-        )
+        entry = journal_entry(row.__tablename__, row.id, op, base_version, fields, actor_id,
+                              clock.now())  # fmt: skip
+        entry |= {"fields": to_json_value(fields), "overrides": overrides or None}
+        session.add(JournalEntry(**entry))
 
     def record_many(
         self, session: Session, actor_id: str | None, table: Any, rows: list[dict[str, Any]]
     ) -> None:
         moment = clock.now()
+        entity = str(table.name)  # a plain str: the driver adapts a str subclass value by value
         journal = [
-            {
-                "change_id": new_id(),
-                "entity": table.name,
-                "entity_id": row["id"],
-                "op": "insert",
-                "base_version": 0,
-                "fields": to_json_value(row),
-                "actor_id": actor_id,
-                "made_at": moment,
-                "pushed_at": None,
-            }
-            for row in rows
+            journal_entry(entity, row["id"], "insert", 0, row, actor_id, moment) for row in rows
         ]
-        _bulk(session, JournalEntry.__table__, journal)  # type: ignore[attr-defined]
+        _bulk(session, JournalEntry.__table__, journal, json_columns=("fields",))  # type: ignore[attr-defined]
+
+
+def journal_entry(
+    entity: str,
+    entity_id: str,
+    op: str,
+    base_version: int,
+    fields: dict[str, Any],
+    actor_id: str | None,
+    moment: datetime,
+) -> dict[str, Any]:
+    """One change journal row, the one way it is made (``fields`` as given; the caller makes
+    them JSON values, or ``_bulk`` does with ``json_columns``)."""
+    return {
+        "change_id": new_id(),
+        "entity": entity,
+        "entity_id": entity_id,
+        "op": op,
+        "base_version": base_version,
+        "fields": fields,
+        "actor_id": actor_id,
+        "made_at": moment,
+        "pushed_at": None,
+    }
 
 
 JOURNAL = Journal()
@@ -108,6 +119,20 @@ def use_change_log(session: Session, log: ChangeLog) -> None:
 def change_log(session: Session) -> ChangeLog:
     log: ChangeLog = session.info.get(_CHANGE_LOG, JOURNAL)
     return log
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, enum.Enum):
+        return value.value
+    raise TypeError(f"{type(value).__name__} is not JSON")
+
+
+def json_text(value: Any) -> str:
+    """``value`` as JSON text, the very text ``json.dumps(to_json_value(value))`` makes (what a
+    JSON column stores), in one pass of the encoder instead of a copy first."""
+    return json.dumps(value, default=_json_default)
 
 
 def to_json_value(value: Any) -> Any:
@@ -211,9 +236,12 @@ def insert_many(
     }
     values: list[dict[str, Any]] = []
     trail: list[dict[str, Any]] = []
-    entity = model.__tablename__
+    entity = str(model.__tablename__)
     for fields in rows:
-        row = defaults | {name: make() for name, make in factories.items()} | fields  # type: ignore[call-arg]
+        row = defaults | fields
+        for name, make in factories.items():
+            if name not in fields:
+                row[name] = make()  # type: ignore[call-arg]
         row["created_at"] = fields.get("created_at") or moment
         row["updated_at"] = moment
         row["version"] = 1
@@ -239,35 +267,94 @@ def insert_many(
     return len(values)
 
 
+@contextmanager
+def indexes_deferred(session: Session, model: type[Synced]) -> Iterator[None]:
+    """Around filling an empty table with many rows on SQLite: its own indexes (not the
+    primary key or a unique constraint's, which check what is written) are dropped first and
+    made again at the end, each in one sort instead of a B-tree insert per row. Both in the
+    caller's transaction, which rolls back on any error: then the schema is as it was, and no
+    one else ever sees the table without them (a reader keeps its snapshot)."""
+    conn = session.connection()
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    found = conn.exec_driver_sql(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
+        "AND sql IS NOT NULL",
+        (model.__tablename__,),
+    ).all()
+    quote = conn.dialect.identifier_preparer.quote
+    if found and not conn.connection.dbapi_connection.in_transaction:  # type: ignore[union-attr]
+        # Python's sqlite3 opens a transaction before a write, not before DDL: open it here,
+        # or the drops would be done at once, whatever became of the rest
+        conn.exec_driver_sql("BEGIN")
+    for name, _sql in found:
+        conn.exec_driver_sql(f"DROP INDEX {quote(name)}")
+    yield  # an error rolls the transaction back (``session_scope``): the drops go with it
+    for _name, sql in found:
+        conn.exec_driver_sql(sql)
+
+
+def _processor(column: Any, dialect: Any) -> Any:
+    """The column type's bind processor; for times, remembering what it made in this batch
+    (rows written together share their moments: ``updated_at``, often ``created_at``). Equal
+    aware times are the same instant, so they store as the same value."""
+    proc = column.type.dialect_impl(dialect).bind_processor(dialect)
+    if proc is None or not isinstance(column.type, DateTime | UTCDateTime):
+        return proc
+    made: dict[Any, Any] = {}
+
+    def remembered(value: Any) -> Any:
+        if value is None:
+            return None  # what the processor makes of it
+        if value.tzinfo is None:
+            return proc(value)
+        if value not in made:
+            made[value] = proc(value)
+        return made[value]
+
+    return remembered
+
+
 _MARKS = {"qmark": "?", "format": "%s", "pyformat": "%s"}
 
 
-def _bulk(session: Session, table: Any, rows: list[dict[str, Any]]) -> None:
+def _bulk(
+    session: Session, table: Any, rows: list[dict[str, Any]], json_columns: tuple[str, ...] = ()
+) -> None:
     """``INSERT`` of many rows with the same keys, each value through its column type's own
     bind processor, in one ``executemany`` of the driver: the same rows as SQLAlchemy's
     executemany writes without its per-row parameter compilation. Falls back to that when the
-    driver's parameter style is another or a column left out has a Python-side default."""
+    driver's parameter style is another or a column left out has a Python-side default.
+
+    ``json_columns``: JSON columns given as the Python values (times, enums) that
+    ``to_json_value`` would turn into JSON values first; encoded in one pass (``json_text``)."""
     names = list(rows[0])
     conn = session.connection()
     dialect = conn.dialect
     mark = _MARKS.get(dialect.paramstyle)
     left_out = [c for c in table.columns if c.name not in rows[0]]
     if mark is None or any(c.default is not None or c.onupdate is not None for c in left_out):
+        if json_columns:
+            rows = [row | {c: to_json_value(row[c]) for c in json_columns} for row in rows]
         session.execute(sql_insert(table), rows)
         return
     columns = [table.columns[name] for name in names]
-    processors = [c.type.dialect_impl(dialect).bind_processor(dialect) for c in columns]
+    processors = [json_text if c.name in json_columns else _processor(c, dialect) for c in columns]
     quote = dialect.identifier_preparer.quote
     sql = (
         f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in names)}) "
         f"VALUES ({', '.join(mark for _ in names)})"
     )
-    pairs = list(zip(names, processors, strict=True))
     # every value through its processor, None too (as SQLAlchemy does: JSON, say, decides)
-    params = [
-        tuple(row[name] if proc is None else proc(row[name]) for name, proc in pairs)
-        for row in rows
-    ]
+    get = itemgetter(*names)
+    steps = [(i, proc) for i, proc in enumerate(processors) if proc is not None]
+    params: list[Any] = []
+    for row in rows:
+        values = list(get(row)) if len(names) > 1 else [get(row)]
+        for i, proc in steps:
+            values[i] = proc(values[i])
+        params.append(tuple(values))
     conn.exec_driver_sql(sql, params)
 
 

@@ -92,35 +92,34 @@ def links_of(session: Session, entity: str, pid: str) -> Link | None:
     return Link(local_id, seal, version, json.loads(base) if base else None)
 
 
-def _save(session: Session) -> Any:
-    return text(
+def _save(session: Session, mark: str) -> str:
+    marks = ", ".join([mark] * 6)
+    return (
         f"INSERT INTO {named(session, 'lms_rows')} "
         "(entity, platform_id, local_id, digest, local_version, base) "
-        "VALUES (:e, :p, :l, :d, :v, :b) ON CONFLICT (entity, platform_id) DO UPDATE SET "
+        f"VALUES ({marks}) ON CONFLICT (entity, platform_id) DO UPDATE SET "
         "local_id = excluded.local_id, digest = excluded.digest, "
         "local_version = excluded.local_version, base = excluded.base"
     )
 
 
-def _params(entity: str, pid: str, link: Link) -> dict[str, Any]:
-    return {
-        "e": entity,
-        "p": pid,
-        "l": link.local_id,
-        "d": link.digest,
-        "v": link.local_version,
-        "b": None if link.base is None else json.dumps(link.base, sort_keys=True),
-    }
+def _params(entity: str, pid: str, link: Link) -> tuple[Any, ...]:
+    base = None if link.base is None else json.dumps(link.base, sort_keys=True)
+    return (entity, pid, link.local_id, link.digest, link.local_version, base)
 
 
 def save_link(session: Session, entity: str, pid: str, link: Link) -> None:
-    session.execute(_save(session), _params(entity, pid, link))
+    save_links(session, entity, {pid: link})
 
 
 def save_links(session: Session, entity: str, links: dict[str, Link]) -> None:
-    """Many at once (one statement, executed for each)."""
+    """Many at once: one statement, executed for each by the driver."""
     if links:
-        session.execute(_save(session), [_params(entity, pid, link) for pid, link in links.items()])
+        conn = session.connection()
+        mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+        conn.exec_driver_sql(
+            _save(session, mark), [_params(entity, pid, link) for pid, link in links.items()]
+        )
 
 
 def drop_link(session: Session, entity: str, pid: str) -> None:

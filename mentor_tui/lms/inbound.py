@@ -33,7 +33,7 @@ from mentor_tui.core.notifications.notify import notify_new_submission
 from mentor_tui.db.models import SessionAttendee, Synced, User
 from mentor_tui.lms import bookkeeping as book
 from mentor_tui.lms.bookkeeping import STUDENT, Link, norm, wire
-from mentor_tui.lms.mapping import ENTITIES, Entity, Ids, digest, utc
+from mentor_tui.lms.mapping import ENTITIES, Entity, Ids, digester, text_uuids, utc
 from mentor_tui.lms.platform import Tables
 from mentor_tui.lms.stats import PassStats
 from mentor_tui.lms.store import Store
@@ -125,13 +125,7 @@ class _Table:
         self.bulk = 0  # rows written by insert_many: one audit entry for them all
 
     def run(self) -> None:
-        with self.session.no_autoflush:
-            self._run()
-
-    def _run(self) -> None:
         entity = self.entity
-        since = book.cursor(self.session, entity.table) if entity.cursor else None
-        self.first = entity.cursor and since is None and not self.recorded
         # an empty table here takes its rows many at a time (sessions one by one: each has
         # an attendee; submissions after the first pass one by one: each tells a mentor)
         empty = (
@@ -140,11 +134,22 @@ class _Table:
             ).first()
             is None
         )
+        since = book.cursor(self.session, entity.table) if entity.cursor else None
+        self.first = entity.cursor and since is None and not self.recorded
         self.fresh = (
             empty
             and entity.table != "mentorship_sessions"
             and (entity.table != "submissions" or self.first)
         )
+        with self.session.no_autoflush:
+            if self.fresh:  # its indexes are made once, after the rows are in
+                with writes.indexes_deferred(self.session, entity.model):
+                    self._run(since)
+            else:
+                self._run(since)
+
+    def _run(self, since: Any) -> None:
+        entity = self.entity
         newest = since
         if entity.cursor:
             updated = self.tables.column(entity.table, "updated_at")
@@ -174,7 +179,9 @@ class _Table:
 
     def _rows(self, query: str, params: tuple[Any, ...]) -> Any:
         with self.pg.cursor() as cur:
+            text_uuids(cur)
             cur.execute(query, params)
+            self.seal = digester(cur.description)
             while batch := cur.fetchmany(BATCH):
                 if self.recorded:
                     wanted = [str(row[0]) for row in batch if str(row[0]) not in self.links]
@@ -211,7 +218,7 @@ class _Table:
         entity = self.entity
         prow = dict(zip(entity.columns, values, strict=True))
         pid = str(prow["id"])
-        seal = digest(values)
+        seal = self.seal(values)
         link = self.links.get(pid)
         if link is not None and link.digest == seal:
             return

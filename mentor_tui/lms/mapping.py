@@ -73,14 +73,53 @@ def number(value: Any) -> float | None:
 
 def digest(values: tuple[Any, ...]) -> str:
     """The same text for the same values, whichever query read them."""
-    parts = []
-    for value in values:
-        if isinstance(value, datetime):
-            value = utc(value).isoformat()  # type: ignore[union-attr]
-        elif isinstance(value, Decimal):
-            value = str(value.normalize())
-        parts.append(repr(value))
-    return hashlib.sha1("\x1f".join(parts).encode()).hexdigest()
+    return hashlib.sha1("\x1f".join(map(_part, values)).encode()).hexdigest()
+
+
+def _part(value: Any) -> str:
+    if isinstance(value, datetime):
+        value = utc(value).isoformat()  # type: ignore[union-attr]
+    elif isinstance(value, Decimal):
+        value = str(value.normalize())
+    return repr(value)
+
+
+def _uuid_part(value: Any) -> str:
+    return "None" if value is None else f"UUID('{value}')"  # repr() of the UUID
+
+
+def _time_part(value: Any) -> str:
+    return "None" if value is None else repr(value.astimezone(UTC).isoformat())
+
+
+UUID_OID = 2950  # PostgreSQL's uuid type
+# types psycopg reads as str, bool or int (or None), whose part is their repr; and timestamptz
+# (an aware datetime)
+PLAIN_OIDS = frozenset({16, 20, 21, 23, 25, 1043})
+TIMESTAMPTZ_OID = 1184
+
+
+def text_uuids(cursor: Any) -> None:
+    """Read the cursor's uuid columns as text: the ids become ``str`` anyway, and a ``UUID``
+    object per value costs more than the rest of reading the row."""
+    from psycopg.types.string import TextLoader
+
+    cursor.adapters.register_loader("uuid", TextLoader)
+
+
+def digester(description: Any) -> Callable[[tuple[Any, ...]], str]:
+    """``digest`` for the rows of a cursor read with ``text_uuids``: the very text ``digest``
+    makes of the same rows read with their ids as ``UUID``s (each uuid column's part made as
+    its ``repr`` is), so a digest recorded by either stays the row's digest. Each column's part
+    is made by its type's own function (no tests of each value's type)."""
+    kinds = {UUID_OID: _uuid_part, TIMESTAMPTZ_OID: _time_part} | dict.fromkeys(PLAIN_OIDS, repr)
+    parts = [kinds.get(c.type_code, _part) for c in description]
+
+    def seal(values: tuple[Any, ...]) -> str:
+        text = "\x1f".join([part(v) for part, v in zip(parts, values)])  # noqa: B905
+        return hashlib.sha1(text.encode()).hexdigest()
+
+    return seal
 
 
 _STATUSES = {

@@ -70,8 +70,7 @@ class ServerLog:
             return
         log = self._log()
         if op == "insert":
-            log.created(entity, row.id, [f for f in fields if f != "id"], ORIGIN)
-            self._inserted(entity, fields)
+            self._created(log, entity, fields)
         elif op == "delete":
             log.changed(entity, row.id, ["deleted_at"], base_version + 1, ORIGIN)
         else:
@@ -87,10 +86,12 @@ class ServerLog:
             return
         log = self._log()
         for row in rows:
-            log.created(table.name, row["id"], [f for f in row if f != "id"], ORIGIN)
-            self._inserted(table.name, row)
+            self._created(log, table.name, row)
 
-    def _inserted(self, entity: str, fields: dict[str, Any]) -> None:
+    def _created(self, log: LogWriter, entity: str, fields: dict[str, Any]) -> None:
+        """A new row (``insert`` or ``insert_many``), with all of its fields: each at version 1,
+        and what its audience needs with it."""
+        log.created(entity, fields["id"], [f for f in fields if f != "id"], ORIGIN)
         if entity == "users" and fields.get("mentor_id"):
             self.new_mentors.add(fields["mentor_id"])  # their profile reaches the student
         elif entity == "session_attendees":

@@ -1,0 +1,114 @@
+"""The bridge's fast first pass keeps its promises (against a real PostgreSQL): a row's digest
+is the same text whether its ids were read as UUIDs or as text, and a table filled with its
+indexes set aside gets every one of them back, also when the pass is stopped on it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select, text
+
+from mentor_tui.config import Config
+from mentor_tui.core import writes
+from mentor_tui.db.engine import make_engine, session_scope
+from mentor_tui.db.models import ModuleProgress
+from mentor_tui.lms import bridge, inbound
+from mentor_tui.lms.mapping import digest, digester, text_uuids
+from tests.lms_support import make_platform
+
+pytestmark = pytest.mark.postgres
+
+ROWS = """
+CREATE TABLE sample (id uuid, other uuid, at timestamptz, score numeric, name text, done bool,
+                     n integer, f double precision, big bigint, small smallint, v varchar(20),
+                     naive timestamp);
+INSERT INTO sample VALUES
+  ('0b8f6b1e-2a55-4c1a-9d43-7f0e3c5a9b10', NULL, '2026-03-01 12:30:15.123456+02', 88.50,
+   'Sam ''Ü''', true, 3, 1.5, 9000000000, 2, 'x"y', '2026-03-01 10:00:00'),
+  ('1b8f6b1e-2a55-4c1a-9d43-7f0e3c5a9b10', '2b8f6b1e-2a55-4c1a-9d43-7f0e3c5a9b10', NULL, NULL,
+   NULL, false, NULL, NULL, NULL, NULL, NULL, NULL);
+"""
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Any]:
+    engine = make_engine(tmp_path / "store.db")
+    yield engine
+    engine.dispose()
+
+
+def indexes(engine: Any) -> list[tuple[str, str]]:
+    with engine.connect() as conn:
+        return sorted(
+            conn.exec_driver_sql(
+                "SELECT name, coalesce(sql, '') FROM sqlite_master WHERE type = 'index'"
+            ).all()
+        )
+
+
+def test_a_digest_is_the_same_whether_ids_are_read_as_uuids_or_as_text(pg_url: str) -> None:
+    import psycopg
+
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute(ROWS)
+        plain = conn.execute("SELECT * FROM sample ORDER BY id").fetchall()
+        with conn.cursor() as cur:
+            text_uuids(cur)
+            cur.execute("SELECT * FROM sample ORDER BY id")
+            seal = digester(cur.description)
+            as_text = cur.fetchall()
+    assert isinstance(as_text[0][0], str) and not isinstance(plain[0][0], str)
+    assert isinstance(plain[0][3], Decimal)
+    assert [seal(row) for row in as_text] == [digest(row) for row in plain]
+    assert len({seal(row) for row in as_text}) == 2
+
+
+def test_a_first_pass_leaves_every_index_of_the_store(
+    pg_url: str, store: Any, tmp_path: Path
+) -> None:
+    expected = indexes(store)
+    assert any(name == "ix_progress_user_live" for name, _ in expected)
+    platform = make_platform(pg_url)
+    first = bridge.run_pass(platform, store, Config())
+    assert first.taken_in["user_module_progress"] == 6
+    assert indexes(store) == expected
+    with session_scope(store) as s:  # the indexes are in use, and hold every row
+        plan = " ".join(
+            str(r[-1])
+            for r in s.execute(
+                text("EXPLAIN QUERY PLAN SELECT id FROM module_progress WHERE completed_at > ''")
+            )
+        )
+        assert "ix_progress_completed" in plan
+        assert s.execute(text("PRAGMA integrity_check")).scalar_one() == "ok"
+    assert bridge.run_pass(platform, store, Config()).rows_in == 0
+
+
+def test_a_pass_stopped_while_filling_a_table_leaves_its_indexes(
+    pg_url: str, store: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    expected = indexes(store)
+    platform = make_platform(pg_url)
+    real_insert = writes.insert_many
+
+    def dying_insert(session: Any, actor: Any, model: Any, rows: Any, **kwargs: Any) -> int:
+        if model is ModuleProgress and rows:  # its indexes are set aside by now
+            assert "ix_progress_user_live" not in str(
+                session.execute(text("SELECT group_concat(name) FROM sqlite_master")).scalar()
+            )
+            raise KeyboardInterrupt
+        return real_insert(session, actor, model, rows, **kwargs)
+
+    monkeypatch.setattr(inbound.writes, "insert_many", dying_insert)
+    with pytest.raises(KeyboardInterrupt):
+        bridge.run_pass(platform, store, Config())
+    assert indexes(store) == expected
+    monkeypatch.setattr(inbound.writes, "insert_many", real_insert)
+    assert bridge.run_pass(platform, store, Config()).taken_in["user_module_progress"] == 6
+    assert indexes(store) == expected
+    with session_scope(store) as s:
+        assert s.execute(select(func.count()).select_from(ModuleProgress)).scalar_one() == 6
