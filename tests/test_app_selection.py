@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from app_support import FROZEN_NOW, MENTOR, copy_store, services_for, settle, type_text
+from app_support import ADMIN, FROZEN_NOW, MENTOR, copy_store, services_for, settle, type_text
 from sqlalchemy import select
 
 from mentor_tui.app.main import MentorApp
@@ -155,3 +155,42 @@ async def test_a_message_to_the_selected_student_in_two_keys(
     with session_scope(app.services.engine) as s:
         row = s.scalars(select(Message).where(Message.body == "How is week 3 going?")).one()
         assert (row.sender_id, row.recipient_id) == (app.services.actor.id, student)
+
+
+async def test_an_admin_assigns_the_marked_students_in_three_keys(
+    template: Path, tmp_path: Path
+) -> None:
+    """`a` on the students list: the admin's Assign pane with the marked students picked and
+    marked there, the mentors ranked, the focus on the best one with a free seat."""
+    from mentor_tui.db.models import User
+    from mentor_tui.screens.admin.admin import AdminScreen
+    from mentor_tui.screens.dialogs import ConfirmScreen
+
+    app = MentorApp(services_for(copy_store(template, tmp_path / "s.db"), ADMIN))
+    async with app.run_test(size=SIZE) as pilot:
+        table = await _students(pilot, rows=0)
+        await pilot.press("space", "down", "down", "space")  # two marked (not counted)
+        await settle(pilot)
+        marked = sorted(table.marked_keys)
+        assert len(marked) == 2
+        keys = Keys(pilot)
+        await keys.press("a")  # 1: the Assign pane, both picked, the mentors ranked
+        screen = app.screen
+        assert isinstance(screen, AdminScreen)
+        picked = screen.query_one("#assign-students", PagedTable)
+        assert picked.row_count == 2 and sorted(picked.marked_keys) == marked
+        mentors = screen.query_one("#assign-mentors")
+        assert mentors.has_focus
+        best = screen._ranking[mentors.cursor_row]
+        assert best.blocked is None
+        await keys.press("enter")  # 2: this mentor, for both
+        assert isinstance(app.screen, ConfirmScreen)
+        await keys.press("enter")  # 3: confirmed
+        if isinstance(app.screen, ConfirmScreen):  # two seats over capacity: asked once more
+            await keys.press("enter")
+        assert app.screen is screen
+        assert keys.count <= 4
+        assert not table.marked_keys  # they travelled
+    with session_scope(app.services.engine) as s:
+        mentors_now = {s.get(User, key).mentor_id for key in marked}
+        assert mentors_now == {best.mentor.id}
