@@ -19,6 +19,7 @@ from mentor_tui.db.models import (
     MentorshipSession,
     Message,
     SessionAttendee,
+    User,
 )
 from mentor_tui.screens.calendar.session_form import SessionFormModal
 from mentor_tui.screens.inbox.composer import ComposerScreen
@@ -162,7 +163,6 @@ async def test_an_admin_assigns_the_marked_students_in_three_keys(
 ) -> None:
     """`a` on the students list: the admin's Assign pane with the marked students picked and
     marked there, the mentors ranked, the focus on the best one with a free seat."""
-    from mentor_tui.db.models import User
     from mentor_tui.screens.admin.admin import AdminScreen
     from mentor_tui.screens.dialogs import ConfirmScreen
 
@@ -194,3 +194,64 @@ async def test_an_admin_assigns_the_marked_students_in_three_keys(
     with session_scope(app.services.engine) as s:
         mentors_now = {s.get(User, key).mentor_id for key in marked}
         assert mentors_now == {best.mentor.id}
+
+
+async def test_one_message_to_each_marked_student_in_two_keys(
+    template: Path, tmp_path: Path
+) -> None:
+    app = _app(template, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = await _students(pilot, rows=0)
+        with session_scope(app.services.engine) as s:  # an inactive student gets no message
+            active = set(s.scalars(select(User.id).where(User.status == "Active")))
+        while len(table.marked_keys) < 3:  # three active students marked (not counted)
+            await pilot.press("space" if table.cursor_key in active else "down")
+            await settle(pilot)
+        marked = sorted(table.marked_keys)
+        assert len(marked) == 3
+        keys = Keys(pilot)
+        await keys.press("m")  # 1: the composer, to each of them, the typing in the body
+        assert isinstance(app.screen, ComposerScreen)
+        heading = str(app.screen.query_one("#composer-heading").render())
+        assert heading.startswith("One message to each of 3")
+        assert not app.screen.query_one("#composer-to").display
+        assert app.screen.query_one("#composer-body").has_focus
+        await type_text(pilot, "Week 3 is out")
+        await keys.press("ctrl+s")  # 2: sent, one to each
+        assert isinstance(app.screen, StudentsScreen) and not table.marked_keys
+        assert keys.count == 2
+    with session_scope(app.services.engine) as s:
+        rows = s.scalars(select(Message).where(Message.body == "Week 3 is out")).all()
+        assert sorted(r.recipient_id for r in rows) == marked
+        assert {r.sender_id for r in rows} == {app.services.actor.id}
+        assert len({r.thread_id for r in rows}) == 3
+
+
+async def test_a_marked_student_one_may_not_write_to_sends_nothing(
+    template: Path, tmp_path: Path
+) -> None:
+    """The access rule is the core's: an inactive student among the marked is named in one
+    sentence as the composer opens, and sending sends to none of them."""
+    app = _app(template, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = await _students(pilot, rows=0)
+        with session_scope(app.services.engine) as s:
+            status = {key: value for key, value in s.execute(select(User.id, User.status))}
+        wanted = ["Active", "Inactive"]
+        while wanted:
+            if status[table.cursor_key] == wanted[0]:
+                wanted.pop(0)
+                await pilot.press("space")
+            else:
+                await pilot.press("down")
+            await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        state = str(app.screen.query_one("#composer-state").render())
+        assert "You cannot write to " in state and "nothing was sent" in state
+        await type_text(pilot, "Hello both")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ComposerScreen)  # still open, the text kept
+    with session_scope(app.services.engine) as s:
+        assert s.scalars(select(Message).where(Message.body == "Hello both")).first() is None

@@ -202,8 +202,17 @@ class StudentsScreen(MentorScreen):
             screen.assign_picked(chosen, first, {k: names[k] for k in chosen if k in names})
 
     def action_message(self) -> None:
-        """A new message to the highlighted student, the To line filled in."""
-        key = self.query_one(PagedTable).cursor_key
+        """A new message to the highlighted student, the To line filled in; with several
+        marked, one message to each of them (a conversation each)."""
+        table = self.query_one(PagedTable)
+        if len(table.marked_keys) > 1:
+            from mentor_tui.core.messages.drafts import Address
+            from mentor_tui.screens.inbox.composer import ComposerScreen
+
+            chosen = tuple(sorted(table.marked_keys))
+            self.app.push_screen(ComposerScreen(Address(recipients=chosen)), self._done)
+            return
+        key = next(iter(table.marked_keys), None) or table.cursor_key
         email = self._shown.emails.get(key) if key and self._shown is not None else None
         if email is None:
             self.app.bell()
