@@ -22,6 +22,8 @@ from textual.keys import Keys, _character_to_key, key_to_character
 # the packages whose classes carry bindings
 _PACKAGES = ("mentor_tui.widgets", "mentor_tui.screens")
 _MODIFIERS = {"ctrl", "shift", "alt", "meta", "super", "hyper"}
+# actions that do the same (help: `?`, and f1 where `?` is typed as text): no clash between them
+_SAME_ACTION = {"help_in_text": "help", "app.help_in_text": "help", "app.help": "help"}
 _NAMED_KEYS = {key.value.split("+")[-1] for key in Keys} | {"space", "enter", "tab", "escape"}
 
 
@@ -142,7 +144,8 @@ def check_keymap(keymap: Mapping[str, str], app_class: type) -> tuple[dict[str, 
                     o
                     for o in catalog
                     if o.id != info.id
-                    and o.action != info.action
+                    and _SAME_ACTION.get(o.action, o.action)
+                    != _SAME_ACTION.get(info.action, info.action)
                     and (o.owner == info.owner or o.owner == app_owner or info.owner == app_owner)
                     and key in final[(o.owner, o.id)]
                 ),

@@ -13,7 +13,7 @@ from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
-from textual.app import SystemCommand
+from textual.app import ScreenStackError, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
@@ -108,6 +108,8 @@ class MentorApp(FirstFrameHook[int]):
         Binding("escape", "stop_sync", "Stop sync", id="app.stop_sync_escape", show=False),
         Binding("C", "conflicts", "Conflicts", id="app.conflicts", key_display="C"),
         Binding("question_mark", "help", "Help", id="app.help", key_display="?"),
+        # in a text box `?` is a letter of the text: there f1 opens help (and shows instead)
+        Binding("f1", "help_in_text", "Help", id="app.help_text"),
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
     ]
 
@@ -288,6 +290,14 @@ class MentorApp(FirstFrameHook[int]):
         if action == "stop_sync":  # live only while a sync runs
             sync = self._sync
             return sync is not None and sync.running
+        if action in ("help", "help_in_text"):  # `?`, or f1 where `?` is typed as text
+            from mentor_tui.widgets.key_list import typing_in
+
+            try:  # the screen the help is for, while help is open
+                screen = getattr(self.screen, "help_target", None) or self.screen
+            except ScreenStackError:  # no screen yet
+                return action == "help"
+            return typing_in(screen.focused) == (action == "help_in_text")
         if action == "conflicts":  # shown only while there are conflicts to settle
             sync = self._sync
             return sync is not None and sync.conflicts > 0 and self.services.actor is not None
@@ -375,6 +385,9 @@ class MentorApp(FirstFrameHook[int]):
         from mentor_tui.screens.inbox.composer import ComposerScreen
 
         self.push_screen(ComposerScreen(Address(recipient=recipient)), sent)
+
+    def action_help_in_text(self) -> None:
+        self.action_help()
 
     def action_help(self) -> None:
         from mentor_tui.screens.help import HelpScreen
