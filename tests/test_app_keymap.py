@@ -224,3 +224,54 @@ async def test_in_a_text_box_question_mark_is_typed_and_f1_opens_help(
         await settle(pilot)
     with session_scope(app.services.engine) as s:
         assert s.scalars(select(Message.body).where(Message.body == "Ready?")).all() == ["Ready?"]
+
+
+async def test_a_key_the_focused_widget_takes_first_is_said_once(
+    template: Path, tmp_path: Path
+) -> None:
+    """Issue #22: a user's key for a screen's binding that the focused widget takes first (a
+    table's own key, a letter in a text box) is said in one sentence naming the binding id, the
+    key and what takes it: once per screen and kind of widget."""
+    from mentor_tui.screens.inbox.composer import ComposerScreen
+
+    app = _app(
+        template,
+        tmp_path,
+        '[keymap]\n"students.filter" = "enter"\n"students.edit" = "E"\n"composer.audience" = "z"\n',
+    )
+
+    def said() -> list[str]:
+        return [n.message for n in app._notifications if n.title == "Keymap"]
+
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert said() == []  # the dashboard has none of these bindings
+        await pilot.press("2")
+        await settle(pilot)
+        assert said() == [
+            "The keymap gives 'students.filter' the key 'enter', which the table (PagedTable) "
+            "with the focus on StudentsScreen uses first for 'Open' ('table.open'), so "
+            "'students.filter' does nothing while it has the focus; change one of them."
+        ]
+        await pilot.press("1", "2")  # shown again: not said again
+        await settle(pilot)
+        assert len(said()) == 1
+        await pilot.press("m")
+        await settle(pilot)
+        assert isinstance(app.screen, ComposerScreen)
+        assert said()[1:] == [
+            "The keymap gives 'composer.audience' the key 'z', which the text box (TextArea) "
+            "with the focus on ComposerScreen types as text, so it does nothing there while "
+            "you type; give it a ctrl+ or function key."
+        ]
+        await pilot.press("z")  # typed, as said
+        await settle(pilot)
+        assert app.screen.query_one("#composer-body").text == "z"
+
+
+def test_focus_clashes_leave_keys_the_widget_does_not_use(template: Path, tmp_path: Path) -> None:
+    from mentor_tui.app.keymap import _typed_as_text
+
+    assert _typed_as_text("j") and _typed_as_text("question_mark") and _typed_as_text("space")
+    assert not _typed_as_text("ctrl+j") and not _typed_as_text("f5")
+    assert not _typed_as_text("enter")

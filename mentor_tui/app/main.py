@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on
+from textual import events, on
 from textual.app import ScreenStackError, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.worker import Worker, WorkerState
 
 from mentor_tui.app.reminders import AppReminders
@@ -122,6 +123,8 @@ class MentorApp(FirstFrameHook[int]):
         self._heap_frozen = False
         self._gc_thresholds: tuple[int, int, int] | None = None
         self.reminders = AppReminders(self)
+        self._keymap_applied: dict[str, str] = {}  # the user's keymap entries in use
+        self._keymap_checked: set[tuple[type, type]] = set()  # (screen, focused widget) kinds
 
     def on_mount(self) -> None:
         if self.services.config.keymap:
@@ -145,7 +148,31 @@ class MentorApp(FirstFrameHook[int]):
 
     def _apply_keymap(self, good: dict[str, str], problems: list[str]) -> None:
         self.set_keymap(good)
+        self._keymap_applied = good
         for problem in problems:
+            self.notify(problem, title="Keymap", severity="warning", markup=False, timeout=15)
+        with contextlib.suppress(ScreenStackError):
+            if self.screen.focused is not None:
+                self._check_focus_keys(self.screen.focused)
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        if self._keymap_applied:  # once the focus has settled (a screen's mount moves it)
+            self.call_after_refresh(self._check_focus_keys, event.widget)
+
+    def _check_focus_keys(self, focused: Widget) -> None:
+        """The user's keys for this screen's bindings that the focused widget takes first (a
+        letter in a text box, a table's own key), said once for each screen and kind of
+        widget (app/keymap.py, ``focus_clashes``)."""
+        if not focused.has_focus:
+            return
+        screen = focused.screen
+        seen = (type(screen), type(focused))
+        if seen in self._keymap_checked:
+            return
+        self._keymap_checked.add(seen)
+        from mentor_tui.app.keymap import focus_clashes
+
+        for problem in focus_clashes(self._keymap_applied, screen, focused):
             self.notify(problem, title="Keymap", severity="warning", markup=False, timeout=15)
 
     def call_after_first_frame(self, callback: Callable[[], object]) -> None:
@@ -385,6 +412,15 @@ class MentorApp(FirstFrameHook[int]):
         from mentor_tui.screens.inbox.composer import ComposerScreen
 
         self.push_screen(ComposerScreen(Address(recipient=recipient)), sent)
+
+    def compose_to_each(
+        self, recipients: tuple[str, ...], sent: Callable[[str | None], object]
+    ) -> None:
+        """The composer for one message to each of ``recipients`` (ids)."""
+        from mentor_tui.core.messages.drafts import Address
+        from mentor_tui.screens.inbox.composer import ComposerScreen
+
+        self.push_screen(ComposerScreen(Address(recipients=recipients)), sent)
 
     def action_help_in_text(self) -> None:
         self.action_help()

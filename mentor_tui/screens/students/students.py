@@ -206,11 +206,7 @@ class StudentsScreen(MentorScreen):
         marked, one message to each of them (a conversation each)."""
         table = self.query_one(PagedTable)
         if len(table.marked_keys) > 1:
-            from mentor_tui.core.messages.drafts import Address
-            from mentor_tui.screens.inbox.composer import ComposerScreen
-
-            chosen = tuple(sorted(table.marked_keys))
-            self.app.push_screen(ComposerScreen(Address(recipients=chosen)), self._done)
+            self.mentor_app.compose_to_each(tuple(sorted(table.marked_keys)), self._done)
             return
         key = next(iter(table.marked_keys), None) or table.cursor_key
         email = self._shown.emails.get(key) if key and self._shown is not None else None
