@@ -23,7 +23,11 @@ from mentor_tui.app.reminders import AppReminders
 from mentor_tui.core.actor import Actor
 from mentor_tui.core.services import Services
 from mentor_tui.widgets.events import DataChanged, SignedIn
-from mentor_tui.widgets.seams import FirstFrameHook, widen_tables_after_sizing
+from mentor_tui.widgets.seams import (
+    FirstFrameHook,
+    hint_data_tables,
+    widen_tables_after_sizing,
+)
 from mentor_tui.widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:  # the sync client loads after the first frame (see `sync`)
@@ -86,6 +90,7 @@ def _area_screen(area: Area) -> Screen:
 
 
 widen_tables_after_sizing()
+hint_data_tables()
 
 
 class MentorApp(FirstFrameHook[int]):

@@ -1,0 +1,54 @@
+"""Issue #22: a table whose columns do not fit its width says so on its header line
+("→ 2 more"), which stays on screen; scrolling right shows them and the hint counts down."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from app_support import ADMIN, copy_store, services_for, settle
+from rich.style import Style
+from textual.strip import Strip
+from textual.widgets import DataTable
+
+from mentor_tui.app.main import MentorApp
+from mentor_tui.widgets.column_hint import hidden_right, with_hint
+from mentor_tui.widgets.paged_table import PagedTable
+
+
+def test_hidden_right_counts_columns_cut_at_the_right_edge() -> None:
+    cells = [(0, 10), (10, 10), (20, 10), (30, 10)]
+    assert hidden_right(cells, 0, 40) == 0
+    assert hidden_right(cells, 0, 25) == 2  # the third is cut: hidden too
+    assert hidden_right(cells, 15, 25) == 0  # scrolled right: all of the rest shows
+
+
+def test_the_hint_replaces_the_right_end_of_the_line() -> None:
+    strip = Strip.blank(30, Style())
+    hinted = with_hint(Strip([*strip]), 2, 30, Style(bold=True))
+    assert hinted.text.endswith(" → 2 more ") and hinted.cell_length == 30
+    assert with_hint(strip, 0, 30, Style()) is strip
+    assert with_hint(strip, 3, 8, Style()) is strip  # no room: the line as it is
+
+
+async def test_tables_at_80x24_hint_their_cut_columns(template: Path, tmp_path: Path) -> None:
+    app = MentorApp(services_for(copy_store(template, tmp_path / "s.db"), ADMIN))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        students = app.screen.query_one(PagedTable)
+        header = students.render_line(0).text
+        assert header.rstrip().endswith("→ 1 more"), header
+        students.scroll_to(x=students.max_scroll_x, animate=False)
+        await settle(pilot)
+        assert "more" not in students.render_line(0).text  # every column shown
+        await pilot.press("6")  # the admin's ranked mentors: a DataTable
+        await settle(pilot)
+        ranked = app.screen.query_one("#assign-mentors", DataTable)
+        assert ranked.render_line(0).text.rstrip().endswith("→ 3 more")
+    wide = MentorApp(services_for(copy_store(template, tmp_path / "w.db"), ADMIN))
+    async with wide.run_test(size=(200, 50)) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        assert "more" not in wide.screen.query_one(PagedTable).render_line(0).text
