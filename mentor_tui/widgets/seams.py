@@ -162,11 +162,11 @@ def hint_data_tables() -> None:
         if y != 0 or not self.show_header or not self.columns:
             return strip
         width = self.scrollable_content_region.width
-        hidden = column_hint.hidden_right(data_table_cells(self), int(self.scroll_x), width)
-        if not hidden:
+        hint = column_hint.hint_for(data_table_cells(self), int(self.scroll_x), width)
+        if not hint:
             return strip
         style = self.rich_style + self.get_component_rich_style("datatable--header")
-        return column_hint.with_hint(strip, hidden, width, style + column_hint.HINT_STYLE)
+        return column_hint.with_hint(strip, hint, width, style + column_hint.HINT_STYLE)
 
     render_line_with_hint._hints_columns = True  # type: ignore[attr-defined]
     DataTable.render_line = render_line_with_hint  # type: ignore[method-assign]

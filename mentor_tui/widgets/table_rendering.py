@@ -116,10 +116,10 @@ def render_line(self, y: int) -> Strip:
     width = self._content_width()
     if y == 0:  # the header: with "→ 2 more" when columns are cut off at the right
         strip = self._header_strip().crop(scroll_x, scroll_x + width)
-        hidden = column_hint.hidden_right(self._cells, scroll_x, width)
-        if hidden:
+        hint = column_hint.hint_for(self._cells, scroll_x, width)
+        if hint:
             style = self._styles()[0] + self.get_component_rich_style("paged-table--header")
-            strip = column_hint.with_hint(strip, hidden, width, style + column_hint.HINT_STYLE)
+            strip = column_hint.with_hint(strip, hint, width, style + column_hint.HINT_STYLE)
         return strip
     strip = self._body_line(int(self.scroll_y) + y - 1, y)
     return strip.crop(scroll_x, scroll_x + width)
