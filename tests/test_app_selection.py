@@ -183,6 +183,9 @@ async def test_an_admin_assigns_the_marked_students_in_three_keys(
         assert mentors.has_focus
         best = screen._ranking[mentors.cursor_row]
         assert best.blocked is None
+        with session_scope(app.services.engine) as s:
+            before = {s.get(User, key).mentor_id for key in marked}
+        assert before != {best.mentor.id}  # a change the store can show
         await keys.press("enter")  # 2: this mentor, for both
         assert isinstance(app.screen, ConfirmScreen)
         await keys.press("enter")  # 3: confirmed
