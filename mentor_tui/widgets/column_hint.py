@@ -1,6 +1,6 @@
 """The hint a table gives when its columns do not all fit its width (issue #22: nothing hidden
 without a hint): "→ 2 more" at the right end of the header line, which stays on screen as the
-rows scroll; scrolling right (`shift+→`, the scrollbar) shows them, and the hint counts down.
+rows scroll; scrolling right (the scrollbar, shift+wheel) shows them, and the hint counts down.
 
 A column counts as hidden when it starts beyond what shows (under the hint included); when only
 the last column shown is cut, the hint says " → more". PagedTable draws it in
