@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from app_support import FROZEN_NOW, MENTOR, copy_store, services_for, settle, type_text
+from sqlalchemy import select
 
 from mentor_tui.app.keymap import binding_catalog, check_keymap
 from mentor_tui.app.main import MentorApp
@@ -177,3 +178,100 @@ async def test_help_and_palette_list_each_action_once_with_its_key(
         await settle(pilot)
         actions = [(a.keys, a.description) for a in screen_actions(app.screen)]
         assert actions[:2] == [("y", "Yes"), ("n/esc", "No")]
+
+
+async def test_in_a_text_box_question_mark_is_typed_and_f1_opens_help(
+    template: Path, tmp_path: Path
+) -> None:
+    """Issue #22: where a text box has the focus `?` is a letter of the text; f1 opens help
+    there, and the footer and help show f1 in `?`'s place."""
+    from mentor_tui.db.models import Message
+    from mentor_tui.screens.inbox.composer import ComposerScreen
+    from mentor_tui.screens.students.students import StudentsScreen
+
+    app = _app(template, tmp_path, "")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        assert isinstance(app.screen, StudentsScreen)
+        pinned = app.screen.query_one(KeyFooter).pinned_items
+        assert [(i.key_display, i.description) for i in pinned][-1] == ("?", "Help")
+        await pilot.press("f1")  # not a text box: f1 is not help here, `?` is
+        await settle(pilot)
+        assert isinstance(app.screen, StudentsScreen)
+        await pilot.press("slash")  # the filter box
+        await settle(pilot)
+        pinned = app.screen.query_one(KeyFooter).pinned_items
+        assert [(i.key_display, i.description) for i in pinned][-1] == ("f1", "Help")
+        await pilot.press("escape", "m")  # a dialog (the composer), typing in its body
+        await settle(pilot)
+        assert isinstance(app.screen, ComposerScreen)
+        composer = app.screen
+        footer = composer.query_one(KeyFooter)
+        assert ("f1", "Help") in [(i.key_display, i.description) for i in footer.pinned_items]
+        assert "?" not in [i.key_display for i in (*footer.items, *footer.pinned_items)]
+        await type_text(pilot, "Ready?")
+        await pilot.press("f1")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        rows = app.screen.key_rows()
+        assert ("f1", "Help") in rows and ("?", "Help") not in rows
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is composer
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    with session_scope(app.services.engine) as s:
+        assert s.scalars(select(Message.body).where(Message.body == "Ready?")).all() == ["Ready?"]
+
+
+async def test_a_key_the_focused_widget_takes_first_is_said_once(
+    template: Path, tmp_path: Path
+) -> None:
+    """Issue #22: a user's key for a screen's binding that the focused widget takes first (a
+    table's own key, a letter in a text box) is said in one sentence naming the binding id, the
+    key and what takes it: once per screen and kind of widget."""
+    from mentor_tui.screens.inbox.composer import ComposerScreen
+
+    app = _app(
+        template,
+        tmp_path,
+        '[keymap]\n"students.filter" = "enter"\n"students.edit" = "E"\n"composer.audience" = "z"\n',
+    )
+
+    def said() -> list[str]:
+        return [n.message for n in app._notifications if n.title == "Keymap"]
+
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert said() == []  # the dashboard has none of these bindings
+        await pilot.press("2")
+        await settle(pilot)
+        assert said() == [
+            "The keymap gives 'students.filter' the key 'enter', which the table (PagedTable) "
+            "with the focus on StudentsScreen uses first for 'Open' ('table.open'), so "
+            "'students.filter' does nothing while it has the focus; change one of them."
+        ]
+        await pilot.press("1", "2")  # shown again: not said again
+        await settle(pilot)
+        assert len(said()) == 1
+        await pilot.press("m")
+        await settle(pilot)
+        assert isinstance(app.screen, ComposerScreen)
+        assert said()[1:] == [
+            "The keymap gives 'composer.audience' the key 'z', which the text box (TextArea) "
+            "with the focus on ComposerScreen types as text, so it does nothing there while "
+            "you type; give it a ctrl+ or function key."
+        ]
+        await pilot.press("z")  # typed, as said
+        await settle(pilot)
+        assert app.screen.query_one("#composer-body").text == "z"
+
+
+def test_focus_clashes_leave_keys_the_widget_does_not_use(template: Path, tmp_path: Path) -> None:
+    from mentor_tui.app.keymap import _typed_as_text
+
+    assert _typed_as_text("j") and _typed_as_text("question_mark") and _typed_as_text("space")
+    assert not _typed_as_text("ctrl+j") and not _typed_as_text("f5")
+    assert not _typed_as_text("enter")

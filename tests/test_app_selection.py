@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from app_support import FROZEN_NOW, MENTOR, copy_store, services_for, settle, type_text
+from app_support import ADMIN, FROZEN_NOW, MENTOR, copy_store, services_for, settle, type_text
 from sqlalchemy import select
 
 from mentor_tui.app.main import MentorApp
@@ -19,6 +19,7 @@ from mentor_tui.db.models import (
     MentorshipSession,
     Message,
     SessionAttendee,
+    User,
 )
 from mentor_tui.screens.calendar.session_form import SessionFormModal
 from mentor_tui.screens.inbox.composer import ComposerScreen
@@ -155,3 +156,105 @@ async def test_a_message_to_the_selected_student_in_two_keys(
     with session_scope(app.services.engine) as s:
         row = s.scalars(select(Message).where(Message.body == "How is week 3 going?")).one()
         assert (row.sender_id, row.recipient_id) == (app.services.actor.id, student)
+
+
+async def test_an_admin_assigns_the_marked_students_in_three_keys(
+    template: Path, tmp_path: Path
+) -> None:
+    """`a` on the students list: the admin's Assign pane with the marked students picked and
+    marked there, the mentors ranked, the focus on the best one with a free seat."""
+    from mentor_tui.screens.admin.admin import AdminScreen
+    from mentor_tui.screens.dialogs import ConfirmScreen
+
+    app = MentorApp(services_for(copy_store(template, tmp_path / "s.db"), ADMIN))
+    async with app.run_test(size=SIZE) as pilot:
+        table = await _students(pilot, rows=0)
+        await pilot.press("space", "down", "down", "space")  # two marked (not counted)
+        await settle(pilot)
+        marked = sorted(table.marked_keys)
+        assert len(marked) == 2
+        keys = Keys(pilot)
+        await keys.press("a")  # 1: the Assign pane, both picked, the mentors ranked
+        screen = app.screen
+        assert isinstance(screen, AdminScreen)
+        picked = screen.query_one("#assign-students", PagedTable)
+        assert picked.row_count == 2 and sorted(picked.marked_keys) == marked
+        mentors = screen.query_one("#assign-mentors")
+        assert mentors.has_focus
+        best = screen._ranking[mentors.cursor_row]
+        assert best.blocked is None
+        with session_scope(app.services.engine) as s:
+            before = {s.get(User, key).mentor_id for key in marked}
+        assert before != {best.mentor.id}  # a change the store can show
+        await keys.press("enter")  # 2: this mentor, for both
+        assert isinstance(app.screen, ConfirmScreen)
+        await keys.press("enter")  # 3: confirmed
+        if isinstance(app.screen, ConfirmScreen):  # two seats over capacity: asked once more
+            await keys.press("enter")
+        assert app.screen is screen
+        assert keys.count <= 4
+        assert not table.marked_keys  # they travelled
+    with session_scope(app.services.engine) as s:
+        mentors_now = {s.get(User, key).mentor_id for key in marked}
+        assert mentors_now == {best.mentor.id}
+
+
+async def test_one_message_to_each_marked_student_in_two_keys(
+    template: Path, tmp_path: Path
+) -> None:
+    app = _app(template, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = await _students(pilot, rows=0)
+        with session_scope(app.services.engine) as s:  # an inactive student gets no message
+            active = set(s.scalars(select(User.id).where(User.status == "Active")))
+        while len(table.marked_keys) < 3:  # three active students marked (not counted)
+            await pilot.press("space" if table.cursor_key in active else "down")
+            await settle(pilot)
+        marked = sorted(table.marked_keys)
+        assert len(marked) == 3
+        keys = Keys(pilot)
+        await keys.press("m")  # 1: the composer, to each of them, the typing in the body
+        assert isinstance(app.screen, ComposerScreen)
+        heading = str(app.screen.query_one("#composer-heading").render())
+        assert heading.startswith("One message to each of 3")
+        assert not app.screen.query_one("#composer-to").display
+        assert app.screen.query_one("#composer-body").has_focus
+        await type_text(pilot, "Week 3 is out")
+        await keys.press("ctrl+s")  # 2: sent, one to each
+        assert isinstance(app.screen, StudentsScreen) and not table.marked_keys
+        assert keys.count == 2
+    with session_scope(app.services.engine) as s:
+        rows = s.scalars(select(Message).where(Message.body == "Week 3 is out")).all()
+        assert sorted(r.recipient_id for r in rows) == marked
+        assert {r.sender_id for r in rows} == {app.services.actor.id}
+        assert len({r.thread_id for r in rows}) == 3
+
+
+async def test_a_marked_student_one_may_not_write_to_sends_nothing(
+    template: Path, tmp_path: Path
+) -> None:
+    """The access rule is the core's: an inactive student among the marked is named in one
+    sentence as the composer opens, and sending sends to none of them."""
+    app = _app(template, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = await _students(pilot, rows=0)
+        with session_scope(app.services.engine) as s:
+            status = {key: value for key, value in s.execute(select(User.id, User.status))}
+        wanted = ["Active", "Inactive"]
+        while wanted:
+            if status[table.cursor_key] == wanted[0]:
+                wanted.pop(0)
+                await pilot.press("space")
+            else:
+                await pilot.press("down")
+            await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        state = str(app.screen.query_one("#composer-state").render())
+        assert "You cannot write to " in state and "nothing was sent" in state
+        await type_text(pilot, "Hello both")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ComposerScreen)  # still open, the text kept
+    with session_scope(app.services.engine) as s:
+        assert s.scalars(select(Message).where(Message.body == "Hello both")).first() is None

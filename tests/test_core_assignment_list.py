@@ -137,3 +137,15 @@ def test_only_admins_list_students_to_assign(engine, people) -> None:
         count_assign_students(s, admin, AssignFilter(mode="mentor"))
     with session_scope(engine) as s, pytest.raises(UserError, match="Unknown list"):
         count_assign_students(s, admin, AssignFilter(mode="everyone"))
+
+
+def test_the_picked_list_is_the_students_chosen_in_the_students_list(engine, people) -> None:
+    """Issue #22: the students marked in the students list travel into the assignment."""
+    admin = _actor(engine, people["admin"])
+    picked = AssignFilter(mode="picked", ids=(people["gus"], people["eve"], people["ada"]))
+    # whatever their status (Eve is inactive), in name order
+    assert _names(engine, admin, picked) == ["Ada", "Eve", "Gus"]
+    assert (
+        _names(engine, admin, AssignFilter(mode="picked", ids=(people["ada"],), text="ben")) == []
+    )
+    assert _names(engine, admin, AssignFilter(mode="picked")) == []

@@ -217,3 +217,44 @@ def test_hostile_text_is_kept_exactly(engine, school: School) -> None:
         assert line.body == hostile
         [talk] = inbox.conversations(s, _a(school.maria))
         assert len(talk.last_preview) <= inbox.PREVIEW
+
+
+def test_one_text_to_several_students_is_a_conversation_with_each(engine, school: School) -> None:
+    """Issue #22: several marked students, one message each (the domain has no group
+    conversation); each reads and answers only their own."""
+    maria = _a(school.maria)
+    to = [school.ada.id, school.ben.email, school.cleo.id, school.ada.email]  # Ada twice
+    with session_scope(engine) as s:
+        rows = send.send_each(s, maria, to, "Week 3 is out")
+    with session_scope(engine) as s:
+        sent = s.execute(select(Message.recipient_id, Message.thread_id, Message.id)).all()
+        assert sorted(r[0] for r in sent) == sorted([school.ada.id, school.ben.id, school.cleo.id])
+        assert all(thread == message for _to, thread, message in sent)
+        assert {r.id for r in rows} == {r[2] for r in sent}
+        assert inbox.unread_messages(s, _a(school.ben)) == 1
+        assert inbox.unread_messages(s, _a(school.dan)) == 0
+
+
+@pytest.mark.parametrize(
+    ("sender", "recipients", "why"),
+    [
+        # a mentor writes to their own students only: Dan is Otto's; nothing goes to Ada either
+        ("maria", ["ada", "dan"], "cannot write to dan@example.org: a mentor writes"),
+        ("ada", ["maria", "ben"], "cannot write to ben@example.org: a student writes"),
+        (
+            "maria",
+            ["dan", "finn", "eve", "ada"],
+            "dan@example.org, finn@example.org, eve@example.org: a mentor",
+        ),
+    ],
+)
+def test_several_recipients_are_checked_before_any_is_written(
+    engine, school: School, sender: str, recipients: list[str], why: str
+) -> None:
+    keys = [getattr(school, r).email for r in recipients]
+    with session_scope(engine) as s, pytest.raises(AccessDenied, match=why):
+        send.send_each(s, _a(getattr(school, sender)), keys, "Hi")
+    with session_scope(engine) as s:
+        assert s.execute(select(Message)).first() is None, "nothing half-written"
+    with session_scope(engine) as s, pytest.raises(UserError, match="whom the message is to"):
+        send.send_each(s, _a(school.maria), [" "], "Hi")

@@ -41,6 +41,7 @@ def test_the_private_names_are_where_the_seams_expect_them() -> None:
 
     assert list(inspect.signature(DataTable._update_dimensions).parameters) == ["self", "new_rows"]
     assert isinstance(DataTable()._update_count, int)
+    assert DataTable()._row_label_column_width == 0  # the cut-columns hint's first x
 
 
 class _Probe(FirstFrameHook[None]):

@@ -6,6 +6,12 @@ Every binding in the app has an id (``reviews.approve``, ``app.help``, ...). A k
 the user's key). ``check_keymap`` names, in one sentence each, an unknown id, a key Textual does
 not know, and a key that would take another key's place (on the same screen or widget, or one
 of the app's global keys); the app drops those entries and applies the rest.
+
+``focus_clashes`` is the check that needs a screen on the terminal: a user's key for a
+binding of that screen which its focused widget takes first (a letter typed into a text box,
+a key of the widget's own such as a table's ``enter`` or arrows), so that the binding never
+fires while that widget has the focus. The app runs it for each kind of focused widget of each
+screen, once, and says each clash in one sentence.
 """
 
 from __future__ import annotations
@@ -17,11 +23,16 @@ from dataclasses import dataclass
 from functools import cache
 
 from textual.binding import Binding
+from textual.dom import DOMNode
 from textual.keys import Keys, _character_to_key, key_to_character
+
+from mentor_tui.widgets.key_list import typing_in
 
 # the packages whose classes carry bindings
 _PACKAGES = ("mentor_tui.widgets", "mentor_tui.screens")
 _MODIFIERS = {"ctrl", "shift", "alt", "meta", "super", "hyper"}
+# actions that do the same (help: `?`, and f1 where `?` is typed as text): no clash between them
+_SAME_ACTION = {"help_in_text": "help", "app.help_in_text": "help", "app.help": "help"}
 _NAMED_KEYS = {key.value.split("+")[-1] for key in Keys} | {"space", "enter", "tab", "escape"}
 
 
@@ -142,7 +153,8 @@ def check_keymap(keymap: Mapping[str, str], app_class: type) -> tuple[dict[str, 
                     o
                     for o in catalog
                     if o.id != info.id
-                    and o.action != info.action
+                    and _SAME_ACTION.get(o.action, o.action)
+                    != _SAME_ACTION.get(info.action, info.action)
                     and (o.owner == info.owner or o.owner == app_owner or info.owner == app_owner)
                     and key in final[(o.owner, o.id)]
                 ),
@@ -158,3 +170,74 @@ def check_keymap(keymap: Mapping[str, str], app_class: type) -> tuple[dict[str, 
     for binding_id in clashing:
         good.pop(binding_id, None)
     return good, problems
+
+
+def _typed_as_text(key: str) -> bool:
+    """Whether a text box takes ``key`` as text (a printable character, space included)."""
+    if key == "space":
+        return True
+    character = key if len(key) == 1 else key_to_character(key)
+    return character is not None and len(character) == 1 and character.isprintable()
+
+
+def _widget_binding(widget: DOMNode, key: str, keymap: Mapping[str, str]) -> Binding | None:
+    """The binding of ``widget``'s own (its class's and its bases') on ``key``, with the
+    user's keymap applied to them too."""
+    for cls in type(widget).__mro__:
+        for binding in Binding.make_bindings(cls.__dict__.get("BINDINGS", ())):
+            keys = normal_keys(keymap[binding.id]) if binding.id in keymap else (binding.key,)
+            if key in keys:
+                return binding
+    return None
+
+
+def _kind(widget: DOMNode) -> str:
+    name = type(widget).__name__
+    if typing_in(widget):
+        return f"text box ({name})"
+    return f"table ({name})" if "Table" in name else name
+
+
+def focus_clashes(keymap: Mapping[str, str], screen: DOMNode, focused: DOMNode) -> list[str]:
+    """One sentence for each entry of ``keymap`` (already checked by ``check_keymap``) that
+    gives a binding of ``screen`` a key that ``focused`` (a widget of it with the focus, or
+    a container between them) takes first."""
+    owners = {cls.__name__ for cls in type(screen).__mro__}
+    mine = {
+        info.id: info
+        for info in binding_catalog(type(screen.app))
+        if info.owner in owners and info.id in keymap
+    }
+    chain: list[DOMNode] = []
+    node: DOMNode | None = focused
+    while node is not None and node is not screen:
+        chain.append(node)
+        node = node.parent
+    problems: list[str] = []
+    for binding_id, info in mine.items():
+        for key in normal_keys(keymap[binding_id]):
+            said = None
+            for widget in chain:
+                if typing_in(widget) and _typed_as_text(key):
+                    said = (
+                        f"The keymap gives {binding_id!r} the key {key!r}, which the "
+                        f"{_kind(widget)} with the focus on {type(screen).__name__} types as "
+                        "text, so it does nothing there while you type; give it a ctrl+ or "
+                        "function key."
+                    )
+                    break
+                taken = _widget_binding(widget, key, keymap)
+                if taken is not None and taken.action != info.action:
+                    what = taken.description or taken.action
+                    named = f" ({taken.id!r})" if taken.id else ""
+                    said = (
+                        f"The keymap gives {binding_id!r} the key {key!r}, which the "
+                        f"{_kind(widget)} with the focus on {type(screen).__name__} uses "
+                        f"first for {what!r}{named}, so {binding_id!r} does nothing while it "
+                        "has the focus; change one of them."
+                    )
+                    break
+            if said is not None:
+                problems.append(said)
+                break
+    return problems

@@ -12,17 +12,22 @@ from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on
-from textual.app import SystemCommand
+from textual import events, on
+from textual.app import ScreenStackError, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.worker import Worker, WorkerState
 
 from mentor_tui.app.reminders import AppReminders
 from mentor_tui.core.actor import Actor
 from mentor_tui.core.services import Services
 from mentor_tui.widgets.events import DataChanged, SignedIn
-from mentor_tui.widgets.seams import FirstFrameHook, widen_tables_after_sizing
+from mentor_tui.widgets.seams import (
+    FirstFrameHook,
+    hint_data_tables,
+    widen_tables_after_sizing,
+)
 from mentor_tui.widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:  # the sync client loads after the first frame (see `sync`)
@@ -85,6 +90,7 @@ def _area_screen(area: Area) -> Screen:
 
 
 widen_tables_after_sizing()
+hint_data_tables()
 
 
 class MentorApp(FirstFrameHook[int]):
@@ -108,6 +114,8 @@ class MentorApp(FirstFrameHook[int]):
         Binding("escape", "stop_sync", "Stop sync", id="app.stop_sync_escape", show=False),
         Binding("C", "conflicts", "Conflicts", id="app.conflicts", key_display="C"),
         Binding("question_mark", "help", "Help", id="app.help", key_display="?"),
+        # in a text box `?` is a letter of the text: there f1 opens help (and shows instead)
+        Binding("f1", "help_in_text", "Help", id="app.help_text"),
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
     ]
 
@@ -120,6 +128,8 @@ class MentorApp(FirstFrameHook[int]):
         self._heap_frozen = False
         self._gc_thresholds: tuple[int, int, int] | None = None
         self.reminders = AppReminders(self)
+        self._keymap_applied: dict[str, str] = {}  # the user's keymap entries in use
+        self._keymap_checked: set[tuple[type, type]] = set()  # (screen, focused widget) kinds
 
     def on_mount(self) -> None:
         if self.services.config.keymap:
@@ -143,7 +153,31 @@ class MentorApp(FirstFrameHook[int]):
 
     def _apply_keymap(self, good: dict[str, str], problems: list[str]) -> None:
         self.set_keymap(good)
+        self._keymap_applied = good
         for problem in problems:
+            self.notify(problem, title="Keymap", severity="warning", markup=False, timeout=15)
+        with contextlib.suppress(ScreenStackError):
+            if self.screen.focused is not None:
+                self._check_focus_keys(self.screen.focused)
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        if self._keymap_applied:  # once the focus has settled (a screen's mount moves it)
+            self.call_after_refresh(self._check_focus_keys, event.widget)
+
+    def _check_focus_keys(self, focused: Widget) -> None:
+        """The user's keys for this screen's bindings that the focused widget takes first (a
+        letter in a text box, a table's own key), said once for each screen and kind of
+        widget (app/keymap.py, ``focus_clashes``)."""
+        if not focused.has_focus:
+            return
+        screen = focused.screen
+        seen = (type(screen), type(focused))
+        if seen in self._keymap_checked:
+            return
+        self._keymap_checked.add(seen)
+        from mentor_tui.app.keymap import focus_clashes
+
+        for problem in focus_clashes(self._keymap_applied, screen, focused):
             self.notify(problem, title="Keymap", severity="warning", markup=False, timeout=15)
 
     def call_after_first_frame(self, callback: Callable[[], object]) -> None:
@@ -288,6 +322,14 @@ class MentorApp(FirstFrameHook[int]):
         if action == "stop_sync":  # live only while a sync runs
             sync = self._sync
             return sync is not None and sync.running
+        if action in ("help", "help_in_text"):  # `?`, or f1 where `?` is typed as text
+            from mentor_tui.widgets.key_list import typing_in
+
+            try:  # the screen the help is for, while help is open
+                screen = getattr(self.screen, "help_target", None) or self.screen
+            except ScreenStackError:  # no screen yet
+                return action == "help"
+            return typing_in(screen.focused) == (action == "help_in_text")
         if action == "conflicts":  # shown only while there are conflicts to settle
             sync = self._sync
             return sync is not None and sync.conflicts > 0 and self.services.actor is not None
@@ -375,6 +417,18 @@ class MentorApp(FirstFrameHook[int]):
         from mentor_tui.screens.inbox.composer import ComposerScreen
 
         self.push_screen(ComposerScreen(Address(recipient=recipient)), sent)
+
+    def compose_to_each(
+        self, recipients: tuple[str, ...], sent: Callable[[str | None], object]
+    ) -> None:
+        """The composer for one message to each of ``recipients`` (ids)."""
+        from mentor_tui.core.messages.drafts import Address
+        from mentor_tui.screens.inbox.composer import ComposerScreen
+
+        self.push_screen(ComposerScreen(Address(recipients=recipients)), sent)
+
+    def action_help_in_text(self) -> None:
+        self.action_help()
 
     def action_help(self) -> None:
         from mentor_tui.screens.help import HelpScreen

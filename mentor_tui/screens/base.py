@@ -105,10 +105,11 @@ class MentorModal(MentorScreen[ScreenResultType], ModalScreen[ScreenResultType])
     """A dialog pushed over another screen (Textual's full styling on its first show).
 
     A dialog stops the app's keys, so it has its own `?` (issue #22: help on every screen;
-    where a text box has the focus, `?` is a letter of the text instead)."""
+    where a text box has the focus, `?` is a letter of the text instead, and f1 opens help)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("question_mark", "app.help", "Help", id="modal.help", key_display="?"),
+        Binding("f1", "app.help_in_text", "Help", id="modal.help_text"),
     ]
 
 

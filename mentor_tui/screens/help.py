@@ -33,6 +33,11 @@ class HelpScreen(MentorModal[None], inherit_bindings=False):  # its `?` closes i
         super().__init__()
         self._target = target
 
+    @property
+    def help_target(self) -> Screen:
+        """The screen whose keys this help lists."""
+        return self._target
+
     def compose(self) -> ComposeResult:
         with Vertical(id="help-box"):
             title = getattr(self._target, "HELP_TITLE", None) or type(self._target).__name__

@@ -41,7 +41,12 @@ class FooterItem:
     label: bool = False  # a binding group's description after its keys: not a key
 
 
-HELP_IDS = ("app.help", "modal.help")  # always shown (pinned right), with escape's binding
+HELP_IDS = (
+    "app.help",
+    "modal.help",
+    "app.help_text",
+    "modal.help_text",
+)  # always shown (pinned right), with escape's binding
 
 
 class KeyFooter(Widget, can_focus=False):

@@ -8,6 +8,19 @@ from dataclasses import dataclass
 
 from textual.dom import DOMNode
 from textual.screen import Screen
+from textual.widget import Widget
+
+# the text boxes, where `?` is a letter of the text (by name: Textual's TextArea module is not
+# imported for this)
+_TEXT_BOXES = frozenset({"Input", "TextArea"})
+
+
+def typing_in(widget: Widget | None) -> bool:
+    """Whether ``widget`` is a text box that takes printable keys as text (issue #22: there
+    `?` is typed, and f1 opens help)."""
+    if widget is None or getattr(widget, "read_only", False):
+        return False
+    return any(cls.__name__ in _TEXT_BOXES for cls in type(widget).__mro__)
 
 
 @dataclass

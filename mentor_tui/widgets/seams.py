@@ -23,6 +23,12 @@ And one repair:
   idle event (a busy machine) was kept, every column cut to its header's width, until the
   cursor moved. :func:`widen_tables_after_sizing` counts the sizing as an update.
 
+And one addition:
+
+- **A hint for cut columns.** :func:`hint_data_tables` draws "→ 2 more" over the right end of
+  every ``DataTable``'s header line while columns are cut off at the right (issue #22); where
+  the columns start needs the row labels' width (``_row_label_column_width``).
+
 ``tests/test_textual_seams.py`` checks each of these names against the pinned Textual (see
 ``TEXTUAL_VERSION``) and that both savings still behave; a Textual upgrade starts there.
 """
@@ -35,7 +41,10 @@ from textual import events
 from textual._context import NoActiveAppError
 from textual.app import App, ReturnType
 from textual.screen import ModalScreen, Screen, ScreenResultType
+from textual.strip import Strip
 from textual.widgets import DataTable
+
+from mentor_tui.widgets import column_hint
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -131,4 +140,42 @@ def widen_tables_after_sizing() -> None:
     DataTable._update_dimensions = update_dimensions  # type: ignore[method-assign]
 
 
-__all__ = ["TEXTUAL_VERSION", "FirstFrameHook", "FirstShowStyles", "widen_tables_after_sizing"]
+def data_table_cells(table: DataTable[Any]) -> list[tuple[int, int]]:
+    """(x, width) of each column of a ``DataTable`` on its whole line."""
+    x = table._row_label_column_width
+    cells = []
+    for column in table.ordered_columns:
+        width = column.get_render_width(table)
+        cells.append((x, width))
+        x += width
+    return cells
+
+
+def hint_data_tables() -> None:
+    """Give every ``DataTable`` the cut-columns hint on its header line (idempotent)."""
+    render_line = DataTable.render_line
+    if getattr(render_line, "_hints_columns", False):
+        return
+
+    def render_line_with_hint(self: DataTable[Any], y: int) -> Strip:
+        strip = render_line(self, y)
+        if y != 0 or not self.show_header or not self.columns:
+            return strip
+        width = self.scrollable_content_region.width
+        hint = column_hint.hint_for(data_table_cells(self), int(self.scroll_x), width)
+        if not hint:
+            return strip
+        style = self.rich_style + self.get_component_rich_style("datatable--header")
+        return column_hint.with_hint(strip, hint, width, style + column_hint.HINT_STYLE)
+
+    render_line_with_hint._hints_columns = True  # type: ignore[attr-defined]
+    DataTable.render_line = render_line_with_hint  # type: ignore[method-assign]
+
+
+__all__ = [
+    "TEXTUAL_VERSION",
+    "FirstFrameHook",
+    "FirstShowStyles",
+    "hint_data_tables",
+    "widen_tables_after_sizing",
+]

@@ -18,7 +18,7 @@ from textual.geometry import Size
 from textual.strip import Strip
 from textual.widget import Widget
 
-from mentor_tui.widgets import table_lines
+from mentor_tui.widgets import column_hint, table_lines
 from mentor_tui.widgets.page_source import Column
 
 
@@ -112,12 +112,17 @@ def refresh_rows(self, first: int, count: int) -> None:
 
 def render_line(self, y: int) -> Strip:
     self._ensure_layout()
-    if y == 0:
-        strip = self._header_strip()
-    else:
-        strip = self._body_line(int(self.scroll_y) + y - 1, y)
     scroll_x = int(self.scroll_x)
-    return strip.crop(scroll_x, scroll_x + self._content_width())
+    width = self._content_width()
+    if y == 0:  # the header: with "→ 2 more" when columns are cut off at the right
+        strip = self._header_strip().crop(scroll_x, scroll_x + width)
+        hint = column_hint.hint_for(self._cells, scroll_x, width)
+        if hint:
+            style = self._styles()[0] + self.get_component_rich_style("paged-table--header")
+            strip = column_hint.with_hint(strip, hint, width, style + column_hint.HINT_STYLE)
+        return strip
+    strip = self._body_line(int(self.scroll_y) + y - 1, y)
+    return strip.crop(scroll_x, scroll_x + width)
 
 
 def body_line(self, index: int, y: int) -> Strip:

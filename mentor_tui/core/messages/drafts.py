@@ -2,13 +2,15 @@
 as every editor's (``core/drafts``, kind "message"; never synced), so a crash or a power cut
 loses nothing; sending turns the draft into a message and deletes it in the same transaction.
 
-A draft is addressed to one of: a person (a new conversation), a conversation (a reply), or an
+A draft is addressed to one of: a person (a new conversation), several people (the same text
+to each, a conversation each: students marked in the list), a conversation (a reply), or an
 audience (an announcement). There is at most one draft per author and address; opening the
 composer for the same address again brings the text back.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 from sqlmodel import Session
@@ -25,20 +27,25 @@ KIND = "message"
 
 @dataclass(frozen=True)
 class Address:
-    """Where a draft goes: exactly one of the three (``recipient`` may be empty while the
+    """Where a draft goes: exactly one of the four (``recipient`` may be empty while the
     person is still being typed)."""
 
     recipient: str | None = None  # an email or id, as typed
     thread_id: str | None = None
     audience: str | None = None
+    recipients: tuple[str, ...] = ()  # several people's ids: the same text to each
 
     @property
     def key(self) -> str:
-        """The draft's key: one draft per conversation, per audience, and one new message."""
+        """The draft's key: one draft per conversation, per audience, per set of people, and
+        one new message."""
         if self.thread_id is not None:
             return f"thread:{self.thread_id}"
         if self.audience is not None:
             return f"audience:{self.audience}"
+        if self.recipients:
+            people = "\n".join(sorted(set(self.recipients))).encode()
+            return f"each:{hashlib.sha256(people).hexdigest()[:24]}"
         return "new"
 
 
@@ -82,8 +89,10 @@ def send_draft(
     body: str,
 ) -> Message:
     """Send what the composer holds and delete its draft, in one transaction: a refusal
-    leaves the draft as it was."""
-    if address.thread_id is not None:
+    leaves the draft as it was. To several people: the first of their messages."""
+    if address.recipients:
+        row = send.send_each(session, actor, address.recipients, body)[0]
+    elif address.thread_id is not None:
         row = send.reply(session, actor, address.thread_id, body)
     elif address.audience is not None:
         row = send.announce(session, actor, body, address.audience)

@@ -8,6 +8,8 @@ by hand cannot do what the app refuses.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import ColumnElement, and_, exists, false, or_, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
@@ -55,6 +57,31 @@ def recipient(session: Session, actor: Actor, key: str) -> User:
     if not allowed:
         raise AccessDenied(f"You cannot write to {user.email}: {_whom(actor)}.")
     return user
+
+
+def recipients(session: Session, actor: Actor, keys: Sequence[str]) -> list[User]:
+    """The people ``keys`` (emails or ids) name, each once in the order given, if ``actor`` may
+    write to every one of them; else one sentence naming those they may not (up to three)."""
+    if not [k for k in keys if k.strip()]:
+        raise UserError("Say whom the message is to.")
+    found: list[User] = []
+    refused: list[str] = []
+    for key in keys:
+        if not key.strip():
+            continue
+        try:
+            user = recipient(session, actor, key)
+        except AccessDenied:
+            refused.append(find_user_unscoped(session, key).email)
+            continue
+        if all(user.id != u.id for u in found):
+            found.append(user)
+    if refused:
+        named = ", ".join(refused[:3]) + (
+            f" and {len(refused) - 3} more" if len(refused) > 3 else ""
+        )
+        raise AccessDenied(f"You cannot write to {named}: {_whom(actor)}; nothing was sent.")
+    return found
 
 
 def _whom(actor: Actor) -> str:
@@ -145,4 +172,5 @@ __all__ = [
     "message_body",
     "new_message_condition",
     "recipient",
+    "recipients",
 ]

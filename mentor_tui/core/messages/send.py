@@ -1,4 +1,4 @@
-"""Sending: a direct message, a reply in its thread, an announcement, an edit (the earlier
+"""Sending: a direct message (or the same one to each of several people), a reply in its thread, an announcement, an edit (the earlier
 text kept), a report to the admins.
 
 Every write goes through ``core/writes.py``; the audit log records that a message was sent
@@ -6,6 +6,8 @@ Every write goes through ``core/writes.py``; the audit log records that a messag
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from sqlalchemy import select
 from sqlmodel import Session
@@ -47,6 +49,15 @@ def _new(
 def send(session: Session, actor: Actor, to: str, body: str) -> Message:
     """A new conversation with the person ``to`` (email or id) names."""
     return _new(session, actor, body, to=rules.recipient(session, actor, to))
+
+
+def send_each(session: Session, actor: Actor, to: Sequence[str], body: str) -> list[Message]:
+    """One message with the same text to each person ``to`` names (emails or ids; several
+    marked students), each a conversation of its own: the domain has no group conversation,
+    and each student answers only their own. Every recipient is checked before the first is
+    written, so a refusal sends nothing."""
+    text = rules.message_body(body)
+    return [_new(session, actor, text, to=user) for user in rules.recipients(session, actor, to)]
 
 
 def visible_message(session: Session, actor: Actor, message_id: str) -> Message:
@@ -173,6 +184,7 @@ __all__ = [
     "reply_target",
     "report",
     "send",
+    "send_each",
     "thread_root",
     "visible_message",
 ]

@@ -24,7 +24,7 @@ from mentor_tui.core.text import skill_key
 from mentor_tui.db.models import StudentProfile, User
 from mentor_tui.errors import UserError
 
-ASSIGN_MODES = ("all", "unassigned", "mentor")
+ASSIGN_MODES = ("all", "unassigned", "mentor", "picked")
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,8 @@ class AssignFilter:
 
     ``mode``: "all" (every student the admin sees, whatever their status), "unassigned" (active
     students without a mentor, the ones the matching places) or "mentor" (the active students
-    of ``mentor_id``). ``text``: name or email contains it. ``skill``: needs this skill;
+    of ``mentor_id``) or "picked" (the students ``ids`` names: those chosen in the students
+    list, issue #22, whatever their status; still only those the admin sees). ``text``: name or email contains it. ``skill``: needs this skill;
     ``spellings``: its stored spellings when already looked up (``with_spellings``), so the
     pages of one list do not look them up again."""
 
@@ -42,6 +43,7 @@ class AssignFilter:
     mentor_id: str | None = None
     skill: str = ""
     spellings: tuple[str, ...] | None = None
+    ids: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -126,6 +128,8 @@ def _conditions(session: Session, actor: Actor, flt: AssignFilter) -> list[Colum
         if not flt.mentor_id:
             raise UserError("Pick a mentor to list their students.")
         where += [User.status == "Active", User.mentor_id == flt.mentor_id]
+    elif flt.mode == "picked":
+        where.append(User.id.in_(flt.ids) if flt.ids else false())
     text = filter_condition(flt.text)
     if text is not None:
         where.append(text)

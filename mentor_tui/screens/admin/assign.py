@@ -45,6 +45,7 @@ MODE_LABELS = {
     "all": "All students",
     "unassigned": "Active students without a mentor",
     "mentor": "Active students of {mentor}",
+    "picked": "Picked in the students list",
 }
 
 
@@ -125,6 +126,8 @@ class AssignPart(AdminPart):
         self._ranked_for: str | None = None
         self._student_names: dict[str, str] = {}
         self._mode_label = ""
+        self._picked: tuple[str, ...] = ()  # mode "picked": the students list's choice
+        self._mentors_next = False  # focus the ranked mentors once a picked one is ranked
 
     def _set_students_source(self) -> None:
         mentor_id, mentor_name = self._mentor_filter or (None, "")
@@ -132,11 +135,15 @@ class AssignPart(AdminPart):
             self._mode = "all"
         table = self.query_one("#assign-students", PagedTable)
         table.clear_marks()
+        if self._mode == "picked":  # the students chosen in the students list, all marked
+            table.marked_keys.update(self._picked)
+            table.refresh()
         flt = AssignFilter(
             mode=self._mode,
             text=self._filter,
             mentor_id=mentor_id if self._mode == "mentor" else None,
             skill=self._skill,
+            ids=self._picked if self._mode == "picked" else (),
         )
         table.set_source(AssignStudentsSource(self.services, self.actor, flt, self._student_names))
         label = MODE_LABELS[self._mode].format(mentor=mentor_name)
@@ -152,6 +159,21 @@ class AssignPart(AdminPart):
         self._mode = "mentor"
         self._set_students_source()
         self.action_pane("assign")
+
+    def assign_picked(self, students: list[str], first: str, names: dict[str, str]) -> None:
+        """The selection travels (issue #22): the students chosen in the students list (``a``
+        there) listed here and marked, the mentors ranked for ``first`` (the first of them by
+        name), the focus on the ranking: enter picks a mentor for them all."""
+        self._picked = tuple(students)
+        self._student_names.update(names)
+        self._mode, self._filter, self._skill = "picked", "", ""
+        for box in ("#assign-filter", "#assign-skill"):
+            self.query_one(box, Input).value = ""
+            self.query_one(box, Input).add_class("hidden")
+        self._mentors_next = True
+        self.action_pane("assign")
+        self._set_students_source()
+        self._rank(first)
 
     def action_cycle_filter(self) -> None:
         self._mode = "unassigned" if self._mode == "all" else "all"
@@ -218,6 +240,9 @@ class AssignPart(AdminPart):
             self.query_one("#assign-students").focus()
         elif self._skill:
             self._apply_skill("")
+        elif self._mode == "picked":
+            self._mode = "all"
+            self._set_students_source()
         else:
             return False
         return True
@@ -266,10 +291,19 @@ class AssignPart(AdminPart):
                 user_text(m.timezone),
                 key=m.id,
             )
+        marked = self.query_one("#assign-students", PagedTable).marked_keys
+        name = self._student_names.get(student_id, "the highlighted student")
+        others = len(marked - {student_id})
+        more = f" (+{others} more marked)" if others else ""
         self.query_one("#assign-title", Static).update(
-            "Mentors ranked for the highlighted student (enter picks, escape goes back)"
+            f"Mentors ranked for {name}{more}: enter picks, escape goes back"
         )
         self._show_why(0)
+        if self._mentors_next and student_id in self._picked:
+            self._mentors_next = False
+            best = next((i for i, r in enumerate(ranking) if r.blocked is None), 0)
+            table.move_cursor(row=best)
+            table.focus()
 
     def _show_why(self, index: int) -> None:
         why = self.query_one("#assign-why", Static)
@@ -302,10 +336,13 @@ class AssignPart(AdminPart):
             self._confirm_assign(self._targets(), self._ranking[event.cursor_row])
 
     def action_best(self) -> None:
+        """The best-ranked mentor with a free seat for the marked students (else the
+        highlighted one), ranked for the highlighted student."""
         student = self.query_one("#assign-students", PagedTable).cursor_key
         if student is None:
             self.app.bell()
             return
+        targets = self._targets()
 
         def pick() -> None:
             best = next((r for r in self._ranking if r.blocked is None), None)
@@ -315,7 +352,7 @@ class AssignPart(AdminPart):
                     severity="warning",
                 )
                 return
-            self._confirm_assign([student], best)
+            self._confirm_assign(targets, best)
 
         if self._ranked_for == student:
             pick()

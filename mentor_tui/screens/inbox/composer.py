@@ -55,6 +55,7 @@ class ComposerScreen(MentorModal[str | None]):
         self.clock = SaveClock(AUTOSAVE_SECONDS, AUTOSAVE_MAX_WAIT)
         # an announcement's possible audiences, groups included (audience, label), once read
         self._groups: list[tuple[str, str]] = []
+        self._names: list[str] = []  # several recipients: their names, once read
 
     def compose(self) -> ComposeResult:
         with Vertical(id="composer-box"):
@@ -77,11 +78,20 @@ class ComposerScreen(MentorModal[str | None]):
             if len(self._groups) > 1:
                 text.append("  (ctrl+a changes whom)", style="dim")
             return text
+        if a.recipients:
+            count = len(a.recipients)
+            text = Text(f"One message to each of {count} (a conversation each): ", style="bold")
+            shown = self._names[:3]
+            text.append(", ".join(shown) or "…")
+            if self._names and count > len(shown):
+                text.append(f" +{count - len(shown)} more", style="dim")
+            return text
         return Text("New message", style="bold")
 
     def on_mount(self) -> None:
         to = self.query_one("#composer-to", Input)
-        to.display = self.address.thread_id is None and self.address.audience is None
+        a = self.address
+        to.display = a.thread_id is None and a.audience is None and not a.recipients
         body = self.query_one("#composer-body", TextArea)
         body.disabled = True  # until the draft (if any) is back
         from mentor_tui.core.messages.drafts import find_draft
@@ -93,6 +103,14 @@ class ComposerScreen(MentorModal[str | None]):
             return None if row is None else (row.id, row.body, row.recipient_id or "")
 
         self.run_db(job, self._loaded, group="composer-load")
+        if address.recipients:  # their names; a refusal is said before any typing
+            from mentor_tui.core.messages.rules import recipients
+
+            self.run_db(
+                lambda s: [u.full_name for u in recipients(s, actor, address.recipients)],
+                self._names_read,
+                group="composer-names",
+            )
         if address.audience is not None:
             from mentor_tui.core.messages.groups import groups
 
@@ -104,6 +122,10 @@ class ComposerScreen(MentorModal[str | None]):
 
     def _groups_read(self, found: list[tuple[str, str]]) -> None:
         self._groups = found
+        self.query_one("#composer-heading", Static).update(self._heading())
+
+    def _names_read(self, names: list[str]) -> None:
+        self._names = names
         self.query_one("#composer-heading", Static).update(self._heading())
 
     def _loaded(self, found: tuple[str, str, str] | None) -> None:
@@ -134,7 +156,7 @@ class ComposerScreen(MentorModal[str | None]):
 
     def _current_address(self) -> Address:
         a = self.address
-        if a.thread_id is None and a.audience is None:
+        if a.thread_id is None and a.audience is None and not a.recipients:
             return Address(recipient=self.query_one("#composer-to", Input).value.strip())
         return a
 

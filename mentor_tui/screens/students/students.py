@@ -49,6 +49,7 @@ class StudentsSource:
         self.sort = sort
         self.descending = descending
         self.emails: dict[str, str] = {}  # student id -> email, of the rows fetched
+        self.names: dict[str, str] = {}  # student id -> name, likewise
 
     @property
     def config(self) -> Config:
@@ -80,6 +81,7 @@ class StudentsSource:
 
     def _row(self, row: StudentRow) -> PagedRow:
         self.emails[row.id] = row.email
+        self.names[row.id] = row.full_name
         risk = "; ".join(row.at_risk_reasons)
         cells: list[Text] = [user_text(row.full_name)]
         if self.actor.is_admin:
@@ -105,6 +107,8 @@ class StudentsScreen(MentorScreen):
         Binding("n", "new_note", "Note", id="students.note"),
         Binding("S", "schedule", "Session", id="students.schedule", key_display="S"),
         Binding("m", "message", "Message", id="students.message"),
+        # an admin's: the assignment pane with them picked, the mentors ranked (enter picks)
+        Binding("a", "assign", "Assign", id="students.assign"),
         Binding("slash", "filter", "Filter", id="students.filter", key_display="/"),
         Binding("e", "edit_student", "Edit", id="students.edit"),
         Binding("escape", "clear_filter", "Clear filter / back", id="students.escape", show=False),
@@ -146,6 +150,8 @@ class StudentsScreen(MentorScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "new_note":  # private notes are a mentor's
             return self.actor.is_mentor
+        if action == "assign":  # seats are an admin's
+            return self.actor.is_admin
         return True
 
     def _selected(self) -> list[str]:
@@ -175,9 +181,34 @@ class StudentsScreen(MentorScreen):
         if chosen:
             self.app.push_screen(SessionFormModal(students=chosen, find_slot=True), self._done)
 
+    async def action_assign(self) -> None:
+        """The admin's Assign pane (key 6, then a) with the marked (or highlighted) students
+        picked and marked there, and the mentors ranked for the first of them: enter picks a
+        mentor, enter again confirms."""
+        from mentor_tui.screens.admin.admin import AdminScreen
+
+        chosen = self._selected()
+        if not chosen or not self.check_action("assign", ()):
+            return
+        names = dict(self._shown.names) if self._shown is not None else {}
+        first = min(chosen, key=lambda key: (names.get(key, ""), key))
+        self.query_one(PagedTable).clear_marks()  # they travel to the pane
+        app = self.app
+        await app.switch_mode("admin")
+        while len(app.screen_stack) > 1:
+            app.pop_screen()
+        screen = app.screen
+        if isinstance(screen, AdminScreen):
+            screen.assign_picked(chosen, first, {k: names[k] for k in chosen if k in names})
+
     def action_message(self) -> None:
-        """A new message to the highlighted student, the To line filled in."""
-        key = self.query_one(PagedTable).cursor_key
+        """A new message to the highlighted student, the To line filled in; with several
+        marked, one message to each of them (a conversation each)."""
+        table = self.query_one(PagedTable)
+        if len(table.marked_keys) > 1:
+            self.mentor_app.compose_to_each(tuple(sorted(table.marked_keys)), self._done)
+            return
+        key = next(iter(table.marked_keys), None) or table.cursor_key
         email = self._shown.emails.get(key) if key and self._shown is not None else None
         if email is None:
             self.app.bell()
