@@ -10,7 +10,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import case, select
+from sqlalchemy import Select, case, select
 from sqlmodel import Session
 
 from mentor_tui.core import clock
@@ -47,19 +47,8 @@ def peer_marks(
     by submission id; submissions without one are left out."""
     if not submission_ids:
         return {}
-    query = (
-        select(PeerReview, User.full_name)
-        .join(User, User.id == PeerReview.reviewer_id)
-        .where(peer_review_scope(actor), PeerReview.submission_id.in_(list(submission_ids)))
-        .order_by(
-            PeerReview.submission_id,
-            case((PeerReview.outcome == "pending", 0), else_=1),
-            PeerReview.created_at.desc(),
-            PeerReview.id,
-        )
-    )
     marks: dict[str, PeerMark] = {}
-    for review, name in session.execute(query).all():
+    for review, name in session.execute(marks_query(actor, submission_ids)).all():
         marks.setdefault(
             review.submission_id,
             PeerMark(
@@ -75,4 +64,20 @@ def peer_marks(
     return marks
 
 
-__all__ = ["VERDICT_WORD", "PeerMark", "peer_marks"]
+def marks_query(actor: Actor, submission_ids: Collection[str]) -> Select[PeerReview, str]:
+    """The peer reviews of ``submission_ids`` the actor may see, the one to show first for
+    each (still to confirm, then newest); found by the submission index, a page's worth."""
+    return (
+        select(PeerReview, User.full_name)
+        .join(User, User.id == PeerReview.reviewer_id)
+        .where(peer_review_scope(actor), PeerReview.submission_id.in_(list(submission_ids)))
+        .order_by(
+            PeerReview.submission_id,
+            case((PeerReview.outcome == "pending", 0), else_=1),
+            PeerReview.created_at.desc(),
+            PeerReview.id,
+        )
+    )
+
+
+__all__ = ["VERDICT_WORD", "PeerMark", "marks_query", "peer_marks"]
