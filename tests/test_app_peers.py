@@ -8,18 +8,22 @@ nothing. Also the student calendar's Rated column, a second rating changing the 
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from app_support import FROZEN_NOW, services_for, settle, type_text
 from sqlalchemy import select
+from textual.pilot import Pilot
 
 from mentor_tui.app.main import MentorApp
 from mentor_tui.core import clock
 from mentor_tui.core.peers.certify import certify
 from mentor_tui.core.peers.groups import create_group
 from mentor_tui.core.peers.reviews import write_review
+from mentor_tui.core.services import Services
 from mentor_tui.db.engine import make_engine, session_scope
 from mentor_tui.db.models import (
     MentorshipSession,
@@ -68,14 +72,38 @@ def _review(path: Path, ids: dict[str, str], submission: str = "anas") -> str:
         ).id
 
 
-async def test_a_peer_mentor_reviews_a_members_work_with_v(store) -> None:
-    path, ids = store
-    services = services_for(path, "sam@example.org")
+@asynccontextmanager
+async def signed_in(
+    path: Path, email: str, key: str = "8"
+) -> AsyncIterator[tuple[MentorApp, Pilot[None], Services]]:
+    """The app signed in as ``email`` on ``path``, at 80x24, the screen of ``key`` open and
+    settled: the app, its pilot and its services (for reading the store afterwards)."""
+    services = services_for(path, email)
     app = MentorApp(services)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("8")
-        await settle(pilot)
+        await open_screen(pilot, key)
+        yield app, pilot, services
+
+
+async def open_screen(pilot: Pilot[None], key: str) -> None:
+    await settle(pilot)
+    await pilot.press(key)
+    await settle(pilot)
+
+
+def snapshot_of(snap_compare: Callable[..., bool], path: Path, email: str) -> bool:
+    """``email``'s `8` screen at 80x24 matches its snapshot."""
+
+    async def go(pilot: Pilot[None]) -> None:
+        await open_screen(pilot, "8")
+
+    app = MentorApp(services_for(path, email))
+    return snap_compare(app, terminal_size=SIZE, run_before=go)
+
+
+async def test_a_peer_mentor_reviews_a_members_work_with_v(store) -> None:
+    path, ids = store
+    async with signed_in(path, "sam@example.org") as (app, pilot, services):
         assert type(app.screen).__name__ == "MyPeersScreen"
         me = str(app.screen.query_one("#peers-me").render())
         assert "Peer mentor since" in me and "75% done" in me and "0 peer reviews" in me
@@ -111,12 +139,7 @@ async def test_a_peer_mentor_reviews_a_members_work_with_v(store) -> None:
 async def test_a_member_sees_who_reviewed_and_leaves_with_l(store) -> None:
     path, ids = store
     _review(path, ids)
-    services = services_for(path, "ana@example.org")
-    app = MentorApp(services)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("8")
-        await settle(pilot)
+    async with signed_in(path, "ana@example.org") as (app, pilot, services):
         screen = app.screen
         assert "Not a peer mentor" in str(screen.query_one("#peers-me").render())
         assert not screen.query_one("#peers-work").display
@@ -143,12 +166,7 @@ async def test_the_mentor_confirms_with_c_and_overrides_with_o(store) -> None:
     path, ids = store
     first = _review(path, ids, "anas")
     second = _review(path, ids, "beas")
-    services = services_for(path, "maria@example.org")
-    app = MentorApp(services)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("8")
-        await settle(pilot)
+    async with signed_in(path, "maria@example.org") as (app, pilot, services):
         assert type(app.screen).__name__ == "PeersScreen"
         waiting = app.screen.query_one("#peers-waiting")
         assert waiting.row_count == 2
@@ -176,12 +194,7 @@ async def test_the_mentor_confirms_with_c_and_overrides_with_o(store) -> None:
 
 async def test_an_admin_certifies_with_p_and_revokes_with_x(store) -> None:
     path, ids = store
-    services = services_for(path, "ada@example.org")
-    app = MentorApp(services)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("8")
-        await settle(pilot)
+    async with signed_in(path, "ada@example.org") as (app, pilot, services):
         await pilot.press("p")
         await settle(pilot)
         assert type(app.screen).__name__ == "AskScreen"
@@ -213,12 +226,7 @@ async def test_the_calendar_marks_rated_sessions_and_a_second_rating_changes_it(
     with session_scope(make_engine(path)) as s:
         ana, maria = s.get(User, ids["ana"]), s.get(User, ids["maria"])
         past = people.booked(s, maria, [ana], FROZEN_NOW - timedelta(days=2)).id
-    services = services_for(path, "ana@example.org")
-    app = MentorApp(services)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("5")
-        await settle(pilot)
+    async with signed_in(path, "ana@example.org", "5") as (app, pilot, services):
         table = app.screen.query_one("#cal-sessions")
         assert str(table.get_row(past)[3]) == "rate it"
         table.focus()
@@ -234,12 +242,7 @@ async def test_the_calendar_marks_rated_sessions_and_a_second_rating_changes_it(
 
 async def test_p_on_the_calendar_asks_for_a_progress_review(store) -> None:
     path, ids = store
-    services = services_for(path, "ana@example.org")
-    app = MentorApp(services)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("5")
-        await settle(pilot)
+    async with signed_in(path, "ana@example.org", "5") as (app, pilot, services):
         await pilot.press("p")
         await settle(pilot)
         assert type(app.screen).__name__ == "AskScreen"
@@ -256,27 +259,23 @@ async def test_p_on_the_calendar_asks_for_a_progress_review(store) -> None:
         assert told == ids["maria"]
 
 
+def test_snapshot_student_peers(snap_compare, store) -> None:
+    path, ids = store
+    _review(path, ids)
+
+    assert snapshot_of(snap_compare, path, "sam@example.org")
+
+
 def test_snapshot_mentor_peers(snap_compare, store) -> None:
     path, ids = store
     _review(path, ids)
 
-    async def go(pilot) -> None:
-        await settle(pilot)
-        await pilot.press("8")
-        await settle(pilot)
-
-    app = MentorApp(services_for(path, "maria@example.org"))
-    assert snap_compare(app, terminal_size=SIZE, run_before=go)
+    assert snapshot_of(snap_compare, path, "maria@example.org")
 
 
 async def test_a_on_a_group_announces_to_it(store) -> None:
     path, ids = store
-    services = services_for(path, "maria@example.org")
-    app = MentorApp(services)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("8")
-        await settle(pilot)
+    async with signed_in(path, "maria@example.org") as (app, pilot, services):
         app.screen.query_one("#peers-groups").focus()
         await pilot.press("a")
         await settle(pilot)

@@ -14,8 +14,10 @@ the raw sqlite3 connection into a store that has no users yet, with no journal o
 ``DemoBuilder`` is put together from its parts, each in its own module: ``demo_rows`` (tables,
 encodings, the shared state), ``demo_people`` (mentors, students, who mentors whom),
 ``demo_work`` (courses, the shared agenda templates, progress and submissions),
-``demo_sessions`` (sessions, attendance, notes) and ``demo_messages`` (messages and
-notifications). This module plans and writes the whole.
+``demo_sessions`` (sessions, attendance, notes), ``demo_messages`` (messages and
+notifications) and ``demo_peers`` (peer mentors, study groups and peer reviews, from a random
+generator of their own so the other rows stay as they were). This module plans and writes the
+whole.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from pathlib import Path
 from mentor_tui.config import Config, load_config
 from mentor_tui.core import clock
 from mentor_tui.demo.messages import MessagePlanner
+from mentor_tui.demo.peers import PeerPlanner
 from mentor_tui.demo.people import (
     ADMIN_EMAIL,
     DEMO_MENTOR_EMAIL,
@@ -105,7 +108,7 @@ def demo_reference(moment: datetime | None = None) -> datetime:
     return moment.replace(minute=0, second=0, microsecond=0)
 
 
-class DemoBuilder(PeoplePlanner, CourseWork, SessionPlanner, MessagePlanner):
+class DemoBuilder(PeoplePlanner, CourseWork, SessionPlanner, MessagePlanner, PeerPlanner):
     """One demo programme: ``plan()`` decides the people and their histories, then
     ``people_rows()``, ``course_rows()`` and ``activity_rows()`` give the rows in the order they
     are written. Every random choice comes from one ``random.Random(seed)`` in a fixed order."""
@@ -143,6 +146,7 @@ class DemoBuilder(PeoplePlanner, CourseWork, SessionPlanner, MessagePlanner):
             self._sessions_and_notes(mentor, rows, sessions_per_student, notes_per_student)
             self._conversations(mentor, rows)
             self._mentor_notifications(mentor, rows, seen)
+            self._peer_rows(mentor, rows, seen)
             self.students_done += len(mentor.students)
             since_flush += len(mentor.students)
             if since_flush >= _FLUSH_EVERY_STUDENTS:

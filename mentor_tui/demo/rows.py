@@ -51,6 +51,16 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     ),
     "messages": ("sender_id", "recipient_id", "kind", "body", "read_at", "thread_id", "audience"),
     "notifications": ("user_id", "type", "title", "message", "data", "read_at"),
+    "peer_mentors": (
+        "student_id", "certified_by", "certified_at", "capacity", "course_id", "completion",
+        "quiz_average", "skills", "revoked_at", "revoked_by",
+    ),
+    "study_groups": ("mentor_id", "name", "facilitator_id"),
+    "study_group_members": ("group_id", "student_id"),
+    "peer_reviews": (
+        "submission_id", "reviewer_id", "verdict", "feedback", "outcome", "decided_by",
+        "decided_at",
+    ),
 }  # fmt: skip
 
 
@@ -187,6 +197,10 @@ class Seen:
     milestones: list[tuple[int, ModuleRow, PlannedStudent]] = field(default_factory=list)
     # student id -> (reviewed at, submission id, assignment, decision) of their newest review
     newest_review: dict[str, tuple[int, str, AssignmentText, str]] = field(default_factory=dict)
+    # student id -> (submitted at, submission id, assignment) of their pending work
+    pending: dict[str, list[tuple[int, str, AssignmentText]]] = field(default_factory=dict)
+    # student id -> quiz scores of the modules they completed
+    quizzes: dict[str, list[float]] = field(default_factory=dict)
 
 
 class Rows:
@@ -233,4 +247,5 @@ class BuilderState:
         self.students: list[PlannedStudent] = []
         self.modules: list[list[ModuleRow]] = []
         self.templates: list[tuple[str, str, str]] = []  # (id, title, agenda)
+        self.course_ids: list[str] = []  # by course index, as ``modules``
         self.students_done = 0

@@ -36,6 +36,7 @@ class CourseWork(BuilderState):
         founded = self.now - 1000 * DAY
         for course in COURSES:
             course_id = self.new_id()
+            self.course_ids.append(course_id)
             rows["courses"].append(
                 (course_id, t(founded), t(founded), course.title, course.description)
             )
@@ -123,6 +124,8 @@ class CourseWork(BuilderState):
                 )  # fmt: skip
                 if finished > now - 21 * DAY:
                     seen.milestones.append((finished, module, s))
+                if quiz is not None:
+                    seen.quizzes.setdefault(s.id, []).append(quiz)
                 window_end, reached = finished, 3
             elif j == done:
                 minutes = int(s.partial / 100 * (60 + rnd() * 300)) + 5
@@ -185,6 +188,7 @@ class CourseWork(BuilderState):
                 submission_id = new_id()
                 submitted_at = t(final)
                 if final_status == "pending":
+                    seen.pending.setdefault(s.id, []).append((final, submission_id, text))
                     submission_rows.append(
                         (submission_id, submitted_at, submitted_at, text.id, s.id,
                          text.contents[int(rnd() * 6)], submitted_at, "pending", None, None, None,

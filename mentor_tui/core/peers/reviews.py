@@ -27,6 +27,7 @@ from mentor_tui.core.access import (
 )
 from mentor_tui.core.notifications.notify import notify
 from mentor_tui.core.reviews.decisions import STATUS_FOR, decide
+from mentor_tui.core.reviews.peer_marks import VERDICT_WORD
 from mentor_tui.core.text import clean_text
 from mentor_tui.db.models import Assignment, Submission, User
 from mentor_tui.db.peer_models import PeerMentor, PeerReview
@@ -90,9 +91,6 @@ class Reviewable:
         }
 
 
-# a verdict as a short word in a table column (the peers screens of mentors and students)
-VERDICT_WORD = {"approved": "approve", "rejected": "reject", "changes_requested": "changes"}
-
 _VERDICT_WORDS = {
     "a": "approve",
     "approve": "approve",
@@ -145,7 +143,8 @@ def _certified(s: Session, actor: Actor) -> None:
 
 
 def reviewable(s: Session, actor: Actor) -> list[Reviewable]:
-    """The pending work of the students a peer mentor facilitates, oldest first."""
+    """The pending work of the students a peer mentor facilitates, oldest first (then by
+    student)."""
     if not actor.is_student:
         return []
     mine = select(PeerReview.submission_id).where(
@@ -156,7 +155,8 @@ def reviewable(s: Session, actor: Actor) -> list[Reviewable]:
         .join(User, User.id == Submission.student_id)
         .join(Assignment, Assignment.id == Submission.assignment_id)
         .where(peer_submission_scope(actor), Submission.status == "pending")
-        .order_by(Submission.submitted_at, Submission.id)
+        # work handed in together is listed by student (ids are random: not an order to show)
+        .order_by(Submission.submitted_at, User.full_name, Submission.id)
     ).all()
     done = {r[0] for r in s.execute(mine)}
     return [
@@ -237,7 +237,7 @@ def peer_reviews(
         .join(reviewer, reviewer.id == PeerReview.reviewer_id)
         .join(Assignment, Assignment.id == Submission.assignment_id)
         .where(peer_review_scope(actor))
-        .order_by(PeerReview.created_at.desc(), PeerReview.id)
+        .order_by(PeerReview.created_at.desc(), User.full_name, PeerReview.id)
     )
     if pending_only:
         query = query.where(PeerReview.outcome == "pending")

@@ -21,6 +21,7 @@ from mentor_tui.config import Config, load_config
 from mentor_tui.core import clock, writes
 from mentor_tui.core.access import Actor, live, submission_scope
 from mentor_tui.core.notifications.notify import FEEDBACK_RECEIVED, notify
+from mentor_tui.core.reviews.peer_marks import PeerMark, peer_marks
 from mentor_tui.core.timezones import zone_label
 from mentor_tui.db.models import Assignment, Submission, User
 from mentor_tui.errors import AccessDenied, NotFound, UserError
@@ -74,6 +75,7 @@ class SubmissionPreview:
     reviewed_at: datetime | None
     version: int
     earlier_attempts: tuple[EarlierAttempt, ...]  # same student and assignment, newest first
+    peer: PeerMark | None = None  # a peer mentor's review of it (issue 20), for the mentor
 
 
 def submission_preview(session: Session, actor: Actor, submission_id: str) -> SubmissionPreview:
@@ -119,6 +121,7 @@ def submission_preview(session: Session, actor: Actor, submission_id: str) -> Su
             )
             for s in earlier
         ),
+        peer=peer_marks(session, actor, [submission.id]).get(submission.id),
     )
 
 

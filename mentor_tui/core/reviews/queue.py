@@ -7,7 +7,7 @@ the rows of the page, so a queue of 100,000 pending items opens as fast as one o
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -19,6 +19,7 @@ from sqlmodel import Session
 from mentor_tui.config import Config, load_config
 from mentor_tui.core import clock
 from mentor_tui.core.access import Actor, student_scope, submission_scope, visible_student_ids
+from mentor_tui.core.reviews.peer_marks import PeerMark, peer_marks
 from mentor_tui.db.models import Assignment, Submission, User
 
 
@@ -47,6 +48,8 @@ class QueueItem:
     # the student asked for feedback on it (these come first in the queue)
     feedback_requested_at: datetime | None = None
     feedback_request: str | None = None
+    # a certified peer mentor reviewed it already (issue 20): the review for its mentor
+    peer: PeerMark | None = None
 
 
 _ITEM_COLUMNS = (
@@ -132,7 +135,9 @@ def joined(query: Select[*tuple[Any, ...]]) -> Select[*tuple[Any, ...]]:
     )
 
 
-def _items(session: Session, ids: Select[Any], config: Config, now: datetime) -> list[QueueItem]:
+def _items(
+    session: Session, actor: Actor, ids: Select[Any], config: Config, now: datetime
+) -> list[QueueItem]:
     """The queue items for a page of submission ids (a subquery already ordered and limited):
     the page is found in the index first and only its rows are read and joined."""
     query = (
@@ -140,7 +145,17 @@ def _items(session: Session, ids: Select[Any], config: Config, now: datetime) ->
         .where(Submission.id.in_(ids))
         .order_by(Submission.submitted_at, Submission.id)
     )
-    return [_item(row, config, now) for row in session.execute(query)]
+    items = [_item(row, config, now) for row in session.execute(query)]
+    return _with_peer_marks(session, actor, items)
+
+
+def _with_peer_marks(session: Session, actor: Actor, items: list[QueueItem]) -> list[QueueItem]:
+    """``items`` with the peer review each has that the actor may see (one lookup for the
+    page, by submission)."""
+    if not items:
+        return items
+    marks = peer_marks(session, actor, [i.id for i in items])
+    return [replace(i, peer=marks.get(i.id)) for i in items]
 
 
 def _item(row: Any, config: Config, now: datetime) -> QueueItem:
@@ -217,7 +232,7 @@ def list_queue(
         page = first.order_by(Submission.feedback_requested_at, Submission.id)
         page = page.offset(offset).limit(min(limit, total_asked - offset))
         wanted = list(session.execute(page).scalars())
-        found = {i.id: i for i in _items(session, page, config, now)}
+        found = {i.id: i for i in _items(session, actor, page, config, now)}
         items = [found[i] for i in wanted if i in found]
     rest = limit - len(items)
     if rest > 0:
@@ -228,7 +243,7 @@ def list_queue(
             .offset(max(0, offset - total_asked))
             .limit(rest)
         )
-        items += _items(session, page, config, now)
+        items += _items(session, actor, page, config, now)
     return items
 
 
@@ -247,7 +262,7 @@ def get_queue_item(
         Submission.id == submission_id, submission_scope(actor), Submission.status == "pending"
     )
     row = session.execute(query).first()
-    return _item(row, config, now) if row is not None else None
+    return _with_peer_marks(session, actor, [_item(row, config, now)])[0] if row else None
 
 
 def _after(submitted_at: datetime, submission_id: str) -> ColumnElement[bool]:
@@ -334,7 +349,9 @@ def next_pending_after(
     before = base.where(_before(submitted_at, submission_id)).order_by(
         Submission.submitted_at.desc(), Submission.id.desc()
     )
-    found = _items(session, after, config, now) or _items(session, before, config, now)
+    found = _items(session, actor, after, config, now) or _items(
+        session, actor, before, config, now
+    )
     return found[0] if found else None
 
 

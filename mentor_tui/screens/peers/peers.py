@@ -19,7 +19,6 @@ from mentor_tui.core.messages.rules import MAX_BODY
 from mentor_tui.core.peers.certify import PeerView, certify, peer_views, revoke
 from mentor_tui.core.peers.groups import GroupView, announce_to_group, create_group, group_views
 from mentor_tui.core.peers.reviews import (
-    VERDICT_WORD,
     PeerReviewView,
     confirm_review,
     override_review,
@@ -28,6 +27,7 @@ from mentor_tui.core.peers.reviews import (
 from mentor_tui.core.text import clean_line, clean_text
 from mentor_tui.screens.base import MentorScreen
 from mentor_tui.screens.dialogs import AskScreen, ConfirmScreen
+from mentor_tui.screens.peers.tables import PeerTable, fill_groups, groups_table, verdict_word
 from mentor_tui.widgets.events import DataChanged
 from mentor_tui.widgets.key_footer import KeyFooter
 
@@ -59,23 +59,14 @@ class PeersScreen(MentorScreen):
         yield self.mentor_app.make_status_bar(self.HELP_TITLE)
         yield Static("Peer reviews to confirm", id="peers-waiting-title", classes="student-title",
                      markup=False)  # fmt: skip
-        yield DataTable(id="peers-waiting", cursor_type="row", classes="student-table")
+        yield PeerTable(
+            (("Student", 18), ("Assignment", 20), ("Peer reviewer", 18), ("Verdict", 8)),
+            id="peers-waiting",
+        )
         yield Static("", id="peers-feedback", classes="student-summary", markup=False)
         yield Static("Peer mentors", classes="student-title", markup=False)
-        yield DataTable(id="peers-list", cursor_type="row", classes="student-table")
-        yield Static("Study groups", classes="student-title", markup=False)
-        yield DataTable(id="peers-groups", cursor_type="row", classes="student-table")
-        yield KeyFooter()
-
-    def on_mount(self) -> None:
-        columns = {
-            "#peers-waiting": (
-                ("Student", 18),
-                ("Assignment", 20),
-                ("Peer reviewer", 18),
-                ("Verdict", 8),
-            ),
-            "#peers-list": (
+        yield PeerTable(
+            (
                 ("Peer mentor", 14),
                 ("Course", 11),
                 ("Done", 4),
@@ -85,15 +76,14 @@ class PeersScreen(MentorScreen):
                 ("Reviews", 9),
                 ("Sessions", 8),
             ),
-            "#peers-groups": (("Group", 20), ("Facilitator", 18), ("Members", 32)),
-        }
-        for selector, named in columns.items():
-            table = self.query_one(selector, DataTable)
-            for label, width in named:
-                table.add_column(label, width=width)
-        self.reload()
+            id="peers-list",
+        )
+        yield Static("Study groups", classes="student-title", markup=False)
+        yield groups_table()
+        yield KeyFooter()
 
     def on_screen_resume(self) -> None:
+        # the one load as the screen is shown (its first showing too)
         self.reload()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -115,23 +105,25 @@ class PeersScreen(MentorScreen):
 
     def _show(self, data: _Peers) -> None:
         self._data = data
-        waiting = self.query_one("#peers-waiting", DataTable)
-        waiting.clear()
-        for r in data.waiting:
-            waiting.add_row(
+        waiting = self.query_one("#peers-waiting", PeerTable)
+        waiting.fill(
+            data.waiting,
+            lambda r: r.id,
+            lambda r: (
                 Text(clean_line(r.student_name)),
                 Text(clean_line(r.assignment)),
                 Text(clean_line(r.reviewer_name)),
-                Text(VERDICT_WORD.get(r.verdict, r.verdict)),
-                key=r.id,
-            )
+                verdict_word(r),
+            ),
+        )
         self.query_one("#peers-waiting-title", Static).update(
             f"Peer reviews to confirm ({len(data.waiting)})"
         )
-        peers = self.query_one("#peers-list", DataTable)
-        peers.clear()
-        for v in data.peers:
-            peers.add_row(
+        peers = self.query_one("#peers-list", PeerTable)
+        peers.fill(
+            data.peers,
+            lambda v: v.student_id,
+            lambda v: (
                 Text(clean_line(v.full_name) + ("" if v.active else " (revoked)")),
                 Text(clean_line(v.course)),
                 Text(f"{v.completion:.0f}%"),
@@ -140,17 +132,9 @@ class PeersScreen(MentorScreen):
                 Text(str(v.capacity)),
                 Text(f"{v.reviews} ({v.confirmed} ok)"),
                 Text(str(v.sessions)),
-                key=v.student_id,
-            )
-        groups = self.query_one("#peers-groups", DataTable)
-        groups.clear()
-        for g in data.groups:
-            groups.add_row(
-                Text(clean_line(g.name)),
-                Text(clean_line(g.facilitator_name) or "-"),
-                Text(clean_line(", ".join(n for _, n in g.members))[:60]),
-                key=g.id,
-            )
+            ),
+        )
+        fill_groups(self.query_one("#peers-groups", PeerTable), data.groups)
         self._feedback()
         (waiting if data.waiting else peers).focus()
 
@@ -167,10 +151,7 @@ class PeersScreen(MentorScreen):
         self.query_one("#peers-feedback", Static).update(text)
 
     def _current_review(self) -> PeerReviewView | None:
-        table = self.query_one("#peers-waiting", DataTable)
-        if not self._data.waiting or not 0 <= table.cursor_row < len(self._data.waiting):
-            return None
-        return self._data.waiting[table.cursor_row]
+        return self.query_one("#peers-waiting", PeerTable).highlighted(self._data.waiting)
 
     def action_confirm(self) -> None:
         review = self._current_review()
@@ -244,12 +225,10 @@ class PeersScreen(MentorScreen):
         )
 
     def action_announce(self) -> None:
-        table = self.query_one("#peers-groups", DataTable)
-        groups = self._data.groups
-        if not groups or not 0 <= table.cursor_row < len(groups):
+        group = self.query_one("#peers-groups", PeerTable).highlighted(self._data.groups)
+        if group is None:
             self.notify("Pick a study group first.", severity="warning")
             return
-        group = groups[table.cursor_row]
         actor = self.actor
 
         def typed(answers: list[str] | None) -> None:
@@ -306,11 +285,9 @@ class PeersScreen(MentorScreen):
         self.reload()
 
     def action_revoke(self) -> None:
-        table = self.query_one("#peers-list", DataTable)
-        peers = self._data.peers
-        if not peers or not 0 <= table.cursor_row < len(peers):
+        peer = self.query_one("#peers-list", PeerTable).highlighted(self._data.peers)
+        if peer is None:
             return
-        peer = peers[table.cursor_row]
         actor = self.actor
 
         def answered(yes: bool | None) -> None:

@@ -27,6 +27,7 @@ from textual.widgets import Static
 
 from mentor_tui.core.access import Actor
 from mentor_tui.core.reviews.decisions import SubmissionPreview, submission_preview
+from mentor_tui.core.reviews.peer_marks import PeerMark
 from mentor_tui.core.text import clean_line, clean_text
 from mentor_tui.errors import UserError
 
@@ -71,9 +72,24 @@ class RenderedPreview:
     lines: tuple[Strip, ...]
 
 
+PEER_OUTCOME = {"pending": "for you to confirm on 8", "overridden": "you overrode it"}
+
+
+def peer_text(mark: PeerMark) -> Text:
+    """A peer review below the work: who, the verdict, and its feedback as written (user
+    text: shown literally, never read as Markdown or markup)."""
+    text = Text()
+    text.append(f"Peer review by {clean_line(mark.reviewer_name)}: {mark.word}", style="bold")
+    text.append(f" ({PEER_OUTCOME.get(mark.outcome, mark.outcome)})\n\n", style="dim")
+    text.append(clean_text(mark.feedback).strip())
+    return text
+
+
 def render_preview(preview: SubmissionPreview, earlier: bool, width: int) -> RenderedPreview:
     """Render in any thread: a console of its own, no widget touched."""
+    from rich.console import Group
     from rich.markdown import Markdown  # markdown-it loads in a worker, not with the screen
+    from rich.rule import Rule
 
     markdown = preview_markdown(preview, earlier)
     width = max(10, width)
@@ -88,7 +104,10 @@ def render_preview(preview: SubmissionPreview, earlier: bool, width: int) -> Ren
         markup=False,
     )
     document = Markdown(markdown, code_theme=CODE_THEME, hyperlinks=False)
-    lines = console.render_lines(document, console.options, pad=True, new_lines=False)
+    shown = document
+    if preview.peer is not None and not earlier:
+        shown = Group(document, Rule(style="dim"), peer_text(preview.peer))
+    lines = console.render_lines(shown, console.options, pad=True, new_lines=False)
     return RenderedPreview(
         preview, earlier, width, markdown, tuple(Strip(line, width) for line in lines)
     )
@@ -124,6 +143,9 @@ def preview_header(rendered: RenderedPreview) -> Text:
     earlier = len(preview.earlier_attempts)
     if earlier:
         text.append(f" · {earlier} earlier (e)", style="dim")
+    if preview.peer is not None:
+        verdict = f"\nPeer review: {preview.peer.word}, by {clean_line(preview.peer.reviewer_name)}"
+        text.append(verdict, style="bold" if preview.peer.outcome == "pending" else "dim")
     if rendered.earlier:
         text.append("\nEarlier attempts and their feedback", style="italic")
     return text

@@ -25,10 +25,20 @@ if TYPE_CHECKING:
 COLUMNS = [
     Column("student", "Student", width=None, sortable=False),
     Column("assignment", "Assignment", width=None, sortable=False),
+    Column("peer", "Peer", width=7, sortable=False),
     Column("submitted", "Submitted", width=12, sortable=False),
     Column("left", "Time left", width=12, sortable=False),
 ]
 PAGE_SIZE = 50  # a page of 50 rows reads in a third of the time of 200; a screen holds ~36
+
+
+def peer_cell(item: QueueItem) -> Text:
+    """The verdict of the item's peer review in a word (the core's): bold while it waits for
+    the mentor, struck through once they overrode it; empty without one."""
+    mark = item.peer
+    if mark is None:
+        return Text("")
+    return Text(mark.word, style="bold" if mark.outcome == "pending" else "dim strike")
 
 
 def time_left(item: QueueItem) -> Text:
@@ -114,6 +124,7 @@ class QueueSource:
         cells = (
             user_text(item.student_name),
             user_text(item.assignment_title),
+            peer_cell(item),
             Text(local_time(item.submitted_at, self.actor.timezone, "%d %b %H:%M")),
             time_left(item),
         )

@@ -13,13 +13,12 @@ from typing import ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from mentor_tui.core.peers.certify import PeerView, peer_views
 from mentor_tui.core.peers.groups import GroupView, group_views, leave_group
 from mentor_tui.core.peers.reviews import (
     MAX_PEER_FEEDBACK,
-    VERDICT_WORD,
     PeerReviewView,
     Reviewable,
     parse_verdict,
@@ -30,12 +29,12 @@ from mentor_tui.core.peers.reviews import (
 from mentor_tui.core.text import clean_line
 from mentor_tui.screens.base import MentorScreen
 from mentor_tui.screens.dialogs import AskScreen, ConfirmScreen
+from mentor_tui.screens.peers.tables import PeerTable, fill_groups, groups_table, verdict_word
 from mentor_tui.widgets.events import DataChanged
 from mentor_tui.widgets.figures import local_time
 from mentor_tui.widgets.key_footer import KeyFooter
 
 
-# a verdict in a word (the decision that would be made)
 @dataclass(frozen=True)
 class _Peers:
     me: PeerView | None
@@ -76,37 +75,28 @@ class MyPeersScreen(MentorScreen):
         yield self.mentor_app.make_status_bar(self.HELP_TITLE)
         yield Static("", id="peers-me", classes="student-summary", markup=False)
         yield Static("My study groups (l leaves one)", classes="student-title", markup=False)
-        yield DataTable(id="peers-groups", cursor_type="row", classes="student-table")
+        yield groups_table()
         yield Static("Peer reviews", classes="student-title", markup=False)
-        yield DataTable(id="peers-reviews", cursor_type="row", classes="student-table")
-        yield Static("", id="peers-work-title", classes="student-title", markup=False)
-        yield DataTable(id="peers-work", cursor_type="row", classes="student-table")
-        yield KeyFooter()
-
-    def on_mount(self) -> None:
-        columns = {
-            "#peers-groups": (("Group", 20), ("Facilitator", 18), ("Members", 32)),
-            "#peers-reviews": (
+        yield PeerTable(
+            (
                 ("Assignment", 18),
                 ("Student", 16),
                 ("Peer reviewer", 16),
                 ("Verdict", 8),
                 ("Mentor", 10),
             ),
-            "#peers-work": (
-                ("Student", 18),
-                ("Assignment", 20),
-                ("Submitted", 16),
-                ("Reviewed", 8),
-            ),
-        }
-        for selector, named in columns.items():
-            table = self.query_one(selector, DataTable)
-            for label, width in named:
-                table.add_column(label, width=width)
-        self.reload()
+            id="peers-reviews",
+        )
+        yield Static("", id="peers-work-title", classes="student-title", markup=False)
+        yield PeerTable(
+            (("Student", 18), ("Assignment", 20), ("Submitted", 16), ("Reviewed", 8)),
+            id="peers-work",
+        )
+        yield KeyFooter()
 
     def on_screen_resume(self) -> None:
+        # the one load as the screen is shown (its first showing too): a second one started
+        # from on_mount would fill the tables twice
         self.reload()
 
     def reload(self) -> None:
@@ -127,53 +117,46 @@ class MyPeersScreen(MentorScreen):
         self._data = data
         me = self.query_one("#peers-me", Static)
         me.update(recognition(data.me) if data.me else "Not a peer mentor.")
-        groups = self.query_one("#peers-groups", DataTable)
-        groups.clear()
-        for g in data.groups:
-            groups.add_row(
-                Text(clean_line(g.name)),
-                Text(clean_line(g.facilitator_name) or "-"),
-                Text(clean_line(", ".join(n for _, n in g.members))[:60]),
-                key=g.id,
-            )
-        reviews = self.query_one("#peers-reviews", DataTable)
-        reviews.clear()
-        for r in data.reviews:
-            reviews.add_row(
+        groups = self.query_one("#peers-groups", PeerTable)
+        fill_groups(groups, data.groups)
+        self.query_one("#peers-reviews", PeerTable).fill(
+            data.reviews,
+            lambda r: r.id,
+            lambda r: (
                 Text(clean_line(r.assignment)),
                 Text(clean_line(r.student_name)),
                 Text(clean_line(r.reviewer_name)),
-                Text(VERDICT_WORD.get(r.verdict, r.verdict)),
+                verdict_word(r),
                 Text(r.outcome),
-                key=r.id,
-            )
-        work = self.query_one("#peers-work", DataTable)
-        work.clear()
+            ),
+        )
+        work = self.query_one("#peers-work", PeerTable)
         active = data.me is not None and data.me.active
         self.query_one("#peers-work-title", Static).update(
             "Work of the students I facilitate (v reviews)" if active else ""
         )
         work.display = active
         tz_name = self.actor.timezone
-        for w in data.work:
-            work.add_row(
+        work.fill(
+            data.work,
+            lambda w: w.submission_id,
+            lambda w: (
                 Text(clean_line(w.student_name)),
                 Text(clean_line(w.assignment)),
                 Text(local_time(w.submitted_at, tz_name)),
                 Text("yes" if w.reviewed else ""),
-                key=w.submission_id,
-            )
+            ),
+        )
         if active and data.work:
             work.focus()
         elif data.groups:
             groups.focus()
 
     def action_review(self) -> None:
-        table = self.query_one("#peers-work", DataTable)
-        if not self._data.work or not 0 <= table.cursor_row < len(self._data.work):
+        item = self.query_one("#peers-work", PeerTable).highlighted(self._data.work)
+        if item is None:
             self.notify("No work of a student you facilitate to review.", severity="warning")
             return
-        item = self._data.work[table.cursor_row]
         actor = self.actor
 
         def typed(answers: list[str] | None) -> None:
@@ -206,10 +189,9 @@ class MyPeersScreen(MentorScreen):
         self.reload()
 
     def action_leave(self) -> None:
-        table = self.query_one("#peers-groups", DataTable)
-        if not self._data.groups or not 0 <= table.cursor_row < len(self._data.groups):
+        group = self.query_one("#peers-groups", PeerTable).highlighted(self._data.groups)
+        if group is None:
             return
-        group = self._data.groups[table.cursor_row]
         if group.facilitator_id == self.actor.id:
             self.notify("You facilitate this group: its mentor changes that.", severity="warning")
             return
