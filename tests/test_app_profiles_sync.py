@@ -10,7 +10,7 @@ import time
 from app_support import type_text
 from sqlalchemy import select
 from sqlmodel import Session
-from textual.widgets import Input
+from textual.widgets import TextArea
 
 from mentor_tui.app.main import MentorApp
 from mentor_tui.config import Config
@@ -32,13 +32,20 @@ program = sync_helpers.program  # a fixture
 
 async def _line(pilot, name: str, text: str) -> None:
     form = pilot.app.screen
-    target = form.query_one(f"#sf-{name}", Input)
-    for _ in range(12):
+    target = form.query_one(f"#sf-{name}")
+    for _ in range(14):
         if form.focused is target:
             break
         await pilot.press("tab")
-    await pilot.press("end", "ctrl+u")
-    await type_text(pilot, text)
+    if isinstance(target, TextArea):  # the goals: select all, then type line by line
+        await pilot.press("f7", "backspace")
+        for number, line in enumerate(text.split("\n")):
+            if number:
+                await pilot.press("enter")
+            await type_text(pilot, line)
+    else:
+        await pilot.press("end", "ctrl+u")
+        await type_text(pilot, text)
 
 
 async def test_the_admins_edit_by_keys_reaches_the_mentors_store(program: Program) -> None:
@@ -56,15 +63,16 @@ async def test_the_admins_edit_by_keys_reaches_the_mentors_store(program: Progra
             assert app.screen.query_one(PagedTable).cursor_key == ids["s1"]  # Sam One: first
             await pilot.press("e")
             await _until(pilot, lambda: isinstance(app.screen, StudentFormScreen))
-            await _until(pilot, lambda: app.screen._view is not None)
+            await _until(pilot, lambda: app.screen._data is not None)
             await _line(pilot, "learning_style", "kinesthetic")
             await _line(pilot, "needed_skills", "generators, asyncio")
-            await _line(pilot, "goals", "Write a scraper")
+            await _line(pilot, "goals", "Write a scraper\nthen a crawler")
+            await _line(pilot, "availability", "Thu 18:00-20:00")
             await pilot.press("ctrl+s")
             await _until(pilot, lambda: not isinstance(app.screen, StudentFormScreen))
             await pilot.press("e")
             await _until(pilot, lambda: isinstance(app.screen, StudentFormScreen))
-            await _until(pilot, lambda: app.screen._view is not None)
+            await _until(pilot, lambda: app.screen._data is not None)
             await pilot.press("ctrl+o")
             await _until(pilot, lambda: isinstance(app.screen, DaysOffScreen))
             await pilot.press("a")
@@ -83,11 +91,12 @@ async def test_the_admins_edit_by_keys_reaches_the_mentors_store(program: Progra
             ).scalar_one()
             assert profile.learning_style == "kinesthetic"
             assert profile.needed_skills == ["generators", "asyncio"]
-            assert profile.goals == "Write a scraper"
+            assert profile.goals == "Write a scraper\nthen a crawler"  # line breaks kept
             days = s.execute(
                 select(StudentAvailability).where(StudentAvailability.student_id == ids["s1"])
             ).scalar_one()
             assert days.exceptions == [{"date": "2031-01-02", "reason": "exam"}]
+            assert days.windows == [{"weekday": 3, "start": "18:00", "end": "20:00"}]
 
 
 async def _until(pilot, condition, timeout: float = 10.0) -> None:
