@@ -104,6 +104,7 @@ async def test_a_mentor_edits_their_own_zone_windows_and_contact(
         shown = str(profile_screen.query_one("#my-profile-body", Static).content)
         assert "Asia/Tokyo" in shown and "Mon 09:00-12:00, Wed 14:00-16:00" in shown
         assert "email within 24h, Slack" in shown
+        assert app.services.actor.timezone == "Asia/Tokyo"  # local times in the new zone
     user, profile, after = _mentor(app)
     assert user.timezone == "Asia/Tokyo"
     assert profile.availability == [
@@ -178,6 +179,7 @@ async def test_a_student_edits_their_own_windows_and_goals_of_several_lines(
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert app.screen is not form
+        assert app.services.actor.timezone == "Europe/Lisbon"
         await pilot.press("e")  # opened again: the goals keep their lines
         await settle(pilot)
         assert app.screen.query_one("#sf-goals", TextArea).text == "Ship a web app\nLearn SQL joins"

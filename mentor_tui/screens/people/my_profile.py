@@ -10,6 +10,7 @@ another is one sentence, nothing is written and the form stays open."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import ClassVar
 
 from rich.text import Text
@@ -194,11 +195,14 @@ class MentorOwnFormScreen(MentorModal[bool]):
             return
         actor, config = self.actor, self.services.config
 
-        def job(session: Session) -> None:
+        def job(session: Session) -> str:
             edit = own_edit(summary, typed)
-            edit_mentor_profile(session, actor, summary.id, MentorChanges(edit=edit), config=config)
+            changes = MentorChanges(edit=edit)
+            return edit_mentor_profile(session, actor, summary.id, changes, config=config).timezone
 
-        def done(_: None) -> None:
+        def done(zone: str) -> None:
+            if zone != actor.timezone:  # local times from now on in the new zone
+                self.services.actor = replace(actor, timezone=zone)
             self.notify("Saved your profile.", markup=False)
             for screen in self.app.screen_stack:
                 if screen is not self:

@@ -11,7 +11,7 @@ refusal is one sentence, nothing is written and the form stays open."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import ClassVar
 
 from sqlmodel import Session
@@ -222,6 +222,8 @@ class StudentFormScreen(MentorModal[None]):
 
         def done(saved: StudentProfileView) -> None:
             view = data.profile
+            if saved.id == actor.id and saved.timezone != actor.timezone:
+                self.services.actor = replace(actor, timezone=saved.timezone)  # their own zone
             said = f"Saved {saved.full_name}."
             if saved.graduated_on and saved.status == GRADUATED and view.status != GRADUATED:
                 said = f"{saved.full_name} graduated on {saved.graduated_on.isoformat()}."
