@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from app_support import ADMIN, FROZEN_NOW, MENTOR, copy_store, services_for, settle, type_text
 from sqlalchemy import select
-from textual.widgets import DataTable, Input
+from textual.widgets import DataTable, Input, TextArea
 
 from mentor_tui.app.main import MentorApp
 from mentor_tui.core import clock
@@ -44,14 +44,21 @@ def _app(template: Path, tmp_path: Path, email: str) -> MentorApp:
 async def _field(pilot, name: str, text: str) -> None:
     """Go to the form's line ``name`` with tab, clear it and type ``text``."""
     form = pilot.app.screen
-    target = form.query_one(f"#sf-{name}", Input)
-    for _ in range(12):
+    target = form.query_one(f"#sf-{name}")
+    for _ in range(14):
         if form.focused is target:
             break
         await pilot.press("tab")
     assert form.focused is target
-    await pilot.press("end", "ctrl+u")
-    await type_text(pilot, text)
+    if isinstance(target, TextArea):  # the goals: select all, then type line by line
+        await pilot.press("f7", "backspace")
+        for number, line in enumerate(text.split("\n")):
+            if number:
+                await pilot.press("enter")
+            await type_text(pilot, line)
+    else:
+        await pilot.press("end", "ctrl+u")
+        await type_text(pilot, text)
 
 
 async def _students(pilot) -> tuple[StudentsScreen, str]:
@@ -120,14 +127,16 @@ async def test_a_mentor_edits_only_needs_and_goals(template: Path, tmp_path: Pat
         await settle(pilot)
         assert app.screen is form
         disabled = {b.id for b in form.query(Input).results(Input) if b.disabled}
-        assert disabled == {"sf-learning_style", "sf-timezone", "sf-status"}
+        # a student's windows are their own and an admin's to set
+        assert disabled == {"sf-learning_style", "sf-timezone", "sf-availability", "sf-status"}
+        assert not form.query_one("#sf-goals", TextArea).disabled
         old_user, old_profile = _student(app, key)
-        await _field(pilot, "goals", "Ship a web app by June")
+        await _field(pilot, "goals", "Ship a web app by June\nthen a CLI")
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert app.screen is screen
     user, profile = _student(app, key)
-    assert profile.goals == "Ship a web app by June"
+    assert profile.goals == "Ship a web app by June\nthen a CLI"
     assert (user.status, user.timezone) == (old_user.status, old_user.timezone)
     assert profile.learning_style == old_profile.learning_style
 

@@ -46,6 +46,9 @@ SCREENS: dict[str, tuple[str | None, tuple[str, ...]]] = {
     "analytics_mentor": (ADMIN, ("A", "enter")),
     "analytics_program": (ADMIN, ("A", "p")),
     "student_form": (ADMIN, ("2", "e")),
+    "my_profile": (MENTOR, ("p",)),
+    "mentor_own_form": (MENTOR, ("p", "e")),
+    "student_own_form": (STUDENT, ("e",)),
     "substitutions": (ADMIN, ("6", "m", "w")),
     "peers": (MENTOR, ("8",)),
     "inbox": (MENTOR, ("7",)),
@@ -93,6 +96,11 @@ def test_screen(snap_compare, template: Path, tmp_path: Path, screen: str, size:
         for key in keys:
             await pilot.press(key)
             await settle(pilot)
+        # a focused text box's cursor blinks on a timer: shown steadily, so that the picture
+        # does not depend on when a busy machine takes it
+        for box in pilot.app.screen.query("Input, TextArea"):
+            box.cursor_blink = False
+        await pilot.pause()
 
     app = _app(template, tmp_path, who)
     assert snap_compare(app, terminal_size=SIZES[size], run_before=go)

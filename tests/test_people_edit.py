@@ -182,6 +182,23 @@ def test_a_mentor_edits_only_their_own_contact_time_zone_and_windows(
     assert "Only an admin or the person themself can change their availability." in err
 
 
+def test_a_student_sets_only_their_own_windows(engine, db_path, capsys, store) -> None:
+    own = ok_json(db_path, capsys, "availability", "set", SAM, "Fri 17:00-19:00", user=SAM)
+    assert own["windows"] == [{"weekday": 4, "start": "17:00", "end": "19:00", "day": "Fri"}]
+    before = _counts(engine)
+    others = "Only an admin or the person themself can change their availability."
+    for key, user, sentence in [
+        (KIM, SAM, "kim@example.org is not visible to you."),  # another student
+        (SAM, MARIA, others),  # nor their mentor theirs
+        (MARIA, SAM, others),  # nor they their mentor's
+    ]:
+        err = refused(db_path, capsys, "availability", "set", key, "Mon 09:00-10:00", user=user)
+        assert sentence in err
+        err = refused(db_path, capsys, "availability", "except", key, "2026-03-09", user=user)
+        assert sentence in err
+    assert _counts(engine) == before
+
+
 def test_students_edit_round_trips_and_graduation_leaves_the_working_list(
     engine, db_path, capsys, store
 ) -> None:

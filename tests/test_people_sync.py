@@ -143,6 +143,32 @@ def test_a_students_own_profile_and_windows_reach_their_mentor(program: Program,
         ).scalar_one()
         assert windows.windows == [{"weekday": 1, "start": "19:00", "end": "21:00"}]
         assert windows.exceptions == [{"date": "2026-12-29", "reason": ""}]
+        row = "student_availability", windows.id
+        version = windows.version
+    # the server keeps the core's rule: a student's windows are theirs (and an admin's) only
+    results = push(
+        p.harness,
+        "s2@example.org",
+        change(*row, "update", {"windows": []}, base=version),
+    )
+    assert [r["status"] for r in results] == ["rejected"], results
+    results = push(
+        p.harness,
+        "m1@example.org",  # s1's own mentor
+        change(*row, "update", {"windows": []}, base=version),
+    )
+    assert [r["status"] for r in results] == ["rejected"], results
+    results = push(
+        p.harness,
+        "s1@example.org",
+        change(
+            *row,
+            "update",
+            {"windows": [{"weekday": 2, "start": "08:00", "end": "09:00"}]},
+            base=version,
+        ),
+    )
+    assert [r["status"] for r in results] == ["applied"], results
 
 
 def test_the_server_refuses_what_a_mentor_may_not_change_about_themself(

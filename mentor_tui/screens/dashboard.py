@@ -1,4 +1,5 @@
-"""Key `1`: the mentor's day at a glance, or the program for an admin (SPEC 4.1).
+"""Key `1`: the mentor's day at a glance, or the program for an admin (SPEC 4.1); `p` there
+opens a mentor's own profile (`screens/people/my_profile.py`).
 
 The screen paints its frame first (titles, status bar, cards showing "…") and then reads the
 dashboard's parts (``mentor_tui.core.analytics.dashboard.PARTS``) in one worker each, started right after
@@ -49,6 +50,8 @@ class DashboardScreen(MentorScreen):
         Binding("enter", "open_student", "Open student", id="dashboard.open", show=False),
         # admins and mentors: in `?` and the palette, not in the footer
         Binding("A", "analytics", "Analytics", id="dashboard.analytics", show=False),
+        # a mentor's own profile (time zone, weekly windows, contact preferences to edit)
+        Binding("p", "my_profile", "My profile", id="dashboard.my_profile"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -286,7 +289,14 @@ class DashboardScreen(MentorScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "analytics":  # the per-mentor figures: admins and mentors
             return self.actor.is_admin or self.actor.is_mentor
+        if action == "my_profile":  # an admin has no mentor profile: no key at all
+            return self.actor.is_mentor
         return True
+
+    def action_my_profile(self) -> None:
+        from mentor_tui.screens.people.my_profile import MyProfileScreen
+
+        self.app.push_screen(MyProfileScreen())
 
     def action_open_student(self) -> None:
         table = self.query_one("#attention", DataTable)

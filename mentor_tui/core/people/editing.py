@@ -33,6 +33,7 @@ from mentor_tui.core.people.mentor_fields import (
 )
 from mentor_tui.core.people.mentors import (
     MentorEdit,
+    MentorSummary,
     apply_mentor_edit,
     deactivate_mentor,
     find_mentor,
@@ -224,15 +225,24 @@ def _merged_specializations(
     return list(current.values())
 
 
-def mentor_profile_json(
+def mentor_summary(
     session: Session, actor: Actor, mentor_id: str, *, config: Config
-) -> dict[str, Any]:
+) -> MentorSummary:
     """A mentor's whole profile as the admin's list shows it: for an admin, or for the mentor
     themself (their own row, read with an admin's reach once that is checked)."""
     if not (actor.is_admin or actor.id == mentor_id):
         raise AccessDenied("Only an admin or the mentor themself can read a whole profile.")
     reader = actor if actor.is_admin else replace(actor, role="admin")
-    return list_mentors(session, reader, config=config, mentor_ids=[mentor_id])[0].to_json()
+    found = list_mentors(session, reader, config=config, mentor_ids=[mentor_id])
+    if not found:
+        raise UserError("There is no such mentor.")
+    return found[0]
+
+
+def mentor_profile_json(
+    session: Session, actor: Actor, mentor_id: str, *, config: Config
+) -> dict[str, Any]:
+    return mentor_summary(session, actor, mentor_id, config=config).to_json()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -418,6 +428,7 @@ __all__ = [
     "find_person",
     "format_specializations",
     "mentor_profile_json",
+    "mentor_summary",
     "parse_specialization",
     "parse_specializations",
     "show_student",

@@ -90,9 +90,16 @@ def show_availability(session: Session, actor: Actor, key: str) -> AvailabilityV
     return _view(session, find_person(session, actor, key))
 
 
+def availability_editable_by(actor: Actor, person_id: str) -> bool:
+    """Whether ``actor`` may change the weekly windows, days off and (with them) the time zone
+    of ``person_id``: an admin anyone's, a mentor or a student only their own (the app's forms
+    grey the line for anyone else; ``set_availability`` refuses them)."""
+    return actor.is_admin or actor.id == person_id
+
+
 def _editable(session: Session, actor: Actor, key: str) -> User:
     person = find_person(session, actor, key)
-    if not (actor.is_admin or actor.id == person.id):
+    if not availability_editable_by(actor, person.id):
         raise AccessDenied("Only an admin or the person themself can change their availability.")
     return person
 
@@ -168,4 +175,10 @@ def add_exception(
     return _view(session, person)
 
 
-__all__ = ["AvailabilityView", "add_exception", "set_availability", "show_availability"]
+__all__ = [
+    "AvailabilityView",
+    "add_exception",
+    "availability_editable_by",
+    "set_availability",
+    "show_availability",
+]

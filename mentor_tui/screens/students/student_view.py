@@ -135,10 +135,11 @@ class StudentViewScreen(MentorScreen):
             ("Active in last 14 days", f"{detail.engagement_14d} items"),
             ("Learning style", clean_line(detail.learning_style)),
             ("Needs", clean_line(", ".join(detail.needed_skills)) or "—"),
-            ("Goals", clean_line(detail.goals) or "—"),
+            # goals keep the lines they were written in, each under the first
+            ("Goals", "\n".join(clean_text(detail.goals.strip()).splitlines()) or "—"),
         ]:
             figures.append(f"{label:<24}", style="dim")
-            figures.append(f"{value}\n")
+            figures.append(value.replace("\n", "\n" + " " * 24) + "\n")
         self.query_one("#figures", Static).update(figures)
 
         courses = Text()
