@@ -22,7 +22,7 @@ from mentor_tui.app.reminders import AppReminders
 from mentor_tui.core.actor import Actor
 from mentor_tui.core.services import Services
 from mentor_tui.widgets.events import DataChanged, SignedIn
-from mentor_tui.widgets.seams import FirstFrameHook, widen_tables_after_sizing
+from mentor_tui.widgets.seams import FirstFrameHook, type_without_layout, widen_tables_after_sizing
 from mentor_tui.widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:  # the sync client loads after the first frame (see `sync`)
@@ -85,6 +85,7 @@ def _area_screen(area: Area) -> Screen:
 
 
 widen_tables_after_sizing()
+type_without_layout()
 
 
 class MentorApp(FirstFrameHook[int]):
