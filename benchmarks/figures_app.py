@@ -54,10 +54,10 @@ def start_and_memory(run: BenchRun) -> None:
         for results in (hellos, admins, mentors)
     )
     anchor = hello.first_frame_seconds
-    for name, who, run in (("start_admin", "admin", admin), ("start_mentor", "mentor", mentor)):
-        ratio = run.first_frame_seconds / anchor
+    for name, who, started in (("start_admin", "admin", admin), ("start_mentor", "mentor", mentor)):
+        ratio = started.first_frame_seconds / anchor
         run.add(Figure(
-            name, f"start to first dashboard frame, {who}", run.first_frame_seconds, "s",
+            name, f"start to first dashboard frame, {who}", started.first_frame_seconds, "s",
             "<= 1.5x anchor", anchor, ratio, ratio <= 1.5,
             f"pty, median of {runs}, until the output holds the dashboard; anchor: hello app",
         ))  # fmt: skip

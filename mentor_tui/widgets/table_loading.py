@@ -51,6 +51,7 @@ def remove_rows(self, keys: Iterable[str]) -> bool:
         self.reload()
         return False
     self._marked -= wanted
+    self._paint_with_page = None  # repainted below
     # Fetches on their way read the rows before the change: a new loader, the same count.
     if self._loader is not None:
         self._loader.cancel()
