@@ -108,3 +108,13 @@ def analytics(run: BenchRun) -> None:
             name, what, value, "s", "<= 2 s", None, None, value <= 2.0,
             f"median of {len(samples)}",
         ))  # fmt: skip
+
+
+def report_export(run: BenchRun) -> None:
+    """``mentor-tui report program`` / ``report mentors`` to a file, start to exit, beside
+    ``mentor-tui --version`` (``report_export.py``)."""
+    import report_export
+
+    log("report export ...")
+    for figure in report_export.measure(run.store, run.data.admin_email, 1 if run.quick else 3):
+        run.add(Figure(**figure))

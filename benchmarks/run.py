@@ -50,6 +50,9 @@ The demo stores are built once and cached in ``benchmarks/.cache/`` (see ``datas
   in 75% of a 24 GiB host at that size (2 cores are not the limit: an idle app takes none).
 - analytics: ``mentor_table`` (the per-mentor table) and ``program_report`` (every program
   figure and correlation) for the admin on a copy of the demo store, median of three.
+- report export: ``report_export.py`` runs ``mentor-tui report program --format md --out FILE``
+  and ``mentor-tui report mentors --format csv --out FILE`` as the admin on the store copy,
+  start to exit, beside ``mentor-tui --version`` (median of three, one in --quick).
 - xAPI ingest: ``xapi_ingest.py`` posts statements in batches of 500 to a real server process
   on a copy of the demo store (20,000; 4,000 in --quick), each applied to a student's progress.
 
@@ -99,6 +102,7 @@ FIGURES: tuple[Entry, ...] = (
     Entry(("demo_build",), figures_store.demo_build),
     Entry(("note_search_p95",), figures_store.note_search),
     Entry(("analytics_mentors", "analytics_program"), figures_store.analytics),
+    Entry(("report_export_program", "report_export_mentors"), figures_store.report_export),
     Entry(("matching",), figures_store.matching),
     Entry(("sync_pull", "sync_a_to_b"), figures_server.sync),
     Entry(("lms_first_pass", "lms_incremental"), figures_server.lms_bridge),

@@ -12,6 +12,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from email import message_from_bytes
 from pathlib import Path
@@ -21,13 +22,16 @@ import factory
 import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import select
+from sqlmodel import Session
 
 from mentor_tui.config import Config, SmtpSettings
 from mentor_tui.core.notifications import prefs
-from mentor_tui.core.notifications.notify import notify
+from mentor_tui.core.notifications.notify import mark_read, notify
 from mentor_tui.db.engine import make_engine, session_scope
+from mentor_tui.db.models import User
 from mentor_tui.server import mail
 from mentor_tui.server.schema import email_deliveries, ensure_schema, make_server_engine
+from tests import sync_helpers
 
 MONDAY_NOON = datetime.fromisoformat("2026-12-07T12:00:00+00:00")
 
@@ -84,35 +88,92 @@ def _config(port: int, **kw: Any) -> Config:
     )
 
 
-@pytest.fixture
-def school(tmp_path: Path) -> dict[str, Any]:
-    """A store with a mentor who wants new submissions by email at once and sessions in a
-    daily digest, and a student who keeps everything in the app; the server runs on its file."""
-    path = tmp_path / "server.db"
-    store = make_engine(path)
-    with session_scope(store) as s:
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def school(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[dict[str, Any]]:
+    """A mentor who wants new submissions by email at once and sessions in a daily digest, and a
+    student who keeps everything in the app, on the server's database: an SQLite file that is
+    also a local store (written directly), or PostgreSQL (a schema of the test's own) that every
+    row reaches as in production, pushed by each person's own store through the sync API."""
+    if request.param == "sqlite":
+        yield from _sqlite_school(tmp_path)
+    else:
+        yield from _postgres_school(request.getfixturevalue("pg_url"), tmp_path, monkeypatch)
+
+
+def _sqlite_school(tmp_path: Path) -> Iterator[dict[str, Any]]:
+    database = str(tmp_path / "server.db")
+    make_engine(Path(database)).dispose()  # the local store's tables, as a demo file has
+    server = make_server_engine(database)
+    ensure_schema(server)
+
+    @contextmanager
+    def write(_who: str) -> Iterator[Session]:
+        with session_scope(server) as s:
+            yield s
+
+    with write("mentor") as s:
         mentor = factory.mentor(s, "Maria Mentor", email="maria@example.org")
         student = factory.student(s, "Sam Student", mentor=mentor, email="sam@example.org")
-        me = factory.actor(mentor)
-        prefs.set_preference(s, me, "pending_submission_reminder", "email")
-        prefs.set_preference(s, me, "sessions", "daily")
         ids = {"mentor": mentor.id, "student": student.id}
-    store.dispose()
-    server = make_server_engine(str(path))
-    ensure_schema(server)
-    yield {"path": path, "server": server, **ids}
+    school = {"database": database, "server": server, "write": write, **ids}
+    _mentor_prefers(school)
+    yield school
     server.dispose()
 
 
-def _notify(school: dict[str, Any], who: str, type_: str, title: str) -> str:
-    store = make_engine(school["path"])
+def _postgres_school(
+    url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[dict[str, Any]]:
+    sync_helpers.fast_hashing(monkeypatch)
+    h = sync_helpers.Harness(tmp_path, url)
     try:
-        with session_scope(store) as s:
-            row = notify(s, Config(), user_id=school[who], type=type_, title=title, message="m")
-            assert row is not None
-            return row.id
+        ensure_schema(h.engine)
+        h.account("admin@example.org", "admin", "Ada Admin")
+        admin = h.store("admin")
+        h.login(admin, "admin@example.org")
+        with session_scope(admin) as s:
+            mentor = factory.mentor(s, "Maria Mentor", email="maria@example.org")
+            student = factory.student(s, "Sam Student", mentor=mentor, email="sam@example.org")
+            ids = {"mentor": mentor.id, "student": student.id}
+        assert h.sync(admin).rejected == 0
+        stores = {}
+        for who, email, role in (
+            ("mentor", "maria@example.org", "mentor"),
+            ("student", "sam@example.org", "student"),
+        ):
+            h.account(email, role)
+            stores[who] = h.store(who)
+            h.login(stores[who], email)
+            h.sync(stores[who])
+
+        @contextmanager
+        def write(who: str) -> Iterator[Session]:
+            with session_scope(stores[who]) as s:
+                yield s
+            report = h.sync(stores[who])
+            assert (report.rejected, report.conflicts) == (0, 0), report
+
+        school = {"database": url, "server": h.engine, "write": write, **ids}
+        _mentor_prefers(school)
+        yield school
     finally:
-        store.dispose()
+        h.close()
+
+
+def _mentor_prefers(school: dict[str, Any]) -> None:
+    with school["write"]("mentor") as s:
+        me = factory.actor(s.get(User, school["mentor"]))
+        prefs.set_preference(s, me, "pending_submission_reminder", "email")
+        prefs.set_preference(s, me, "sessions", "daily")
+
+
+def _notify(school: dict[str, Any], who: str, type_: str, title: str) -> str:
+    with school["write"](who) as s:
+        row = notify(s, Config(), user_id=school[who], type=type_, title=title, message="m")
+        assert row is not None
+        return row.id
 
 
 def _statuses(school: dict[str, Any]) -> list[tuple[str, str]]:
@@ -162,12 +223,8 @@ def test_an_email_at_once_and_a_daily_digest_each_go_once(smtp, school) -> None:
 
 def test_a_digest_waits_for_the_persons_hour_and_a_weekly_one_for_monday(smtp, school) -> None:
     inbox, port = smtp
-    store = make_engine(school["path"])
-    with session_scope(store) as s:
-        from mentor_tui.db.models import User
-
+    with school["write"]("mentor") as s:
         prefs.set_preference(s, factory.actor(s.get(User, school["mentor"])), "sessions", "weekly")
-    store.dispose()
     _notify(school, "mentor", "session_scheduled", "Session scheduled")
     sunday = MONDAY_NOON - timedelta(days=1)
     assert mail.send_due(school["server"], _config(port), now=sunday).planned == 0
@@ -196,13 +253,8 @@ def test_a_refusing_server_is_retried_later_and_the_email_goes_once(smtp, school
 def test_a_notification_read_in_the_app_is_not_emailed(smtp, school) -> None:
     inbox, port = smtp
     note_id = _notify(school, "mentor", "new_submission", "Seen already")
-    store = make_engine(school["path"])
-    with session_scope(store) as s:
-        from mentor_tui.core.notifications.notify import mark_read
-        from mentor_tui.db.models import User
-
+    with school["write"]("mentor") as s:
         mark_read(s, factory.actor(s.get(User, school["mentor"])), note_id)
-    store.dispose()
     assert mail.send_due(school["server"], _config(port), now=MONDAY_NOON).planned == 0
     assert inbox.messages == []
 
@@ -226,7 +278,7 @@ def test_a_sender_killed_while_handing_an_email_over_never_sends_it_again(
         "notifications",
         "send-digests",
         "--database",
-        str(school["path"]),
+        school["database"],
         "--json",
     ]
     inbox.hold.set()  # the SMTP server keeps the sender in DATA
@@ -272,7 +324,7 @@ def test_a_sender_killed_after_planning_sends_each_email_exactly_once(smtp, scho
 def test_without_an_smtp_host_the_command_says_so(capsys, school) -> None:
     from mentor_tui.cli import main
 
-    code = main(["notifications", "send-digests", "--database", str(school["path"])])
+    code = main(["notifications", "send-digests", "--database", school["database"]])
     assert code == 2
     assert capsys.readouterr().err.strip() == (
         "mentor-tui: No SMTP server is set: add host (and from_address) under [smtp]."
@@ -312,3 +364,29 @@ def test_the_servers_mail_loop_sends_what_is_due_until_stopped(smtp, school) -> 
     assert not loop.is_alive()
     assert inbox.subjects() == ["[mentor-tui] New submission"]
     assert said[0] == "email: sent 1, to retry 0, failed 0"
+
+
+def test_two_senders_at_once_send_each_email_exactly_once(smtp, school) -> None:
+    """Two `serve` processes (or `serve` and cron) on one database: their plans and sends race,
+    and every email still goes once (a unique claim per notification, a guarded status move)."""
+    inbox, port = smtp
+    titles = [f"Submission {i}" for i in range(12)]
+    for title in titles:
+        _notify(school, "mentor", "new_submission", title)
+    start = threading.Barrier(2)
+    summaries: list[mail.Summary] = []
+
+    def sender() -> None:
+        start.wait()
+        summaries.append(mail.send_due(school["server"], _config(port), now=MONDAY_NOON))
+
+    threads = [threading.Thread(target=sender) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert len(summaries) == 2
+    assert sum(s.planned for s in summaries) == 12
+    assert sum(s.sent for s in summaries) == 12
+    assert sorted(inbox.subjects()) == sorted(f"[mentor-tui] {t}" for t in titles)
+    assert _statuses(school) == [("email", "sent")] * 12

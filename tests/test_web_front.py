@@ -18,6 +18,7 @@ from mentor_tui.paths import data_dir
 from mentor_tui.server.auth import ADDRESS_FAILURE_LIMIT, FAILURE_WINDOW
 from mentor_tui.server.schema import tokens
 from mentor_tui.web.apps import app_command
+from mentor_tui.web.origin import CROSS_SITE
 from mentor_tui.web.sessions import (
     MEMORY_PER_SESSION_MIB,
     FailureLimit,
@@ -121,8 +122,16 @@ def test_web_without_its_extra_names_it(
     assert "pip install 'mentor-tui[web]'" in err and missing.replace("_", "-") in err
 
 
-def _sign_in(web: WebProcess, email: str) -> httpx.Response:
-    return httpx.post(f"{web.url}/signin", data={"email": email, "password": PASSWORD}, timeout=120)
+def _sign_in(web: WebProcess, email: str, **headers: str) -> httpx.Response:
+    """A sign-in as the page's own form sends it (Origin: this site), unless ``headers`` say
+    otherwise (``Origin=""`` leaves the header out)."""
+    sent = {"Origin": web.url, **headers}
+    return httpx.post(
+        f"{web.url}/signin",
+        data={"email": email, "password": PASSWORD},
+        headers={k: v for k, v in sent.items() if v},
+        timeout=120,
+    )
 
 
 def test_a_full_host_refuses_a_sign_in_with_a_sentence_and_idle_sessions_end(
@@ -155,5 +164,47 @@ def test_a_full_host_refuses_a_sign_in_with_a_sentence_and_idle_sessions_end(
                 ).all()
             assert live == []
             assert _sign_in(web, "s2@example.org").status_code == 303  # room again
+        finally:
+            web.stop()
+
+
+def test_sign_in_and_sign_out_posted_from_another_site_are_refused(program: Program) -> None:
+    """CSRF (OWASP: verify the Origin, else the Referer, against the host serving the page): a
+    form on another site cannot sign someone in (login CSRF) or out; a post naming neither is
+    refused too; this site's own page (Origin, or only a Referer) is taken."""
+    with ThreadServer(program.harness.engine) as server:
+        web = WebProcess(server.url, free_port())
+        try:
+            for headers in (
+                {"Origin": "https://evil.example"},
+                {"Origin": "null"},  # a sandboxed frame or a redirect chain
+                {"Origin": web.url.replace("127.0.0.1", "localhost")},  # another host name
+                {"Origin": "", "Referer": "https://evil.example/page"},
+                {"Origin": ""},  # neither header
+            ):
+                refused = _sign_in(web, "s1@example.org", **headers)
+                assert refused.status_code == 403, headers
+                assert CROSS_SITE in html.unescape(refused.text)
+                assert "mentor_web_session" not in refused.cookies
+            assert not (data_dir() / "web-sessions").exists() or not list(
+                (data_dir() / "web-sessions").iterdir()
+            )  # no app was started for any of them
+
+            signed_in = _sign_in(web, "s1@example.org", Origin="", Referer=f"{web.url}/")
+            assert signed_in.status_code == 303 and "mentor_web_session" in signed_in.cookies
+            cookie = {"mentor_web_session": signed_in.cookies["mentor_web_session"]}
+            assert signed_in.headers["Referrer-Policy"] == "same-origin"
+
+            # sign-out from another site: refused, the session lives on
+            forged = httpx.post(
+                f"{web.url}/signout", cookies=cookie, headers={"Origin": "https://evil.example"}
+            )
+            assert forged.status_code == 403 and CROSS_SITE in html.unescape(forged.text)
+            assert "s1@example.org (student)" in httpx.get(web.url, cookies=cookie).text
+
+            # from this site's own page: signed out
+            done = httpx.post(f"{web.url}/signout", cookies=cookie, headers={"Origin": web.url})
+            assert done.status_code == 303 and done.headers["Location"] == "/?signed_out=1"
+            assert "id='sign-in'" in httpx.get(web.url, cookies=cookie).text
         finally:
             web.stop()

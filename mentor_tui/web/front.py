@@ -1,7 +1,8 @@
 """The web front: sign-in, sign-out, the app page and its websocket (aiohttp, as textual-serve).
 
 Nobody reaches an app without a live session cookie; the websocket also checks that the page
-asking is this site's own (Origin). Failed sign-ins are limited per browser address like the
+asking is this site's own (Origin), and so do the sign-in and sign-out forms (Origin, or
+Referer without one: web/origin.py). Failed sign-ins are limited per browser address like the
 API's; a wrong password and an unknown account get the same answer, as from the API.
 """
 
@@ -23,6 +24,7 @@ from aiohttp import WSMsgType, web
 
 from mentor_tui.web import enrol, pages
 from mentor_tui.web.apps import SessionApp
+from mentor_tui.web.origin import CROSS_SITE, posted_from_here
 from mentor_tui.web.sessions import (
     FailureLimit,
     Session,
@@ -45,7 +47,9 @@ SECURITY_HEADERS = {
     "Cache-Control": "no-store",
     "X-Frame-Options": "DENY",
     "Content-Security-Policy": "frame-ancestors 'none'",
-    "Referrer-Policy": "no-referrer",
+    # same-origin, not no-referrer: with no-referrer a browser sends "Origin: null" with the
+    # page's own form posts, and the CSRF check (web/origin.py) could not tell them from others
+    "Referrer-Policy": "same-origin",
     "X-Content-Type-Options": "nosniff",
 }
 
@@ -62,6 +66,14 @@ def _html(text: str, status: int = 200) -> web.Response:
     return web.Response(
         text=text, status=status, content_type="text/html", headers=SECURITY_HEADERS
     )
+
+
+def _cross_site(request: web.Request) -> web.Response | None:
+    """A 403 page with a sentence for a form post that is not from this site's own page."""
+    if posted_from_here(request.headers, request.host):
+        return None
+    log.warning("refused a cross-site post to %s from %s", request.path, client_address(request))
+    return _html(pages.refused_page(CROSS_SITE, "Refused"), 403)
 
 
 def client_address(request: web.Request) -> str:
@@ -178,6 +190,9 @@ class WebFront:
         )
 
     async def sign_in(self, request: web.Request) -> web.Response:
+        cross = _cross_site(request)
+        if cross is not None:
+            return cross
         form = await request.post()
         email = str(form.get("email", "")).strip()
         password = str(form.get("password", ""))
@@ -305,6 +320,9 @@ class WebFront:
             }
 
     async def sign_out(self, request: web.Request) -> web.StreamResponse:
+        cross = _cross_site(request)
+        if cross is not None:
+            return cross
         session = self.session_of(request)
         if session is not None:
             await self.end_session(session)

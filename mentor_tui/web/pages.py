@@ -12,8 +12,9 @@ TLS_NOTE = (
     "HTTPS (Caddy or nginx, see the README), never bare on a network."
 )
 RESERVED_KEYS_NOTE = (
-    "A browser keeps ctrl+w, ctrl+t and ctrl+n for itself: press Full screen (Chrome, Edge) "
-    "and they reach the app; elsewhere see the README's alternatives."
+    "A browser keeps ctrl+n, ctrl+t and ctrl+w for itself: use alt+n (new note), alt+c (done) "
+    "and alt+a (agenda templates) instead, or press Full screen (Chrome, Edge) and they reach "
+    "the app."
 )
 
 STYLE = """

@@ -22,12 +22,14 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select, text
 from sqlmodel import Session
 
 from mentor_tui.core import clock
 from mentor_tui.core.analytics.mentors import review_seconds
+from mentor_tui.core.analytics.shared_progress import SharedProgress
 from mentor_tui.core.people import progress
 from mentor_tui.db.models import (
     MentorshipSession,
@@ -102,12 +104,23 @@ def _describe(n: int, r: float | None, split: str) -> str:
     return f"r = {r:.2f} over {n}: {strength(r)}. {split} An association, not a cause."
 
 
-def session_frequency(session: Session, now: datetime) -> Correlation:
-    mp, att, ses = ModuleProgress, SessionAttendee, MentorshipSession
+def _totals(shared: SharedProgress | None) -> Any:
     students = select(User.id).where(User.role == "student", progress.live(User))
-    totals = progress.progress_totals(students)
+    return shared.totals(students) if shared is not None else progress.progress_totals(students)
+
+
+def session_frequency(
+    session: Session, now: datetime, shared: SharedProgress | None = None
+) -> Correlation:
+    mp, att, ses = ModuleProgress, SessionAttendee, MentorshipSession
+    totals = _totals(shared)
     first = (  # as a Julian day: 50,000 times read as numbers, not parsed into datetimes
-        select(mp.user_id.label("sid"), func.julianday(func.min(mp.created_at)).label("first"))
+        select(
+            shared.students.c.sid.label("sid"),
+            func.julianday(shared.students.c.first_progress_at).label("first"),
+        ).subquery("first_progress")
+        if shared is not None
+        else select(mp.user_id.label("sid"), func.julianday(func.min(mp.created_at)).label("first"))
         .where(progress.live(mp))
         .group_by(mp.user_id)
         .subquery("first_progress")
@@ -161,10 +174,11 @@ def session_frequency(session: Session, now: datetime) -> Correlation:
     )
 
 
-def review_turnaround(session: Session, sla_hours: int) -> Correlation:
+def review_turnaround(
+    session: Session, sla_hours: int, shared: SharedProgress | None = None
+) -> Correlation:
     sub = Submission
-    students = select(User.id).where(User.role == "student", progress.live(User))
-    totals = progress.progress_totals(students)
+    totals = _totals(shared)
     hours = review_seconds() / 3600.0
     turnaround = (
         select(sub.student_id.label("sid"), func.avg(hours).label("hours"))
@@ -306,10 +320,14 @@ def _weighted_split(
     return f"{high} ({n_above}) averaged {abs(gap):.1f} {unit} {more} than {low} ({n_below})."
 
 
-def correlations(session: Session, now: datetime, sla_hours: int) -> list[Correlation]:
+def correlations(
+    session: Session, now: datetime, sla_hours: int, shared: SharedProgress | None = None
+) -> list[Correlation]:
+    """The three pairs; ``shared`` (the program report's one pass over the progress rows) gives
+    the same values as grouping the rows for each."""
     return [
-        session_frequency(session, now),
-        review_turnaround(session, sla_hours),
+        session_frequency(session, now, shared),
+        review_turnaround(session, sla_hours, shared),
         feedback_resubmission(session),
     ]
 

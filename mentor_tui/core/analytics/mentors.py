@@ -19,7 +19,8 @@ Each figure, as README's "Figures" section defines it:
 - **graduated**: the mentor's students whose status is "Passed out / Completed" (with a
   period: those whose ``graduated_on`` falls in it);
 - **at risk now**: the mentor's Active students breaking at least one at-risk rule
-  (``StudentFigures.risk``, the rule the students list and dashboard use).
+  (``StudentFigures.risk``, the rule the students list and dashboard use; counted as
+  ``mentor_risk.at_risk_rule`` reads it).
 
 A period (``Period``) narrows the dated figures: decisions by ``reviewed_at``, sessions and
 ratings by ``starts_at``, graduations by ``graduated_on``; the student counts, completion and
@@ -50,8 +51,10 @@ from sqlmodel import Session
 from mentor_tui.config import Config
 from mentor_tui.core import clock
 from mentor_tui.core.access import Actor, require_admin
+from mentor_tui.core.analytics.mentor_risk import at_risk_rule
+from mentor_tui.core.analytics.shared_progress import SharedProgress
 from mentor_tui.core.people import progress
-from mentor_tui.core.people.students import GRADUATED, RiskContext, StudentFigures
+from mentor_tui.core.people.students import GRADUATED, RiskContext
 from mentor_tui.db.models import (
     MentorshipSession,
     SessionAttendee,
@@ -291,16 +294,23 @@ def _mentors_and_students(db: Any, actor: Actor, mentor_id: str | None) -> tuple
 
 
 def completion_by_mentor(
-    session: Session, actor: Actor, *, period: Period = EVERYTHING
+    session: Session,
+    actor: Actor,
+    *,
+    period: Period = EVERYTHING,
+    shared: SharedProgress | None = None,
 ) -> list[dict[str, Any]]:
     """The program report's completion by mentor: for each mentor (as ``mentor_table``, by
     name), their students, the mean completion and the graduates, the same expressions as the
-    per-mentor table without its review, session and at-risk figures."""
+    per-mentor table without its review, session and at-risk figures (the progress totals from
+    ``shared``, the report's one pass, when given)."""
     db = session.connection()
     mentors, people = _mentors_and_students(db, actor, None)
     if not mentors:
         return []
-    found = _by_mentor(db, _student_figures(session, None, people, period, clock.now()))
+    found = _by_mentor(
+        db, _student_figures(session, None, people, period, clock.now(), shared=shared)
+    )
     rows = []
     for mid, name, _email, _status in mentors:
         students, _active, grads, average, _risky = found.get(mid, (0, 0, 0, None, 0))
@@ -318,23 +328,29 @@ def completion_by_mentor(
 
 
 def _student_figures(
-    session: Session, config: Config | None, people: Any, period: Period, moment: datetime
+    session: Session,
+    config: Config | None,
+    people: Any,
+    period: Period,
+    moment: datetime,
+    *,
+    shared: SharedProgress | None = None,
 ) -> Any:
-    """Per mentor, in one pass over their students and their figures (``StudentFigures``):
-    students, active, graduated, mean completion (students with progress rows), at risk now
-    (0 without a ``config``: then only the progress rows are joined)."""
+    """Per mentor, in one pass over their students and their figures: students, active,
+    graduated, mean completion (students with progress rows), at risk now (``at_risk_rule``,
+    the rule of ``StudentFigures``; 0 without a ``config``: then only the progress rows are
+    joined)."""
     p = people.c
-    risk: ColumnElement[int]
+    ids = select(p.id)
+    totals = shared.totals(ids) if shared is not None else progress.progress_totals(ids)
+    rate = progress.completion_rate(totals.c.modules, totals.c.completed)
+    joined: Any = people.outerjoin(totals, totals.c.sid == p.id)
+    risk: ColumnElement[int] = literal_column("0")
     if config is not None:
-        figures = StudentFigures(people, RiskContext.build(session, config, moment))
-        joined: Any = figures.joined()
-        totals, rate = figures.progress, figures.rate
-        risk = func.sum(case((figures.risk > 0, 1), else_=0), type_=Integer)
-    else:
-        totals = progress.progress_totals(select(p.id))
-        rate = progress.completion_rate(totals.c.modules, totals.c.completed)
-        joined = people.outerjoin(totals, totals.c.sid == p.id)
-        risk = literal_column("0")
+        ctx = RiskContext.build(session, config, moment)
+        attendance, risky = at_risk_rule(people, totals, rate, ctx)
+        joined = joined.outerjoin(attendance, attendance.c.sid == p.id)
+        risk = func.sum(case((risky, 1), else_=0), type_=Integer)
     graduated: ColumnElement[int]
     if period.bounded:
         sp = StudentProfile

@@ -33,6 +33,7 @@ from mentor_tui.core.access import Actor, require_admin
 from mentor_tui.core.analytics.correlations import Correlation, correlations
 from mentor_tui.core.analytics.mentors import EVERYTHING, Period, completion_by_mentor
 from mentor_tui.core.analytics.report import Column, Report, Table
+from mentor_tui.core.analytics.shared_progress import SharedProgress, shared_progress
 from mentor_tui.core.people import progress
 from mentor_tui.core.people.students import GRADUATED
 from mentor_tui.db.learning_models import Enrollment
@@ -54,7 +55,11 @@ def _db(session: Session) -> Any:
     return session.connection()
 
 
-def course_completion_times(session: Session, period: Period) -> list[dict[str, Any]]:
+def course_completion_times(
+    session: Session, period: Period, shared: SharedProgress | None = None
+) -> list[dict[str, Any]]:
+    """Per course; ``shared`` (the report's one pass over the progress rows) gives the same
+    figures as grouping the rows here."""
     mp = ModuleProgress
     modules = (
         select(Module.course_id.label("course_id"), func.count().label("n"))
@@ -63,7 +68,9 @@ def course_completion_times(session: Session, period: Period) -> list[dict[str, 
         .subquery("course_modules")
     )
     per = (
-        select(
+        _course_progress(shared)
+        if shared is not None
+        else select(
             mp.user_id.label("sid"),
             Module.course_id.label("course_id"),
             func.sum(case((mp.is_completed, 1), else_=0), type_=Integer).label("done"),
@@ -113,10 +120,39 @@ def course_completion_times(session: Session, period: Period) -> list[dict[str, 
     ]
 
 
-def retention(session: Session, now: datetime, period: Period) -> list[dict[str, Any]]:
+def _course_progress(shared: SharedProgress) -> Any:
+    """The plain query's ``course_progress`` (per live student and course, live modules only)
+    from the shared pass."""
+    c = shared.courses.c
+    return (
+        select(
+            c.sid.label("sid"),
+            c.course_id.label("course_id"),
+            c.completed.label("done"),
+            c.started.label("started"),
+            c.finished.label("finished"),
+        )
+        .join(User, User.id == c.sid)
+        .where(c.live == 1, User.role == "student", progress.live(User))
+        .subquery("course_progress")
+    )
+
+
+def retention(
+    session: Session, now: datetime, period: Period, shared: SharedProgress | None = None
+) -> list[dict[str, Any]]:
     mp, sub = ModuleProgress, Submission
     first = (
         select(
+            shared.students.c.sid.label("sid"),
+            shared.students.c.first_progress_at.label("first"),
+            shared.students.c.last_progress_at.label("last_progress"),
+        )
+        .join(User, User.id == shared.students.c.sid)
+        .where(User.role == "student", progress.live(User))
+        .subquery("first_activity")
+        if shared is not None
+        else select(
             mp.user_id.label("sid"),
             func.min(mp.created_at).label("first"),
             func.max(mp.last_activity_at).label("last_progress"),
@@ -159,10 +195,12 @@ def retention(session: Session, now: datetime, period: Period) -> list[dict[str,
     return out
 
 
-def by_specialization(session: Session) -> list[dict[str, Any]]:
+def by_specialization(
+    session: Session, shared: SharedProgress | None = None
+) -> list[dict[str, Any]]:
     spec = MentorSpecialization
     student = select(User.id).where(User.role == "student", progress.live(User))
-    totals = progress.progress_totals(student)
+    totals = shared.totals(student) if shared is not None else progress.progress_totals(student)
     rate = progress.completion_rate(totals.c.modules, totals.c.completed)
     rows = _db(session).execute(
         select(
@@ -254,6 +292,19 @@ def program_figures(
 ) -> ProgramFigures:
     require_admin(actor, "see the program report")
     moment = clock.aware(now) if now else clock.now()
+    with shared_progress(session) as shared:
+        return _program_figures(session, actor, config, period, moment, shared)
+
+
+def _program_figures(
+    session: Session,
+    actor: Actor,
+    config: Config,
+    period: Period,
+    moment: datetime,
+    shared: SharedProgress,
+) -> ProgramFigures:
+    """Every table of the report, the progress rows grouped once for all (``shared``)."""
     completion = Table(
         "Completion by mentor",
         (
@@ -262,7 +313,7 @@ def program_figures(
             Column("average_completion_rate", "Avg completion", "percent"),
             Column("graduated_students", "Graduated", "int"),
         ),
-        completion_by_mentor(session, actor, period=period),
+        completion_by_mentor(session, actor, period=period, shared=shared),
         ("Mean completion of each mentor's students with progress rows.",),
     )
     times = Table(
@@ -274,7 +325,7 @@ def program_figures(
             Column("fastest_days", "Fastest", "number"),
             Column("slowest_days", "Slowest", "number"),
         ),
-        course_completion_times(session, period),
+        course_completion_times(session, period, shared),
         (
             "A course starts when the student enrolled in it (else at their first progress on "
             "it) and ends when every module of it is completed.",
@@ -287,7 +338,7 @@ def program_figures(
     kept = Table(
         "Retention by cohort",
         tuple(retention_columns),
-        retention(session, moment, period),
+        retention(session, moment, period, shared),
         (
             "Share of a month's new students with activity 30, 60, 90 days or more after "
             "their first; n counts those whose first activity is that long ago.",
@@ -302,7 +353,7 @@ def program_figures(
             Column("average_completion_rate", "Avg completion", "percent"),
             Column("graduated_students", "Graduated", "int"),
         ),
-        by_specialization(session),
+        by_specialization(session, shared),
         ("A student counts under each verified specialization of their mentor.",),
     )
     ratings = satisfaction(session, period)
@@ -321,7 +372,7 @@ def program_figures(
             + (f", mean {mean:.2f} of 5." if mean is not None else "; nothing to average."),
         ),
     )
-    found = correlations(session, moment, config.assignment_review_sla_hours)
+    found = correlations(session, moment, config.assignment_review_sla_hours, shared)
     corr = Table(
         "Success correlations",
         (

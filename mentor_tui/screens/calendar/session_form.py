@@ -68,6 +68,14 @@ class SessionFormModal(MentorModal[SessionView | None]):
         Binding(
             "ctrl+t", "templates", "Agenda templates", id="session_form.templates", priority=True
         ),
+        Binding(  # a browser keeps ctrl+t (new tab): `mentor-tui web` uses this one
+            "alt+a",
+            "templates",
+            "Agenda templates",
+            id="session_form.templates_alt",
+            show=False,
+            priority=True,
+        ),
         Binding("escape", "close", "Close without saving", id="session_form.close"),
     ]
 

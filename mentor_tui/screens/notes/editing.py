@@ -72,7 +72,7 @@ def show_header(self) -> None:
     draft = self.draft
     header = self.query_one("#notes-header", Static)
     if draft is None:
-        header.update(Text("No note open. ctrl+n writes a new one.", style="dim"))
+        header.update(Text("No note open. ctrl+n (alt+n) writes a new one.", style="dim"))
         return
     text = Text()
     text.append(KIND_LABELS[draft.kind].capitalize(), style="bold")

@@ -51,6 +51,9 @@ class NotesScreen(MentorScreen):
         Binding("ctrl+n", "new_note", "New note", id="notes.new", priority=True),
         Binding("ctrl+k", "cycle_kind", "Kind", id="notes.kind", priority=True),
         Binding("ctrl+t", "toggle_done", "Done", id="notes.done", priority=True),
+        # a browser keeps ctrl+n and ctrl+t (new window, new tab): `mentor-tui web` uses these
+        Binding("alt+n", "new_note", "New note", id="notes.new_alt", show=False, priority=True),
+        Binding("alt+c", "toggle_done", "Done", id="notes.done_alt", show=False, priority=True),
         Binding("ctrl+d", "set_due", "Due date", id="notes.due", priority=True),
         Binding("ctrl+r", "toggle_preview", "Preview", id="notes.preview", priority=True),
         Binding("ctrl+f", "search", "Search", id="notes.search", priority=True),
@@ -222,7 +225,7 @@ class NotesScreen(MentorScreen):
         listing.clear_options()
         listing.add_options(Option(note_label(n, self.actor.timezone), id=n.id) for n in notes)
         name = clean_line(notes[0].student_name) if notes else ""
-        title = f"Notes of {name} ({len(notes)})" if notes else "Notes (none yet: ctrl+n)"
+        title = f"Notes of {name} ({len(notes)})" if notes else "Notes (none yet: ctrl+n or alt+n)"
         self.query_one("#notes-list-title", Static).update(title)
         wanted = self._open_after_load
         self._open_after_load = None

@@ -1,0 +1,125 @@
+"""One grouped pass over the progress rows for the whole program report.
+
+The program report's figures (completion by mentor, time to course completion, retention, by
+specialization, and the session frequency and review turnaround correlations) each need every
+student's progress totals; grouped separately, the 400,000 progress rows of the 50,000-student
+benchmark store were read and grouped six times. Here they are grouped once, by student and
+course, into a temporary table (``analytics_course_progress``), and that once more, by student,
+into a second (``analytics_student_progress``); the figures join these instead. Both live only
+on the report's connection and only while ``shared_progress`` is open.
+
+The values are those of the plain queries (``progress.progress_totals`` and the figures' own
+groupings): counts and sums of counts, minima and maxima of the same stored values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Integer, String, TableClause, column, select, table, text
+from sqlalchemy.sql import Select, Subquery
+from sqlmodel import Session
+
+from mentor_tui.db.models import ModuleProgress
+
+COURSES = "analytics_course_progress"
+STUDENTS = "analytics_student_progress"
+
+_TIME = ModuleProgress.__table__.c.created_at.type
+
+_STATEMENTS: Sequence[str] = (
+    f"DROP TABLE IF EXISTS temp.{STUDENTS}",
+    f"DROP TABLE IF EXISTS temp.{COURSES}",
+    # per student and course; ``live`` is 1 for the rows of live modules (the course figures
+    # count only those), 0 for rows of deleted or missing modules (the totals count them too)
+    f"""CREATE TEMP TABLE {COURSES} AS
+    SELECT mp.user_id AS sid,
+           m.course_id AS course_id,
+           (m.id IS NOT NULL AND m.deleted_at IS NULL) AS live,
+           count(*) AS modules,
+           sum(CASE WHEN mp.is_completed THEN 1 ELSE 0 END) AS completed,
+           min(mp.created_at) AS started,
+           max(mp.completed_at) AS finished,
+           max(mp.last_activity_at) AS last_progress_at
+    FROM module_progress AS mp
+    LEFT JOIN modules AS m ON m.id = mp.module_id
+    WHERE mp.deleted_at IS NULL
+    GROUP BY mp.user_id, m.course_id, (m.id IS NOT NULL AND m.deleted_at IS NULL)""",
+    f"""CREATE TEMP TABLE {STUDENTS} AS
+    SELECT sid, sum(modules) AS modules, sum(completed) AS completed,
+           max(last_progress_at) AS last_progress_at, min(started) AS first_progress_at
+    FROM temp.{COURSES} GROUP BY sid""",
+    f"CREATE UNIQUE INDEX temp.ix_{STUDENTS} ON {STUDENTS} (sid)",
+)
+
+
+@dataclass(frozen=True)
+class SharedProgress:
+    """The two temporary tables as SQLAlchemy tables.
+
+    - ``students``: ``sid``, ``modules`` (live progress rows), ``completed``,
+      ``last_progress_at`` (latest ``last_activity_at``), ``first_progress_at`` (earliest
+      ``created_at``), for every user with live progress rows;
+    - ``courses``: ``sid``, ``course_id``, ``live``, ``modules``, ``completed``, ``started``
+      (earliest ``created_at``), ``finished`` (latest ``completed_at``), ``last_progress_at``.
+    """
+
+    students: TableClause
+    courses: TableClause
+
+    def totals(self, ids: Select[Any]) -> Subquery:
+        """``progress.progress_totals(ids)`` read from the shared pass: the same columns and
+        values for the students ``ids`` selects."""
+        s = self.students.c
+        return (
+            select(
+                s.sid.label("sid"),
+                s.modules.label("modules"),
+                s.completed.label("completed"),
+                s.last_progress_at.label("last_progress_at"),
+            )
+            .where(s.sid.in_(ids))
+            .subquery("progress_totals")
+        )
+
+
+def _tables() -> SharedProgress:
+    students = table(
+        STUDENTS,
+        column("sid", String),
+        column("modules", Integer),
+        column("completed", Integer),
+        column("last_progress_at", _TIME),
+        column("first_progress_at", _TIME),
+    )
+    courses = table(
+        COURSES,
+        column("sid", String),
+        column("course_id", String),
+        column("live", Integer),
+        column("modules", Integer),
+        column("completed", Integer),
+        column("started", _TIME),
+        column("finished", _TIME),
+        column("last_progress_at", _TIME),
+    )
+    return SharedProgress(students, courses)
+
+
+@contextmanager
+def shared_progress(session: Session) -> Iterator[SharedProgress]:
+    """The pass made once on ``session``'s connection, dropped again on the way out."""
+    db = session.connection()
+    for statement in _STATEMENTS:
+        db.execute(text(statement))
+    try:
+        yield _tables()
+    finally:
+        db.execute(text(f"DROP TABLE IF EXISTS temp.{STUDENTS}"))
+        db.execute(text(f"DROP TABLE IF EXISTS temp.{COURSES}"))
+
+
+__all__ = ["COURSES", "STUDENTS", "SharedProgress", "shared_progress"]

@@ -1,0 +1,83 @@
+"""The program report groups the progress rows once (``core/analytics/shared_progress.py``) and
+computes its figures from that pass; here every figure it shows equals the figure computed the
+plain way, each grouping the progress rows itself, on the demo store with a deleted module, a
+deleted progress row and a deleted student (rows the pass must count or leave out exactly as
+the plain queries do)."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date
+from pathlib import Path
+
+import pytest
+from app_support import ADMIN, FROZEN_NOW, copy_store
+from sqlalchemy import text
+
+from mentor_tui.config import Config
+from mentor_tui.core.access import actor_for_email
+from mentor_tui.core.analytics.correlations import correlations
+from mentor_tui.core.analytics.mentors import Period, completion_by_mentor
+from mentor_tui.core.analytics.program import (
+    by_specialization,
+    course_completion_times,
+    program_figures,
+    retention,
+)
+from mentor_tui.core.analytics.shared_progress import COURSES, STUDENTS
+from mentor_tui.db.engine import make_engine, session_scope
+
+DELETED = "2026-01-01 00:00:00.000000"
+
+
+@pytest.fixture
+def store(template: Path, tmp_path: Path) -> Path:
+    path = copy_store(template, tmp_path / "shared.db")
+    conn = sqlite3.connect(path)
+    with conn:
+        # a module some student has progress on; one progress row; one student with progress
+        (module,) = conn.execute(
+            "SELECT module_id FROM module_progress WHERE deleted_at IS NULL"
+            " GROUP BY module_id ORDER BY count(*) DESC LIMIT 1"
+        ).fetchone()
+        conn.execute("UPDATE modules SET deleted_at = ? WHERE id = ?", (DELETED, module))
+        conn.execute(
+            "UPDATE module_progress SET deleted_at = ? WHERE id = (SELECT id FROM module_progress"
+            " WHERE deleted_at IS NULL AND module_id != ? ORDER BY id LIMIT 1)",
+            (DELETED, module),
+        )
+        conn.execute(
+            "UPDATE users SET deleted_at = ? WHERE id = (SELECT user_id FROM module_progress"
+            " WHERE deleted_at IS NULL ORDER BY user_id DESC LIMIT 1)",
+            (DELETED,),
+        )
+    conn.close()
+    return path
+
+
+@pytest.mark.parametrize("period", [Period(), Period(date(2025, 12, 1), date(2026, 2, 28))])
+def test_the_reports_figures_equal_the_plain_recomputation(store: Path, period: Period) -> None:
+    engine = make_engine(store)
+    config = Config()
+    try:
+        with session_scope(engine) as s:
+            admin = actor_for_email(s, ADMIN)
+            figures = program_figures(s, admin, config, period=period, now=FROZEN_NOW)
+            plain = {
+                "Completion by mentor": completion_by_mentor(s, admin, period=period),
+                "Time to course completion": course_completion_times(s, period),
+                "Retention by cohort": retention(s, FROZEN_NOW, period),
+                "By verified specialization": by_specialization(s),
+            }
+            found = correlations(s, FROZEN_NOW, config.assignment_review_sla_hours)
+            left = s.connection().execute(text("SELECT name FROM sqlite_temp_master")).all()
+    finally:
+        engine.dispose()
+    tables = {t.heading: t.rows for t in figures.report.tables}
+    for heading, rows in plain.items():
+        assert rows, heading  # something to compare
+        assert tables[heading] == rows, heading
+    assert figures.correlations == found  # n, r, reading and every point
+    assert all(c.n > 0 for c in found)
+    # the pass's tables are gone with the report
+    assert not [name for (name,) in left if name in (COURSES, STUDENTS)]
