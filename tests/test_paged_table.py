@@ -10,8 +10,10 @@ import pytest
 from rich.text import Text
 from textual import events, on
 from textual.app import App, ComposeResult
+from textual.geometry import Region
 from textual.message import Message
 from textual.pilot import Pilot
+from textual.strip import Strip
 from textual.worker import Worker, WorkerState
 
 from mentor_tui.widgets.paged_table import Column, PagedRow, PagedTable
@@ -661,3 +663,33 @@ def test_snapshot_small_table(snap_compare: Callable[..., bool]) -> None:
 
     run_before: Callable[[Pilot], Awaitable[None]] = marked_and_loaded
     assert snap_compare(SnapshotApp(), terminal_size=(50, 14), run_before=run_before)
+
+
+class CountingTable(PagedTable):
+    """Counts the passes that paint the table (each frame it is part of)."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.paints = 0
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self.paints += 1
+        return super().render_lines(crop)
+
+
+async def test_a_slow_new_source_shows_placeholders_after_a_moment() -> None:
+    """A new source keeps the rows on screen until its count and first page are in (one
+    repaint per filter key), but one slower than LOADING_PAINT_DELAY shows as loading."""
+    table = CountingTable(COLUMNS, SyntheticSource(500, "Old"))
+    app = TableApp(table)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        slow = GatedSource(300, "New", hold_count=True, hold_fetch=False)
+        table.paints = 0
+        table.set_source(slow)
+        await wait_until(pilot, slow.waiting.is_set, "the new source's count")
+        await wait_until(pilot, lambda: table.paints > 0, "the placeholders painted")
+        assert body(table)[0] == "…"
+        slow.gate.set()
+        await settle(pilot)
+        assert body(table)[0].split()[:2] == ["New", "000000"]

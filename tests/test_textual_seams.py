@@ -129,3 +129,62 @@ async def test_a_table_drawn_before_its_columns_were_sized_is_drawn_again_once_t
         # the idle event, with nothing else in between (as when the frame above lost the race)
         await table._on_idle(events.Idle())
         assert "A rather long name" in table.render_line(1).text
+
+
+class _Typed(App[None]):
+    CSS = "#auto { width: auto; }"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.layouts = 0
+
+    def compose(self) -> ComposeResult:
+        from textual.widgets import Input
+
+        yield Input(id="fixed")
+        yield Input(id="auto")
+
+
+async def test_a_key_typed_into_a_fixed_size_input_repaints_it_without_laying_out_the_screen() -> (
+    None
+):
+    """Textual's Input sets its virtual size (a reactive that asks for a layout) on every change
+    of its value: each key typed laid out the whole screen. ``type_without_layout`` stores it
+    first, so only a box of ``auto`` size still asks for a layout; every box still shows and
+    scrolls its text."""
+    from textual.widgets import Input
+
+    from mentor_tui.widgets.seams import type_without_layout
+
+    assert list(inspect.signature(Input._watch_value).parameters) == ["self", "value"]
+    type_without_layout()
+    type_without_layout()  # idempotent: wrapped once
+    assert getattr(Input._watch_value, "_without_layout", False)
+
+    app = _Typed()
+    async with app.run_test(size=(40, 10)) as pilot:
+        screen = app.screen
+        layout = screen._refresh_layout
+
+        def counted(*args: object, **kwargs: object) -> None:
+            app.layouts += 1
+            layout(*args, **kwargs)  # type: ignore[arg-type]
+
+        screen._refresh_layout = counted  # type: ignore[method-assign]
+        fixed = app.query_one("#fixed", Input)
+        fixed.focus()
+        await pilot.pause()
+        app.layouts = 0
+        await pilot.press(*"x" * 60)  # longer than the box: it scrolls
+        await pilot.pause()
+        assert fixed.value == "x" * 60
+        assert app.layouts == 0
+        assert fixed.virtual_size.width == 61 and fixed.scroll_x > 0
+        assert "xxxx" in fixed.render_line(0).text
+        auto = app.query_one("#auto", Input)
+        auto.focus()
+        await pilot.pause()
+        app.layouts = 0
+        await pilot.press("y")
+        await pilot.pause()
+        assert auto.value == "y" and app.layouts >= 1  # its size follows its text: laid out

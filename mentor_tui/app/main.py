@@ -26,6 +26,7 @@ from mentor_tui.widgets.events import DataChanged, SignedIn
 from mentor_tui.widgets.seams import (
     FirstFrameHook,
     hint_data_tables,
+    type_without_layout,
     widen_tables_after_sizing,
 )
 from mentor_tui.widgets.status_bar import StatusBar
@@ -91,6 +92,7 @@ def _area_screen(area: Area) -> Screen:
 
 widen_tables_after_sizing()
 hint_data_tables()
+type_without_layout()
 
 
 class MentorApp(FirstFrameHook[int]):

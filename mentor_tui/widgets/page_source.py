@@ -54,11 +54,14 @@ class PageSource(Protocol):
 
 
 class CountLoaded(Message, bubble=False):
-    def __init__(self, generation: int, count: int, key_index: int | None) -> None:
+    def __init__(
+        self, generation: int, count: int, key_index: int | None, first_page: int | None = None
+    ) -> None:
         super().__init__()
         self.generation = generation
         self.count = count
         self.key_index = key_index
+        self.first_page = first_page  # the page the loader fetches next, unasked
 
 
 class PageLoaded(Message, bubble=False):
@@ -175,7 +178,7 @@ class PageLoader:
                 first = None
             else:
                 self._pending.add(first)  # so that the table, told the count, does not ask
-        self._post(CountLoaded(self.generation, count, key_index))
+        self._post(CountLoaded(self.generation, count, key_index, first))
         if first is not None:
             self._post(PageLoaded(self, first, self._fetch(first)))
 

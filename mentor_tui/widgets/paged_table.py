@@ -116,7 +116,7 @@ class PagedTable(ScrollView, can_focus=True):
     """
 
     cursor_index: reactive[int] = reactive(0, init=False)
-    empty_text: reactive[str] = reactive("No rows")
+    empty_text: reactive[str] = reactive("No rows", repaint=False)
 
     class RowHighlighted(_TableMessage):
         """The cursor moved, or the row under it arrived (key is None until it has)."""
@@ -192,6 +192,7 @@ class PagedTable(ScrollView, can_focus=True):
         self._pages = PageCache(cache_pages)
         self._row_count = 0
         self._count_known = False
+        self._paint_with_page: int | None = None  # a new count's rows wait for this page
         self._failure: str | None = None
         self._last_highlight: tuple[str | None, int] | None = None
 
@@ -325,6 +326,11 @@ class PagedTable(ScrollView, can_focus=True):
         if self.is_mounted:
             self._scroll_cursor_into_view()
             self._post_highlight()
+
+    def watch_empty_text(self) -> None:
+        # painted only while it shows: a filter's first letter changes it with the rows coming
+        if self._count_known and self._row_count == 0:
+            self.refresh()
 
     def _post_highlight(self) -> None:
         if not self._count_known or self._row_count == 0:

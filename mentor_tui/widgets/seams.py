@@ -15,6 +15,15 @@ Two start-up savings depend on them (issue #4, measured in ``benchmarks/run.py``
   resume when neither the app's CSS nor its focus changed since the screen was last shown
   (``_on_screen_suspend`` notes both): switching areas (`1`, `2`) paints only what changed.
 
+A saving per key typed (issue #21, ``key_filter_p95`` in ``benchmarks/run.py``):
+
+- **Typing repaints the text box alone.** ``Input._watch_value`` sets the box's
+  ``virtual_size`` to its text's width, a reactive declared with ``layout=True``: every key
+  typed into any text box laid out and painted the whole screen again (a students list's 40
+  rows), though Textual itself asks for a layout there only when the box's size is ``auto``.
+  :func:`type_without_layout` stores that virtual size first without the layout, so the
+  watcher finds it unchanged; a box with an ``auto`` size keeps Textual's layout.
+
 And one repair:
 
 - **Tables drawn before their columns were sized.** Textual sizes a ``DataTable``'s columns to
@@ -30,19 +39,22 @@ And one addition:
   the columns start needs the row labels' width (``_row_label_column_width``).
 
 ``tests/test_textual_seams.py`` checks each of these names against the pinned Textual (see
-``TEXTUAL_VERSION``) and that both savings still behave; a Textual upgrade starts there.
+``TEXTUAL_VERSION``) and that the savings still behave; a Textual upgrade starts there.
 """
 
 from __future__ import annotations
 
+from functools import wraps
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events
 from textual._context import NoActiveAppError
 from textual.app import App, ReturnType
+from textual.geometry import Size
 from textual.screen import ModalScreen, Screen, ScreenResultType
 from textual.strip import Strip
-from textual.widgets import DataTable
+from textual.widget import Widget
+from textual.widgets import DataTable, Input
 
 from mentor_tui.widgets import column_hint
 
@@ -172,10 +184,28 @@ def hint_data_tables() -> None:
     DataTable.render_line = render_line_with_hint  # type: ignore[method-assign]
 
 
+def type_without_layout() -> None:
+    """Make a key typed into a fixed-size Input repaint the box, not lay out the screen
+    (idempotent). The box still scrolls its text: its virtual size is the same as before."""
+    watch = Input._watch_value
+    if getattr(watch, "_without_layout", False):
+        return
+
+    @wraps(watch)
+    def _watch_value(self: Input, value: str) -> None:
+        if not self.styles.auto_dimensions:
+            self.set_reactive(Widget.virtual_size, Size(self.content_width, 1))
+        watch(self, value)
+
+    _watch_value._without_layout = True  # type: ignore[attr-defined]
+    Input._watch_value = _watch_value  # type: ignore[method-assign]
+
+
 __all__ = [
     "TEXTUAL_VERSION",
     "FirstFrameHook",
     "FirstShowStyles",
     "hint_data_tables",
+    "type_without_layout",
     "widen_tables_after_sizing",
 ]

@@ -26,6 +26,10 @@ from mentor_tui.widgets.page_source import (
     PageSource,
 )
 
+# How long a new source may take before the table shows its rows as loading: what was on screen
+# stays until then (a person does not notice 100 ms; a filter key's rows come well within it).
+LOADING_PAINT_DELAY = 0.1
+
 
 def remove_rows(self, keys: Iterable[str]) -> bool:
     """Take the rows of `keys` out of the list at once, without reading the source again:
@@ -47,6 +51,7 @@ def remove_rows(self, keys: Iterable[str]) -> bool:
         self.reload()
         return False
     self._marked -= wanted
+    self._paint_with_page = None  # repainted below
     # Fetches on their way read the rows before the change: a new loader, the same count.
     if self._loader is not None:
         self._loader.cancel()
@@ -85,6 +90,7 @@ def new_generation(self, source: PageSource, *, find_key: str | None, at_top: bo
     self._generation += 1
     self._source = source
     self._count_known = False
+    self._paint_with_page = None
     self._failure = None
     self._pages.clear()
     self._pages.maxsize = self._cache_pages
@@ -96,6 +102,19 @@ def new_generation(self, source: PageSource, *, find_key: str | None, at_top: bo
     )
     if self.is_mounted:
         self._start_loader(self._loader)
+        # What is on screen stays until the count and the first page arrive, painted together
+        # (a filter key paints the table once); a source slower than a person notices shows
+        # its placeholders first.
+        generation = self._generation
+        self.set_timer(LOADING_PAINT_DELAY, lambda: paint_loading(self, generation))
+
+
+def paint_loading(self, generation: int) -> None:
+    """Show the rows of a source not counted yet as loading (placeholders)."""
+    if generation == self._generation and (
+        not self._count_known or self._paint_with_page is not None
+    ):
+        self._paint_with_page = None
         self.refresh()
 
 
@@ -154,7 +173,14 @@ def count_loaded(self, message: CountLoaded) -> None:
     else:
         self.cursor_index = self.cursor_index  # validated again: clamped to the new count
     self._scroll_cursor_into_view()
-    self.refresh()
+    if message.first_page is None:
+        self.refresh()
+    else:
+        # The rows of the page on its way are painted with it, in one repaint of the table
+        # (placeholders first only if it is slower than a person notices).
+        self._paint_with_page = message.first_page
+        generation = self._generation
+        self.set_timer(LOADING_PAINT_DELAY, lambda: paint_loading(self, generation))
     self.post_message(self.CountChanged(self, message.count))
     self._post_highlight()
     self._request_visible()
@@ -167,9 +193,13 @@ def page_loaded(self, message: PageLoaded) -> None:
     if message.loader is not self._loader:
         return  # an older source's answer
     self._pages.set(message.page, message.rows)
-    # Lines are cached only for loaded rows, so no cached line is stale: repaint only the
-    # lines of this page that are on screen (none, for a page fetched ahead).
-    self._refresh_rows(message.page * self._page_size, len(message.rows))
+    if message.page == self._paint_with_page:  # the first page of a new count: all of it
+        self._paint_with_page = None
+        self.refresh()
+    else:
+        # Lines are cached only for loaded rows, so no cached line is stale: repaint only the
+        # lines of this page that are on screen (none, for a page fetched ahead).
+        self._refresh_rows(message.page * self._page_size, len(message.rows))
     self._post_highlight()
     self._request_visible()
 
@@ -180,6 +210,7 @@ def load_error(self, message: LoadError) -> None:
     if message.generation != self._generation:
         return
     self._failure = message.error
+    self._paint_with_page = None
     self.refresh()
     self.post_message(self.LoadFailed(self, message.error))
 

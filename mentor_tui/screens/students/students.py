@@ -266,7 +266,9 @@ class StudentsScreen(MentorScreen):
     def _count_changed(self, event: PagedTable.CountChanged) -> None:
         noun = "student" if event.count == 1 else "students"
         matching = f" matching {self._filter!r}" if self._filter else ""
-        self.query_one("#students-count", Static).update(f"{event.count} {noun}{matching}")
+        # one line of fixed size (students.tcss): the new text repaints it, no layout
+        label = self.query_one("#students-count", Static)
+        label.update(f"{event.count} {noun}{matching}", layout=False)
 
     @on(PagedTable.RowSelected)
     def _open(self, event: PagedTable.RowSelected) -> None:
