@@ -302,6 +302,34 @@ def test_a_large_queue_is_counted_and_paged_from_the_queue_index(
         assert re.search(r"ix_submissions_student_(status|live)", count), count
 
 
+def test_the_asked_items_are_counted_from_their_own_index(
+    engine, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every page and every decision counts the items a student asked feedback on: read from
+    ix_submissions_feedback_requested, never by walking every pending item."""
+    from sqlalchemy.dialects import sqlite
+
+    from mentor_tui.core.reviews import queue as review_queue
+
+    monkeypatch.setattr(review_queue, "FEW_STUDENTS", 2)  # the admin sees 3 students: "many"
+    with session_scope(engine) as s:
+        for actor in (world.admin, world.maria):
+            asked = review_queue._queue_conditions(
+                s, actor, text_filter="", overdue_only=False, config=CONFIG, now=world.now,
+                asked=True,
+            )  # fmt: skip
+            count = select(func.count()).select_from(Submission).where(*asked)
+            sql = str(
+                count.compile(dialect=sqlite.dialect(), compile_kwargs={"literal_binds": True})
+            )
+            rows = s.connection().exec_driver_sql("EXPLAIN QUERY PLAN " + sql)
+            plan = " | ".join(r[3] for r in rows)
+            if actor is world.admin:
+                assert "INDEX ix_submissions_feedback_requested (feedback_requested_at>?)" in plan
+                assert "ix_submissions_queue" not in plan, plan
+            assert "SCAN submissions" not in plan, plan
+
+
 # --- the preview ----------------------------------------------------------------------------
 
 

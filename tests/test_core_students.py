@@ -146,6 +146,21 @@ def test_pages_neither_overlap_nor_skip(engine, school: School, sort: str) -> No
     assert rows(engine, school, school.admin, sort=sort, offset=6) == []
 
 
+@pytest.mark.parametrize("sort", ["name", "status", "completion", "pending", "at_risk"])
+@pytest.mark.parametrize("descending", [False, True])
+def test_a_page_read_from_the_end_is_the_same_page(
+    engine, school: School, sort: str, descending: bool
+) -> None:
+    whole = [r.id for r in rows(engine, school, school.admin, sort=sort, descending=descending)]
+    for offset, limit in ((0, 2), (1, 2), (4, 2), (0, 6), (5, 1)):
+        backwards = rows(
+            engine, school, school.admin, sort=sort, descending=descending,
+            offset=offset, limit=limit, from_end=True,
+        )  # fmt: skip
+        start = len(whole) - offset - limit
+        assert [r.id for r in backwards] == whole[start : start + limit], (offset, limit)
+
+
 def test_filter_matches_name_or_email_case_insensitively(engine, school: School) -> None:
     admin = factory.actor(school.admin)
     with session_scope(engine) as s:

@@ -20,6 +20,7 @@ from textual.widget import Widget
 from textual.worker import Worker, WorkerState
 
 from mentor_tui.app.reminders import AppReminders
+from mentor_tui.app.screen_css import preload_css
 from mentor_tui.core.actor import Actor
 from mentor_tui.core.services import Services
 from mentor_tui.widgets.events import DataChanged, SignedIn
@@ -254,15 +255,20 @@ class MentorApp(FirstFrameHook[int]):
         """Once start-up is over, import the screens this account may open, in a thread, so
         that the first press of an area key does not import its screen first (the first `3`
         on the 50,000-student demo: 125-178 ms with the review queue's import, 88-104 ms
-        without); then freeze what start-up left alive, those modules included. The matching
+        without), nor read its stylesheet (`screen_css`); then freeze what start-up left alive, those modules included. The matching
         solver (numpy, pylmcf: 20 MiB) is not among them: the admin screen loads it in the
         worker that first drafts or ranks."""
         actor = self.services.actor
+        screens: list[type[Screen]] = []
         for area in AREAS:
             if not area.open_to(actor):
                 continue
-            importlib.import_module(f"mentor_tui.screens.{area.screen.split(':')[0]}")
+            module_name, class_name = area.screen.split(":")
+            module = importlib.import_module(f"mentor_tui.screens.{module_name}")
+            screens.append(getattr(module, class_name))
         with contextlib.suppress(RuntimeError):  # the app closed meanwhile
+            # their stylesheets too: reading one on the first press re-parses them all
+            self.call_from_thread(preload_css, self, screens)
             self.call_from_thread(self._freeze_long_lived_objects)
 
     def _freeze_long_lived_objects(self) -> None:

@@ -327,11 +327,16 @@ def list_students(
     now: datetime | None = None,
     cohort_average: float | None = None,
     include_graduated: bool = True,
+    from_end: bool = False,
 ) -> list[StudentRow]:
     """One page of the students ``actor`` may see, name or email containing ``text_filter``
     (without the graduated ones unless ``include_graduated``).
 
-    Ties sort by name then id, so pages never overlap or skip a row."""
+    Ties sort by name then id, so pages never overlap or skip a row. ``from_end``: ``offset``
+    counts from the end of the list (the rows ``offset`` .. ``offset + limit`` of the list read
+    backwards), still returned in the list's order: SQLite steps over skipped rows one by one,
+    so a page near the end (`end` on 100,000 students) is read backwards from it, not past
+    every row before it."""
     if sort not in SORT_KEYS:
         raise UserError(f"Unknown sort key {sort!r}; use one of {', '.join(SORT_KEYS)}.")
     if offset < 0 or limit < 0:
@@ -340,28 +345,27 @@ def list_students(
     base = people_query(actor, text_filter, include_graduated)
 
     def ordered(
-        columns: tuple[SQLColumnExpression[Any], ...], tie: SQLColumnExpression[Any]
+        columns: tuple[SQLColumnExpression[Any], ...],
+        tie: SQLColumnExpression[Any],
+        backwards: bool = False,
     ) -> list[ColumnElement[Any]]:
         keys = [*columns, tie]
-        return [k.desc() if descending else k.asc() for k in keys]
+        return [k.desc() if descending != backwards else k.asc() for k in keys]
 
     if sort in _USER_COLUMN_SORTS:
-        page = base.order_by(*ordered(_USER_COLUMN_SORTS[sort], User.id))
+        page = base.order_by(*ordered(_USER_COLUMN_SORTS[sort], User.id, from_end))
         figures = StudentFigures(page.offset(offset).limit(limit).cte("page"), ctx)
         p = figures.people.c
         final_keys = [p.status, p.full_name] if sort == "status" else [p.full_name]
         query = figures.rows_query().order_by(*ordered(tuple(final_keys), p.id))
-    else:
-        figures = StudentFigures(base.subquery("people"), ctx)
-        p = figures.people.c
-        key = figures.sort_column(sort)
-        query = (
-            figures.rows_query()
-            .order_by(key.desc() if descending else key.asc(), p.full_name, p.id)
-            .offset(offset)
-            .limit(limit)
-        )
-    return figures.fetch(session, query)
+        return figures.fetch(session, query)
+    figures = StudentFigures(base.subquery("people"), ctx)
+    p = figures.people.c
+    key = figures.sort_column(sort)
+    keys = [key.desc() if descending != from_end else key.asc()]
+    keys += [c.desc() if from_end else c.asc() for c in (p.full_name, p.id)]
+    found = figures.fetch(session, figures.rows_query().order_by(*keys).offset(offset).limit(limit))
+    return found[::-1] if from_end else found
 
 
 def student_rows(

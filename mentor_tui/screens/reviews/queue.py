@@ -203,7 +203,12 @@ class ReviewQueueScreen(MentorScreen):
             return render_preview(submission_preview(session, actor, key), earlier, width)
 
         era = self._era
-        self.run_db(job, lambda rendered: self._rendered_now(rendered, era), group="preview")
+        # Started once the list has painted: rendering Markdown in a worker competes with the
+        # UI thread for the interpreter, and the rows are what the reviewer waits for first
+        # (opening the queue: the first rows and the preview arrive together otherwise).
+        self.call_after_refresh(
+            self.run_db, job, lambda rendered: self._rendered_now(rendered, era), group="preview"
+        )
 
     def _width(self) -> int:
         return max(10, self._pane.render_width)

@@ -50,6 +50,7 @@ class StudentsSource:
         self.descending = descending
         self.emails: dict[str, str] = {}  # student id -> email, of the rows fetched
         self.names: dict[str, str] = {}  # student id -> name, likewise
+        self.counted: int | None = None  # the last count: where the end of the list is
 
     @property
     def config(self) -> Config:
@@ -57,13 +58,20 @@ class StudentsSource:
         return self.services.config
 
     def count(self) -> int:
-        return self.services.run(
+        self.counted = self.services.run(
             lambda s: count_students(
                 s, self.actor, text_filter=self.text_filter, include_graduated=False
             )
         )
+        return self.counted
 
     def fetch(self, offset: int, limit: int) -> list[PagedRow]:
+        # A page in the second half is read backwards from the end: `end` on 100,000 students
+        # steps over one page, not 99,900 rows.
+        from_end = self.counted is not None and self.counted // 2 < offset < self.counted
+        if from_end and self.counted is not None:
+            end = min(self.counted, offset + limit)
+            offset, limit = self.counted - end, end - offset
         rows = self.services.run(
             lambda s: list_students(
                 s,
@@ -75,6 +83,7 @@ class StudentsSource:
                 limit=limit,
                 config=self.config,
                 include_graduated=False,  # graduated students leave the working list
+                from_end=from_end,
             )
         )
         return [self._row(row) for row in rows]
