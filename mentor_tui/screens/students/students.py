@@ -110,6 +110,7 @@ class StudentsSource:
 class StudentsScreen(MentorScreen):
     CSS_PATH = "students.tcss"
     HELP_TITLE = "Students"
+    AUTO_FOCUS = "PagedTable"  # the list, even for the moment before on_mount (not the filter)
     BINDINGS: ClassVar[list[BindingType]] = [
         # the selection travels (issue #22): each starts with the highlighted student, or
         # (a session) every marked one, already picked
