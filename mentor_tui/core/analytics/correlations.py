@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Float, bindparam, case, func, literal_column, select, text, type_coerce
+from sqlalchemy import func, select, text
 from sqlmodel import Session
 
 from mentor_tui.core import clock
@@ -138,23 +138,22 @@ def session_frequency(
         .group_by(att.student_id)
         .subquery("attended")
     )
-    # the point computed in SQL, as Python computed it from the same values before (the same
-    # float operations in the same order): sessions per 30 days since the first progress (at
-    # least one stretch; one without a first progress) and the completion rate
-    days = bindparam("today", julian_day(now), type_=Float) - first.c.first
-    months = case(
-        (first.c.first.is_(None), literal_column("1.0")),
-        else_=func.max(days / literal_column("30.0"), literal_column("1.0")),
+    rows = (
+        session.connection()
+        .execute(
+            select(totals.c.modules, totals.c.completed, first.c.first, attended.c.n)
+            .select_from(totals)
+            .join(first, first.c.sid == totals.c.sid)
+            .outerjoin(attended, attended.c.sid == totals.c.sid)
+        )
+        .all()
     )
-    per_month = type_coerce(func.coalesce(attended.c.n, 0) / months, Float)
-    rate = progress.completion_rate(totals.c.modules, totals.c.completed)
-    result = session.connection().execute(
-        select(per_month.label("x"), rate.label("y"))
-        .select_from(totals)
-        .join(first, first.c.sid == totals.c.sid)
-        .outerjoin(attended, attended.c.sid == totals.c.sid)
-    )
-    points = [(x, y) for x, y in result.all()]  # floats already (a real divides each)
+    today = julian_day(now)
+    points = []
+    for modules, completed, started, n in rows:
+        days = today - float(started) if started is not None else 0.0
+        months = max(days / 30, 1.0)
+        points.append(((n or 0) / months, progress.rate(modules, completed)))
     xs, ys = [p[0] for p in points], [p[1] for p in points]
     r = pearson(xs, ys)
     split = _split_reading(

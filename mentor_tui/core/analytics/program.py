@@ -169,28 +169,21 @@ def retention(
         .subquery("last_submitted")
     )
     last = progress.latest_of(first.c.last_progress, submitted.c.last_submitted)
-    started = func.julianday(first.c.first)
-    today = func.julianday(now.strftime("%Y-%m-%d %H:%M:%S.%f"))
-    # each student's times read once: ``LIMIT -1`` keeps this a subquery of its own (flattened
-    # into the grouping, SQLite would parse the first activity again for every column below)
-    spans = (
-        select(
-            func.strftime("%Y-%m", first.c.first).label("cohort"),
-            (func.julianday(last) - started).label("span"),
-            (today - started).label("age"),
-        )
-        .select_from(first)
-        .outerjoin(submitted, submitted.c.sid == first.c.sid)
-        .where(*period.times(first.c.first))
-        .limit(-1)
-        .subquery("spans")
-    )
-    span, age, cohort = spans.c.span, spans.c.age, spans.c.cohort
+    span = func.julianday(last) - func.julianday(first.c.first)
+    age = func.julianday(now.strftime("%Y-%m-%d %H:%M:%S.%f")) - func.julianday(first.c.first)
+    cohort = func.strftime("%Y-%m", first.c.first).label("cohort")
     columns: list[Any] = [cohort, func.count()]
     for d in RETENTION_DAYS:
         columns.append(func.sum(case((age >= d, 1), else_=0), type_=Integer))
         columns.append(func.sum(case((and_(age >= d, span >= d), 1), else_=0), type_=Integer))
-    rows = _db(session).execute(select(*columns).group_by(cohort).order_by(cohort))
+    rows = _db(session).execute(
+        select(*columns)
+        .select_from(first)
+        .outerjoin(submitted, submitted.c.sid == first.c.sid)
+        .where(*period.times(first.c.first))
+        .group_by(cohort)
+        .order_by(cohort)
+    )
     out = []
     for month, students, *pairs in rows.all():
         row: dict[str, Any] = {"cohort": month, "students": int(students)}
