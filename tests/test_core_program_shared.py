@@ -7,7 +7,7 @@ the plain queries do)."""
 from __future__ import annotations
 
 import sqlite3
-from datetime import date
+from datetime import UTC, date
 from pathlib import Path
 
 import pytest
@@ -15,8 +15,9 @@ from app_support import ADMIN, FROZEN_NOW, copy_store
 from sqlalchemy import text
 
 from mentor_tui.config import Config
+from mentor_tui.core import clock
 from mentor_tui.core.access import actor_for_email
-from mentor_tui.core.analytics.correlations import correlations
+from mentor_tui.core.analytics.correlations import correlations, julian_day, session_frequency
 from mentor_tui.core.analytics.mentors import Period, completion_by_mentor
 from mentor_tui.core.analytics.program import (
     by_specialization,
@@ -25,6 +26,7 @@ from mentor_tui.core.analytics.program import (
     retention,
 )
 from mentor_tui.core.analytics.shared_progress import COURSES, STUDENTS
+from mentor_tui.core.people import progress
 from mentor_tui.db.engine import make_engine, session_scope
 
 DELETED = "2026-01-01 00:00:00.000000"
@@ -81,3 +83,51 @@ def test_the_reports_figures_equal_the_plain_recomputation(store: Path, period: 
     assert all(c.n > 0 for c in found)
     # the pass's tables are gone with the report
     assert not [name for (name,) in left if name in (COURSES, STUDENTS)]
+
+
+def test_session_frequency_points_are_the_python_formula(store: Path) -> None:
+    """The session frequency points come out of SQL; each equals, to the last bit, the formula
+    computed in Python from the raw rows: sessions attended before now per 30 days since the
+    student's first live progress row (at least one stretch), against their completion rate."""
+    now = clock.aware(FROZEN_NOW).astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    conn = sqlite3.connect(store)
+    try:
+        totals = conn.execute(
+            "SELECT mp.user_id, count(*), sum(CASE WHEN mp.is_completed THEN 1 ELSE 0 END),"
+            " julianday(min(mp.created_at)) FROM module_progress AS mp"
+            " JOIN users AS u ON u.id = mp.user_id"
+            " WHERE mp.deleted_at IS NULL AND u.role = 'student' AND u.deleted_at IS NULL"
+            " GROUP BY mp.user_id"
+        ).fetchall()
+        attended = dict(
+            conn.execute(
+                "SELECT a.student_id, count(*) FROM session_attendees AS a"
+                " JOIN mentorship_sessions AS s ON s.id = a.session_id"
+                " WHERE a.attendance = 'attended' AND a.deleted_at IS NULL"
+                " AND s.deleted_at IS NULL AND s.status != 'cancelled' AND s.starts_at < ?"
+                " GROUP BY a.student_id",
+                (now,),
+            ).fetchall()
+        )
+    finally:
+        conn.close()
+    today = julian_day(FROZEN_NOW)
+    expected = sorted(
+        (attended.get(sid, 0) / max((today - first) / 30, 1.0), progress.rate(modules, done))
+        for sid, modules, done, first in totals
+    )
+    assert any(x > 0 for x, _ in expected) and any(x == 0 for x, _ in expected)
+    assert any(0 < y < 100 for _, y in expected)
+    engine = make_engine(store)
+    try:
+        with session_scope(engine) as s:
+            admin = actor_for_email(s, ADMIN)
+            figures = program_figures(s, admin, Config(), now=FROZEN_NOW)
+            plain = session_frequency(s, FROZEN_NOW)
+    finally:
+        engine.dispose()
+    shared = figures.correlations[0]
+    assert shared.name == "Session frequency vs completion"
+    assert sorted(shared.points) == expected
+    assert sorted(plain.points) == expected
+    assert shared.n == len(expected)
