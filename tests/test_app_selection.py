@@ -220,6 +220,15 @@ async def test_one_message_to_each_marked_student_in_two_keys(
         assert not app.screen.query_one("#composer-to").display
         assert app.screen.query_one("#composer-body").has_focus
         await type_text(pilot, "Week 3 is out")
+        await settle(pilot)
+        with session_scope(app.services.engine) as s:
+            names = {key: s.get(User, key).full_name for key in marked}
+        to_line = app.screen.query_one("#composer-recipients").render_line(0).text.rstrip()
+        assert to_line.startswith("To: ") and len(to_line) <= 68, to_line  # the box's width
+        shown = [key for key in marked if names[key] in to_line]
+        assert shown, to_line  # the names show while the draft is typed
+        if len(shown) < 3:
+            assert to_line.endswith(f" +{3 - len(shown)} more"), to_line
         await keys.press("ctrl+s")  # 2: sent, one to each
         assert isinstance(app.screen, StudentsScreen) and not table.marked_keys
         assert keys.count == 2

@@ -35,8 +35,8 @@ And one repair:
 And one addition:
 
 - **A hint for cut columns.** :func:`hint_data_tables` draws "→ 2 more" over the right end of
-  every ``DataTable``'s header line while columns are cut off at the right (issue #22); where
-  the columns start needs the row labels' width (``_row_label_column_width``).
+  every ``DataTable``'s header line while columns are cut off at the right, and "← 2" over its
+  left end while it is scrolled past columns (issue #22); where the columns start needs the row labels' width (``_row_label_column_width``).
 
 ``tests/test_textual_seams.py`` checks each of these names against the pinned Textual (see
 ``TEXTUAL_VERSION``) and that the savings still behave; a Textual upgrade starts there.
@@ -174,11 +174,13 @@ def hint_data_tables() -> None:
         if y != 0 or not self.show_header or not self.columns:
             return strip
         width = self.scrollable_content_region.width
-        hint = column_hint.hint_for(data_table_cells(self), int(self.scroll_x), width)
-        if not hint:
+        cells, scroll_x = data_table_cells(self), int(self.scroll_x)
+        hint = column_hint.hint_for(cells, scroll_x, width)
+        left = column_hint.left_hint_for(cells, scroll_x)
+        if not hint and not left:
             return strip
         style = self.rich_style + self.get_component_rich_style("datatable--header")
-        return column_hint.with_hint(strip, hint, width, style + column_hint.HINT_STYLE)
+        return column_hint.with_hint(strip, hint, width, style + column_hint.HINT_STYLE, left)
 
     render_line_with_hint._hints_columns = True  # type: ignore[attr-defined]
     DataTable.render_line = render_line_with_hint  # type: ignore[method-assign]

@@ -114,12 +114,14 @@ def render_line(self, y: int) -> Strip:
     self._ensure_layout()
     scroll_x = int(self.scroll_x)
     width = self._content_width()
-    if y == 0:  # the header: with "→ 2 more" when columns are cut off at the right
+    if y == 0:  # the header: "→ 2 more" / "← 2" for columns cut off
         strip = self._header_strip().crop(scroll_x, scroll_x + width)
         hint = column_hint.hint_for(self._cells, scroll_x, width)
-        if hint:
+        left = column_hint.left_hint_for(self._cells, scroll_x)
+        if hint or left:
             style = self._styles()[0] + self.get_component_rich_style("paged-table--header")
-            strip = column_hint.with_hint(strip, hint, width, style + column_hint.HINT_STYLE)
+            hint_style = style + column_hint.HINT_STYLE
+            strip = column_hint.with_hint(strip, hint, width, hint_style, left)
         return strip
     strip = self._body_line(int(self.scroll_y) + y - 1, y)
     return strip.crop(scroll_x, scroll_x + width)

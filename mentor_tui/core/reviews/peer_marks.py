@@ -20,6 +20,8 @@ from mentor_tui.db.peer_models import PeerReview
 
 # a verdict as a short word in a table column (the queue, the peers screens)
 VERDICT_WORD = {"approved": "approve", "rejected": "reject", "changes_requested": "changes"}
+# a verdict as one cell (the queue's narrow Peer column; the preview says which is which)
+VERDICT_SIGN = {"approved": "✓", "rejected": "✗", "changes_requested": "~"}
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,10 @@ class PeerMark:
     @property
     def word(self) -> str:
         return VERDICT_WORD.get(self.verdict, self.verdict)
+
+    @property
+    def sign(self) -> str:
+        return VERDICT_SIGN.get(self.verdict, "?")
 
 
 def peer_marks(

@@ -12,12 +12,14 @@ from __future__ import annotations
 from time import monotonic
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import Input, Static, TextArea
 
 from mentor_tui.core.drafts.throttle import SaveClock
@@ -31,6 +33,43 @@ if TYPE_CHECKING:
 
 AUTOSAVE_SECONDS = 0.7
 AUTOSAVE_MAX_WAIT = 0.8
+
+
+def recipients_line(names: list[str], count: int, width: int) -> str:
+    """ "To: Ana, Ben +3 more" in ``width`` cells for ``count`` recipients: as many of ``names``
+    (user text, literal, control characters stripped) as fit, then how many more; the first
+    name shortened with "…" when even it does not fit beside the count."""
+    names = [clean_line(name) for name in names]
+    if not names:
+        return f"To: {count} recipients"
+    for shown in range(len(names), 0, -1):
+        more = f" +{count - shown} more" if count > shown else ""
+        line = f"To: {', '.join(names[:shown])}{more}"
+        if cell_len(line) <= width:
+            return line
+    more = f" +{count - 1} more" if count > 1 else ""
+    room = width - len("To: ") - len(more)
+    if room < 2:
+        return set_cell_size(f"To: {count} recipients", max(0, width))
+    return f"To: {set_cell_size(names[0], room - 1)}…{more}"
+
+
+class RecipientsLine(Widget):
+    """The To line of a message to several recipients: their names fitted to its width."""
+
+    DEFAULT_CSS = "RecipientsLine { height: 1; }"
+
+    def __init__(self, count: int, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.count = count
+        self.names: list[str] = []
+
+    def show_names(self, names: list[str]) -> None:
+        self.names = names
+        self.refresh()
+
+    def render(self) -> Text:
+        return Text(recipients_line(self.names, self.count, self.size.width), no_wrap=True)
 
 
 class ComposerScreen(MentorModal[str | None]):
@@ -55,12 +94,13 @@ class ComposerScreen(MentorModal[str | None]):
         self.clock = SaveClock(AUTOSAVE_SECONDS, AUTOSAVE_MAX_WAIT)
         # an announcement's possible audiences, groups included (audience, label), once read
         self._groups: list[tuple[str, str]] = []
-        self._names: list[str] = []  # several recipients: their names, once read
 
     def compose(self) -> ComposeResult:
         with Vertical(id="composer-box"):
             yield Static(self._heading(), id="composer-heading")
             yield Input(placeholder="to: their email", id="composer-to")
+            if self.address.recipients:
+                yield RecipientsLine(len(self.address.recipients), id="composer-recipients")
             yield TextArea(id="composer-body", soft_wrap=True, show_line_numbers=False)
             yield Static("", id="composer-state")
             yield KeyFooter()
@@ -79,13 +119,8 @@ class ComposerScreen(MentorModal[str | None]):
                 text.append("  (ctrl+a changes whom)", style="dim")
             return text
         if a.recipients:
-            count = len(a.recipients)
-            text = Text(f"One message to each of {count} (a conversation each): ", style="bold")
-            shown = self._names[:3]
-            text.append(", ".join(shown) or "…")
-            if self._names and count > len(shown):
-                text.append(f" +{count - len(shown)} more", style="dim")
-            return text
+            count = len(a.recipients)  # their names: the To line below
+            return Text(f"One message to each of {count} (a conversation each)", style="bold")
         return Text("New message", style="bold")
 
     def on_mount(self) -> None:
@@ -125,8 +160,7 @@ class ComposerScreen(MentorModal[str | None]):
         self.query_one("#composer-heading", Static).update(self._heading())
 
     def _names_read(self, names: list[str]) -> None:
-        self._names = names
-        self.query_one("#composer-heading", Static).update(self._heading())
+        self.query_one("#composer-recipients", RecipientsLine).show_names(names)
 
     def _loaded(self, found: tuple[str, str, str] | None) -> None:
         body = self.query_one("#composer-body", TextArea)

@@ -144,8 +144,9 @@ def preview_header(rendered: RenderedPreview) -> Text:
     if earlier:
         text.append(f" · {earlier} earlier (e)", style="dim")
     if preview.peer is not None:
-        verdict = f"\nPeer review: {preview.peer.word}, by {clean_line(preview.peer.reviewer_name)}"
-        text.append(verdict, style="bold" if preview.peer.outcome == "pending" else "dim")
+        peer = preview.peer  # its sign is the one in the list's Peer column
+        verdict = f"\nPeer review {peer.sign} {peer.word}, by {clean_line(peer.reviewer_name)}"
+        text.append(verdict, style="bold" if peer.outcome == "pending" else "dim")
     if rendered.earlier:
         text.append("\nEarlier attempts and their feedback", style="italic")
     return text

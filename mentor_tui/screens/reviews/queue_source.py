@@ -25,20 +25,21 @@ if TYPE_CHECKING:
 COLUMNS = [
     Column("student", "Student", width=None, sortable=False),
     Column("assignment", "Assignment", width=None, sortable=False),
-    Column("peer", "Peer", width=7, sortable=False),
-    Column("submitted", "Submitted", width=12, sortable=False),
+    # one cell: the peer review's verdict as a sign (✓ ✗ ~), which the preview's header names
+    Column("peer", "", width=1, sortable=False),
+    Column("submitted", "Date", width=6, sortable=False),  # the day it came in
     Column("left", "Time left", width=12, sortable=False),
 ]
 PAGE_SIZE = 50  # a page of 50 rows reads in a third of the time of 200; a screen holds ~36
 
 
 def peer_cell(item: QueueItem) -> Text:
-    """The verdict of the item's peer review in a word (the core's): bold while it waits for
-    the mentor, struck through once they overrode it; empty without one."""
+    """The verdict of the item's peer review as a sign (the core's ✓ ✗ ~): bold while it waits
+    for the mentor, dim and struck through once they overrode it; empty without one."""
     mark = item.peer
     if mark is None:
         return Text("")
-    return Text(mark.word, style="bold" if mark.outcome == "pending" else "dim strike")
+    return Text(mark.sign, style="bold" if mark.outcome == "pending" else "dim strike")
 
 
 def time_left(item: QueueItem) -> Text:
@@ -125,7 +126,7 @@ class QueueSource:
             user_text(item.student_name),
             user_text(item.assignment_title),
             peer_cell(item),
-            Text(local_time(item.submitted_at, self.actor.timezone, "%d %b %H:%M")),
+            Text(local_time(item.submitted_at, self.actor.timezone, "%d %b")),
             time_left(item),
         )
         return PagedRow(key=item.id, cells=cells, style="bold red" if item.overdue else "")
