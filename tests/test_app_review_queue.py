@@ -17,6 +17,7 @@ from app_support import (
 from sqlalchemy import func, select
 from textual._compositor import Compositor
 from textual.screen import Screen
+from textual.widgets import TextArea
 
 from mentor_tui.app.main import MentorApp
 from mentor_tui.core import clock
@@ -64,10 +65,12 @@ def _editor(app: MentorApp) -> FeedbackPanel:
 
 
 def _editor_closed(app: MentorApp) -> bool:
-    return (
-        isinstance(app.screen, ReviewQueueScreen)
-        and not app.screen.query_one(FeedbackPanel).display
-    )
+    """Hidden (not painted, nothing in it focusable) and not open."""
+    if not isinstance(app.screen, ReviewQueueScreen):
+        return False
+    panel = app.screen.query_one(FeedbackPanel)
+    area = panel.query_one(TextArea)
+    return not panel.visible and not panel.is_open and not area.focusable and not panel.region
 
 
 async def _open_queue(pilot) -> PagedTable:
