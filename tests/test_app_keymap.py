@@ -59,7 +59,7 @@ async def test_a_remapped_key_approves_and_is_shown_everywhere(
         assert footer["Help"] == "f1"
         await pilot.press("a")  # the old key does nothing now
         await settle(pilot)
-        assert not app.screen.query_one("FeedbackPanel").display
+        assert not app.screen.query_one("FeedbackPanel").visible  # not opened
         commands = {c.title: c.help for c in app.get_system_commands(app.screen)}
         assert commands["Approve"] == "Approve (A)"
         await pilot.press("f1")

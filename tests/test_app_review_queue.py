@@ -15,7 +15,9 @@ from app_support import (
     type_text,
 )
 from sqlalchemy import func, select
+from textual._compositor import Compositor
 from textual.screen import Screen
+from textual.widgets import TextArea
 
 from mentor_tui.app.main import MentorApp
 from mentor_tui.core import clock
@@ -63,10 +65,12 @@ def _editor(app: MentorApp) -> FeedbackPanel:
 
 
 def _editor_closed(app: MentorApp) -> bool:
-    return (
-        isinstance(app.screen, ReviewQueueScreen)
-        and not app.screen.query_one(FeedbackPanel).display
-    )
+    """Hidden (not painted, nothing in it focusable) and not open."""
+    if not isinstance(app.screen, ReviewQueueScreen):
+        return False
+    panel = app.screen.query_one(FeedbackPanel)
+    area = panel.query_one(TextArea)
+    return not panel.visible and not panel.is_open and not area.focusable and not panel.region
 
 
 async def _open_queue(pilot) -> PagedTable:
@@ -142,6 +146,37 @@ async def test_approve_and_next_lays_out_only_for_the_panel(
             # a header of another height, or a count of more digits, needs its own layout
             resized = sum(a != b for a, b in zip(sizes, (header.size, store.size), strict=True))
             assert 1 <= len(layouts) <= 1 + resized, "the panel closing"
+
+
+async def test_approve_and_next_repaints_no_whole_screen(
+    template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue #21: focus moving into the feedback editor (`a`) and back to the list (`ctrl+s`)
+    repaints the two widgets and what changed, never the whole screen in a frame of its own."""
+    whole: list[str] = []
+    render_update = Compositor.render_update
+
+    def counted(compositor: Compositor, *args, **kwargs):
+        if isinstance(compositor.root, ReviewQueueScreen) and (
+            compositor.size.region in compositor._dirty_regions
+        ):
+            whole.append(str(compositor.root.focused))
+        return render_update(compositor, *args, **kwargs)
+
+    app = _app(template, tmp_path)
+    before = _queue(app)
+    async with app.run_test(size=SIZE) as pilot:
+        table = await _open_queue(pilot)
+        monkeypatch.setattr(Compositor, "render_update", counted)
+        for decided in range(3):
+            await pilot.press("a")
+            await settle(pilot)
+            assert _editor(app).has_focus_within
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert table.cursor_key == before[decided + 1].id
+            assert table.has_focus
+        assert whole == []
 
 
 async def test_approve_without_feedback_is_allowed(template: Path, tmp_path: Path) -> None:
