@@ -255,9 +255,9 @@ class MentorApp(FirstFrameHook[int]):
         """Once start-up is over, import the screens this account may open, in a thread, so
         that the first press of an area key does not import its screen first (the first `3`
         on the 50,000-student demo: 125-178 ms with the review queue's import, 88-104 ms
-        without), nor read its stylesheet (`screen_css`); then freeze what start-up left alive, those modules included. The matching
-        solver (numpy, pylmcf: 20 MiB) is not among them: the admin screen loads it in the
-        worker that first drafts or ranks."""
+        without), nor read its stylesheet (`screen_css`); then freeze what start-up left
+        alive, those modules included. The matching solver (numpy, pylmcf: 20 MiB) is not
+        among them: the admin screen loads it in the worker that first drafts or ranks."""
         actor = self.services.actor
         screens: list[type[Screen]] = []
         for area in AREAS:

@@ -59,7 +59,7 @@ from textual.widgets import DataTable, Input
 from mentor_tui.widgets import column_hint
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Callable, Iterable
 
     from rich.console import RenderableType
 
@@ -138,18 +138,28 @@ class FirstShowStyles(Screen[ScreenResultType]):
         self._styled_for = None
 
 
+def _replace_once(owner: type, name: str, marker: str, wrap: Callable[[Any], Any]) -> None:
+    """Set ``owner.name`` to ``wrap(original)``, marked ``marker``: once, however often it is
+    called."""
+    original = getattr(owner, name)
+    if getattr(original, marker, False):
+        return
+    replacement = wraps(original)(wrap(original))
+    setattr(replacement, marker, True)
+    setattr(owner, name, replacement)
+
+
 def widen_tables_after_sizing() -> None:
     """Make every DataTable draw its lines again once its columns are sized (idempotent)."""
-    sizing = DataTable._update_dimensions
-    if getattr(sizing, "_counts_as_update", False):
-        return
 
-    def update_dimensions(self: DataTable[Any], new_rows: Iterable[Any]) -> None:
-        sizing(self, new_rows)
-        self._update_count += 1  # lines cached at the old widths are not used again
+    def wrap(sizing: Callable[..., None]) -> Callable[..., None]:
+        def update_dimensions(self: DataTable[Any], new_rows: Iterable[Any]) -> None:
+            sizing(self, new_rows)
+            self._update_count += 1  # lines cached at the old widths are not used again
 
-    update_dimensions._counts_as_update = True  # type: ignore[attr-defined]
-    DataTable._update_dimensions = update_dimensions  # type: ignore[method-assign]
+        return update_dimensions
+
+    _replace_once(DataTable, "_update_dimensions", "_counts_as_update", wrap)
 
 
 def data_table_cells(table: DataTable[Any]) -> list[tuple[int, int]]:
@@ -165,42 +175,39 @@ def data_table_cells(table: DataTable[Any]) -> list[tuple[int, int]]:
 
 def hint_data_tables() -> None:
     """Give every ``DataTable`` the cut-columns hint on its header line (idempotent)."""
-    render_line = DataTable.render_line
-    if getattr(render_line, "_hints_columns", False):
-        return
 
-    def render_line_with_hint(self: DataTable[Any], y: int) -> Strip:
-        strip = render_line(self, y)
-        if y != 0 or not self.show_header or not self.columns:
-            return strip
-        width = self.scrollable_content_region.width
-        cells, scroll_x = data_table_cells(self), int(self.scroll_x)
-        hint = column_hint.hint_for(cells, scroll_x, width)
-        left = column_hint.left_hint_for(cells, scroll_x)
-        if not hint and not left:
-            return strip
-        style = self.rich_style + self.get_component_rich_style("datatable--header")
-        return column_hint.with_hint(strip, hint, width, style + column_hint.HINT_STYLE, left)
+    def wrap(render_line: Callable[[DataTable[Any], int], Strip]) -> Callable[..., Strip]:
+        def render_line_with_hint(self: DataTable[Any], y: int) -> Strip:
+            strip = render_line(self, y)
+            if y != 0 or not self.show_header or not self.columns:
+                return strip
+            width = self.scrollable_content_region.width
+            cells, scroll_x = data_table_cells(self), int(self.scroll_x)
+            hint = column_hint.hint_for(cells, scroll_x, width)
+            left = column_hint.left_hint_for(cells, scroll_x)
+            if not hint and not left:
+                return strip
+            style = self.rich_style + self.get_component_rich_style("datatable--header")
+            return column_hint.with_hint(strip, hint, width, style + column_hint.HINT_STYLE, left)
 
-    render_line_with_hint._hints_columns = True  # type: ignore[attr-defined]
-    DataTable.render_line = render_line_with_hint  # type: ignore[method-assign]
+        return render_line_with_hint
+
+    _replace_once(DataTable, "render_line", "_hints_columns", wrap)
 
 
 def type_without_layout() -> None:
     """Make a key typed into a fixed-size Input repaint the box, not lay out the screen
     (idempotent). The box still scrolls its text: its virtual size is the same as before."""
-    watch = Input._watch_value
-    if getattr(watch, "_without_layout", False):
-        return
 
-    @wraps(watch)
-    def _watch_value(self: Input, value: str) -> None:
-        if not self.styles.auto_dimensions:
-            self.set_reactive(Widget.virtual_size, Size(self.content_width, 1))
-        watch(self, value)
+    def wrap(watch: Callable[[Input, str], None]) -> Callable[[Input, str], None]:
+        def _watch_value(self: Input, value: str) -> None:
+            if not self.styles.auto_dimensions:
+                self.set_reactive(Widget.virtual_size, Size(self.content_width, 1))
+            watch(self, value)
 
-    _watch_value._without_layout = True  # type: ignore[attr-defined]
-    Input._watch_value = _watch_value  # type: ignore[method-assign]
+        return _watch_value
+
+    _replace_once(Input, "_watch_value", "_without_layout", wrap)
 
 
 __all__ = [
