@@ -36,7 +36,9 @@ def written(path: Path, monkeypatch: pytest.MonkeyPatch, fast: bool) -> dict[str
     if not fast:
         monkeypatch.setattr(writes, "_MARKS", {})  # SQLAlchemy's own executemany
     monkeypatch.setattr(clock, "now", lambda: MOMENT)
-    monkeypatch.setattr(writes, "new_id", iter(f"id{i}" for i in range(100)).__next__)
+    ids = iter(f"id{i}" for i in range(100))
+    monkeypatch.setattr(writes, "new_id", ids.__next__)
+    monkeypatch.setattr(writes, "new_ids", lambda count: [next(ids) for _ in range(count)])
     engine = make_engine(path)
     with session_scope(engine) as s:
         s.execute(text("PRAGMA defer_foreign_keys = ON"))
@@ -66,3 +68,32 @@ def test_the_driver_path_stores_what_sqlalchemy_stores(
     assert len(fast["users"]) == 2 and len(fast["module_progress"]) == 2
     assert len(fast["change_journal"]) == 7
     assert len(fast["audit_log"]) == 5  # not the progress rows: they asked for none
+
+
+def test_ids_made_many_at_once_are_what_new_id_makes() -> None:
+    import uuid
+
+    from mentor_tui.db.models import new_id, new_ids
+
+    made = new_ids(2000)
+    assert len(set(made)) == 2000
+    for value in [*made, new_id()]:
+        parsed = uuid.UUID(value)
+        assert str(parsed) == value and parsed.version == 4 and parsed.variant == uuid.RFC_4122
+    assert new_ids(0) == []
+
+
+def test_json_texts_are_json_text_of_each_row() -> None:
+    from datetime import timedelta, timezone
+
+    berlin = timezone(timedelta(hours=1))
+    rows = [
+        {"id": "a", "at": MOMENT, "other": MOMENT.astimezone(berlin), "when": None, "n": 1.5,
+         "done": True, "list": ["x", MOMENT]},
+        {"id": "b", "at": MOMENT.replace(microsecond=0), "other": MOMENT, "when": MOMENT,
+         "n": None, "done": False, "list": []},
+    ]  # fmt: skip
+    assert writes.json_texts(rows, ["at", "other", "when"]) == [
+        writes.json_text(r) for r in rows
+    ]
+    assert writes.json_text(rows[0]) == __import__("json").dumps(writes.to_json_value(rows[0]))

@@ -23,7 +23,7 @@ from sqlmodel.sql.sqltypes import UTCDateTime
 
 from mentor_tui.core import clock
 from mentor_tui.core.validation import check_fields, check_row
-from mentor_tui.db.models import AuditEntry, JournalEntry, Synced, new_id
+from mentor_tui.db.models import AuditEntry, JournalEntry, Synced, new_id, new_ids
 
 T = TypeVar("T", bound=Synced)
 
@@ -78,10 +78,14 @@ class Journal:
     ) -> None:
         moment = clock.now()
         entity = str(table.name)  # a plain str: the driver adapts a str subclass value by value
+        times = [c.name for c in table.columns if isinstance(c.type, DateTime | UTCDateTime)]
         journal = [
-            journal_entry(entity, row["id"], "insert", 0, row, actor_id, moment) for row in rows
+            journal_entry(entity, row["id"], "insert", 0, fields, actor_id, moment, change_id)
+            for row, fields, change_id in zip(  # noqa: B905 - as many of each
+                rows, json_texts(rows, times), new_ids(len(rows))
+            )
         ]
-        _bulk(session, JournalEntry.__table__, journal, json_columns=("fields",))  # type: ignore[attr-defined]
+        _bulk(session, JournalEntry.__table__, journal, texts=("fields",))  # type: ignore[attr-defined]
 
 
 def journal_entry(
@@ -92,11 +96,12 @@ def journal_entry(
     fields: dict[str, Any],
     actor_id: str | None,
     moment: datetime,
+    change_id: str | None = None,
 ) -> dict[str, Any]:
     """One change journal row, the one way it is made (``fields`` as given; the caller makes
-    them JSON values, or ``_bulk`` does with ``json_columns``)."""
+    them JSON values, or their JSON text for ``_bulk``'s ``texts``)."""
     return {
-        "change_id": new_id(),
+        "change_id": change_id or new_id(),
         "entity": entity,
         "entity_id": entity_id,
         "op": op,
@@ -129,10 +134,33 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} is not JSON")
 
 
+_ENCODE = json.JSONEncoder(default=_json_default).encode  # json.dumps(value, default=...)
+
+
 def json_text(value: Any) -> str:
     """``value`` as JSON text, the very text ``json.dumps(to_json_value(value))`` makes (what a
     JSON column stores), in one pass of the encoder instead of a copy first."""
-    return json.dumps(value, default=_json_default)
+    return _ENCODE(value)
+
+
+def json_texts(rows: Sequence[dict[str, Any]], times: Sequence[str]) -> list[str]:
+    """``json_text`` of each row, the same text; the times of the fields named in ``times``
+    made ISO text once per distinct time (rows written together share their moments), not
+    once per row by the encoder's fallback."""
+    made: dict[tuple[datetime, Any], str] = {}
+    texts = []
+    for row in rows:
+        fields = dict(row)
+        for name in times:
+            value = fields.get(name)
+            if isinstance(value, datetime):
+                key = (value, value.tzinfo)  # equal instants in other zones are other texts
+                iso = made.get(key)
+                if iso is None:
+                    iso = made[key] = value.isoformat()
+                fields[name] = iso
+        texts.append(_ENCODE(fields))
+    return texts
 
 
 def to_json_value(value: Any) -> Any:
@@ -320,27 +348,26 @@ _MARKS = {"qmark": "?", "format": "%s", "pyformat": "%s"}
 
 
 def _bulk(
-    session: Session, table: Any, rows: list[dict[str, Any]], json_columns: tuple[str, ...] = ()
+    session: Session, table: Any, rows: list[dict[str, Any]], texts: tuple[str, ...] = ()
 ) -> None:
     """``INSERT`` of many rows with the same keys, each value through its column type's own
     bind processor, in one ``executemany`` of the driver: the same rows as SQLAlchemy's
     executemany writes without its per-row parameter compilation. Falls back to that when the
     driver's parameter style is another or a column left out has a Python-side default.
 
-    ``json_columns``: JSON columns given as the Python values (times, enums) that
-    ``to_json_value`` would turn into JSON values first; encoded in one pass (``json_text``)."""
+    ``texts``: JSON columns given as their JSON text (``json_text``), stored as given."""
     names = list(rows[0])
     conn = session.connection()
     dialect = conn.dialect
     mark = _MARKS.get(dialect.paramstyle)
     left_out = [c for c in table.columns if c.name not in rows[0]]
     if mark is None or any(c.default is not None or c.onupdate is not None for c in left_out):
-        if json_columns:
-            rows = [row | {c: to_json_value(row[c]) for c in json_columns} for row in rows]
+        if texts:
+            rows = [row | {c: json.loads(row[c]) for c in texts} for row in rows]
         session.execute(sql_insert(table), rows)
         return
     columns = [table.columns[name] for name in names]
-    processors = [json_text if c.name in json_columns else _processor(c, dialect) for c in columns]
+    processors = [None if c.name in texts else _processor(c, dialect) for c in columns]
     quote = dialect.identifier_preparer.quote
     sql = (
         f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in names)}) "
