@@ -97,3 +97,33 @@ def test_json_texts_are_json_text_of_each_row() -> None:
         writes.json_text(r) for r in rows
     ]
     assert writes.json_text(rows[0]) == __import__("json").dumps(writes.to_json_value(rows[0]))
+
+
+def test_many_rows_are_checked_as_each_row_is() -> None:
+    from mentor_tui.core.validation import InvalidValue, check_row, check_rows
+
+    good = {"id": "p", "user_id": "u1", "module_id": "m1", "is_completed": False,
+            "percent": 40.0, "time_spent_minutes": 1, "quiz_score": None}  # fmt: skip
+    bad_rows = [
+        {"time_spent_minutes": True},  # a bool among whole numbers, beside an equal 1
+        {"time_spent_minutes": -1},
+        {"percent": float("nan")},
+        {"percent": 100.5},
+        {"quiz_score": "88"},
+        {"module_id": "m" * 10_000},
+    ]
+    for bad in bad_rows:
+        rows = [good, good | {"id": "q"}, good | {"id": "r"} | bad]
+        with pytest.raises(InvalidValue) as each:
+            check_row("module_progress", rows[-1])
+        with pytest.raises(InvalidValue) as many:
+            check_rows("module_progress", rows)
+        assert str(many.value) == str(each.value)
+    check_rows("module_progress", [good, good | {"id": "q", "quiz_score": 70.0}])
+    # other fields in one row, and lists (not hashable): value by value
+    with pytest.raises(InvalidValue):
+        check_rows("module_progress", [good, {"id": "x", "percent": -3.0}])
+    profile = {"id": "mp", "user_id": "u", "expertise": ["Python"], "capacity": 3}
+    check_rows("mentor_profiles", [profile, profile | {"id": "mq"}])
+    with pytest.raises(InvalidValue):
+        check_rows("mentor_profiles", [profile, profile | {"id": "mq", "capacity": -1}])

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
@@ -353,6 +353,34 @@ def check_row(table: str, values: Mapping[str, Any]) -> None:
     check_fields(table, values)
 
 
+def check_rows(table: str, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Many new rows of ``table``, each as ``check_row`` checks it: column by column, each
+    distinct value once (a check depends on the value alone; values are told apart by type
+    too, so ``True`` is not taken for ``1``). Rows with other fields, or a column with a value
+    that cannot be told apart (a list), are checked value by value."""
+    if not rows:
+        return
+    names = rows[0].keys()
+    if any(row.keys() != names for row in rows):
+        for row in rows:
+            check_row(table, row)
+        return
+    checkers = _CHECKERS.setdefault(table, {})
+    for field in names:
+        if field in _UNCHECKED:
+            continue
+        check = checkers.get(field)
+        if check is None:
+            check = checkers[field] = _checker(table, field)
+        values = [row[field] for row in rows]
+        try:
+            distinct: Iterable[Any] = [v for _kind, v in set(zip(map(type, values), values))]
+        except TypeError:  # unhashable
+            distinct = values
+        for value in distinct:
+            check(value)
+
+
 __all__ = [
     "INT_MAX",
     "INT_MIN",
@@ -371,6 +399,7 @@ __all__ = [
     "check_full_name",
     "check_number",
     "check_row",
+    "check_rows",
     "check_short",
     "check_text_size",
     "check_whole",

@@ -22,7 +22,7 @@ from sqlmodel import Session
 from sqlmodel.sql.sqltypes import UTCDateTime
 
 from mentor_tui.core import clock
-from mentor_tui.core.validation import check_fields, check_row
+from mentor_tui.core.validation import check_fields, check_row, check_rows
 from mentor_tui.db.models import AuditEntry, JournalEntry, Synced, new_id, new_ids
 
 T = TypeVar("T", bound=Synced)
@@ -274,7 +274,6 @@ def insert_many(
         row["updated_at"] = moment
         row["version"] = 1
         row["deleted_at"] = None
-        check_row(entity, row)
         values.append(row)
         if audit_each:
             trail.append(
@@ -288,6 +287,7 @@ def insert_many(
                     "detail": {},
                 }
             )
+    check_rows(entity, values)
     _bulk(session, model.__table__, values)
     change_log(session).record_many(session, actor_id, model.__table__, values)
     if trail:
