@@ -92,11 +92,30 @@ def _time_part(value: Any) -> str:
     return "None" if value is None else repr(value.astimezone(UTC).isoformat())
 
 
+def _decimal_part(value: Any) -> str:
+    return "None" if value is None else repr(str(value.normalize()))
+
+
+def _times() -> Callable[[Any], str]:
+    """``_time_part`` remembering what it made: a column's times repeat (a batch written at
+    one moment), and equal aware times are the same instant, so the same UTC text."""
+    made: dict[Any, str] = {}
+
+    def part(value: Any) -> str:
+        text = made.get(value)
+        if text is None:
+            text = made[value] = _time_part(value)
+        return text
+
+    return part
+
+
 UUID_OID = 2950  # PostgreSQL's uuid type
-# types psycopg reads as str, bool or int (or None), whose part is their repr; and timestamptz
-# (an aware datetime)
+# types psycopg reads as str, bool or int (or None), whose part is their repr; timestamptz
+# (an aware datetime); numeric (a Decimal)
 PLAIN_OIDS = frozenset({16, 20, 21, 23, 25, 1043})
 TIMESTAMPTZ_OID = 1184
+NUMERIC_OID = 1700
 
 
 def text_uuids(cursor: Any) -> None:
@@ -112,8 +131,11 @@ def digester(description: Any) -> Callable[[tuple[Any, ...]], str]:
     makes of the same rows read with their ids as ``UUID``s (each uuid column's part made as
     its ``repr`` is), so a digest recorded by either stays the row's digest. Each column's part
     is made by its type's own function (no tests of each value's type)."""
-    kinds = {UUID_OID: _uuid_part, TIMESTAMPTZ_OID: _time_part} | dict.fromkeys(PLAIN_OIDS, repr)
-    parts = [kinds.get(c.type_code, _part) for c in description]
+    kinds = {UUID_OID: _uuid_part, NUMERIC_OID: _decimal_part} | dict.fromkeys(PLAIN_OIDS, repr)
+    parts = [
+        _times() if c.type_code == TIMESTAMPTZ_OID else kinds.get(c.type_code, _part)
+        for c in description
+    ]
 
     def seal(values: tuple[Any, ...]) -> str:
         text = "\x1f".join([part(v) for part, v in zip(parts, values)])  # noqa: B905
