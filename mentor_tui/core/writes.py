@@ -373,15 +373,16 @@ def _bulk(
         f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in names)}) "
         f"VALUES ({', '.join(mark for _ in names)})"
     )
-    # every value through its processor, None too (as SQLAlchemy does: JSON, say, decides)
+    # every value through its processor, None too (as SQLAlchemy does: JSON, say, decides),
+    # a column at a time: the rows as tuples, turned into columns and back by zip
     get = itemgetter(*names)
-    steps = [(i, proc) for i, proc in enumerate(processors) if proc is not None]
-    params: list[Any] = []
-    for row in rows:
-        values = list(get(row)) if len(names) > 1 else [get(row)]
-        for i, proc in steps:
-            values[i] = proc(values[i])
-        params.append(tuple(values))
+    params: list[Any] = list(map(get, rows)) if len(names) > 1 else [(get(r),) for r in rows]
+    if any(proc is not None for proc in processors):
+        columns = list(zip(*params))  # noqa: B905 - rows of one length
+        for i, proc in enumerate(processors):
+            if proc is not None:
+                columns[i] = tuple(map(proc, columns[i]))
+        params = list(zip(*columns))  # noqa: B905
     conn.exec_driver_sql(sql, params)
 
 
