@@ -74,10 +74,14 @@ def test_a_first_pass_leaves_every_index_of_the_store(
 ) -> None:
     expected = indexes(store)
     assert any(name == "ix_progress_user_live" for name, _ in expected)
+    with store.connect() as conn:
+        cache = conn.exec_driver_sql("PRAGMA cache_size").scalar()
     platform = make_platform(pg_url)
     first = bridge.run_pass(platform, store, Config())
     assert first.taken_in["user_module_progress"] == 6
     assert indexes(store) == expected
+    with store.connect() as conn:  # the pass's larger page cache is given back
+        assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == cache
     with session_scope(store) as s:  # the indexes are in use, and hold every row
         plan = " ".join(
             str(r[-1])

@@ -22,6 +22,7 @@ from mentor_tui.db.models import Synced
 from mentor_tui.db.sync_models import SyncConflict
 
 PREFIX_KEY = "mentor_tui.lms_prefix"
+CACHE_KIB = -65536  # SQLite's cache_size: a negative number is KiB (64 MiB)
 CONFLICT_MESSAGE = (
     "Changed in the learning platform while it was changed here; the platform's version is "
     "kept and yours is here."
@@ -56,7 +57,17 @@ class LocalStore:
             session.info[PREFIX_KEY] = self.prefix
             # rows of one table may name each other (a student before their mentor)
             session.execute(text("PRAGMA defer_foreign_keys = ON"))
-            yield session
+            # a table taken in writes its rows, their journal entries and their links across
+            # the store's indexes: a page cache that holds them (the connection's own is
+            # given back after)
+            raw = session.connection().connection.dbapi_connection
+            assert raw is not None
+            kept = int(raw.execute("PRAGMA cache_size").fetchone()[0])
+            raw.execute(f"PRAGMA cache_size = {CACHE_KIB}")
+            try:
+                yield session
+            finally:  # on the driver's connection: whatever the session's state
+                raw.execute(f"PRAGMA cache_size = {kept}")
 
     def conflict(
         self, session: Session, entity: str, row: Synced, kind: str, fields: dict[str, Any]
