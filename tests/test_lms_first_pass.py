@@ -118,3 +118,27 @@ def test_a_pass_stopped_while_filling_a_table_leaves_its_indexes(
     assert indexes(store) == expected
     with session_scope(store) as s:
         assert s.execute(select(func.count()).select_from(ModuleProgress)).scalar_one() == 6
+
+
+def test_the_garbage_collector_is_paused_for_a_table_and_on_again_after(
+    pg_url: str, store: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gc
+
+    platform = make_platform(pg_url)
+    real_insert = writes.insert_many
+    seen: list[bool] = []
+
+    def watched(*args: Any, **kwargs: Any) -> int:
+        seen.append(gc.isenabled())
+        return real_insert(*args, **kwargs)
+
+    monkeypatch.setattr(inbound.writes, "insert_many", watched)
+    assert gc.isenabled()
+    bridge.run_pass(platform, store, Config())
+    assert seen and not any(seen)
+    assert gc.isenabled()
+    monkeypatch.setattr(inbound.writes, "insert_many", real_insert)
+    with pytest.raises(KeyboardInterrupt), inbound.collector_paused():
+        raise KeyboardInterrupt
+    assert gc.isenabled()

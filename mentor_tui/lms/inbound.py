@@ -17,7 +17,10 @@ and go out with the pass out.
 
 from __future__ import annotations
 
+import gc
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
@@ -55,13 +58,27 @@ def take_in(pg: Any, store: Store, tables: Tables, config: Config, stats: PassSt
     with store.scope() as session:
         ids = Ids(book.user_links(session))
     for entity in ENTITIES:
-        with store.scope() as session:
+        with store.scope() as session, collector_paused():
             _Table(pg, session, store, tables, entity, ids, config, stats).run()
         pg.commit()  # end the read transaction: the next table sees a fresh snapshot
     if config.auto_assignment and stats.new_students:
         with store.scope() as session:
             auto_assign(session, config, stats)
     return ids
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off while a table is taken in: the rows, their
+    journal entries and links are many new objects and no cycles, and each of the collector's
+    full passes would walk every object the process holds. On again after (as it was)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def bridge_actor(session: Session) -> Actor | None:
