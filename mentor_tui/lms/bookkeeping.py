@@ -103,8 +103,11 @@ def _save(session: Session, mark: str) -> str:
     )
 
 
+_BASE_TEXT = json.JSONEncoder(sort_keys=True).encode  # json.dumps(base, sort_keys=True)
+
+
 def _params(entity: str, pid: str, link: Link) -> tuple[Any, ...]:
-    base = None if link.base is None else json.dumps(link.base, sort_keys=True)
+    base = None if link.base is None else _BASE_TEXT(link.base)
     return (entity, pid, link.local_id, link.digest, link.local_version, base)
 
 
