@@ -93,9 +93,7 @@ def test_json_texts_are_json_text_of_each_row() -> None:
         {"id": "b", "at": MOMENT.replace(microsecond=0), "other": MOMENT, "when": MOMENT,
          "n": None, "done": False, "list": []},
     ]  # fmt: skip
-    assert writes.json_texts(rows, ["at", "other", "when"]) == [
-        writes.json_text(r) for r in rows
-    ]
+    assert writes.json_texts(rows, ["at", "other", "when"]) == [writes.json_text(r) for r in rows]
     assert writes.json_text(rows[0]) == __import__("json").dumps(writes.to_json_value(rows[0]))
 
 

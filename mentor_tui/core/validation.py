@@ -374,7 +374,9 @@ def check_rows(table: str, rows: Sequence[Mapping[str, Any]]) -> None:
             check = checkers[field] = _checker(table, field)
         values = [row[field] for row in rows]
         try:
-            distinct: Iterable[Any] = [v for _kind, v in set(zip(map(type, values), values))]
+            distinct: Iterable[Any] = [
+                v for _kind, v in set(zip(map(type, values), values, strict=True))
+            ]
         except TypeError:  # unhashable
             distinct = values
         for value in distinct:

@@ -93,7 +93,7 @@ def journal_entry(
     entity_id: str,
     op: str,
     base_version: int,
-    fields: dict[str, Any],
+    fields: dict[str, Any] | str,
     actor_id: str | None,
     moment: datetime,
     change_id: str | None = None,
