@@ -206,7 +206,10 @@ def first_rows(self, message: FirstRows) -> None:
     self._count_known = True
     self._count_exact = False
     self._paint_with_page = None
-    self._update_virtual_size()
+    if self.virtual_size.height < len(message.rows) + 1:
+        self._update_virtual_size()
+    # else the scrollbar keeps the last count's size until this one's count: a full page
+    # fills the viewport either way, and a letter that keeps the count moves no scrollbar
     self.cursor_index = self.cursor_index  # validated again: clamped to the rows there are
     self._scroll_cursor_into_view()
     self.refresh()
