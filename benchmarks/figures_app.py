@@ -98,6 +98,10 @@ def keys(run: BenchRun) -> None:
         note = f"{len(samples)} samples, median {statistics.median(samples):.0f} ms"
         if name == "key_filter_p95":  # said once: every key figure has the same anchor
             note += (
+                "; to the filtered rows painted (the count follows: until it is painted too, "
+                f"p95 {pilot_timing.p95(timings.filter_count_ms):.0f} ms)"
+            )
+            note += (
                 f"; anchor: echo_app.py, p95 of {len(echo)} keys (median "
                 f"{statistics.median(echo):.0f} ms), the floor for key to screen"
             )

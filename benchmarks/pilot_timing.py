@@ -30,7 +30,8 @@ from typing import Any
 class KeyTimings:
     switch_ms: list[float]
     switch_data_ms: list[float]
-    filter_ms: list[float]
+    filter_ms: list[float]  # to the frame with the filtered rows
+    filter_count_ms: list[float]  # to the frame with their count too (painted a moment later)
     next_ms: list[float]
     scroll_ms: list[float]  # page down into rows not loaded yet, and jumps to the end and back
 
@@ -112,6 +113,31 @@ async def _timed(pilot, key: str, *, workers: bool = True) -> float:
     return (time.perf_counter() - started) * 1000
 
 
+async def _timed_rows(pilot, key: str) -> tuple[float, float]:
+    """A key that gives the students list a new source (a filter character): ms to the frame
+    showing the new source's first rows (or its "no students" line), and ms until everything
+    the key started is done and painted too (the count, which follows the rows)."""
+    app = pilot.app
+    table = _table(app)
+    before = table._generation
+    started = time.perf_counter()
+    _send_key(app, key)
+    await pilot._wait_for_screen()
+    while not (
+        table._generation != before
+        and table._count_known
+        and (table._row_count == 0 or table._pages.peek(0) is not None)
+    ):
+        await asyncio.sleep(0.0005)
+        await pilot._wait_for_screen()
+        if time.perf_counter() - started > 60:
+            raise TimeoutError("the filtered rows never came")
+    app.screen._on_timer_update()
+    rows = (time.perf_counter() - started) * 1000
+    await _repainted(pilot)
+    return rows, (time.perf_counter() - started) * 1000
+
+
 def _has_rows(app) -> bool:
     from mentor_tui.widgets.paged_table import PagedTable
 
@@ -127,7 +153,7 @@ def _table(app):
 
 async def _key_timings(path: Path, email: str, rounds: int) -> KeyTimings:
     app = _app(path, email)
-    switch, switch_data, typed, moved, scrolled = [], [], [], [], []
+    switch, switch_data, typed, counted, moved, scrolled = [], [], [], [], [], []
     async with app.run_test(size=(120, 40)) as pilot:
         await _repainted(pilot)
         await pilot.press("2")  # the students screen exists from now on: switches reuse it
@@ -147,16 +173,19 @@ async def _key_timings(path: Path, email: str, rounds: int) -> KeyTimings:
         await pilot.press("/")
         await _repainted(pilot)
         for index in range(rounds):
-            typed.append(await _timed(pilot, "ae"[index % 2]))
-            typed.append(await _timed(pilot, "backspace"))
-    return KeyTimings(switch, switch_data, typed, moved, scrolled)
+            for key in ("ae"[index % 2], "backspace"):
+                rows, whole = await _timed_rows(pilot, key)
+                typed.append(rows)
+                counted.append(whole)
+    return KeyTimings(switch, switch_data, typed, counted, moved, scrolled)
 
 
 def key_timings(path: Path, email: str, rounds: int = 10) -> KeyTimings:
     """Samples of `1`/`2` screen switches (to the new screen's first frame, which shows the
     data it had; and, apart, until the data it reloads on showing is painted too), `down` on the
     students list, scrolling it (`pagedown`, `end`, `pageup`, `home`, each until the rows it
-    shows are fetched and painted) and one filter character typed (and erased) on it."""
+    shows are fetched and painted) and one filter character typed (and erased) on it (to the
+    filtered rows painted; and, apart, until their count is painted too)."""
     return asyncio.run(_key_timings(path, email, rounds))
 
 

@@ -21,7 +21,9 @@ The demo stores are built once and cached in ``benchmarks/.cache/`` (see ``datas
 - peak memory: the same admin process, which then opens the students list (`2`); its RSS
   high-water mark (VmHWM) is read just before ctrl+q quits it. Anchor: the hello-world app's.
   (Not ``ru_maxrss``: for a child forked from this runner Linux counts the runner's size.)
-- key press to repaint (p95): Textual's Pilot in-process on the real app (``pilot_timing.py``).
+- key press to repaint (p95): Textual's Pilot in-process on the real app (``pilot_timing.py``);
+  a filter character to the frame with the filtered rows (their count, painted a moment
+  later, is timed in the note).
   Anchor: ``echo_app.py`` (a Textual app that shows the key just pressed), timed the same way:
   the floor for key to screen in this Textual on this machine.
 - open the students list (admin, 100,000 students in the full run): pressing `2` to the first

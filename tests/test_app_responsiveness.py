@@ -18,9 +18,11 @@ from mentor_tui.widgets.key_footer import KeyFooter
 from mentor_tui.widgets.paged_table import PagedTable
 
 
-async def test_opening_the_students_list_counts_once_and_fetches_one_page(
+async def test_opening_the_students_list_fetches_one_page_and_counts_at_most_once(
     template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """The first page comes first (painted before the count); a list that fits in it is
+    never counted, a longer one once."""
     calls: list[str] = []
     count, fetch = students.StudentsSource.count, students.StudentsSource.fetch
 
@@ -41,7 +43,8 @@ async def test_opening_the_students_list_counts_once_and_fetches_one_page(
         await settle(pilot)
         table = app.screen.query_one(PagedTable)
         assert table.row_count > 0 and table.cursor_key is not None
-        assert calls == ["count", "fetch 0"]
+        assert table.row_count < 100  # the template fits in one page
+        assert calls == ["fetch 0"]
 
 
 async def test_a_screens_first_show_parses_the_stylesheets_at_most_once(

@@ -1,6 +1,6 @@
 """The students list's page source: a page in the second half of the list is read backwards
 from its end (so `end` on 100,000 students steps over one page, not every row before it), and
-gives the same rows as reading forwards."""
+gives the same rows as reading forwards; pages read by keyset give the list read at once."""
 
 from __future__ import annotations
 
@@ -9,6 +9,9 @@ from pathlib import Path
 import pytest
 from app_support import ADMIN, copy_store, services_for
 
+from mentor_tui.core.people.student_pages import SORT_KEYS, read_page
+from mentor_tui.core.people.students import list_students
+from mentor_tui.db.engine import session_scope
 from mentor_tui.screens.students.students import StudentsSource
 
 
@@ -28,3 +31,40 @@ def test_pages_read_from_the_end_match_pages_read_forwards(
         ahead = [row.key for row in forwards.fetch(offset, 7)]
         assert [row.key for row in backwards.fetch(offset, 7)] == ahead, offset
         assert len(ahead) == max(0, min(7, total - offset))
+
+
+@pytest.mark.parametrize("descending", [False, True])
+@pytest.mark.parametrize("sort", SORT_KEYS)
+def test_keyset_pages_forwards_and_backwards_give_the_whole_list(
+    template: Path, tmp_path: Path, sort: str, descending: bool
+) -> None:
+    """Page after page from the last row's anchor, and from the end page before page from the
+    first row's, give the list read at once, in every order (ties and students without any
+    activity included: the anchors compare)."""
+    services = services_for(copy_store(template, tmp_path / "store.db"), ADMIN)
+    actor = services.actor
+    assert actor is not None
+    options = {"sort": sort, "descending": descending, "include_graduated": False}
+    with session_scope(services.engine) as session:
+        whole = [row.id for row in list_students(session, actor, limit=10_000, **options)]
+        assert len(whole) > 20
+        forwards: list[str] = []
+        anchor = None
+        while True:
+            page = read_page(session, actor, limit=7, after=anchor, **options)
+            if not page:
+                break
+            forwards += [row.id for row, _ in page]
+            anchor = page[-1][1]
+        backwards: list[str] = []
+        anchor = None
+        while True:
+            page = read_page(session, actor, limit=7, after=anchor, backwards=True, **options)
+            if not page:
+                break
+            backwards = [row.id for row, _ in page] + backwards
+            anchor = page[0][1]
+        stepped = read_page(session, actor, limit=7, skip=3, after=None, **options)
+    assert forwards == whole
+    assert backwards == whole
+    assert [row.id for row, _ in stepped] == whole[3:10]

@@ -188,3 +188,40 @@ async def test_a_key_typed_into_a_fixed_size_input_repaints_it_without_laying_ou
         await pilot.press("y")
         await pilot.pause()
         assert auto.value == "y" and app.layouts >= 1  # its size follows its text: laid out
+
+
+async def test_a_partial_update_renders_only_the_widgets_it_touches() -> None:
+    """A letter typed in a box at the top draws the box, not a list at the bottom of the
+    screen (Textual drew every widget of the screen again); a full frame still draws all."""
+    from textual.widgets import Input
+
+    from mentor_tui.widgets.seams import render_only_what_changed
+
+    render_only_what_changed()
+
+    class Counted(Static):
+        drawn = 0
+
+        def render_lines(self, crop):  # type: ignore[no-untyped-def]
+            type(self).drawn += 1
+            return super().render_lines(crop)
+
+    class TwoParts(App[None]):
+        CSS = "Input { height: 3; } Counted { height: 1fr; }"
+
+        def compose(self) -> ComposeResult:
+            yield Input()
+            yield Counted("a long list")
+
+    app = TwoParts()
+    async with app.run_test(size=(40, 20)) as pilot:
+        await pilot.pause()
+        assert Counted.drawn >= 1  # the first frame drew it
+        before = Counted.drawn
+        await pilot.press("a", "b", "c")
+        await pilot.pause()
+        assert app.query_one(Input).value == "abc"
+        assert Counted.drawn == before
+        app.query_one(Counted).refresh()
+        await pilot.pause()
+        assert Counted.drawn == before + 1

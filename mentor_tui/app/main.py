@@ -27,6 +27,7 @@ from mentor_tui.widgets.events import DataChanged, SignedIn
 from mentor_tui.widgets.seams import (
     FirstFrameHook,
     hint_data_tables,
+    render_only_what_changed,
     type_without_layout,
     widen_tables_after_sizing,
 )
@@ -94,6 +95,7 @@ def _area_screen(area: Area) -> Screen:
 widen_tables_after_sizing()
 hint_data_tables()
 type_without_layout()
+render_only_what_changed()
 
 
 class MentorApp(FirstFrameHook[int]):

@@ -45,7 +45,9 @@ class PageSource(Protocol):
     """Rows for a PagedTable. Its methods are called from a worker thread, never the UI thread.
 
     A source may also define `index_of(key: str) -> int | None`; with it,
-    `set_source(..., keep_cursor_key=True)` puts the cursor back on the same row.
+    `set_source(..., keep_cursor_key=True)` puts the cursor back on the same row. A source
+    with `pages_before_count = True` has its first page read and painted before it is
+    counted (a list that fits on that page is never counted): the count follows.
     """
 
     def count(self) -> int: ...
@@ -62,6 +64,16 @@ class CountLoaded(Message, bubble=False):
         self.count = count
         self.key_index = key_index
         self.first_page = first_page  # the page the loader fetches next, unasked
+
+
+class FirstRows(Message, bubble=False):
+    """The first page of a source read before its count (`pages_before_count`): the table
+    shows them at once, the count (`CountLoaded`) follows."""
+
+    def __init__(self, loader: PageLoader, rows: list[PagedRow]) -> None:
+        super().__init__()
+        self.loader = loader
+        self.rows = rows
 
 
 class PageLoaded(Message, bubble=False):
@@ -113,6 +125,10 @@ class PageLoader:
         # A cursor that follows its key lands on a page only the count's lookup tells.
         follows_key = find_key is not None and callable(getattr(source, "index_of", None))
         self._first_page = None if follows_key else first_page
+        # the first page before the count: a source that asks for it, from the top of the list
+        self._page_first = (
+            getattr(source, "pages_before_count", False) is True and self._first_page == 0
+        )
         self._lock = threading.Lock()
         self._wanted: list[int] = []
         self._pending: set[int] = set()  # taken by the thread, not yet stored by the table
@@ -143,7 +159,9 @@ class PageLoader:
     def run(self) -> None:
         """The worker thread's body."""
         try:
-            if not self._counted:
+            if not self._counted and self._page_first:
+                self._page_then_count()
+            elif not self._counted:
                 self._count()
             while True:
                 with self._lock:
@@ -162,6 +180,26 @@ class PageLoader:
 
     def _fetch(self, page: int) -> list[PagedRow]:
         return list(self.source.fetch(page * self._page_size, self._page_size)[: self._page_size])
+
+    def _page_then_count(self) -> None:
+        """The first page, posted at once; then the count, unless the page held every row."""
+        with self._lock:
+            self._pending.add(0)
+        rows = self._fetch(0)
+        if len(rows) < self._page_size:  # the whole list: its count is the page's
+            with self._lock:
+                self._counted = True
+            self._post(CountLoaded(self.generation, len(rows), None, 0))
+            self._post(PageLoaded(self, 0, rows))
+            return
+        self._post(FirstRows(self, rows))
+        with self._lock:
+            if self._stopped:  # a newer source: its count is not needed
+                return
+        count = self.source.count()
+        with self._lock:
+            self._counted = True
+        self._post(CountLoaded(self.generation, count, None, None))
 
     def _count(self) -> None:
         # Count, then fetch, on this one thread: the queries share one pooled connection (the

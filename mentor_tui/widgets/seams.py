@@ -24,6 +24,13 @@ A saving per key typed (issue #21, ``key_filter_p95`` in ``benchmarks/run.py``):
   :func:`type_without_layout` stores that virtual size first without the layout, so the
   watcher finds it unchanged; a box with an ``auto`` size keeps Textual's layout.
 
+- **A partial update renders only the widgets it touches.** For a partial update Textual's
+  ``Compositor._get_renders`` renders every widget whose *clip* (for a widget of the screen:
+  the whole screen) overlaps the box around the changed regions, then keeps only the changed
+  lines: a letter typed in the filter box, or its cursor's blink, drew the students list's 40
+  rows and its scrollbar again. :func:`render_only_what_changed` leaves out the widgets whose
+  visible part (region within clip) does not overlap that box; they have no line in it.
+
 And one repair:
 
 - **Tables drawn before their columns were sized.** Textual sizes a ``DataTable``'s columns to
@@ -48,9 +55,10 @@ from functools import wraps
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events
+from textual._compositor import Compositor
 from textual._context import NoActiveAppError
 from textual.app import App, ReturnType
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.screen import ModalScreen, Screen, ScreenResultType
 from textual.strip import Strip
 from textual.widget import Widget
@@ -195,6 +203,44 @@ def hint_data_tables() -> None:
     _replace_once(DataTable, "render_line", "_hints_columns", wrap)
 
 
+def render_only_what_changed() -> None:
+    """Make a partial update render only the widgets whose visible part it overlaps
+    (idempotent); a full update (no crop) renders every widget, as before."""
+
+    def wrap(get_renders: Callable[..., Any]) -> Callable[..., Any]:
+        def _get_renders(self: Compositor, crop: Region | None = None) -> Any:
+            if not crop:
+                return get_renders(self, crop)
+            visible = self.visible_widgets
+            touched = {
+                widget: (region, clip)
+                for widget, (region, clip) in visible.items()
+                if crop.overlaps(region.intersection(clip))
+            }
+            if len(touched) == len(visible):
+                return get_renders(self, crop)
+            return _renders_of(self, touched, get_renders, crop)
+
+        return _get_renders
+
+    _replace_once(Compositor, "_get_renders", "_renders_touched_only", wrap)
+
+
+def _renders_of(
+    compositor: Compositor,
+    widgets: dict[Widget, tuple[Region, Region]],
+    get_renders: Callable[..., Any],
+    crop: Region,
+) -> Any:
+    """Textual's own renders for ``widgets`` alone (its ``visible_widgets`` set aside)."""
+    saved = compositor._visible_widgets
+    compositor._visible_widgets = widgets
+    try:
+        return list(get_renders(compositor, crop))
+    finally:
+        compositor._visible_widgets = saved
+
+
 def type_without_layout() -> None:
     """Make a key typed into a fixed-size Input repaint the box, not lay out the screen
     (idempotent). The box still scrolls its text: its virtual size is the same as before."""
@@ -215,6 +261,7 @@ __all__ = [
     "FirstFrameHook",
     "FirstShowStyles",
     "hint_data_tables",
+    "render_only_what_changed",
     "type_without_layout",
     "widen_tables_after_sizing",
 ]

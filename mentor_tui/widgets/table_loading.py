@@ -20,6 +20,7 @@ from textual.strip import Strip
 
 from mentor_tui.widgets.page_source import (
     CountLoaded,
+    FirstRows,
     LoadError,
     PageLoaded,
     PageLoader,
@@ -38,12 +39,13 @@ def remove_rows(self, keys: Iterable[str]) -> bool:
 
     For a change the screen made itself (e.g. the rows were decided); a later `reload` or a
     recount still reconciles. When a row is not loaded (its place is unknown) or the count
-    is not known yet, this reloads instead and returns False.
+    is not known yet (or only a first page's rows stand for it), this reloads instead and
+    returns False.
     """
     wanted = set(keys)
     if not wanted:
         return True
-    if not self._count_known or self._source is None or self._failure is not None:
+    if not self._count_exact or self._source is None or self._failure is not None:
         self.reload()
         return False
     removed = self._pages.remove_keys(wanted, self._page_size)
@@ -90,6 +92,7 @@ def new_generation(self, source: PageSource, *, find_key: str | None, at_top: bo
     self._generation += 1
     self._source = source
     self._count_known = False
+    self._count_exact = False
     self._paint_with_page = None
     self._failure = None
     self._pages.clear()
@@ -165,15 +168,19 @@ def count_loaded(self, message: CountLoaded) -> None:
     message.stop()
     if message.generation != self._generation:
         return
+    provisional = self._count_known and not self._count_exact  # its first page is painted
     self._row_count = message.count
     self._count_known = True
+    self._count_exact = True
     self._update_virtual_size()
     if message.key_index is not None:
         self.cursor_index = message.key_index
     else:
         self.cursor_index = self.cursor_index  # validated again: clamped to the new count
     self._scroll_cursor_into_view()
-    if message.first_page is None:
+    if provisional:
+        pass  # the rows on screen are painted: only the scrollbar changes, with the size
+    elif message.first_page is None:
         self.refresh()
     else:
         # The rows of the page on its way are painted with it, in one repaint of the table
@@ -184,6 +191,29 @@ def count_loaded(self, message: CountLoaded) -> None:
     self.post_message(self.CountChanged(self, message.count))
     self._post_highlight()
     self._request_visible()
+
+
+@on(FirstRows)
+def first_rows(self, message: FirstRows) -> None:
+    """A new source's first page before its count: painted now, as if the list ended there
+    (the cursor and the rows on screen are all in it); the count says where it ends."""
+    message.stop()
+    message.loader.stored(0)
+    if message.loader is not self._loader or self._count_known:
+        return
+    self._pages.set(0, message.rows)
+    self._row_count = len(message.rows)
+    self._count_known = True
+    self._count_exact = False
+    self._paint_with_page = None
+    if self.virtual_size.height < len(message.rows) + 1:
+        self._update_virtual_size()
+    # else the scrollbar keeps the last count's size until this one's count: a full page
+    # fills the viewport either way, and a letter that keeps the count moves no scrollbar
+    self.cursor_index = self.cursor_index  # validated again: clamped to the rows there are
+    self._scroll_cursor_into_view()
+    self.refresh()
+    self._post_highlight()
 
 
 @on(PageLoaded)

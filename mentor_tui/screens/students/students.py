@@ -12,7 +12,8 @@ from textual.widgets import Input, Static
 
 from mentor_tui.config import Config
 from mentor_tui.core.access import Actor
-from mentor_tui.core.people.students import StudentRow, count_students, list_students
+from mentor_tui.core.people.student_pages import Anchor, read_page
+from mentor_tui.core.people.students import StudentRow, count_students
 from mentor_tui.core.services import Services
 from mentor_tui.screens.base import MentorScreen
 from mentor_tui.widgets.events import DataChanged
@@ -32,7 +33,15 @@ ADMIN_COLUMNS = [*COLUMNS[:1], Column("mentor", "Mentor", width=20, sortable=Fal
 
 
 class StudentsSource:
-    """Pages of students for the table; called from the table's worker thread."""
+    """Pages of students for the table; called from the table's worker thread.
+
+    A page next to one already read starts from its neighbour's row by keyset (the row's
+    ``Anchor``): paging down to row 90,000, or up from the end, reads one page each time, not
+    every row before it. A page away from every row read steps over the rows between it and
+    the nearest read row, or the start or the end of the list, whichever is closest.
+    """
+
+    pages_before_count = True  # the first page is painted before the list is counted
 
     def __init__(
         self,
@@ -51,6 +60,8 @@ class StudentsSource:
         self.emails: dict[str, str] = {}  # student id -> email, of the rows fetched
         self.names: dict[str, str] = {}  # student id -> name, likewise
         self.counted: int | None = None  # the last count: where the end of the list is
+        # the anchors of the first and last row of each page read since the last count
+        self.anchors: dict[int, Anchor] = {}
 
     @property
     def config(self) -> Config:
@@ -58,6 +69,11 @@ class StudentsSource:
         return self.services.config
 
     def count(self) -> int:
+        if self.counted is not None:
+            # A recount follows a change (`reload`): rows may have moved, so where a row
+            # stands is known again only once its page is read again. (The first count may
+            # follow the first page, read just before it: its rows have not moved.)
+            self.anchors.clear()
         self.counted = self.services.run(
             lambda s: count_students(
                 s, self.actor, text_filter=self.text_filter, include_graduated=False
@@ -65,28 +81,42 @@ class StudentsSource:
         )
         return self.counted
 
-    def fetch(self, offset: int, limit: int) -> list[PagedRow]:
-        # A page in the second half is read backwards from the end: `end` on 100,000 students
-        # steps over one page, not 99,900 rows.
-        from_end = self.counted is not None and self.counted // 2 < offset < self.counted
-        if from_end and self.counted is not None:
+    def start_of(self, offset: int, limit: int) -> tuple[int, Anchor | None, bool, int]:
+        """Where reading the rows offset .. offset + limit - 1 steps over the fewest rows:
+        (rows skipped, the anchor read from or None for an end of the list, backwards, limit)."""
+        best: tuple[int, Anchor | None, bool, int] = (offset, None, False, limit)
+        if self.counted is not None and offset < self.counted:
             end = min(self.counted, offset + limit)
-            offset, limit = self.counted - end, end - offset
-        rows = self.services.run(
-            lambda s: list_students(
+            if self.counted - end < best[0]:
+                best = (self.counted - end, None, True, end - offset)
+        for index, anchor in self.anchors.items():
+            if index < offset and offset - index - 1 < best[0]:
+                best = (offset - index - 1, anchor, False, limit)
+            elif index >= offset + limit and index - offset - limit < best[0]:
+                best = (index - offset - limit, anchor, True, limit)
+        return best
+
+    def fetch(self, offset: int, limit: int) -> list[PagedRow]:
+        skip, anchor, backwards, limit = self.start_of(offset, limit)
+        found = self.services.run(
+            lambda s: read_page(
                 s,
                 self.actor,
                 text_filter=self.text_filter,
                 sort=self.sort,
                 descending=self.descending,
-                offset=offset,
-                limit=limit,
-                config=self.config,
                 include_graduated=False,  # graduated students leave the working list
-                from_end=from_end,
+                limit=limit,
+                skip=skip,
+                after=anchor,
+                backwards=backwards,
+                config=self.config,
             )
         )
-        return [self._row(row) for row in rows]
+        if found:
+            self.anchors[offset] = found[0][1]
+            self.anchors[offset + len(found) - 1] = found[-1][1]
+        return [self._row(row) for row, _ in found]
 
     def _row(self, row: StudentRow) -> PagedRow:
         self.emails[row.id] = row.email
