@@ -164,6 +164,7 @@ class PagedTable(ScrollView, can_focus=True):
         page_size: int = 200,
         cache_pages: int = 20,
         markable: bool = False,
+        start_at_end: bool = False,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
@@ -182,6 +183,9 @@ class PagedTable(ScrollView, can_focus=True):
         self._page_size = page_size
         self._cache_pages = cache_pages
         self._markable = markable
+        # a new source opens on its last row, and its last page is fetched first
+        self._start_at_end = start_at_end
+        self._to_end = False
         self._marked: set[str] = set()
         self._sort_key: str | None = None
         self._sort_descending = False

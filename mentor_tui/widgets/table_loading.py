@@ -19,6 +19,7 @@ from textual.cache import LRUCache
 from textual.strip import Strip
 
 from mentor_tui.widgets.page_source import (
+    LAST_PAGE,
     CountLoaded,
     LoadError,
     PageLoaded,
@@ -95,8 +96,13 @@ def new_generation(self, source: PageSource, *, find_key: str | None, at_top: bo
     self._pages.clear()
     self._pages.maxsize = self._cache_pages
     self._lines.clear()
-    # The page the loader fetches right after the count: the top of the viewport-to-be.
-    first_page = 0 if at_top or not self.is_mounted else int(self.scroll_y) // self._page_size
+    # The page the loader fetches right after the count: the top of the viewport-to-be (the
+    # last page for a table that opens at its end, when no cursor row is kept).
+    self._to_end = self._start_at_end and find_key is None and (at_top or self.cursor_key is None)
+    if self._to_end:
+        first_page = LAST_PAGE
+    else:
+        first_page = 0 if at_top or not self.is_mounted else int(self.scroll_y) // self._page_size
     self._loader = PageLoader(
         source, self._generation, self._page_size, self.post_message, find_key, first_page
     )
@@ -170,6 +176,9 @@ def count_loaded(self, message: CountLoaded) -> None:
     self._update_virtual_size()
     if message.key_index is not None:
         self.cursor_index = message.key_index
+    elif self._to_end:  # the last row, its page on its way (`first_page`)
+        self._to_end = False
+        self.cursor_index = message.count - 1
     else:
         self.cursor_index = self.cursor_index  # validated again: clamped to the new count
     self._scroll_cursor_into_view()

@@ -99,8 +99,16 @@ def _threads(actor: Actor, text: str = "") -> Any:
 
 
 def count_conversations(session: Session, actor: Actor, text: str = "") -> int:
-    inner = _threads(actor, text).subquery()
-    return int(session.execute(select(func.count()).select_from(inner)).scalar_one())
+    """How many conversations ``conversations`` lists (one per thread id; the rows without
+    one, if any, as one conversation, as its GROUP BY has them)."""
+    if text.strip():  # a filter matches conversations by any of their messages: grouped
+        inner = _threads(actor, text).subquery()
+        return int(session.execute(select(func.count()).select_from(inner)).scalar_one())
+    # without a filter, no aggregate per conversation: only its id, read from the index
+    orphans = func.max(case((Message.thread_id.is_(None), 1), else_=0))
+    query = select(func.count(Message.thread_id.distinct()), orphans).where(message_scope(actor))
+    threads, without = session.execute(query).one()
+    return int(threads) + int(without or 0)
 
 
 def conversations(
@@ -126,7 +134,8 @@ def conversations(
     ids = [row[0] for row in page]
     roots = list(session.execute(select(Message).where(Message.id.in_(ids))).scalars())
     people = {p for m in roots for p in (m.sender_id, m.recipient_id) if p}
-    list(session.execute(select(User).where(User.id.in_(people))).scalars())
+    # kept in a name: the identity map holds its objects weakly, and `_name` reads them
+    users = list(session.execute(select(User).where(User.id.in_(people))).scalars())
     found: list[Conversation] = []
     for thread_id, last_at, count, unread, reported, last in page:
         root = session.get(Message, thread_id)
@@ -143,6 +152,7 @@ def conversations(
                 reported=bool(reported),
             )
         )
+    del users
     return found
 
 

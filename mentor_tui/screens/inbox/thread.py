@@ -47,7 +47,8 @@ class ThreadScreen(MentorScreen[None]):
 
     def compose(self) -> ComposeResult:
         yield self.mentor_app.make_status_bar(self.HELP_TITLE)
-        yield PagedTable(MESSAGE_COLUMNS, id="thread-messages", page_size=100)
+        # the newest message highlighted (replies follow it), its page the first fetched
+        yield PagedTable(MESSAGE_COLUMNS, id="thread-messages", page_size=100, start_at_end=True)
         with VerticalScroll(id="thread-detail-box"):
             yield Static("", id="thread-detail")
         yield KeyFooter()
@@ -69,12 +70,6 @@ class ThreadScreen(MentorScreen[None]):
         table = self.query_one(PagedTable)
         table.empty_text = "This conversation is empty."
         table.set_source(self.source, keep_cursor_key=True)
-
-    @on(PagedTable.CountChanged)
-    def _to_newest(self, event: PagedTable.CountChanged) -> None:
-        table = self.query_one(PagedTable)
-        if table.cursor_key is None and event.count:
-            table.cursor_index = event.count - 1  # the newest message, where replies follow
 
     @on(PagedTable.RowHighlighted)
     def _show(self, event: PagedTable.RowHighlighted) -> None:
