@@ -186,6 +186,7 @@ class PagedTable(ScrollView, can_focus=True):
         # a new source opens on its last row, and its last page is fetched first
         self._start_at_end = start_at_end
         self._to_end = False
+        self._end_scroll_pending = False  # opened at its end, not scrolled there yet
         self._marked: set[str] = set()
         self._sort_key: str | None = None
         self._sort_descending = False

@@ -144,7 +144,8 @@ def wanted_pages(self) -> list[int]:
     if not self._count_known or self._row_count == 0:
         return []
     rows = self._rows_on_screen()
-    first = min(max(0, int(self.scroll_y)), self._row_count - 1)
+    top = self._row_count - rows if self._end_scroll_pending else int(self.scroll_y)
+    first = min(max(0, top), self._row_count - 1)
     ahead = min(self._row_count - 1, first + 2 * rows - 1)
     size = self._page_size
     pages = list(range(first // size, ahead // size + 1))
@@ -171,12 +172,13 @@ def count_loaded(self, message: CountLoaded) -> None:
     message.stop()
     if message.generation != self._generation:
         return
+    to_end = self._to_end
     self._row_count = message.count
     self._count_known = True
     self._update_virtual_size()
     if message.key_index is not None:
         self.cursor_index = message.key_index
-    elif self._to_end:  # the last row, its page on its way (`first_page`)
+    elif to_end:  # the last row, its page on its way (`first_page`)
         self._to_end = False
         self.cursor_index = message.count - 1
     else:
@@ -192,6 +194,18 @@ def count_loaded(self, message: CountLoaded) -> None:
         self.set_timer(LOADING_PAINT_DELAY, lambda: paint_loading(self, generation))
     self.post_message(self.CountChanged(self, message.count))
     self._post_highlight()
+    if to_end:
+        # the scrollbar that lets the table scroll to its end comes with the next layout:
+        # until then the pages wanted are those of the end (`wanted_pages`)
+        self._end_scroll_pending = True
+        self.call_after_refresh(lambda: scroll_to_end(self))
+    self._request_visible()
+
+
+def scroll_to_end(self) -> None:
+    """A table that opened at its end, laid out with its rows: scroll the cursor into view."""
+    self._end_scroll_pending = False
+    self._scroll_cursor_into_view()
     self._request_visible()
 
 

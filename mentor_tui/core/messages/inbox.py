@@ -99,16 +99,14 @@ def _threads(actor: Actor, text: str = "") -> Any:
 
 
 def count_conversations(session: Session, actor: Actor, text: str = "") -> int:
-    """How many conversations ``conversations`` lists (one per thread id; the rows without
-    one, if any, as one conversation, as its GROUP BY has them)."""
+    """How many conversations ``conversations`` lists: one per thread id (every message has
+    one: a conversation's first message is its own)."""
     if text.strip():  # a filter matches conversations by any of their messages: grouped
         inner = _threads(actor, text).subquery()
         return int(session.execute(select(func.count()).select_from(inner)).scalar_one())
-    # without a filter, no aggregate per conversation: only its id, read from the index
-    orphans = func.max(case((Message.thread_id.is_(None), 1), else_=0))
-    query = select(func.count(Message.thread_id.distinct()), orphans).where(message_scope(actor))
-    threads, without = session.execute(query).one()
-    return int(threads) + int(without or 0)
+    # without a filter, no aggregate per conversation: only its id
+    query = select(func.count(Message.thread_id.distinct())).where(message_scope(actor))
+    return int(session.execute(query).scalar_one())
 
 
 def conversations(
