@@ -10,7 +10,8 @@ not a change, so nothing goes to the journal.
 - open: from `7` pressed on the mentor's dashboard (the inbox screen not made yet) to the first
   page of both lists painted (conversations and notifications), in a fresh app in a fresh
   process each run.
-- thread: `enter` on that conversation to the first page of its messages painted.
+- thread: `enter` on that conversation to the page of its newest messages painted (a
+  conversation opens on its newest message, and that page is the one fetched first).
 """
 
 from __future__ import annotations

@@ -19,6 +19,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.worker import Worker, WorkerState
 
+from mentor_tui.app import status
 from mentor_tui.app.reminders import AppReminders
 from mentor_tui.app.screen_css import preload_css
 from mentor_tui.core.actor import Actor
@@ -135,6 +136,8 @@ class MentorApp(FirstFrameHook[int]):
         self.reminders = AppReminders(self)
         self._keymap_applied: dict[str, str] = {}  # the user's keymap entries in use
         self._keymap_checked: set[tuple[type, type]] = set()  # (screen, focused widget) kinds
+        # the last status read: (the store's stamp before it, the sync view, unread)
+        self._status: tuple[tuple[str, tuple[int, int]] | None, SyncView, int | None] | None = None
 
     def on_mount(self) -> None:
         if self.services.config.keymap:
@@ -227,25 +230,19 @@ class MentorApp(FirstFrameHook[int]):
             self._count_pending, thread=True, group="status", exclusive=True, exit_on_error=False
         )
 
-    def _count_pending(self) -> None:
-        view = self.sync.read_view()
-        unread = self._count_unread()
-        self.call_from_thread(self._show_pending, view, unread)
+    # the status read and shown: app/status.py, bound by name
+    status_bar_mounted = status.status_bar_mounted
+    _count_pending = status.count_pending
+    _show_figures = status.show_figures
 
-    def _count_unread(self) -> int | None:
-        actor = self.services.actor
-        if actor is None:
-            return None
-        from mentor_tui.core.messages.inbox import unread_total
-
-        return self.services.run(lambda s: unread_total(s, actor))
-
-    def _show_pending(self, view: SyncView, unread: int | None = None) -> None:
-        for screen in self.screen_stack:
-            for bar in screen.query(StatusBar):
-                bar.pending = view.pending
-                bar.sync = view
-                bar.unread = unread
+    def _show_pending(
+        self,
+        view: SyncView,
+        unread: int | None = None,
+        stamp: tuple[str, tuple[int, int]] | None = None,
+    ) -> None:
+        self._status = (stamp, view, unread)
+        self._show_figures(view, unread)
         self.sync.view_read(view)
         if not self._heap_frozen:
             self._heap_frozen = True

@@ -110,6 +110,20 @@ def memo(session: Session, key: Hashable, compute: Callable[[], T]) -> T:
                 del _computing[slot]
 
 
+def session_stamp(session: Session) -> tuple[str, tuple[int, int]] | None:
+    """The session's store file and its stamp now, for ``changed_since``; None on a database
+    not watched (not an SQLite file)."""
+    dbapi = session.connection().connection.driver_connection
+    path = _main_file(dbapi) if isinstance(dbapi, sqlite3.Connection) else ""
+    return (path, _stamp(path)) if path else None
+
+
+def changed_since(stamped: tuple[str, tuple[int, int]] | None) -> bool:
+    """Whether anyone has committed to the store since ``session_stamp`` gave ``stamped``
+    (one PRAGMA on an idle connection: cheap enough for the UI thread)."""
+    return stamped is None or _stamp(stamped[0]) != stamped[1]
+
+
 def forget() -> None:
     """Drop every kept value and close the sentinels (tests, and a process about to fork)."""
     with _lock:

@@ -95,6 +95,11 @@ def describe(error: BaseException) -> str:
     return str(error) or type(error).__name__
 
 
+# `first_page` for a table that opens on its last rows (the newest messages of a conversation):
+# the page is known once the rows are counted.
+LAST_PAGE = -1
+
+
 class PageLoader:
     """Loads the count, then whichever pages the table wants now, for one source.
 
@@ -210,6 +215,8 @@ class PageLoader:
         if self._find_key is not None and callable(index_of):
             key_index = index_of(self._find_key)
         first = self._first_page
+        if first == LAST_PAGE:
+            first = max(0, count - 1) // self._page_size
         with self._lock:
             self._counted = True
             if self._stopped or first is None or first * self._page_size >= count:

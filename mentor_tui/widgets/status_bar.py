@@ -55,7 +55,7 @@ class StatusBar(Widget):
         yield Static(self._store_shown, id="status-store", markup=False)
 
     def on_mount(self) -> None:
-        refresh = getattr(self.app, "refresh_status", None)
+        refresh = getattr(self.app, "status_bar_mounted", None)
         if refresh is not None:
             refresh()
 

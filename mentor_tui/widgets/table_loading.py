@@ -19,6 +19,7 @@ from textual.cache import LRUCache
 from textual.strip import Strip
 
 from mentor_tui.widgets.page_source import (
+    LAST_PAGE,
     CountLoaded,
     FirstRows,
     LoadError,
@@ -98,8 +99,13 @@ def new_generation(self, source: PageSource, *, find_key: str | None, at_top: bo
     self._pages.clear()
     self._pages.maxsize = self._cache_pages
     self._lines.clear()
-    # The page the loader fetches right after the count: the top of the viewport-to-be.
-    first_page = 0 if at_top or not self.is_mounted else int(self.scroll_y) // self._page_size
+    # The page the loader fetches right after the count: the top of the viewport-to-be (the
+    # last page for a table that opens at its end, when no cursor row is kept).
+    self._to_end = self._start_at_end and find_key is None and (at_top or self.cursor_key is None)
+    if self._to_end:
+        first_page = LAST_PAGE
+    else:
+        first_page = 0 if at_top or not self.is_mounted else int(self.scroll_y) // self._page_size
     self._loader = PageLoader(
         source, self._generation, self._page_size, self.post_message, find_key, first_page
     )
@@ -141,7 +147,8 @@ def wanted_pages(self) -> list[int]:
     if not self._count_known or self._row_count == 0:
         return []
     rows = self._rows_on_screen()
-    first = min(max(0, int(self.scroll_y)), self._row_count - 1)
+    top = self._row_count - rows if self._end_scroll_pending else int(self.scroll_y)
+    first = min(max(0, top), self._row_count - 1)
     ahead = min(self._row_count - 1, first + 2 * rows - 1)
     size = self._page_size
     pages = list(range(first // size, ahead // size + 1))
@@ -169,12 +176,16 @@ def count_loaded(self, message: CountLoaded) -> None:
     if message.generation != self._generation:
         return
     provisional = self._count_known and not self._count_exact  # its first page is painted
+    to_end = self._to_end
     self._row_count = message.count
     self._count_known = True
     self._count_exact = True
     self._update_virtual_size()
     if message.key_index is not None:
         self.cursor_index = message.key_index
+    elif to_end:  # the last row, its page on its way (`first_page`)
+        self._to_end = False
+        self.cursor_index = message.count - 1
     else:
         self.cursor_index = self.cursor_index  # validated again: clamped to the new count
     self._scroll_cursor_into_view()
@@ -190,6 +201,18 @@ def count_loaded(self, message: CountLoaded) -> None:
         self.set_timer(LOADING_PAINT_DELAY, lambda: paint_loading(self, generation))
     self.post_message(self.CountChanged(self, message.count))
     self._post_highlight()
+    if to_end:
+        # the scrollbar that lets the table scroll to its end comes with the next layout:
+        # until then the pages wanted are those of the end (`wanted_pages`)
+        self._end_scroll_pending = True
+        self.call_after_refresh(lambda: scroll_to_end(self))
+    self._request_visible()
+
+
+def scroll_to_end(self) -> None:
+    """A table that opened at its end, laid out with its rows: scroll the cursor into view."""
+    self._end_scroll_pending = False
+    self._scroll_cursor_into_view()
     self._request_visible()
 
 

@@ -99,8 +99,14 @@ def _threads(actor: Actor, text: str = "") -> Any:
 
 
 def count_conversations(session: Session, actor: Actor, text: str = "") -> int:
-    inner = _threads(actor, text).subquery()
-    return int(session.execute(select(func.count()).select_from(inner)).scalar_one())
+    """How many conversations ``conversations`` lists: one per thread id (every message has
+    one: a conversation's first message is its own)."""
+    if text.strip():  # a filter matches conversations by any of their messages: grouped
+        inner = _threads(actor, text).subquery()
+        return int(session.execute(select(func.count()).select_from(inner)).scalar_one())
+    # without a filter, no aggregate per conversation: only its id
+    query = select(func.count(Message.thread_id.distinct())).where(message_scope(actor))
+    return int(session.execute(query).scalar_one())
 
 
 def conversations(
@@ -126,7 +132,8 @@ def conversations(
     ids = [row[0] for row in page]
     roots = list(session.execute(select(Message).where(Message.id.in_(ids))).scalars())
     people = {p for m in roots for p in (m.sender_id, m.recipient_id) if p}
-    list(session.execute(select(User).where(User.id.in_(people))).scalars())
+    # kept in a name: the identity map holds its objects weakly, and `_name` reads them
+    users = list(session.execute(select(User).where(User.id.in_(people))).scalars())
     found: list[Conversation] = []
     for thread_id, last_at, count, unread, reported, last in page:
         root = session.get(Message, thread_id)
@@ -143,6 +150,7 @@ def conversations(
                 reported=bool(reported),
             )
         )
+    del users
     return found
 
 

@@ -122,7 +122,8 @@ class InboxScreen(MentorScreen):
     def _count_changed(self, event: PagedTable.CountChanged) -> None:
         which = "conversations" if event.control.id == CONVERSATIONS[1:] else "notifications"
         label = f"{which.capitalize()}: {event.count:,}"
-        self.query_one(f"#inbox-{which}-count", Static).update(label)
+        # one line as wide as its list (inbox.tcss): a new count is no new layout of the screen
+        self.query_one(f"#inbox-{which}-count", Static).update(label, layout=False)
         pending = self._pending_cursor
         if pending is not None and pending[0] == event.control.id:
             self._pending_cursor = None

@@ -44,10 +44,12 @@ class ThreadScreen(MentorScreen[None]):
         super().__init__()
         self.thread_id = thread_id
         self.source: ThreadSource | None = None
+        self._marked_read = False  # the conversation is marked read once, after it is shown
 
     def compose(self) -> ComposeResult:
         yield self.mentor_app.make_status_bar(self.HELP_TITLE)
-        yield PagedTable(MESSAGE_COLUMNS, id="thread-messages", page_size=100)
+        # the newest message highlighted (replies follow it), its page the first fetched
+        yield PagedTable(MESSAGE_COLUMNS, id="thread-messages", page_size=100, start_at_end=True)
         with VerticalScroll(id="thread-detail-box"):
             yield Static("", id="thread-detail")
         yield KeyFooter()
@@ -55,6 +57,10 @@ class ThreadScreen(MentorScreen[None]):
     def on_mount(self) -> None:
         self._load()
         self.query_one(PagedTable).focus()
+
+    def _mark_read(self) -> None:
+        """Opening the conversation marks it read: once its newest page has arrived, so that
+        the write (and the lists read again after it) follow the first paint."""
         from mentor_tui.core.messages import inbox
 
         actor, thread_id = self.actor, self.thread_id
@@ -71,13 +77,16 @@ class ThreadScreen(MentorScreen[None]):
         table.set_source(self.source, keep_cursor_key=True)
 
     @on(PagedTable.CountChanged)
-    def _to_newest(self, event: PagedTable.CountChanged) -> None:
-        table = self.query_one(PagedTable)
-        if table.cursor_key is None and event.count:
-            table.cursor_index = event.count - 1  # the newest message, where replies follow
+    def _counted(self, event: PagedTable.CountChanged) -> None:
+        if not event.count and not self._marked_read:  # no page will come
+            self._marked_read = True
+            self._mark_read()
 
     @on(PagedTable.RowHighlighted)
     def _show(self, event: PagedTable.RowHighlighted) -> None:
+        if event.key is not None and not self._marked_read:
+            self._marked_read = True
+            self.call_after_refresh(self._mark_read)
         detail = self.query_one("#thread-detail", Static)
         line = self.source.lines.get(event.key) if self.source and event.key else None
         if line is None:
