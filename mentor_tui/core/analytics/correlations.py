@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 import statistics
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -109,10 +109,37 @@ def _totals(shared: SharedProgress | None) -> Any:
     return shared.totals(students) if shared is not None else progress.progress_totals(students)
 
 
+def attended_counts(session: Session, now: datetime) -> dict[str, int]:
+    """Per student: the sessions they attended (live, not cancelled, started before ``now``);
+    students with none are left out."""
+    return {sid: int(n) for sid, n in session.connection().execute(_attended(now)).all()}
+
+
+def _attended(now: datetime) -> Any:
+    att, ses = SessionAttendee, MentorshipSession
+    return (
+        select(att.student_id.label("sid"), func.count().label("n"))
+        .join(ses, ses.id == att.session_id)
+        .where(
+            att.attendance == "attended",
+            progress.live(att),
+            progress.live(ses),
+            ses.status != "cancelled",
+            ses.starts_at < now,
+        )
+        .group_by(att.student_id)
+    )
+
+
 def session_frequency(
-    session: Session, now: datetime, shared: SharedProgress | None = None
+    session: Session,
+    now: datetime,
+    shared: SharedProgress | None = None,
+    attended: Mapping[str, int] | None = None,
 ) -> Correlation:
-    mp, att, ses = ModuleProgress, SessionAttendee, MentorshipSession
+    """``attended`` (``attended_counts``, read beforehand, perhaps on another connection) gives
+    the same figure as counting the sessions in the query."""
+    mp = ModuleProgress
     totals = _totals(shared)
     first = (  # as a Julian day: 50,000 times read as numbers, not parsed into datetimes
         select(
@@ -125,32 +152,24 @@ def session_frequency(
         .group_by(mp.user_id)
         .subquery("first_progress")
     )
-    attended = (
-        select(att.student_id.label("sid"), func.count().label("n"))
-        .join(ses, ses.id == att.session_id)
-        .where(
-            att.attendance == "attended",
-            progress.live(att),
-            progress.live(ses),
-            ses.status != "cancelled",
-            ses.starts_at < now,
-        )
-        .group_by(att.student_id)
-        .subquery("attended")
+    query = (
+        select(totals.c.sid, totals.c.modules, totals.c.completed, first.c.first)
+        .select_from(totals)
+        .join(first, first.c.sid == totals.c.sid)
+        .order_by(totals.c.sid)  # the points (and r's float) in one order either way
     )
-    rows = (
-        session.connection()
-        .execute(
-            select(totals.c.modules, totals.c.completed, first.c.first, attended.c.n)
-            .select_from(totals)
-            .join(first, first.c.sid == totals.c.sid)
-            .outerjoin(attended, attended.c.sid == totals.c.sid)
-        )
-        .all()
-    )
+    if attended is None:
+        counted = _attended(now).subquery("attended")
+        query = query.add_columns(counted.c.n).outerjoin(counted, counted.c.sid == totals.c.sid)
+        rows = [tuple(row) for row in session.connection().execute(query).all()]
+    else:
+        rows = [
+            (sid, modules, completed, started, attended.get(sid))
+            for sid, modules, completed, started in session.connection().execute(query).all()
+        ]
     today = julian_day(now)
     points = []
-    for modules, completed, started, n in rows:
+    for _sid, modules, completed, started, n in rows:
         days = today - float(started) if started is not None else 0.0
         months = max(days / 30, 1.0)
         points.append(((n or 0) / months, progress.rate(modules, completed)))
@@ -181,7 +200,13 @@ def review_turnaround(
     totals = _totals(shared)
     hours = review_seconds() / 3600.0
     turnaround = (
-        select(sub.student_id.label("sid"), func.avg(hours).label("hours"))
+        select(
+            shared.submissions.c.sid.label("sid"), shared.submissions.c.review_hours.label("hours")
+        )
+        .where(shared.submissions.c.review_hours.is_not(None))
+        .subquery("turnaround")
+        if shared is not None
+        else select(sub.student_id.label("sid"), func.avg(hours).label("hours"))
         .where(progress.live(sub), sub.status != "pending", sub.reviewed_at.is_not(None))
         .group_by(sub.student_id)
         .subquery("turnaround")
@@ -192,6 +217,7 @@ def review_turnaround(
             select(turnaround.c.hours, totals.c.modules, totals.c.completed)
             .select_from(turnaround)
             .join(totals, totals.c.sid == turnaround.c.sid)
+            .order_by(turnaround.c.sid)  # the points (and r's float) in one order either way
         )
         .all()
     )
@@ -335,6 +361,7 @@ def correlations(
 __all__ = [
     "MIN_PAIRS",
     "Correlation",
+    "attended_counts",
     "correlations",
     "feedback_resubmission",
     "pearson",
