@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Float, Integer, and_, case, func, select
 from sqlmodel import Session
@@ -35,6 +35,7 @@ from mentor_tui.core.analytics.correlations import (
     Correlation,
     attended_counts,
     feedback_resubmission,
+    review_hours,
     review_turnaround,
     session_frequency,
 )
@@ -57,9 +58,23 @@ from mentor_tui.db.models import (
 
 RETENTION_DAYS = (30, 60, 90)
 
-Apart = tuple[list[dict[str, Any]], Correlation, dict[str, int]]
-"""What the report reads on a second connection: satisfaction, the feedback pairs, the sessions
-each student attended (``attended_counts``)."""
+
+class PerStudent(NamedTuple):
+    """Read on a second connection while the first makes the shared pass: the sessions each
+    student attended and each student's mean review time (``attended_counts``,
+    ``review_hours``), and the satisfaction."""
+
+    attended: dict[str, int]
+    review_hours: dict[str, float]
+    satisfaction: list[dict[str, Any]]
+
+
+class Apart(NamedTuple):
+    """Read on a third connection meanwhile: retention (its own grouping of the progress rows,
+    the plain query, which equals the pass's) and the feedback pairs."""
+
+    retention: list[dict[str, Any]]
+    feedback: Correlation
 
 
 def _db(session: Session) -> Any:
@@ -174,12 +189,7 @@ def retention(
         .subquery("first_activity")
     )
     submitted = (
-        select(
-            shared.submissions.c.sid.label("sid"),
-            shared.submissions.c.last_submitted_at.label("last_submitted"),
-        ).subquery("last_submitted")
-        if shared is not None
-        else select(sub.student_id.label("sid"), func.max(sub.submitted_at).label("last_submitted"))
+        select(sub.student_id.label("sid"), func.max(sub.submitted_at).label("last_submitted"))
         .where(progress.live(sub))
         .group_by(sub.student_id)
         .subquery("last_submitted")
@@ -316,12 +326,22 @@ def program_figures(
     require_admin(actor, "see the program report")
     moment = clock.aware(now) if now else clock.now()
 
-    def apart(own: Session) -> Apart:
-        return satisfaction(own, period), feedback_resubmission(own), attended_counts(own, moment)
+    def per_student(own: Session) -> PerStudent:
+        return PerStudent(
+            attended_counts(own, moment), review_hours(own), satisfaction(own, period)
+        )
 
-    # the figures that need neither pass are read on a second connection meanwhile
-    with beside(session, apart) as side, shared_progress(session) as shared:
-        return _program_figures(session, actor, config, period, moment, shared, side)
+    def apart(own: Session) -> Apart:
+        return Apart(retention(own, moment, period), feedback_resubmission(own))
+
+    # what needs neither pass is read on two more connections meanwhile (SQLite lets go of
+    # the GIL while it reads): the short reads first, which the correlations wait for
+    with (
+        beside(session, per_student) as early,
+        beside(session, apart) as late,
+        shared_progress(session) as shared,
+    ):
+        return _program_figures(session, actor, config, period, moment, shared, early, late)
 
 
 def _program_figures(
@@ -331,10 +351,21 @@ def _program_figures(
     period: Period,
     moment: datetime,
     shared: SharedProgress,
-    side: Beside[Apart],
+    early: Beside[PerStudent],
+    late: Beside[Apart],
 ) -> ProgramFigures:
-    """Every table of the report, the progress rows grouped once for all (``shared``); the
-    satisfaction and the feedback pairs from ``side``."""
+    """Every table of the report: the progress rows grouped once for all (``shared``) on
+    ``session``, the rest from ``early`` and ``late``."""
+    by_mentor = completion_by_mentor(session, actor, period=period, shared=shared)
+    course_times = course_completion_times(session, period, shared)
+    specializations = by_specialization(session, shared)
+    found = [
+        session_frequency(session, moment, shared, early.result().attended),
+        review_turnaround(
+            session, config.assignment_review_sla_hours, shared, early.result().review_hours
+        ),
+        late.result().feedback,
+    ]
     completion = Table(
         "Completion by mentor",
         (
@@ -343,7 +374,7 @@ def _program_figures(
             Column("average_completion_rate", "Avg completion", "percent"),
             Column("graduated_students", "Graduated", "int"),
         ),
-        completion_by_mentor(session, actor, period=period, shared=shared),
+        by_mentor,
         ("Mean completion of each mentor's students with progress rows.",),
     )
     times = Table(
@@ -355,7 +386,7 @@ def _program_figures(
             Column("fastest_days", "Fastest", "number"),
             Column("slowest_days", "Slowest", "number"),
         ),
-        course_completion_times(session, period, shared),
+        course_times,
         (
             "A course starts when the student enrolled in it (else at their first progress on "
             "it) and ends when every module of it is completed.",
@@ -368,7 +399,7 @@ def _program_figures(
     kept = Table(
         "Retention by cohort",
         tuple(retention_columns),
-        retention(session, moment, period, shared),
+        late.result().retention,
         (
             "Share of a month's new students with activity 30, 60, 90 days or more after "
             "their first; n counts those whose first activity is that long ago.",
@@ -383,10 +414,10 @@ def _program_figures(
             Column("average_completion_rate", "Avg completion", "percent"),
             Column("graduated_students", "Graduated", "int"),
         ),
-        by_specialization(session, shared),
+        specializations,
         ("A student counts under each verified specialization of their mentor.",),
     )
-    ratings, feedback, attended = side.result()
+    ratings = early.result().satisfaction
     rated = sum(r["count"] for r in ratings)
     mean = sum(r["rating"] * r["count"] for r in ratings) / rated if rated else None
     satisfied = Table(
@@ -402,11 +433,6 @@ def _program_figures(
             + (f", mean {mean:.2f} of 5." if mean is not None else "; nothing to average."),
         ),
     )
-    found = [
-        session_frequency(session, moment, shared, attended),
-        review_turnaround(session, config.assignment_review_sla_hours, shared),
-        feedback,
-    ]
     corr = Table(
         "Success correlations",
         (

@@ -1,22 +1,15 @@
-"""One grouped pass over the progress rows, and one over the submissions, for the whole program
-report.
+"""One grouped pass over the progress rows for the whole program report.
 
 The program report's figures (completion by mentor, time to course completion, retention, by
 specialization, and the session frequency and review turnaround correlations) each need every
 student's progress totals; grouped separately, the 400,000 progress rows of the 50,000-student
 benchmark store were read and grouped six times. Here they are grouped once, by student and
 course, into a temporary table (``analytics_course_progress``), and that once more, by student,
-into a second (``analytics_student_progress``); the figures join these instead. The 960,000
-submissions, which retention (each student's last submission) and the review turnaround (each
-student's mean review time) each grouped by student, are grouped once too, into a third
-(``analytics_student_submissions``), read from one index (revision 0019h19's
-``ix_submissions_student_review_time``). The tables live only on the report's connection and
-only while ``shared_progress`` is open.
+into a second (``analytics_student_progress``); the figures join these instead. Both live only
+on the report's connection and only while ``shared_progress`` is open.
 
 The values are those of the plain queries (``progress.progress_totals`` and the figures' own
-groupings): counts and sums of counts, minima and maxima of the same stored values; the mean
-review time adds the same review times in the same order (the index's, which the plain query
-reads too), so it is the same float.
+groupings): counts and sums of counts, minima and maxima of the same stored values.
 """
 
 from __future__ import annotations
@@ -26,7 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Float, Integer, String, TableClause, column, select, table, text
+from sqlalchemy import Integer, String, TableClause, column, select, table, text
 from sqlalchemy.sql import Select, Subquery
 from sqlmodel import Session
 
@@ -34,20 +27,12 @@ from mentor_tui.db.models import ModuleProgress
 
 COURSES = "analytics_course_progress"
 STUDENTS = "analytics_student_progress"
-SUBMISSIONS = "analytics_student_submissions"
-
-REVIEW_SECONDS_SQL = "round((julianday(reviewed_at) - julianday(submitted_at)) * 86400.0, 3)"
-"""A decision's review time as revisions 0015 and 0019h19's indexes keep it (SQLite reads an
-indexed expression only where a query spells it the same, with these literal numbers)."""
 
 _TIME = ModuleProgress.__table__.c.created_at.type
 
-_DROPS: Sequence[str] = tuple(
-    f"DROP TABLE IF EXISTS temp.{name}" for name in (STUDENTS, COURSES, SUBMISSIONS)
-)
-
 _STATEMENTS: Sequence[str] = (
-    *_DROPS,
+    f"DROP TABLE IF EXISTS temp.{STUDENTS}",
+    f"DROP TABLE IF EXISTS temp.{COURSES}",
     # per student and course; ``live`` is 1 for the rows of live modules (the course figures
     # count only those), 0 for rows of deleted or missing modules (the totals count them too)
     f"""CREATE TEMP TABLE {COURSES} AS
@@ -68,14 +53,6 @@ _STATEMENTS: Sequence[str] = (
            max(last_progress_at) AS last_progress_at, min(started) AS first_progress_at
     FROM temp.{COURSES} GROUP BY sid""",
     f"CREATE UNIQUE INDEX temp.ix_{STUDENTS} ON {STUDENTS} (sid)",
-    # per student: the last live submission (any status), the mean review time in hours of
-    # the decided ones (None without one), as retention and the review turnaround group them
-    f"""CREATE TEMP TABLE {SUBMISSIONS} AS
-    SELECT student_id AS sid, max(submitted_at) AS last_submitted_at,
-           avg(CASE WHEN status != 'pending' AND reviewed_at IS NOT NULL
-                    THEN {REVIEW_SECONDS_SQL} / 3600.0 END) AS review_hours
-    FROM submissions WHERE deleted_at IS NULL GROUP BY student_id""",
-    f"CREATE UNIQUE INDEX temp.ix_{SUBMISSIONS} ON {SUBMISSIONS} (sid)",
 )
 
 
@@ -87,15 +64,11 @@ class SharedProgress:
       ``last_progress_at`` (latest ``last_activity_at``), ``first_progress_at`` (earliest
       ``created_at``), for every user with live progress rows;
     - ``courses``: ``sid``, ``course_id``, ``live``, ``modules``, ``completed``, ``started``
-      (earliest ``created_at``), ``finished`` (latest ``completed_at``), ``last_progress_at``;
-    - ``submissions``: ``sid``, ``last_submitted_at`` (latest ``submitted_at`` of the live
-      submissions), ``review_hours`` (mean review time of the decided ones, or None), for
-      every student with live submissions.
+      (earliest ``created_at``), ``finished`` (latest ``completed_at``), ``last_progress_at``.
     """
 
     students: TableClause
     courses: TableClause
-    submissions: TableClause
 
     def totals(self, ids: Select[Any]) -> Subquery:
         """``progress.progress_totals(ids)`` read from the shared pass: the same columns and
@@ -133,13 +106,7 @@ def _tables() -> SharedProgress:
         column("finished", _TIME),
         column("last_progress_at", _TIME),
     )
-    submissions = table(
-        SUBMISSIONS,
-        column("sid", String),
-        column("last_submitted_at", _TIME),
-        column("review_hours", Float),
-    )
-    return SharedProgress(students, courses, submissions)
+    return SharedProgress(students, courses)
 
 
 @contextmanager
@@ -151,15 +118,8 @@ def shared_progress(session: Session) -> Iterator[SharedProgress]:
     try:
         yield _tables()
     finally:
-        for statement in _DROPS:
-            db.execute(text(statement))
+        db.execute(text(f"DROP TABLE IF EXISTS temp.{STUDENTS}"))
+        db.execute(text(f"DROP TABLE IF EXISTS temp.{COURSES}"))
 
 
-__all__ = [
-    "COURSES",
-    "REVIEW_SECONDS_SQL",
-    "STUDENTS",
-    "SUBMISSIONS",
-    "SharedProgress",
-    "shared_progress",
-]
+__all__ = ["COURSES", "STUDENTS", "SharedProgress", "shared_progress"]
