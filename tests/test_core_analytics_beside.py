@@ -1,7 +1,8 @@
 """The program report and the per-mentor table read part of their figures on more connections
 in threads (``core/analytics/beside.py``): the figures are those of reading everything on the
 caller's session, and where another connection would not see what the session sees (a write
-not committed yet, an in-memory store), everything is read on the session itself."""
+not committed yet, an in-memory store), everything is read on the session itself. The
+report's pass over the submissions equals the plain groupings."""
 
 from __future__ import annotations
 
@@ -16,8 +17,10 @@ from mentor_tui.config import Config
 from mentor_tui.core.access import actor_for_email
 from mentor_tui.core.analytics import beside as beside_module
 from mentor_tui.core.analytics.beside import second_engine
+from mentor_tui.core.analytics.correlations import review_hours
 from mentor_tui.core.analytics.mentors import mentor_table
 from mentor_tui.core.analytics.program import program_figures
+from mentor_tui.core.analytics.shared_progress import submission_pass
 from mentor_tui.db.engine import make_engine, session_scope
 
 RATE_ONE = (
@@ -86,3 +89,30 @@ def test_an_in_memory_store_is_read_on_the_session_alone() -> None:
             assert second_engine(s) is None
     finally:
         engine.dispose()
+
+
+def test_the_submission_pass_equals_the_plain_groupings(store: Path) -> None:
+    """``submission_pass`` (one grouping of the submissions for retention and the review
+    turnaround) holds each student's last submission and mean review time exactly as the
+    plain queries give them."""
+    engine = make_engine(store)
+    try:
+        with session_scope(engine) as s:
+            hours = review_hours(s)
+            last = dict(
+                s.connection()
+                .execute(
+                    text(
+                        "SELECT student_id, max(submitted_at) FROM submissions"
+                        " WHERE deleted_at IS NULL GROUP BY student_id"
+                    )
+                )
+                .all()
+            )
+            with submission_pass(s) as subs:
+                rows = s.connection().execute(text(f"SELECT * FROM {subs.name}")).all()
+    finally:
+        engine.dispose()
+    assert hours and last
+    assert {sid: h for sid, _, h in rows if h is not None} == hours
+    assert {sid: at for sid, at, _ in rows} == last

@@ -53,7 +53,7 @@ from mentor_tui.core import clock
 from mentor_tui.core.access import Actor, require_admin
 from mentor_tui.core.analytics.beside import beside
 from mentor_tui.core.analytics.mentor_risk import at_risk_rule
-from mentor_tui.core.analytics.shared_progress import SharedProgress
+from mentor_tui.core.analytics.shared_progress import REVIEW_SECONDS_SQL, SharedProgress
 from mentor_tui.core.people import progress
 from mentor_tui.core.people.students import GRADUATED, RiskContext
 from mentor_tui.db.models import (
@@ -164,11 +164,6 @@ def mentor_condition(actor: Actor, mentor_id: str | None = None) -> ColumnElemen
         mentor_id = actor.id
     where = and_(User.role == "mentor", progress.live(User))
     return and_(where, User.id == mentor_id) if mentor_id is not None else where
-
-
-REVIEW_SECONDS_SQL = "round((julianday(reviewed_at) - julianday(submitted_at)) * 86400.0, 3)"
-"""A decision's review time as revisions 0015 and 0019h19's indexes keep it (SQLite reads an
-indexed expression only where a query spells it the same, with these literal numbers)."""
 
 
 def review_seconds(sub: Any = Submission) -> ColumnElement[float]:

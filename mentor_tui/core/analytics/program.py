@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import Float, Integer, and_, case, func, select
+from sqlalchemy import Float, Integer, TableClause, and_, case, func, select
 from sqlmodel import Session
 
 from mentor_tui.config import Config
@@ -35,13 +35,16 @@ from mentor_tui.core.analytics.correlations import (
     Correlation,
     attended_counts,
     feedback_resubmission,
-    review_hours,
     review_turnaround,
     session_frequency,
 )
 from mentor_tui.core.analytics.mentors import EVERYTHING, Period, completion_by_mentor
 from mentor_tui.core.analytics.report import Column, Report, Table
-from mentor_tui.core.analytics.shared_progress import SharedProgress, shared_progress
+from mentor_tui.core.analytics.shared_progress import (
+    SharedProgress,
+    shared_progress,
+    submission_pass,
+)
 from mentor_tui.core.people import progress
 from mentor_tui.core.people.students import GRADUATED
 from mentor_tui.db.learning_models import Enrollment
@@ -61,19 +64,20 @@ RETENTION_DAYS = (30, 60, 90)
 
 class PerStudent(NamedTuple):
     """Read on a second connection while the first makes the shared pass: the sessions each
-    student attended and each student's mean review time (``attended_counts``,
-    ``review_hours``), and the satisfaction."""
+    student attended (``attended_counts``) and the satisfaction."""
 
     attended: dict[str, int]
-    review_hours: dict[str, float]
     satisfaction: list[dict[str, Any]]
 
 
 class Apart(NamedTuple):
     """Read on a third connection meanwhile: retention (its own grouping of the progress rows,
-    the plain query, which equals the pass's) and the feedback pairs."""
+    the plain query, which equals the pass's), each student's mean review time (as
+    ``review_hours``), both from one pass over the submissions (``submission_pass``), and
+    the feedback pairs."""
 
     retention: list[dict[str, Any]]
+    review_hours: dict[str, float]
     feedback: Correlation
 
 
@@ -165,8 +169,14 @@ def _course_progress(shared: SharedProgress) -> Any:
 
 
 def retention(
-    session: Session, now: datetime, period: Period, shared: SharedProgress | None = None
+    session: Session,
+    now: datetime,
+    period: Period,
+    shared: SharedProgress | None = None,
+    submissions: TableClause | None = None,
 ) -> list[dict[str, Any]]:
+    """``shared`` (the progress pass) and ``submissions`` (``submission_pass``) give the same
+    figures as grouping the rows here."""
     mp, sub = ModuleProgress, Submission
     first = (
         select(
@@ -189,7 +199,12 @@ def retention(
         .subquery("first_activity")
     )
     submitted = (
-        select(sub.student_id.label("sid"), func.max(sub.submitted_at).label("last_submitted"))
+        select(
+            submissions.c.sid.label("sid"),
+            submissions.c.last_submitted_at.label("last_submitted"),
+        ).subquery("last_submitted")
+        if submissions is not None
+        else select(sub.student_id.label("sid"), func.max(sub.submitted_at).label("last_submitted"))
         .where(progress.live(sub))
         .group_by(sub.student_id)
         .subquery("last_submitted")
@@ -327,12 +342,17 @@ def program_figures(
     moment = clock.aware(now) if now else clock.now()
 
     def per_student(own: Session) -> PerStudent:
-        return PerStudent(
-            attended_counts(own, moment), review_hours(own), satisfaction(own, period)
-        )
+        return PerStudent(attended_counts(own, moment), satisfaction(own, period))
 
     def apart(own: Session) -> Apart:
-        return Apart(retention(own, moment, period), feedback_resubmission(own))
+        with submission_pass(own) as submissions:
+            kept = retention(own, moment, period, submissions=submissions)
+            hours = own.connection().execute(
+                select(submissions.c.sid, submissions.c.review_hours).where(
+                    submissions.c.review_hours.is_not(None)
+                )
+            )
+            return Apart(kept, {sid: h for sid, h in hours.all()}, feedback_resubmission(own))
 
     # what needs neither pass is read on two more connections meanwhile (SQLite lets go of
     # the GIL while it reads): the short reads first, which the correlations wait for
@@ -362,7 +382,7 @@ def _program_figures(
     found = [
         session_frequency(session, moment, shared, early.result().attended),
         review_turnaround(
-            session, config.assignment_review_sla_hours, shared, early.result().review_hours
+            session, config.assignment_review_sla_hours, shared, late.result().review_hours
         ),
         late.result().feedback,
     ]
