@@ -131,17 +131,12 @@ def _attended(now: datetime) -> Any:
     )
 
 
-def session_frequency(
-    session: Session,
-    now: datetime,
-    shared: SharedProgress | None = None,
-    attended: Mapping[str, int] | None = None,
-) -> Correlation:
-    """``attended`` (``attended_counts``, read beforehand, perhaps on another connection) gives
-    the same figure as counting the sessions in the query."""
+def _students_query(shared: SharedProgress | None) -> Any:
+    """Per student with progress rows, by id: ``sid``, ``modules``, ``completed`` and the
+    first progress as a Julian day (50,000 times read as numbers, not parsed into datetimes)."""
     mp = ModuleProgress
     totals = _totals(shared)
-    first = (  # as a Julian day: 50,000 times read as numbers, not parsed into datetimes
+    first = (
         select(
             shared.students.c.sid.label("sid"),
             func.julianday(shared.students.c.first_progress_at).label("first"),
@@ -152,20 +147,41 @@ def session_frequency(
         .group_by(mp.user_id)
         .subquery("first_progress")
     )
-    query = (
+    return (
         select(totals.c.sid, totals.c.modules, totals.c.completed, first.c.first)
         .select_from(totals)
         .join(first, first.c.sid == totals.c.sid)
         .order_by(totals.c.sid)  # the points (and r's float) in one order either way
     )
+
+
+def student_rows(session: Session, shared: SharedProgress | None = None) -> list[Any]:
+    """``_students_query``'s rows, read once for both correlations of the program report
+    (``session_frequency``'s and ``review_turnaround``'s ``students``)."""
+    return list(session.connection().execute(_students_query(shared)).all())
+
+
+def session_frequency(
+    session: Session,
+    now: datetime,
+    shared: SharedProgress | None = None,
+    attended: Mapping[str, int] | None = None,
+    students: Sequence[Any] | None = None,
+) -> Correlation:
+    """``attended`` (``attended_counts``, read beforehand, perhaps on another connection) and
+    ``students`` (``student_rows``) give the same figure as counting in the query."""
+    rows: Sequence[Any]
     if attended is None:
+        query = _students_query(shared)
         counted = _attended(now).subquery("attended")
-        query = query.add_columns(counted.c.n).outerjoin(counted, counted.c.sid == totals.c.sid)
-        rows = [tuple(row) for row in session.connection().execute(query).all()]
+        sid = query.selected_columns[0]
+        query = query.add_columns(counted.c.n).outerjoin(counted, counted.c.sid == sid)
+        rows = session.connection().execute(query).all()
     else:
+        found = students if students is not None else student_rows(session, shared)
         rows = [
             (sid, modules, completed, started, attended.get(sid))
-            for sid, modules, completed, started in session.connection().execute(query).all()
+            for sid, modules, completed, started in found
         ]
     today = julian_day(now)
     points = []
@@ -214,12 +230,13 @@ def review_turnaround(
     sla_hours: int,
     shared: SharedProgress | None = None,
     hours: Mapping[str, float] | None = None,
+    students: Sequence[Any] | None = None,
 ) -> Correlation:
-    """``hours`` (``review_hours``, read beforehand, perhaps on another connection) gives the
-    same figure as averaging the review times in the query."""
-    totals = _totals(shared)
+    """``hours`` (``review_hours``, read beforehand, perhaps on another connection) and
+    ``students`` (``student_rows``) give the same figure as averaging in the query."""
     rows: Sequence[Any]
     if hours is None:
+        totals = _totals(shared)
         turnaround = _turnaround().subquery("turnaround")
         rows = (
             session.connection()
@@ -232,10 +249,8 @@ def review_turnaround(
             .all()
         )
     else:
-        found = session.connection().execute(
-            select(totals.c.sid, totals.c.modules, totals.c.completed).order_by(totals.c.sid)
-        )
-        rows = [(hours[sid], m, c) for sid, m, c in found.all() if sid in hours]
+        found = students if students is not None else student_rows(session, shared)
+        rows = [(hours[sid], m, c) for sid, m, c, _first in found if sid in hours]
     points = [(float(h), progress.rate(m, c)) for h, m, c in rows]
     r = pearson([p[0] for p in points], [p[1] for p in points])
     # the split reads "within the SLA" as the low side: flip x so that >= cut means within
@@ -384,4 +399,5 @@ __all__ = [
     "review_turnaround",
     "session_frequency",
     "strength",
+    "student_rows",
 ]

@@ -37,6 +37,7 @@ from mentor_tui.core.analytics.correlations import (
     feedback_resubmission,
     review_turnaround,
     session_frequency,
+    student_rows,
 )
 from mentor_tui.core.analytics.mentors import EVERYTHING, Period, completion_by_mentor
 from mentor_tui.core.analytics.report import Column, Report, Table
@@ -379,10 +380,15 @@ def _program_figures(
     by_mentor = completion_by_mentor(session, actor, period=period, shared=shared)
     course_times = course_completion_times(session, period, shared)
     specializations = by_specialization(session, shared)
+    students = student_rows(session, shared)  # read once for both correlations
     found = [
-        session_frequency(session, moment, shared, early.result().attended),
+        session_frequency(session, moment, shared, early.result().attended, students),
         review_turnaround(
-            session, config.assignment_review_sla_hours, shared, late.result().review_hours
+            session,
+            config.assignment_review_sla_hours,
+            shared,
+            late.result().review_hours,
+            students,
         ),
         late.result().feedback,
     ]
