@@ -116,7 +116,10 @@ def _rows_as_before(path: Path, before: dict[str, list[tuple]]) -> dict[str, lis
 def test_a_store_made_by_main_before_alembic_opens_with_nothing_lost(tmp_path: Path) -> None:
     store = load_dump(STORE_BEFORE_ALEMBIC, tmp_path / "main.db")
     assert _versions(store) == (8, None)
-    before_rows, before_schema = table_rows(store), schema_of(store)
+    # the planner's statistics (ANALYZE) are no data: a revision that adds or rebuilds an
+    # index gathers that index's anew
+    before_rows = table_rows(store, skip=("sqlite_stat1",))
+    before_schema = schema_of(store)
     assert sum(len(rows) for rows in before_rows.values()) > 500
 
     engine = make_engine(store)

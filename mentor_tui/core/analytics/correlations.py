@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 import statistics
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -109,23 +109,15 @@ def _totals(shared: SharedProgress | None) -> Any:
     return shared.totals(students) if shared is not None else progress.progress_totals(students)
 
 
-def session_frequency(
-    session: Session, now: datetime, shared: SharedProgress | None = None
-) -> Correlation:
-    mp, att, ses = ModuleProgress, SessionAttendee, MentorshipSession
-    totals = _totals(shared)
-    first = (  # as a Julian day: 50,000 times read as numbers, not parsed into datetimes
-        select(
-            shared.students.c.sid.label("sid"),
-            func.julianday(shared.students.c.first_progress_at).label("first"),
-        ).subquery("first_progress")
-        if shared is not None
-        else select(mp.user_id.label("sid"), func.julianday(func.min(mp.created_at)).label("first"))
-        .where(progress.live(mp))
-        .group_by(mp.user_id)
-        .subquery("first_progress")
-    )
-    attended = (
+def attended_counts(session: Session, now: datetime) -> dict[str, int]:
+    """Per student: the sessions they attended (live, not cancelled, started before ``now``);
+    students with none are left out."""
+    return {sid: int(n) for sid, n in session.connection().execute(_attended(now)).all()}
+
+
+def _attended(now: datetime) -> Any:
+    att, ses = SessionAttendee, MentorshipSession
+    return (
         select(att.student_id.label("sid"), func.count().label("n"))
         .join(ses, ses.id == att.session_id)
         .where(
@@ -136,21 +128,64 @@ def session_frequency(
             ses.starts_at < now,
         )
         .group_by(att.student_id)
-        .subquery("attended")
     )
-    rows = (
-        session.connection()
-        .execute(
-            select(totals.c.modules, totals.c.completed, first.c.first, attended.c.n)
-            .select_from(totals)
-            .join(first, first.c.sid == totals.c.sid)
-            .outerjoin(attended, attended.c.sid == totals.c.sid)
-        )
-        .all()
+
+
+def _students_query(shared: SharedProgress | None) -> Any:
+    """Per student with progress rows, by id: ``sid``, ``modules``, ``completed`` and the
+    first progress as a Julian day (50,000 times read as numbers, not parsed into datetimes)."""
+    mp = ModuleProgress
+    totals = _totals(shared)
+    first = (
+        select(
+            shared.students.c.sid.label("sid"),
+            func.julianday(shared.students.c.first_progress_at).label("first"),
+        ).subquery("first_progress")
+        if shared is not None
+        else select(mp.user_id.label("sid"), func.julianday(func.min(mp.created_at)).label("first"))
+        .where(progress.live(mp))
+        .group_by(mp.user_id)
+        .subquery("first_progress")
     )
+    return (
+        select(totals.c.sid, totals.c.modules, totals.c.completed, first.c.first)
+        .select_from(totals)
+        .join(first, first.c.sid == totals.c.sid)
+        .order_by(totals.c.sid)  # the points (and r's float) in one order either way
+    )
+
+
+def student_rows(session: Session, shared: SharedProgress | None = None) -> list[Any]:
+    """``_students_query``'s rows, read once for both correlations of the program report
+    (``session_frequency``'s and ``review_turnaround``'s ``students``)."""
+    return list(session.connection().execute(_students_query(shared)).all())
+
+
+def session_frequency(
+    session: Session,
+    now: datetime,
+    shared: SharedProgress | None = None,
+    attended: Mapping[str, int] | None = None,
+    students: Sequence[Any] | None = None,
+) -> Correlation:
+    """``attended`` (``attended_counts``, read beforehand, perhaps on another connection) and
+    ``students`` (``student_rows``) give the same figure as counting in the query."""
+    rows: Sequence[Any]
+    if attended is None:
+        query = _students_query(shared)
+        counted = _attended(now).subquery("attended")
+        sid = query.selected_columns[0]
+        query = query.add_columns(counted.c.n).outerjoin(counted, counted.c.sid == sid)
+        rows = session.connection().execute(query).all()
+    else:
+        found = students if students is not None else student_rows(session, shared)
+        rows = [
+            (sid, modules, completed, started, attended.get(sid))
+            for sid, modules, completed, started in found
+        ]
     today = julian_day(now)
     points = []
-    for modules, completed, started, n in rows:
+    for _sid, modules, completed, started, n in rows:
         days = today - float(started) if started is not None else 0.0
         months = max(days / 30, 1.0)
         points.append(((n or 0) / months, progress.rate(modules, completed)))
@@ -174,27 +209,48 @@ def session_frequency(
     )
 
 
-def review_turnaround(
-    session: Session, sla_hours: int, shared: SharedProgress | None = None
-) -> Correlation:
+def _turnaround() -> Any:
     sub = Submission
-    totals = _totals(shared)
     hours = review_seconds() / 3600.0
-    turnaround = (
+    return (
         select(sub.student_id.label("sid"), func.avg(hours).label("hours"))
         .where(progress.live(sub), sub.status != "pending", sub.reviewed_at.is_not(None))
         .group_by(sub.student_id)
-        .subquery("turnaround")
     )
-    rows = (
-        session.connection()
-        .execute(
-            select(turnaround.c.hours, totals.c.modules, totals.c.completed)
-            .select_from(turnaround)
-            .join(totals, totals.c.sid == turnaround.c.sid)
+
+
+def review_hours(session: Session) -> dict[str, float]:
+    """Per student with a decided submission: the mean review time in hours (read from
+    revision 0020's ``ix_submissions_student_review_time`` alone)."""
+    return {sid: h for sid, h in session.connection().execute(_turnaround()).all()}
+
+
+def review_turnaround(
+    session: Session,
+    sla_hours: int,
+    shared: SharedProgress | None = None,
+    hours: Mapping[str, float] | None = None,
+    students: Sequence[Any] | None = None,
+) -> Correlation:
+    """``hours`` (``review_hours``, read beforehand, perhaps on another connection) and
+    ``students`` (``student_rows``) give the same figure as averaging in the query."""
+    rows: Sequence[Any]
+    if hours is None:
+        totals = _totals(shared)
+        turnaround = _turnaround().subquery("turnaround")
+        rows = (
+            session.connection()
+            .execute(
+                select(turnaround.c.hours, totals.c.modules, totals.c.completed)
+                .select_from(turnaround)
+                .join(totals, totals.c.sid == turnaround.c.sid)
+                .order_by(turnaround.c.sid)  # the points (and r's float) in one order either way
+            )
+            .all()
         )
-        .all()
-    )
+    else:
+        found = students if students is not None else student_rows(session, shared)
+        rows = [(hours[sid], m, c) for sid, m, c, _first in found if sid in hours]
     points = [(float(h), progress.rate(m, c)) for h, m, c in rows]
     r = pearson([p[0] for p in points], [p[1] for p in points])
     # the split reads "within the SLA" as the low side: flip x so that >= cut means within
@@ -335,10 +391,13 @@ def correlations(
 __all__ = [
     "MIN_PAIRS",
     "Correlation",
+    "attended_counts",
     "correlations",
     "feedback_resubmission",
     "pearson",
+    "review_hours",
     "review_turnaround",
     "session_frequency",
     "strength",
+    "student_rows",
 ]

@@ -51,8 +51,9 @@ from sqlmodel import Session
 from mentor_tui.config import Config
 from mentor_tui.core import clock
 from mentor_tui.core.access import Actor, require_admin
+from mentor_tui.core.analytics.beside import beside
 from mentor_tui.core.analytics.mentor_risk import at_risk_rule
-from mentor_tui.core.analytics.shared_progress import SharedProgress
+from mentor_tui.core.analytics.shared_progress import REVIEW_SECONDS_SQL, SharedProgress
 from mentor_tui.core.people import progress
 from mentor_tui.core.people.students import GRADUATED, RiskContext
 from mentor_tui.db.models import (
@@ -165,11 +166,6 @@ def mentor_condition(actor: Actor, mentor_id: str | None = None) -> ColumnElemen
     return and_(where, User.id == mentor_id) if mentor_id is not None else where
 
 
-REVIEW_SECONDS_SQL = "round((julianday(reviewed_at) - julianday(submitted_at)) * 86400.0, 3)"
-"""A decision's review time as revision 0015's indexes keep it (SQLite reads an indexed
-expression only where a query spells it the same, with these literal numbers)."""
-
-
 def review_seconds(sub: Any = Submission) -> ColumnElement[float]:
     """``reviewed_at - submitted_at`` in seconds, to the millisecond (julianday's float error
     rounded away, so 48 h is exactly 172800): ``REVIEW_SECONDS_SQL`` for SQLAlchemy."""
@@ -220,32 +216,18 @@ def mentor_table(
     if not mentors:
         return []
     ids = [row[0] for row in mentors]
-    students = _by_mentor(db, _student_figures(session, config, people, period, moment))
+    reviews_query = _reviews_query(ids, config.assignment_review_sla_hours, period)
+    sessions_query = _sessions_query(ids, period, moment)
 
-    reviews = _by_mentor(db, _reviews_query(ids, config.assignment_review_sla_hours, period))
+    def apart(own: Session) -> tuple[Mapping[str, tuple[Any, ...]], ...]:
+        return _by_mentor(own.connection(), reviews_query), _by_mentor(
+            own.connection(), sessions_query
+        )
 
-    ses, att = MentorshipSession, SessionAttendee
-    past = ses.starts_at < moment
-    sessions = _by_mentor(
-        db,
-        select(
-            ses.mentor_id,
-            func.count(func.distinct(case((past, ses.id)))),
-            func.sum(case((and_(past, att.attendance == "attended"), 1), else_=0), type_=Integer),
-            func.sum(case((and_(past, att.attendance == "no_show"), 1), else_=0), type_=Integer),
-            func.avg(att.rating),
-            func.count(att.rating),
-        )
-        .select_from(ses)
-        .outerjoin(att, and_(att.session_id == ses.id, progress.live(att)))
-        .where(
-            ses.mentor_id.in_(ids),
-            progress.live(ses),
-            ses.status != "cancelled",
-            *period.times(ses.starts_at),
-        )
-        .group_by(ses.mentor_id),
-    )
+    # the review and session figures are read on a second connection meanwhile
+    with beside(session, apart) as side:
+        students = _by_mentor(db, _student_figures(session, config, people, period, moment))
+        reviews, sessions = side.result()
 
     rows = []
     for mid, name, email, status in mentors:
@@ -274,6 +256,31 @@ def mentor_table(
             )
         )
     return sort_rows(rows, sort, descending=descending)
+
+
+def _sessions_query(ids: list[str], period: Period, moment: datetime) -> Any:
+    """Per mentor: sessions held, attended, no-shows, mean rating, ratings."""
+    ses, att = MentorshipSession, SessionAttendee
+    past = ses.starts_at < moment
+    return (
+        select(
+            ses.mentor_id,
+            func.count(func.distinct(case((past, ses.id)))),
+            func.sum(case((and_(past, att.attendance == "attended"), 1), else_=0), type_=Integer),
+            func.sum(case((and_(past, att.attendance == "no_show"), 1), else_=0), type_=Integer),
+            func.avg(att.rating),
+            func.count(att.rating),
+        )
+        .select_from(ses)
+        .outerjoin(att, and_(att.session_id == ses.id, progress.live(att)))
+        .where(
+            ses.mentor_id.in_(ids),
+            progress.live(ses),
+            ses.status != "cancelled",
+            *period.times(ses.starts_at),
+        )
+        .group_by(ses.mentor_id)
+    )
 
 
 def _mentors_and_students(db: Any, actor: Actor, mentor_id: str | None) -> tuple[Any, Any]:

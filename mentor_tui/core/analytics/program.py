@@ -22,18 +22,30 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import Float, Integer, and_, case, func, select
+from sqlalchemy import Float, Integer, TableClause, and_, case, func, select
 from sqlmodel import Session
 
 from mentor_tui.config import Config
 from mentor_tui.core import clock
 from mentor_tui.core.access import Actor, require_admin
-from mentor_tui.core.analytics.correlations import Correlation, correlations
+from mentor_tui.core.analytics.beside import Beside, beside
+from mentor_tui.core.analytics.correlations import (
+    Correlation,
+    attended_counts,
+    feedback_resubmission,
+    review_turnaround,
+    session_frequency,
+    student_rows,
+)
 from mentor_tui.core.analytics.mentors import EVERYTHING, Period, completion_by_mentor
 from mentor_tui.core.analytics.report import Column, Report, Table
-from mentor_tui.core.analytics.shared_progress import SharedProgress, shared_progress
+from mentor_tui.core.analytics.shared_progress import (
+    SharedProgress,
+    shared_progress,
+    submission_pass,
+)
 from mentor_tui.core.people import progress
 from mentor_tui.core.people.students import GRADUATED
 from mentor_tui.db.learning_models import Enrollment
@@ -49,6 +61,25 @@ from mentor_tui.db.models import (
 )
 
 RETENTION_DAYS = (30, 60, 90)
+
+
+class PerStudent(NamedTuple):
+    """Read on a second connection while the first makes the shared pass: the sessions each
+    student attended (``attended_counts``) and the satisfaction."""
+
+    attended: dict[str, int]
+    satisfaction: list[dict[str, Any]]
+
+
+class Apart(NamedTuple):
+    """Read on a third connection meanwhile: retention (its own grouping of the progress rows,
+    the plain query, which equals the pass's), each student's mean review time (as
+    ``review_hours``), both from one pass over the submissions (``submission_pass``), and
+    the feedback pairs."""
+
+    retention: list[dict[str, Any]]
+    review_hours: dict[str, float]
+    feedback: Correlation
 
 
 def _db(session: Session) -> Any:
@@ -139,8 +170,14 @@ def _course_progress(shared: SharedProgress) -> Any:
 
 
 def retention(
-    session: Session, now: datetime, period: Period, shared: SharedProgress | None = None
+    session: Session,
+    now: datetime,
+    period: Period,
+    shared: SharedProgress | None = None,
+    submissions: TableClause | None = None,
 ) -> list[dict[str, Any]]:
+    """``shared`` (the progress pass) and ``submissions`` (``submission_pass``) give the same
+    figures as grouping the rows here."""
     mp, sub = ModuleProgress, Submission
     first = (
         select(
@@ -163,27 +200,39 @@ def retention(
         .subquery("first_activity")
     )
     submitted = (
-        select(sub.student_id.label("sid"), func.max(sub.submitted_at).label("last_submitted"))
+        select(
+            submissions.c.sid.label("sid"),
+            submissions.c.last_submitted_at.label("last_submitted"),
+        ).subquery("last_submitted")
+        if submissions is not None
+        else select(sub.student_id.label("sid"), func.max(sub.submitted_at).label("last_submitted"))
         .where(progress.live(sub))
         .group_by(sub.student_id)
         .subquery("last_submitted")
     )
     last = progress.latest_of(first.c.last_progress, submitted.c.last_submitted)
-    span = func.julianday(last) - func.julianday(first.c.first)
-    age = func.julianday(now.strftime("%Y-%m-%d %H:%M:%S.%f")) - func.julianday(first.c.first)
-    cohort = func.strftime("%Y-%m", first.c.first).label("cohort")
+    # each student's ages worked out once (not once per column: 50,000 students, 15 times read
+    # into dates each); LIMIT -1 keeps the subquery from being merged into the grouping
+    per = (
+        select(
+            func.strftime("%Y-%m", first.c.first).label("cohort"),
+            (
+                func.julianday(now.strftime("%Y-%m-%d %H:%M:%S.%f")) - func.julianday(first.c.first)
+            ).label("age"),
+            (func.julianday(last) - func.julianday(first.c.first)).label("span"),
+        )
+        .select_from(first)
+        .outerjoin(submitted, submitted.c.sid == first.c.sid)
+        .where(*period.times(first.c.first))
+        .limit(-1)
+        .subquery("ages")
+    )
+    age, span, cohort = per.c.age, per.c.span, per.c.cohort
     columns: list[Any] = [cohort, func.count()]
     for d in RETENTION_DAYS:
         columns.append(func.sum(case((age >= d, 1), else_=0), type_=Integer))
         columns.append(func.sum(case((and_(age >= d, span >= d), 1), else_=0), type_=Integer))
-    rows = _db(session).execute(
-        select(*columns)
-        .select_from(first)
-        .outerjoin(submitted, submitted.c.sid == first.c.sid)
-        .where(*period.times(first.c.first))
-        .group_by(cohort)
-        .order_by(cohort)
-    )
+    rows = _db(session).execute(select(*columns).group_by(cohort).order_by(cohort))
     out = []
     for month, students, *pairs in rows.all():
         row: dict[str, Any] = {"cohort": month, "students": int(students)}
@@ -292,8 +341,28 @@ def program_figures(
 ) -> ProgramFigures:
     require_admin(actor, "see the program report")
     moment = clock.aware(now) if now else clock.now()
-    with shared_progress(session) as shared:
-        return _program_figures(session, actor, config, period, moment, shared)
+
+    def per_student(own: Session) -> PerStudent:
+        return PerStudent(attended_counts(own, moment), satisfaction(own, period))
+
+    def apart(own: Session) -> Apart:
+        with submission_pass(own) as submissions:
+            kept = retention(own, moment, period, submissions=submissions)
+            hours = own.connection().execute(
+                select(submissions.c.sid, submissions.c.review_hours).where(
+                    submissions.c.review_hours.is_not(None)
+                )
+            )
+            return Apart(kept, {sid: h for sid, h in hours.all()}, feedback_resubmission(own))
+
+    # what needs neither pass is read on two more connections meanwhile (SQLite lets go of
+    # the GIL while it reads): the short reads first, which the correlations wait for
+    with (
+        beside(session, per_student) as early,
+        beside(session, apart) as late,
+        shared_progress(session) as shared,
+    ):
+        return _program_figures(session, actor, config, period, moment, shared, early, late)
 
 
 def _program_figures(
@@ -303,8 +372,26 @@ def _program_figures(
     period: Period,
     moment: datetime,
     shared: SharedProgress,
+    early: Beside[PerStudent],
+    late: Beside[Apart],
 ) -> ProgramFigures:
-    """Every table of the report, the progress rows grouped once for all (``shared``)."""
+    """Every table of the report: the progress rows grouped once for all (``shared``) on
+    ``session``, the rest from ``early`` and ``late``."""
+    by_mentor = completion_by_mentor(session, actor, period=period, shared=shared)
+    course_times = course_completion_times(session, period, shared)
+    specializations = by_specialization(session, shared)
+    students = student_rows(session, shared)  # read once for both correlations
+    found = [
+        session_frequency(session, moment, shared, early.result().attended, students),
+        review_turnaround(
+            session,
+            config.assignment_review_sla_hours,
+            shared,
+            late.result().review_hours,
+            students,
+        ),
+        late.result().feedback,
+    ]
     completion = Table(
         "Completion by mentor",
         (
@@ -313,7 +400,7 @@ def _program_figures(
             Column("average_completion_rate", "Avg completion", "percent"),
             Column("graduated_students", "Graduated", "int"),
         ),
-        completion_by_mentor(session, actor, period=period, shared=shared),
+        by_mentor,
         ("Mean completion of each mentor's students with progress rows.",),
     )
     times = Table(
@@ -325,7 +412,7 @@ def _program_figures(
             Column("fastest_days", "Fastest", "number"),
             Column("slowest_days", "Slowest", "number"),
         ),
-        course_completion_times(session, period, shared),
+        course_times,
         (
             "A course starts when the student enrolled in it (else at their first progress on "
             "it) and ends when every module of it is completed.",
@@ -338,7 +425,7 @@ def _program_figures(
     kept = Table(
         "Retention by cohort",
         tuple(retention_columns),
-        retention(session, moment, period, shared),
+        late.result().retention,
         (
             "Share of a month's new students with activity 30, 60, 90 days or more after "
             "their first; n counts those whose first activity is that long ago.",
@@ -353,10 +440,10 @@ def _program_figures(
             Column("average_completion_rate", "Avg completion", "percent"),
             Column("graduated_students", "Graduated", "int"),
         ),
-        by_specialization(session, shared),
+        specializations,
         ("A student counts under each verified specialization of their mentor.",),
     )
-    ratings = satisfaction(session, period)
+    ratings = early.result().satisfaction
     rated = sum(r["count"] for r in ratings)
     mean = sum(r["rating"] * r["count"] for r in ratings) / rated if rated else None
     satisfied = Table(
@@ -372,7 +459,6 @@ def _program_figures(
             + (f", mean {mean:.2f} of 5." if mean is not None else "; nothing to average."),
         ),
     )
-    found = correlations(session, moment, config.assignment_review_sla_hours, shared)
     corr = Table(
         "Success correlations",
         (
