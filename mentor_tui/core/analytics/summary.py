@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import heapq
 import math
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Any
 
 from sqlalchemy import ColumnElement, Integer, case, func, select
 from sqlmodel import Session
 
 from mentor_tui.core.access import Actor, student_scope, visible_student_ids
+from mentor_tui.core.memo import memo
 from mentor_tui.core.people import progress
 from mentor_tui.core.people.students import (
     NO_SHOW_LIMIT,
@@ -36,6 +39,11 @@ class StudentSummary:
 
 def summarize_students(session: Session, actor: Actor, ctx: RiskContext) -> StudentSummary:
     """Counts over every visible student and the few needing attention.
+
+    For an admin, whose students are the whole program, a ``ctx`` without a cohort average
+    (``RiskContext.cohort_average`` None) gets the program's from the rows read here: the
+    same figure as ``progress.cohort_average`` without its second pass over every progress row
+    (kept for the students list, as ``progress.cohort_average_cached`` keeps it).
 
     The at-risk rules (``StudentFigures.risk``) need, per student, their completion rate, whether
     anything happened since ``ctx.idle_before``, their overdue submissions and recent no-shows.
@@ -71,6 +79,8 @@ def summarize_students(session: Session, actor: Actor, ctx: RiskContext) -> Stud
     ).all()  # all at once: iterating a Core result fetches row by row
     if not people:
         return StudentSummary(0, 0, 0, 0.0, [])
+    if actor.is_admin and ctx.cohort_average is None:
+        ctx = replace(ctx, cohort_average=_cohort_average(session, people))
     # Counted here rather than grouped in SQL: a GROUP BY would have SQLite walk the student
     # index over every submission instead of the queue's index over the pending ones alone.
     pending: dict[str, tuple[int, int]] = {}
@@ -129,6 +139,20 @@ def summarize_students(session: Session, actor: Actor, ctx: RiskContext) -> Stud
         attention = [rows[sid] for sid in chosen if sid in rows]
     average = math.fsum(rates) / len(rates) if rates else 0.0
     return StudentSummary(len(people), active, at_risk, average, attention, len(ranked))
+
+
+def _cohort_average(session: Session, people: Sequence[Any]) -> float | None:
+    """``progress.cohort_average`` from every student's row (id, name, status, modules,
+    completed, recent), kept as ``progress.cohort_average_cached`` keeps its own (a value
+    kept already, from the students list, is the one used)."""
+
+    def from_rows() -> float | None:
+        rates = [  # row: id, name, status, modules, completed, recent
+            progress.rate(row[3], row[4] or 0) for row in people if row[2] == "Active" and row[3]
+        ]
+        return math.fsum(rates) / len(rates) if rates else None
+
+    return memo(session, progress.COHORT_AVERAGE_KEY, from_rows)
 
 
 __all__ = ["ATTENTION_ROWS", "StudentSummary", "summarize_students"]

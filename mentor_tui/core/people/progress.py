@@ -190,9 +190,13 @@ def cohort_average(session: Session) -> float | None:
     return float(value) if value is not None else None
 
 
+COHORT_AVERAGE_KEY = "cohort_average"
+"""Where ``memo`` keeps the cohort average (the admin's dashboard keeps the one it counts)."""
+
+
 def cohort_average_cached(session: Session) -> float | None:
     """``cohort_average``, recomputed only when the store has changed (see ``memo``)."""
-    return memo(session, "cohort_average", lambda: cohort_average(session))
+    return memo(session, COHORT_AVERAGE_KEY, lambda: cohort_average(session))
 
 
 @dataclass(frozen=True)
