@@ -1,6 +1,7 @@
-"""The cohort average (issue #4): one grouped pass over module progress gives exactly the figure
-of its plain definition, the mean completion rate of every live Active student with live
-progress rows, on the demo store with the awkward cases added."""
+"""The cohort average (issue #4): each student's progress totals (kept by the store's
+triggers, issue #21) give exactly the figure of its plain definition, the mean completion rate
+of every live Active student with live progress rows, on the demo store with the awkward cases
+added."""
 
 from __future__ import annotations
 
@@ -116,16 +117,21 @@ def test_no_active_student_with_progress_means_no_average(template: Path, tmp_pa
     assert _cohort_average(path) is None
 
 
-def test_the_average_reads_progress_once_in_index_order(template: Path, tmp_path: Path) -> None:
-    """No subquery per student and no sort for the grouping: the cost stays one index pass."""
+def test_the_average_reads_each_students_kept_totals_not_every_progress_row(
+    template: Path, tmp_path: Path
+) -> None:
+    """Issue #21: one pass over the students, each one's totals (student_progress_totals, kept
+    by the store's triggers) read by its key: no progress row, no subquery per student, no
+    sort."""
     path = copy_store(template, tmp_path / "plan.db")
     statements: list[tuple[str, object]] = []
     _cohort_average(path, statements)
-    query, params = next((sql, p) for sql, p in statements if "module_progress" in sql)
+    query, params = next((sql, p) for sql, p in statements if "student_progress_totals" in sql)
     conn = sqlite3.connect(path)
     try:
         plan = " | ".join(row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {query}", params))
     finally:
         conn.close()
     assert "CORRELATED" not in plan and "TEMP B-TREE" not in plan, plan
-    assert "module_progress USING COVERING INDEX" in plan, plan
+    assert "module_progress" not in plan, plan
+    assert "USING PRIMARY KEY (user_id=?)" in plan, plan

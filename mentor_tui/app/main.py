@@ -62,6 +62,9 @@ class Area:
 # Once start-up objects are frozen: a full collection after this many of the middle generation's
 # (Python's default is 10); see MentorApp._freeze_long_lived_objects.
 FULL_COLLECTION_EVERY = 100
+# The longest the status, the reminders and the screens' preload wait for the home screen's
+# figures (``MentorApp.home_figures_painted``) once the first frame is out.
+HOME_FIGURES_WAIT_SECONDS = 5.0
 
 STUDENT = ("student",)
 AREAS: list[Area] = [
@@ -131,6 +134,7 @@ class MentorApp(FirstFrameHook[int]):
         self._sync: AppSync | None = None
         self._sync_made = threading.Lock()
         self._after_first_frame: list[Callable[[], object]] = []
+        self._after_home_figures: list[Callable[[], object]] | None = []  # None: they are in
         self._heap_frozen = False
         self._gc_thresholds: tuple[int, int, int] | None = None
         self.reminders = AppReminders(self)
@@ -149,7 +153,7 @@ class MentorApp(FirstFrameHook[int]):
         else:
             self.sub_title = self.services.actor.full_name
             self.switch_mode(home_mode(self.services.actor))
-            self.call_after_first_frame(self.reminders.start)
+            self.call_after_home_figures(self.reminders.start)
 
     def _check_keymap(self) -> None:
         """The user's keymap (config.toml's [keymap]), checked against every binding in a
@@ -205,7 +209,30 @@ class MentorApp(FirstFrameHook[int]):
         for callback in self._after_first_frame:
             self.call_next(callback)
         self._after_first_frame.clear()
-        self.call_next(self.refresh_status)  # the status (and the store, in its worker)
+        self.call_after_home_figures(self.refresh_status)  # the status (the sync client)
+        if getattr(self.screen, "REPORTS_START_FIGURES", False):
+            # a home screen that says when its figures are painted (the dashboard); should it
+            # never say (a part failed), the rest of start-up waits no longer than this
+            self.set_timer(HOME_FIGURES_WAIT_SECONDS, self.home_figures_painted)
+        else:
+            self.home_figures_painted()
+
+    def call_after_home_figures(self, callback: Callable[[], object]) -> None:
+        """Call ``callback`` once the home screen's figures are painted (issue #21): the
+        status worker (which imports the sync client), the reminders and the screens' preload
+        (after the status) would otherwise take the GIL and the two cores from the
+        dashboard's queries, 0.7 s of CPU on the 50,000-student demo."""
+        if self._after_home_figures is None:
+            self.call_next(callback)
+        else:
+            self._after_home_figures.append(callback)
+
+    def home_figures_painted(self) -> None:
+        """The home screen's figures are on screen (or waited for long enough): start-up's
+        other work begins. Once; later calls do nothing."""
+        waiting, self._after_home_figures = self._after_home_figures, None
+        for callback in waiting or ():
+            self.call_next(callback)
 
     @property
     def sync(self) -> AppSync:

@@ -45,6 +45,8 @@ if TYPE_CHECKING:
 class DashboardScreen(MentorScreen):
     CSS_PATH = "dashboard.tcss"
     HELP_TITLE = "Dashboard"
+    # the app's other start-up work waits until every part is painted (issue #21)
+    REPORTS_START_FIGURES = True
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "reload", "Refresh", id="dashboard.refresh"),
         Binding("enter", "open_student", "Open student", id="dashboard.open", show=False),
@@ -103,8 +105,25 @@ class DashboardScreen(MentorScreen):
         }
         if self.actor.is_mentor:
             painters["action_items"] = self._show_action_items
+        unpainted = set(painters)
         for part, paint in painters.items():
-            self.run_db(self._reader(part), paint, group=f"dashboard-{part}")
+            self.run_db(
+                self._reader(part), self._painter(part, paint, unpainted), group=f"dashboard-{part}"
+            )
+
+    def _painter(
+        self, part: str, paint: Callable[[Any], None], unpainted: set[str]
+    ) -> Callable[[Any], None]:
+        """``paint``, then, once every part of this reload is painted, the app told so (the
+        first time: the rest of start-up begins, see ``MentorApp.home_figures_painted``)."""
+
+        def painted(data: Any) -> None:
+            paint(data)
+            unpainted.discard(part)
+            if not unpainted:
+                self.mentor_app.home_figures_painted()
+
+        return painted
 
     def _reader(self, part: str) -> Callable[[Session], Any]:
         config = self.services.config

@@ -37,6 +37,10 @@ class MentorHost(Protocol):
     def report_worker_failure(self, event: Worker.StateChanged) -> None: ...
 
     def call_after_first_frame(self, callback: Callable[[], object]) -> None: ...
+
+    def home_figures_painted(self) -> None:
+        """The home screen (``REPORTS_START_FIGURES``) has painted its figures."""
+
     def compose_message(self, recipient: str, sent: Callable[[str | None], object]) -> None:
         """Open the composer with the To line filled in (from any screen: the students list
         cannot import the inbox, which imports it)."""

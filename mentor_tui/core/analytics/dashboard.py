@@ -140,7 +140,11 @@ def student_summary(
     students needing attention: the costliest part, every visible student's figures."""
 
     def compute(config: Config, moment: datetime) -> StudentSummary:
-        return summarize_students(session, actor, RiskContext.build(session, config, moment))
+        if actor.is_admin:  # the cohort average comes from the summary's own rows
+            ctx = RiskContext(moment, config.assignment_review_sla_hours, None)
+        else:
+            ctx = RiskContext.build(session, config, moment)
+        return summarize_students(session, actor, ctx)
 
     return _kept(session, actor, "summary", config, now, compute)
 

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import heapq
 import math
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, case, func, select
+from sqlalchemy import ColumnElement, select
 from sqlmodel import Session
 
 from mentor_tui.core.access import Actor, student_scope, visible_student_ids
+from mentor_tui.core.memo import memo
 from mentor_tui.core.people import progress
 from mentor_tui.core.people.students import (
     NO_SHOW_LIMIT,
@@ -19,7 +22,8 @@ from mentor_tui.core.people.students import (
     StudentRow,
     people_query,
 )
-from mentor_tui.db.models import ModuleProgress, SessionAttendee, Submission, User
+from mentor_tui.db.derived_tables import PROGRESS_TOTALS
+from mentor_tui.db.models import SessionAttendee, Submission, User
 
 ATTENTION_ROWS = 8
 
@@ -37,40 +41,46 @@ class StudentSummary:
 def summarize_students(session: Session, actor: Actor, ctx: RiskContext) -> StudentSummary:
     """Counts over every visible student and the few needing attention.
 
+    For an admin, whose students are the whole program, a ``ctx`` without a cohort average
+    (``RiskContext.cohort_average`` None) gets the program's from the rows read here: the
+    same figure as ``progress.cohort_average`` without its second pass over every progress row
+    (kept for the students list, as ``progress.cohort_average_cached`` keeps it).
+
     The at-risk rules (``StudentFigures.risk``) need, per student, their completion rate, whether
     anything happened since ``ctx.idle_before``, their overdue submissions and recent no-shows.
     Joining every student to a full aggregate of each table costs seconds on a program of
-    50,000; here each is read once through a covering index, only as far as it has to go (the
-    pending submissions, the submissions since the idle limit, the students with no-shows), and
-    the rules are counted in Python. Only the students shown get their full row."""
+    50,000; here the progress figures are each student's totals kept by the store's triggers
+    (``progress_totals``), and the rest is read once through a covering index, only as far as it
+    has to go (the pending submissions, the submissions since the idle limit, the students with
+    no-shows), and the rules are counted in Python. Only the students shown get their full
+    row."""
     ids = visible_student_ids(actor)
-    mp, sub = ModuleProgress, Submission
+    sub = Submission
     # An admin sees every student: the rows of anyone else are left out below, in Python, which
     # keeps each read a plain pass over its index (for attendance, over the no-shows alone).
-    mine: tuple[ColumnElement[bool], ...] = () if actor.is_admin else (mp.user_id.in_(ids),)
     theirs: tuple[ColumnElement[bool], ...] = () if actor.is_admin else (sub.student_id.in_(ids),)
     db = session.connection()  # plain rows: tens of thousands of them, no ORM entities
     idle_before = ctx.idle_before
-    totals = (
-        select(
-            mp.user_id.label("sid"),
-            func.count().label("modules"),
-            func.sum(case((mp.is_completed, 1), else_=0), type_=Integer).label("completed"),
-            func.max(case((mp.last_activity_at >= idle_before, 1), else_=0)).label("recent"),
-        )
-        .where(progress.live(mp), *mine)
-        .group_by(mp.user_id)
-        .subquery("totals")
-    )
-    t = totals.c
+    # each student's totals, kept by the store's triggers (core/people/progress_totals.py):
+    # one row per student instead of grouping every progress row
+    t = PROGRESS_TOTALS.c
     people = db.execute(
-        select(User.id, User.full_name, User.status, t.modules, t.completed, t.recent)
+        select(
+            User.id,
+            User.full_name,
+            User.status == "Active",
+            # progress.rate's arithmetic, NULL for a student without progress rows
+            t.completed * 100.0 / t.modules,
+            t.last_activity_at >= idle_before,
+        )
         .select_from(User)
-        .outerjoin(totals, t.sid == User.id)
+        .outerjoin(PROGRESS_TOTALS, t.user_id == User.id)
         .where(student_scope(actor))
     ).all()  # all at once: iterating a Core result fetches row by row
     if not people:
         return StudentSummary(0, 0, 0, 0.0, [])
+    if actor.is_admin and ctx.cohort_average is None:
+        ctx = replace(ctx, cohort_average=_cohort_average(session, people))
     # Counted here rather than grouped in SQL: a GROUP BY would have SQLite walk the student
     # index over every submission instead of the queue's index over the pending ones alone.
     pending: dict[str, tuple[int, int]] = {}
@@ -99,27 +109,26 @@ def summarize_students(session: Session, actor: Actor, ctx: RiskContext) -> Stud
     }
 
     threshold = ctx.behind_threshold
-    rates: list[float] = []
+    behind = -math.inf if threshold is None else threshold
+    overdue_ids = {sid for sid, (_, late) in pending.items() if late}
+    absent = {sid for sid, count in no_shows.items() if count >= NO_SHOW_LIMIT}
     active = at_risk = 0
     ranked: list[tuple[int, int, str, str]] = []
-    for sid, name, status, modules, completed, recent in people:
-        modules, completed = modules or 0, completed or 0
-        rate = progress.rate(modules, completed)
-        if modules:
-            rates.append(rate)
-        waiting, overdue = pending.get(sid, (0, 0))
+    for sid, name, is_active, rate, recent in people:  # tens of thousands: kept lean
         risk = 0
-        if status == "Active":
+        if is_active:
             active += 1
             risk = (
-                int(not recent and sid not in submitted_lately)
-                + int(threshold is not None and rate <= threshold)
-                + int(overdue > 0)
-                + int((no_shows.get(sid) or 0) >= NO_SHOW_LIMIT)
+                (not recent and sid not in submitted_lately)
+                + ((rate or 0.0) <= behind)
+                + (sid in overdue_ids)
+                + (sid in absent)
             )
-            at_risk += risk > 0
-        if risk or waiting:
-            ranked.append((-risk, -waiting, name, sid))
+            if risk:
+                at_risk += 1
+        queued = pending.get(sid)
+        if risk or queued:
+            ranked.append((-risk, -(queued[0] if queued else 0), name, sid))
     chosen = [sid for *_, sid in heapq.nsmallest(ATTENTION_ROWS, ranked)]
     attention: list[StudentRow] = []
     if chosen:
@@ -127,8 +136,21 @@ def summarize_students(session: Session, actor: Actor, ctx: RiskContext) -> Stud
         figures = StudentFigures(shown, ctx)
         rows = {row.id: row for row in figures.fetch(session, figures.rows_query())}
         attention = [rows[sid] for sid in chosen if sid in rows]
+    rates = [rate for _, _, _, rate, _ in people if rate is not None]
     average = math.fsum(rates) / len(rates) if rates else 0.0
     return StudentSummary(len(people), active, at_risk, average, attention, len(ranked))
+
+
+def _cohort_average(session: Session, people: Sequence[Any]) -> float | None:
+    """``progress.cohort_average`` from every student's row (id, name, active, rate or None
+    without progress rows, recent), kept as ``progress.cohort_average_cached`` keeps its own
+    (a value kept already, from the students list, is the one used)."""
+
+    def from_rows() -> float | None:
+        rates = [row[3] for row in people if row[2] and row[3] is not None]
+        return math.fsum(rates) / len(rates) if rates else None
+
+    return memo(session, progress.COHORT_AVERAGE_KEY, from_rows)
 
 
 __all__ = ["ATTENTION_ROWS", "StudentSummary", "summarize_students"]

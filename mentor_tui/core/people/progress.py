@@ -45,6 +45,7 @@ from sqlmodel.sql.sqltypes import UTCDateTime
 
 from mentor_tui.core.access import Actor, student_scope, submission_scope
 from mentor_tui.core.memo import memo
+from mentor_tui.db.derived_tables import PROGRESS_TOTALS
 from mentor_tui.db.models import (
     Assignment,
     Course,
@@ -174,25 +175,25 @@ def latest_of(a: ColumnElement[Any], b: ColumnElement[Any]) -> ColumnElement[Any
 def cohort_average(session: Session) -> float | None:
     """Mean completion rate of every Active student with progress rows, program-wide; None when
     no such student exists."""
-    mp = ModuleProgress
-    active = select(User.id).where(User.role == "student", User.status == "Active", live(User))
-    # One grouped pass: SQLite walks the progress index in user order for the active ids and
-    # groups as it goes (no subquery per student, no sort; a JOIN to users would sort the rows
-    # for the grouping and take twice as long). Students without live rows have no group, just
-    # as the definition's mean leaves them out.
-    rates = (
-        select((func.sum(case((mp.is_completed, 1), else_=0)) * 100.0 / func.count()).label("rate"))
-        .where(mp.user_id.in_(active), live(mp))
-        .group_by(mp.user_id)
-        .subquery("student_rates")
-    )
-    value = session.execute(select(func.avg(rates.c.rate))).scalar()
+    # each student's totals, kept by the store's triggers (progress_totals.py): one row per
+    # student rather than a grouped pass over every progress row
+    t = PROGRESS_TOTALS.c
+    value = session.execute(
+        select(func.avg(t.completed * 100.0 / t.modules))
+        .select_from(User)
+        .join(PROGRESS_TOTALS, t.user_id == User.id)
+        .where(User.role == "student", User.status == "Active", live(User), t.modules > 0)
+    ).scalar()
     return float(value) if value is not None else None
+
+
+COHORT_AVERAGE_KEY = "cohort_average"
+"""Where ``memo`` keeps the cohort average (the admin's dashboard keeps the one it counts)."""
 
 
 def cohort_average_cached(session: Session) -> float | None:
     """``cohort_average``, recomputed only when the store has changed (see ``memo``)."""
-    return memo(session, "cohort_average", lambda: cohort_average(session))
+    return memo(session, COHORT_AVERAGE_KEY, lambda: cohort_average(session))
 
 
 @dataclass(frozen=True)
