@@ -1,4 +1,4 @@
-"""What every figure of a run shares: the sizes (full or --quick), the cached demo store and a
+"""What every figure of a run shares: the sizes (full, --quick or --smoke), the cached demo store and a
 working copy of it, a scratch folder, the environment of the processes it starts, and the
 figures taken so far. A figure is a function ``measure(run: BenchRun) -> None`` that calls
 ``run.add(Figure(...))`` for each figure it takes (see ``run.py``'s ``FIGURES``)."""
@@ -13,14 +13,36 @@ import dataset
 from report import Figure, log, progress_line
 
 ADMIN = "admin@example.org"
-FULL = {"students": 50_000, "mentors": 2_000, "list_students": 100_000, "match": (10_000, 500)}
-QUICK = {"students": 600, "mentors": 30, "list_students": 600, "match": (1_000, 50)}
+# Each run's sizes and repeats: "runs" are the interleaved pty starts and the CLI exports (the
+# median is taken), "fresh" the fresh processes of an open figure, "rounds" the key samples.
+FULL = {
+    "students": 50_000, "mentors": 2_000, "list_students": 100_000, "match": (10_000, 500),
+    "runs": 3, "fresh": 3, "echo_keys": 40, "key_rounds": 10, "queue_pending": 100_000,
+    "queue_rounds": 20, "inbox": (100_000, 10_000), "sync_rounds": 5, "xapi": 20_000,
+    "web_sessions": 4,
+}  # fmt: skip
+QUICK = {
+    "students": 600, "mentors": 30, "list_students": 600, "match": (1_000, 50),
+    "runs": 1, "fresh": 3, "echo_keys": 20, "key_rounds": 5, "queue_pending": 2_000,
+    "queue_rounds": 8, "inbox": (5_000, 1_000), "sync_rounds": 5, "xapi": 4_000,
+    "web_sessions": 2,
+}  # fmt: skip
+# --smoke: every figure taken once on the smallest store. It proves that each benchmark runs
+# and reports its figure (tests/test_benchmarks.py); its timings say nothing.
+SMOKE = {
+    "students": 60, "mentors": 5, "list_students": 60, "match": (200, 10),
+    "runs": 1, "fresh": 1, "echo_keys": 4, "key_rounds": 1, "queue_pending": 50,
+    "queue_rounds": 2, "inbox": (100, 20), "sync_rounds": 1, "xapi": 500,
+    "web_sessions": 1,
+}  # fmt: skip
+SIZES = {"full": FULL, "quick": QUICK, "smoke": SMOKE}
 
 
 class BenchRun:
-    def __init__(self, quick: bool, rebuild: bool, work: Path) -> None:
-        self.sizes = QUICK if quick else FULL
-        self.quick = quick
+    def __init__(self, size: str, rebuild: bool, work: Path) -> None:
+        self.size = size  # "full", "quick" or "smoke"
+        self.sizes = SIZES[size]
+        self.quick = size != "full"
         self.rebuild = rebuild
         self.work = work
         self.figures: list[Figure] = []

@@ -20,16 +20,13 @@ DASHBOARD_TEXT = "Needs attention"
 # labels each painted only with one part's figures from the store: the student cards, the
 # review queue card, the performance or program section (the costliest part is the first)
 FIGURES_TEXTS = ("Average completion", "Pending reviews", "Graduated")
-QUEUE_PENDING = {"full": 100_000, "quick": 2_000}  # pending submissions for the queue figures
-# screen 7: the mentor's notifications and the messages of one conversation
-INBOX = {"full": (100_000, 10_000), "quick": (5_000, 1_000)}
 
 
 def start_and_memory(run: BenchRun) -> None:
     store = run.store
     data = run.data
     log("start-up in a pseudo-terminal ...")
-    runs = 1 if run.quick else 3
+    runs = run.sizes["runs"]
     app = [sys.executable, "-m", "mentor_tui", "--db", str(store), "--user"]
     hellos, admins, mentors = [], [], []
     for _ in range(runs):  # interleaved, so that a busy moment hits all three alike
@@ -81,9 +78,9 @@ def start_and_memory(run: BenchRun) -> None:
 def keys(run: BenchRun) -> None:
     store = run.store
     log("key press to repaint (Pilot), and the echo app's as their anchor ...")
-    echo = pilot_timing.echo_key_timings(20 if run.quick else 40)
+    echo = pilot_timing.echo_key_timings(run.sizes["echo_keys"])
     anchor = pilot_timing.p95(echo)
-    timings = pilot_timing.key_timings(store, ADMIN, rounds=5 if run.quick else 10)
+    timings = pilot_timing.key_timings(store, ADMIN, rounds=run.sizes["key_rounds"])
     for name, label, samples in (
         ("key_switch_p95", "key to repaint p95: switch screen 1/2", timings.switch_ms),
         ("key_filter_p95", "key to repaint p95: filter character, students", timings.filter_ms),
@@ -125,11 +122,13 @@ def open_list(run: BenchRun) -> None:
         )
     store = run.copy(data, "list.db")
     log(f"open the students list ({students:,} students) ...")
-    ms, rows = pilot_timing.open_list(store, ADMIN)
+    fresh = run.sizes["fresh"]
+    ms, rows = pilot_timing.open_list(store, ADMIN, runs=fresh)
     store.unlink()
     run.add(Figure(
         "open_list", f"open a list of {rows:,} rows to first rows painted", ms, "ms",
-        "<= 100 ms", None, None, ms <= 100, "students screen as admin; Pilot, median of 3 fresh processes",
+        "<= 100 ms", None, None, ms <= 100,
+        f"students screen as admin; Pilot, median of {fresh} fresh processes",
     ))  # fmt: skip
 
 
@@ -137,14 +136,17 @@ def review_queue(run: BenchRun) -> None:
     import queue_timing
 
     store = run.copy(run.data, "queue.db")
-    pending = queue_timing.prepare(store, QUEUE_PENDING["quick" if run.quick else "full"])
+    pending = queue_timing.prepare(store, run.sizes["queue_pending"])
     log(f"open the review queue ({pending:,} pending) and approve-and-next ...")
-    timings = queue_timing.queue_timings(store, ADMIN, rounds=8 if run.quick else 20)
+    fresh = run.sizes["fresh"]
+    timings = queue_timing.queue_timings(
+        store, ADMIN, rounds=run.sizes["queue_rounds"], opens=fresh
+    )
     store.unlink()
     run.add(Figure(
         "queue_open", f"open the review queue, {pending:,} pending, to first rows painted",
         timings.open_ms, "ms", "<= 100 ms", None, None, timings.open_ms <= 100,
-        f"`3` as admin; Pilot, median of 3 fresh processes; with the first preview {timings.open_preview_ms:.0f} ms",
+        f"`3` as admin; Pilot, median of {fresh} fresh processes; with the first preview {timings.open_preview_ms:.0f} ms",
     ))  # fmt: skip
     samples = timings.approve_ms + timings.decide_ms
     value = pilot_timing.p95(samples)
@@ -161,19 +163,22 @@ def inbox(run: BenchRun) -> None:
     import inbox_timing
 
     store = run.copy(run.data, "inbox.db")
-    notifications, thread = INBOX["quick" if run.quick else "full"]
+    notifications, thread = run.sizes["inbox"]  # the mentor's, and one conversation's messages
     log(f"open screen 7 ({notifications:,} notifications, a {thread:,}-message thread) ...")
-    timings = inbox_timing.inbox_timings(store, run.data.mentor_email, notifications, thread)
+    fresh = run.sizes["fresh"]
+    timings = inbox_timing.inbox_timings(
+        store, run.data.mentor_email, notifications, thread, runs=fresh
+    )
     store.unlink()
     run.add(Figure(
         "inbox_open",
         f"open screen 7, {timings.notifications:,} notifications, to first pages painted",
         timings.open_ms, "ms", "<= 100 ms", None, None, timings.open_ms <= 100,
-        "`7` as the demo mentor; both lists' first page; Pilot, median of 3 fresh processes",
+        f"`7` as the demo mentor; both lists' first page; Pilot, median of {fresh} fresh processes",
     ))  # fmt: skip
     run.add(Figure(
         "inbox_thread",
         f"open a {timings.thread:,}-message conversation to its newest page painted",
         timings.thread_ms, "ms", "<= 100 ms", None, None, timings.thread_ms <= 100,
-        "`enter` on screen 7's newest conversation; Pilot, median of 3 fresh processes",
+        f"`enter` on screen 7's newest conversation; Pilot, median of {fresh} fresh processes",
     ))  # fmt: skip

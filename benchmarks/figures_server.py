@@ -19,7 +19,8 @@ def sync(run: BenchRun) -> None:
     folder = run.work / "sync"
     folder.mkdir()
     database = run.copy(data, "sync/server.db")
-    result = sync_pull.measure(database, data.admin_email, data.mentor_email, folder, 5)
+    rounds = run.sizes["sync_rounds"]
+    result = sync_pull.measure(database, data.admin_email, data.mentor_email, folder, rounds)
     run.restore_env()
     rate, plain = result["rows_per_second"], result["plain_rows_per_second"]
     run.add(Figure(
@@ -29,7 +30,7 @@ def sync(run: BenchRun) -> None:
     ))  # fmt: skip
     worst = max(result["a_to_b_seconds"])
     run.add(Figure(
-        "sync_a_to_b", "push on A to visible on B (worst of 5)", worst, "s", "< 1 s", None,
+        "sync_a_to_b", f"push on A to visible on B (worst of {rounds})", worst, "s", "< 1 s", None,
         None, worst < 1, f"median {statistics.median(result['a_to_b_seconds']):.2f} s",
     ))  # fmt: skip
     shutil.rmtree(folder, ignore_errors=True)
@@ -71,7 +72,7 @@ def xapi(run: BenchRun) -> None:
     folder = run.work / "xapi"
     folder.mkdir()
     database = run.copy(data, "xapi/server.db")
-    count = 4_000 if run.quick else 20_000
+    count = run.sizes["xapi"]
     result = xapi_ingest.measure(database, folder, count)
     run.restore_env()
     rate = float(result["statements_per_second"])
@@ -92,7 +93,7 @@ def web_sessions(run: BenchRun) -> None:
     folder = run.work / "web"
     folder.mkdir()
     database = run.copy(data, "web/server.db")
-    result = web_sessions.measure(database, folder, 2 if run.quick else 4)
+    result = web_sessions.measure(database, folder, run.sizes["web_sessions"])
     run.restore_env()
     per_session = float(result["rss_mib_median"])
     setting = int(result["memory_setting_mib"])

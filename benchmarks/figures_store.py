@@ -121,5 +121,5 @@ def report_export(run: BenchRun) -> None:
     import report_export
 
     log("report export ...")
-    for figure in report_export.measure(run.store, run.data.admin_email, 1 if run.quick else 3):
+    for figure in report_export.measure(run.store, run.data.admin_email, run.sizes["runs"]):
         run.add(Figure(**figure))

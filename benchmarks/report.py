@@ -80,9 +80,15 @@ def machine() -> str:
     return f"{cores} cores, {model}, Python {platform.python_version()}"
 
 
-def print_report(figures: list[Figure], *, quick: bool, seconds: float) -> None:
-    size = "quick (small store)" if quick else "full (large store)"
-    print(f"\nmentor-tui benchmarks, {size}, {seconds:.0f} s")
+SIZE_NAMES = {
+    "full": "full (large store)",
+    "quick": "quick (small store)",
+    "smoke": "smoke (each figure once, smallest store: the timings mean nothing)",
+}
+
+
+def print_report(figures: list[Figure], *, size: str, seconds: float) -> None:
+    print(f"\nmentor-tui benchmarks, {SIZE_NAMES[size]}, {seconds:.0f} s")
     print(f"machine: {machine()}\n")
     print(table(figures))
     notes = [f"  {f.name}: {f.note}" for f in figures if f.note]

@@ -2,6 +2,7 @@
 
     python benchmarks/run.py                 # the large demo store (50,000 students), minutes
     python benchmarks/run.py --quick         # a small store, the same benchmarks, < 2 minutes
+    python benchmarks/run.py --smoke         # each figure once on the smallest store (the test)
     python benchmarks/run.py --json out.json # also write the figures as a JSON list
 
 The demo stores are built once and cached in ``benchmarks/.cache/`` (see ``dataset.py``);
@@ -114,8 +115,8 @@ FIGURES: tuple[Entry, ...] = (
 NAMES: tuple[str, ...] = tuple(name for entry in FIGURES for name in entry.names)
 
 
-def run_figures(quick: bool, rebuild: bool, work: Path, only: set[str] | None) -> list[Figure]:
-    run = BenchRun(quick, rebuild, work)
+def run_figures(size: str, rebuild: bool, work: Path, only: set[str] | None) -> list[Figure]:
+    run = BenchRun(size, rebuild, work)
     for entry in FIGURES:
         if only is None or only.intersection(entry.names):
             entry.measure(run)
@@ -124,7 +125,13 @@ def run_figures(quick: bool, rebuild: bool, work: Path, only: set[str] | None) -
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="a small store, under two minutes")
+    sizes = parser.add_mutually_exclusive_group()
+    sizes.add_argument("--quick", action="store_true", help="a small store, under two minutes")
+    sizes.add_argument(
+        "--smoke",
+        action="store_true",
+        help="each figure once on the smallest store: proves the runner works, times nothing",
+    )
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write the figures here")
     parser.add_argument("--rebuild", action="store_true", help="build the cached stores again")
     parser.add_argument("--only", nargs="+", choices=NAMES, help="run just these figures")
@@ -132,8 +139,9 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="mentor-bench-") as folder:
         only = set(args.only) if args.only else None
-        figures = run_figures(args.quick, args.rebuild, Path(folder), only)
-    print_report(figures, quick=args.quick, seconds=time.perf_counter() - started)
+        size = "smoke" if args.smoke else "quick" if args.quick else "full"
+        figures = run_figures(size, args.rebuild, Path(folder), only)
+    print_report(figures, size=size, seconds=time.perf_counter() - started)
     if args.json:
         write_json(figures, args.json)
     return 0

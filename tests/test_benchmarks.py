@@ -1,5 +1,7 @@
-"""The benchmark runner keeps working: `benchmarks/run.py --quick --json F` runs every benchmark
-on a small store and writes every figure. How fast is never asserted (timings are a report)."""
+"""The benchmark runner keeps working: `benchmarks/run.py --smoke --json F` runs every benchmark
+once on the smallest store and writes and prints every figure. How fast is never asserted
+(timings are a report); `--quick` and the full run differ from `--smoke` only in their sizes and
+repeats (benchmarks/context.py)."""
 
 from __future__ import annotations
 
@@ -27,7 +29,7 @@ def _names() -> tuple[str, ...]:
 def test_quick_run_writes_every_figure(tmp_path: Path) -> None:
     out = tmp_path / "figures.json"
     done = subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "run.py"), "--quick", "--json", str(out)],
+        [sys.executable, str(ROOT / "benchmarks" / "run.py"), "--smoke", "--json", str(out)],
         cwd=ROOT,
         capture_output=True,
         text=True,

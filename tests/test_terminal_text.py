@@ -61,18 +61,24 @@ def _assert_screen_is_clean(app: MentorApp) -> None:
 
 def _run_in_pty(argv: list[str], keys: list[bytes], wait_for: bytes) -> bytes:
     """Every byte ``argv`` writes to a 120x40 xterm pty until it paints ``wait_for`` and goes
-    quiet after each of ``keys``; then ctrl+q (as benchmarks/app_timing.py does)."""
+    quiet after each of ``keys``; then ctrl+q, and every byte until it has exited."""
     proc, master = spawn_in_pty(argv, columns=120, lines=40)
     seen = b""
 
     def drain(quiet: float, limit: float) -> None:
+        """Read until ``quiet`` seconds pass with no new paint. A blinking cursor writes the
+        same two frames in turn for as long as it is shown: a write equal to one of the two
+        before it is that blink, not a paint, so the screen that blinks is quiet too."""
         nonlocal seen
         end, last = time.monotonic() + limit, time.monotonic()
+        recent: list[bytes] = []
         while time.monotonic() < end and time.monotonic() - last < quiet:
             chunk = read_available(master, 0.05)
             if chunk:
                 seen += chunk
-                last = time.monotonic()
+                if chunk not in recent:
+                    last = time.monotonic()
+                recent = [*recent[-1:], chunk]
 
     try:
         deadline = time.monotonic() + 60
@@ -85,8 +91,12 @@ def _run_in_pty(argv: list[str], keys: list[bytes], wait_for: bytes) -> bytes:
             os.write(master, key)
             drain(1.0, 20.0)
         os.write(master, b"\x11")  # ctrl+q
-        drain(1.0, 10.0)
-        proc.wait(15)
+        end = time.monotonic() + 15
+        while proc.poll() is None:  # every byte until it exits, then what is still unread
+            assert time.monotonic() < end, "the app did not quit on ctrl+q"
+            seen += read_available(master, 0.05)
+        while chunk := read_available(master, 0.05):
+            seen += chunk
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGTERM)
