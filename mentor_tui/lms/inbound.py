@@ -31,7 +31,7 @@ from mentor_tui.config import Config
 from mentor_tui.core import writes
 from mentor_tui.core.access import Actor
 from mentor_tui.core.matching.auto import auto_assign_new_students
-from mentor_tui.core.notifications.milestones import notify_module_completed
+from mentor_tui.core.notifications.milestones import Completion, notify_modules_completed
 from mentor_tui.core.notifications.notify import notify_new_submission
 from mentor_tui.db.models import SessionAttendee, Synced, User
 from mentor_tui.lms import bookkeeping as book
@@ -143,6 +143,7 @@ class _Table:
         self.unsaved: dict[str, Link] = {}  # links not yet written to lms_rows
         self.fresh_rows: list[dict[str, Any]] = []  # new rows waiting for insert_many
         self.bulk = 0  # rows written by insert_many: one audit entry for them all
+        self.completions: list[Completion] = []  # milestones not yet told (told at a flush)
 
     def run(self) -> None:
         entity = self.entity
@@ -298,6 +299,8 @@ class _Table:
             self.session, None, self.entity.model, self.fresh_rows, action=ACTION, audit_each=False
         )
         self.fresh_rows = []
+        notify_modules_completed(self.session, self.config, self.completions)
+        self.completions = []
         book.save_links(self.session, self.entity.table, self.unsaved)
         self.unsaved = {}
 
@@ -325,14 +328,13 @@ class _Table:
         return pending
 
     def _milestone(self, row: Any, was_done: bool) -> None:
-        """A module the platform says a student completed (not on the first pass: history)."""
+        """A module the platform says a student completed (not on the first pass: history):
+        told with the others of its batch, at the next flush."""
         if self.entity.model.__tablename__ != "module_progress" or self.first or was_done:
             return
         if row.is_completed:
-            notify_module_completed(
-                self.session, self.config, row.user_id, row.module_id,
-                completed_at=row.completed_at or row.last_activity_at,
-            )  # fmt: skip
+            when = row.completed_at or row.last_activity_at
+            self.completions.append(Completion(row.user_id, row.module_id, when))
 
     def _conflict(self, row: Synced, fields: dict[str, tuple[Any, Any]]) -> None:
         self.store.conflict(
