@@ -28,7 +28,7 @@ from mentor_tui.core.text import clean_line
 from mentor_tui.errors import UserError
 from mentor_tui.screens.base import MentorScreen
 from mentor_tui.screens.reviews.feedback_editor import FeedbackPanel
-from mentor_tui.screens.reviews.landing import Landed, decision_job
+from mentor_tui.screens.reviews.landing import Landed, decision_job, landing_position
 from mentor_tui.screens.reviews.preview import (
     PreviewCache,
     PreviewPane,
@@ -360,14 +360,26 @@ class ReviewQueueScreen(MentorScreen):
             self.notify(f"{DONE_WORDS[decision]} {result.decided} {noun}.", markup=False)
             # The decided rows leave the list at once and the cursor is on the next row; a row
             # the table has not loaded makes it reload (and count) instead.
+            if self._source_now is not None:  # its bookmarks first: the table reads on at once
+                self._source_now.removed(ids)
             taken_out = table.remove_rows(ids)
-            if result.landing is not None and table.cursor_key != result.landing:
-                table.cursor_index = result.position  # the list and the store disagree here
-            if result.landing is not None:  # shown now when rendered ahead, with the rows
-                self._ask_preview(result.landing)
+            landing = result.landing
+            if landing is not None and table.cursor_key != landing.id:
+                self._land_on(landing)  # the list and the store disagree here
+            if landing is not None:  # shown now when rendered ahead, with the rows
+                self._ask_preview(landing.id)
             if taken_out:  # after the landing is painted: it does not wait for this
                 self.call_after_refresh(self._recount, table.row_count)
         self.app.post_message(DataChanged("reviews"))  # the status bar and sync; not this list
+
+    def _land_on(self, landing: QueueItem) -> None:
+        """Put the cursor on ``landing``, at the place the store counts for it."""
+        job = landing_position(self.actor, landing, self._filter, self.services.config)
+
+        def landed(position: int) -> None:
+            self._table.cursor_index = position
+
+        self.run_db(job, landed, group="landing")
 
     def _recount(self, expected: int) -> None:
         if self._source_now is not None:
