@@ -76,7 +76,9 @@ def test_keyset_pages_are_the_offset_pages_with_ties(template: Path, tmp_path: P
         forward: list[str] = []
         key = None
         while True:  # the whole queue, page after page from the last row read
-            page = services.run(lambda s, key=key: items_after(s, actor, key, size, config=config))
+            page = services.run(
+                lambda s, key=key, size=size: items_after(s, actor, key, size, config=config)
+            )
             if not page:
                 break
             forward += ids(page)
@@ -85,7 +87,9 @@ def test_keyset_pages_are_the_offset_pages_with_ties(template: Path, tmp_path: P
         backward: list[str] = []
         key = None
         while True:  # and backwards from the end
-            page = services.run(lambda s, key=key: items_before(s, actor, key, size, config=config))
+            page = services.run(
+                lambda s, key=key, size=size: items_before(s, actor, key, size, config=config)
+            )
             if not page:
                 break
             backward = ids(page) + backward
