@@ -18,7 +18,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.reactive import Reactive
 from textual.timer import Timer
 from textual.widgets import Input, Static
 
@@ -45,7 +44,6 @@ from mentor_tui.widgets.paged_table import PagedTable
 
 if TYPE_CHECKING:
     from sqlmodel import Session
-    from textual.widget import Widget
 
 FILTER_DEBOUNCE = 0.15
 READ_AHEAD = (1, 2, -1)  # rows, from the cursor, whose previews are rendered before they are shown
@@ -67,11 +65,6 @@ class ReviewQueueScreen(MentorScreen):
         Binding("slash", "filter", "Filter", id="reviews.filter", key_display="/"),
         Binding("escape", "clear_filter", "Clear filter / back", id="reviews.escape", show=False),
     ]
-    # Textual repaints the whole screen when focus moves; the widget that loses it and the one
-    # that gets it repaint themselves (Blur, Focus), and styles that follow the focus are
-    # updated by `set_focus`. Moving focus into the feedback editor and back to the list is
-    # half of approve-and-next's keys, so it repaints only those two (issue #21).
-    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
 
     def __init__(self) -> None:
         super().__init__()
