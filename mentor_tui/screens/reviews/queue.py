@@ -363,7 +363,9 @@ class ReviewQueueScreen(MentorScreen):
                 self._ask_preview(landing.id)
             if taken_out:  # after the landing is painted: it does not wait for this
                 self.call_after_refresh(self._recount, table.row_count)
-        self.app.post_message(DataChanged("reviews"))  # the status bar and sync; not this list
+        # the status bar and sync (not this list), once the landing is painted: their workers
+        # would compete with this frame for the interpreter
+        self.call_after_refresh(self.app.post_message, DataChanged("reviews"))
 
     def _land_on(self, landing: QueueItem) -> None:
         """Put the cursor on ``landing``, at the place the store counts for it."""
