@@ -196,3 +196,34 @@ async def test_a_decision_deep_in_the_queue_keeps_paging_right(
             await settle(pilot)
             top = int(table.scroll_y)
             assert _shown(table) == left[top : top + len(_shown(table))], key
+
+
+async def test_landing_where_the_list_and_the_store_disagree(
+    template: Path, tmp_path: Path
+) -> None:
+    """The next item was decided elsewhere (no message told the app): the decision's landing,
+    read from the store, is the one after it, and the cursor goes there once the list has
+    been counted again (the landing's position is asked for apart, not with every decision)."""
+    from mentor_tui.db.engine import session_scope
+    from mentor_tui.db.models import Submission
+
+    app = MentorApp(services_for(_store(template, tmp_path / "s.db"), ADMIN))
+    every = _everything(app.services)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        table = app.screen.query_one(PagedTable)
+        await pilot.press("down", "down")
+        await settle(pilot)
+        assert table.cursor_key == every[2]
+        with session_scope(app.services.engine) as session:
+            session.get_one(Submission, every[3]).status = "approved"
+        await pilot.press("a", "ctrl+s")
+        for _ in range(5):
+            await settle(pilot)
+        left = _everything(app.services)
+        assert left == [i for i in every if i not in (every[2], every[3])]
+        assert table.row_count == len(left)
+        assert table.cursor_key == every[4] == left[table.cursor_index]
+        assert app.screen._preview is not None and app.screen._preview.id == every[4]

@@ -166,4 +166,23 @@ def items_before(
     )
 
 
-__all__ = ["QueueKey", "items_after", "items_before", "queue_key"]
+def landing_after(
+    session: Session,
+    actor: Actor,
+    decided: QueueItem,
+    *,
+    text_filter: str = "",
+    config: Config | None = None,
+) -> QueueItem | None:
+    """Where the queue lands after ``decided`` was decided: the next pending item after its
+    place in the queue (the asked-for-feedback part included), else the closest one before it,
+    else None (the queue is empty)."""
+    key = queue_key(decided)
+    common: dict[str, Any] = {"text_filter": text_filter, "config": config}
+    found = items_after(session, actor, key, 1, **common) or items_before(
+        session, actor, key, 1, **common
+    )
+    return found[0] if found else None
+
+
+__all__ = ["QueueKey", "items_after", "items_before", "landing_after", "queue_key"]

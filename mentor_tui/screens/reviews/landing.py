@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING
 from mentor_tui.config import Config
 from mentor_tui.core.access import Actor
 from mentor_tui.core.reviews.decisions import decide_many
-from mentor_tui.core.reviews.queue import QueueItem, next_pending_after, queue_position
+from mentor_tui.core.reviews.queue import QueueItem, queue_position
+from mentor_tui.core.reviews.queue_pages import landing_after
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -49,13 +50,8 @@ def decision_job(
             # the cursor stays on an item it did not decide, else goes to the next pending
             landing = anchor
             if anchor.id in ids:
-                landing = next_pending_after(
-                    session,
-                    actor,
-                    anchor.submitted_at,
-                    anchor.id,
-                    text_filter=text_filter,
-                    config=config,
+                landing = landing_after(
+                    session, actor, anchor, text_filter=text_filter, config=config
                 )
         return Landed(len(decided), landing)
 
