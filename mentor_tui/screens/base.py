@@ -12,6 +12,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 
 from textual.binding import Binding, BindingType
+from textual.reactive import Reactive
 from textual.screen import ModalScreen, ScreenResultType
 from textual.worker import Worker, get_current_worker
 
@@ -20,6 +21,7 @@ from mentor_tui.widgets.seams import FirstShowStyles
 
 if TYPE_CHECKING:  # the first frame paints without SQLAlchemy
     from sqlmodel import Session
+    from textual.widget import Widget
 
     from mentor_tui.core.actor import Actor
     from mentor_tui.core.services import Services
@@ -38,6 +40,12 @@ class MentorScreen(FirstShowStyles[ScreenResultType]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("tab", "tab", "Next unread", show=False, id="app.next_unread"),
     ]
+    # Textual repaints the whole screen when focus moves; the widget that loses it and the one
+    # that gets it repaint themselves (Blur, Focus), and styles that follow the focus are
+    # updated by `set_focus`. So a focus move repaints those two, not every line of the screen
+    # (issue #21: the review queue's feedback editor and list, the filter boxes and their lists,
+    # a form's fields, a dialog's buttons).
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
 
     @property
     def mentor_app(self) -> MentorHost:

@@ -83,7 +83,9 @@ def remove_rows(self, keys: Iterable[str]) -> bool:
     self.refresh()
     self.post_message(self.CountChanged(self, self._row_count))
     self._post_highlight()
-    self._request_visible()
+    # Rows to read again (a page left short) are read once this frame is painted: the rows on
+    # screen are held already, and a read now would compete with the frame for the interpreter.
+    self.call_after_refresh(self._request_visible)
     return True
 
 

@@ -18,7 +18,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.reactive import Reactive
 from textual.timer import Timer
 from textual.widgets import Input, Static
 
@@ -28,7 +27,7 @@ from mentor_tui.core.text import clean_line
 from mentor_tui.errors import UserError
 from mentor_tui.screens.base import MentorScreen
 from mentor_tui.screens.reviews.feedback_editor import FeedbackPanel
-from mentor_tui.screens.reviews.landing import Landed, decision_job
+from mentor_tui.screens.reviews.landing import Landed, decision_job, landing_position
 from mentor_tui.screens.reviews.preview import (
     PreviewCache,
     PreviewPane,
@@ -45,7 +44,6 @@ from mentor_tui.widgets.paged_table import PagedTable
 
 if TYPE_CHECKING:
     from sqlmodel import Session
-    from textual.widget import Widget
 
 FILTER_DEBOUNCE = 0.15
 READ_AHEAD = (1, 2, -1)  # rows, from the cursor, whose previews are rendered before they are shown
@@ -67,11 +65,6 @@ class ReviewQueueScreen(MentorScreen):
         Binding("slash", "filter", "Filter", id="reviews.filter", key_display="/"),
         Binding("escape", "clear_filter", "Clear filter / back", id="reviews.escape", show=False),
     ]
-    # Textual repaints the whole screen when focus moves; the widget that loses it and the one
-    # that gets it repaint themselves (Blur, Focus), and styles that follow the focus are
-    # updated by `set_focus`. Moving focus into the feedback editor and back to the list is
-    # half of approve-and-next's keys, so it repaints only those two (issue #21).
-    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
 
     def __init__(self) -> None:
         super().__init__()
@@ -360,14 +353,28 @@ class ReviewQueueScreen(MentorScreen):
             self.notify(f"{DONE_WORDS[decision]} {result.decided} {noun}.", markup=False)
             # The decided rows leave the list at once and the cursor is on the next row; a row
             # the table has not loaded makes it reload (and count) instead.
+            if self._source_now is not None:  # its bookmarks first: the table reads on at once
+                self._source_now.removed(ids)
             taken_out = table.remove_rows(ids)
-            if result.landing is not None and table.cursor_key != result.landing:
-                table.cursor_index = result.position  # the list and the store disagree here
-            if result.landing is not None:  # shown now when rendered ahead, with the rows
-                self._ask_preview(result.landing)
+            landing = result.landing
+            if landing is not None and table.cursor_key != landing.id:
+                self._land_on(landing)  # the list and the store disagree here
+            if landing is not None:  # shown now when rendered ahead, with the rows
+                self._ask_preview(landing.id)
             if taken_out:  # after the landing is painted: it does not wait for this
                 self.call_after_refresh(self._recount, table.row_count)
-        self.app.post_message(DataChanged("reviews"))  # the status bar and sync; not this list
+        # the status bar and sync (not this list), once the landing is painted: their workers
+        # would compete with this frame for the interpreter
+        self.call_after_refresh(self.app.post_message, DataChanged("reviews"))
+
+    def _land_on(self, landing: QueueItem) -> None:
+        """Put the cursor on ``landing``, at the place the store counts for it."""
+        job = landing_position(self.actor, landing, self._filter, self.services.config)
+
+        def landed(position: int) -> None:
+            self._table.cursor_index = position
+
+        self.run_db(job, landed, group="landing")
 
     def _recount(self, expected: int) -> None:
         if self._source_now is not None:

@@ -1,10 +1,18 @@
 """The review queue's rows: the table's columns and the `PageSource` that reads the pending
 submissions a page at a time (the first page read ahead while the screen is built), oldest
-first, with the time left to the review SLA."""
+first, with the time left to the review SLA.
+
+Pages are keyset pages (`core.reviews.queue_pages`): the source remembers the queue key of the
+first and last row of every page it read (bookmarks, by row index), and reads a page from the
+nearest bookmark, or from either end of the queue, whichever is closest: `pagedown` reads on
+from the page above, `end` reads the last rows backwards, and neither counts the items before
+them. A decision's rows taken out of the list move the bookmarks after them up (`removed`);
+a recount (a reload, a new filter) forgets them."""
 
 from __future__ import annotations
 
 import threading
+from bisect import bisect_left
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -13,7 +21,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from mentor_tui.config import Config
 from mentor_tui.core import clock
 from mentor_tui.core.access import Actor
-from mentor_tui.core.reviews.queue import QueueItem, count_queue, list_queue
+from mentor_tui.core.reviews.queue import QueueItem, count_queue
+from mentor_tui.core.reviews.queue_pages import QueueKey, items_after, items_before, queue_key
 from mentor_tui.core.services import Services
 from mentor_tui.errors import UserError
 from mentor_tui.widgets.figures import local_time, user_text
@@ -75,6 +84,13 @@ class QueueSource:
         self.prefetched: dict[tuple[int, int], list[QueueItem]] = {}
         self._warm = threading.Event()
         self._warm.set()
+        # Row index -> the queue key of the row there: the first and last rows of every page
+        # read, and the count they go with; `_epoch` moves on when rows are taken out, so a
+        # page read before that does not leave bookmarks at the old indices.
+        self._lock = threading.Lock()
+        self._marks: dict[int, QueueKey] = {}
+        self._count: int | None = None
+        self._epoch = 0
 
     def warming(self) -> None:
         """On the UI thread, before `warm` is started: the table's first load waits for it."""
@@ -96,9 +112,28 @@ class QueueSource:
     def count(self) -> int:
         self._warm.wait(timeout=60)
         expected, self.expected_count = self.expected_count, None
-        if expected is not None:
-            return expected
-        return self.services.run(self.count_now)
+        if expected is None:  # counted again: the rows may have moved since the bookmarks
+            expected = self.services.run(self.count_now)
+            with self._lock:
+                self._marks.clear()
+                self._epoch += 1
+        with self._lock:
+            self._count = expected
+        return expected
+
+    def removed(self, ids: list[str]) -> None:
+        """On the UI thread: the table took the rows of ``ids`` out of its list itself (all of
+        them loaded rows, so read here). Every bookmark after them moves up as many rows."""
+        gone = sorted(queue_key(self.items[i]) for i in ids if i in self.items)
+        with self._lock:
+            self._epoch += 1
+            marks: dict[int, QueueKey] = {}
+            for index, key in self._marks.items():
+                if key not in gone:
+                    marks[index - bisect_left(gone, key)] = key
+            self._marks = marks
+            if self._count is not None:
+                self._count -= len(gone)
 
     def count_now(self, session: Session) -> int:
         return count_queue(session, self.actor, text_filter=self.text_filter, config=self.config)
@@ -112,14 +147,36 @@ class QueueSource:
         return [self._row(item) for item in items]
 
     def read(self, session: Session, offset: int, limit: int) -> list[QueueItem]:
-        return list_queue(
-            session,
-            self.actor,
-            text_filter=self.text_filter,
-            offset=offset,
-            limit=limit,
-            config=self.config,
-        )
+        """The rows ``offset`` to ``offset + limit``, read from the nearest place whose key is
+        known: a bookmark before or after them, or the start or the end of the queue."""
+        with self._lock:
+            epoch, count, marks = self._epoch, self._count, dict(self._marks)
+        end = offset + limit
+        # (distance, how): rows to pass over from each known place
+        ways: list[tuple[int, int, QueueKey | None, bool]] = [(offset, -1, None, True)]
+        if count is not None and end >= count:
+            ways.append((0, count, None, False))  # the end: the last rows, backwards
+        elif count is not None:
+            ways.append((count - end, count, None, False))
+        ways += [
+            (offset - index - 1, index, key, True) for index, key in marks.items() if index < offset
+        ]
+        ways += [(index - end, index, key, False) for index, key in marks.items() if index >= end]
+        distance, place, key, later = min(ways, key=lambda way: way[0])
+        common = {"text_filter": self.text_filter, "config": self.config}
+        if later:
+            items = items_after(session, self.actor, key, limit, skip=distance, **common)
+        else:  # the rows between `offset` and `place`, of which the page is the first `limit`
+            wanted = min(limit, place - offset)
+            items = items_before(
+                session, self.actor, key, wanted, skip=place - offset - wanted, **common
+            )
+        if items:
+            with self._lock:
+                if epoch == self._epoch:
+                    self._marks[offset] = queue_key(items[0])
+                    self._marks[offset + len(items) - 1] = queue_key(items[-1])
+        return items
 
     def _row(self, item: QueueItem) -> PagedRow:
         cells = (
