@@ -5,6 +5,7 @@ indexes set aside gets every one of them back, also when the pass is stopped on 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import nullcontext
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ import pytest
 from sqlalchemy import func, select, text
 
 from mentor_tui.config import Config
-from mentor_tui.core import writes
+from mentor_tui.core import clock, writes
 from mentor_tui.core.people import progress_totals
 from mentor_tui.db.engine import make_engine, session_scope
 from mentor_tui.db.models import ModuleProgress
@@ -188,3 +189,55 @@ def test_a_first_pass_counts_every_student_progress_once_and_keeps_the_triggers(
     with session_scope(store) as s:
         assert progress_totals.kept(s) == progress_totals.recount(s)
         assert progress_totals.kept(s)[ID["s1"]][:2] == (3, 3)
+
+
+RANDOM_IDS = {"change_journal": ("change_id",), "audit_log": ("id",), "notifications": ("id",)}
+
+
+def everything(engine: Any) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table of a store, in a fixed order, without the ids made at random."""
+    found: dict[str, list[tuple[Any, ...]]] = {}
+    with engine.connect() as conn:
+        names = conn.exec_driver_sql(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'notes_%' "
+            "AND name NOT IN ('alembic_version', 'sqlite_sequence')"
+        ).scalars()
+        for name in names:
+            columns = [c[1] for c in conn.exec_driver_sql(f'PRAGMA table_info("{name}")')]
+            kept = [c for c in columns if c not in RANDOM_IDS.get(name, ())]
+            listed = ", ".join(f'"{c}"' for c in kept)
+            found[name] = conn.exec_driver_sql(
+                f'SELECT {listed} FROM "{name}" ORDER BY {listed}'
+            ).all()
+    return found
+
+
+def test_a_first_pass_writes_the_same_rows_as_with_the_totals_trigger_on(
+    pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every row, journal entry, link and total the first pass writes is the same as when the
+    totals' trigger stays on for each row (the way before it was set aside), at one moment."""
+    platform = make_platform(pg_url)
+    moment = clock.now()
+    monkeypatch.setattr(clock, "now", lambda: moment)
+    stores = []
+    for name in ("trigger-on", "set-aside"):
+        engine = make_engine(tmp_path / f"{name}.db")
+        stores.append(engine)
+        if name == "trigger-on":
+            monkeypatch.setattr(
+                inbound.progress_totals, "counted_after", lambda s, m: nullcontext()
+            )
+        else:
+            monkeypatch.undo()
+            monkeypatch.setattr(clock, "now", lambda: moment)
+        bridge.run_pass(platform, engine, Config())
+    try:
+        on, aside = (everything(engine) for engine in stores)
+        assert on["student_progress_totals"] and on["change_journal"] and on["lms_rows"]
+        assert on.keys() == aside.keys()
+        for name in on:
+            assert on[name] == aside[name], name
+    finally:
+        for engine in stores:
+            engine.dispose()
