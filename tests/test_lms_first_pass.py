@@ -5,6 +5,7 @@ indexes set aside gets every one of them back, also when the pass is stopped on 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import nullcontext
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -13,12 +14,13 @@ import pytest
 from sqlalchemy import func, select, text
 
 from mentor_tui.config import Config
-from mentor_tui.core import writes
+from mentor_tui.core import clock, writes
+from mentor_tui.core.people import progress_totals
 from mentor_tui.db.engine import make_engine, session_scope
 from mentor_tui.db.models import ModuleProgress
 from mentor_tui.lms import bridge, inbound
 from mentor_tui.lms.mapping import digest, digester, text_uuids
-from tests.lms_support import make_platform
+from tests.lms_support import ID, make_platform, run
 
 pytestmark = pytest.mark.postgres
 
@@ -142,3 +144,100 @@ def test_the_garbage_collector_is_paused_for_a_table_and_on_again_after(
     with pytest.raises(KeyboardInterrupt), inbound.collector_paused():
         raise KeyboardInterrupt
     assert gc.isenabled()
+
+
+def triggers(engine: Any) -> list[tuple[str, str]]:
+    with engine.connect() as conn:
+        return sorted(
+            conn.exec_driver_sql("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").all()
+        )
+
+
+def test_a_first_pass_counts_every_student_progress_once_and_keeps_the_triggers(
+    pg_url: str, store: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The totals' insert trigger is set aside while progress is filled and the totals are
+    counted after: the same totals as a recount, the trigger back (also after a pass stopped
+    while it was set aside), and later writes counted by it again."""
+    expected = triggers(store)
+    assert any(name == progress_totals.INSERT_TRIGGER for name, _ in expected)
+    platform = make_platform(pg_url)
+    real_insert = writes.insert_many
+
+    def dying_insert(session: Any, actor: Any, model: Any, rows: Any, **kwargs: Any) -> int:
+        if model is ModuleProgress and rows:
+            assert progress_totals.INSERT_TRIGGER not in str(
+                session.execute(text("SELECT group_concat(name) FROM sqlite_master")).scalar()
+            )
+            raise KeyboardInterrupt
+        return real_insert(session, actor, model, rows, **kwargs)
+
+    monkeypatch.setattr(inbound.writes, "insert_many", dying_insert)
+    with pytest.raises(KeyboardInterrupt):
+        bridge.run_pass(platform, store, Config())
+    assert triggers(store) == expected
+    monkeypatch.setattr(inbound.writes, "insert_many", real_insert)
+    assert bridge.run_pass(platform, store, Config()).taken_in["user_module_progress"] == 6
+    assert triggers(store) == expected
+    with session_scope(store) as s:
+        totals = progress_totals.kept(s)
+        assert totals == progress_totals.recount(s)
+        assert sorted((m, c) for m, c, _ in totals.values()) == [(1, 1), (2, 0), (3, 2)]
+    run(platform, "UPDATE user_module_progress SET is_completed = true, updated_at = now() "
+        "WHERE id = %s", (ID["p3"],))  # fmt: skip
+    assert bridge.run_pass(platform, store, Config()).rows_in == 1
+    with session_scope(store) as s:
+        assert progress_totals.kept(s) == progress_totals.recount(s)
+        assert progress_totals.kept(s)[ID["s1"]][:2] == (3, 3)
+
+
+RANDOM_IDS = {"change_journal": ("change_id",), "audit_log": ("id",), "notifications": ("id",)}
+
+
+def everything(engine: Any) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table of a store, in a fixed order, without the ids made at random."""
+    found: dict[str, list[tuple[Any, ...]]] = {}
+    with engine.connect() as conn:
+        names = conn.exec_driver_sql(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'notes_%' "
+            "AND name NOT IN ('alembic_version', 'sqlite_sequence')"
+        ).scalars()
+        for name in names:
+            columns = [c[1] for c in conn.exec_driver_sql(f'PRAGMA table_info("{name}")')]
+            kept = [c for c in columns if c not in RANDOM_IDS.get(name, ())]
+            listed = ", ".join(f'"{c}"' for c in kept)
+            found[name] = conn.exec_driver_sql(
+                f'SELECT {listed} FROM "{name}" ORDER BY {listed}'
+            ).all()
+    return found
+
+
+def test_a_first_pass_writes_the_same_rows_as_with_the_totals_trigger_on(
+    pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every row, journal entry, link and total the first pass writes is the same as when the
+    totals' trigger stays on for each row (the way before it was set aside), at one moment."""
+    platform = make_platform(pg_url)
+    moment = clock.now()
+    monkeypatch.setattr(clock, "now", lambda: moment)
+    stores = []
+    for name in ("trigger-on", "set-aside"):
+        engine = make_engine(tmp_path / f"{name}.db")
+        stores.append(engine)
+        if name == "trigger-on":
+            monkeypatch.setattr(
+                inbound.progress_totals, "counted_after", lambda s, m: nullcontext()
+            )
+        else:
+            monkeypatch.undo()
+            monkeypatch.setattr(clock, "now", lambda: moment)
+        bridge.run_pass(platform, engine, Config())
+    try:
+        on, aside = (everything(engine) for engine in stores)
+        assert on["student_progress_totals"] and on["change_journal"] and on["lms_rows"]
+        assert on.keys() == aside.keys()
+        for name in on:
+            assert on[name] == aside[name], name
+    finally:
+        for engine in stores:
+            engine.dispose()

@@ -312,15 +312,21 @@ def indexes_deferred(session: Session, model: type[Synced]) -> Iterator[None]:
         (model.__tablename__,),
     ).all()
     quote = conn.dialect.identifier_preparer.quote
-    if found and not conn.connection.dbapi_connection.in_transaction:  # type: ignore[union-attr]
-        # Python's sqlite3 opens a transaction before a write, not before DDL: open it here,
-        # or the drops would be done at once, whatever became of the rest
-        conn.exec_driver_sql("BEGIN")
+    if found:
+        begin_for_ddl(conn)
     for name, _sql in found:
         conn.exec_driver_sql(f"DROP INDEX {quote(name)}")
     yield  # an error rolls the transaction back (``session_scope``): the drops go with it
     for _name, sql in found:
         conn.exec_driver_sql(sql)
+
+
+def begin_for_ddl(conn: Any) -> None:
+    """Python's sqlite3 opens a transaction before a write, not before DDL: open it here
+    (when none is open), or a schema change would be done at once, whatever became of the
+    rest of the caller's transaction."""
+    if not conn.connection.dbapi_connection.in_transaction:
+        conn.exec_driver_sql("BEGIN")
 
 
 def _processor(column: Any, dialect: Any) -> Any:

@@ -33,6 +33,7 @@ from mentor_tui.core.access import Actor
 from mentor_tui.core.matching.auto import auto_assign_new_students
 from mentor_tui.core.notifications.milestones import Completion, notify_modules_completed
 from mentor_tui.core.notifications.notify import notify_new_submission
+from mentor_tui.core.people import progress_totals
 from mentor_tui.db.models import SessionAttendee, Synced, User
 from mentor_tui.lms import bookkeeping as book
 from mentor_tui.lms.bookkeeping import STUDENT, Link, norm, wire
@@ -163,8 +164,11 @@ class _Table:
             and (entity.table != "submissions" or self.first)
         )
         with self.session.no_autoflush:
-            if self.fresh:  # its indexes are made once, after the rows are in
-                with writes.indexes_deferred(self.session, entity.model):
+            if self.fresh:  # its indexes made once, after the rows are in; then its totals
+                with (
+                    progress_totals.counted_after(self.session, entity.model),
+                    writes.indexes_deferred(self.session, entity.model),
+                ):
                     self._run(since)
             else:
                 self._run(since)

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
+from operator import call
 from typing import Any
 
 from mentor_tui.config import LmsSettings
@@ -138,8 +139,8 @@ def digester(description: Any) -> Callable[[tuple[Any, ...]], str]:
     ]
 
     def seal(values: tuple[Any, ...]) -> str:
-        text = "\x1f".join([part(v) for part, v in zip(parts, values)])  # noqa: B905
-        return hashlib.sha1(text.encode()).hexdigest()
+        # each value through its column's part (``map`` stops at the shorter, as zip does)
+        return hashlib.sha1("\x1f".join(map(call, parts, values)).encode()).hexdigest()
 
     return seal
 
