@@ -179,6 +179,7 @@ def retention(
     """``shared`` (the progress pass) and ``submissions`` (``submission_pass``) give the same
     figures as grouping the rows here."""
     mp, sub = ModuleProgress, Submission
+    students = (User.role == "student", progress.live(User))
     first = (
         select(
             shared.students.c.sid.label("sid"),
@@ -186,7 +187,7 @@ def retention(
             shared.students.c.last_progress_at.label("last_progress"),
         )
         .join(User, User.id == shared.students.c.sid)
-        .where(User.role == "student", progress.live(User))
+        .where(*students)
         .subquery("first_activity")
         if shared is not None
         else select(
@@ -194,8 +195,9 @@ def retention(
             func.min(mp.created_at).label("first"),
             func.max(mp.last_activity_at).label("last_progress"),
         )
-        .join(User, User.id == mp.user_id)
-        .where(progress.live(mp), User.role == "student", progress.live(User))
+        # IN, not a join: the rows read in the index's student order, grouped as they come (a
+        # join reads them in the students' name order and sorts 400,000 rows)
+        .where(progress.live(mp), mp.user_id.in_(select(User.id).where(*students)))
         .group_by(mp.user_id)
         .subquery("first_activity")
     )
