@@ -153,7 +153,8 @@ def course_completion_times(
 
 def _course_progress(shared: SharedProgress) -> Any:
     """The plain query's ``course_progress`` (per live student and course, live modules only)
-    from the shared pass."""
+    from the shared pass, where it counts: where ``done`` is the course's number of live
+    modules (the pass keeps the completed rows alone, which there are all the rows)."""
     c = shared.courses.c
     return (
         select(
@@ -164,7 +165,7 @@ def _course_progress(shared: SharedProgress) -> Any:
             c.finished.label("finished"),
         )
         .join(User, User.id == c.sid)
-        .where(c.live == 1, User.role == "student", progress.live(User))
+        .where(User.role == "student", progress.live(User))
         .subquery("course_progress")
     )
 
