@@ -36,7 +36,6 @@ from mentor_tui.db.people_models import MentorAbsence
 from mentor_tui.errors import UserError
 
 
-
 @dataclass(frozen=True)
 class AbsenceView:
     id: str
