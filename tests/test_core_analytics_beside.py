@@ -91,6 +91,24 @@ def test_an_in_memory_store_is_read_on_the_session_alone() -> None:
         engine.dispose()
 
 
+def test_a_read_left_to_the_session_runs_once_however_often_asked() -> None:
+    """The program report asks the retention pass's result three times: on the session
+    itself (no second connection) it must be read once, not three times."""
+    engine = create_engine("sqlite://")
+    calls: list[Session] = []
+
+    def read(own: Session) -> int:
+        calls.append(own)
+        return int(own.execute(text("SELECT 41 + 1")).scalar_one())
+
+    try:
+        with Session(engine) as s, beside_module.beside(s, read) as handle:
+            assert [handle.result() for _ in range(3)] == [42, 42, 42]
+            assert calls == [s]
+    finally:
+        engine.dispose()
+
+
 def test_the_submission_pass_equals_the_plain_groupings(store: Path) -> None:
     """``submission_pass`` (one grouping of the submissions for retention and the review
     turnaround) holds each student's last submission and mean review time exactly as the

@@ -17,6 +17,7 @@ from sqlmodel import Session
 from mentor_tui.cli import main
 from mentor_tui.core import clock, writes
 from mentor_tui.core.actor import Actor
+from mentor_tui.core.matching.open_absences import OPEN, any_open_absence
 from mentor_tui.core.matching.substitution import list_substitutions
 from mentor_tui.db.engine import session_scope
 from mentor_tui.db.models import MentorProfile, MentorshipNote, Notification, User
@@ -206,3 +207,26 @@ def test_list_substitutions_and_keep_only_a_pairing_under_way(
         assert kept[keep.student_id] and not kept[moved_on.student_id]
         with pytest.raises(AccessDenied):
             list_substitutions(s, replace(actor, role="mentor"))
+
+
+def test_any_open_absence_reads_the_absences_table_as_the_model_does(
+    engine, db_path, capsys, store, moving: Clock
+) -> None:
+    """The admin commands' check is a plain query (no models imported): it names the model's
+    table and says yes exactly while an absence is planned or under way, not once deleted."""
+    assert MentorAbsence.__tablename__ == "mentor_absences" and OPEN == ("planned", "active")
+    with Session(engine) as s:
+        assert any_open_absence(s) is False
+    cli(db_path, capsys, "mentors", "away", MARIA, "--from", "2026-03-04")
+    for state, deleted, expected in [
+        ("planned", False, True),
+        ("active", False, True),
+        ("ended", False, False),
+        ("planned", True, False),
+    ]:
+        with session_scope(engine) as s:
+            row = s.execute(select(MentorAbsence)).scalar_one()
+            row.state = state
+            row.deleted_at = moving.now if deleted else None
+        with Session(engine) as s:
+            assert any_open_absence(s) is expected, (state, deleted)

@@ -93,11 +93,13 @@ class CommandContext:
         """Before an admin's command: the mentors' absences due today start or end (students
         to their substitutes and back), in a transaction of their own; a refusal is said on
         stderr and the command goes on."""
-        from mentor_tui.core.matching.substitution import any_open_absence, run_due
+        from mentor_tui.core.matching.open_absences import any_open_absence
 
         with self.session() as session:
             if not any_open_absence(session):
                 return
+        from mentor_tui.core.matching.substitution import run_due
+
         config = self.config  # a bad config file is the command's error, said as usual
         try:
             with self.session() as session:

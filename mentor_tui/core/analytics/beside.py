@@ -37,11 +37,14 @@ class Beside(Generic[T]):
         self._session = session
         self._read = read
         self._future = future
+        self._ran: list[T] = []  # the read's result once it ran on ``session`` (read once)
 
     def result(self) -> T:
-        if self._future is None:
-            return self._read(self._session)
-        return self._future.result()
+        if self._future is not None:
+            return self._future.result()
+        if not self._ran:
+            self._ran.append(self._read(self._session))
+        return self._ran[0]
 
 
 def second_engine(session: Session) -> Engine | None:

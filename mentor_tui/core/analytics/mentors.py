@@ -349,7 +349,7 @@ def _student_figures(
     joined)."""
     p = people.c
     ids = select(p.id)
-    totals = shared.totals(ids) if shared is not None else progress.progress_totals(ids)
+    totals = shared.totals(ids) if shared is not None else progress.kept_totals(ids)
     rate = progress.completion_rate(totals.c.modules, totals.c.completed)
     joined: Any = people.outerjoin(totals, totals.c.sid == p.id)
     risk: ColumnElement[int] = literal_column("0")

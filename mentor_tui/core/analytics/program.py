@@ -153,7 +153,8 @@ def course_completion_times(
 
 def _course_progress(shared: SharedProgress) -> Any:
     """The plain query's ``course_progress`` (per live student and course, live modules only)
-    from the shared pass."""
+    from the shared pass, where it counts: where ``done`` is the course's number of live
+    modules (the pass keeps the completed rows alone, which there are all the rows)."""
     c = shared.courses.c
     return (
         select(
@@ -164,7 +165,7 @@ def _course_progress(shared: SharedProgress) -> Any:
             c.finished.label("finished"),
         )
         .join(User, User.id == c.sid)
-        .where(c.live == 1, User.role == "student", progress.live(User))
+        .where(User.role == "student", progress.live(User))
         .subquery("course_progress")
     )
 
@@ -179,6 +180,7 @@ def retention(
     """``shared`` (the progress pass) and ``submissions`` (``submission_pass``) give the same
     figures as grouping the rows here."""
     mp, sub = ModuleProgress, Submission
+    students = (User.role == "student", progress.live(User))
     first = (
         select(
             shared.students.c.sid.label("sid"),
@@ -186,7 +188,7 @@ def retention(
             shared.students.c.last_progress_at.label("last_progress"),
         )
         .join(User, User.id == shared.students.c.sid)
-        .where(User.role == "student", progress.live(User))
+        .where(*students)
         .subquery("first_activity")
         if shared is not None
         else select(
@@ -194,8 +196,9 @@ def retention(
             func.min(mp.created_at).label("first"),
             func.max(mp.last_activity_at).label("last_progress"),
         )
-        .join(User, User.id == mp.user_id)
-        .where(progress.live(mp), User.role == "student", progress.live(User))
+        # IN, not a join: the rows read in the index's student order, grouped as they come (a
+        # join reads them in the students' name order and sorts 400,000 rows)
+        .where(progress.live(mp), mp.user_id.in_(select(User.id).where(*students)))
         .group_by(mp.user_id)
         .subquery("first_activity")
     )

@@ -3,13 +3,15 @@
 The program report's figures (completion by mentor, time to course completion, retention, by
 specialization, and the session frequency and review turnaround correlations) each need every
 student's progress totals; grouped separately, the 400,000 progress rows of the 50,000-student
-benchmark store were read and grouped six times. Here they are grouped once, by student and
-course, into a temporary table (``analytics_course_progress``), and that once more, by student,
-into a second (``analytics_student_progress``); the figures join these instead. Both live only
-on the report's connection and only while ``shared_progress`` is open.
+benchmark store were read and grouped six times. Here they are grouped once by student, in
+the order revision 0020's covering index reads them (no sort), into a temporary table
+(``analytics_student_progress``), and the completed rows of live modules once by student and
+course into a second (``analytics_course_progress``, for the time to course completion); the
+figures join these instead. Both live only on the report's connection and only while
+``shared_progress`` is open.
 
 The values are those of the plain queries (``progress.progress_totals`` and the figures' own
-groupings): counts and sums of counts, minima and maxima of the same stored values.
+groupings): counts, minima and maxima of the same stored values.
 """
 
 from __future__ import annotations
@@ -38,26 +40,25 @@ _TIME = ModuleProgress.__table__.c.created_at.type
 _STATEMENTS: Sequence[str] = (
     f"DROP TABLE IF EXISTS temp.{STUDENTS}",
     f"DROP TABLE IF EXISTS temp.{COURSES}",
-    # per student and course; ``live`` is 1 for the rows of live modules (the course figures
-    # count only those), 0 for rows of deleted or missing modules (the totals count them too)
-    f"""CREATE TEMP TABLE {COURSES} AS
-    SELECT mp.user_id AS sid,
-           m.course_id AS course_id,
-           (m.id IS NOT NULL AND m.deleted_at IS NULL) AS live,
-           count(*) AS modules,
-           sum(CASE WHEN mp.is_completed THEN 1 ELSE 0 END) AS completed,
-           min(mp.created_at) AS started,
-           max(mp.completed_at) AS finished,
-           max(mp.last_activity_at) AS last_progress_at
-    FROM module_progress AS mp
-    LEFT JOIN modules AS m ON m.id = mp.module_id
-    WHERE mp.deleted_at IS NULL
-    GROUP BY mp.user_id, m.course_id, (m.id IS NOT NULL AND m.deleted_at IS NULL)""",
+    # per student, every live row (of live, deleted or missing modules alike): grouped as
+    # revision 0020's covering index gives the rows, in student order, so nothing is sorted
     f"""CREATE TEMP TABLE {STUDENTS} AS
-    SELECT sid, sum(modules) AS modules, sum(completed) AS completed,
-           max(last_progress_at) AS last_progress_at, min(started) AS first_progress_at
-    FROM temp.{COURSES} GROUP BY sid""",
+    SELECT user_id AS sid, count(*) AS modules,
+           sum(CASE WHEN is_completed THEN 1 ELSE 0 END) AS completed,
+           max(last_activity_at) AS last_progress_at, min(created_at) AS first_progress_at
+    FROM module_progress WHERE deleted_at IS NULL GROUP BY user_id""",
     f"CREATE UNIQUE INDEX temp.ix_{STUDENTS} ON {STUDENTS} (sid)",
+    # per student and course, the completed rows of live modules alone (the one grouping that
+    # sorts, over fewer than half the rows): a course is completed when all of its n live
+    # modules are, and a student has one row per module (uq_progress_user_module), so there
+    # its n completed rows are all its rows and their earliest start and latest completion
+    # those of all of them
+    f"""CREATE TEMP TABLE {COURSES} AS
+    SELECT mp.user_id AS sid, m.course_id AS course_id, count(*) AS completed,
+           min(mp.created_at) AS started, max(mp.completed_at) AS finished
+    FROM module_progress AS mp JOIN modules AS m ON m.id = mp.module_id
+    WHERE mp.deleted_at IS NULL AND mp.is_completed AND m.deleted_at IS NULL
+    GROUP BY mp.user_id, m.course_id""",
 )
 
 
@@ -68,8 +69,9 @@ class SharedProgress:
     - ``students``: ``sid``, ``modules`` (live progress rows), ``completed``,
       ``last_progress_at`` (latest ``last_activity_at``), ``first_progress_at`` (earliest
       ``created_at``), for every user with live progress rows;
-    - ``courses``: ``sid``, ``course_id``, ``live``, ``modules``, ``completed``, ``started``
-      (earliest ``created_at``), ``finished`` (latest ``completed_at``), ``last_progress_at``.
+    - ``courses``: ``sid``, ``course_id``, ``completed``, ``started`` (earliest
+      ``created_at``), ``finished`` (latest ``completed_at``), of the completed rows of live
+      modules: a course's figures where ``completed`` is its number of live modules.
     """
 
     students: TableClause
@@ -104,12 +106,9 @@ def _tables() -> SharedProgress:
         COURSES,
         column("sid", String),
         column("course_id", String),
-        column("live", Integer),
-        column("modules", Integer),
         column("completed", Integer),
         column("started", _TIME),
         column("finished", _TIME),
-        column("last_progress_at", _TIME),
     )
     return SharedProgress(students, courses)
 

@@ -26,6 +26,7 @@ from mentor_tui.config import Config
 from mentor_tui.core import clock, writes
 from mentor_tui.core.access import Actor, find_student, require_admin
 from mentor_tui.core.assignment.seats import assign_student
+from mentor_tui.core.matching.open_absences import OPEN, any_open_absence
 from mentor_tui.core.matching.unavailability import check_reason, mark_available, mark_unavailable
 from mentor_tui.core.notifications.notify import notify
 from mentor_tui.core.people.availability import local_today
@@ -33,8 +34,6 @@ from mentor_tui.core.people.mentors import find_mentor
 from mentor_tui.db.models import User
 from mentor_tui.db.people_models import MentorAbsence
 from mentor_tui.errors import UserError
-
-OPEN = ("planned", "active")
 
 
 @dataclass(frozen=True)
@@ -206,17 +205,6 @@ def run_due(
             changed.append(row)
     session.flush()
     return [_view(session, r) for r in changed]
-
-
-def any_open_absence(session: Session) -> bool:
-    """Whether an absence is planned or under way: one query on the small absences table,
-    what every admin's command pays before its own work when there is none."""
-    found = session.execute(
-        select(MentorAbsence.id)
-        .where(MentorAbsence.state.in_(OPEN), MentorAbsence.deleted_at.is_(None))
-        .limit(1)
-    ).first()
-    return found is not None
 
 
 def end_absence(session: Session, actor: Actor, mentor_key: str, *, config: Config) -> AbsenceView:

@@ -88,6 +88,23 @@ def progress_totals(ids: Select[str]) -> Subquery:
     )
 
 
+def kept_totals(ids: Select[str]) -> Subquery:
+    """``progress_totals(ids)`` as the store's triggers keep them (``student_progress_totals``,
+    local stores only: ``core/people/progress_totals.py``): the same columns and values, one
+    row looked up per student instead of their progress rows grouped."""
+    t = PROGRESS_TOTALS.c
+    return (
+        select(
+            t.user_id.label("sid"),
+            t.modules.label("modules"),
+            t.completed.label("completed"),
+            t.last_activity_at.label("last_progress_at"),
+        )
+        .where(t.user_id.in_(ids))
+        .subquery("progress_totals")
+    )
+
+
 def submission_totals(ids: Select[str], overdue_before: datetime) -> Subquery:
     """Per student: ``pending``, ``overdue`` (pending since before ``overdue_before``) and
     ``last_submitted_at``."""
