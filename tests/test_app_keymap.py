@@ -146,7 +146,7 @@ def test_every_binding_has_an_id_and_the_readme_lists_it() -> None:
 async def test_help_and_palette_list_each_action_once_with_its_key(
     template: Path, tmp_path: Path
 ) -> None:
-    from mentor_tui.app.main import AREAS
+    from mentor_tui.app.areas import AREAS
     from mentor_tui.screens.dialogs import DestructiveConfirm
     from mentor_tui.widgets.key_list import screen_actions
 

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from app_support import ADMIN, FROZEN_NOW, MENTOR, copy_store, services_for, settle
 
-from mentor_tui.app.main import AREAS, MentorApp
+from mentor_tui.app.areas import AREAS
+from mentor_tui.app.main import MentorApp
 from mentor_tui.core import clock
 from mentor_tui.widgets.key_footer import KeyFooter
 

@@ -13,7 +13,8 @@ import pytest
 from app_support import services_for, settle
 from sqlalchemy import select
 
-from mentor_tui.app.main import AREAS, MentorApp
+from mentor_tui.app.areas import AREAS
+from mentor_tui.app.main import MentorApp
 from mentor_tui.core import clock
 from mentor_tui.db.engine import make_engine, session_scope
 from mentor_tui.db.models import (

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from app_support import ADMIN, MENTOR
 
-from mentor_tui.app.main import AREAS
+from mentor_tui.app.areas import AREAS
 from mentor_tui.cli import build_parser, chosen_verb, common_options, main, parse
 from mentor_tui.commands import COMMAND_MODULES, VERBS
 

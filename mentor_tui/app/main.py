@@ -8,7 +8,6 @@ import gc
 import importlib
 import threading
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
@@ -20,9 +19,9 @@ from textual.widget import Widget
 from textual.worker import Worker, WorkerState
 
 from mentor_tui.app import status
+from mentor_tui.app.areas import AREAS, area_screen, home_mode
 from mentor_tui.app.reminders import AppReminders
 from mentor_tui.app.screen_css import preload_css
-from mentor_tui.core.actor import Actor
 from mentor_tui.core.services import Services
 from mentor_tui.widgets.events import DataChanged, SignedIn
 from mentor_tui.widgets.seams import (
@@ -39,62 +38,12 @@ if TYPE_CHECKING:  # the sync client loads after the first frame (see `sync`)
     from mentor_tui.sync.view import SyncView
 
 
-@dataclass(frozen=True)
-class Area:
-    """A top-level area: its key, mode name, title and screen ("module:Class" under screens)."""
-
-    key: str
-    mode: str
-    title: str
-    screen: str
-    admin_only: bool = False
-    roles: tuple[str, ...] = ("admin", "mentor")  # who has the area (a student has their own)
-
-    def open_to(self, actor: Actor | None) -> bool:
-        if actor is None:
-            return False
-        if self.admin_only:
-            return actor.is_admin
-        return actor.role in self.roles
-
-
-# A key exists only for an area that is built; admin-only areas have no key for others.
 # Once start-up objects are frozen: a full collection after this many of the middle generation's
 # (Python's default is 10); see MentorApp._freeze_long_lived_objects.
 FULL_COLLECTION_EVERY = 100
 # The longest the status, the reminders and the screens' preload wait for the home screen's
 # figures (``MentorApp.home_figures_painted``) once the first frame is out.
 HOME_FIGURES_WAIT_SECONDS = 5.0
-
-STUDENT = ("student",)
-AREAS: list[Area] = [
-    Area("1", "dashboard", "Dashboard", "dashboard:DashboardScreen"),
-    Area("2", "students", "Students", "students.students:StudentsScreen"),
-    Area("3", "reviews", "Review queue", "reviews.queue:ReviewQueueScreen"),
-    Area("4", "notes", "Notes", "notes.notes:NotesScreen"),
-    Area("5", "calendar", "Calendar", "calendar.calendar:CalendarScreen"),
-    Area("6", "admin", "Admin", "admin.admin:AdminScreen", admin_only=True),
-    Area("7", "inbox", "Messages", "inbox.inbox:InboxScreen", roles=("admin", "mentor", "student")),
-    Area("8", "peers", "Peers", "peers.peers:PeersScreen", roles=("admin", "mentor")),
-    # a student's own areas, on the mentor's keys (issue 20)
-    Area("1", "my_progress", "My progress", "student.home:StudentHomeScreen", roles=STUDENT),
-    Area("2", "my_work", "My work", "student.work:MyWorkScreen", roles=STUDENT),
-    Area("3", "my_feedback", "Feedback", "student.work:FeedbackScreen", roles=STUDENT),
-    Area("5", "my_calendar", "Calendar", "student.calendar:MyCalendarScreen", roles=STUDENT),
-    Area("8", "my_peers", "Peers", "student.peers:MyPeersScreen", roles=STUDENT),
-]
-
-
-def home_mode(actor: Actor) -> str:
-    """The area an account opens on: a student's progress, everyone else's dashboard."""
-    return "my_progress" if actor.is_student else "dashboard"
-
-
-def _area_screen(area: Area) -> Screen:
-    module_name, class_name = area.screen.split(":")
-    module = importlib.import_module(f"mentor_tui.screens.{module_name}")
-    return getattr(module, class_name)()
-
 
 widen_tables_after_sizing()
 hint_data_tables()
@@ -107,7 +56,7 @@ class MentorApp(FirstFrameHook[int]):
     CSS_PATH = "app.tcss"
     ENABLE_COMMAND_PALETTE = True
     MODES: ClassVar[dict[str, Callable[[], Screen]]] = {
-        area.mode: partial(_area_screen, area) for area in AREAS
+        area.mode: partial(area_screen, area) for area in AREAS
     }
 
     BINDINGS: ClassVar[list[BindingType]] = [
