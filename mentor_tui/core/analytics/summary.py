@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Select, select
+from sqlalchemy import ColumnElement, Connection, Executable, select
 from sqlmodel import Session
 
 from mentor_tui.core.access import Actor, student_scope, visible_student_ids
@@ -143,7 +143,7 @@ def summarize_students(session: Session, actor: Actor, ctx: RiskContext) -> Stud
     return StudentSummary(len(people), active, at_risk, average, attention, len(ranked))
 
 
-def _plain_rows(db: Connection, query: Select[Any]) -> list[tuple[Any, ...]]:
+def _plain_rows(db: Connection, query: Executable) -> list[tuple[Any, ...]]:
     """Every row of ``query`` as the driver's plain tuples, all at once, for reads of tens of
     thousands of rows whose columns need no conversion (text, numbers, SQLite's 0/1 for a
     comparison): SQLAlchemy's own rows cost a third more CPU than the query itself (60 of 175
