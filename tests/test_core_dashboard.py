@@ -248,6 +248,7 @@ def test_student_summary_matches_the_students_list_on_a_demo_store(
                     )
                 )
                 assert summary.attention == needing[:ATTENTION_ROWS], actor.email
+                assert summary.attention_total == len(needing), actor.email
                 if actor.is_admin:  # the comparison is not vacuous
                     assert 0 < at_risk and len(summary.attention) == 8
                     assert at_risk < active or days > 0

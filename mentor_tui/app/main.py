@@ -22,6 +22,7 @@ from mentor_tui.app import status
 from mentor_tui.app.areas import AREAS, area_screen, home_mode
 from mentor_tui.app.reminders import AppReminders
 from mentor_tui.app.screen_css import preload_css
+from mentor_tui.app.start_up_gc import resume_full_collections
 from mentor_tui.core.services import Services
 from mentor_tui.widgets.events import DataChanged, SignedIn
 from mentor_tui.widgets.seams import (
@@ -180,6 +181,8 @@ class MentorApp(FirstFrameHook[int]):
         """The home screen's figures are on screen (or waited for long enough): start-up's
         other work begins. Once; later calls do nothing."""
         waiting, self._after_home_figures = self._after_home_figures, None
+        if waiting is not None:
+            resume_full_collections()  # put off during start-up (``app/start_up_gc.py``)
         for callback in waiting or ():
             self.call_next(callback)
 

@@ -9,12 +9,21 @@ migrates, signs in and says in one sentence what is wrong before the app starts.
 
 from __future__ import annotations
 
+from mentor_tui.app.start_up_gc import defer_full_collections, resume_full_collections
 from mentor_tui.commands.context import CommandContext
 from mentor_tui.core.services import Services
 from mentor_tui.errors import UserError
 
 
 def open_app(ctx: CommandContext) -> int:
+    defer_full_collections()  # until the home screen's figures are painted (issue #21)
+    try:
+        return _open_app(ctx)
+    finally:  # should the app end (or never start) before they were
+        resume_full_collections()
+
+
+def _open_app(ctx: CommandContext) -> int:
     from mentor_tui.core.people.sign_in_peek import peek_actor
 
     # `demo` may have opened the store already: then the full path costs nothing more

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy import case, func, select
 from sqlmodel import Session
@@ -30,12 +30,13 @@ from mentor_tui.core.analytics import performance
 from mentor_tui.core.analytics.performance import MentorPerformance, ProgramOverview
 from mentor_tui.core.analytics.summary import StudentSummary, summarize_students
 from mentor_tui.core.memo import memo
-from mentor_tui.core.notes import notes
-from mentor_tui.core.notes.notes import NoteLine
 from mentor_tui.core.people import progress
 from mentor_tui.core.people.progress import ActivityItem
 from mentor_tui.core.people.students import RiskContext, StudentRow
 from mentor_tui.db.models import MentorshipSession, SessionAttendee, Submission, User
+
+if TYPE_CHECKING:  # a mentor's notes: imported by the one part that reads them (not an admin's)
+    from mentor_tui.core.notes.notes import NoteLine
 
 T = TypeVar("T")
 
@@ -192,6 +193,8 @@ def action_items(
         return []
 
     def compute(config: Config, moment: datetime) -> list[NoteLine]:
+        from mentor_tui.core.notes import notes
+
         today = dates.today_in(actor.timezone, moment)
         return notes.action_items_due(session, actor, today, limit=ACTION_ITEM_ROWS)
 

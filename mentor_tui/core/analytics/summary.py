@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, Connection, Executable, select
 from sqlmodel import Session
 
 from mentor_tui.core.access import Actor, student_scope, visible_student_ids
@@ -64,7 +64,8 @@ def summarize_students(session: Session, actor: Actor, ctx: RiskContext) -> Stud
     # each student's totals, kept by the store's triggers (core/people/progress_totals.py):
     # one row per student instead of grouping every progress row
     t = PROGRESS_TOTALS.c
-    people = db.execute(
+    people = _plain_rows(
+        db,
         select(
             User.id,
             User.full_name,
@@ -75,8 +76,8 @@ def summarize_students(session: Session, actor: Actor, ctx: RiskContext) -> Stud
         )
         .select_from(User)
         .outerjoin(PROGRESS_TOTALS, t.user_id == User.id)
-        .where(student_scope(actor))
-    ).all()  # all at once: iterating a Core result fetches row by row
+        .where(student_scope(actor)),
+    )
     if not people:
         return StudentSummary(0, 0, 0, 0.0, [])
     if actor.is_admin and ctx.cohort_average is None:
@@ -84,11 +85,12 @@ def summarize_students(session: Session, actor: Actor, ctx: RiskContext) -> Stud
     # Counted here rather than grouped in SQL: a GROUP BY would have SQLite walk the student
     # index over every submission instead of the queue's index over the pending ones alone.
     pending: dict[str, tuple[int, int]] = {}
-    for sid, late in db.execute(
+    for sid, late in _plain_rows(
+        db,
         select(sub.student_id, sub.submitted_at < ctx.overdue_before).where(
             sub.status == "pending", progress.live(sub), *theirs
-        )
-    ).all():
+        ),
+    ):
         waiting, overdue = pending.get(sid, (0, 0))
         pending[sid] = (waiting + 1, overdue + bool(late))
     submitted_lately = set(
@@ -139,6 +141,18 @@ def summarize_students(session: Session, actor: Actor, ctx: RiskContext) -> Stud
     rates = [rate for _, _, _, rate, _ in people if rate is not None]
     average = math.fsum(rates) / len(rates) if rates else 0.0
     return StudentSummary(len(people), active, at_risk, average, attention, len(ranked))
+
+
+def _plain_rows(db: Connection, query: Executable) -> list[tuple[Any, ...]]:
+    """Every row of ``query`` as the driver's plain tuples, all at once, for reads of tens of
+    thousands of rows whose columns need no conversion (text, numbers, SQLite's 0/1 for a
+    comparison): SQLAlchemy's own rows cost a third more CPU than the query itself (60 of 175
+    ms for the 50,000 students of the demo)."""
+    result = db.execute(query)
+    try:
+        return list(result.cursor.fetchall())
+    finally:
+        result.close()
 
 
 def _cohort_average(session: Session, people: Sequence[Any]) -> float | None:
