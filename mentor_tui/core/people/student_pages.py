@@ -26,6 +26,8 @@ from sqlalchemy import (
     String,
     and_,
     bindparam,
+    case,
+    false,
     func,
     literal_column,
     or_,
@@ -33,13 +35,16 @@ from sqlalchemy import (
     tuple_,
     type_coerce,
 )
+from sqlalchemy.sql.expression import Join, Subquery
 from sqlmodel import Session
 from sqlmodel.sql.sqltypes import UTCDateTime
 
 from mentor_tui.config import Config
 from mentor_tui.core.access import Actor, student_scope
+from mentor_tui.core.people import progress
 from mentor_tui.core.people.student_figures import (
     GRADUATED,
+    NO_SHOW_LIMIT,
     PEOPLE_COLUMNS,
     RiskContext,
     StudentFigures,
@@ -47,6 +52,7 @@ from mentor_tui.core.people.student_figures import (
     like_pattern,
     matches,
 )
+from mentor_tui.db.derived_tables import PROGRESS_TOTALS, SUBMISSION_TOTALS
 from mentor_tui.db.models import User
 from mentor_tui.errors import UserError
 
@@ -117,20 +123,61 @@ def _statement(
         query = figures.rows_query().add_columns(*ordered)
         query = query.order_by(*(c.desc() if reverse else c.asc() for c in ordered))
         return query, figures, len(ordered)
-    figures = StudentFigures(
-        select(*PEOPLE_COLUMNS).where(*where).subquery("people"), placeholder, terms
-    )
-    p = figures.people.c
-    key: ColumnElement[Any] = figures.sort_column(sort)
-    if sort == "last_activity":  # never NULL, so that an anchor compares: '' sorts as NULL did
-        key = func.coalesce(type_coerce(key, String()), literal_column("''"))
-    # ties by name then id ascending (read backwards: descending)
-    keys = [(key, reverse), (p.full_name, backwards), (p.id, backwards)]
-    query = figures.rows_query().add_columns(*(column for column, _ in keys))
+    # a figure's order: the page from the users table and the totals the store's triggers keep
+    # (one row per student, no grouping of progress rows or submissions), then its figures
+    attendance = None
+    if sort == "at_risk":  # the missed-sessions rule's figure (students with two no-shows)
+        attendance = progress.recent_attendance(select(User.id).where(*where), terms.now)
+    key = _figure_key(sort, terms, attendance)
+    keys = [(key, reverse), (User.full_name, backwards), (User.id, backwards)]
+    page = select(*PEOPLE_COLUMNS, key.label("sort_key")).select_from(_with_totals(attendance))
+    page = page.where(*where)
     if keyset:
-        query = query.where(_after(keys, _names(len(keys))))
-    query = query.order_by(*(c.desc() if d else c.asc() for c, d in keys))
-    return query.limit(bindparam("limit")).offset(bindparam("skip")), figures, len(keys)
+        page = page.where(_after(keys, _names(len(keys))))
+    page = page.order_by(*(c.desc() if d else c.asc() for c, d in keys))
+    people = page.limit(bindparam("limit")).offset(bindparam("skip")).cte("page")
+    figures = StudentFigures(people, placeholder, terms)
+    ends = [(people.c.sort_key, reverse), (people.c.full_name, backwards), (people.c.id, backwards)]
+    query = figures.rows_query().add_columns(*(column for column, _ in ends))
+    query = query.order_by(*(c.desc() if d else c.asc() for c, d in ends))
+    return query, figures, len(ends)
+
+
+def _with_totals(attendance: Subquery | None) -> Join:
+    """Users with their kept totals (and their recent attendance, when given)."""
+    t, u = PROGRESS_TOTALS.c, SUBMISSION_TOTALS.c
+    users = User.__table__
+    joined = users.outerjoin(PROGRESS_TOTALS, t.user_id == User.id)
+    joined = joined.outerjoin(SUBMISSION_TOTALS, u.user_id == User.id)
+    if attendance is not None:
+        joined = joined.outerjoin(attendance, attendance.c.sid == User.id)
+    return joined
+
+
+def _figure_key(sort: str, terms: _BoundTerms, attendance: Subquery | None) -> ColumnElement[Any]:
+    """The figure ``sort`` names, from the kept totals: the same values as the figures the
+    row shows (``StudentFigures``), counted from the rows themselves."""
+    t, u = PROGRESS_TOTALS.c, SUBMISSION_TOTALS.c
+    rate = progress.completion_rate(t.modules, t.completed)
+    last = progress.latest_of(t.last_activity_at, u.last_submitted_at)
+    if sort == "completion":
+        return rate
+    if sort == "pending":
+        return progress.as_int(u.pending)
+    if sort == "last_activity":  # never NULL, so that an anchor compares: '' sorts as NULL did
+        return func.coalesce(type_coerce(last, String()), literal_column("''"))
+    threshold = terms.behind_threshold
+    assert attendance is not None
+    no_shows = progress.as_int(attendance.c.no_shows)
+    rules = [
+        or_(last.is_(None), last < terms.idle_before),
+        rate <= threshold if threshold is not None else false(),
+        u.oldest_pending_at < terms.overdue_before,  # a submission pending past the SLA
+        no_shows >= NO_SHOW_LIMIT,
+    ]
+    return case(
+        (User.status == "Active", sum((case((r, 1), else_=0) for r in rules), start=0)), else_=0
+    )
 
 
 def _names(count: int) -> list[str]:
