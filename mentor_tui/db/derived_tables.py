@@ -3,11 +3,13 @@
 nor a server's schema has them). ``student_progress_totals``: each student's live progress
 rows summed (how many, how many completed, the last activity), for the dashboard and the
 students list's orders; ``student_submission_totals``: each student's live submissions
-summed (how many pending, the oldest pending, the last submitted), for the list's orders."""
+summed (how many pending, the oldest pending, the last submitted), for the list's orders;
+``student_sort_keys``: each live student's name and the figures the list sorts by, indexed
+for each order."""
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Integer, MetaData, String, Table
+from sqlalchemy import Column, Float, Integer, MetaData, String, Table
 from sqlmodel.sql.sqltypes import UTCDateTime
 
 derived = MetaData()
@@ -30,4 +32,14 @@ SUBMISSION_TOTALS = Table(
     Column("last_submitted_at", UTCDateTime, nullable=True),
 )
 
-__all__ = ["PROGRESS_TOTALS", "SUBMISSION_TOTALS", "derived"]
+SORT_KEYS = Table(
+    "student_sort_keys",
+    derived,
+    Column("user_id", String, primary_key=True),
+    Column("full_name", String, nullable=False),
+    Column("completion", Float, nullable=False),
+    Column("pending", Integer, nullable=False),
+    Column("last_activity", String, nullable=False),  # the stored time's text, '' for none
+)
+
+__all__ = ["PROGRESS_TOTALS", "SORT_KEYS", "SUBMISSION_TOTALS", "derived"]

@@ -8,8 +8,11 @@ the call's values as bound parameters: a filter key only binds its text.
 A page can start after (or, read backwards, before) a row already shown: its **anchor**, the
 values it sorts by (the sort key, then name, then id, which every order ends with, so no two
 rows tie). Reading from an anchor costs the same at row 90,000 as at row 100 — for the name
-order SQLite seeks to it in the ``role, deleted_at, full_name, id`` index — where OFFSET steps
-over every row before the page. ``skip`` rows past the start or the anchor are still stepped
+order SQLite seeks to it in the ``role, deleted_at, full_name, id`` index, for completion,
+pending and last activity in that figure's index of ``student_sort_keys`` (kept by triggers,
+``sort_keys.py``) — where OFFSET steps over every row before the page. The at-risk order
+depends on the moment, so it cannot be kept: it ranks every visible student from the kept
+totals (``progress_totals.py``, ``submission_totals.py``) and their recent attendance. ``skip`` rows past the start or the anchor are still stepped
 over (a jump to a row far from any shown).
 """
 
@@ -28,12 +31,9 @@ from sqlalchemy import (
     bindparam,
     case,
     false,
-    func,
-    literal_column,
     or_,
     select,
     tuple_,
-    type_coerce,
 )
 from sqlalchemy.sql.expression import Join, Subquery
 from sqlmodel import Session
@@ -53,6 +53,7 @@ from mentor_tui.core.people.student_figures import (
     matches,
 )
 from mentor_tui.db.derived_tables import PROGRESS_TOTALS, SUBMISSION_TOTALS
+from mentor_tui.db.derived_tables import SORT_KEYS as KEPT_KEYS
 from mentor_tui.db.models import User
 from mentor_tui.errors import UserError
 
@@ -83,7 +84,9 @@ def _after(keys: list[tuple[Any, bool]], names: list[str]) -> ColumnElement[bool
     beyond: ColumnElement[bool] = column < value if descending else column > value
     if len(keys) == 1:
         return beyond
-    return or_(beyond, and_(column == value, _after(keys[1:], names[1:])))
+    # the first key's bound as well, which SQLite seeks to in an index led by that key
+    within = column <= value if descending else column >= value
+    return and_(within, or_(beyond, and_(column == value, _after(keys[1:], names[1:]))))
 
 
 @lru_cache(maxsize=64)
@@ -123,14 +126,23 @@ def _statement(
         query = figures.rows_query().add_columns(*ordered)
         query = query.order_by(*(c.desc() if reverse else c.asc() for c in ordered))
         return query, figures, len(ordered)
-    # a figure's order: the page from the users table and the totals the store's triggers keep
-    # (one row per student, no grouping of progress rows or submissions), then its figures
-    attendance = None
-    if sort == "at_risk":  # the missed-sessions rule's figure (students with two no-shows)
+    key: ColumnElement[Any]
+    keys: list[tuple[Any, bool]]
+    if sort != "at_risk":  # the page walked in the order's index of the kept sort keys
+        k = KEPT_KEYS.c
+        key = k[sort]
+        keys = [(key, reverse), (k.full_name, backwards), (k.user_id, backwards)]
+        page = select(*PEOPLE_COLUMNS, key.label("sort_key")).select_from(KEPT_KEYS)
+        page = page.join(User, User.id == k.user_id)
+        # every key's whole range (a rate, a count, a time's text: none below its floor), which
+        # leads SQLite to walk the order's index a page long, where it would rather read every
+        # student and sort them all; a mentor's few students are still read by mentor
+        page = page.where(key >= _FLOORS[sort])
+    else:  # at risk as of now: users with their kept totals and recent attendance, all sorted
         attendance = progress.recent_attendance(select(User.id).where(*where), terms.now)
-    key = _figure_key(sort, terms, attendance)
-    keys = [(key, reverse), (User.full_name, backwards), (User.id, backwards)]
-    page = select(*PEOPLE_COLUMNS, key.label("sort_key")).select_from(_with_totals(attendance))
+        key = _risk(terms, attendance)
+        keys = [(key, reverse), (User.full_name, backwards), (User.id, backwards)]
+        page = select(*PEOPLE_COLUMNS, key.label("sort_key")).select_from(_with_totals(attendance))
     page = page.where(*where)
     if keyset:
         page = page.where(_after(keys, _names(len(keys))))
@@ -143,31 +155,26 @@ def _statement(
     return query, figures, len(ends)
 
 
-def _with_totals(attendance: Subquery | None) -> Join:
-    """Users with their kept totals (and their recent attendance, when given)."""
+_FLOORS: dict[str, Any] = {"completion": 0.0, "pending": 0, "last_activity": ""}
+"""The least value of each kept sort key."""
+
+
+def _with_totals(attendance: Subquery) -> Join:
+    """Users with their kept totals and their recent attendance."""
     t, u = PROGRESS_TOTALS.c, SUBMISSION_TOTALS.c
     users = User.__table__
     joined = users.outerjoin(PROGRESS_TOTALS, t.user_id == User.id)
     joined = joined.outerjoin(SUBMISSION_TOTALS, u.user_id == User.id)
-    if attendance is not None:
-        joined = joined.outerjoin(attendance, attendance.c.sid == User.id)
-    return joined
+    return joined.outerjoin(attendance, attendance.c.sid == User.id)
 
 
-def _figure_key(sort: str, terms: _BoundTerms, attendance: Subquery | None) -> ColumnElement[Any]:
-    """The figure ``sort`` names, from the kept totals: the same values as the figures the
-    row shows (``StudentFigures``), counted from the rows themselves."""
+def _risk(terms: _BoundTerms, attendance: Subquery) -> ColumnElement[Any]:
+    """How many at-risk rules hold, from the kept totals: the same value as the rows show
+    (``StudentFigures.risk``), counted from the rows themselves."""
     t, u = PROGRESS_TOTALS.c, SUBMISSION_TOTALS.c
     rate = progress.completion_rate(t.modules, t.completed)
     last = progress.latest_of(t.last_activity_at, u.last_submitted_at)
-    if sort == "completion":
-        return rate
-    if sort == "pending":
-        return progress.as_int(u.pending)
-    if sort == "last_activity":  # never NULL, so that an anchor compares: '' sorts as NULL did
-        return func.coalesce(type_coerce(last, String()), literal_column("''"))
     threshold = terms.behind_threshold
-    assert attendance is not None
     no_shows = progress.as_int(attendance.c.no_shows)
     rules = [
         or_(last.is_(None), last < terms.idle_before),

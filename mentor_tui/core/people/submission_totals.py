@@ -26,7 +26,7 @@ Totals = dict[str, tuple[int, datetime | None, datetime | None]]
 """student id -> (pending, oldest pending submitted, last submitted)."""
 
 
-def _recount_query() -> Select[str, int, Any, Any]:
+def recount_query() -> Select[str, int, Any, Any]:
     sub = Submission
     pending = sub.status == "pending"
     return (
@@ -45,7 +45,7 @@ def recount(session: Session) -> Totals:
     """Every student's totals counted from their live submissions (the full recomputation)."""
     return {
         sid: (int(pending or 0), oldest, last)
-        for sid, pending, oldest, last in session.execute(_recount_query()).all()
+        for sid, pending, oldest, last in session.execute(recount_query()).all()
     }
 
 
@@ -65,7 +65,7 @@ def rebuild(session: Session) -> int:
     session.execute(delete(SUBMISSION_TOTALS))
     t = SUBMISSION_TOTALS.c
     columns = [t.user_id, t.pending, t.oldest_pending_at, t.last_submitted_at]
-    session.execute(insert(SUBMISSION_TOTALS).from_select(columns, _recount_query()))
+    session.execute(insert(SUBMISSION_TOTALS).from_select(columns, recount_query()))
     return int(session.execute(select(func.count()).select_from(SUBMISSION_TOTALS)).scalar_one())
 
 

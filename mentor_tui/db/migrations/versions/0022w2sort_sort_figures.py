@@ -20,7 +20,12 @@ down_revision = "0021"
 branch_labels = None
 depends_on = None
 
-ANALYSED = ("ix_users_role_live_status_name", "student_submission_totals", "student_progress_totals")
+ANALYSED = (
+    "ix_users_role_live_status_name",
+    "student_submission_totals",
+    "student_progress_totals",
+    "student_sort_keys",
+)
 
 
 def upgrade() -> None:
