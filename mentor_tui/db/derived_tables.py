@@ -1,11 +1,15 @@
-"""Tables the store derives from its own rows and keeps by triggers (local revision
-0021): never synced, never journalled, not SQLModel tables (so neither ``create_all``
+"""Tables the store derives from its own rows and keeps by triggers (local revisions
+0021 and 0022): never synced, never journalled, not SQLModel tables (so neither ``create_all``
 nor a server's schema has them). ``student_progress_totals``: each student's live progress
-rows summed (how many, how many completed, the last activity), for the dashboard."""
+rows summed (how many, how many completed, the last activity), for the dashboard and the
+students list's orders; ``student_submission_totals``: each student's live submissions
+summed (how many pending, the oldest pending, the last submitted), for the list's orders;
+``student_sort_keys``: each live student's name and the figures the list sorts by, indexed
+for each order."""
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Integer, MetaData, String, Table
+from sqlalchemy import Column, Float, Integer, MetaData, String, Table
 from sqlmodel.sql.sqltypes import UTCDateTime
 
 derived = MetaData()
@@ -19,4 +23,23 @@ PROGRESS_TOTALS = Table(
     Column("last_activity_at", UTCDateTime, nullable=True),
 )
 
-__all__ = ["PROGRESS_TOTALS", "derived"]
+SUBMISSION_TOTALS = Table(
+    "student_submission_totals",
+    derived,
+    Column("user_id", String, primary_key=True),
+    Column("pending", Integer, nullable=False),
+    Column("oldest_pending_at", UTCDateTime, nullable=True),
+    Column("last_submitted_at", UTCDateTime, nullable=True),
+)
+
+SORT_KEYS = Table(
+    "student_sort_keys",
+    derived,
+    Column("user_id", String, primary_key=True),
+    Column("full_name", String, nullable=False),
+    Column("completion", Float, nullable=False),
+    Column("pending", Integer, nullable=False),
+    Column("last_activity", String, nullable=False),  # the stored time's text, '' for none
+)
+
+__all__ = ["PROGRESS_TOTALS", "SORT_KEYS", "SUBMISSION_TOTALS", "derived"]

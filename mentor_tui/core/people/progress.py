@@ -125,7 +125,7 @@ def submission_totals(ids: Select[str], overdue_before: datetime) -> Subquery:
     )
 
 
-def recent_attendance(ids: Select[str], now: datetime) -> Subquery:
+def recent_attendance(ids: Select[str], now: datetime | ColumnElement[Any]) -> Subquery:
     """Per student with at least ``NO_SHOW_LIMIT`` no-shows ever: ``no_shows`` among their last
     ``RECENT_SESSIONS`` past sessions (not cancelled) and ``past_sessions`` (how many of those
     there were). Students with fewer no-shows cannot break the rule and are left out, which

@@ -30,7 +30,7 @@ Totals = dict[str, tuple[int, int, datetime | None]]
 """user id -> (modules, completed, last activity)."""
 
 
-def _recount_query() -> Select[str, int, Any, datetime | None]:
+def recount_query() -> Select[str, int, Any, datetime | None]:
     mp = ModuleProgress
     return (
         select(
@@ -48,7 +48,7 @@ def recount(session: Session) -> Totals:
     """Every student's totals counted from their live progress rows (the full recomputation)."""
     return {
         sid: (int(modules), int(completed or 0), last)
-        for sid, modules, completed, last in session.execute(_recount_query()).all()
+        for sid, modules, completed, last in session.execute(recount_query()).all()
     }
 
 
@@ -68,7 +68,7 @@ def rebuild(session: Session) -> int:
     session.execute(delete(PROGRESS_TOTALS))
     t = PROGRESS_TOTALS.c
     columns = [t.user_id, t.modules, t.completed, t.last_activity_at]
-    session.execute(insert(PROGRESS_TOTALS).from_select(columns, _recount_query()))
+    session.execute(insert(PROGRESS_TOTALS).from_select(columns, recount_query()))
     return int(session.execute(select(func.count()).select_from(PROGRESS_TOTALS)).scalar_one())
 
 

@@ -17,8 +17,11 @@ studying); each rule that holds adds one human sentence to the reasons:
    were not cancelled.
 
 Speed: sorting by name or status picks the page from the users table first (the
-``role, full_name`` and ``mentor_id, full_name`` indexes) and aggregates figures for those rows
-only; sorting by a figure aggregates every visible student once, in SQL. Pages are read by
+``role, deleted_at, full_name`` and ``role, deleted_at, status, full_name`` indexes) and
+aggregates figures for those rows only; sorting by completion, pending or last activity walks
+that figure's index of the sort keys the store's triggers keep (``sort_keys.py``), a page
+long; sorting by at-risk (which depends on the moment) ranks every visible student from the
+kept totals and their recent attendance. Pages are read by
 ``student_pages.read_page`` (statements built once; a page after a row already read by
 keyset); the rows, figures and rules are in ``student_figures.py``.
 """

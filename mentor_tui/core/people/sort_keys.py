@@ -1,0 +1,71 @@
+"""Each live student's sort keys, kept by the store's triggers (``db/derived_tables.py``,
+local revision 0022) whenever their user row or their progress or submission totals change:
+``full_name`` and the figures the students list sorts by, ``completion``, ``pending`` and
+``last_activity`` (the stored time's text, '' for none), each order with its own index, so
+that a page in a figure's order is read by walking that index (``student_pages.py``).
+
+``recount`` is the definition, counted from users, progress rows and submissions; ``kept``
+what the table holds; ``rebuild`` makes the table anew from ``recount`` (after the totals
+tables it reads are rebuilt); tests compare ``kept`` with ``recount`` after random writes.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Select, String, delete, func, insert, literal_column, select, type_coerce
+from sqlmodel import Session
+
+from mentor_tui.core.people import progress, progress_totals, submission_totals
+from mentor_tui.db.derived_tables import SORT_KEYS
+from mentor_tui.db.models import User
+
+Keys = dict[str, tuple[str, float, int, str]]
+"""student id -> (name, completion, pending, last activity's text or '')."""
+
+
+def recount_query() -> Select[str, str, float, int, str]:
+    done = progress_totals.recount_query().subquery("done")
+    sent = submission_totals.recount_query().subquery("sent")
+    d, s = list(done.c), list(sent.c)
+    last = progress.latest_of(d[3], s[3])
+    return (
+        select(
+            User.id,
+            User.full_name,
+            progress.completion_rate(d[1], d[2]),
+            progress.as_int(s[1]),
+            func.coalesce(type_coerce(last, String()), literal_column("''")),
+        )
+        .outerjoin(done, d[0] == User.id)
+        .outerjoin(sent, s[0] == User.id)
+        .where(User.role == "student", progress.live(User))
+    )
+
+
+def recount(session: Session) -> Keys:
+    """Every live student's keys counted from the rows themselves (the full recomputation)."""
+    return {
+        sid: (name, float(rate), int(pending), last)
+        for sid, name, rate, pending, last in session.execute(recount_query()).all()
+    }
+
+
+def kept(session: Session) -> Keys:
+    """The keys the triggers keep."""
+    k = SORT_KEYS.c
+    query = select(k.user_id, k.full_name, k.completion, k.pending, k.last_activity)
+    return {
+        sid: (name, float(rate), int(pending), last)
+        for sid, name, rate, pending, last in session.execute(query).all()
+    }
+
+
+def rebuild(session: Session) -> int:
+    """Make the table anew from the rows (in the caller's transaction); how many students."""
+    session.execute(delete(SORT_KEYS))
+    k = SORT_KEYS.c
+    columns = [k.user_id, k.full_name, k.completion, k.pending, k.last_activity]
+    session.execute(insert(SORT_KEYS).from_select(columns, recount_query()))
+    return int(session.execute(select(func.count()).select_from(SORT_KEYS)).scalar_one())
+
+
+__all__ = ["SORT_KEYS", "Keys", "kept", "rebuild", "recount"]

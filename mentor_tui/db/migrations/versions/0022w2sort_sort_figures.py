@@ -1,0 +1,39 @@
+"""Each student's submission totals (pending, the oldest pending, the last submitted), kept by
+triggers on submissions in the transaction that writes them, and an index for the status
+order (issue 21: the students list sorted by a figure); on a store whose statistics were
+gathered (``ANALYZE``: the demo build), the new index's and tables' statistics too, so the
+query planner weighs them as it weighs the others (without them it took the status index for
+the name order and sorted every student).
+
+Runs 0022w2sort_sort_figures.sql.
+
+Revision ID: 0022w2sort
+Revises: 0021
+"""
+
+from alembic import op
+
+from mentor_tui.db.migrations.runner import run_sql_file
+
+revision = "0022w2sort"
+down_revision = "0021"
+branch_labels = None
+depends_on = None
+
+ANALYSED = (
+    "ix_users_role_live_status_name",
+    "student_submission_totals",
+    "student_progress_totals",
+    "student_sort_keys",
+)
+
+
+def upgrade() -> None:
+    run_sql_file("0022w2sort_sort_figures.sql")
+    bind = op.get_bind()
+    gathered = bind.exec_driver_sql(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_stat1'"
+    ).first()
+    if gathered is not None:
+        for name in ANALYSED:
+            bind.exec_driver_sql(f"ANALYZE {name}")
