@@ -5,9 +5,9 @@ gathered (``ANALYZE``: the demo build), the new index's and tables' statistics t
 query planner weighs them as it weighs the others (without them it took the status index for
 the name order and sorted every student).
 
-Runs 0022w2sort_sort_figures.sql.
+Runs 0022_sort_figures.sql.
 
-Revision ID: 0022w2sort
+Revision ID: 0022
 Revises: 0021
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 
 from mentor_tui.db.migrations.runner import run_sql_file
 
-revision = "0022w2sort"
+revision = "0022"
 down_revision = "0021"
 branch_labels = None
 depends_on = None
@@ -29,7 +29,7 @@ ANALYSED = (
 
 
 def upgrade() -> None:
-    run_sql_file("0022w2sort_sort_figures.sql")
+    run_sql_file("0022_sort_figures.sql")
     bind = op.get_bind()
     gathered = bind.exec_driver_sql(
         "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_stat1'"
