@@ -15,7 +15,7 @@ from sqlalchemy import func, select, text
 
 from mentor_tui.config import Config
 from mentor_tui.core import clock, writes
-from mentor_tui.core.people import progress_totals
+from mentor_tui.core.people import progress_totals, sort_keys, submission_totals
 from mentor_tui.db.engine import make_engine, session_scope
 from mentor_tui.db.models import ModuleProgress
 from mentor_tui.lms import bridge, inbound
@@ -157,7 +157,7 @@ def test_a_first_pass_counts_every_student_progress_once_and_keeps_the_triggers(
     pg_url: str, store: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The totals' insert trigger is set aside while progress is filled and the totals are
-    counted after: the same totals as a recount, the trigger back (also after a pass stopped
+    counted after: the same totals (and sort keys) as a recount, the trigger back (also after a pass stopped
     while it was set aside), and later writes counted by it again."""
     expected = triggers(store)
     assert any(name == progress_totals.INSERT_TRIGGER for name, _ in expected)
@@ -183,12 +183,16 @@ def test_a_first_pass_counts_every_student_progress_once_and_keeps_the_triggers(
         totals = progress_totals.kept(s)
         assert totals == progress_totals.recount(s)
         assert sorted((m, c) for m, c, _ in totals.values()) == [(1, 1), (2, 0), (3, 2)]
+        # the tables kept from the totals and from the submissions agree too (revision 0022)
+        assert sort_keys.kept(s) == sort_keys.recount(s)
+        assert submission_totals.kept(s) == submission_totals.recount(s)
     run(platform, "UPDATE user_module_progress SET is_completed = true, updated_at = now() "
         "WHERE id = %s", (ID["p3"],))  # fmt: skip
     assert bridge.run_pass(platform, store, Config()).rows_in == 1
     with session_scope(store) as s:
         assert progress_totals.kept(s) == progress_totals.recount(s)
         assert progress_totals.kept(s)[ID["s1"]][:2] == (3, 3)
+        assert sort_keys.kept(s) == sort_keys.recount(s)
 
 
 RANDOM_IDS = {"change_journal": ("change_id",), "audit_log": ("id",), "notifications": ("id",)}

@@ -6,7 +6,6 @@ anew; a store at 0021 upgrades with its submissions counted."""
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -14,6 +13,7 @@ import factory
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pull_writes import FORMAT, pull_or_purge
 from sqlalchemy import select
 
 from mentor_tui.core import writes
@@ -21,12 +21,10 @@ from mentor_tui.core.people import submission_totals
 from mentor_tui.db.engine import make_engine, session_scope
 from mentor_tui.db.migrations import HEAD, upgrade
 from mentor_tui.db.models import Submission, new_id
-from mentor_tui.sync import store as sync_store
 
 START = datetime(2026, 11, 1, 12, tzinfo=UTC)
 STUDENTS = 3
 STATUSES = ("pending", "approved", "changes_requested")
-FORMAT = "%Y-%m-%d %H:%M:%S.%f"
 
 
 @pytest.fixture
@@ -80,28 +78,17 @@ def _apply(engine, db_path: Path, students: list[str], task: str, op: tuple) -> 
         if kind not in ("pulled", "purged"):
             return
         row_id, version = row.id, row.version
-    conn = sqlite3.connect(db_path, isolation_level=None)  # as a sync's pull writes: sqlite3
-    try:
-        conn.execute("BEGIN IMMEDIATE")
-        # pushed already: a row with a local change waiting is one a pull leaves alone
-        conn.execute("UPDATE change_journal SET pushed_at = '2026-11-01' WHERE pushed_at IS NULL")
-        if kind == "pulled":  # the server's newer version of the row, as the pull applies it
-            _, _, state, at, gone = op
-            values = sync_store.row_values(conn, "submissions", row_id)
-            assert values is not None
-            values |= {
-                "version": version + 1,
-                "status": state,
-                "submitted_at": at.strftime(FORMAT),
-                "deleted_at": START.strftime(FORMAT) if gone else None,
-            }
-            names = list(values)
-            sync_store.upsert_rows(conn, "submissions", names, [[values[n] for n in names]])
-        else:  # out of this store's scope: removed here, kept by the server
-            assert sync_store.delete_rows(conn, "submissions", [row_id]) == 1
-        conn.execute("COMMIT")
-    finally:
-        conn.close()
+    if kind == "pulled":  # the server's newer version of the row, as the pull applies it
+        _, _, state, at, gone = op
+        changes = {
+            "version": version + 1,
+            "status": state,
+            "submitted_at": at.strftime(FORMAT),
+            "deleted_at": START.strftime(FORMAT) if gone else None,
+        }
+        pull_or_purge(db_path, "submissions", row_id, changes)
+    else:  # out of this store's scope: removed here, kept by the server
+        pull_or_purge(db_path, "submissions", row_id, None)
 
 
 @settings(

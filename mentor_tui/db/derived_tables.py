@@ -9,7 +9,9 @@ for each order."""
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Float, Integer, MetaData, String, Table
+from sqlalchemy import Column, Float, Integer, MetaData, String, Table, delete, func, insert, select
+from sqlalchemy.orm import Session
+from sqlalchemy.sql import Selectable
 from sqlmodel.sql.sqltypes import UTCDateTime
 
 derived = MetaData()
@@ -42,4 +44,13 @@ SORT_KEYS = Table(
     Column("last_activity", String, nullable=False),  # the stored time's text, '' for none
 )
 
-__all__ = ["PROGRESS_TOTALS", "SORT_KEYS", "SUBMISSION_TOTALS", "derived"]
+
+def refill(session: Session, table: Table, definition: Selectable) -> int:
+    """Make a derived table anew from its definition (a query giving its columns in order), in
+    the caller's transaction; how many rows it has."""
+    session.execute(delete(table))
+    session.execute(insert(table).from_select(list(table.c), definition))
+    return int(session.execute(select(func.count()).select_from(table)).scalar_one())
+
+
+__all__ = ["PROGRESS_TOTALS", "SORT_KEYS", "SUBMISSION_TOTALS", "derived", "refill"]

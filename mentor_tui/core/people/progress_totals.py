@@ -16,12 +16,12 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Integer, Select, case, delete, func, insert, select
+from sqlalchemy import Integer, Select, case, func, select
 from sqlmodel import Session
 
 from mentor_tui.core.people.progress import live
 from mentor_tui.core.writes import begin_for_ddl
-from mentor_tui.db.derived_tables import PROGRESS_TOTALS
+from mentor_tui.db.derived_tables import PROGRESS_TOTALS, refill
 from mentor_tui.db.models import ModuleProgress, Synced
 
 INSERT_TRIGGER = "student_progress_totals_insert"  # local revision 0021
@@ -65,11 +65,7 @@ def kept(session: Session) -> Totals:
 def rebuild(session: Session) -> int:
     """Make the table anew from the progress rows (in the caller's transaction); how many
     students have totals."""
-    session.execute(delete(PROGRESS_TOTALS))
-    t = PROGRESS_TOTALS.c
-    columns = [t.user_id, t.modules, t.completed, t.last_activity_at]
-    session.execute(insert(PROGRESS_TOTALS).from_select(columns, recount_query()))
-    return int(session.execute(select(func.count()).select_from(PROGRESS_TOTALS)).scalar_one())
+    return refill(session, PROGRESS_TOTALS, recount_query())
 
 
 @contextmanager

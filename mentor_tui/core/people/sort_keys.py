@@ -11,11 +11,11 @@ tables it reads are rebuilt); tests compare ``kept`` with ``recount`` after rand
 
 from __future__ import annotations
 
-from sqlalchemy import Select, String, delete, func, insert, literal_column, select, type_coerce
+from sqlalchemy import Select, String, func, literal_column, select, type_coerce
 from sqlmodel import Session
 
 from mentor_tui.core.people import progress, progress_totals, submission_totals
-from mentor_tui.db.derived_tables import SORT_KEYS
+from mentor_tui.db.derived_tables import SORT_KEYS, refill
 from mentor_tui.db.models import User
 
 Keys = dict[str, tuple[str, float, int, str]]
@@ -61,11 +61,7 @@ def kept(session: Session) -> Keys:
 
 def rebuild(session: Session) -> int:
     """Make the table anew from the rows (in the caller's transaction); how many students."""
-    session.execute(delete(SORT_KEYS))
-    k = SORT_KEYS.c
-    columns = [k.user_id, k.full_name, k.completion, k.pending, k.last_activity]
-    session.execute(insert(SORT_KEYS).from_select(columns, recount_query()))
-    return int(session.execute(select(func.count()).select_from(SORT_KEYS)).scalar_one())
+    return refill(session, SORT_KEYS, recount_query())
 
 
 __all__ = ["SORT_KEYS", "Keys", "kept", "rebuild", "recount"]

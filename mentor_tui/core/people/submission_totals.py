@@ -15,11 +15,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Integer, Select, case, delete, func, insert, select
+from sqlalchemy import Integer, Select, case, func, select
 from sqlmodel import Session
 
 from mentor_tui.core.people.progress import live
-from mentor_tui.db.derived_tables import SUBMISSION_TOTALS
+from mentor_tui.db.derived_tables import SUBMISSION_TOTALS, refill
 from mentor_tui.db.models import Submission
 
 Totals = dict[str, tuple[int, datetime | None, datetime | None]]
@@ -62,11 +62,7 @@ def kept(session: Session) -> Totals:
 def rebuild(session: Session) -> int:
     """Make the table anew from the submissions (in the caller's transaction); how many
     students have totals."""
-    session.execute(delete(SUBMISSION_TOTALS))
-    t = SUBMISSION_TOTALS.c
-    columns = [t.user_id, t.pending, t.oldest_pending_at, t.last_submitted_at]
-    session.execute(insert(SUBMISSION_TOTALS).from_select(columns, recount_query()))
-    return int(session.execute(select(func.count()).select_from(SUBMISSION_TOTALS)).scalar_one())
+    return refill(session, SUBMISSION_TOTALS, recount_query())
 
 
 __all__ = ["SUBMISSION_TOTALS", "Totals", "kept", "rebuild", "recount"]
