@@ -5,6 +5,7 @@ and a sync's pull and purge, they equal a full recount; ``rebuild`` makes them a
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import timedelta
 from pathlib import Path
 
@@ -19,7 +20,8 @@ from test_submission_totals import step as submission_step
 from mentor_tui.core import writes
 from mentor_tui.core.people import sort_keys
 from mentor_tui.db.engine import session_scope
-from mentor_tui.db.models import ModuleProgress, User
+from mentor_tui.db.models import ModuleProgress, User, new_id
+from mentor_tui.sync import store as sync_store
 
 
 @pytest.fixture
@@ -110,3 +112,50 @@ def test_rebuild_makes_the_keys_anew(engine, db_path, program) -> None:
     assert kept[students[0]][1:3] == (0.0, 1)
     assert kept[students[1]][1:3] == (100.0, 0)
     assert kept[students[2]][1:] == (0.0, 0, "")
+
+
+def _steps(conn: sqlite3.Connection, sql: str, params: tuple) -> int:
+    """SQLite virtual-machine steps (in hundreds) one statement takes, its triggers with it."""
+    count = [0]
+
+    def tick() -> int:
+        count[0] += 1
+        return 0
+
+    conn.set_progress_handler(tick, 100)
+    try:
+        conn.execute(sql, params)
+    finally:
+        conn.set_progress_handler(None, 100)
+    return count[0]
+
+
+def test_a_students_keys_are_kept_without_reading_every_student(db_path, program) -> None:
+    """A store without planner statistics (a new one, as a first sync's pull fills it): a
+    renamed student's keys cost the same with 20 or 2,000 students beside them. Without the
+    unary + in the triggers, `users.id IN (OLD.id, NEW.id)` went through the role index and
+    read every student for each row written (a 50,000-student pull: quadratic)."""
+    students = program[0]
+    conn = sqlite3.connect(db_path, isolation_level=None)
+    try:
+        template = sync_store.row_values(conn, "users", students[0])
+        assert template is not None
+        names = list(template)
+        costs = []
+        for total in (20, 2000):
+            have = conn.execute("SELECT count(*) FROM users WHERE role = 'student'").fetchone()[0]
+            copies = [
+                template | {"id": new_id(), "email": f"copy{n}@example.org"}
+                for n in range(have, total)
+            ]
+            conn.execute("BEGIN")
+            sync_store.upsert_rows(conn, "users", names, [[c[n] for n in names] for c in copies])
+            conn.execute("COMMIT")
+            costs.append(_steps(conn, "UPDATE users SET full_name = ? WHERE id = ?",
+                                (f"Renamed {total}", students[0])))  # fmt: skip
+        assert conn.execute(
+            "SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'"
+        ).fetchone() == (0,)
+        assert costs[1] < 3 * costs[0] + 5, costs
+    finally:
+        conn.close()

@@ -103,6 +103,9 @@ CREATE INDEX ix_sort_pending_desc ON student_sort_keys (pending DESC, full_name,
 CREATE INDEX ix_sort_last_activity ON student_sort_keys (last_activity, full_name, user_id);
 CREATE INDEX ix_sort_last_activity_desc ON student_sort_keys (last_activity DESC, full_name, user_id);
 
+-- Each trigger reads its one or two students by id: the unary + keeps the role and
+-- deleted_at terms off the indexes (without statistics, SQLite would otherwise take `IN
+-- (OLD.id, NEW.id)` through the role index and read every student for each row written).
 CREATE TRIGGER student_sort_keys_user_insert AFTER INSERT ON users
 BEGIN
 	DELETE FROM student_sort_keys WHERE user_id IN (NEW.id);
@@ -117,7 +120,7 @@ BEGIN
 	FROM users
 	LEFT JOIN student_progress_totals AS p ON p.user_id = users.id
 	LEFT JOIN student_submission_totals AS s ON s.user_id = users.id
-	WHERE users.id IN (NEW.id) AND users.role = 'student' AND users.deleted_at IS NULL;
+	WHERE users.id IN (NEW.id) AND +users.role = 'student' AND +users.deleted_at IS NULL;
 END;
 
 CREATE TRIGGER student_sort_keys_user_update
@@ -137,7 +140,7 @@ BEGIN
 	FROM users
 	LEFT JOIN student_progress_totals AS p ON p.user_id = users.id
 	LEFT JOIN student_submission_totals AS s ON s.user_id = users.id
-	WHERE users.id IN (OLD.id, NEW.id) AND users.role = 'student' AND users.deleted_at IS NULL;
+	WHERE users.id IN (OLD.id, NEW.id) AND +users.role = 'student' AND +users.deleted_at IS NULL;
 END;
 
 CREATE TRIGGER student_sort_keys_user_delete AFTER DELETE ON users
@@ -159,7 +162,7 @@ BEGIN
 	FROM users
 	LEFT JOIN student_progress_totals AS p ON p.user_id = users.id
 	LEFT JOIN student_submission_totals AS s ON s.user_id = users.id
-	WHERE users.id IN (NEW.user_id) AND users.role = 'student' AND users.deleted_at IS NULL;
+	WHERE users.id IN (NEW.user_id) AND +users.role = 'student' AND +users.deleted_at IS NULL;
 END;
 
 CREATE TRIGGER student_sort_keys_progress_update AFTER UPDATE ON student_progress_totals
@@ -176,7 +179,7 @@ BEGIN
 	FROM users
 	LEFT JOIN student_progress_totals AS p ON p.user_id = users.id
 	LEFT JOIN student_submission_totals AS s ON s.user_id = users.id
-	WHERE users.id IN (OLD.user_id, NEW.user_id) AND users.role = 'student' AND users.deleted_at IS NULL;
+	WHERE users.id IN (OLD.user_id, NEW.user_id) AND +users.role = 'student' AND +users.deleted_at IS NULL;
 END;
 
 CREATE TRIGGER student_sort_keys_progress_delete AFTER DELETE ON student_progress_totals
@@ -193,7 +196,7 @@ BEGIN
 	FROM users
 	LEFT JOIN student_progress_totals AS p ON p.user_id = users.id
 	LEFT JOIN student_submission_totals AS s ON s.user_id = users.id
-	WHERE users.id IN (OLD.user_id) AND users.role = 'student' AND users.deleted_at IS NULL;
+	WHERE users.id IN (OLD.user_id) AND +users.role = 'student' AND +users.deleted_at IS NULL;
 END;
 
 CREATE TRIGGER student_sort_keys_submission_insert AFTER INSERT ON student_submission_totals
@@ -210,7 +213,7 @@ BEGIN
 	FROM users
 	LEFT JOIN student_progress_totals AS p ON p.user_id = users.id
 	LEFT JOIN student_submission_totals AS s ON s.user_id = users.id
-	WHERE users.id IN (NEW.user_id) AND users.role = 'student' AND users.deleted_at IS NULL;
+	WHERE users.id IN (NEW.user_id) AND +users.role = 'student' AND +users.deleted_at IS NULL;
 END;
 
 CREATE TRIGGER student_sort_keys_submission_update AFTER UPDATE ON student_submission_totals
@@ -227,7 +230,7 @@ BEGIN
 	FROM users
 	LEFT JOIN student_progress_totals AS p ON p.user_id = users.id
 	LEFT JOIN student_submission_totals AS s ON s.user_id = users.id
-	WHERE users.id IN (OLD.user_id, NEW.user_id) AND users.role = 'student' AND users.deleted_at IS NULL;
+	WHERE users.id IN (OLD.user_id, NEW.user_id) AND +users.role = 'student' AND +users.deleted_at IS NULL;
 END;
 
 CREATE TRIGGER student_sort_keys_submission_delete AFTER DELETE ON student_submission_totals
@@ -244,7 +247,7 @@ BEGIN
 	FROM users
 	LEFT JOIN student_progress_totals AS p ON p.user_id = users.id
 	LEFT JOIN student_submission_totals AS s ON s.user_id = users.id
-	WHERE users.id IN (OLD.user_id) AND users.role = 'student' AND users.deleted_at IS NULL;
+	WHERE users.id IN (OLD.user_id) AND +users.role = 'student' AND +users.deleted_at IS NULL;
 END;
 
 -- The sort keys of the students already in the store.
