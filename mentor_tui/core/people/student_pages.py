@@ -108,8 +108,8 @@ def _statement(
     if filtered:
         where.append(matches(bindparam("pattern", type_=String())))
     terms = _BoundTerms(with_threshold)
-    # the placeholder context: make_row is always given the call's own
-    placeholder = RiskContext(datetime.min, 0, None)
+    # the statement is built once, with a stand-in context; make_row is given each call's own
+    stand_in = RiskContext(datetime.min, 0, None)
     reverse = descending != backwards
     if sort in ("name", "status"):  # the page from the users table, then its figures
         columns = (
@@ -120,7 +120,7 @@ def _statement(
             page = page.where(_after([(c, reverse) for c in columns], _names(len(columns))))
         page = page.order_by(*(c.desc() if reverse else c.asc() for c in columns))
         people = page.limit(bindparam("limit")).offset(bindparam("skip")).cte("page")
-        figures = StudentFigures(people, placeholder, terms)
+        figures = StudentFigures(people, stand_in, terms)
         p = people.c
         ordered = [p.full_name, p.id] if sort == "name" else [p.status, p.full_name, p.id]
         query = figures.rows_query().add_columns(*ordered)
@@ -148,7 +148,7 @@ def _statement(
         page = page.where(_after(keys, _names(len(keys))))
     page = page.order_by(*(c.desc() if d else c.asc() for c, d in keys))
     people = page.limit(bindparam("limit")).offset(bindparam("skip")).cte("page")
-    figures = StudentFigures(people, placeholder, terms)
+    figures = StudentFigures(people, stand_in, terms)
     ends = [(people.c.sort_key, reverse), (people.c.full_name, backwards), (people.c.id, backwards)]
     query = figures.rows_query().add_columns(*(column for column, _ in ends))
     query = query.order_by(*(c.desc() if d else c.asc() for c, d in ends))

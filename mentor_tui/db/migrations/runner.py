@@ -108,6 +108,20 @@ def sql_statements(name: str) -> Iterator[str]:
         raise RuntimeError(f"migration {name} ends with an incomplete statement")
 
 
+def analyze_if_gathered(names: tuple[str, ...]) -> None:
+    """Planner statistics for these tables or indexes, when the store already keeps statistics
+    (a store without them plans without, as before)."""
+    from alembic import op
+
+    bind = op.get_bind()
+    gathered = bind.exec_driver_sql(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_stat1'"
+    ).first()
+    if gathered is not None:
+        for name in names:
+            bind.exec_driver_sql(f"ANALYZE {name}")
+
+
 def run_sql_file(name: str) -> None:
     """Run one SQL file in the revision being applied (a revision's ``upgrade``)."""
     from alembic import op

@@ -9,9 +9,7 @@ Revision ID: 0020
 Revises: 0019
 """
 
-from alembic import op
-
-from mentor_tui.db.migrations.runner import run_sql_file
+from mentor_tui.db.migrations.runner import analyze_if_gathered, run_sql_file
 
 revision = "0020"
 down_revision = "0019"
@@ -23,10 +21,4 @@ INDEXES = ("ix_users_role_mentor_status", "ix_submissions_student_review_time")
 
 def upgrade() -> None:
     run_sql_file("0020_analytics_covering.sql")
-    bind = op.get_bind()
-    gathered = bind.exec_driver_sql(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_stat1'"
-    ).first()
-    if gathered is not None:
-        for index in INDEXES:
-            bind.exec_driver_sql(f"ANALYZE {index}")
+    analyze_if_gathered(INDEXES)

@@ -11,9 +11,7 @@ Revision ID: 0022
 Revises: 0021
 """
 
-from alembic import op
-
-from mentor_tui.db.migrations.runner import run_sql_file
+from mentor_tui.db.migrations.runner import analyze_if_gathered, run_sql_file
 
 revision = "0022"
 down_revision = "0021"
@@ -30,10 +28,4 @@ ANALYSED = (
 
 def upgrade() -> None:
     run_sql_file("0022_sort_figures.sql")
-    bind = op.get_bind()
-    gathered = bind.exec_driver_sql(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_stat1'"
-    ).first()
-    if gathered is not None:
-        for name in ANALYSED:
-            bind.exec_driver_sql(f"ANALYZE {name}")
+    analyze_if_gathered(ANALYSED)
