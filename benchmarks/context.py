@@ -5,12 +5,15 @@ figures taken so far. A figure is a function ``measure(run: BenchRun) -> None`` 
 
 from __future__ import annotations
 
+import compileall
 import os
 import shutil
 from pathlib import Path
 
 import dataset
 from report import Figure, log, progress_line
+
+ROOT = Path(__file__).resolve().parent.parent
 
 ADMIN = "admin@example.org"
 # Each run's sizes and repeats: "runs" are the interleaved pty starts and the CLI exports (the
@@ -51,6 +54,10 @@ class BenchRun:
             "XDG_DATA_HOME": str(work / "data"),
         }
         os.environ.update(self.env)  # the in-process benchmarks read no personal config either
+        # Bytecode as an install has it: pip compiles what it installs, and a first run of an
+        # editable checkout writes it, unless PYTHONDONTWRITEBYTECODE is set (as on some CI
+        # machines), when every spawned app would compile mentor_tui from source at each start.
+        compileall.compile_dir(ROOT / "mentor_tui", quiet=1)
         self.data = dataset.demo_dataset(
             self.sizes["students"], self.sizes["mentors"], rebuild=rebuild, log=log
         )
