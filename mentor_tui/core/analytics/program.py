@@ -40,6 +40,7 @@ from mentor_tui.core.analytics.correlations import (
     session_frequency,
     student_rows,
 )
+from mentor_tui.core.analytics.early_reads import EarlyReads
 from mentor_tui.core.analytics.mentors import EVERYTHING, Period, completion_by_mentor
 from mentor_tui.core.analytics.program_tables import RETENTION_DAYS, program_tables
 from mentor_tui.core.analytics.report import Report
@@ -335,8 +336,11 @@ def program_report(
     *,
     period: Period = EVERYTHING,
     now: datetime | None = None,
+    early_reads: EarlyReads | None = None,
 ) -> Report:
-    return program_figures(session, actor, config, period=period, now=now).report
+    return program_figures(
+        session, actor, config, period=period, now=now, early_reads=early_reads
+    ).report
 
 
 def program_figures(
@@ -346,7 +350,10 @@ def program_figures(
     *,
     period: Period = EVERYTHING,
     now: datetime | None = None,
+    early_reads: EarlyReads | None = None,
 ) -> ProgramFigures:
+    """``early_reads`` (started before the report: the CLI) give the figures it reads the same
+    as reading them here."""
     require_admin(actor, "see the program report")
     moment = clock.aware(now) if now else clock.now()
 
@@ -355,6 +362,9 @@ def program_figures(
         return Early(attended_counts(own, moment), satisfaction(own, period), specializations)
 
     def apart(own: Session) -> Apart:
+        found = early_reads.result() if early_reads is not None else None
+        if found is not None:  # read before the report began (the same statements)
+            return Apart(found.review_hours, feedback_resubmission(own, found.feedback_pairs))
         return Apart(review_hours(own), feedback_resubmission(own))
 
     def course_times(own: Session) -> list[dict[str, Any]]:

@@ -25,6 +25,7 @@ from sqlalchemy import Float, Integer, String, TableClause, column, select, tabl
 from sqlalchemy.sql import Select, Subquery
 from sqlmodel import Session
 
+from mentor_tui.core.analytics.early_reads import REVIEW_SECONDS_SQL
 from mentor_tui.db.derived_tables import SUBMISSION_TOTALS
 from mentor_tui.db.models import ModuleProgress
 
@@ -32,9 +33,6 @@ COURSES = "analytics_course_progress"
 STUDENTS = "analytics_student_progress"
 SUBMISSIONS = "analytics_student_submissions"
 
-REVIEW_SECONDS_SQL = "round((julianday(reviewed_at) - julianday(submitted_at)) * 86400.0, 3)"
-"""A decision's review time as revisions 0015 and 0020's indexes keep it (SQLite reads an
-indexed expression only where a query spells it the same, with these literal numbers)."""
 
 _TIME = ModuleProgress.__table__.c.created_at.type
 
