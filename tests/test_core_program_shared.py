@@ -7,7 +7,7 @@ the plain queries do)."""
 from __future__ import annotations
 
 import sqlite3
-from datetime import UTC, date
+from datetime import UTC, date, timedelta
 from pathlib import Path
 
 import pytest
@@ -17,7 +17,12 @@ from sqlalchemy import text
 from mentor_tui.config import Config
 from mentor_tui.core import clock
 from mentor_tui.core.access import actor_for_email
-from mentor_tui.core.analytics.correlations import correlations, julian_day, session_frequency
+from mentor_tui.core.analytics.correlations import (
+    correlations,
+    julian_day,
+    session_frequency,
+    student_rows,
+)
 from mentor_tui.core.analytics.mentors import Period, completion_by_mentor
 from mentor_tui.core.analytics.program import (
     by_specialization,
@@ -25,7 +30,12 @@ from mentor_tui.core.analytics.program import (
     program_figures,
     retention,
 )
-from mentor_tui.core.analytics.shared_progress import COURSES, STUDENTS
+from mentor_tui.core.analytics.shared_progress import (
+    COURSES,
+    STUDENTS,
+    kept_last_submitted,
+    shared_progress,
+)
 from mentor_tui.core.people import progress
 from mentor_tui.db.engine import make_engine, session_scope
 
@@ -131,3 +141,46 @@ def test_session_frequency_points_are_the_python_formula(store: Path) -> None:
     assert sorted(shared.points) == expected
     assert sorted(plain.points) == expected
     assert shared.n == len(expected)
+
+
+def test_the_kept_totals_the_report_reads_equal_the_rows_grouped(store: Path) -> None:
+    """The program report reads retention's last submission from ``student_submission_totals``
+    and the figures by specialization from ``student_progress_totals`` (kept by triggers);
+    each equals the figure grouped from the rows, here after each student's latest submission
+    is moved to the day before now (their last activity then) and every other one of those
+    is deleted (the kept totals must follow both: the retention figures move with them)."""
+    late = (FROZEN_NOW - timedelta(days=1)).strftime("%Y-%m-%d %H:%M:%S.%f")
+    engine = make_engine(store)
+    try:
+        with session_scope(engine) as s:
+            before = retention(s, FROZEN_NOW, Period())
+        conn = sqlite3.connect(store)
+        with conn:  # the writes go through the triggers, as any write of the store's
+            latest = [
+                sid
+                for (sid,) in conn.execute(
+                    "SELECT id FROM submissions AS s WHERE deleted_at IS NULL AND submitted_at ="
+                    " (SELECT max(submitted_at) FROM submissions WHERE student_id = s.student_id"
+                    " AND deleted_at IS NULL) ORDER BY id"
+                )
+            ]
+            conn.executemany(
+                "UPDATE submissions SET submitted_at = ? WHERE id = ?", [(late, i) for i in latest]
+            )
+            conn.executemany(
+                "UPDATE submissions SET deleted_at = ? WHERE id = ?",
+                [(DELETED, i) for i in latest[::2]],
+            )
+        conn.close()
+        assert len(latest) > 10
+        with session_scope(engine) as s:
+            plain = retention(s, FROZEN_NOW, Period())
+            with shared_progress(s, courses=False) as shared:
+                kept = retention(s, FROZEN_NOW, Period(), shared, kept_last_submitted())
+                rows = student_rows(s, shared)
+            assert rows == student_rows(s)
+            assert by_specialization(s, kept=True) == by_specialization(s)
+    finally:
+        engine.dispose()
+    assert plain != before  # the deletions changed what retention counts
+    assert kept == plain

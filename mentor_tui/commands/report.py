@@ -6,9 +6,12 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mentor_tui.commands.context import CommandContext
+
+if TYPE_CHECKING:
+    from mentor_tui.core.analytics.early_reads import EarlyReads
 
 KINDS = ("mentors", "program", "students")
 FORMATS = ("csv", "json", "md")
@@ -34,6 +37,19 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 
 def run_report(ctx: CommandContext) -> int:
+    early = None
+    if ctx.args.kind == "program":  # its longest reads start while the code below is imported
+        from mentor_tui.core.analytics.early_reads import start_early_reads
+
+        early = start_early_reads(ctx.db_path)
+    try:
+        return _run_report(ctx, early)
+    finally:
+        if early is not None:
+            early.close()
+
+
+def _run_report(ctx: CommandContext, early: EarlyReads | None) -> int:
     from mentor_tui.commands.export import write_atomically
     from mentor_tui.core.analytics.mentors import Period
     from mentor_tui.core.analytics.report import render
@@ -48,7 +64,7 @@ def run_report(ctx: CommandContext) -> int:
     actor = ctx.actor()
     config = ctx.config
     with ctx.session() as session:
-        report = build_report(session, actor, config, args.kind, period=period)
+        report = build_report(session, actor, config, args.kind, period=period, early_reads=early)
     data = render(report, args.format)
     if args.out is None:
         sys.stdout.flush()

@@ -28,6 +28,7 @@ from sqlalchemy import func, select, text
 from sqlmodel import Session
 
 from mentor_tui.core import clock
+from mentor_tui.core.analytics.early_reads import FEEDBACK_PAIRS_SQL, REVIEW_HOURS_SQL
 from mentor_tui.core.analytics.mentors import review_seconds
 from mentor_tui.core.analytics.shared_progress import SharedProgress
 from mentor_tui.core.people import progress
@@ -135,14 +136,17 @@ def _students_query(shared: SharedProgress | None) -> Any:
     """Per student with progress rows, by id: ``sid``, ``modules``, ``completed`` and the
     first progress as a Julian day (50,000 times read as numbers, not parsed into datetimes)."""
     mp = ModuleProgress
-    totals = _totals(shared)
+    if shared is not None:  # one row of the pass per student has every column
+        s = shared.students.c
+        students = select(User.id).where(User.role == "student", progress.live(User))
+        return (
+            select(s.sid, s.modules, s.completed, func.julianday(s.first_progress_at))
+            .where(s.sid.in_(students))
+            .order_by(s.sid)
+        )
+    totals = _totals(None)
     first = (
-        select(
-            shared.students.c.sid.label("sid"),
-            func.julianday(shared.students.c.first_progress_at).label("first"),
-        ).subquery("first_progress")
-        if shared is not None
-        else select(mp.user_id.label("sid"), func.julianday(func.min(mp.created_at)).label("first"))
+        select(mp.user_id.label("sid"), func.julianday(func.min(mp.created_at)).label("first"))
         .where(progress.live(mp))
         .group_by(mp.user_id)
         .subquery("first_progress")
@@ -220,9 +224,9 @@ def _turnaround() -> Any:
 
 
 def review_hours(session: Session) -> dict[str, float]:
-    """Per student with a decided submission: the mean review time in hours (read from
-    revision 0020's ``ix_submissions_student_review_time`` alone)."""
-    return {sid: h for sid, h in session.connection().execute(_turnaround()).all()}
+    """Per student with a decided submission: the mean review time in hours
+    (``early_reads.REVIEW_HOURS_SQL``, the same figure as ``_turnaround``)."""
+    return {sid: h for sid, h in session.connection().execute(text(REVIEW_HOURS_SQL)).all()}
 
 
 def review_turnaround(
@@ -273,30 +277,9 @@ def review_turnaround(
     )
 
 
-FEEDBACK_PAIRS = text(
-    """
-    SELECT length, approved, count(*) AS n FROM (
-        SELECT length(sent_back.feedback) AS length,
-               next_attempt.status = 'approved' AS approved
-        FROM submissions AS sent_back INDEXED BY ix_submissions_sent_back
-        JOIN submissions AS next_attempt
-          ON next_attempt.student_id = sent_back.student_id
-         AND next_attempt.assignment_id = sent_back.assignment_id
-         AND next_attempt.attempt = sent_back.attempt + 1
-         AND next_attempt.deleted_at IS NULL
-         AND next_attempt.status != 'pending'
-        WHERE sent_back.status IN ('changes_requested', 'rejected')
-          AND sent_back.deleted_at IS NULL
-          AND sent_back.feedback IS NOT NULL
-        LIMIT -1
-    ) GROUP BY 1, 2
-    """
-)
-"""Work sent back with feedback and the next attempt at it, counted by (feedback length,
-approved): a few thousand rows for 300,000 pairs. The work sent back and its feedback's length
-come from an index of revision 0015, named (with the store's statistics, SQLite would read
-every row instead); ``LIMIT -1`` keeps the pairs a subquery of their own, where SQLite takes
-the length from that index (grouped by it directly, it reads each row's feedback again)."""
+FEEDBACK_PAIRS = text(FEEDBACK_PAIRS_SQL)
+"""``early_reads.FEEDBACK_PAIRS_SQL``: the work sent back with feedback and the next attempt
+at it, counted by (feedback length, approved)."""
 
 
 def weighted_pearson(pairs: Sequence[tuple[float, float, int]]) -> float | None:
@@ -330,11 +313,14 @@ def weighted_median(values: Sequence[tuple[float, int]]) -> float:
     return (found[0] + found[1]) / 2
 
 
-def feedback_resubmission(session: Session) -> Correlation:
-    counted = [
-        (float(length or 0), float(ok), int(n))
-        for length, ok, n in session.connection().execute(FEEDBACK_PAIRS).all()
-    ]
+def feedback_resubmission(
+    session: Session, pairs: Sequence[Sequence[Any]] | None = None
+) -> Correlation:
+    """``pairs`` (``FEEDBACK_PAIRS``'s rows, read beforehand: ``early_reads``) give the same
+    figure as reading them here."""
+    if pairs is None:
+        pairs = session.connection().execute(FEEDBACK_PAIRS).all()
+    counted = [(float(length or 0), float(ok), int(n)) for length, ok, n in pairs]
     total = sum(w for _, _, w in counted)
     r = weighted_pearson(counted)
     median = weighted_median([(x, w) for x, _, w in counted])

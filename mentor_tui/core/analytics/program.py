@@ -24,27 +24,30 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import Float, Integer, TableClause, and_, case, func, select
+from sqlalchemy import Float, FromClause, Integer, and_, case, func, select
 from sqlmodel import Session
 
 from mentor_tui.config import Config
 from mentor_tui.core import clock
 from mentor_tui.core.access import Actor, require_admin
-from mentor_tui.core.analytics.beside import Beside, beside
+from mentor_tui.core.analytics.beside import beside
 from mentor_tui.core.analytics.correlations import (
     Correlation,
     attended_counts,
     feedback_resubmission,
+    review_hours,
     review_turnaround,
     session_frequency,
     student_rows,
 )
+from mentor_tui.core.analytics.early_reads import EarlyReads
 from mentor_tui.core.analytics.mentors import EVERYTHING, Period, completion_by_mentor
-from mentor_tui.core.analytics.report import Column, Report, Table
+from mentor_tui.core.analytics.program_tables import RETENTION_DAYS, program_tables
+from mentor_tui.core.analytics.report import Report
 from mentor_tui.core.analytics.shared_progress import (
     SharedProgress,
+    kept_last_submitted,
     shared_progress,
-    submission_pass,
 )
 from mentor_tui.core.people import progress
 from mentor_tui.core.people.students import GRADUATED
@@ -60,24 +63,21 @@ from mentor_tui.db.models import (
     User,
 )
 
-RETENTION_DAYS = (30, 60, 90)
 
-
-class PerStudent(NamedTuple):
-    """Read on a second connection while the first makes the shared pass: the sessions each
-    student attended (``attended_counts``) and the satisfaction."""
+class Early(NamedTuple):
+    """Read on a second connection while the first makes its pass: the sessions each student
+    attended (``attended_counts``), the satisfaction and the figures by specialization (on
+    the kept progress totals)."""
 
     attended: dict[str, int]
     satisfaction: list[dict[str, Any]]
+    specializations: list[dict[str, Any]]
 
 
 class Apart(NamedTuple):
-    """Read on a third connection meanwhile: retention (its own grouping of the progress rows,
-    the plain query, which equals the pass's), each student's mean review time (as
-    ``review_hours``), both from one pass over the submissions (``submission_pass``), and
-    the feedback pairs."""
+    """Read on a third connection meanwhile: each student's mean review time
+    (``review_hours``) and the feedback pairs."""
 
-    retention: list[dict[str, Any]]
     review_hours: dict[str, float]
     feedback: Correlation
 
@@ -175,10 +175,11 @@ def retention(
     now: datetime,
     period: Period,
     shared: SharedProgress | None = None,
-    submissions: TableClause | None = None,
+    submissions: FromClause | None = None,
 ) -> list[dict[str, Any]]:
-    """``shared`` (the progress pass) and ``submissions`` (``submission_pass``) give the same
-    figures as grouping the rows here."""
+    """``shared`` (the progress pass) and ``submissions`` (``submission_pass``, or
+    ``kept_last_submitted``: any ``sid``, ``last_submitted_at``) give the same figures as
+    grouping the rows here."""
     mp, sub = ModuleProgress, Submission
     students = (User.role == "student", progress.live(User))
     first = (
@@ -248,11 +249,16 @@ def retention(
 
 
 def by_specialization(
-    session: Session, shared: SharedProgress | None = None
+    session: Session, shared: SharedProgress | None = None, *, kept: bool = False
 ) -> list[dict[str, Any]]:
+    """``shared`` (the progress pass) or ``kept`` (the kept totals, ``progress.kept_totals``)
+    give the same figures as grouping the rows here."""
     spec = MentorSpecialization
     student = select(User.id).where(User.role == "student", progress.live(User))
-    totals = shared.totals(student) if shared is not None else progress.progress_totals(student)
+    if shared is not None:
+        totals = shared.totals(student)
+    else:
+        totals = (progress.kept_totals if kept else progress.progress_totals)(student)
     rate = progress.completion_rate(totals.c.modules, totals.c.completed)
     rows = _db(session).execute(
         select(
@@ -330,8 +336,11 @@ def program_report(
     *,
     period: Period = EVERYTHING,
     now: datetime | None = None,
+    early_reads: EarlyReads | None = None,
 ) -> Report:
-    return program_figures(session, actor, config, period=period, now=now).report
+    return program_figures(
+        session, actor, config, period=period, now=now, early_reads=early_reads
+    ).report
 
 
 def program_figures(
@@ -341,146 +350,58 @@ def program_figures(
     *,
     period: Period = EVERYTHING,
     now: datetime | None = None,
+    early_reads: EarlyReads | None = None,
 ) -> ProgramFigures:
+    """``early_reads`` (started before the report: the CLI) give the figures it reads the same
+    as reading them here."""
     require_admin(actor, "see the program report")
     moment = clock.aware(now) if now else clock.now()
 
-    def per_student(own: Session) -> PerStudent:
-        return PerStudent(attended_counts(own, moment), satisfaction(own, period))
+    def early(own: Session) -> Early:
+        specializations = by_specialization(own, kept=True)
+        return Early(attended_counts(own, moment), satisfaction(own, period), specializations)
 
     def apart(own: Session) -> Apart:
-        with submission_pass(own) as submissions:
-            kept = retention(own, moment, period, submissions=submissions)
-            hours = own.connection().execute(
-                select(submissions.c.sid, submissions.c.review_hours).where(
-                    submissions.c.review_hours.is_not(None)
-                )
-            )
-            return Apart(kept, {sid: h for sid, h in hours.all()}, feedback_resubmission(own))
+        found = early_reads.result() if early_reads is not None else None
+        if found is not None:  # read before the report began (the same statements)
+            return Apart(found.review_hours, feedback_resubmission(own, found.feedback_pairs))
+        return Apart(review_hours(own), feedback_resubmission(own))
 
-    # what needs neither pass is read on two more connections meanwhile (SQLite lets go of
-    # the GIL while it reads): the short reads first, which the correlations wait for
+    def course_times(own: Session) -> list[dict[str, Any]]:
+        with shared_progress(own, students=False) as courses:
+            return course_completion_times(own, period, courses)
+
+    # what needs no first progress is read on three more connections meanwhile (SQLite lets
+    # go of the GIL while it reads; the kept totals stand in for the pass where they can)
     with (
-        beside(session, per_student) as early,
         beside(session, apart) as late,
-        shared_progress(session) as shared,
+        beside(session, course_times) as timed,
+        beside(session, early) as first,
+        shared_progress(session, courses=False) as shared,
     ):
-        return _program_figures(session, actor, config, period, moment, shared, early, late)
-
-
-def _program_figures(
-    session: Session,
-    actor: Actor,
-    config: Config,
-    period: Period,
-    moment: datetime,
-    shared: SharedProgress,
-    early: Beside[PerStudent],
-    late: Beside[Apart],
-) -> ProgramFigures:
-    """Every table of the report: the progress rows grouped once for all (``shared``) on
-    ``session``, the rest from ``early`` and ``late``."""
-    by_mentor = completion_by_mentor(session, actor, period=period, shared=shared)
-    course_times = course_completion_times(session, period, shared)
-    specializations = by_specialization(session, shared)
-    students = student_rows(session, shared)  # read once for both correlations
-    found = [
-        session_frequency(session, moment, shared, early.result().attended, students),
-        review_turnaround(
-            session,
-            config.assignment_review_sla_hours,
-            shared,
-            late.result().review_hours,
-            students,
-        ),
-        late.result().feedback,
-    ]
-    completion = Table(
-        "Completion by mentor",
-        (
-            Column("name", "Mentor"),
-            Column("students", "Students", "int"),
-            Column("average_completion_rate", "Avg completion", "percent"),
-            Column("graduated_students", "Graduated", "int"),
-        ),
-        by_mentor,
-        ("Mean completion of each mentor's students with progress rows.",),
-    )
-    times = Table(
-        "Time to course completion",
-        (
-            Column("course", "Course"),
-            Column("completions", "Completions", "int"),
-            Column("average_days", "Avg days", "number"),
-            Column("fastest_days", "Fastest", "number"),
-            Column("slowest_days", "Slowest", "number"),
-        ),
-        course_times,
-        (
-            "A course starts when the student enrolled in it (else at their first progress on "
-            "it) and ends when every module of it is completed.",
-        ),
-    )
-    retention_columns = [Column("cohort", "Cohort month"), Column("students", "Students", "int")]
-    for d in RETENTION_DAYS:
-        retention_columns.append(Column(f"retained_{d}", f"Active at {d} d", "share"))
-        retention_columns.append(Column(f"measured_{d}", f"n ({d} d)", "int"))
-    kept = Table(
-        "Retention by cohort",
-        tuple(retention_columns),
-        late.result().retention,
-        (
-            "Share of a month's new students with activity 30, 60, 90 days or more after "
-            "their first; n counts those whose first activity is that long ago.",
-        ),
-    )
-    specs = Table(
-        "By verified specialization",
-        (
-            Column("specialization", "Specialization"),
-            Column("mentors", "Mentors", "int"),
-            Column("students", "Students", "int"),
-            Column("average_completion_rate", "Avg completion", "percent"),
-            Column("graduated_students", "Graduated", "int"),
-        ),
-        specializations,
-        ("A student counts under each verified specialization of their mentor.",),
-    )
-    ratings = early.result().satisfaction
-    rated = sum(r["count"] for r in ratings)
-    mean = sum(r["rating"] * r["count"] for r in ratings) / rated if rated else None
-    satisfied = Table(
-        "Satisfaction",
-        (
-            Column("rating", "Rating", "int"),
-            Column("count", "Sessions rated", "int"),
-            Column("share", "Share", "share"),
-        ),
-        ratings,
-        (
-            f"{rated} ratings"
-            + (f", mean {mean:.2f} of 5." if mean is not None else "; nothing to average."),
-        ),
-    )
-    corr = Table(
-        "Success correlations",
-        (
-            Column("name", "Pair"),
-            Column("n", "n", "int"),
-            Column("r", "Pearson r", "number"),
-            Column("reading", "Reading"),
-        ),
-        [correlation_row(c) for c in found],
-        ("Over all time, whatever the period. Correlation is not cause.",),
-    )
-    report = Report(
-        "program",
-        "Program analytics",
-        moment,
-        period,
-        [completion, times, kept, specs, satisfied, corr],
-    )
-    return ProgramFigures(report, found)
+        by_mentor = completion_by_mentor(session, actor, period=period)  # the kept totals
+        kept = retention(session, moment, period, shared, kept_last_submitted())
+        students = student_rows(session, shared)  # read once for both correlations
+        found = [
+            session_frequency(session, moment, shared, first.result().attended, students),
+            review_turnaround(
+                session,
+                config.assignment_review_sla_hours,
+                shared,
+                late.result().review_hours,
+                students,
+            ),
+            late.result().feedback,
+        ]
+        tables = program_tables(
+            by_mentor,
+            timed.result(),
+            kept,
+            first.result().specializations,
+            first.result().satisfaction,
+            [correlation_row(c) for c in found],
+        )
+    return ProgramFigures(Report("program", "Program analytics", moment, period, tables), found)
 
 
 def correlation_row(c: Correlation) -> dict[str, Any]:

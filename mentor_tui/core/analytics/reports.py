@@ -10,6 +10,7 @@ from sqlmodel import Session
 from mentor_tui.config import Config
 from mentor_tui.core import clock
 from mentor_tui.core.access import Actor
+from mentor_tui.core.analytics.early_reads import EarlyReads
 from mentor_tui.core.analytics.mentors import EVERYTHING, Period, mentor_table
 from mentor_tui.core.analytics.program import program_report
 from mentor_tui.core.analytics.report import Column, Report, Table, mentor_table_section
@@ -100,13 +101,17 @@ def build_report(
     *,
     period: Period = EVERYTHING,
     now: datetime | None = None,
+    early_reads: EarlyReads | None = None,
 ) -> Report:
+    """``early_reads``: the program report's reads started beforehand (``early_reads``)."""
     if kind == "mentors":
         return mentors_report(session, actor, config, period=period, now=now)
     if kind == "students":
         return students_report(session, actor, config, period=period, now=now)
     if kind == "program":
-        return program_report(session, actor, config, period=period, now=now)
+        return program_report(
+            session, actor, config, period=period, now=now, early_reads=early_reads
+        )
     raise UserError(f"Unknown report {kind!r}; use one of {', '.join(KINDS)}.")
 
 

@@ -1,0 +1,142 @@
+"""The program report's two longest reads over all time, started on a plain ``sqlite3``
+connection of their own before SQLAlchemy and the models are imported.
+
+``mentor-tui report program`` spends its first half second or more importing SQLAlchemy, SQLModel
+and the models, on one core, before any figure is read. Two of the report's reads do not
+depend on the period, the clock or the acting user: each student's mean review time
+(``correlations.review_hours``) and the feedback pairs (``correlations.feedback_resubmission``),
+about a third of the report's reading. ``start_early_reads`` starts them in a thread on the
+store file meanwhile (SQLite lets go of the GIL while it reads, so they take the other core),
+and the report uses their rows instead of reading them again. The statements are the ones the
+report runs otherwise (this module is where they are written), so the figures are the same.
+
+This module imports nothing but ``sqlite3`` and ``threading``. Reads start only on a store at
+the code's schema revision (one that needs a migration is read after it, the usual way); a read
+that fails leaves the report to read the figures itself.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from pathlib import Path
+from typing import Any, NamedTuple
+from urllib.parse import quote
+
+REVIEW_SECONDS_SQL = "round((julianday(reviewed_at) - julianday(submitted_at)) * 86400.0, 3)"
+"""A decision's review time as revisions 0015 and 0020's indexes keep it (SQLite reads an
+indexed expression only where a query spells it the same, with these literal numbers)."""
+
+REVIEW_HOURS_SQL = f"""
+    SELECT student_id AS sid, avg({REVIEW_SECONDS_SQL} / 3600.0) AS hours
+    FROM submissions
+    WHERE deleted_at IS NULL AND status != 'pending' AND reviewed_at IS NOT NULL
+    GROUP BY student_id
+"""
+"""Per student with a decided submission: the mean review time in hours, read from revision
+0020's ``ix_submissions_student_review_time`` alone."""
+
+FEEDBACK_PAIRS_SQL = """
+    SELECT length, approved, count(*) AS n FROM (
+        SELECT length(sent_back.feedback) AS length,
+               next_attempt.status = 'approved' AS approved
+        FROM submissions AS sent_back INDEXED BY ix_submissions_sent_back
+        JOIN submissions AS next_attempt
+          ON next_attempt.student_id = sent_back.student_id
+         AND next_attempt.assignment_id = sent_back.assignment_id
+         AND next_attempt.attempt = sent_back.attempt + 1
+         AND next_attempt.deleted_at IS NULL
+         AND next_attempt.status != 'pending'
+        WHERE sent_back.status IN ('changes_requested', 'rejected')
+          AND sent_back.deleted_at IS NULL
+          AND sent_back.feedback IS NOT NULL
+        LIMIT -1
+    ) GROUP BY 1, 2
+"""
+"""Work sent back with feedback and the next attempt at it, counted by (feedback length,
+approved): a few thousand rows for 300,000 pairs. The work sent back and its feedback's length
+come from an index of revision 0015, named (with the store's statistics, SQLite would read
+every row instead); ``LIMIT -1`` keeps the pairs a subquery of their own, where SQLite takes
+the length from that index (grouped by it directly, it reads each row's feedback again)."""
+
+
+class Found(NamedTuple):
+    """The rows of both reads, as the report's own reads give them."""
+
+    review_hours: dict[str, float]
+    feedback_pairs: list[tuple[Any, ...]]
+
+
+class EarlyReads:
+    """Both reads under way in a thread; ``result()`` waits for them (None if they failed)."""
+
+    def __init__(self, path: Path) -> None:
+        self._found: Found | None = None
+        self._conn: sqlite3.Connection | None = None
+        self._opened = threading.Event()
+        self._thread = threading.Thread(
+            target=self._read, args=(path,), name="analytics-early", daemon=True
+        )
+        self._thread.start()
+
+    def _read(self, path: Path) -> None:
+        try:
+            conn = sqlite3.connect(
+                f"file:{quote(str(path))}?mode=ro", uri=True, check_same_thread=False
+            )
+        except sqlite3.Error:
+            self._opened.set()
+            return
+        self._conn = conn
+        self._opened.set()
+        try:
+            conn.execute("BEGIN")  # one snapshot for both
+            hours = {sid: h for sid, h in conn.execute(REVIEW_HOURS_SQL)}
+            pairs = [tuple(row) for row in conn.execute(FEEDBACK_PAIRS_SQL)]
+            self._found = Found(hours, pairs)
+        except sqlite3.Error:
+            self._found = None  # interrupted, or a store these reads do not fit
+        finally:
+            conn.close()
+
+    def result(self) -> Found | None:
+        self._thread.join()
+        return self._found
+
+    def close(self) -> None:
+        """Stop the reads if they are still going (the command ended without them)."""
+        self._opened.wait()
+        if self._thread.is_alive() and self._conn is not None:
+            try:
+                self._conn.interrupt()
+            except sqlite3.Error:
+                pass
+        self._thread.join()
+
+
+def start_early_reads(path: Path) -> EarlyReads | None:
+    """The reads started on the store at ``path``, or None where they should not start: no
+    such file, or a store not at the code's revision (the migration comes first)."""
+    from mentor_tui.db.migrations import HEAD, store_revision
+
+    if not path.is_file():
+        return None
+    try:
+        conn = sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True)
+        try:
+            at_head = store_revision(conn) == HEAD
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return None
+    return EarlyReads(path) if at_head else None
+
+
+__all__ = [
+    "FEEDBACK_PAIRS_SQL",
+    "REVIEW_HOURS_SQL",
+    "REVIEW_SECONDS_SQL",
+    "EarlyReads",
+    "Found",
+    "start_early_reads",
+]
