@@ -35,6 +35,7 @@ from sqlalchemy import (
     insert,
     or_,
     select,
+    text,
     union,
 )
 from sqlalchemy.sql.expression import Join, Subquery
@@ -148,6 +149,12 @@ def moved(session: Session, ctx: RiskContext) -> list[str] | None:
     return list(session.execute(union(*parts)).scalars())
 
 
+def _gathered(session: Session) -> bool:
+    """Whether the store keeps planner statistics (``ANALYZE``: the demo build's)."""
+    found = text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_stat1'")
+    return session.execute(found).first() is not None
+
+
 def recount_into(session: Session, ctx: RiskTerms, ids: list[str] | None) -> None:
     """Write the scores of ``ids`` (all students with None) as of ``ctx``, and ``ctx`` as the
     basis; ``ids`` must hold every moved and stale student (``moved``)."""
@@ -159,6 +166,8 @@ def recount_into(session: Session, ctx: RiskTerms, ids: list[str] | None) -> Non
         session.execute(delete(RISK).where(r.user_id.in_(ids)))
         session.execute(delete(RISK_STALE).where(RISK_STALE.c.user_id.in_(ids)))
     session.execute(insert(RISK).from_select(list(RISK.c), _scores(ctx, ids)))
+    if ids is None and _gathered(session):  # planner statistics, as the other tables have:
+        session.execute(text("ANALYZE student_risk"))  # without, it sorts every student
     basis = {
         "now": ctx.now,
         "idle_before": ctx.idle_before,
