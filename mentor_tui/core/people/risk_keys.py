@@ -38,7 +38,7 @@ from sqlalchemy import (
     text,
     union,
 )
-from sqlalchemy.sql.expression import Join, Subquery
+from sqlalchemy.sql.expression import BindParameter, Join, Subquery
 from sqlmodel import Session
 
 from mentor_tui.core.people import progress
@@ -121,8 +121,9 @@ def kept(session: Session) -> dict[str, int]:
     return {sid: int(value) for sid, value in session.execute(select(r.user_id, r.score))}
 
 
-def _between(column: ColumnElement[Any], a: Any, b: Any) -> ColumnElement[bool]:
-    return column.between(min(a, b), max(a, b))
+def _between(column: Any, a: Any, b: Any) -> ColumnElement[bool]:
+    found: ColumnElement[bool] = column.between(min(a, b), max(a, b))
+    return found
 
 
 def moved(session: Session, ctx: RiskContext) -> list[str] | None:
@@ -188,7 +189,7 @@ def prepare(session: Session, ctx: RiskContext) -> list[str]:
     return []
 
 
-LIVE = bindparam("live", expanding=True)
+LIVE: BindParameter[Any] = bindparam("live", expanding=True)
 """The students counted afresh, in a page's statement."""
 
 
