@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from mentor_tui.core import writes
 from mentor_tui.core.people import risk_keys
+from mentor_tui.core.people.student_figures import RiskContext
 from mentor_tui.core.people.student_pages import read_page
 from mentor_tui.core.people.students import list_students
 from mentor_tui.db.derived_tables import RISK_BASIS, RISK_STALE
@@ -136,3 +137,49 @@ def test_at_risk_pages_equal_the_full_sort(
                 }
 
     check()
+
+
+def test_a_student_whose_missed_sessions_start_between_reads_moves(
+    template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two missed sessions of a student that start after the kept scores' moment and before a
+    read's: the read counts that student afresh (one more rule holds) and the pages follow."""
+    services = services_for(copy_store(template, tmp_path / "store.db"), ADMIN)
+    actor = services.actor
+    assert actor is not None
+    options = {"sort": "at_risk", "descending": True, "include_graduated": False}
+    with session_scope(services.engine) as session:
+        read_page(session, actor, limit=1, now=REFERENCE, **options)  # the kept scores' moment
+        student = (
+            session.execute(
+                select(User)
+                .where(User.role == "student", User.status == "Active")
+                .order_by(User.id)
+            )
+            .scalars()
+            .first()
+        )
+        assert student is not None and student.mentor_id is not None
+        for hours in (1, 2):
+            meeting = MentorshipSession(
+                mentor_id=student.mentor_id, starts_at=REFERENCE + timedelta(hours=hours)
+            )
+            writes.insert(session, None, meeting)
+            attendee = SessionAttendee(session_id=meeting.id, student_id=student.id)
+            attendee.attendance = "no_show"
+            writes.insert(session, None, attendee)
+    later = REFERENCE + timedelta(hours=3)
+    monkeypatch.setattr(risk_keys, "RECOUNT_AT", 0)  # the written students counted and kept
+    with session_scope(services.engine) as session:
+        read_page(session, actor, limit=1, now=REFERENCE, **options)
+        assert not session.execute(select(RISK_STALE)).all()
+    monkeypatch.setattr(risk_keys, "RECOUNT_AT", 500)
+    with session_scope(services.engine) as session:
+        rows = list_students(session, actor, limit=10_000, now=later, **{**options, "sort": "name"})
+        rows.sort(key=lambda r: (-len(r.at_risk_reasons), r.full_name, r.id))
+        assert any(
+            "missed" in reason
+            for reason in next(r for r in rows if r.id == student.id).at_risk_reasons
+        )
+        assert student.id in risk_keys.prepare(session, RiskContext.build(session, None, later))
+        assert _walk(session, actor, False, now=later, **options) == [row.id for row in rows]

@@ -59,6 +59,9 @@ from mentor_tui.db.models import MentorshipSession, SessionAttendee, User
 
 RECOUNT_AT = 500
 """Moved and stale students a read counts afresh before it writes their scores instead."""
+EVERY_AT = 5_000
+"""Moved and stale students past which every score is counted again (one statement, where
+their ids would be as many bound values)."""
 
 
 def with_totals(attendance: Subquery) -> Join:
@@ -166,7 +169,8 @@ def recount_into(session: Session, ctx: RiskTerms, ids: list[str] | None) -> Non
     else:
         session.execute(delete(RISK).where(r.user_id.in_(ids)))
         session.execute(delete(RISK_STALE).where(RISK_STALE.c.user_id.in_(ids)))
-    session.execute(insert(RISK).from_select(list(RISK.c), _scores(ctx, ids)))
+    rows = _scores(ctx, ids).order_by(User.id)  # in the table's key order: appended, not spliced
+    session.execute(insert(RISK).from_select(list(RISK.c), rows))
     if ids is None and _gathered(session):  # planner statistics, as the other tables have:
         session.execute(text("ANALYZE student_risk"))  # without, it sorts every student
     basis = {
@@ -181,11 +185,12 @@ def recount_into(session: Session, ctx: RiskTerms, ids: list[str] | None) -> Non
 
 def prepare(session: Session, ctx: RiskContext) -> list[str]:
     """The students a read as of ``ctx`` must count afresh (``moved``); when there is no
-    basis yet, or more than ``RECOUNT_AT`` of them, their scores written first (none then)."""
+        basis yet, or more than ``RECOUNT_AT`` of them, their scores written first (every score
+    past ``EVERY_AT``) and none returned."""
     found = moved(session, ctx)
     if found is not None and len(found) <= RECOUNT_AT:
         return found
-    recount_into(session, ctx, found)
+    recount_into(session, ctx, found if found is not None and len(found) <= EVERY_AT else None)
     return []
 
 
@@ -215,6 +220,7 @@ def live_rows(terms: RiskTerms, where: list[ColumnElement[bool]]) -> tuple[Selec
 
 
 __all__ = [
+    "EVERY_AT",
     "LIVE",
     "RECOUNT_AT",
     "kept",
