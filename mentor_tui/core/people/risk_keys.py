@@ -22,6 +22,7 @@ order with it.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from sqlalchemy import (
@@ -32,6 +33,7 @@ from sqlalchemy import (
     case,
     delete,
     false,
+    func,
     insert,
     or_,
     select,
@@ -59,9 +61,8 @@ from mentor_tui.db.models import MentorshipSession, SessionAttendee, User
 
 RECOUNT_AT = 500
 """Moved and stale students a read counts afresh before it writes their scores instead."""
-EVERY_AT = 5_000
-"""Moved and stale students past which every score is counted again (one statement, where
-their ids would be as many bound values)."""
+EVERY_AT = 25_000
+"""Moved and stale students past which every score is counted again (one pass over all)."""
 
 
 def with_totals(attendance: Subquery) -> Join:
@@ -92,11 +93,18 @@ def score(terms: RiskTerms, attendance: Subquery) -> ColumnElement[Any]:
     )
 
 
+def _listed(ids: list[str]) -> Select[Any]:
+    """``ids`` as one bound JSON text read by ``json_each`` (any number of them: as bound
+    values, SQLite takes at most 32,766)."""
+    listed = func.json_each(bindparam("ids", json.dumps(ids))).table_valued("value")
+    return select(listed.c.value)
+
+
 def _scores(ctx: RiskTerms, ids: list[str] | None) -> Select[Any]:
     """The table's rows of live students (of ``ids``, or all) counted as of ``ctx``."""
     students = [User.role == "student", progress.live(User)]
     if ids is not None:
-        students.append(User.id.in_(ids))
+        students.append(User.id.in_(_listed(ids)))
     attendance = progress.recent_attendance(select(User.id).where(*students), ctx.now)
     t, u = PROGRESS_TOTALS.c, SUBMISSION_TOTALS.c
     return (
@@ -167,8 +175,8 @@ def recount_into(session: Session, ctx: RiskTerms, ids: list[str] | None) -> Non
         session.execute(delete(RISK))
         session.execute(delete(RISK_STALE))
     else:
-        session.execute(delete(RISK).where(r.user_id.in_(ids)))
-        session.execute(delete(RISK_STALE).where(RISK_STALE.c.user_id.in_(ids)))
+        session.execute(delete(RISK).where(r.user_id.in_(_listed(ids))))
+        session.execute(delete(RISK_STALE).where(RISK_STALE.c.user_id.in_(_listed(ids))))
     rows = _scores(ctx, ids).order_by(User.id)  # in the table's key order: appended, not spliced
     session.execute(insert(RISK).from_select(list(RISK.c), rows))
     if ids is None and _gathered(session):  # planner statistics, as the other tables have:
