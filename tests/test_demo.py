@@ -568,7 +568,7 @@ def _dump(path: Path) -> dict[str, list[tuple[object, ...]]]:
             )
         ]
         return {
-            table: conn.execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall()
+            table: sorted(conn.execute(f"SELECT * FROM {table}").fetchall(), key=repr)
             for table in tables
         }
     finally:

@@ -5,7 +5,9 @@ rows summed (how many, how many completed, the last activity), for the dashboard
 students list's orders; ``student_submission_totals``: each student's live submissions
 summed (how many pending, the oldest pending, the last submitted), for the list's orders;
 ``student_sort_keys``: each live student's name and the figures the list sorts by, indexed
-for each order."""
+for each order; ``student_risk``: each live student's at-risk score as of the moment and
+threshold in ``student_risk_basis``, indexed for the at-risk order, and
+``student_risk_stale``, the students written since (``core/people/risk_keys.py``)."""
 
 from __future__ import annotations
 
@@ -44,6 +46,29 @@ SORT_KEYS = Table(
     Column("last_activity", String, nullable=False),  # the stored time's text, '' for none
 )
 
+RISK = Table(
+    "student_risk",
+    derived,
+    Column("user_id", String, primary_key=True),
+    Column("full_name", String, nullable=False),
+    Column("score", Integer, nullable=False),
+    Column("last_activity_at", UTCDateTime, nullable=True),
+    Column("completion", Float, nullable=False),
+    Column("oldest_pending_at", UTCDateTime, nullable=True),
+)
+
+RISK_BASIS = Table(
+    "student_risk_basis",
+    derived,
+    Column("id", Integer, primary_key=True),
+    Column("now", UTCDateTime, nullable=False),
+    Column("idle_before", UTCDateTime, nullable=False),
+    Column("overdue_before", UTCDateTime, nullable=False),
+    Column("behind", Float, nullable=True),
+)
+
+RISK_STALE = Table("student_risk_stale", derived, Column("user_id", String, primary_key=True))
+
 
 def refill(session: Session, table: Table, definition: Selectable) -> int:
     """Make a derived table anew from its definition (a query giving its columns in order), in
@@ -53,4 +78,13 @@ def refill(session: Session, table: Table, definition: Selectable) -> int:
     return int(session.execute(select(func.count()).select_from(table)).scalar_one())
 
 
-__all__ = ["PROGRESS_TOTALS", "SORT_KEYS", "SUBMISSION_TOTALS", "derived", "refill"]
+__all__ = [
+    "PROGRESS_TOTALS",
+    "RISK",
+    "RISK_BASIS",
+    "RISK_STALE",
+    "SORT_KEYS",
+    "SUBMISSION_TOTALS",
+    "derived",
+    "refill",
+]

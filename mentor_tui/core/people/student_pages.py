@@ -10,10 +10,12 @@ values it sorts by (the sort key, then name, then id, which every order ends wit
 rows tie). Reading from an anchor costs the same at row 90,000 as at row 100 — for the name
 order SQLite seeks to it in the ``role, deleted_at, full_name, id`` index, for completion,
 pending and last activity in that figure's index of ``student_sort_keys`` (kept by triggers,
-``sort_keys.py``) — where OFFSET steps over every row before the page. The at-risk order
-depends on the moment, so it cannot be kept: it ranks every visible student from the kept
-totals (``progress_totals.py``, ``submission_totals.py``) and their recent attendance. ``skip`` rows past the start or the anchor are still stepped
-over (a jump to a row far from any shown).
+``sort_keys.py``) — where OFFSET steps over every row before the page. The at-risk score
+depends on the moment: the order walks the scores kept as of an earlier moment
+(``risk_keys.py``, its index of ``student_risk``) but for the few students whose score may
+have changed since (a kept value passed by the clock, or rows written), counted afresh and
+merged in. ``skip`` rows past the start or the anchor are still stepped over (a jump to a
+row far from any shown).
 """
 
 from __future__ import annotations
@@ -29,22 +31,19 @@ from sqlalchemy import (
     String,
     and_,
     bindparam,
-    case,
-    false,
     or_,
     select,
     tuple_,
+    union_all,
 )
-from sqlalchemy.sql.expression import Join, Subquery
 from sqlmodel import Session
 from sqlmodel.sql.sqltypes import UTCDateTime
 
 from mentor_tui.config import Config
 from mentor_tui.core.access import Actor, student_scope
-from mentor_tui.core.people import progress
+from mentor_tui.core.people import risk_keys
 from mentor_tui.core.people.student_figures import (
     GRADUATED,
-    NO_SHOW_LIMIT,
     PEOPLE_COLUMNS,
     RiskContext,
     StudentFigures,
@@ -52,7 +51,6 @@ from mentor_tui.core.people.student_figures import (
     like_pattern,
     matches,
 )
-from mentor_tui.db.derived_tables import PROGRESS_TOTALS, SUBMISSION_TOTALS
 from mentor_tui.db.derived_tables import SORT_KEYS as KEPT_KEYS
 from mentor_tui.db.models import User
 from mentor_tui.errors import UserError
@@ -126,23 +124,22 @@ def _statement(
         query = figures.rows_query().add_columns(*ordered)
         query = query.order_by(*(c.desc() if reverse else c.asc() for c in ordered))
         return query, figures, len(ordered)
-    key: ColumnElement[Any]
-    keys: list[tuple[Any, bool]]
-    if sort != "at_risk":  # the page walked in the order's index of the kept sort keys
-        k = KEPT_KEYS.c
-        key = k[sort]
-        keys = [(key, reverse), (k.full_name, backwards), (k.user_id, backwards)]
-        page = select(*PEOPLE_COLUMNS, key.label("sort_key")).select_from(KEPT_KEYS)
-        page = page.join(User, User.id == k.user_id)
-        # every key's whole range (a rate, a count, a time's text: none below its floor), which
-        # leads SQLite to walk the order's index a page long, where it would rather read every
-        # student and sort them all; a mentor's few students are still read by mentor
-        page = page.where(key >= _FLOORS[sort])
-    else:  # at risk as of now: users with their kept totals and recent attendance, all sorted
-        attendance = progress.recent_attendance(select(User.id).where(*where), terms.now)
-        key = _risk(terms, attendance)
-        keys = [(key, reverse), (User.full_name, backwards), (User.id, backwards)]
-        page = select(*PEOPLE_COLUMNS, key.label("sort_key")).select_from(_with_totals(attendance))
+    if sort == "at_risk":  # the kept scores walked in their index, beside the few afresh
+        return _risk_statement(where, terms, reverse, backwards, keyset)
+    # the page walked in the order's index of the kept sort keys
+    k = KEPT_KEYS.c
+    key = k[sort]
+    keys: list[tuple[Any, bool]] = [
+        (key, reverse),
+        (k.full_name, backwards),
+        (k.user_id, backwards),
+    ]
+    page = select(*PEOPLE_COLUMNS, key.label("sort_key")).select_from(KEPT_KEYS)
+    page = page.join(User, User.id == k.user_id)
+    # every key's whole range (a rate, a count, a time's text: none below its floor), which
+    # leads SQLite to walk the order's index a page long, where it would rather read every
+    # student and sort them all; a mentor's few students are still read by mentor
+    page = page.where(key >= _FLOORS[sort])
     page = page.where(*where)
     if keyset:
         page = page.where(_after(keys, _names(len(keys))))
@@ -159,32 +156,40 @@ _FLOORS: dict[str, Any] = {"completion": 0.0, "pending": 0, "last_activity": ""}
 """The least value of each kept sort key."""
 
 
-def _with_totals(attendance: Subquery) -> Join:
-    """Users with their kept totals and their recent attendance."""
-    t, u = PROGRESS_TOTALS.c, SUBMISSION_TOTALS.c
-    users = User.__table__
-    joined = users.outerjoin(PROGRESS_TOTALS, t.user_id == User.id)
-    joined = joined.outerjoin(SUBMISSION_TOTALS, u.user_id == User.id)
-    return joined.outerjoin(attendance, attendance.c.sid == User.id)
-
-
-def _risk(terms: _BoundTerms, attendance: Subquery) -> ColumnElement[Any]:
-    """How many at-risk rules hold, from the kept totals: the same value as the rows show
-    (``StudentFigures.risk``), counted from the rows themselves."""
-    t, u = PROGRESS_TOTALS.c, SUBMISSION_TOTALS.c
-    rate = progress.completion_rate(t.modules, t.completed)
-    last = progress.latest_of(t.last_activity_at, u.last_submitted_at)
-    threshold = terms.behind_threshold
-    no_shows = progress.as_int(attendance.c.no_shows)
-    rules = [
-        or_(last.is_(None), last < terms.idle_before),
-        rate <= threshold if threshold is not None else false(),
-        u.oldest_pending_at < terms.overdue_before,  # a submission pending past the SLA
-        no_shows >= NO_SHOW_LIMIT,
-    ]
-    return case(
-        (User.status == "Active", sum((case((r, 1), else_=0) for r in rules), start=0)), else_=0
+def _risk_statement(
+    where: list[ColumnElement[bool]],
+    terms: _BoundTerms,
+    reverse: bool,
+    backwards: bool,
+    keyset: bool,
+) -> tuple[Select[Any], StudentFigures, int]:
+    """The at-risk order's page: the students with a kept score, walked a page long in its
+    index, and those counted afresh (``risk_keys.LIVE``), merged in the order."""
+    branches: list[Select[Any]] = []
+    for page, (key, name, sid) in (
+        risk_keys.kept_rows(where),
+        risk_keys.live_rows(terms, where),
+    ):
+        keys = [(key, reverse), (name, backwards), (sid, backwards)]
+        if keyset:
+            page = page.where(_after(keys, _names(len(keys))))
+        page = page.order_by(*(c.desc() if d else c.asc() for c, d in keys))
+        branches.append(select(page.limit(bindparam("reach")).subquery()))
+    both = union_all(*branches).subquery("ranked")
+    b = both.c
+    ranked = [(b.sort_key, reverse), (b.full_name, backwards), (b.id, backwards)]
+    people = (
+        select(*(both.c[c.key] for c in PEOPLE_COLUMNS), b.sort_key)
+        .order_by(*(c.desc() if d else c.asc() for c, d in ranked))
+        .limit(bindparam("limit"))
+        .offset(bindparam("skip"))
+        .cte("page")
     )
+    figures = StudentFigures(people, RiskContext(datetime.min, 0, None), terms)
+    ends = [(people.c.sort_key, reverse), (people.c.full_name, backwards), (people.c.id, backwards)]
+    query = figures.rows_query().add_columns(*(column for column, _ in ends))
+    query = query.order_by(*(c.desc() if d else c.asc() for c, d in ends))
+    return query, figures, len(ends)
 
 
 def _names(count: int) -> list[str]:
@@ -239,6 +244,9 @@ def read_page(
         params["pattern"] = pattern
     if threshold is not None:
         params["behind"] = threshold
+    if sort == "at_risk":
+        params["live"] = risk_keys.prepare(session, ctx)
+        params["reach"] = limit + skip
     if after is not None:
         if len(after) != width:
             raise ValueError(f"An anchor of the {sort!r} order has {width} values.")

@@ -1,0 +1,73 @@
+"""Report: one page of the students list in the at-risk order (issue 21), as the admin, on a
+demo store: the first page (most at risk first) and a page read by keyset from a row half a
+list in, each read as of a moment a little later than the one before (the clock moves
+between reads). CPU (process) and wall seconds, min and median of ``--runs``.
+
+    python benchmarks/risk_order.py STORE --reference 2026-11-02T12:00:00+00:00 [--runs 9]
+
+Opening the store migrates it to this checkout's schema: time a copy. Runs with whichever
+mentor_tui is importable (another checkout through PYTHONPATH), so old and new code can be
+timed alternately on their own copies.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from mentor_tui.config import Config
+from mentor_tui.core.people.settings import sign_in
+from mentor_tui.core.people.student_pages import read_page
+from mentor_tui.db.engine import make_engine, session_scope
+
+ADMIN = "admin@example.org"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("store", type=Path)
+    parser.add_argument("--reference", required=True, help="the demo's reference moment")
+    parser.add_argument("--runs", type=int, default=9)
+    args = parser.parse_args()
+    engine = make_engine(args.store)
+    config = Config()
+    moment = datetime.fromisoformat(args.reference)
+    with session_scope(engine) as session:
+        actor = sign_in(session, ADMIN)
+    options = {"sort": "at_risk", "descending": True, "include_graduated": False, "limit": 100}
+
+    def page(after=None):  # type: ignore[no-untyped-def]
+        nonlocal moment
+        moment += timedelta(seconds=7)
+        with session_scope(engine) as session:
+            return read_page(session, actor, after=after, now=moment, config=config, **options)
+
+    started = time.perf_counter()
+    first = page()  # the first read (a new schema's first: every score counted)
+    print(f"first read: {time.perf_counter() - started:.3f} s wall")
+    with session_scope(engine) as session:  # an anchor half a list in
+        middle = read_page(
+            session, actor, skip=20_000, now=moment, config=config, **{**options, "limit": 1}
+        )
+    anchor = middle[0][1]
+    for name, after in (("first page", None), ("keyset page", anchor)):
+        cpu, wall = [], []
+        for _ in range(args.runs):
+            c, w = time.process_time(), time.perf_counter()
+            rows = page(after)
+            cpu.append(time.process_time() - c)
+            wall.append(time.perf_counter() - w)
+            assert len(rows) == 100
+        print(
+            f"{name}: cpu min {min(cpu) * 1000:.1f} ms, median {statistics.median(cpu) * 1000:.1f}"
+            f" ms; wall min {min(wall) * 1000:.1f} ms, median {statistics.median(wall) * 1000:.1f}"
+            f" ms ({args.runs} runs)"
+        )
+    print("first rows:", [(row.full_name, len(row.at_risk_reasons)) for row, _ in first[:3]])
+
+
+if __name__ == "__main__":
+    main()
