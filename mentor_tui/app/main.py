@@ -45,6 +45,8 @@ FULL_COLLECTION_EVERY = 100
 # The longest the status, the reminders and the screens' preload wait for the home screen's
 # figures (``MentorApp.home_figures_painted``) once the first frame is out.
 HOME_FIGURES_WAIT_SECONDS = 5.0
+# How often the kept at-risk scores are brought up to the clock after start-up's refresh.
+RISK_REFRESH_SECONDS = 3600.0
 
 widen_tables_after_sizing()
 hint_data_tables()
@@ -104,6 +106,20 @@ class MentorApp(FirstFrameHook[int]):
             self.sub_title = self.services.actor.full_name
             self.switch_mode(home_mode(self.services.actor))
             self.call_after_home_figures(self.reminders.start)
+            self.call_after_home_figures(self.refresh_risk)
+            self.set_interval(RISK_REFRESH_SECONDS, self.refresh_risk, name="risk")
+
+    def refresh_risk(self) -> None:
+        """The kept at-risk scores brought up to now in a thread, a chunk per transaction
+        (``risk_keys.refresh``), so the students list's at-risk read counts few afresh."""
+        self.run_worker(
+            self._refresh_risk, thread=True, group="risk", exclusive=True, exit_on_error=False
+        )
+
+    def _refresh_risk(self) -> None:
+        from mentor_tui.core.people import risk_keys
+
+        risk_keys.refresh(self.services.run, self.services.config)
 
     def _check_keymap(self) -> None:
         """The user's keymap (config.toml's [keymap]), checked against every binding in a

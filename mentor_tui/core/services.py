@@ -75,6 +75,14 @@ class Services:
             except BaseException:
                 engine.dispose()
                 raise
+        from mentor_tui.core.people.risk_keys import count_if_due
+
+        try:  # the first open after the upgrade to revision 0023: every at-risk score counted
+            with session_scope(engine) as session:
+                count_if_due(session, self.config)
+        except BaseException:
+            engine.dispose()
+            raise
         return engine
 
     def run(self, job: Callable[[Session], T]) -> T:

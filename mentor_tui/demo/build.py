@@ -343,6 +343,7 @@ def build_demo(
             conn.execute("PRAGMA journal_mode=WAL")
         finally:
             conn.close()
+    _count_risk(path, config)
     report("saving", 1, 1)
     demo = builder.mentors[0]
     return DemoSummary(
@@ -357,6 +358,22 @@ def build_demo(
         unassigned_students=sum(1 for s in builder.students if s.mentor is None),
         demo_mentor_students=len(demo.students),
     )
+
+
+def _count_risk(path: Path, config: Config) -> None:
+    """Every student's at-risk score counted once the rows are in (``risk_keys.count_all``),
+    so the students list's first read in the at-risk order finds them kept."""
+    from mentor_tui.core.people.risk_keys import count_all
+    from mentor_tui.db.engine import make_engine, session_scope
+
+    engine = make_engine(path, migrate=False)
+    try:
+        with session_scope(engine) as session:
+            count_all(session, config)
+        with engine.connect() as conn:  # into the store's file, as the build leaves the rest
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        engine.dispose()
 
 
 def _load(

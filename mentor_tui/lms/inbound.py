@@ -33,7 +33,7 @@ from mentor_tui.core.access import Actor
 from mentor_tui.core.matching.auto import auto_assign_new_students
 from mentor_tui.core.notifications.milestones import Completion, notify_modules_completed
 from mentor_tui.core.notifications.notify import notify_new_submission
-from mentor_tui.core.people import progress_totals
+from mentor_tui.core.people import progress_totals, risk_keys
 from mentor_tui.db.models import SessionAttendee, Synced, User
 from mentor_tui.lms import bookkeeping as book
 from mentor_tui.lms.bookkeeping import STUDENT, Link, norm, wire
@@ -58,10 +58,16 @@ def take_in(pg: Any, store: Store, tables: Tables, config: Config, stats: PassSt
     """The pass in, table by table; returns the user ids as they now map."""
     with store.scope() as session:
         ids = Ids(book.user_links(session))
+    filled = False  # a table filled in bulk (the first pass)
     for entity in ENTITIES:
         with store.scope() as session, collector_paused():
-            _Table(pg, session, store, tables, entity, ids, config, stats).run()
+            table = _Table(pg, session, store, tables, entity, ids, config, stats)
+            table.run()
+            filled = filled or table.fresh
         pg.commit()  # end the read transaction: the next table sees a fresh snapshot
+    if filled:  # every at-risk score counted here, not by the students list's first read
+        with store.scope() as session:
+            risk_keys.count_if_moved(session, config)
     if config.auto_assignment and stats.new_students:
         with store.scope() as session:
             auto_assign(session, config, stats)

@@ -98,7 +98,19 @@ def snapshot(
         return report
     with rollback_journal(engine, bulk and fresh):
         _snapshot_pages(engine, http, state, report, progress, page_size, fresh)
+    if fresh:  # the first snapshot into an empty store: every at-risk score counted here
+        _count_risk(engine)
     return report
+
+
+def _count_risk(engine: Engine) -> None:
+    """Every student's at-risk score counted once the first snapshot is in
+    (``risk_keys.count_all``), so the students list's first read finds them kept."""
+    from mentor_tui.core.people.risk_keys import count_all
+    from mentor_tui.db.engine import session_scope
+
+    with session_scope(engine) as session:
+        count_all(session)
 
 
 def _snapshot_pages(

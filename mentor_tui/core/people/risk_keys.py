@@ -16,6 +16,12 @@ takes every other score from the table (``student_pages.py``); once they are mor
 every score). The order between students never depends on the moment: only which side of a
 bound a kept value lies.
 
+Every score is counted where a bulk write already takes its time (``count_all``: the demo
+build, a first snapshot, the learning platform bridge's first pass, the first open after the
+upgrade to revision 0023, ``count_if_due``), so a first read finds them kept; and the app
+brings them up to date after its start-up figures, off the UI thread (``begin_refresh``, then
+``refresh_some`` a chunk per transaction), so a first read after days away finds few moved.
+
 ``recount`` is the definition, counted from the rows at a moment; tests compare the list's
 order with it.
 """
@@ -23,6 +29,8 @@ order with it.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -43,6 +51,7 @@ from sqlalchemy import (
 from sqlalchemy.sql.expression import BindParameter, Join, Subquery
 from sqlmodel import Session
 
+from mentor_tui.config import Config
 from mentor_tui.core.people import progress
 from mentor_tui.core.people.student_figures import (
     NO_SHOW_LIMIT,
@@ -57,12 +66,20 @@ from mentor_tui.db.derived_tables import (
     RISK_STALE,
     SUBMISSION_TOTALS,
 )
-from mentor_tui.db.models import MentorshipSession, SessionAttendee, User
+from mentor_tui.db.models import MentorshipSession, SessionAttendee, Setting, User
 
-RECOUNT_AT = 500
-"""Moved and stale students a read counts afresh before it writes their scores instead."""
+RECOUNT_AT = 10_000
+"""Moved and stale students a read counts afresh before it writes their scores instead (a
+read counts many at once rather than hold the write lock: the app's refresh writes them)."""
 EVERY_AT = 25_000
 """Moved and stale students past which every score is counted again (one pass over all)."""
+REFRESH_AT = 500
+"""Moved and stale students past which a refresh (``begin_refresh``) writes their scores."""
+CHUNK = 2_000
+"""Stale students a refresh step (``refresh_some``) counts and writes in one transaction."""
+COUNT_DUE = "student_risk_count_due"
+"""The ``settings`` key revision 0023 sets on a store with students: every score is to be
+counted when the store is next opened (``count_if_due``)."""
 
 
 def with_totals(attendance: Subquery) -> Join:
@@ -167,9 +184,8 @@ def _gathered(session: Session) -> bool:
     return session.execute(found).first() is not None
 
 
-def recount_into(session: Session, ctx: RiskTerms, ids: list[str] | None) -> None:
-    """Write the scores of ``ids`` (all students with None) as of ``ctx``, and ``ctx`` as the
-    basis; ``ids`` must hold every moved and stale student (``moved``)."""
+def _write(session: Session, ctx: RiskTerms, ids: list[str] | None) -> None:
+    """Write the scores of ``ids`` (all students with None) as of ``ctx``, unmarked stale."""
     r = RISK.c
     if ids is None:
         session.execute(delete(RISK))
@@ -181,6 +197,9 @@ def recount_into(session: Session, ctx: RiskTerms, ids: list[str] | None) -> Non
     session.execute(insert(RISK).from_select(list(RISK.c), rows))
     if ids is None and _gathered(session):  # planner statistics, as the other tables have:
         session.execute(text("ANALYZE student_risk"))  # without, it sorts every student
+
+
+def _set_basis(session: Session, ctx: RiskTerms) -> None:
     basis = {
         "now": ctx.now,
         "idle_before": ctx.idle_before,
@@ -189,6 +208,99 @@ def recount_into(session: Session, ctx: RiskTerms, ids: list[str] | None) -> Non
     }
     session.execute(delete(RISK_BASIS))
     session.execute(insert(RISK_BASIS).values(id=1, **basis))
+
+
+def recount_into(session: Session, ctx: RiskTerms, ids: list[str] | None) -> None:
+    """Write the scores of ``ids`` (all students with None) as of ``ctx``, and ``ctx`` as the
+    basis; ``ids`` must hold every moved and stale student (``moved``)."""
+    _write(session, ctx, ids)
+    _set_basis(session, ctx)
+
+
+def count_all(session: Session, config: Config | None = None, now: datetime | None = None) -> int:
+    """Every live student's score counted as of now and written with its basis, in the
+    caller's transaction (after a bulk write); how many students."""
+    recount_into(session, RiskContext.build(session, config, now), None)
+    session.execute(delete(Setting).where(Setting.key == COUNT_DUE))
+    return int(session.execute(select(func.count()).select_from(RISK)).scalar_one())
+
+
+def count_if_due(session: Session, config: Config | None = None) -> bool:
+    """On the first open after the upgrade to revision 0023 of a store with students (the
+    revision marks it, ``COUNT_DUE``): every score counted (``count_all``). Whether it was."""
+    if session.get(Setting, COUNT_DUE) is None:
+        return False
+    count_all(session, config)
+    return True
+
+
+def count_if_moved(session: Session, config: Config | None = None) -> bool:
+    """After a bulk write that may have filled the store (the learning platform bridge's pass):
+    every score counted (``count_all``) when nothing is kept yet or more than ``REFRESH_AT``
+    students moved or were written. Whether they were."""
+    found = moved(session, RiskContext.build(session, config, None))
+    if found is not None and len(found) <= REFRESH_AT:
+        return False
+    count_all(session, config)
+    return True
+
+
+class _Basis:
+    """The kept basis's moment, bounds and threshold (``RiskTerms``)."""
+
+    def __init__(self, row: Any) -> None:
+        self.now, self.idle_before, self.overdue_before = (
+            row.now,
+            row.idle_before,
+            row.overdue_before,
+        )
+        self.behind_threshold = row.behind
+
+
+def begin_refresh(session: Session, ctx: RiskContext) -> int:
+    """The first step of bringing the kept scores up to ``ctx`` (one short transaction): when
+    more than ``REFRESH_AT`` students moved (or nothing is kept yet: every student), they are
+    marked stale and ``ctx`` becomes the basis (a stale score is counted afresh by a read, so
+    every other one is as of ``ctx``). How many students are stale, for ``refresh_some``."""
+    found = moved(session, ctx)
+    if found is not None and len(found) <= REFRESH_AT:
+        return 0
+    fresh = RISK_STALE.c.user_id
+    if found is None:
+        session.execute(delete(RISK))
+        live = select(User.id).where(User.role == "student", progress.live(User))
+        marked = live.where(User.id.not_in(select(fresh)))
+    else:
+        listed = _listed(found).subquery()
+        marked = select(listed.c.value).where(listed.c.value.not_in(select(fresh)))
+    session.execute(insert(RISK_STALE).from_select([fresh], marked))
+    _set_basis(session, ctx)
+    return int(session.execute(select(func.count()).select_from(RISK_STALE)).scalar_one())
+
+
+def refresh_some(session: Session, limit: int | None = None) -> int:
+    """Up to ``limit`` (``CHUNK``) stale students' scores counted as of the kept basis and
+    written (one short transaction); how many (0: none are left)."""
+    b = session.execute(select(RISK_BASIS).where(RISK_BASIS.c.id == 1)).first()
+    if b is None:
+        return 0
+    stale = select(RISK_STALE.c.user_id).order_by(RISK_STALE.c.user_id).limit(limit or CHUNK)
+    ids = list(session.execute(stale).scalars())
+    if ids:
+        _write(session, _Basis(b), ids)
+    return len(ids)
+
+
+def refresh(run: Callable[[Callable[[Session], int]], int], config: Config | None = None) -> int:
+    """Bring the kept scores up to now, ``run`` giving each step its own transaction (the
+    app's worker, after its start-up figures): the write lock is held a chunk at a time. How
+    many students were counted."""
+    if not run(lambda s: begin_refresh(s, RiskContext.build(s, config, None))):
+        return 0
+    done = 0
+    while step := run(refresh_some):
+        done += step
+    return done
 
 
 def prepare(session: Session, ctx: RiskContext) -> list[str]:
@@ -228,9 +340,16 @@ def live_rows(terms: RiskTerms, where: list[ColumnElement[bool]]) -> tuple[Selec
 
 
 __all__ = [
+    "CHUNK",
+    "COUNT_DUE",
     "EVERY_AT",
     "LIVE",
     "RECOUNT_AT",
+    "REFRESH_AT",
+    "begin_refresh",
+    "count_all",
+    "count_if_due",
+    "count_if_moved",
     "kept",
     "kept_rows",
     "live_rows",
@@ -238,6 +357,8 @@ __all__ = [
     "prepare",
     "recount",
     "recount_into",
+    "refresh",
+    "refresh_some",
     "score",
     "with_totals",
 ]

@@ -1,0 +1,135 @@
+"""The at-risk scores counted where a bulk write already takes its time (issue 21): a store the
+demo builder made, and a store upgraded to revision 0023 once it is opened, keep every
+student's score with a basis, equal to a full recount as of that basis, so the students
+list's first read in the at-risk order counts none of them; and the refresh the app runs
+after its start-up figures, a chunk per transaction, leaves a new basis and every score
+equal to a recount as of it."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from app_support import ADMIN, REFERENCE, copy_store, services_for, settle
+from sqlalchemy import select
+
+from mentor_tui.app.main import MentorApp
+from mentor_tui.config import Config
+from mentor_tui.core import clock
+from mentor_tui.core.people import risk_keys
+from mentor_tui.core.people.student_figures import RiskContext
+from mentor_tui.core.services import Services
+from mentor_tui.db.derived_tables import RISK_BASIS, RISK_STALE
+from mentor_tui.db.engine import make_engine, session_scope
+from mentor_tui.db.models import Setting
+
+LATER = REFERENCE + timedelta(days=20)
+
+
+class _Basis:
+    def __init__(self, row) -> None:
+        self.now, self.idle_before = row.now, row.idle_before
+        self.overdue_before, self.behind_threshold = row.overdue_before, row.behind
+
+
+def _kept_as_recounted(engine) -> _Basis:
+    """The basis, after checking no student is stale and every kept score is the recount's."""
+    with session_scope(engine) as session:
+        b = session.execute(select(RISK_BASIS)).one_or_none()
+        assert b is not None, "no basis: the first read would count every student"
+        assert not session.execute(select(RISK_STALE)).all()
+        basis = _Basis(b)
+        recounted = risk_keys.recount(session, basis)
+        assert len(recounted) > 10
+        assert risk_keys.kept(session) == recounted
+        return basis
+
+
+def test_a_demo_built_store_keeps_every_score(template: Path) -> None:
+    engine = make_engine(template, migrate=False)
+    try:
+        _kept_as_recounted(engine)
+    finally:
+        engine.dispose()
+
+
+def _as_of_revision_22(path: Path) -> None:
+    """The store as revision 0022 left it: no at-risk tables, triggers or mark."""
+    conn = sqlite3.connect(path)
+    try:
+        triggers = conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'student_risk%'"
+        ).fetchall()
+        for (name,) in triggers:
+            conn.execute(f'DROP TRIGGER "{name}"')
+        for table in ("student_risk", "student_risk_basis", "student_risk_stale"):
+            conn.execute(f"DROP TABLE {table}")
+        conn.execute("DELETE FROM settings WHERE key = ?", (risk_keys.COUNT_DUE,))
+        conn.execute("UPDATE alembic_version SET version_num = '0022'")
+        conn.execute("PRAGMA user_version = 22")
+        conn.commit()
+    finally:
+        conn.close()
+
+
+def test_an_upgraded_store_counts_every_score_when_first_opened(
+    template: Path, tmp_path: Path
+) -> None:
+    path = copy_store(template, tmp_path / "store.db")
+    _as_of_revision_22(path)
+    services = Services(None, path, Config())
+    try:
+        _kept_as_recounted(services.engine)
+        with session_scope(services.engine) as session:
+            assert session.get(Setting, risk_keys.COUNT_DUE) is None  # counted once only
+    finally:
+        services.engine.dispose()
+
+
+def test_the_refresh_brings_every_score_to_now_a_chunk_at_a_time(
+    template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    services = services_for(copy_store(template, tmp_path / "store.db"), ADMIN)
+    with session_scope(services.engine) as session:
+        risk_keys.count_all(session, Config(), REFERENCE)
+    monkeypatch.setattr(clock, "now", lambda: LATER)
+    with session_scope(services.engine) as session:
+        moved = risk_keys.moved(session, RiskContext.build(session, Config(), LATER))
+        assert moved is not None and len(moved) > 3  # twenty days on: some crossed a bound
+    monkeypatch.setattr(risk_keys, "REFRESH_AT", 0)
+    monkeypatch.setattr(risk_keys, "CHUNK", 2)
+    steps: list[int] = []
+
+    def run(job):
+        steps.append(1)
+        return services.run(job)
+
+    assert risk_keys.refresh(run, Config()) >= len(moved)
+    assert len(steps) >= 1 + len(moved) // 2 + 1  # the start, the chunks, the empty last one
+    assert _kept_as_recounted(services.engine).now == LATER
+
+
+async def test_the_app_refreshes_the_scores_after_its_start_up_figures(
+    template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    services = services_for(copy_store(template, tmp_path / "store.db"), ADMIN)
+    with session_scope(services.engine) as session:
+        risk_keys.count_all(session, Config(), REFERENCE)
+    monkeypatch.setattr(clock, "now", lambda: LATER)
+    monkeypatch.setattr(risk_keys, "REFRESH_AT", 0)
+    refresh = risk_keys.refresh
+    figures_in: list[bool] = []
+    app = MentorApp(services)
+
+    def recording(run, config):
+        figures_in.append(app._after_home_figures is None)
+        return refresh(run, config)
+
+    monkeypatch.setattr(risk_keys, "refresh", recording)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await app.workers.wait_for_complete()
+    assert figures_in == [True]
+    assert _kept_as_recounted(services.engine).now == LATER
