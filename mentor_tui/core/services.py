@@ -77,7 +77,7 @@ class Services:
                 raise
         from mentor_tui.core.people.risk_keys import count_if_due
 
-        try:  # the first open after the upgrade to revision 0023: every at-risk score counted
+        try:  # a store with students and no kept at-risk scores (the upgrade to 0023): counted
             with session_scope(engine) as session:
                 count_if_due(session, self.config)
         except BaseException:

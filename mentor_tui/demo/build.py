@@ -343,7 +343,7 @@ def build_demo(
             conn.execute("PRAGMA journal_mode=WAL")
         finally:
             conn.close()
-    _count_risk(path, config)
+    _count_risk(path, config, builder.reference)
     report("saving", 1, 1)
     demo = builder.mentors[0]
     return DemoSummary(
@@ -360,16 +360,17 @@ def build_demo(
     )
 
 
-def _count_risk(path: Path, config: Config) -> None:
+def _count_risk(path: Path, config: Config, reference: datetime) -> None:
     """Every student's at-risk score counted once the rows are in (``risk_keys.count_all``),
-    so the students list's first read in the at-risk order finds them kept."""
+    as of the demo's reference moment (the same seed gives the same store), so the students
+    list's first read in the at-risk order finds them kept but for those moved since."""
     from mentor_tui.core.people.risk_keys import count_all
     from mentor_tui.db.engine import make_engine, session_scope
 
     engine = make_engine(path, migrate=False)
     try:
         with session_scope(engine) as session:
-            count_all(session, config)
+            count_all(session, config, reference)
         with engine.connect() as conn:  # into the store's file, as the build leaves the rest
             conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:

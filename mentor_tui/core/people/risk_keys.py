@@ -51,7 +51,8 @@ from sqlalchemy import (
 from sqlalchemy.sql.expression import BindParameter, Join, Subquery
 from sqlmodel import Session
 
-from mentor_tui.config import Config
+from mentor_tui.config import Config, load_config
+from mentor_tui.core import clock
 from mentor_tui.core.people import progress
 from mentor_tui.core.people.student_figures import (
     NO_SHOW_LIMIT,
@@ -66,7 +67,7 @@ from mentor_tui.db.derived_tables import (
     RISK_STALE,
     SUBMISSION_TOTALS,
 )
-from mentor_tui.db.models import MentorshipSession, SessionAttendee, Setting, User
+from mentor_tui.db.models import MentorshipSession, SessionAttendee, User
 
 RECOUNT_AT = 10_000
 """Moved and stale students a read counts afresh before it writes their scores instead (a
@@ -77,9 +78,6 @@ REFRESH_AT = 500
 """Moved and stale students past which a refresh (``begin_refresh``) writes their scores."""
 CHUNK = 2_000
 """Stale students a refresh step (``refresh_some``) counts and writes in one transaction."""
-COUNT_DUE = "student_risk_count_due"
-"""The ``settings`` key revision 0023 sets on a store with students: every score is to be
-counted when the store is next opened (``count_if_due``)."""
 
 
 def with_totals(attendance: Subquery) -> Join:
@@ -217,18 +215,30 @@ def recount_into(session: Session, ctx: RiskTerms, ids: list[str] | None) -> Non
     _set_basis(session, ctx)
 
 
+def _afresh(session: Session, config: Config | None, now: datetime | None) -> RiskContext:
+    """The context of a bulk write's count: the cohort average read afresh (a kept one is
+    stale after the write), and not kept (``memo``'s watch would hold the store open)."""
+    sla_hours = (config or load_config()).assignment_review_sla_hours
+    moment = clock.aware(now) if now else clock.now()
+    return RiskContext(moment, sla_hours, progress.cohort_average(session))
+
+
 def count_all(session: Session, config: Config | None = None, now: datetime | None = None) -> int:
     """Every live student's score counted as of now and written with its basis, in the
     caller's transaction (after a bulk write); how many students."""
-    recount_into(session, RiskContext.build(session, config, now), None)
-    session.execute(delete(Setting).where(Setting.key == COUNT_DUE))
+    recount_into(session, _afresh(session, config, now), None)
     return int(session.execute(select(func.count()).select_from(RISK)).scalar_one())
 
 
 def count_if_due(session: Session, config: Config | None = None) -> bool:
-    """On the first open after the upgrade to revision 0023 of a store with students (the
-    revision marks it, ``COUNT_DUE``): every score counted (``count_all``). Whether it was."""
-    if session.get(Setting, COUNT_DUE) is None:
+    """When the store has live students and no kept scores (its first open after the
+    upgrade to revision 0023, which cannot reach the score's definition: the core holds it):
+    every score counted (``count_all``), where the upgrade already takes its time. Whether
+    they were."""
+    if session.execute(select(RISK_BASIS.c.id)).first() is not None:
+        return False
+    students = select(User.id).where(User.role == "student", progress.live(User)).limit(1)
+    if session.execute(students).first() is None:
         return False
     count_all(session, config)
     return True
@@ -238,7 +248,7 @@ def count_if_moved(session: Session, config: Config | None = None) -> bool:
     """After a bulk write that may have filled the store (the learning platform bridge's pass):
     every score counted (``count_all``) when nothing is kept yet or more than ``REFRESH_AT``
     students moved or were written. Whether they were."""
-    found = moved(session, RiskContext.build(session, config, None))
+    found = moved(session, _afresh(session, config, None))
     if found is not None and len(found) <= REFRESH_AT:
         return False
     count_all(session, config)
@@ -341,7 +351,6 @@ def live_rows(terms: RiskTerms, where: list[ColumnElement[bool]]) -> tuple[Selec
 
 __all__ = [
     "CHUNK",
-    "COUNT_DUE",
     "EVERY_AT",
     "LIVE",
     "RECOUNT_AT",

@@ -120,11 +120,3 @@ BEGIN
 	SELECT student_id FROM session_attendees WHERE session_id = OLD.id
 		ON CONFLICT (user_id) DO NOTHING;
 END;
-
--- A store with students (an upgrade of a real store): every score is counted when it is next
--- opened (core/people/risk_keys.py, count_if_due: the revision cannot reach the score's
--- definition, which the core holds), so the first read finds them kept.
-INSERT INTO settings (key, value)
-SELECT 'student_risk_count_due', '1'
-WHERE EXISTS (SELECT 1 FROM users WHERE role = 'student' AND deleted_at IS NULL)
-ON CONFLICT (key) DO NOTHING;
