@@ -1,9 +1,9 @@
-"""The at-risk scores counted where a bulk write already takes its time (issue 21): a store the
-demo builder made, a store a first snapshot filled, and a store upgraded to revision 0023 once it is opened, keep every
-student's score with a basis, equal to a full recount as of that basis, so the students
-list's first read in the at-risk order counts none of them; and the refresh the app runs
-after its start-up figures, a chunk per transaction, leaves a new basis and every score
-equal to a recount as of it."""
+"""The at-risk scores counted where a bulk write already takes its time (issue 21): a store
+the demo builder made, a store a first snapshot or the bridge's first pass filled, and a
+store upgraded to revision 0023 once it is opened keep every student's score with a basis,
+equal to a full recount as of that basis, so the students list's first read in the at-risk
+order counts none of them; and the refresh the app runs after its start-up figures, a chunk
+per transaction, leaves a new basis and every score equal to a recount as of it."""
 
 from __future__ import annotations
 
@@ -65,6 +65,19 @@ def test_a_first_snapshot_into_an_empty_store_keeps_every_score(
     store = h.store("fresh")
     h.login(store, "m1@example.org")
     _kept_as_recounted(store, at_least=1)
+
+
+@pytest.mark.postgres
+def test_a_bridge_first_pass_keeps_every_score(pg_url: str, tmp_path: Path) -> None:
+    from mentor_tui.lms import bridge
+    from tests.lms_support import make_platform
+
+    store = make_engine(tmp_path / "store.db")
+    try:
+        bridge.run_pass(make_platform(pg_url), store, Config())
+        _kept_as_recounted(store, at_least=1)
+    finally:
+        store.dispose()
 
 
 def _as_of_revision_22(path: Path) -> None:
