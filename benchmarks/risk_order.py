@@ -43,6 +43,7 @@ def main() -> None:
     parser.add_argument("--as-app", action="store_true")
     parser.add_argument("--days-away", type=float, default=0)
     parser.add_argument("--no-refresh", action="store_true", help="read before any refresh")
+    parser.add_argument("--middle", type=int, default=20_000, help="the keyset page's row")
     args = parser.parse_args()
     config = Config()
     moment = datetime.fromisoformat(args.reference)
@@ -70,7 +71,7 @@ def main() -> None:
     )
     with session_scope(engine) as session:  # an anchor half a list in
         middle = read_page(
-            session, actor, skip=20_000, now=moment, config=config, **{**options, "limit": 1}
+            session, actor, skip=args.middle, now=moment, config=config, **{**options, "limit": 1}
         )
     anchor = middle[0][1]
     for name, after in (("first page", None), ("keyset page", anchor)):
