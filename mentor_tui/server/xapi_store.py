@@ -29,7 +29,13 @@ from mentor_tui.core.learning.xapi import (
     effect_of,
     progress_changes,
 )
-from mentor_tui.core.notifications.milestones import MILESTONE, TITLE, milestone_notices, wanted
+from mentor_tui.core.notifications.milestones import (
+    MILESTONE,
+    TITLE,
+    Completion,
+    all_wanted,
+    milestones_notices,
+)
 from mentor_tui.db.models import AuditEntry, Module, ModuleProgress, Notification, User, new_id
 from mentor_tui.server.log import LogWriter
 from mentor_tui.server.schema import write_options, xapi_statements
@@ -176,11 +182,7 @@ def _apply(
 def _write_progress(
     conn: Connection, account_id: str, wanted: list[tuple[str, str, Effect, str]]
 ) -> None:
-    rows: dict[tuple[str, str], dict[str, Any]] = {}
-    for chunk in _chunks([student for student, _m, _e, _i in wanted]):
-        found = conn.execute(select(PROGRESS).where(PROGRESS.c.user_id.in_(chunk)))
-        for row in found.mappings():
-            rows[(row["user_id"], row["module_id"])] = dict(row)
+    rows = _current_rows(conn, {(student, module) for student, module, _e, _i in wanted})
     now = clock.now()
     changed: dict[tuple[str, str], dict[str, Any]] = {}
     statements: dict[tuple[str, str], list[str]] = {}
@@ -256,6 +258,26 @@ def _write_progress(
     log.finish()
 
 
+def _current_rows(
+    conn: Connection, keys: set[tuple[str, str]]
+) -> dict[tuple[str, str], dict[str, Any]]:
+    """The progress rows of these (student, module) pairs: the students' row ids read first
+    (through the unique index, three short columns), then only the rows wanted, whole."""
+    ids: list[str] = []
+    for chunk in _chunks([student for student, _module in keys]):
+        found = conn.execute(
+            select(PROGRESS.c.id, PROGRESS.c.user_id, PROGRESS.c.module_id).where(
+                PROGRESS.c.user_id.in_(chunk)
+            )
+        )
+        ids += [row_id for row_id, student, module in found if (student, module) in keys]
+    rows: dict[tuple[str, str], dict[str, Any]] = {}
+    for chunk in _chunks(ids):
+        for row in conn.execute(select(PROGRESS).where(PROGRESS.c.id.in_(chunk))).mappings():
+            rows[(row["user_id"], row["module_id"])] = dict(row)
+    return rows
+
+
 def _milestones(
     conn: Connection,
     log: LogWriter,
@@ -267,15 +289,9 @@ def _milestones(
     """Modules newly completed: the students and their mentors told, as the learning import
     tells them (core/notifications/milestones.py), in the statements' transaction."""
     session = Session(bind=conn, join_transaction_mode="rollback_only")
-    config = Config()
-    notices = []
     try:
-        for student, module in done:
-            notices += [
-                told
-                for told in milestone_notices(session, student, module, completed_at=now)
-                if wanted(session, config, told)
-            ]
+        completions = [Completion(student, module, now) for student, module in done]
+        notices = all_wanted(session, Config(), milestones_notices(session, completions))
     finally:
         session.close()
     rows = [
