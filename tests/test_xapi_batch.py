@@ -3,17 +3,19 @@ size, and what it tells and writes is what the statements say, each milestone on
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import event, func, select
 from sqlmodel import Session
 from sync_helpers import Harness, Program, fast_hashing, seed_program
-from test_xapi import LMS, V, progress_of, statement
+from test_xapi import LMS, PROGRESSED, V, progress_of, statement
 
 from mentor_tui.db.models import Module, Notification
+from mentor_tui.server.schema import xapi_statements
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -107,3 +109,34 @@ def test_a_batch_reads_a_fixed_few_and_tells_each_milestone_once(h: Harness) -> 
     for student in ("s1", "s2"):
         for module in modules(h, program):
             assert progress_of(h.engine, ids[student], module).is_completed
+
+
+def test_one_id_twice_in_a_batch(h: Harness) -> None:
+    program = seed_program(h)
+    h.account(LMS, "integration", "The LMS")
+    activity = f"https://lms.example.org/modules/{program.ids['module']}"
+    sid, other = str(uuid.uuid4()), str(uuid.uuid4())
+    body = {**statement("s1@example.org", activity, PROGRESSED, duration="PT10M"), "id": sid}
+    token = h.token(LMS) | V
+    # the same statement twice: stored and applied once
+    answer = h.client.post("/xapi/statements", json=[body, body], headers=token)
+    assert (answer.status_code, answer.json()) == (200, [sid, sid]), answer.text
+    row = progress_of(h.engine, program.ids["s1"], program.ids["module"])
+    assert row.time_spent_minutes == 40  # 30 and ten minutes once
+    with h.engine.connect() as conn:
+        kept = conn.execute(select(xapi_statements.c.id, xapi_statements.c.outcome)).all()
+    assert [tuple(r) for r in kept] == [(sid, "applied")]
+    # two different statements under one new id: the batch refused whole, saying why
+    fresh = str(uuid.uuid4())
+    one = {**body, "id": fresh}
+    two = {**one, "result": {"duration": "PT1H"}}
+    refused = h.client.post(
+        "/xapi/statements", json=[{**body, "id": other}, one, two], headers=token
+    )
+    assert refused.status_code == 400
+    assert (
+        refused.json()["detail"] == f"The batch has two different statements with the id {fresh}."
+    )
+    with h.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(xapi_statements)).scalar() == 1
+    assert progress_of(h.engine, program.ids["s1"], program.ids["module"]).version == row.version

@@ -96,35 +96,42 @@ def store_statements(
                 )
             )
             known.update({r.id: r.body for r in rows})
-        new: list[Incoming] = []
+        new: dict[str, Incoming] = {}  # a statement the batch holds twice is stored once
         for item in batch:
             if item.id in known:
                 if canonical(json.loads(known[item.id])) != item.canonical:
                     raise StatementConflict(item.id)
                 continue
-            new.append(item)
-        if not new:
-            return 0
-        effects = [effect_of(item.statement) for item in new]
-        outcomes = _apply(conn, account_id, new, effects, activities)
-        now = clock.now()
-        conn.execute(
-            insert(xapi_statements),
-            [
-                {
-                    "id": item.id,
-                    "body": json.dumps(item.raw, ensure_ascii=False),
-                    "account_id": account_id,
-                    "stored_at": now,
-                    "actor": effect.email,
-                    "verb": item.statement.verb.id,
-                    "activity_id": effect.activity_id,
-                    "outcome": outcome,
-                }
-                for item, effect, outcome in zip(new, effects, outcomes, strict=True)
-            ],
-        )
-        return len(new)
+            new.setdefault(item.id, item)
+        return _store_new(conn, account_id, list(new.values()), activities)
+
+
+def _store_new(
+    conn: Connection, account_id: str, new: list[Incoming], activities: ActivityMap
+) -> int:
+    """Store and apply statements the server does not hold yet; how many."""
+    if not new:
+        return 0
+    effects = [effect_of(item.statement) for item in new]
+    outcomes = _apply(conn, account_id, new, effects, activities)
+    now = clock.now()
+    conn.execute(
+        insert(xapi_statements),
+        [
+            {
+                "id": item.id,
+                "body": json.dumps(item.raw, ensure_ascii=False),
+                "account_id": account_id,
+                "stored_at": now,
+                "actor": effect.email,
+                "verb": item.statement.verb.id,
+                "activity_id": effect.activity_id,
+                "outcome": outcome,
+            }
+            for item, effect, outcome in zip(new, effects, outcomes, strict=True)
+        ],
+    )
+    return len(new)
 
 
 def _apply(
