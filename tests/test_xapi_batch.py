@@ -3,6 +3,7 @@ size, and what it tells and writes is what the statements say, each milestone on
 
 from __future__ import annotations
 
+import gc
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -140,3 +141,22 @@ def test_one_id_twice_in_a_batch(h: Harness) -> None:
     with h.engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(xapi_statements)).scalar() == 1
     assert progress_of(h.engine, program.ids["s1"], program.ids["module"]).version == row.version
+
+
+def test_a_started_server_sets_what_it_holds_out_of_the_collectors_sight(
+    tmp_path: Path,
+) -> None:
+    from fastapi.testclient import TestClient
+
+    from mentor_tui.server.app import create_app
+    from mentor_tui.server.schema import make_server_engine
+
+    engine = make_server_engine(str(tmp_path / "server.db"))
+    gc.unfreeze()
+    try:
+        with TestClient(create_app(engine)) as client:  # ``with``: the app's start-up runs
+            assert gc.get_freeze_count() > 0
+            assert client.get("/health").status_code == 200
+    finally:
+        gc.unfreeze()
+        engine.dispose()
