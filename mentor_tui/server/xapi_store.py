@@ -10,7 +10,8 @@ account may read the row pulls it as a synced change, as if it had been pushed.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -41,6 +42,7 @@ from mentor_tui.server.log import LogWriter
 from mentor_tui.server.schema import write_options, xapi_statements
 
 CHUNK = 500
+CACHE_KIB = -65536  # SQLite's cache_size for a batch: a negative number is KiB (64 MiB)
 PROGRESS = ModuleProgress.__table__
 FIELDS = (
     "is_completed",
@@ -82,12 +84,34 @@ def _chunks(values: Sequence[str]) -> list[list[str]]:
     return [items[i : i + CHUNK] for i in range(0, len(items), CHUNK)]
 
 
+@contextmanager
+def _page_cache(conn: Connection) -> Iterator[None]:
+    """On SQLite, a page cache that holds what a batch writes: its rows and their links across
+    the progress, log, audit and derived tables' indexes. With the connection's own 2 MiB the
+    cache spilled to the WAL mid-batch and read pages again; it is given back after."""
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    raw = conn.connection.dbapi_connection
+    assert raw is not None
+    kept = int(raw.execute("PRAGMA cache_size").fetchone()[0])
+    raw.execute(f"PRAGMA cache_size = {CACHE_KIB}")
+    try:
+        yield
+    finally:
+        raw.execute(f"PRAGMA cache_size = {kept}")
+
+
 def store_statements(
     engine: Engine, account_id: str, batch: Sequence[Incoming], activities: ActivityMap
 ) -> int:
     """Store and apply ``batch``; returns how many statements were new. Raises
     ``StatementConflict`` (nothing stored) for a known id with a different statement."""
-    with engine.connect().execution_options(**write_options(engine)) as conn, conn.begin():
+    with (
+        engine.connect().execution_options(**write_options(engine)) as conn,
+        _page_cache(conn),
+        conn.begin(),
+    ):
         known: dict[str, str] = {}
         for chunk in _chunks([item.id for item in batch]):
             rows = conn.execute(
