@@ -234,7 +234,8 @@ class MentorApp(FirstFrameHook[int]):
         that the first press of an area key does not import its screen first (the first `3`
         on the 50,000-student demo: 125-178 ms with the review queue's import, 88-104 ms
         without), nor read its stylesheet (`screen_css`); then freeze what start-up left
-        alive, those modules included. The matching solver (numpy, pylmcf: 20 MiB) is not
+        alive, those modules included; then let a screen warm what its first open would do
+        first (`warm_up(services)`: screen 7 compiles its lists' queries). The matching solver (numpy, pylmcf: 20 MiB) is not
         among them: the admin screen loads it in the worker that first drafts or ranks."""
         actor = self.services.actor
         screens: list[type[Screen]] = []
@@ -248,6 +249,12 @@ class MentorApp(FirstFrameHook[int]):
             # their stylesheets too: reading one on the first press re-parses them all
             self.call_from_thread(preload_css, self, screens)
             self.call_from_thread(self._freeze_long_lived_objects)
+        # last, so that a failure here leaves the rest of the preload done: a screen whose
+        # first open would compile its queries first (`warm_up`) has them compiled now
+        for screen in screens:
+            warm_up = getattr(screen, "warm_up", None)
+            if callable(warm_up):
+                warm_up(self.services)
 
     def _freeze_long_lived_objects(self) -> None:
         """Once start-up is over (first frame painted, the deferred imports of the first status

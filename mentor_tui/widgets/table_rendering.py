@@ -48,14 +48,23 @@ def ensure_layout(self) -> None:
     self._cells, self._line_width = table_lines.layout(self._columns, width, self._markable)
     self._header = None
     self._lines.clear()
-    if self.virtual_size.width != self._line_width:
-        # e.g. the vertical scrollbar appeared and took two cells of the width
+    if self.virtual_size.width != virtual_width(self):
+        # e.g. the vertical scrollbar appeared and took two cells of fixed columns' width
         self.call_later(self._update_virtual_size)
+
+
+def virtual_width(self) -> int:
+    """The lines' width when they overflow the content (the table scrolls across), else 0:
+    lines that fit need no width of their own, and a width that followed the content's would
+    change with the first layout (rows read before it, while the screen mounts, are laid out
+    for no width: 0 then too) and lay the screen out a second time."""
+    content = self._content_width()
+    return self._line_width if 0 < content < self._line_width else 0
 
 
 def update_virtual_size(self) -> None:
     self._ensure_layout()
-    size = Size(self._line_width, max(1, self._row_count) + 1)
+    size = Size(virtual_width(self), max(1, self._row_count) + 1)
     if size == self.virtual_size:
         return
     if self._only_scroll_height_changes(size):
