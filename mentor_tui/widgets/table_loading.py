@@ -230,7 +230,12 @@ def count_loaded(self, message: CountLoaded) -> None:
         # until then the pages wanted are those of the end (`wanted_pages`)
         self._end_scroll_pending = True
         self.call_after_refresh(lambda: scroll_to_end(self))
-    self._request_visible()
+    if provisional:
+        # The rows on screen came with the first page: the pages wanted now are those of the
+        # next screen, read once this frame is out (a read now competes with it for the GIL).
+        self.call_after_refresh(self._request_visible)
+    else:
+        self._request_visible()
 
 
 def scroll_to_end(self) -> None:

@@ -64,7 +64,16 @@ def virtual_width(self) -> int:
 
 def update_virtual_size(self) -> None:
     self._ensure_layout()
-    size = Size(virtual_width(self), max(1, self._row_count) + 1)
+    lines = max(1, self._row_count) + 1
+    width = virtual_width(self)
+    if lines > self.container_size.height > 0 and scrollbar_to_come(self):
+        # The rows are about to overflow: the line width is the one the content will have
+        # beside the vertical scrollbar, so that its coming lays the screen out once, not
+        # twice (once for the rows, again for the narrower line, `ensure_layout`).
+        narrower = self.scrollable_content_region.width - self.styles.scrollbar_size_vertical
+        line_width = table_lines.layout(self._columns, max(0, narrower), self._markable)[1]
+        width = line_width if 0 < narrower < line_width else 0
+    size = Size(width, lines)
     if size == self.virtual_size:
         return
     if self._only_scroll_height_changes(size):
@@ -76,6 +85,19 @@ def update_virtual_size(self) -> None:
         self.scroll_y = self.validate_scroll_y(self.scroll_y)
         return
     self.virtual_size = size  # lays out the screen again
+
+
+def scrollbar_to_come(self) -> bool:
+    """The vertical scrollbar is not shown but will be, for rows that overflow, and takes
+    width from the content (no gutter kept for it)."""
+    styles = self.styles
+    return (
+        self.is_mounted
+        and styles.overflow_y == "auto"
+        and not self.show_vertical_scrollbar
+        and styles.scrollbar_gutter != "stable"
+        and styles.scrollbar_size_vertical > 0
+    )
 
 
 def only_scroll_height_changes(self, size: Size) -> bool:
