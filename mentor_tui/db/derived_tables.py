@@ -10,6 +10,7 @@ for each order."""
 from __future__ import annotations
 
 from sqlalchemy import Column, Float, Integer, MetaData, String, Table, delete, func, insert, select
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Selectable
 from sqlmodel.sql.sqltypes import UTCDateTime
@@ -45,6 +46,16 @@ SORT_KEYS = Table(
 )
 
 
+# The triggers that keep these tables, as patterns of their names (``LIKE``): a bulk load into
+# an empty store (a first sync's snapshot, ``sync/bulk_load.py``) sets them aside and fills the
+# tables once at the end with ``refill_sql``.
+KEEPING_TRIGGERS = (
+    "student_progress_totals_%",
+    "student_submission_totals_%",
+    "student_sort_keys_%",
+)
+
+
 def refill(session: Session, table: Table, definition: Selectable) -> int:
     """Make a derived table anew from its definition (a query giving its columns in order), in
     the caller's transaction; how many rows it has."""
@@ -53,4 +64,14 @@ def refill(session: Session, table: Table, definition: Selectable) -> int:
     return int(session.execute(select(func.count()).select_from(table)).scalar_one())
 
 
-__all__ = ["PROGRESS_TOTALS", "SORT_KEYS", "SUBMISSION_TOTALS", "derived", "refill"]
+def refill_sql(table: Table, definition: Selectable) -> list[str]:
+    """``refill``'s statements as SQLite text, its values written in, for a raw connection."""
+    made = (delete(table), insert(table).from_select(list(table.c), definition))
+    return [
+        str(s.compile(dialect=sqlite.dialect(), compile_kwargs={"literal_binds": True}))
+        for s in made
+    ]
+
+
+__all__ = ["KEEPING_TRIGGERS", "PROGRESS_TOTALS", "SORT_KEYS", "SUBMISSION_TOTALS", "derived",
+           "refill", "refill_sql"]  # fmt: skip

@@ -15,7 +15,13 @@ from sqlalchemy import Select, String, func, literal_column, select, type_coerce
 from sqlmodel import Session
 
 from mentor_tui.core.people import progress, progress_totals, submission_totals
-from mentor_tui.db.derived_tables import SORT_KEYS, refill
+from mentor_tui.db.derived_tables import (
+    PROGRESS_TOTALS,
+    SORT_KEYS,
+    SUBMISSION_TOTALS,
+    refill,
+    refill_sql,
+)
 from mentor_tui.db.models import User
 
 Keys = dict[str, tuple[str, float, int, str]]
@@ -64,4 +70,15 @@ def rebuild(session: Session) -> int:
     return refill(session, SORT_KEYS, recount_query())
 
 
-__all__ = ["SORT_KEYS", "Keys", "kept", "rebuild", "recount"]
+def refill_statements() -> list[str]:
+    """The three derived tables made anew from the rows, the totals then the keys (each
+    ``rebuild``), as SQLite statements for a raw connection: the end of a first sync's bulk
+    load, which goes without the triggers that keep them (``sync/bulk_load.py``)."""
+    return [
+        *refill_sql(PROGRESS_TOTALS, progress_totals.recount_query()),
+        *refill_sql(SUBMISSION_TOTALS, submission_totals.recount_query()),
+        *refill_sql(SORT_KEYS, recount_query()),
+    ]
+
+
+__all__ = ["SORT_KEYS", "Keys", "kept", "rebuild", "recount", "refill_statements"]
