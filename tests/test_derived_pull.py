@@ -82,6 +82,7 @@ def pull_rows(source: Path, target: Path, *, bulk: bool) -> None:
     its indexes and triggers set aside first, built and refilled after."""
     conn = sqlite3.connect(target, isolation_level=None)
     try:
+        conn.execute("PRAGMA trusted_schema=OFF")  # as while a pull's page is attached
         conn.execute(f"ATTACH ? AS {PAGE_SCHEMA}", (str(source),))
         conn.execute("BEGIN IMMEDIATE")
         if bulk:
