@@ -27,11 +27,11 @@ from mentor_tui.db.derived_tables import PROGRESS_TOTALS
 from mentor_tui.db.models import SessionAttendee, Submission, User
 
 ATTENTION_ROWS = 8
-READ_CACHE_KIB = 16384
-"""SQLite's page cache for the summary's reads (16 MiB; 2 MiB by default): its lookups of
-50,000 students' totals reach some 10 MiB of pages in no order, and with the default cache each
-page was read from the file again and again (on the demo store, 80 to 140 ms of system CPU of
-the admin's summary, to 20 ms)."""
+READ_CACHE_KIB = 8192
+"""SQLite's page cache for the summary's reads (8 MiB; 2 MiB by default): its lookups of
+50,000 students' totals in name order reach a few MiB of pages in no order, and with the
+default cache each page was read from the file again and again (on the demo store, 60 to 140
+ms of system CPU of the admin's summary, to 10-30 ms; a larger cache saves no more)."""
 
 
 @dataclass(frozen=True)
