@@ -80,7 +80,8 @@ def xapi(run: BenchRun) -> None:
         "xapi_ingest", f"xAPI statements posted in batches of {xapi_ingest.BATCH}", rate,
         "statements/s", f">= {xapi_ingest.TARGET:,} statements/s", None, None,
         rate >= xapi_ingest.TARGET,
-        f"{result['applied']:,} of {result['statements']:,} applied to progress",
+        f"{result['applied']:,} of {result['statements']:,} applied to progress"
+        + xapi_ingest.cpu_note(result),
     ))  # fmt: skip
     shutil.rmtree(folder, ignore_errors=True)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import inspect
 import os
+import shutil
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -72,10 +73,29 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "store" / "mentor.db"
 
 
-@pytest.fixture
-def engine(db_path: Path):
+@pytest.fixture(scope="session")
+def empty_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A new store migrated to HEAD, made once per test run (each worker) by ``make_engine``
+    itself; the ``engine`` fixture copies it instead of running every migration per test.
+    tests/test_migrations.py still migrates new stores and old ones for real."""
     from mentor_tui.db.engine import make_engine
 
+    path = tmp_path_factory.mktemp("empty") / "mentor.db"
+    make_engine(path).dispose()  # the last connection closed: the WAL is checkpointed away
+    assert not Path(f"{path}-wal").exists()
+    return path
+
+
+@pytest.fixture
+def engine(db_path: Path, empty_store: Path):
+    """This test's store at ``db_path``: a copy of ``empty_store`` (private, as a new store is),
+    opened by ``make_engine`` (at HEAD already: one query)."""
+    from mentor_tui.db.engine import make_engine
+    from mentor_tui.db.private_files import PRIVATE_FILE, private_folder
+
+    private_folder(db_path.parent)
+    shutil.copyfile(empty_store, db_path)
+    os.chmod(db_path, PRIVATE_FILE)
     eng = make_engine(db_path)
     yield eng
     eng.dispose()

@@ -146,10 +146,10 @@ async def test_s_syncs_and_the_status_bar_shows_it(program: Program) -> None:
             assert "synced " in _status(app)
 
 
-async def test_s_without_a_server_says_so_and_syncs_nothing(tmp_path: Path) -> None:
-    from app_support import ADMIN, build_template, services_for
+async def test_s_without_a_server_says_so_and_syncs_nothing(template: Path, tmp_path: Path) -> None:
+    from app_support import ADMIN, copy_store, services_for
 
-    app = MentorApp(services_for(build_template(tmp_path), ADMIN))
+    app = MentorApp(services_for(copy_store(template, tmp_path / "a.db"), ADMIN))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert "local only" in _status(app)

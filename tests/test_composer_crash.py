@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
-from app_support import MENTOR, build_template, copy_store
+from app_support import MENTOR, copy_store
 from pty_support import Terminal, kill_9, reap, start_app
 from sqlalchemy import select
 
@@ -33,8 +33,10 @@ def _drafts(store: Path) -> list[tuple[str, str]]:
         engine.dispose()
 
 
-def test_kill_9_one_second_after_typing_in_the_composer_loses_nothing(tmp_path: Path) -> None:
-    store = copy_store(build_template(tmp_path / "demo"), tmp_path / "store" / "m.db")
+def test_kill_9_one_second_after_typing_in_the_composer_loses_nothing(
+    template: Path, tmp_path: Path
+) -> None:
+    store = copy_store(template, tmp_path / "store" / "m.db")
     child, master = start_app(store, tmp_path, MENTOR, columns=100, lines=30)
     screen = Terminal(master)
     try:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from app_support import MENTOR, build_template, copy_store
+from app_support import MENTOR, copy_store
 from pty_support import Terminal, Typing, reap, start_app
 from sqlalchemy import select
 
@@ -71,12 +71,12 @@ CASES: dict[str, tuple[Callable[[Terminal], None], str, str]] = {
 
 @pytest.mark.parametrize("editor", sorted(CASES))
 def test_kill_9_while_typing_on_loses_nothing_older_than_a_second(
-    tmp_path: Path, editor: str
+    template: Path, tmp_path: Path, editor: str
 ) -> None:
     open_editor, kind, field = CASES[editor]
     seed = random.randrange(2**32)
     typing = Typing(random.Random(seed))
-    store = copy_store(build_template(tmp_path / "demo"), tmp_path / "store" / "m.db")
+    store = copy_store(template, tmp_path / "store" / "m.db")
     child, master = start_app(store, tmp_path, MENTOR)
     try:
         open_editor(Terminal(master))

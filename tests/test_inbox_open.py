@@ -7,6 +7,9 @@ from the last count and counts again only when the store has changed."""
 
 from __future__ import annotations
 
+import threading
+import time
+
 import pytest
 from app_support import MENTOR, copy_store, services_for, settle
 from rich.text import Text
@@ -19,6 +22,7 @@ from mentor_tui.core.messages import inbox, send
 from mentor_tui.core.notifications.notify import notify, unread_count
 from mentor_tui.db.engine import session_scope
 from mentor_tui.db.models import User
+from mentor_tui.screens.inbox import sources
 from mentor_tui.screens.inbox.inbox import InboxScreen
 from mentor_tui.screens.inbox.thread import ThreadScreen
 from mentor_tui.widgets.paged_table import Column, PagedRow, PagedTable
@@ -230,3 +234,126 @@ async def test_a_conversation_opens_on_its_newest_message_then_is_marked_read(
         assert app.screen.source.lines[table.cursor_key].body == "Message 229"
         with session_scope(services.engine) as s:
             assert inbox.unread_messages(s, mentor) == 0, "read once shown"
+
+
+async def _until(pilot, condition, what: str) -> None:
+    """Poll (a held count keeps its worker running: no waiting for the workers here)."""
+    deadline = time.monotonic() + 10
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        await pilot.pause(0.01)
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("anyio_backend", ["asyncio"])
+async def test_the_inbox_paints_its_first_pages_before_anything_is_counted(
+    anyio_backend, template, tmp_path, monkeypatch
+) -> None:
+    services = services_for(copy_store(template, tmp_path / "m.db"), MENTOR)
+    mentor = _actor(services)
+    with session_scope(services.engine) as s:
+        for n in range(150):  # more than a page (100)
+            notify(s, None, user_id=mentor.id, type="t", title=f"Event {n:03d}")
+    _talk_to(services, mentor)
+    held, asked = threading.Event(), threading.Event()
+    counted: list[str] = []
+    count_notifications = sources.notify.count_notifications
+    count_all = inbox.count_conversations
+
+    def count_held(session, actor, text=""):
+        asked.set()
+        assert held.wait(10), "the test never let the count through"
+        return count_notifications(session, actor, text)
+
+    def count_conversations(session, actor, text=""):
+        counted.append(text)
+        return count_all(session, actor, text)
+
+    monkeypatch.setattr(sources.notify, "count_notifications", count_held)
+    monkeypatch.setattr(sources.inbox, "count_conversations", count_conversations)
+    app = MentorApp(services)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("7")
+        await _until(pilot, asked.is_set, "the notifications' count, asked after their page")
+        screen = app.screen
+        assert isinstance(screen, InboxScreen)
+        table = screen.query_one("#inbox-notifications", PagedTable)
+        await _until(pilot, lambda: table.cursor_key is not None, "the newest notifications")
+        assert table.row_count == 100, "the first page, painted while the count is held"
+        newest = table.render_line(1).text
+        assert "Event 149" in newest, newest
+        label = screen.query_one("#inbox-notifications-count")
+        assert str(label.render()) == "Notifications", "no figure before the count"
+        conversations = screen.query_one("#inbox-conversations", PagedTable)
+        await _until(pilot, lambda: conversations.cursor_key is not None, "the conversations")
+        held.set()
+        await settle(pilot)
+        with session_scope(services.engine) as s:
+            total = count_notifications(s, mentor)
+        assert total > 150 and table.row_count == total
+        assert str(label.render()) == f"Notifications: {total:,}"
+        with session_scope(services.engine) as s:
+            talks = count_all(s, mentor)
+        assert 0 < talks < 100 and conversations.row_count == talks
+        assert str(screen.query_one("#inbox-conversations-count").render()) == (
+            f"Conversations: {talks}"
+        )
+        assert counted == [], "conversations that fit on their first page are never counted"
+
+
+def _talk_to(services, mentor: Actor) -> None:
+    with session_scope(services.engine) as s:
+        student = s.execute(
+            select(User).where(User.mentor_id == mentor.id, User.status == "Active").limit(1)
+        ).scalar_one()
+        send.send(s, Actor.of(student), mentor.email, "Hello")
+
+
+def _compiled_now(services, read) -> list[bool]:
+    """For each statement ``read`` runs: was it compiled for it (not found in the cache)?"""
+    from sqlalchemy.engine.default import CACHE_MISS
+
+    missed: list[bool] = []
+
+    def seen(conn, cursor, statement, parameters, context, executemany) -> None:
+        missed.append(context.cache_hit is CACHE_MISS)
+
+    event.listen(services.engine, "before_cursor_execute", seen)
+    try:
+        read()
+    finally:
+        event.remove(services.engine, "before_cursor_execute", seen)
+    return missed
+
+
+@pytest.mark.parametrize("warmed", [True, False])
+def test_warm_up_compiles_the_first_pages_queries_and_reads_no_row(
+    template, tmp_path, warmed: bool
+) -> None:
+    services = services_for(copy_store(template, tmp_path / "m.db"), MENTOR)
+    mentor = _actor(services)
+    if warmed:
+        assert any(_compiled_now(services, lambda: InboxScreen.warm_up(services)))
+
+    def first_pages() -> None:
+        assert sources.ConversationsSource(services, mentor).fetch(0, 100)
+        assert sources.NotificationsSource(services, mentor).fetch(0, 100)
+
+    compiled = _compiled_now(services, first_pages)
+    assert compiled and any(compiled) != warmed, compiled
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("anyio_backend", ["asyncio"])
+async def test_the_app_warms_screen_7_up_once_start_up_is_over(
+    anyio_backend, template, tmp_path, monkeypatch
+) -> None:
+    services = services_for(copy_store(template, tmp_path / "m.db"), MENTOR)
+    warmed: list[object] = []
+    monkeypatch.setattr(InboxScreen, "warm_up", staticmethod(warmed.append))
+    app = MentorApp(services)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await _until(pilot, lambda: bool(warmed), "the preload")
+        assert warmed == [services]

@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from app_support import MENTOR, build_template, copy_store
+from app_support import MENTOR, copy_store
 from pty_support import Terminal, Typing, kill_9, reap, start_app
 from sqlalchemy import select
 
@@ -60,8 +60,8 @@ def _new_notes(store: Path, before: set[str]) -> list[str]:
         engine.dispose()
 
 
-def test_kill_9_one_second_after_typing_loses_nothing(tmp_path: Path) -> None:
-    store = copy_store(build_template(tmp_path / "demo"), tmp_path / "store" / "m.db")
+def test_kill_9_one_second_after_typing_loses_nothing(template: Path, tmp_path: Path) -> None:
+    store = copy_store(template, tmp_path / "store" / "m.db")
     before = _note_ids(store)
     child, master = start_app(store, tmp_path, MENTOR)
     screen = Terminal(master)
@@ -76,13 +76,14 @@ def test_kill_9_one_second_after_typing_loses_nothing(tmp_path: Path) -> None:
     assert _new_notes(store, before) == [TYPED]
 
 
-def test_kill_9_while_typing_on_loses_nothing_older_than_a_second(tmp_path: Path) -> None:
+def test_kill_9_while_typing_on_loses_nothing_older_than_a_second(
+    template: Path, tmp_path: Path
+) -> None:
     """Typing without a pause (a key every 30-50 ms) for a random 2-4 s, then SIGKILL: the
     note in the store holds at least every key typed up to one second before the kill. With
     a debounce alone (no maximum wait) nothing at all is saved, as the typing never pauses."""
     seed = random.randrange(2**32)
     rng = random.Random(seed)
-    template = build_template(tmp_path / "demo")
     for run in range(KILLS):
         store = copy_store(template, tmp_path / f"store{run}" / "m.db")
         before = _note_ids(store)

@@ -133,8 +133,9 @@ def _steps(conn: sqlite3.Connection, sql: str, params: tuple) -> int:
 def test_a_students_keys_are_kept_without_reading_every_student(db_path, program) -> None:
     """A store without planner statistics (a new one, as a first sync's pull fills it): a
     renamed student's keys cost the same with 20 or 2,000 students beside them. Without the
-    unary + in the triggers, `users.id IN (OLD.id, NEW.id)` went through the role index and
-    read every student for each row written (a 50,000-student pull: quadratic)."""
+    unary + in the view the triggers read (student_sort_keys_source), `users.id IN (OLD.id,
+    NEW.id)` went through the role index and read every student for each row written (a
+    50,000-student pull: quadratic)."""
     students = program[0]
     conn = sqlite3.connect(db_path, isolation_level=None)
     try:

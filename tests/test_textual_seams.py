@@ -225,3 +225,20 @@ async def test_a_partial_update_renders_only_the_widgets_it_touches() -> None:
         app.query_one(Counted).refresh()
         await pilot.pause()
         assert Counted.drawn == before + 1
+
+
+def test_a_widget_class_default_css_is_what_its_first_mount_adds() -> None:
+    from textual.widgets import Input, TextArea
+
+    from mentor_tui.widgets.paged_table import PagedTable
+    from mentor_tui.widgets.seams import widget_default_css
+
+    for widget in (Input(), TextArea(), PagedTable([_column()])):
+        assert widget_default_css(type(widget)) == widget._get_default_css()
+        assert widget_default_css(type(widget))  # each has CSS of its own or its bases
+
+
+def _column():  # type: ignore[no-untyped-def]
+    from mentor_tui.widgets.paged_table import Column
+
+    return Column("a", "A")

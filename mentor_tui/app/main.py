@@ -21,7 +21,7 @@ from textual.worker import Worker, WorkerState
 from mentor_tui.app import status
 from mentor_tui.app.areas import AREAS, area_screen, home_mode
 from mentor_tui.app.reminders import AppReminders
-from mentor_tui.app.screen_css import preload_css
+from mentor_tui.app.screen_css import preload_css, screen_widgets
 from mentor_tui.app.start_up_gc import resume_full_collections
 from mentor_tui.core.services import Services
 from mentor_tui.widgets.events import DataChanged, SignedIn
@@ -249,9 +249,12 @@ class MentorApp(FirstFrameHook[int]):
         """Once start-up is over, import the screens this account may open, in a thread, so
         that the first press of an area key does not import its screen first (the first `3`
         on the 50,000-student demo: 125-178 ms with the review queue's import, 88-104 ms
-        without), nor read its stylesheet (`screen_css`); then freeze what start-up left
-        alive, those modules included. The matching solver (numpy, pylmcf: 20 MiB) is not
-        among them: the admin screen loads it in the worker that first drafts or ranks."""
+        without), nor read its stylesheet or its widgets' (`screen_css`), nor load what its
+        screen's ``preload`` names (the review queue's Markdown renderer); then freeze what
+        start-up left alive, those modules included; then let a screen warm what its first open
+        would do first (`warm_up(services)`: screen 7 compiles its lists' queries). The matching
+        solver (numpy, pylmcf: 20 MiB) is not among them: the admin screen loads it in the
+        worker that first drafts or ranks."""
         actor = self.services.actor
         screens: list[type[Screen]] = []
         for area in AREAS:
@@ -260,10 +263,22 @@ class MentorApp(FirstFrameHook[int]):
             module_name, class_name = area.screen.split(":")
             module = importlib.import_module(f"mentor_tui.screens.{module_name}")
             screens.append(getattr(module, class_name))
+        for screen in screens:  # what a screen's first show would load besides (this thread)
+            preload = getattr(screen, "preload", None)
+            if callable(preload):
+                preload()
+        widgets = screen_widgets()
         with contextlib.suppress(RuntimeError):  # the app closed meanwhile
-            # their stylesheets too: reading one on the first press re-parses them all
-            self.call_from_thread(preload_css, self, screens)
+            # their stylesheets too (and their widgets'): reading one on the first press
+            # re-parses them all
+            self.call_from_thread(preload_css, self, screens, widgets)
             self.call_from_thread(self._freeze_long_lived_objects)
+        # last, so that a failure here leaves the rest of the preload done: a screen whose
+        # first open would compile its queries first (`warm_up`) has them compiled now
+        for screen in screens:
+            warm_up = getattr(screen, "warm_up", None)
+            if callable(warm_up):
+                warm_up(self.services)
 
     def _freeze_long_lived_objects(self) -> None:
         """Once start-up is over (first frame painted, the deferred imports of the first status

@@ -7,16 +7,28 @@ thrown away after) and apply the styles to every widget of every screen: 40-70 m
 first `2` or `3` after starting, before the screen is even composed. Read ahead, all at once,
 that happens once while the person is still reading the dashboard; the first press of each
 area key then finds its stylesheet there.
+
+The widgets the screens mount are read ahead the same way: Textual adds a widget class's
+``DEFAULT_CSS`` when its first instance mounts, and parses every source again at the next style
+lookup (the review queue's first `3`: its filter box, list and feedback editor, three parses).
 """
 
 from __future__ import annotations
 
 import inspect
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 
 from textual.app import App
 from textual.screen import Screen
+from textual.widget import Widget
+
+from mentor_tui.widgets.seams import widget_default_css
+
+# The modules whose widget classes are read ahead: the app's screens and widgets (and the
+# Textual widgets they import)
+WIDGET_MODULES = ("mentor_tui.screens.", "mentor_tui.widgets.")
 
 
 def css_paths(screen: type[Screen]) -> list[Path]:
@@ -30,15 +42,41 @@ def css_paths(screen: type[Screen]) -> list[Path]:
     return [Path(p) if Path(p).is_absolute() else (here / p).resolve() for p in listed]
 
 
-def preload_css(app: App[object], screens: Iterable[type[Screen]]) -> bool:
-    """Read the stylesheets of ``screens`` that the app has not read yet, then parse and apply
-    once (on the UI thread). True when anything was read."""
+def screen_widgets() -> set[type[Widget]]:
+    """The widget classes named in the app's screen and widget modules imported so far (any
+    thread): the ones its screens mount."""
+    found: set[type[Widget]] = set()
+    for name, module in list(sys.modules.items()):
+        if module is None or not name.startswith(WIDGET_MODULES):
+            continue
+        for value in list(vars(module).values()):
+            if isinstance(value, type) and issubclass(value, Widget):
+                found.add(value)
+    return found
+
+
+def preload_css(
+    app: App[object], screens: Iterable[type[Screen]], widgets: Iterable[type[Widget]] = ()
+) -> bool:
+    """Read the stylesheets of ``screens`` and the default CSS of ``widgets`` that the app has
+    not read yet, then parse and apply once (on the UI thread). True when anything was read."""
     stylesheet = app.stylesheet
     read = False
     for screen in screens:
         for path in css_paths(screen):
             if not stylesheet.has_source(str(path), ""):
                 stylesheet.read(path)
+                read = True
+    for widget in sorted(widgets, key=lambda w: (w.__module__, w.__qualname__)):
+        for (where, name), css, tie_breaker, scope in widget_default_css(widget):
+            if not stylesheet.has_source(where, name):
+                stylesheet.add_source(
+                    css,
+                    read_from=(where, name),
+                    is_default_css=True,
+                    tie_breaker=tie_breaker,
+                    scope=scope,
+                )
                 read = True
     if read:
         # `parse`, not Textual's `reparse`: the stylesheet keeps what it parses (the sources

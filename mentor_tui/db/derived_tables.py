@@ -12,6 +12,7 @@ threshold in ``student_risk_basis``, indexed for the at-risk order, and
 from __future__ import annotations
 
 from sqlalchemy import Column, Float, Integer, MetaData, String, Table, delete, func, insert, select
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Selectable
 from sqlmodel.sql.sqltypes import UTCDateTime
@@ -70,6 +71,17 @@ RISK_BASIS = Table(
 RISK_STALE = Table("student_risk_stale", derived, Column("user_id", String, primary_key=True))
 
 
+# The triggers that keep these tables, as patterns of their names (``LIKE``): a bulk load into
+# an empty store (a first sync's snapshot, ``sync/bulk_load.py``) sets them aside and fills the
+# tables once at the end with ``refill_sql``.
+KEEPING_TRIGGERS = (
+    "student_progress_totals_%",
+    "student_submission_totals_%",
+    "student_sort_keys_%",
+    "student_risk_stale_%",  # the store is empty: no scores to mark, the first read counts all
+)
+
+
 def refill(session: Session, table: Table, definition: Selectable) -> int:
     """Make a derived table anew from its definition (a query giving its columns in order), in
     the caller's transaction; how many rows it has."""
@@ -78,7 +90,17 @@ def refill(session: Session, table: Table, definition: Selectable) -> int:
     return int(session.execute(select(func.count()).select_from(table)).scalar_one())
 
 
+def refill_sql(table: Table, definition: Selectable) -> list[str]:
+    """``refill``'s statements as SQLite text, its values written in, for a raw connection."""
+    made = (delete(table), insert(table).from_select(list(table.c), definition))
+    return [
+        str(s.compile(dialect=sqlite.dialect(), compile_kwargs={"literal_binds": True}))
+        for s in made
+    ]
+
+
 __all__ = [
+    "KEEPING_TRIGGERS",
     "PROGRESS_TOTALS",
     "RISK",
     "RISK_BASIS",
@@ -87,4 +109,5 @@ __all__ = [
     "SUBMISSION_TOTALS",
     "derived",
     "refill",
+    "refill_sql",
 ]

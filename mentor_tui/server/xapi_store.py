@@ -10,7 +10,8 @@ account may read the row pulls it as a synced change, as if it had been pushed.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -29,12 +30,19 @@ from mentor_tui.core.learning.xapi import (
     effect_of,
     progress_changes,
 )
-from mentor_tui.core.notifications.milestones import MILESTONE, TITLE, milestone_notices, wanted
+from mentor_tui.core.notifications.milestones import (
+    MILESTONE,
+    TITLE,
+    Completion,
+    all_wanted,
+    milestones_notices,
+)
 from mentor_tui.db.models import AuditEntry, Module, ModuleProgress, Notification, User, new_id
 from mentor_tui.server.log import LogWriter
 from mentor_tui.server.schema import write_options, xapi_statements
 
 CHUNK = 500
+CACHE_KIB = -65536  # SQLite's cache_size for a batch: a negative number is KiB (64 MiB)
 PROGRESS = ModuleProgress.__table__
 FIELDS = (
     "is_completed",
@@ -76,12 +84,34 @@ def _chunks(values: Sequence[str]) -> list[list[str]]:
     return [items[i : i + CHUNK] for i in range(0, len(items), CHUNK)]
 
 
+@contextmanager
+def _page_cache(conn: Connection) -> Iterator[None]:
+    """On SQLite, a page cache that holds what a batch writes: its rows and their links across
+    the progress, log, audit and derived tables' indexes. With the connection's own 2 MiB the
+    cache spilled to the WAL mid-batch and read pages again; it is given back after."""
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    raw = conn.connection.dbapi_connection
+    assert raw is not None
+    kept = int(raw.execute("PRAGMA cache_size").fetchone()[0])
+    raw.execute(f"PRAGMA cache_size = {CACHE_KIB}")
+    try:
+        yield
+    finally:
+        raw.execute(f"PRAGMA cache_size = {kept}")
+
+
 def store_statements(
     engine: Engine, account_id: str, batch: Sequence[Incoming], activities: ActivityMap
 ) -> int:
     """Store and apply ``batch``; returns how many statements were new. Raises
     ``StatementConflict`` (nothing stored) for a known id with a different statement."""
-    with engine.connect().execution_options(**write_options(engine)) as conn, conn.begin():
+    with (
+        engine.connect().execution_options(**write_options(engine)) as conn,
+        _page_cache(conn),
+        conn.begin(),
+    ):
         known: dict[str, str] = {}
         for chunk in _chunks([item.id for item in batch]):
             rows = conn.execute(
@@ -90,35 +120,42 @@ def store_statements(
                 )
             )
             known.update({r.id: r.body for r in rows})
-        new: list[Incoming] = []
+        new: dict[str, Incoming] = {}  # a statement the batch holds twice is stored once
         for item in batch:
             if item.id in known:
                 if canonical(json.loads(known[item.id])) != item.canonical:
                     raise StatementConflict(item.id)
                 continue
-            new.append(item)
-        if not new:
-            return 0
-        effects = [effect_of(item.statement) for item in new]
-        outcomes = _apply(conn, account_id, new, effects, activities)
-        now = clock.now()
-        conn.execute(
-            insert(xapi_statements),
-            [
-                {
-                    "id": item.id,
-                    "body": json.dumps(item.raw, ensure_ascii=False),
-                    "account_id": account_id,
-                    "stored_at": now,
-                    "actor": effect.email,
-                    "verb": item.statement.verb.id,
-                    "activity_id": effect.activity_id,
-                    "outcome": outcome,
-                }
-                for item, effect, outcome in zip(new, effects, outcomes, strict=True)
-            ],
-        )
-        return len(new)
+            new.setdefault(item.id, item)
+        return _store_new(conn, account_id, list(new.values()), activities)
+
+
+def _store_new(
+    conn: Connection, account_id: str, new: list[Incoming], activities: ActivityMap
+) -> int:
+    """Store and apply statements the server does not hold yet; how many."""
+    if not new:
+        return 0
+    effects = [effect_of(item.statement) for item in new]
+    outcomes = _apply(conn, account_id, new, effects, activities)
+    now = clock.now()
+    conn.execute(
+        insert(xapi_statements),
+        [
+            {
+                "id": item.id,
+                "body": json.dumps(item.raw, ensure_ascii=False),
+                "account_id": account_id,
+                "stored_at": now,
+                "actor": effect.email,
+                "verb": item.statement.verb.id,
+                "activity_id": effect.activity_id,
+                "outcome": outcome,
+            }
+            for item, effect, outcome in zip(new, effects, outcomes, strict=True)
+        ],
+    )
+    return len(new)
 
 
 def _apply(
@@ -176,11 +213,7 @@ def _apply(
 def _write_progress(
     conn: Connection, account_id: str, wanted: list[tuple[str, str, Effect, str]]
 ) -> None:
-    rows: dict[tuple[str, str], dict[str, Any]] = {}
-    for chunk in _chunks([student for student, _m, _e, _i in wanted]):
-        found = conn.execute(select(PROGRESS).where(PROGRESS.c.user_id.in_(chunk)))
-        for row in found.mappings():
-            rows[(row["user_id"], row["module_id"])] = dict(row)
+    rows = _current_rows(conn, {(student, module) for student, module, _e, _i in wanted})
     now = clock.now()
     changed: dict[tuple[str, str], dict[str, Any]] = {}
     statements: dict[tuple[str, str], list[str]] = {}
@@ -256,6 +289,26 @@ def _write_progress(
     log.finish()
 
 
+def _current_rows(
+    conn: Connection, keys: set[tuple[str, str]]
+) -> dict[tuple[str, str], dict[str, Any]]:
+    """The progress rows of these (student, module) pairs: the students' row ids read first
+    (through the unique index, three short columns), then only the rows wanted, whole."""
+    ids: list[str] = []
+    for chunk in _chunks([student for student, _module in keys]):
+        found = conn.execute(
+            select(PROGRESS.c.id, PROGRESS.c.user_id, PROGRESS.c.module_id).where(
+                PROGRESS.c.user_id.in_(chunk)
+            )
+        )
+        ids += [row_id for row_id, student, module in found if (student, module) in keys]
+    rows: dict[tuple[str, str], dict[str, Any]] = {}
+    for chunk in _chunks(ids):
+        for row in conn.execute(select(PROGRESS).where(PROGRESS.c.id.in_(chunk))).mappings():
+            rows[(row["user_id"], row["module_id"])] = dict(row)
+    return rows
+
+
 def _milestones(
     conn: Connection,
     log: LogWriter,
@@ -267,15 +320,9 @@ def _milestones(
     """Modules newly completed: the students and their mentors told, as the learning import
     tells them (core/notifications/milestones.py), in the statements' transaction."""
     session = Session(bind=conn, join_transaction_mode="rollback_only")
-    config = Config()
-    notices = []
     try:
-        for student, module in done:
-            notices += [
-                told
-                for told in milestone_notices(session, student, module, completed_at=now)
-                if wanted(session, config, told)
-            ]
+        completions = [Completion(student, module, now) for student, module in done]
+        notices = all_wanted(session, Config(), milestones_notices(session, completions))
     finally:
         session.close()
     rows = [

@@ -1,6 +1,7 @@
-"""Filling an empty store fast on its first snapshot: without its secondary indexes and
-note-search triggers (built once, sorted, when each table is complete), and with a rollback
-journal instead of WAL while it fills."""
+"""Filling an empty store fast on its first snapshot: without its secondary indexes, its
+note-search triggers and the triggers that keep its derived tables (built once, sorted, when
+each table is complete; the search and derived tables filled once at the end), and with a
+rollback journal instead of WAL while it fills."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from contextlib import contextmanager
 
 from sqlalchemy import Engine
 
+from mentor_tui.core.people.sort_keys import refill_statements
+from mentor_tui.db.derived_tables import KEEPING_TRIGGERS
 from mentor_tui.sync.protocol import table_specs
 
 DEFERRED_INDEXES = "sync_deferred_indexes"
@@ -52,25 +55,32 @@ def defer_indexes(conn: sqlite3.Connection) -> int:
         f"AND sql IS NOT NULL AND tbl_name IN ({marks})",
         names,
     ).fetchall()
-    likes = " OR ".join("name LIKE ?" for _ in SEARCH_TRIGGERS)
-    triggers = conn.execute(
-        f"SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND ({likes})",
-        SEARCH_TRIGGERS,
-    ).fetchall()
-    if not indexes and not triggers:
+    triggers = _triggers(conn, SEARCH_TRIGGERS)
+    keeping = _triggers(conn, KEEPING_TRIGGERS)
+    if not indexes and not triggers and not keeping:
         return 0
     kept = {
         "indexes": [[table, sql] for _n, sql, table in indexes],
         "triggers": [sql for _n, sql in triggers],
+        "derived": [sql for _n, sql in keeping],
     }
     conn.execute(
         "INSERT INTO settings (key, value) VALUES (?, ?)", (DEFERRED_INDEXES, json.dumps(kept))
     )
     for name, _sql, _table in indexes:
         conn.execute(f'DROP INDEX "{name}"')
-    for name, _sql in triggers:
+    for name, _sql in triggers + keeping:
         conn.execute(f'DROP TRIGGER "{name}"')
-    return len(indexes) + len(triggers)
+    return len(indexes) + len(triggers) + len(keeping)
+
+
+def _triggers(conn: sqlite3.Connection, patterns: tuple[str, ...]) -> list[tuple[str, str]]:
+    """The name and SQL of each trigger whose name is like one of ``patterns``."""
+    likes = " OR ".join("name LIKE ?" for _ in patterns)
+    return conn.execute(
+        f"SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND ({likes})",
+        patterns,
+    ).fetchall()
 
 
 def is_deferred(conn: sqlite3.Connection) -> bool:
@@ -122,8 +132,14 @@ def restore_indexes(conn: sqlite3.Connection, tables: list[str] | None = None) -
             conn.execute(sql)
         for sql in kept["triggers"]:
             conn.execute(sql)
+    derived = kept.get("derived", [])  # none kept by a version that left them in place
+    if derived:
+        for sql in refill_statements():
+            conn.execute(sql)
+        for sql in derived:
+            conn.execute(sql)
     conn.execute("DELETE FROM settings WHERE key = ?", (DEFERRED_INDEXES,))
-    return len(build) + len(kept["triggers"])
+    return len(build) + len(kept["triggers"]) + len(derived)
 
 
 @contextmanager

@@ -13,6 +13,8 @@ what would otherwise survive them, on the removal path only (never per pulled ro
   and shows the change in the conflicts list, where its author can discard it;
 - drafts of feedback on submissions the store no longer holds (``editor_drafts``, keyed by
   the submissions' ids) go with them;
+- the at-risk order's kept scores and stale marks of students it no longer holds
+  (``student_risk``, ``student_risk_stale``: a name and an id) go too;
 - the note-search indexes (``notes_fts``, ``notes_grams``) are merged (``optimize``), since
   FTS5 keeps a deleted note's tokens until its segments are merged;
 - after the transaction, the WAL is checkpointed and truncated (``checkpoint``), so no old
@@ -33,6 +35,10 @@ from mentor_tui.sync.protocol import table_specs
 # their rows may go: never an unpushed journal entry.
 _ABOUT_ROWS = {"change_journal": "pushed_at IS NOT NULL AND ", "audit_log": ""}
 _SEARCH_INDEXES = ("notes_fts", "notes_grams")
+# Local derived tables (revision 0023, the at-risk order) that keep a student's name or id
+# beside a score: their rows about students the store no longer holds go (the sort keys' and
+# totals' rows go with their student by trigger; these are marked stale instead).
+_ABOUT_STUDENTS = ("student_risk", "student_risk_stale")
 # draft kinds keyed by the ids (comma-separated) of the synced rows they are about
 _DRAFTS_ABOUT = {"feedback": "submissions"}
 
@@ -61,6 +67,11 @@ def purge_left_scope(conn: sqlite3.Connection) -> int:
                 (name,),
             ).rowcount
     purged += _purge_drafts(conn)
+    for table in _ABOUT_STUDENTS:
+        purged += conn.execute(
+            f"DELETE FROM {table} WHERE NOT EXISTS "
+            f"(SELECT 1 FROM users u WHERE u.id = {table}.user_id)"
+        ).rowcount
     present = {
         row[0]
         for row in conn.execute(

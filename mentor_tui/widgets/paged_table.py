@@ -13,6 +13,7 @@ class body: plain functions of the table that run as its own methods, with no ca
 
 from __future__ import annotations
 
+import asyncio
 from typing import ClassVar
 
 from rich.style import Style
@@ -194,6 +195,7 @@ class PagedTable(ScrollView, can_focus=True):
         self._source: PageSource | None = None
         self._generation = 0
         self._loader: PageLoader | None = None
+        self._ui_loop: asyncio.AbstractEventLoop | None = None  # see `load_now`
         self._pages = PageCache(cache_pages)
         self._row_count = 0
         self._count_known = False
@@ -298,6 +300,8 @@ class PagedTable(ScrollView, can_focus=True):
         return row.key if row is not None else None
 
     remove_rows = table_loading.remove_rows
+    load_now = table_loading.load_now
+    _post_from_loader = table_loading.post_from_loader
 
     # ----------------------------------------------------------------- loading: table_loading.py
 

@@ -31,6 +31,12 @@ A saving per key typed (issue #21, ``key_filter_p95`` in ``benchmarks/run.py``):
   rows and its scrollbar again. :func:`render_only_what_changed` leaves out the widgets whose
   visible part (region within clip) does not overlap that box; they have no line in it.
 
+- **Widgets' stylesheets read ahead.** Textual adds a widget class's ``DEFAULT_CSS`` to the
+  app's stylesheet when its first instance mounts (``Widget._post_register``), and the next
+  style lookup parses every source again: the review queue's first `3` parsed three times (its
+  filter box, its list, its feedback editor). :func:`widget_default_css` gives what that mount
+  adds, so ``app/screen_css.py`` adds it with the screens' stylesheets once start-up is over.
+
 And one repair:
 
 - **Tables drawn before their columns were sized.** Textual sizes a ``DataTable``'s columns to
@@ -52,7 +58,8 @@ And one addition:
 from __future__ import annotations
 
 from functools import wraps
-from typing import TYPE_CHECKING, Any, ClassVar
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from textual import events
 from textual._compositor import Compositor
@@ -265,3 +272,11 @@ __all__ = [
     "type_without_layout",
     "widen_tables_after_sizing",
 ]
+
+
+def widget_default_css(widget: type[Widget]) -> list[tuple[tuple[str, str], str, int, str]]:
+    """The sources (location, CSS, tie-breaker, scope) that the first mount of a ``widget``
+    adds to the app's stylesheet: its class's and its bases' ``DEFAULT_CSS``, as Textual's
+    ``DOMNode._get_default_css`` lists them for an instance (it reads only ``_node_bases``)."""
+    bases = SimpleNamespace(_node_bases=widget._css_bases(widget))
+    return list(Widget._get_default_css(cast("Widget", bases)))

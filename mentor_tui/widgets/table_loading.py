@@ -10,12 +10,14 @@ written there, with no call in between, and the class keeps its bases.
 
 from __future__ import annotations
 
+import asyncio
 from bisect import bisect_left
 from collections.abc import Iterable
 
 from rich.style import Style
 from textual import on
 from textual.cache import LRUCache
+from textual.message import Message
 from textual.strip import Strip
 
 from mentor_tui.widgets.page_source import (
@@ -109,7 +111,7 @@ def new_generation(self, source: PageSource, *, find_key: str | None, at_top: bo
     else:
         first_page = 0 if at_top or not self.is_mounted else int(self.scroll_y) // self._page_size
     self._loader = PageLoader(
-        source, self._generation, self._page_size, self.post_message, find_key, first_page
+        source, self._generation, self._page_size, self._post_from_loader, find_key, first_page
     )
     if self.is_mounted:
         self._start_loader(self._loader)
@@ -118,6 +120,26 @@ def new_generation(self, source: PageSource, *, find_key: str | None, at_top: bo
         # its placeholders first.
         generation = self._generation
         self.set_timer(LOADING_PAINT_DELAY, lambda: paint_loading(self, generation))
+
+
+def load_now(self) -> None:
+    """Start reading the source before the table is mounted: from the ``compose`` of a screen
+    being shown, whose widgets then mount while the first rows are read (the rows that come
+    in time are painted with the screen's first frame). Mounted, a table reads by itself."""
+    if self._loader is not None and not self.is_mounted:
+        self._ui_loop = asyncio.get_running_loop()
+        self._start_loader(self._loader)
+
+
+def post_from_loader(self, message: Message) -> bool:
+    """The loader's messages, from its worker thread. A table not mounted yet has no parent
+    through which the thread could find the app (and its loop): those go through the loop
+    that `load_now` was called on, to be posted from the UI thread."""
+    loop = self._ui_loop
+    if loop is None:
+        return self.post_message(message)
+    loop.call_soon_threadsafe(self.post_message, message)
+    return True
 
 
 def paint_loading(self, generation: int) -> None:
@@ -208,7 +230,12 @@ def count_loaded(self, message: CountLoaded) -> None:
         # until then the pages wanted are those of the end (`wanted_pages`)
         self._end_scroll_pending = True
         self.call_after_refresh(lambda: scroll_to_end(self))
-    self._request_visible()
+    if provisional:
+        # The rows on screen came with the first page: the pages wanted now are those of the
+        # next screen, read once this frame is out (a read now competes with it for the GIL).
+        self.call_after_refresh(self._request_visible)
+    else:
+        self._request_visible()
 
 
 def scroll_to_end(self) -> None:

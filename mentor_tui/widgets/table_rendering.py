@@ -48,14 +48,32 @@ def ensure_layout(self) -> None:
     self._cells, self._line_width = table_lines.layout(self._columns, width, self._markable)
     self._header = None
     self._lines.clear()
-    if self.virtual_size.width != self._line_width:
-        # e.g. the vertical scrollbar appeared and took two cells of the width
+    if self.virtual_size.width != virtual_width(self):
+        # e.g. the vertical scrollbar appeared and took two cells of fixed columns' width
         self.call_later(self._update_virtual_size)
+
+
+def virtual_width(self) -> int:
+    """The lines' width when they overflow the content (the table scrolls across), else 0:
+    lines that fit need no width of their own, and a width that followed the content's would
+    change with the first layout (rows read before it, while the screen mounts, are laid out
+    for no width: 0 then too) and lay the screen out a second time."""
+    content = self._content_width()
+    return self._line_width if 0 < content < self._line_width else 0
 
 
 def update_virtual_size(self) -> None:
     self._ensure_layout()
-    size = Size(self._line_width, max(1, self._row_count) + 1)
+    lines = max(1, self._row_count) + 1
+    width = virtual_width(self)
+    if lines > self.container_size.height > 0 and scrollbar_to_come(self):
+        # The rows are about to overflow: the line width is the one the content will have
+        # beside the vertical scrollbar, so that its coming lays the screen out once, not
+        # twice (once for the rows, again for the narrower line, `ensure_layout`).
+        narrower = self.scrollable_content_region.width - self.styles.scrollbar_size_vertical
+        line_width = table_lines.layout(self._columns, max(0, narrower), self._markable)[1]
+        width = line_width if 0 < narrower < line_width else 0
+    size = Size(width, lines)
     if size == self.virtual_size:
         return
     if self._only_scroll_height_changes(size):
@@ -67,6 +85,19 @@ def update_virtual_size(self) -> None:
         self.scroll_y = self.validate_scroll_y(self.scroll_y)
         return
     self.virtual_size = size  # lays out the screen again
+
+
+def scrollbar_to_come(self) -> bool:
+    """The vertical scrollbar is not shown but will be, for rows that overflow, and takes
+    width from the content (no gutter kept for it)."""
+    styles = self.styles
+    return (
+        self.is_mounted
+        and styles.overflow_y == "auto"
+        and not self.show_vertical_scrollbar
+        and styles.scrollbar_gutter != "stable"
+        and styles.scrollbar_size_vertical > 0
+    )
 
 
 def only_scroll_height_changes(self, size: Size) -> bool:

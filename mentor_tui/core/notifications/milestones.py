@@ -93,6 +93,23 @@ def notify_module_completed(
     return written
 
 
+def all_wanted(session: Session, config: Config, told: Sequence[Told]) -> list[Told]:
+    """``wanted`` of many notices at once: their people's preferences read in a few queries."""
+    chosen: dict[str, str] = {}
+    for chunk in _chunks(t.user_id for t in told):
+        chosen.update(
+            session.execute(
+                select(NotificationPreference.user_id, NotificationPreference.delivery).where(
+                    NotificationPreference.user_id.in_(chunk),
+                    NotificationPreference.kind == kind_of(MILESTONE),
+                    NotificationPreference.deleted_at.is_(None),
+                )
+            ).all()
+        )
+    default = bool(getattr(config.notifications, MILESTONE))
+    return [t for t in told if (chosen[t.user_id] != "off" if t.user_id in chosen else default)]
+
+
 @dataclass(frozen=True)
 class Completion:
     """A student newly completed a module (at ``completed_at``, None: now)."""
@@ -203,20 +220,7 @@ def notify_modules_completed(
     if not completions:
         return 0
     session.flush()  # the completions themselves count towards their courses
-    told = milestones_notices(session, completions)
-    chosen: dict[str, str] = {}
-    for chunk in _chunks(t.user_id for t in told):
-        chosen.update(
-            session.execute(
-                select(NotificationPreference.user_id, NotificationPreference.delivery).where(
-                    NotificationPreference.user_id.in_(chunk),
-                    NotificationPreference.kind == kind_of(MILESTONE),
-                    NotificationPreference.deleted_at.is_(None),
-                )
-            ).all()
-        )
-    default = bool(getattr(config.notifications, MILESTONE))
-    kept = [t for t in told if (chosen[t.user_id] != "off" if t.user_id in chosen else default)]
+    kept = all_wanted(session, config, milestones_notices(session, completions))
     moment = clock.now()
     rows: list[dict[str, Any]] = [
         {
@@ -239,6 +243,7 @@ __all__ = [
     "TITLE",
     "Completion",
     "Told",
+    "all_wanted",
     "is_news",
     "milestone_notices",
     "milestones_notices",

@@ -11,11 +11,17 @@ tables it reads are rebuilt); tests compare ``kept`` with ``recount`` after rand
 
 from __future__ import annotations
 
-from sqlalchemy import Select, String, func, literal_column, select, type_coerce
+from sqlalchemy import Select, String, column, func, literal_column, select, table, type_coerce
 from sqlmodel import Session
 
 from mentor_tui.core.people import progress, progress_totals, submission_totals
-from mentor_tui.db.derived_tables import SORT_KEYS, refill
+from mentor_tui.db.derived_tables import (
+    PROGRESS_TOTALS,
+    SORT_KEYS,
+    SUBMISSION_TOTALS,
+    refill,
+    refill_sql,
+)
 from mentor_tui.db.models import User
 
 Keys = dict[str, tuple[str, float, int, str]]
@@ -64,4 +70,18 @@ def rebuild(session: Session) -> int:
     return refill(session, SORT_KEYS, recount_query())
 
 
-__all__ = ["SORT_KEYS", "Keys", "kept", "rebuild", "recount"]
+def refill_statements() -> list[str]:
+    """The three derived tables made anew, as SQLite statements for a raw connection: the end
+    of a first sync's bulk load, which goes without the triggers that keep them
+    (``sync/bulk_load.py``). The totals from the rows (each ``rebuild``), then the keys from
+    the totals just made, through the view the triggers read (local revision 0024): half the
+    cost of ``recount_query``, which groups the rows again; tests compare both."""
+    view = table("student_sort_keys_source", *(column(name) for name in SORT_KEYS.c.keys()))
+    return [
+        *refill_sql(PROGRESS_TOTALS, progress_totals.recount_query()),
+        *refill_sql(SUBMISSION_TOTALS, submission_totals.recount_query()),
+        *refill_sql(SORT_KEYS, select(*view.c)),
+    ]
+
+
+__all__ = ["SORT_KEYS", "Keys", "kept", "rebuild", "recount", "refill_statements"]

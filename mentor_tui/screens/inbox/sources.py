@@ -36,6 +36,10 @@ MESSAGE_COLUMNS = [
 
 
 class ConversationsSource:
+    # the first page is painted before the conversations are counted, and a person's
+    # conversations that fit on it (most of them) are never counted at all
+    pages_before_count = True
+
     def __init__(self, services: Services, actor: Actor, text: str = "") -> None:
         self.services, self.actor, self.text = services, actor, text
 
@@ -60,6 +64,8 @@ class ConversationsSource:
 
 
 class NotificationsSource:
+    pages_before_count = True  # the newest page is painted before 100,000 rows are counted
+
     def __init__(self, services: Services, actor: Actor, text: str = "") -> None:
         self.services, self.actor, self.text = services, actor, text
 

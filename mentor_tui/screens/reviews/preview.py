@@ -85,15 +85,8 @@ def peer_text(mark: PeerMark) -> Text:
     return text
 
 
-def render_preview(preview: SubmissionPreview, earlier: bool, width: int) -> RenderedPreview:
-    """Render in any thread: a console of its own, no widget touched."""
-    from rich.console import Group
-    from rich.markdown import Markdown  # markdown-it loads in a worker, not with the screen
-    from rich.rule import Rule
-
-    markdown = preview_markdown(preview, earlier)
-    width = max(10, width)
-    console = Console(
+def _console(width: int) -> Console:
+    return Console(
         file=io.StringIO(),
         width=width,
         color_system="truecolor",
@@ -103,6 +96,17 @@ def render_preview(preview: SubmissionPreview, earlier: bool, width: int) -> Ren
         highlight=False,
         markup=False,
     )
+
+
+def render_preview(preview: SubmissionPreview, earlier: bool, width: int) -> RenderedPreview:
+    """Render in any thread: a console of its own, no widget touched."""
+    from rich.console import Group
+    from rich.markdown import Markdown  # markdown-it loads in a worker, not with the screen
+    from rich.rule import Rule
+
+    markdown = preview_markdown(preview, earlier)
+    width = max(10, width)
+    console = _console(width)
     document = Markdown(markdown, code_theme=CODE_THEME, hyperlinks=False)
     shown = document
     if preview.peer is not None and not earlier:
@@ -111,6 +115,39 @@ def render_preview(preview: SubmissionPreview, earlier: bool, width: int) -> Ren
     return RenderedPreview(
         preview, earlier, width, markdown, tuple(Strip(line, width) for line in lines)
     )
+
+
+# Every kind of block a submission's preview renders, a code block in Python (the language
+# of most programs' exercises) among them: rendered once ahead, each loads what it needs.
+WARM_UP_MARKDOWN = """# Title
+
+Some *emphasis*, **strong** text, `code` and a [link](https://example.org).
+
+1. one
+2. two
+
+> a quote
+
+| a | b |
+|---|---|
+| 1 | 2 |
+
+```python
+def f(x: int) -> int:
+    return x + 1
+```
+"""
+
+
+def warm_renderer() -> None:
+    """Load and use, in any thread, what the first preview rendered would load otherwise:
+    Markdown's parser and its rules, the code theme and Python's lexer (30-40 ms of CPU),
+    so that the queue's first preview follows its first rows closely (issue #21)."""
+    from rich.markdown import Markdown
+
+    console = _console(40)
+    document = Markdown(WARM_UP_MARKDOWN, code_theme=CODE_THEME, hyperlinks=False)
+    console.render_lines(document, console.options, pad=True, new_lines=False)
 
 
 def ahead_job(

@@ -36,6 +36,7 @@ from mentor_tui.screens.reviews.preview import (
     preview_header,
     render_preview,
     update_fitted,
+    warm_renderer,
 )
 from mentor_tui.screens.reviews.queue_source import COLUMNS, PAGE_SIZE, QueueSource
 from mentor_tui.widgets.events import DataChanged
@@ -82,6 +83,12 @@ class ReviewQueueScreen(MentorScreen):
         self._table = PagedTable(COLUMNS, id="reviews-table", markable=True, page_size=PAGE_SIZE)
         self._pane = PreviewPane(id="preview-content")
         self._panel = FeedbackPanel(id="feedback")
+
+    @staticmethod
+    def preload() -> None:
+        """In the app's preload worker, once start-up is over: the preview's Markdown
+        renderer, which the first preview would load otherwise."""
+        warm_renderer()
 
     def compose(self) -> ComposeResult:
         source = self._source()

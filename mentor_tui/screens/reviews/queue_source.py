@@ -2,6 +2,11 @@
 submissions a page at a time (the first page read ahead while the screen is built), oldest
 first, with the time left to the review SLA.
 
+The first page is painted before the queue is counted (``pages_before_count``): counting
+100,000 pending items is work the first rows need not wait for (issue #21). While the screen
+is built, `warm` reads the first page and then counts; the table's first load takes the page
+as soon as it is read, and the count once it is counted.
+
 Pages are keyset pages (`core.reviews.queue_pages`): the source remembers the queue key of the
 first and last row of every page it read (bookmarks, by row index), and reads a page from the
 nearest bookmark, or from either end of the queue, whichever is closest: `pagedown` reads on
@@ -61,6 +66,8 @@ class QueueSource:
     """Pages of the queue for the table; called from the table's worker thread. Every item it
     fetched is remembered (by id) so a decision knows where the cursor stood."""
 
+    pages_before_count = True  # the first rows are painted, then the count follows
+
     @property
     def config(self) -> Config:
         """The settings as they are now (a pull may change the review SLA while it is open)."""
@@ -78,12 +85,14 @@ class QueueSource:
         self.actor = actor
         self.items = items
         self.text_filter = text_filter
-        # The count and first page read by `warm` while the screen is built: the first load
-        # uses them instead of reading again.
+        # The first page and the count read by `warm` while the screen is built: the first
+        # load uses them instead of reading again, each as soon as `warm` has it.
         self.expected_count: int | None = None
         self.prefetched: dict[tuple[int, int], list[QueueItem]] = {}
-        self._warm = threading.Event()
-        self._warm.set()
+        self._warm_page = threading.Event()
+        self._warm_page.set()
+        self._warm_count = threading.Event()
+        self._warm_count.set()
         # Row index -> the queue key of the row there: the first and last rows of every page
         # read, and the count they go with; `_epoch` moves on when rows are taken out, so a
         # page read before that does not leave bookmarks at the old indices.
@@ -94,23 +103,30 @@ class QueueSource:
 
     def warming(self) -> None:
         """On the UI thread, before `warm` is started: the table's first load waits for it."""
-        self._warm.clear()
+        self._warm_page.clear()
+        self._warm_count.clear()
 
     def warm(self) -> None:
-        """In a worker started as the screen composes: count and read the first page while the
-        screen is built and first painted, instead of after (the table's loader starts then)."""
+        """In a worker started as the screen composes: read the first page, then count, while
+        the screen is built and first painted, instead of after (the table's loader starts
+        then). The page is handed over as soon as it is read: the count does not hold it."""
         try:
-            count, first = self.services.run(
-                lambda s: (self.count_now(s), self.read(s, 0, PAGE_SIZE))
-            )
-            self.expected_count, self.prefetched[(0, PAGE_SIZE)] = count, first
+            self.services.run(self._warm_in)
         except (SQLAlchemyError, UserError):
             pass  # the table's own load reads again and reports what went wrong
         finally:
-            self._warm.set()
+            self._warm_page.set()
+            self._warm_count.set()
+
+    def _warm_in(self, session: Session) -> None:
+        try:
+            self.prefetched[(0, PAGE_SIZE)] = self.read(session, 0, PAGE_SIZE)
+        finally:
+            self._warm_page.set()
+        self.expected_count = self.count_now(session)
 
     def count(self) -> int:
-        self._warm.wait(timeout=60)
+        self._warm_count.wait(timeout=60)
         expected, self.expected_count = self.expected_count, None
         if expected is None:  # counted again: the rows may have moved since the bookmarks
             expected = self.services.run(self.count_now)
@@ -139,6 +155,8 @@ class QueueSource:
         return count_queue(session, self.actor, text_filter=self.text_filter, config=self.config)
 
     def fetch(self, offset: int, limit: int) -> list[PagedRow]:
+        if (offset, limit) == (0, PAGE_SIZE):
+            self._warm_page.wait(timeout=60)
         items = self.prefetched.pop((offset, limit), None)
         if items is None:
             items = self.services.run(lambda s: self.read(s, offset, limit))

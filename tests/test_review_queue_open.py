@@ -1,0 +1,105 @@
+"""Opening the review queue (key 3) the first time (issue #21): its first rows are painted
+before the queue is counted, and what the first open would load otherwise (its widgets'
+stylesheets, the preview's Markdown renderer) is loaded once start-up is over."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from app_support import FROZEN_NOW, MENTOR, copy_store, services_for, settle
+
+from mentor_tui.app.main import MentorApp
+from mentor_tui.core import clock
+from mentor_tui.screens.reviews import queue, queue_source
+from mentor_tui.screens.reviews.queue import ReviewQueueScreen
+from mentor_tui.widgets.paged_table import PagedTable
+
+SIZE = (130, 40)
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(clock, "now", lambda: FROZEN_NOW)
+
+
+def _app(template: Path, tmp_path: Path) -> MentorApp:
+    return MentorApp(services_for(copy_store(template, tmp_path / "s.db"), MENTOR))
+
+
+async def test_the_first_rows_are_painted_before_the_queue_is_counted(
+    template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # pages of 2 rows: the mentor's 6 pending items need counting beyond the first page
+    monkeypatch.setattr(queue, "PAGE_SIZE", 2)
+    monkeypatch.setattr(queue_source, "PAGE_SIZE", 2)
+    counting = threading.Event()
+    may_count = threading.Event()
+    count_now = queue_source.QueueSource.count_now
+
+    def held_count(self, session):
+        counting.set()
+        may_count.wait(timeout=20)
+        return count_now(self, session)
+
+    monkeypatch.setattr(queue_source.QueueSource, "count_now", held_count)
+    app = _app(template, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("3")
+        deadline = time.monotonic() + 10
+        table = None
+        while time.monotonic() < deadline:
+            await pilot.pause(0.02)
+            if isinstance(app.screen, ReviewQueueScreen):
+                table = app.screen.query_one(PagedTable)
+                if table.key_at(0) is not None:
+                    break
+        try:
+            assert table is not None and table.key_at(0) is not None, "no rows before the count"
+            assert counting.is_set()  # the count is on its way, held
+            assert table.row_count == 2  # the first page stands for the list until counted
+            assert str(app.screen.query_one("#reviews-count").content) == ""
+        finally:
+            may_count.set()
+        await settle(pilot)
+        total = app.services.run(
+            lambda s: count_now(app.screen._source_now, s)  # type: ignore[union-attr]
+        )
+        assert total > 2
+        assert table.row_count == total
+        assert str(app.screen.query_one("#reviews-count").content).startswith(f"{total} pending")
+
+
+async def test_the_first_open_adds_no_stylesheet(template: Path, tmp_path: Path) -> None:
+    """The queue's stylesheet and its widgets' (its filter box, list and feedback editor) were
+    read ahead once start-up was over: the first `3` parses no stylesheet again."""
+    app = _app(template, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app._heap_frozen  # the preload is done
+        sources = set(app.stylesheet.source)
+        await pilot.press("3")
+        await settle(pilot)
+        assert isinstance(app.screen, ReviewQueueScreen)
+        assert set(app.stylesheet.source) == sources
+
+
+async def test_the_preview_renderer_is_loaded_ahead_in_a_thread(
+    template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    threads: list[str] = []
+    preload = ReviewQueueScreen.preload
+
+    def recorded() -> None:
+        threads.append(threading.current_thread().name)
+        preload()
+
+    monkeypatch.setattr(ReviewQueueScreen, "preload", staticmethod(recorded))
+    app = _app(template, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert len(threads) == 1
+        assert threads[0] != threading.main_thread().name
