@@ -78,7 +78,7 @@ KEEPING_TRIGGERS = (
     "student_progress_totals_%",
     "student_submission_totals_%",
     "student_sort_keys_%",
-    "student_risk_stale_%",  # the store is empty: no scores to mark, the first read counts all
+    "student_risk_stale_%",  # the store is empty: no scores to mark; the pull counts all after
 )
 
 
