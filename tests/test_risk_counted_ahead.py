@@ -80,19 +80,12 @@ def test_a_bridge_first_pass_keeps_every_score(pg_url: str, tmp_path: Path) -> N
         store.dispose()
 
 
-def _as_of_revision_22(path: Path) -> None:
-    """The store as revision 0022 left it: no at-risk tables or triggers."""
+def _as_upgraded(path: Path) -> None:
+    """The store as the upgrade to revision 0023 leaves it: its at-risk tables made empty."""
     conn = sqlite3.connect(path)
     try:
-        triggers = conn.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'student_risk%'"
-        ).fetchall()
-        for (name,) in triggers:
-            conn.execute(f'DROP TRIGGER "{name}"')
         for table in ("student_risk", "student_risk_basis", "student_risk_stale"):
-            conn.execute(f"DROP TABLE {table}")
-        conn.execute("UPDATE alembic_version SET version_num = '0022'")
-        conn.execute("PRAGMA user_version = 22")
+            conn.execute(f"DELETE FROM {table}")
         conn.commit()
     finally:
         conn.close()
@@ -102,7 +95,7 @@ def test_an_upgraded_store_counts_every_score_when_first_opened(
     template: Path, tmp_path: Path
 ) -> None:
     path = copy_store(template, tmp_path / "store.db")
-    _as_of_revision_22(path)
+    _as_upgraded(path)
     services = Services(None, path, Config())
     try:
         _kept_as_recounted(services.engine)
