@@ -216,11 +216,12 @@ def everything(engine: Any) -> dict[str, list[tuple[Any, ...]]]:
     return found
 
 
-def test_a_first_pass_writes_the_same_rows_as_with_the_totals_trigger_on(
+def test_a_first_pass_writes_the_same_rows_as_with_the_derived_triggers_on(
     pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Every row, journal entry, link and total the first pass writes is the same as when the
-    totals' trigger stays on for each row (the way before it was set aside), at one moment."""
+    """Every row, journal entry, link, total and sort key the first pass writes is the same as
+    when the derived tables' triggers stay on for each row (the way before they were set
+    aside), at one moment."""
     platform = make_platform(pg_url)
     moment = clock.now()
     monkeypatch.setattr(clock, "now", lambda: moment)
@@ -229,9 +230,7 @@ def test_a_first_pass_writes_the_same_rows_as_with_the_totals_trigger_on(
         engine = make_engine(tmp_path / f"{name}.db")
         stores.append(engine)
         if name == "trigger-on":
-            monkeypatch.setattr(
-                inbound.progress_totals, "counted_after", lambda s, m: nullcontext()
-            )
+            monkeypatch.setattr(inbound.derived, "counted_after", lambda s, t: nullcontext())
         else:
             monkeypatch.undo()
             monkeypatch.setattr(clock, "now", lambda: moment)
@@ -239,9 +238,59 @@ def test_a_first_pass_writes_the_same_rows_as_with_the_totals_trigger_on(
     try:
         on, aside = (everything(engine) for engine in stores)
         assert on["student_progress_totals"] and on["change_journal"] and on["lms_rows"]
+        assert on["student_submission_totals"] and on["student_sort_keys"]
         assert on.keys() == aside.keys()
         for name in on:
             assert on[name] == aside[name], name
     finally:
         for engine in stores:
             engine.dispose()
+
+
+def derived_equal_a_recount(engine: Any) -> None:
+    with session_scope(engine) as s:
+        assert progress_totals.kept(s) == progress_totals.recount(s)
+        assert submission_totals.kept(s) == submission_totals.recount(s)
+        assert sort_keys.kept(s) == sort_keys.recount(s)
+
+
+def test_every_derived_trigger_is_set_aside_while_a_first_pass_fills_a_table(
+    pg_url: str, store: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Users, progress and submissions are filled with no trigger of the derived tables on
+    (0021, 0022: totals and sort keys); a pass stopped while filling submissions leaves the
+    triggers and tables as they were, and after the next pass every derived table is its
+    recount, with the triggers back."""
+    expected = triggers(store)
+    platform = make_platform(pg_url)
+    real_insert = writes.insert_many
+    filled: list[str] = []
+
+    def watching_insert(session: Any, actor: Any, model: Any, rows: Any, **kwargs: Any) -> int:
+        table = model.__tablename__
+        if rows and table in ("users", "module_progress", "submissions"):
+            names = (
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'student_%'"
+            )
+            on = session.execute(text(names)).scalars().all()
+            assert on == [], table
+            filled.append(table)
+            if table == "submissions" and kill:
+                raise KeyboardInterrupt
+        return real_insert(session, actor, model, rows, **kwargs)
+
+    monkeypatch.setattr(inbound.writes, "insert_many", watching_insert)
+    kill = True
+    with pytest.raises(KeyboardInterrupt):
+        bridge.run_pass(platform, store, Config())
+    assert triggers(store) == expected
+    derived_equal_a_recount(store)
+    kill = False
+    # the tables taken in before the stop stay in; the next pass takes the submissions
+    assert bridge.run_pass(platform, store, Config()).taken_in["submissions"]
+    assert filled.count("submissions") == 2
+    assert {"users", "module_progress"} <= set(filled)
+    assert triggers(store) == expected
+    derived_equal_a_recount(store)
+    with session_scope(store) as s:
+        assert sort_keys.kept(s) and submission_totals.kept(s) and progress_totals.kept(s)

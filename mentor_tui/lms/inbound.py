@@ -33,9 +33,10 @@ from mentor_tui.core.access import Actor
 from mentor_tui.core.matching.auto import auto_assign_new_students
 from mentor_tui.core.notifications.milestones import Completion, notify_modules_completed
 from mentor_tui.core.notifications.notify import notify_new_submission
-from mentor_tui.core.people import progress_totals, risk_keys
+from mentor_tui.core.people import risk_keys
 from mentor_tui.db.models import SessionAttendee, Synced, User
 from mentor_tui.lms import bookkeeping as book
+from mentor_tui.lms import derived
 from mentor_tui.lms.bookkeeping import STUDENT, Link, norm, wire
 from mentor_tui.lms.mapping import ENTITIES, Entity, Ids, digester, text_uuids, utc
 from mentor_tui.lms.platform import Tables
@@ -170,9 +171,9 @@ class _Table:
             and (entity.table != "submissions" or self.first)
         )
         with self.session.no_autoflush:
-            if self.fresh:  # its indexes made once, after the rows are in; then its totals
+            if self.fresh:  # its indexes made once, after the rows are in; then what it feeds
                 with (
-                    progress_totals.counted_after(self.session, entity.model),
+                    derived.counted_after(self.session, entity.model.__tablename__),
                     writes.indexes_deferred(self.session, entity.model),
                 ):
                     self._run(since)
