@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from app_support import ADMIN, FROZEN_NOW, MENTOR, copy_store, services_for, settle, type_text
 from sqlalchemy import select
+from test_paged_table import wait_until
 
 from mentor_tui.app.main import MentorApp
 from mentor_tui.core import clock
@@ -259,8 +260,13 @@ async def test_a_marked_student_one_may_not_write_to_sends_nothing(
             await settle(pilot)
         await pilot.press("m")
         await settle(pilot)
-        state = str(app.screen.query_one("#composer-state").render())
-        assert "You cannot write to " in state and "nothing was sent" in state
+
+        def state() -> str:
+            return str(app.screen.query_one("#composer-state").render())
+
+        # the rule is checked in a worker as the composer opens: its sentence comes after
+        await wait_until(pilot, lambda: "You cannot write to " in state(), "the refusal")
+        assert "nothing was sent" in state()
         await type_text(pilot, "Hello both")
         await pilot.press("ctrl+s")
         await settle(pilot)

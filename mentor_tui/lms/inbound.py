@@ -66,7 +66,9 @@ def take_in(pg: Any, store: Store, tables: Tables, config: Config, stats: PassSt
             table.run()
             filled = filled or table.fresh
         pg.commit()  # end the read transaction: the next table sees a fresh snapshot
-    if filled:  # every at-risk score counted here, not by the students list's first read
+    # every at-risk score counted here, not by the students list's first read; a local store
+    # only (a server's database keeps no derived tables: its clients count their own)
+    if filled and not store.prefix:
         with store.scope() as session:
             risk_keys.count_if_moved(session, config)
     if config.auto_assignment and stats.new_students:
