@@ -80,6 +80,25 @@ SORTS = [  # the keys that give each order from the screen's first (name, ascend
 ]
 
 
+async def walk_pages(pilot: Any, table: PagedTable, want: list[str], reads: list[Any]) -> None:
+    """Press end, pageup, home and pagedown over the list: each page shows the rows ``want``
+    has there, and each read stepped over less than a page (``reads``: (skip, after) of each
+    page read, cleared per key)."""
+    anchored = 0
+    for key in ("end", "pageup", "pageup", "pageup", "pageup", "home", *["pagedown"] * 9):
+        reads.clear()
+        await pilot.press(key)
+        await settle(pilot)
+        top, keys_shown = shown(table)
+        assert keys_shown == want[top : top + len(keys_shown)], key
+        assert table.cursor_key == want[table.cursor_index]
+        # a page next to one read starts at its neighbour's row, a jump to the end at the
+        # end: never more than a page's rows stepped over (OFFSET 100, 200, ... before)
+        assert all(skip < 100 for skip, _ in reads), (key, reads)
+        anchored += sum(1 for _, after in reads if after)
+    assert anchored >= 2  # the pages before the last: read by keyset from the next one
+
+
 @pytest.mark.parametrize(("sort", "descending", "keys"), SORTS)
 @pytest.mark.parametrize("text_filter", ["", "tie"])
 async def test_paging_shows_the_databases_rows_in_every_order(
@@ -116,16 +135,4 @@ async def test_paging_shows_the_databases_rows_in_every_order(
         table = app.screen.query_one(PagedTable)
         assert (table.sort_key, table.sort_descending) == (sort, descending)
         assert table.row_count == len(want)
-        anchored = 0
-        for key in ("end", "pageup", "pageup", "pageup", "pageup", "home", *["pagedown"] * 9):
-            reads.clear()
-            await pilot.press(key)
-            await settle(pilot)
-            top, keys_shown = shown(table)
-            assert keys_shown == want[top : top + len(keys_shown)], key
-            assert table.cursor_key == want[table.cursor_index]
-            # a page next to one read starts at its neighbour's row, a jump to the end at the
-            # end: never more than a page's rows stepped over (OFFSET 100, 200, ... before)
-            assert all(skip < 100 for skip, _ in reads), (key, reads)
-            anchored += sum(1 for _, after in reads if after)
-        assert anchored >= 2  # the pages before the last: read by keyset from the next one
+        await walk_pages(pilot, table, want, reads)

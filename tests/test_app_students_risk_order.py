@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 from app_support import ADMIN, FROZEN_NOW, services_for, settle, type_text
-from test_app_students_keyset import shown
 from test_app_students_keyset import store as store  # the fixture: 520 students, 4 names
+from test_app_students_keyset import walk_pages
 
 from mentor_tui.app.main import MentorApp
 from mentor_tui.config import Config
@@ -93,14 +93,4 @@ async def test_paging_in_the_at_risk_order_shows_the_databases_rows(
         table = app.screen.query_one(PagedTable)
         assert (table.sort_key, table.sort_descending) == ("at_risk", descending)
         assert table.row_count == len(want)
-        anchored = 0
-        for key in ("end", "pageup", "pageup", "pageup", "pageup", "home", *["pagedown"] * 9):
-            reads.clear()
-            await pilot.press(key)
-            await settle(pilot)
-            top, keys_shown = shown(table)
-            assert keys_shown == want[top : top + len(keys_shown)], key
-            assert table.cursor_key == want[table.cursor_index]
-            assert all(skip < 100 for skip, _ in reads), (key, reads)
-            anchored += sum(1 for _, after in reads if after)
-        assert anchored >= 2
+        await walk_pages(pilot, table, want, reads)

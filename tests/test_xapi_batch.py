@@ -9,23 +9,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import pytest
 from sqlalchemy import event, func, select
 from sqlmodel import Session
-from sync_helpers import Harness, Program, fast_hashing, seed_program
+from sync_helpers import Harness, Program, seed_program
 from test_xapi import LMS, PROGRESSED, V, progress_of, statement
+from test_xapi import h as h  # the fixture: a server on SQLite, then PostgreSQL
 
 from mentor_tui.db.models import Module, Notification
 from mentor_tui.server.schema import xapi_statements
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def h(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    fast_hashing(monkeypatch)
-    url = request.getfixturevalue("pg_url") if request.param == "postgresql" else None
-    harness = Harness(tmp_path, url)
-    yield harness
-    harness.close()
 
 
 @contextmanager
