@@ -11,6 +11,7 @@ import the queries, so the first frame needs no SQLAlchemy.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
         StudentSummary,
         UpcomingSession,
     )
+    from mentor_tui.core.analytics.summary_counts import EarlyCounts
     from mentor_tui.core.notes.notes import NoteLine
     from mentor_tui.core.people.progress import ActivityItem
 
@@ -91,7 +93,17 @@ class DashboardScreen(MentorScreen):
         table.add_column("Pending", width=7, key="pending")
         table.add_column("Last active", width=11, key="last")
         table.add_column("Why", width=60, key="why")
+        self._first_reload = True
         self.mentor_app.call_after_first_frame(self.action_reload)  # the frame, then figures
+
+    def _start_early_counts(self) -> EarlyCounts | None:
+        if not self.actor.is_admin:
+            return None
+        from mentor_tui.core.analytics.summary_counts import risk_moment, start_early_counts
+
+        moment = clock.now().replace(second=0, microsecond=0)  # the parts' minute (dashboard)
+        sla = self.services.config.assignment_review_sla_hours
+        return start_early_counts(self.services.db_path, risk_moment(moment, sla))
 
     def action_reload(self) -> None:
         """Read every part in its own worker, the costly student figures first so that their
@@ -106,9 +118,15 @@ class DashboardScreen(MentorScreen):
         if self.actor.is_mentor:
             painters["action_items"] = self._show_action_items
         unpainted = set(painters)
+        # the first reload: an admin's student counts on a connection of their own, which
+        # SQLite counts on the other core while the workers import the ORM
+        early = self._start_early_counts() if self._first_reload else None
+        self._first_reload = False
         for part, paint in painters.items():
             self.run_db(
-                self._reader(part), self._painter(part, paint, unpainted), group=f"dashboard-{part}"
+                self._reader(part, early),
+                self._painter(part, paint, unpainted),
+                group=f"dashboard-{part}",
             )
 
     def _painter(
@@ -125,7 +143,7 @@ class DashboardScreen(MentorScreen):
 
         return painted
 
-    def _reader(self, part: str) -> Callable[[Session], Any]:
+    def _reader(self, part: str, early: EarlyCounts | None = None) -> Callable[[Session], Any]:
         config = self.services.config
         actor = self.actor
 
@@ -133,7 +151,7 @@ class DashboardScreen(MentorScreen):
             from mentor_tui.core.analytics import dashboard
 
             readers = {
-                "summary": dashboard.student_summary,
+                "summary": partial(dashboard.student_summary, early=early),
                 "reviews": dashboard.review_queue,
                 "overview": dashboard.overview_figures,
                 "activity": dashboard.recent_activity,

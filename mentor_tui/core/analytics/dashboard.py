@@ -29,6 +29,7 @@ from mentor_tui.core.access import (
 from mentor_tui.core.analytics import performance
 from mentor_tui.core.analytics.performance import MentorPerformance, ProgramOverview
 from mentor_tui.core.analytics.summary import StudentSummary, summarize_students
+from mentor_tui.core.analytics.summary_counts import EarlyCounts
 from mentor_tui.core.memo import memo
 from mentor_tui.core.people import progress
 from mentor_tui.core.people.progress import ActivityItem
@@ -135,16 +136,23 @@ def _kept(
 
 
 def student_summary(
-    session: Session, actor: Actor, config: Config | None = None, *, now: datetime | None = None
+    session: Session,
+    actor: Actor,
+    config: Config | None = None,
+    *,
+    now: datetime | None = None,
+    early: EarlyCounts | None = None,
 ) -> StudentSummary:
     """The students cards (how many, active, at risk, average completion) and the few
-    students needing attention: the costliest part, every visible student's figures."""
+    students needing attention: the costliest part, every visible student's figures. An
+    admin's counts may come from ``early`` (``summary_counts.EarlyCounts``, started while the
+    app imported the ORM), when they were counted against the same moment."""
 
     def compute(config: Config, moment: datetime) -> StudentSummary:
         if actor.is_admin:  # the cohort average comes from the summary's own rows
             ctx = RiskContext(moment, config.assignment_review_sla_hours, None)
-        else:
-            ctx = RiskContext.build(session, config, moment)
+            return summarize_students(session, actor, ctx, early.result() if early else None)
+        ctx = RiskContext.build(session, config, moment)
         return summarize_students(session, actor, ctx)
 
     return _kept(session, actor, "summary", config, now, compute)

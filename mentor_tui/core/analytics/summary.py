@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import heapq
 import math
+import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -14,8 +15,10 @@ from sqlalchemy import ColumnElement, Connection, Executable, select
 from sqlmodel import Session
 
 from mentor_tui.core.access import Actor, student_scope, visible_student_ids
+from mentor_tui.core.analytics import summary_counts as counts
 from mentor_tui.core.memo import memo
 from mentor_tui.core.people import progress
+from mentor_tui.core.people.student_figures import BEHIND_POINTS
 from mentor_tui.core.people.students import (
     NO_SHOW_LIMIT,
     RiskContext,
@@ -26,8 +29,8 @@ from mentor_tui.core.people.students import (
 from mentor_tui.db.derived_tables import PROGRESS_TOTALS
 from mentor_tui.db.models import SessionAttendee, Submission, User
 
-ATTENTION_ROWS = 8
-READ_CACHE_KIB = 8192
+ATTENTION_ROWS = counts.ATTENTION_ROWS
+READ_CACHE_KIB = counts.READ_CACHE_KIB
 """SQLite's page cache for the summary's reads (8 MiB; 2 MiB by default): its lookups of
 50,000 students' totals in name order reach a few MiB of pages in no order, and with the
 default cache each page was read from the file again and again (on the demo store, 60 to 140
@@ -44,7 +47,9 @@ class StudentSummary:
     attention_total: int = 0  # how many need attention: the screen says "8 of 9"
 
 
-def summarize_students(session: Session, actor: Actor, ctx: RiskContext) -> StudentSummary:
+def summarize_students(
+    session: Session, actor: Actor, ctx: RiskContext, early: counts.Counts | None = None
+) -> StudentSummary:
     """Counts over every visible student and the few needing attention.
 
     For an admin, whose students are the whole program, a ``ctx`` without a cohort average
@@ -59,11 +64,54 @@ def summarize_students(session: Session, actor: Actor, ctx: RiskContext) -> Stud
     (``progress_totals``), and the rest is read once through a covering index, only as far as it
     has to go (the pending submissions, the submissions since the idle limit, the students with
     no-shows), and the rules are counted in Python. Only the students shown get their full
-    row."""
+    row.
+
+    An admin's, on a local store, is counted by SQLite itself instead (``summary_counts``: a
+    dozen rows back, not 50,000, and the GIL free meanwhile); ``early`` is that count read
+    already on a connection of its own (``summary_counts.EarlyCounts``), used when it was
+    counted against the same moment."""
     ids = visible_student_ids(actor)
     db = session.connection()  # plain rows: tens of thousands of them, no ORM entities
     with _page_cache(db, READ_CACHE_KIB):
+        if actor.is_admin and db.dialect.name == "sqlite":
+            return _summarize_program(session, db, actor, ctx, early)
         return _summarize(session, db, actor, ctx, ids)
+
+
+def _summarize_program(
+    session: Session,
+    db: Connection,
+    actor: Actor,
+    ctx: RiskContext,
+    early: counts.Counts | None,
+) -> StudentSummary:
+    """An admin's summary: every live student counted by SQLite (``summary_counts``), or the
+    counts ``early`` read already at the same moment; then the rows of those shown."""
+    dbapi = db.connection.driver_connection
+    assert isinstance(dbapi, sqlite3.Connection)
+    moment = counts.risk_moment(ctx.now, ctx.sla_hours)
+    if early is None or early.moment != moment:
+        groups = counts.read_groups(dbapi)
+        ranked = None
+    else:
+        groups, ranked = early.groups, early.ranked
+    if not groups.students:
+        return StudentSummary(0, 0, 0, 0.0, [])
+    cohort = ctx.cohort_average
+    if cohort is None:  # the program's, kept as progress.cohort_average_cached keeps its own
+        cohort = memo(session, progress.COHORT_AVERAGE_KEY, lambda: groups.cohort_average)
+    if ranked is None or cohort != groups.cohort_average:
+        behind = None if cohort is None else cohort - BEHIND_POINTS
+        ranked = counts.read_ranked(dbapi, moment, behind)
+    ctx = replace(ctx, cohort_average=cohort)
+    return StudentSummary(
+        groups.students,
+        groups.active,
+        ranked.at_risk,
+        groups.average_completion,
+        _attention(session, actor, ctx, ranked.chosen),
+        ranked.total,
+    )
 
 
 def _summarize(
@@ -142,15 +190,22 @@ def _summarize(
         if risk or queued:
             ranked.append((-risk, -(queued[0] if queued else 0), name, sid))
     chosen = [sid for *_, sid in heapq.nsmallest(ATTENTION_ROWS, ranked)]
-    attention: list[StudentRow] = []
-    if chosen:
-        shown = people_query(actor).where(User.id.in_(chosen)).subquery("people")
-        figures = StudentFigures(shown, ctx)
-        rows = {row.id: row for row in figures.fetch(session, figures.rows_query())}
-        attention = [rows[sid] for sid in chosen if sid in rows]
+    attention = _attention(session, actor, ctx, chosen)
     rates = [rate for _, _, _, rate, _ in people if rate is not None]
     average = math.fsum(rates) / len(rates) if rates else 0.0
     return StudentSummary(len(people), active, at_risk, average, attention, len(ranked))
+
+
+def _attention(
+    session: Session, actor: Actor, ctx: RiskContext, chosen: list[str]
+) -> list[StudentRow]:
+    """The full rows of the students ``chosen`` for the attention table, in that order."""
+    if not chosen:
+        return []
+    shown = people_query(actor).where(User.id.in_(chosen)).subquery("people")
+    figures = StudentFigures(shown, ctx)
+    rows = {row.id: row for row in figures.fetch(session, figures.rows_query())}
+    return [rows[sid] for sid in chosen if sid in rows]
 
 
 @contextmanager

@@ -45,6 +45,7 @@ from sqlmodel.sql.sqltypes import UTCDateTime
 
 from mentor_tui.core.access import Actor, student_scope, submission_scope
 from mentor_tui.core.memo import memo
+from mentor_tui.core.people import risk_rules
 from mentor_tui.db.derived_tables import PROGRESS_TOTALS
 from mentor_tui.db.models import (
     Assignment,
@@ -58,10 +59,9 @@ from mentor_tui.db.models import (
     User,
 )
 
-RECENT_SESSIONS = 5
-"""How many of a student's latest past sessions the missed-sessions rule looks at."""
-NO_SHOW_LIMIT = 2
-"""No-shows among those sessions that make a student at risk."""
+# the missed-sessions rule's numbers (``risk_rules``: a module that imports nothing)
+RECENT_SESSIONS = risk_rules.RECENT_SESSIONS
+NO_SHOW_LIMIT = risk_rules.NO_SHOW_LIMIT
 
 
 def live(model: type[Synced]) -> ColumnElement[bool]:

@@ -24,12 +24,12 @@ from sqlmodel import Session
 
 from mentor_tui.config import Config, load_config
 from mentor_tui.core import clock
-from mentor_tui.core.people import progress
+from mentor_tui.core.people import progress, risk_rules
 from mentor_tui.db.models import User
 
-IDLE_DAYS = 14
-BEHIND_POINTS = 25.0
-NO_SHOW_LIMIT = progress.NO_SHOW_LIMIT
+IDLE_DAYS = risk_rules.IDLE_DAYS
+BEHIND_POINTS = risk_rules.BEHIND_POINTS
+NO_SHOW_LIMIT = risk_rules.NO_SHOW_LIMIT
 
 
 @dataclass(frozen=True)

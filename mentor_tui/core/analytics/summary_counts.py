@@ -1,0 +1,261 @@
+"""The admin dashboard's student counts (how many, active, at risk, average completion, who
+needs attention first) counted by SQLite, on any ``sqlite3`` connection: the session's own, or a
+plain read-only one opened while the app still imports SQLAlchemy (``EarlyCounts``).
+
+Counted in SQL rather than over 50,000 fetched rows in Python: SQLite lets go of the GIL while
+it counts, so the count takes the other core while the app paints and imports, and only a
+dozen rows come back. Both paths run these statements, so their figures are the same; the
+rules are ``summary.py``'s (``StudentFigures.risk``): an active student is at risk for each of
+no activity since the idle limit (progress or a submission), completion at or below the
+cohort average minus the behind points, a submission waiting past the SLA, and
+``NO_SHOW_LIMIT`` no-shows among their last ``RECENT_SESSIONS`` past sessions.
+
+This module imports nothing but the standard library (no SQLAlchemy), so that the app may run
+it before the ORM is loaded.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import sqlite3
+import threading
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from urllib.parse import quote
+
+from mentor_tui.core.people.risk_rules import (
+    BEHIND_POINTS,
+    IDLE_DAYS,
+    NO_SHOW_LIMIT,
+    RECENT_SESSIONS,
+)
+
+ATTENTION_ROWS = 8
+READ_CACHE_KIB = 8192
+"""SQLite's page cache for these reads (8 MiB; 2 MiB by default): the 50,000 students' totals
+looked up in name order reach a few MiB of pages in no order."""
+
+GROUPS_SQL = """
+    SELECT u.status = 'Active', t.completed * 100.0 / t.modules, count(*)
+    FROM users AS u LEFT JOIN student_progress_totals AS t ON t.user_id = u.id
+    WHERE u.role = 'student' AND u.deleted_at IS NULL
+    GROUP BY 1, 2
+"""
+"""Every live student by (active, completion rate or NULL without progress rows): a dozen
+rows, from which the counts, the average completion and the cohort average are exact."""
+
+_ABSENT_SQL = """
+    SELECT r.sid FROM (
+        SELECT a.student_id AS sid, a.attendance AS attendance,
+               row_number() OVER (PARTITION BY a.student_id ORDER BY s.starts_at DESC) AS rn
+        FROM session_attendees AS a JOIN mentorship_sessions AS s ON s.id = a.session_id
+        WHERE a.student_id IN (
+                SELECT student_id FROM session_attendees
+                WHERE attendance = 'no_show' AND deleted_at IS NULL
+                GROUP BY student_id HAVING count(*) >= :no_show_limit)
+          AND a.deleted_at IS NULL AND s.deleted_at IS NULL
+          AND s.starts_at < :now AND s.status != 'cancelled'
+    ) AS r
+    WHERE r.rn <= :recent_sessions
+    GROUP BY r.sid HAVING sum(r.attendance = 'no_show') >= :no_show_limit
+"""
+
+RANKED_SQL = f"""
+    WITH pending AS MATERIALIZED (
+        SELECT student_id AS sid, count(*) AS n, max(submitted_at < :overdue_before) AS late
+        FROM submissions INDEXED BY ix_submissions_queue
+        WHERE status = 'pending' AND deleted_at IS NULL
+        GROUP BY student_id
+    ), lately AS MATERIALIZED (
+        SELECT student_id AS sid FROM submissions
+        WHERE submitted_at >= :idle_before AND deleted_at IS NULL
+    ), absent AS MATERIALIZED ({_ABSENT_SQL}
+    ), flagged AS MATERIALIZED (
+        SELECT sid, name, n, risk FROM (
+            SELECT u.id AS sid, u.full_name AS name, coalesce(p.n, 0) AS n,
+                CASE WHEN u.status = 'Active' THEN
+                    (NOT coalesce(t.last_activity_at >= :idle_before, 0) AND u.id NOT IN lately)
+                    + coalesce(coalesce(t.completed * 100.0 / t.modules, 0.0) <= :behind, 0)
+                    + coalesce(p.late, 0)
+                    + (u.id IN absent)
+                ELSE 0 END AS risk
+            FROM users AS u
+            LEFT JOIN student_progress_totals AS t ON t.user_id = u.id
+            LEFT JOIN pending AS p ON p.sid = u.id
+            WHERE u.role = 'student' AND u.deleted_at IS NULL
+        ) WHERE risk > 0 OR n > 0
+    )
+    SELECT sid, (SELECT count(*) FROM flagged WHERE risk > 0), (SELECT count(*) FROM flagged)
+    FROM flagged ORDER BY risk DESC, n DESC, name, sid LIMIT {ATTENTION_ROWS}
+"""
+"""The students at risk or with work pending, ranked as the attention table shows them (most
+risks, then most pending, then name): the first few, how many are at risk and how many are
+ranked. The progress figures are each student's totals kept by the store's triggers
+(``db/derived_tables.py``); the pending work is read from the review queue's index (named:
+SQLite would walk every submission by student instead), the recent submissions from the
+index by time (none on a store nobody used for two weeks), the no-shows from theirs."""
+
+
+@dataclass(frozen=True)
+class Groups:
+    """``GROUPS_SQL``'s rows summed: how many students, how many active, the average
+    completion of those with progress rows, and the cohort average (the active ones')."""
+
+    students: int
+    active: int
+    average_completion: float
+    cohort_average: float | None
+
+
+@dataclass(frozen=True)
+class Ranked:
+    chosen: list[str]  # the first ``ATTENTION_ROWS`` needing attention, in order
+    at_risk: int
+    total: int  # how many need attention (at risk or with work pending)
+
+
+@dataclass(frozen=True)
+class Counts:
+    groups: Groups
+    ranked: Ranked
+    moment: tuple[str, str, str]  # the stored times counted against (now, idle, overdue)
+
+
+def stored_time(moment: datetime) -> str:
+    """``moment`` as the store keeps times (UTC, SQLAlchemy's SQLite text), for comparisons."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def risk_moment(now: datetime, sla_hours: int) -> tuple[str, str, str]:
+    """The times the rules count against at ``now``, as the store keeps them: now, the idle
+    limit and the SLA's limit (``RiskContext``'s ``now``, ``idle_before``, ``overdue_before``)."""
+    return (
+        stored_time(now),
+        stored_time(now - timedelta(days=IDLE_DAYS)),
+        stored_time(now - timedelta(hours=sla_hours)),
+    )
+
+
+def read_groups(conn: sqlite3.Connection) -> Groups:
+    students = active = 0
+    rates: list[tuple[float, int]] = []
+    active_rates: list[tuple[float, int]] = []
+    for is_active, rate, n in conn.execute(GROUPS_SQL):
+        students += n
+        if is_active:
+            active += n
+        if rate is not None:
+            rates.append((rate, n))
+            if is_active:
+                active_rates.append((rate, n))
+    return Groups(students, active, _mean(rates) or 0.0, _mean(active_rates))
+
+
+def _mean(groups: list[tuple[float, int]]) -> float | None:
+    """The exact mean of each rate repeated its count (``math.fsum`` is correctly rounded, so
+    it is the mean of the rates one by one, in any order)."""
+    n = sum(count for _, count in groups)
+    if not n:
+        return None
+    return math.fsum(itertools.chain.from_iterable(itertools.repeat(r, c) for r, c in groups)) / n
+
+
+def read_ranked(
+    conn: sqlite3.Connection, moment: tuple[str, str, str], behind: float | None
+) -> Ranked:
+    """``RANKED_SQL``'s figures at ``moment`` with ``behind`` as the completion at or below
+    which a student is behind (None: nobody is)."""
+    now, idle_before, overdue_before = moment
+    params = {
+        "now": now,
+        "idle_before": idle_before,
+        "overdue_before": overdue_before,
+        "behind": behind,
+        "no_show_limit": NO_SHOW_LIMIT,
+        "recent_sessions": RECENT_SESSIONS,
+    }
+    rows = conn.execute(RANKED_SQL, params).fetchall()
+    if not rows:
+        return Ranked([], 0, 0)
+    return Ranked([row[0] for row in rows], int(rows[0][1]), int(rows[0][2]))
+
+
+def count_program(conn: sqlite3.Connection, moment: tuple[str, str, str]) -> Counts | None:
+    """Every live student counted on ``conn`` against ``moment``; None for a store without
+    students. The cohort average is the one counted here (the admin's)."""
+    groups = read_groups(conn)
+    if not groups.students:
+        return None
+    cohort = groups.cohort_average
+    behind = None if cohort is None else cohort - BEHIND_POINTS
+    return Counts(groups, read_ranked(conn, moment, behind), moment)
+
+
+class EarlyCounts:
+    """``count_program`` under way in a thread on a read-only connection of its own, started
+    while the app imports the ORM; ``result()`` waits for it (None if it failed)."""
+
+    def __init__(self, path: Path, moment: tuple[str, str, str]) -> None:
+        self.moment = moment
+        self._counts: Counts | None = None
+        self._thread = threading.Thread(
+            target=self._count, args=(path,), name="dashboard-early", daemon=True
+        )
+        self._thread.start()
+
+    def _count(self, path: Path) -> None:
+        try:
+            conn = sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True)
+        except sqlite3.Error:
+            return
+        try:
+            conn.execute(f"PRAGMA cache_size=-{READ_CACHE_KIB}")
+            conn.execute("BEGIN")  # one snapshot for both reads
+            self._counts = count_program(conn, self.moment)
+        except sqlite3.Error:
+            self._counts = None  # a store these reads do not fit: the usual path counts
+        finally:
+            conn.close()
+
+    def result(self) -> Counts | None:
+        """The counts, once counted; None if the count failed or the store has no students
+        (the usual path then counts, or finds nobody, itself)."""
+        self._thread.join()
+        return self._counts
+
+
+def start_early_counts(path: Path, moment: tuple[str, str, str]) -> EarlyCounts | None:
+    """The count started on the store at ``path``, or None where it should not start: no such
+    file, or a store not at the code's revision (the migration comes first)."""
+    from mentor_tui.db.migrations import HEAD, store_revision
+
+    if not path.is_file():
+        return None
+    try:
+        conn = sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True)
+        try:
+            at_head = store_revision(conn) == HEAD
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return None
+    return EarlyCounts(path, moment) if at_head else None
+
+
+__all__ = [
+    "ATTENTION_ROWS",
+    "GROUPS_SQL",
+    "RANKED_SQL",
+    "Counts",
+    "EarlyCounts",
+    "Groups",
+    "Ranked",
+    "count_program",
+    "read_groups",
+    "read_ranked",
+    "risk_moment",
+    "start_early_counts",
+    "stored_time",
+]
