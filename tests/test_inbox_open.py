@@ -7,8 +7,10 @@ from the last count and counts again only when the store has changed."""
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
+from pathlib import Path
 
 import pytest
 from app_support import MENTOR, copy_store, services_for, settle
@@ -111,6 +113,39 @@ def test_a_conversations_page_reads_the_covering_index(engine, school: School) -
         )
     assert "ix_messages_thread_page" in plan, plan
     assert "TEMP B-TREE" not in plan, "the page in the index's order: nothing sorted"
+
+
+@pytest.mark.parametrize("who", ["maria", "ada"])
+def test_a_page_near_the_end_is_read_from_the_newest_end(engine, school: School, who) -> None:
+    """With the count given, a page in the later half skips the rows after it: the same
+    lines, in the same order, as read from the oldest end."""
+    _talk(engine, school)
+    actor = factory.actor(getattr(school, who))
+    with session_scope(engine) as s:
+        thread = next(c for c in inbox.conversations(s, actor) if c.messages == 6).thread_id
+        total = inbox.count_thread(s, actor, thread)
+        assert total == 6
+        for offset in range(8):
+            for limit in (1, 2, 4, 100):
+                plain = inbox.thread_messages(s, actor, thread, offset=offset, limit=limit)
+                counted = inbox.thread_messages(
+                    s, actor, thread, offset=offset, limit=limit, total=total
+                )
+                assert [line.id for line in counted] == [line.id for line in plain]
+    skipped: list[object] = []
+
+    def seen(conn, cursor, statement, parameters, context, executemany) -> None:
+        if "ORDER BY messages.created_at DESC" in statement:
+            skipped.append(parameters[-1])  # OFFSET, the statement's last parameter
+
+    with session_scope(engine) as s:
+        event.listen(engine, "before_cursor_execute", seen)
+        try:
+            newest = inbox.thread_messages(s, actor, thread, offset=4, limit=4, total=total)
+        finally:
+            event.remove(engine, "before_cursor_execute", seen)
+    assert [line.body for line in newest] == [f"Reply {n} about recursion" for n in (3, 4)]
+    assert skipped == [0], "the newest page skips no row"
 
 
 class _Rows:
@@ -236,6 +271,53 @@ async def test_a_conversation_opens_on_its_newest_message_then_is_marked_read(
             assert inbox.unread_messages(s, mentor) == 0, "read once shown"
 
 
+class _WatchedThread(ThreadScreen):
+    """Notes, when the screen's mount handler runs, whether its rows were asked for."""
+
+    CSS_PATH = Path(sys.modules[ThreadScreen.__module__].__file__ or "").parent / "inbox.tcss"
+    loading_at_mount: bool | None = None
+
+    def on_mount(self) -> None:
+        loader = self.query_one(PagedTable)._loader
+        # being read, or read already (a short conversation comes at once)
+        self.loading_at_mount = loader is not None and (loader._running or loader._counted)
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("anyio_backend", ["asyncio"])
+async def test_screen_7_and_a_conversation_open_focused_and_reading(
+    anyio_backend, template, tmp_path, monkeypatch
+) -> None:
+    """Each list has the focus from the screen's first frame (no other widget is given it
+    first: a focus moved later restyles and repaints the screen once more), and a
+    conversation's rows are asked for while its screen mounts, not after."""
+    services = services_for(copy_store(template, tmp_path / "m.db"), MENTOR)
+    thread = _talk_to(services, _actor(services))
+    focused: list[str | None] = []
+    set_focus = InboxScreen.set_focus
+
+    def noted(screen, widget, *args, **kwargs):
+        focused.append(None if widget is None else widget.id)
+        return set_focus(screen, widget, *args, **kwargs)
+
+    monkeypatch.setattr(InboxScreen, "set_focus", noted)
+    app = MentorApp(services)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("7")
+        await settle(pilot)
+        assert isinstance(app.screen, InboxScreen)
+        assert focused and set(focused) == {"inbox-conversations"}, focused
+        await pilot.press("slash")
+        await settle(pilot)
+        assert app.screen.focused is app.screen.query_one("#inbox-filter"), "`/` still filters"
+        screen = _WatchedThread(thread)
+        app.push_screen(screen)
+        await settle(pilot)
+        assert screen.loading_at_mount is True
+        assert screen.focused is screen.query_one(PagedTable)
+
+
 async def _until(pilot, condition, what: str) -> None:
     """Poll (a held count keeps its worker running: no waiting for the workers here)."""
     deadline = time.monotonic() + 10
@@ -302,12 +384,13 @@ async def test_the_inbox_paints_its_first_pages_before_anything_is_counted(
         assert counted == [], "conversations that fit on their first page are never counted"
 
 
-def _talk_to(services, mentor: Actor) -> None:
+def _talk_to(services, mentor: Actor) -> str:
+    """A student's message to ``mentor``: its conversation."""
     with session_scope(services.engine) as s:
         student = s.execute(
             select(User).where(User.mentor_id == mentor.id, User.status == "Active").limit(1)
         ).scalar_one()
-        send.send(s, Actor.of(student), mentor.email, "Hello")
+        return send.send(s, Actor.of(student), mentor.email, "Hello").id
 
 
 def _compiled_now(services, read) -> list[bool]:

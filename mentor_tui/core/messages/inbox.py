@@ -208,19 +208,35 @@ def count_thread(session: Session, actor: Actor, thread_id: str) -> int:
 
 
 def thread_messages(
-    session: Session, actor: Actor, thread_id: str, *, offset: int = 0, limit: int = 100
+    session: Session,
+    actor: Actor,
+    thread_id: str,
+    *,
+    offset: int = 0,
+    limit: int = 100,
+    total: int | None = None,
 ) -> list[Line]:
-    """One page of a conversation, oldest first (``thread_root`` refuses one not visible)."""
+    """One page of a conversation, oldest first (``thread_root`` refuses one not visible).
+
+    ``total``, the conversation's count when the caller has it: a page in its later half is
+    read from the newest end, skipping the rows after it rather than the rows before it (the
+    newest page of a 10,000-message conversation skips none instead of 9,900)."""
     root = thread_root(session, actor, thread_id)
     sender = aliased(User)
-    rows = session.execute(
+    query = (
         select(Message, sender.full_name, unread_condition(actor))
         .join(sender, sender.id == Message.sender_id)
         .where(_in_thread(actor, root.thread_id or root.id))
-        .order_by(Message.created_at, Message.id)
-        .offset(offset)
-        .limit(limit)
-    ).all()
+    )
+    if total is not None and offset * 2 > total:
+        end = min(offset + limit, total)
+        if end <= offset:
+            return []
+        newest_first = query.order_by(Message.created_at.desc(), Message.id.desc())
+        rows = list(session.execute(newest_first.offset(total - end).limit(end - offset)))[::-1]
+    else:
+        ordered = query.order_by(Message.created_at, Message.id)
+        rows = list(session.execute(ordered.offset(offset).limit(limit)))
     return [
         Line(
             id=m.id,

@@ -45,6 +45,11 @@ NOTIFICATIONS = "#inbox-notifications"
 class InboxScreen(MentorScreen):
     CSS_PATH = "inbox.tcss"
     HELP_TITLE = "Messages"
+    # the conversations have the focus from the first frame (Textual's auto focus, in
+    # `compose`): a focus moved in `on_mount` arrives after that frame, restyles both lists
+    # and paints the screen a second time (the filter box, first in the DOM, is hidden by
+    # inbox.tcss until `/`)
+    AUTO_FOCUS = CONVERSATIONS
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("tab", "next_unread", "Next unread", id="inbox.next_unread"),
         Binding("r", "reply", "Reply", id="inbox.reply"),
@@ -107,10 +112,6 @@ class InboxScreen(MentorScreen):
         # every key in words, wrapped: at 80 columns the footer cannot hold them all
         yield Static(KEYS_LINE, id="inbox-keys", markup=False)
         yield KeyFooter()
-
-    def on_mount(self) -> None:
-        self.query_one("#inbox-filter").display = False
-        self.query_one(CONVERSATIONS, PagedTable).focus()
 
     def _load(self, *, keep: bool = False) -> None:
         self._set_sources(
@@ -332,8 +333,9 @@ class InboxScreen(MentorScreen):
         actor, config = self.actor, self.services.config
 
         def job(s: Session) -> str:
+            total = inbox.count_thread(s, actor, key)
             lines = inbox.thread_messages(
-                s, actor, key, offset=max(inbox.count_thread(s, actor, key) - 50, 0), limit=50
+                s, actor, key, offset=max(total - 50, 0), limit=50, total=total
             )
             theirs = [line for line in lines if line.sender_id != actor.id]
             if not theirs:

@@ -92,14 +92,16 @@ class ThreadSource:
     def __init__(self, services: Services, actor: Actor, thread_id: str) -> None:
         self.services, self.actor, self.thread_id = services, actor, thread_id
         self.lines: dict[str, inbox.Line] = {}  # what was fetched, for the detail pane
+        self._count: int | None = None  # the last count: pages near the end read from it
 
     def count(self) -> int:
-        return self.services.run(lambda s: inbox.count_thread(s, self.actor, self.thread_id))
+        self._count = self.services.run(lambda s: inbox.count_thread(s, self.actor, self.thread_id))
+        return self._count
 
     def fetch(self, offset: int, limit: int) -> list[PagedRow]:
         found = self.services.run(
             lambda s: inbox.thread_messages(
-                s, self.actor, self.thread_id, offset=offset, limit=limit
+                s, self.actor, self.thread_id, offset=offset, limit=limit, total=self._count
             )
         )
         rows = []
