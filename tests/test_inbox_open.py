@@ -353,6 +353,8 @@ async def test_the_inbox_paints_its_first_pages_before_anything_is_counted(
 
     monkeypatch.setattr(sources.notify, "count_notifications", count_held)
     monkeypatch.setattr(sources.inbox, "count_conversations", count_conversations)
+    # the open with nothing read ahead (as after a commit): no preload of the first pages
+    monkeypatch.setattr(InboxScreen, "warm_up", staticmethod(lambda services: None))
     app = MentorApp(services)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -384,13 +386,13 @@ async def test_the_inbox_paints_its_first_pages_before_anything_is_counted(
         assert counted == [], "conversations that fit on their first page are never counted"
 
 
-def _talk_to(services, mentor: Actor) -> str:
+def _talk_to(services, mentor: Actor, text: str = "Hello") -> str:
     """A student's message to ``mentor``: its conversation."""
     with session_scope(services.engine) as s:
         student = s.execute(
             select(User).where(User.mentor_id == mentor.id, User.status == "Active").limit(1)
         ).scalar_one()
-        return send.send(s, Actor.of(student), mentor.email, "Hello").id
+        return send.send(s, Actor.of(student), mentor.email, text).id
 
 
 def _compiled_now(services, read) -> list[bool]:
@@ -411,20 +413,45 @@ def _compiled_now(services, read) -> list[bool]:
 
 
 @pytest.mark.parametrize("warmed", [True, False])
-def test_warm_up_compiles_the_first_pages_queries_and_reads_no_row(
+def test_warm_up_reads_the_first_pages_ahead_until_the_store_changes(
     template, tmp_path, warmed: bool
 ) -> None:
+    """The preload's warm-up reads both first pages and the count of the list that fills
+    its page: a `7` after it reads none of them again (no statement at all) until someone
+    commits; then they are read again, with what was committed."""
     services = services_for(copy_store(template, tmp_path / "m.db"), MENTOR)
     mentor = _actor(services)
+    with session_scope(services.engine) as s:
+        for n in range(120):  # more than a page (100): the notifications are counted
+            notify(s, None, user_id=mentor.id, type="t", title=f"Event {n:03d}")
+    _talk_to(services, mentor)
     if warmed:
-        assert any(_compiled_now(services, lambda: InboxScreen.warm_up(services)))
+        assert _compiled_now(services, lambda: InboxScreen.warm_up(services))
+    shown: dict[str, object] = {}
 
     def first_pages() -> None:
-        assert sources.ConversationsSource(services, mentor).fetch(0, 100)
-        assert sources.NotificationsSource(services, mentor).fetch(0, 100)
+        conversations = sources.ConversationsSource(services, mentor)
+        notifications = sources.NotificationsSource(services, mentor)
+        shown["conversations"] = [row.key for row in conversations.fetch(0, 100)]
+        shown["notifications"] = [row.cells[1].plain for row in notifications.fetch(0, 100)]
+        shown["count"] = notifications.count()
 
-    compiled = _compiled_now(services, first_pages)
-    assert compiled and any(compiled) != warmed, compiled
+    def total() -> int:  # counted here without the kept figure
+        with services.engine.connect() as conn:
+            query = "SELECT count(*) FROM notifications WHERE user_id = ? AND deleted_at IS NULL"
+            return int(conn.exec_driver_sql(query, (mentor.id,)).scalar_one())
+
+    read = _compiled_now(services, first_pages)
+    assert (read == []) == warmed, read
+    assert shown["notifications"][0] == "Event 119" and shown["count"] == total() > 120
+    before = list(shown["conversations"])
+    with session_scope(services.engine) as s:
+        notify(s, None, user_id=mentor.id, type="t", title="Event after the warm-up")
+    thread = _talk_to(services, mentor, "A new conversation")
+    assert _compiled_now(services, first_pages), "read again after the commits"
+    assert shown["notifications"][0] == "Event after the warm-up"
+    assert shown["count"] == total()
+    assert shown["conversations"] == [thread, *before]
 
 
 @pytest.mark.anyio

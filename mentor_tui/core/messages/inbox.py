@@ -18,6 +18,7 @@ from sqlmodel import Session
 
 from mentor_tui.core import clock, writes
 from mentor_tui.core.access import GROUP_AUDIENCE, Actor, message_scope
+from mentor_tui.core.memo import memo
 from mentor_tui.core.messages.groups import audience_label
 from mentor_tui.core.messages.send import thread_root
 from mentor_tui.core.notifications.notify import unread_count
@@ -100,19 +101,40 @@ def _threads(actor: Actor, text: str = "") -> Any:
 
 def count_conversations(session: Session, actor: Actor, text: str = "") -> int:
     """How many conversations ``conversations`` lists: one per thread id (every message has
-    one: a conversation's first message is its own)."""
+    one: a conversation's first message is its own). Unfiltered, kept until the store changes
+    (``core/memo.py``)."""
     if text.strip():  # a filter matches conversations by any of their messages: grouped
         inner = _threads(actor, text).subquery()
         return int(session.execute(select(func.count()).select_from(inner)).scalar_one())
     # without a filter, no aggregate per conversation: only its id
     query = select(func.count(Message.thread_id.distinct())).where(message_scope(actor))
-    return int(session.execute(query).scalar_one())
+    return memo(
+        session,
+        ("conversations.count", actor),
+        lambda: int(session.execute(query).scalar_one()),
+    )
 
 
 def conversations(
     session: Session, actor: Actor, *, offset: int = 0, limit: int = 50, text: str = ""
 ) -> list[Conversation]:
-    """One page of the actor's conversations, the newest message first."""
+    """One page of the actor's conversations, the newest message first. The first page of the
+    unfiltered list is kept until the store changes (``core/memo.py``): screen 7 opened again,
+    or after the app's preload read it, shows it without grouping a 10,000-message
+    conversation again."""
+    if offset or text.strip():
+        return _conversations(session, actor, offset, limit, text)
+    kept = memo(
+        session,
+        ("conversations.first_page", actor, limit),
+        lambda: tuple(_conversations(session, actor, 0, limit, "")),
+    )
+    return list(kept)
+
+
+def _conversations(
+    session: Session, actor: Actor, offset: int, limit: int, text: str
+) -> list[Conversation]:
     inner = _threads(actor, text).subquery()
     # each conversation's newest message (ix_messages_thread: one index probe per row)
     last_body = (

@@ -38,6 +38,7 @@ KEYS_LINE = (
     "tab next unread · enter open · r reply · c compose · A announce · m read/unread · "
     "M all read · / filter · ! report · P notification prefs · ←/→ lists"
 )
+PAGE_SIZE = 100  # rows a page of either list
 CONVERSATIONS = "#inbox-conversations"
 NOTIFICATIONS = "#inbox-notifications"
 
@@ -85,17 +86,26 @@ class InboxScreen(MentorScreen):
 
     @staticmethod
     def warm_up(services: Services) -> None:
-        """Called once in the app's preload worker, after start-up: read no row of each list,
-        so that SQLAlchemy compiles their queries now rather than on the first `7` (15 ms of
-        the conversations' first page, with the screen waiting for it)."""
+        """Called once in the app's preload worker, after start-up: read each list's first
+        page (and count a list that fills it), as the first `7` would. SQLAlchemy compiles
+        their queries now, and the pages and counts are kept until the store changes
+        (``core/memo.py``): a `7` before anyone commits paints them without reading them
+        (grouping a 10,000-message conversation, counting 100,000 notifications), and after a
+        commit reads them as before."""
         actor = services.actor
-        if actor is not None:
-            ConversationsSource(services, actor).fetch(0, 0)
-            NotificationsSource(services, actor).fetch(0, 0)
+        if actor is None:
+            return
+        for source in (ConversationsSource(services, actor), NotificationsSource(services, actor)):
+            if len(source.fetch(0, PAGE_SIZE)) == PAGE_SIZE:
+                source.count()
 
     def compose(self) -> ComposeResult:
-        conversations = PagedTable(CONVERSATION_COLUMNS, id="inbox-conversations", page_size=100)
-        notifications = PagedTable(NOTIFICATION_COLUMNS, id="inbox-notifications", page_size=100)
+        conversations = PagedTable(
+            CONVERSATION_COLUMNS, id="inbox-conversations", page_size=PAGE_SIZE
+        )
+        notifications = PagedTable(
+            NOTIFICATION_COLUMNS, id="inbox-notifications", page_size=PAGE_SIZE
+        )
         self._set_sources(conversations, notifications, keep=False)
         # both lists' first pages are read while the screen mounts, not after
         conversations.load_now()
