@@ -11,6 +11,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from app_support import MENTOR, copy_store, services_for, settle
@@ -146,6 +147,39 @@ def test_a_page_near_the_end_is_read_from_the_newest_end(engine, school: School,
             event.remove(engine, "before_cursor_execute", seen)
     assert [line.body for line in newest] == [f"Reply {n} about recursion" for n in (3, 4)]
     assert skipped == [0], "the newest page skips no row"
+
+
+def test_a_conversations_newest_page_is_read_with_its_count(engine, school: School) -> None:
+    """The count reads the page the table opens on (the newest) in the same transaction: the
+    fetch that follows reads nothing; another page is read as before."""
+    _talk(engine, school)
+    maria = factory.actor(school.maria)
+    services = SimpleNamespace(run=lambda job: _run(engine, job))
+    with session_scope(engine) as s:
+        thread = next(c for c in inbox.conversations(s, maria) if c.messages == 6).thread_id
+        every = [line.id for line in inbox.thread_messages(s, maria, thread)]
+    source = sources.ThreadSource(services, maria, thread, page_size=4)  # type: ignore[arg-type]
+    statements: list[str] = []
+
+    def seen(conn, cursor, statement, parameters, context, executemany) -> None:
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        assert source.count() == 6
+        counted = len(statements)
+        newest = source.fetch(4, 4)
+        assert len(statements) == counted, "the newest page came with the count"
+        oldest = source.fetch(0, 4)
+        assert len(statements) > counted
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert [row.key for row in oldest + newest] == every
+
+
+def _run(engine, job):
+    with session_scope(engine) as s:
+        return job(s)
 
 
 class _Rows:

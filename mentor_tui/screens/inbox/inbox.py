@@ -85,6 +85,12 @@ class InboxScreen(MentorScreen):
         self._pending_cursor: tuple[str, int] | None = None
 
     @staticmethod
+    def preload() -> None:
+        """In the app's preload worker: the conversation screen, which the first `enter` on a
+        conversation would import (and whose widgets' styles are then read ahead too)."""
+        import mentor_tui.screens.inbox.thread  # noqa: F401
+
+    @staticmethod
     def warm_up(services: Services) -> None:
         """Called once in the app's preload worker, after start-up: read each list's first
         page (and count a list that fills it), as the first `7` would. SQLAlchemy compiles

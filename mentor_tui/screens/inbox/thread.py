@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 # a message's text shown in full, up to this many characters (the rest is said to be there)
 SHOWN_CHARACTERS = 20_000
+PAGE_SIZE = 100  # messages a page
 
 
 class ThreadScreen(MentorScreen[None]):
@@ -51,7 +52,9 @@ class ThreadScreen(MentorScreen[None]):
 
     def compose(self) -> ComposeResult:
         # the newest message highlighted (replies follow it), its page the first fetched
-        table = PagedTable(MESSAGE_COLUMNS, id="thread-messages", page_size=100, start_at_end=True)
+        table = PagedTable(
+            MESSAGE_COLUMNS, id="thread-messages", page_size=PAGE_SIZE, start_at_end=True
+        )
         self._load(table)
         table.load_now()  # read while the screen mounts, not after
         yield self.mentor_app.make_status_bar(self.HELP_TITLE)
@@ -73,7 +76,7 @@ class ThreadScreen(MentorScreen[None]):
         )
 
     def _load(self, table: PagedTable | None = None) -> None:
-        self.source = ThreadSource(self.services, self.actor, self.thread_id)
+        self.source = ThreadSource(self.services, self.actor, self.thread_id, PAGE_SIZE)
         table = table or self.query_one(PagedTable)
         table.empty_text = "This conversation is empty."
         table.set_source(self.source, keep_cursor_key=True)
