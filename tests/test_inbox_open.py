@@ -7,8 +7,10 @@ from the last count and counts again only when the store has changed."""
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
+from pathlib import Path
 
 import pytest
 from app_support import MENTOR, copy_store, services_for, settle
@@ -236,6 +238,53 @@ async def test_a_conversation_opens_on_its_newest_message_then_is_marked_read(
             assert inbox.unread_messages(s, mentor) == 0, "read once shown"
 
 
+class _WatchedThread(ThreadScreen):
+    """Notes, when the screen's mount handler runs, whether its rows were asked for."""
+
+    CSS_PATH = Path(sys.modules[ThreadScreen.__module__].__file__ or "").parent / "inbox.tcss"
+    loading_at_mount: bool | None = None
+
+    def on_mount(self) -> None:
+        loader = self.query_one(PagedTable)._loader
+        # being read, or read already (a short conversation comes at once)
+        self.loading_at_mount = loader is not None and (loader._running or loader._counted)
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("anyio_backend", ["asyncio"])
+async def test_screen_7_and_a_conversation_open_focused_and_reading(
+    anyio_backend, template, tmp_path, monkeypatch
+) -> None:
+    """Each list has the focus from the screen's first frame (no other widget is given it
+    first: a focus moved later restyles and repaints the screen once more), and a
+    conversation's rows are asked for while its screen mounts, not after."""
+    services = services_for(copy_store(template, tmp_path / "m.db"), MENTOR)
+    thread = _talk_to(services, _actor(services))
+    focused: list[str | None] = []
+    set_focus = InboxScreen.set_focus
+
+    def noted(screen, widget, *args, **kwargs):
+        focused.append(None if widget is None else widget.id)
+        return set_focus(screen, widget, *args, **kwargs)
+
+    monkeypatch.setattr(InboxScreen, "set_focus", noted)
+    app = MentorApp(services)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("7")
+        await settle(pilot)
+        assert isinstance(app.screen, InboxScreen)
+        assert focused and set(focused) == {"inbox-conversations"}, focused
+        await pilot.press("slash")
+        await settle(pilot)
+        assert app.screen.focused is app.screen.query_one("#inbox-filter"), "`/` still filters"
+        screen = _WatchedThread(thread)
+        app.push_screen(screen)
+        await settle(pilot)
+        assert screen.loading_at_mount is True
+        assert screen.focused is screen.query_one(PagedTable)
+
+
 async def _until(pilot, condition, what: str) -> None:
     """Poll (a held count keeps its worker running: no waiting for the workers here)."""
     deadline = time.monotonic() + 10
@@ -271,6 +320,8 @@ async def test_the_inbox_paints_its_first_pages_before_anything_is_counted(
 
     monkeypatch.setattr(sources.notify, "count_notifications", count_held)
     monkeypatch.setattr(sources.inbox, "count_conversations", count_conversations)
+    # the open with nothing read ahead (as after a commit): no preload of the first pages
+    monkeypatch.setattr(InboxScreen, "warm_up", staticmethod(lambda services: None))
     app = MentorApp(services)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -302,12 +353,13 @@ async def test_the_inbox_paints_its_first_pages_before_anything_is_counted(
         assert counted == [], "conversations that fit on their first page are never counted"
 
 
-def _talk_to(services, mentor: Actor) -> None:
+def _talk_to(services, mentor: Actor, text: str = "Hello") -> str:
+    """A student's message to ``mentor``: its conversation."""
     with session_scope(services.engine) as s:
         student = s.execute(
             select(User).where(User.mentor_id == mentor.id, User.status == "Active").limit(1)
         ).scalar_one()
-        send.send(s, Actor.of(student), mentor.email, "Hello")
+        return send.send(s, Actor.of(student), mentor.email, text).id
 
 
 def _compiled_now(services, read) -> list[bool]:
@@ -328,20 +380,45 @@ def _compiled_now(services, read) -> list[bool]:
 
 
 @pytest.mark.parametrize("warmed", [True, False])
-def test_warm_up_compiles_the_first_pages_queries_and_reads_no_row(
+def test_warm_up_reads_the_first_pages_ahead_until_the_store_changes(
     template, tmp_path, warmed: bool
 ) -> None:
+    """The preload's warm-up reads both first pages and the count of the list that fills
+    its page: a `7` after it reads none of them again (no statement at all) until someone
+    commits; then they are read again, with what was committed."""
     services = services_for(copy_store(template, tmp_path / "m.db"), MENTOR)
     mentor = _actor(services)
+    with session_scope(services.engine) as s:
+        for n in range(120):  # more than a page (100): the notifications are counted
+            notify(s, None, user_id=mentor.id, type="t", title=f"Event {n:03d}")
+    _talk_to(services, mentor)
     if warmed:
-        assert any(_compiled_now(services, lambda: InboxScreen.warm_up(services)))
+        assert _compiled_now(services, lambda: InboxScreen.warm_up(services))
+    shown: dict[str, object] = {}
 
     def first_pages() -> None:
-        assert sources.ConversationsSource(services, mentor).fetch(0, 100)
-        assert sources.NotificationsSource(services, mentor).fetch(0, 100)
+        conversations = sources.ConversationsSource(services, mentor)
+        notifications = sources.NotificationsSource(services, mentor)
+        shown["conversations"] = [row.key for row in conversations.fetch(0, 100)]
+        shown["notifications"] = [row.cells[1].plain for row in notifications.fetch(0, 100)]
+        shown["count"] = notifications.count()
 
-    compiled = _compiled_now(services, first_pages)
-    assert compiled and any(compiled) != warmed, compiled
+    def total() -> int:  # counted here without the kept figure
+        with services.engine.connect() as conn:
+            query = "SELECT count(*) FROM notifications WHERE user_id = ? AND deleted_at IS NULL"
+            return int(conn.exec_driver_sql(query, (mentor.id,)).scalar_one())
+
+    read = _compiled_now(services, first_pages)
+    assert (read == []) == warmed, read
+    assert shown["notifications"][0] == "Event 119" and shown["count"] == total() > 120
+    before = list(shown["conversations"])
+    with session_scope(services.engine) as s:
+        notify(s, None, user_id=mentor.id, type="t", title="Event after the warm-up")
+    thread = _talk_to(services, mentor, "A new conversation")
+    assert _compiled_now(services, first_pages), "read again after the commits"
+    assert shown["notifications"][0] == "Event after the warm-up"
+    assert shown["count"] == total()
+    assert shown["conversations"] == [thread, *before]
 
 
 @pytest.mark.anyio

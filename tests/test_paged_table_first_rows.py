@@ -87,3 +87,18 @@ async def test_remove_rows_before_the_count_reloads() -> None:
         await settle(pilot)
         assert table.row_count == 1_000  # read again: the synthetic source did not change
         assert source.fetches[:2] == [(0, 50), (0, 50)]
+
+
+async def test_a_list_that_fits_in_its_first_page_comes_with_its_count_at_once() -> None:
+    """One message, the count and its rows: the first highlight already names its row (no
+    count first with the row not there yet, then the page: two repaints of a new screen)."""
+    source = FirstPageSource(7, "Student", hold_count=True, hold_fetch=False)
+    app = app_for(source, page_size=50)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert [m.key for m in app.messages(PagedTable.RowHighlighted)] == ["student-0"]
+        assert app.table.cached_row_count == 7
+        await pilot.press("end")
+        await settle(pilot)
+        assert app.table.cursor_key == "student-6"
+        assert source.fetches == [(0, 50)], "the page came with the count: not fetched again"

@@ -57,13 +57,21 @@ class PageSource(Protocol):
 
 class CountLoaded(Message, bubble=False):
     def __init__(
-        self, generation: int, count: int, key_index: int | None, first_page: int | None = None
+        self,
+        generation: int,
+        count: int,
+        key_index: int | None,
+        first_page: int | None = None,
+        rows: list[PagedRow] | None = None,
     ) -> None:
         super().__init__()
         self.generation = generation
         self.count = count
         self.key_index = key_index
         self.first_page = first_page  # the page the loader fetches next, unasked
+        # that page itself when it came first and held every row (`pages_before_count`): the
+        # rows and their count painted together, in one message, so in the same frame
+        self.rows = rows
 
 
 class FirstRows(Message, bubble=False):
@@ -194,8 +202,7 @@ class PageLoader:
         if len(rows) < self._page_size:  # the whole list: its count is the page's
             with self._lock:
                 self._counted = True
-            self._post(CountLoaded(self.generation, len(rows), None, 0))
-            self._post(PageLoaded(self, 0, rows))
+            self._post(CountLoaded(self.generation, len(rows), None, 0, rows))
             return
         self._post(FirstRows(self, rows))
         with self._lock:

@@ -217,6 +217,11 @@ def count_loaded(self, message: CountLoaded) -> None:
         pass  # the rows on screen are painted: only the scrollbar changes, with the size
     elif message.first_page is None:
         self.refresh()
+    elif message.rows is not None:  # the whole list, come with its count: painted now
+        if self._loader is not None:
+            self._loader.stored(message.first_page)
+        self._pages.set(message.first_page, message.rows)
+        self.refresh()
     else:
         # The rows of the page on its way are painted with it, in one repaint of the table
         # (placeholders first only if it is slower than a person notices).

@@ -18,6 +18,7 @@ from sqlmodel import Session
 
 from mentor_tui.core import clock, writes
 from mentor_tui.core.access import GROUP_AUDIENCE, Actor, message_scope
+from mentor_tui.core.memo import memo
 from mentor_tui.core.messages.groups import audience_label
 from mentor_tui.core.messages.send import thread_root
 from mentor_tui.core.notifications.notify import unread_count
@@ -100,19 +101,40 @@ def _threads(actor: Actor, text: str = "") -> Any:
 
 def count_conversations(session: Session, actor: Actor, text: str = "") -> int:
     """How many conversations ``conversations`` lists: one per thread id (every message has
-    one: a conversation's first message is its own)."""
+    one: a conversation's first message is its own). Unfiltered, kept until the store changes
+    (``core/memo.py``)."""
     if text.strip():  # a filter matches conversations by any of their messages: grouped
         inner = _threads(actor, text).subquery()
         return int(session.execute(select(func.count()).select_from(inner)).scalar_one())
     # without a filter, no aggregate per conversation: only its id
     query = select(func.count(Message.thread_id.distinct())).where(message_scope(actor))
-    return int(session.execute(query).scalar_one())
+    return memo(
+        session,
+        ("conversations.count", actor),
+        lambda: int(session.execute(query).scalar_one()),
+    )
 
 
 def conversations(
     session: Session, actor: Actor, *, offset: int = 0, limit: int = 50, text: str = ""
 ) -> list[Conversation]:
-    """One page of the actor's conversations, the newest message first."""
+    """One page of the actor's conversations, the newest message first. The first page of the
+    unfiltered list is kept until the store changes (``core/memo.py``): screen 7 opened again,
+    or after the app's preload read it, shows it without grouping a 10,000-message
+    conversation again."""
+    if offset or text.strip():
+        return _conversations(session, actor, offset, limit, text)
+    kept = memo(
+        session,
+        ("conversations.first_page", actor, limit),
+        lambda: tuple(_conversations(session, actor, 0, limit, "")),
+    )
+    return list(kept)
+
+
+def _conversations(
+    session: Session, actor: Actor, offset: int, limit: int, text: str
+) -> list[Conversation]:
     inner = _threads(actor, text).subquery()
     # each conversation's newest message (ix_messages_thread: one index probe per row)
     last_body = (
@@ -208,19 +230,35 @@ def count_thread(session: Session, actor: Actor, thread_id: str) -> int:
 
 
 def thread_messages(
-    session: Session, actor: Actor, thread_id: str, *, offset: int = 0, limit: int = 100
+    session: Session,
+    actor: Actor,
+    thread_id: str,
+    *,
+    offset: int = 0,
+    limit: int = 100,
+    total: int | None = None,
 ) -> list[Line]:
-    """One page of a conversation, oldest first (``thread_root`` refuses one not visible)."""
+    """One page of a conversation, oldest first (``thread_root`` refuses one not visible).
+
+    ``total``, the conversation's count when the caller has it: a page in its later half is
+    read from the newest end, skipping the rows after it rather than the rows before it (the
+    newest page of a 10,000-message conversation skips none instead of 9,900)."""
     root = thread_root(session, actor, thread_id)
     sender = aliased(User)
-    rows = session.execute(
+    query = (
         select(Message, sender.full_name, unread_condition(actor))
         .join(sender, sender.id == Message.sender_id)
         .where(_in_thread(actor, root.thread_id or root.id))
-        .order_by(Message.created_at, Message.id)
-        .offset(offset)
-        .limit(limit)
-    ).all()
+    )
+    if total is not None and offset * 2 > total:
+        end = min(offset + limit, total)
+        if end <= offset:
+            return []
+        newest_first = query.order_by(Message.created_at.desc(), Message.id.desc())
+        rows = list(session.execute(newest_first.offset(total - end).limit(end - offset)))[::-1]
+    else:
+        ordered = query.order_by(Message.created_at, Message.id)
+        rows = list(session.execute(ordered.offset(offset).limit(limit)))
     return [
         Line(
             id=m.id,

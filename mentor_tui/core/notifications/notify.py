@@ -16,6 +16,7 @@ from sqlmodel import Session
 from mentor_tui.config import Config, Notifications
 from mentor_tui.core import clock, writes
 from mentor_tui.core.access import Actor, student_scope
+from mentor_tui.core.memo import memo
 from mentor_tui.core.notifications.prefs import kind_of, stored_delivery
 from mentor_tui.db.models import Assignment, Notification, Submission, User
 from mentor_tui.errors import NotFound, UserError
@@ -209,14 +210,24 @@ def _filtered(actor: Actor, text: str) -> ColumnElement[bool]:
 
 
 def count_notifications(session: Session, actor: Actor, text: str = "") -> int:
+    """How many notifications ``notifications_page`` lists; unfiltered, kept until the store
+    changes (``core/memo.py``): 100,000 rows are not counted again for each open of screen 7."""
     query = select(func.count()).select_from(Notification).where(_filtered(actor, text))
-    return int(session.execute(query).scalar_one())
+    if text.strip():
+        return int(session.execute(query).scalar_one())
+    return memo(
+        session,
+        ("notifications.count", actor),
+        lambda: int(session.execute(query).scalar_one()),
+    )
 
 
 def notifications_page(
     session: Session, actor: Actor, *, offset: int = 0, limit: int = 100, text: str = ""
 ) -> list[Notification]:
-    """One page of the actor's notifications, newest first (the inbox's list)."""
+    """One page of the actor's notifications, newest first (the inbox's list). The first page
+    of the unfiltered list is kept until the store changes (``core/memo.py``): screen 7 opened
+    again, or after the app's preload read it, shows it without reading it again."""
     query = (
         select(Notification)
         .where(_filtered(actor, text))
@@ -224,7 +235,15 @@ def notifications_page(
         .offset(offset)
         .limit(limit)
     )
-    return list(session.execute(query).scalars())
+    if offset or text.strip():
+        return list(session.execute(query).scalars())
+    # kept as a tuple of rows read with their columns (the session does not expire them)
+    kept = memo(
+        session,
+        ("notifications.first_page", actor, limit),
+        lambda: tuple(session.execute(query).scalars()),
+    )
+    return list(kept)
 
 
 def next_unread_index(session: Session, actor: Actor, after: int, text: str = "") -> int | None:

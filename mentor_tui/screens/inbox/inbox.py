@@ -38,6 +38,7 @@ KEYS_LINE = (
     "tab next unread · enter open · r reply · c compose · A announce · m read/unread · "
     "M all read · / filter · ! report · P notification prefs · ←/→ lists"
 )
+PAGE_SIZE = 100  # rows a page of either list
 CONVERSATIONS = "#inbox-conversations"
 NOTIFICATIONS = "#inbox-notifications"
 
@@ -45,6 +46,11 @@ NOTIFICATIONS = "#inbox-notifications"
 class InboxScreen(MentorScreen):
     CSS_PATH = "inbox.tcss"
     HELP_TITLE = "Messages"
+    # the conversations have the focus from the first frame (Textual's auto focus, in
+    # `compose`): a focus moved in `on_mount` arrives after that frame, restyles both lists
+    # and paints the screen a second time (the filter box, first in the DOM, is hidden by
+    # inbox.tcss until `/`)
+    AUTO_FOCUS = CONVERSATIONS
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("tab", "next_unread", "Next unread", id="inbox.next_unread"),
         Binding("r", "reply", "Reply", id="inbox.reply"),
@@ -79,18 +85,33 @@ class InboxScreen(MentorScreen):
         self._pending_cursor: tuple[str, int] | None = None
 
     @staticmethod
+    def preload() -> None:
+        """In the app's preload worker: the conversation screen, which the first `enter` on a
+        conversation would import (and whose widgets' styles are then read ahead too)."""
+        import mentor_tui.screens.inbox.thread  # noqa: F401
+
+    @staticmethod
     def warm_up(services: Services) -> None:
-        """Called once in the app's preload worker, after start-up: read no row of each list,
-        so that SQLAlchemy compiles their queries now rather than on the first `7` (15 ms of
-        the conversations' first page, with the screen waiting for it)."""
+        """Called once in the app's preload worker, after start-up: read each list's first
+        page (and count a list that fills it), as the first `7` would. SQLAlchemy compiles
+        their queries now, and the pages and counts are kept until the store changes
+        (``core/memo.py``): a `7` before anyone commits paints them without reading them
+        (grouping a 10,000-message conversation, counting 100,000 notifications), and after a
+        commit reads them as before."""
         actor = services.actor
-        if actor is not None:
-            ConversationsSource(services, actor).fetch(0, 0)
-            NotificationsSource(services, actor).fetch(0, 0)
+        if actor is None:
+            return
+        for source in (ConversationsSource(services, actor), NotificationsSource(services, actor)):
+            if len(source.fetch(0, PAGE_SIZE)) == PAGE_SIZE:
+                source.count()
 
     def compose(self) -> ComposeResult:
-        conversations = PagedTable(CONVERSATION_COLUMNS, id="inbox-conversations", page_size=100)
-        notifications = PagedTable(NOTIFICATION_COLUMNS, id="inbox-notifications", page_size=100)
+        conversations = PagedTable(
+            CONVERSATION_COLUMNS, id="inbox-conversations", page_size=PAGE_SIZE
+        )
+        notifications = PagedTable(
+            NOTIFICATION_COLUMNS, id="inbox-notifications", page_size=PAGE_SIZE
+        )
         self._set_sources(conversations, notifications, keep=False)
         # both lists' first pages are read while the screen mounts, not after
         conversations.load_now()
@@ -107,10 +128,6 @@ class InboxScreen(MentorScreen):
         # every key in words, wrapped: at 80 columns the footer cannot hold them all
         yield Static(KEYS_LINE, id="inbox-keys", markup=False)
         yield KeyFooter()
-
-    def on_mount(self) -> None:
-        self.query_one("#inbox-filter").display = False
-        self.query_one(CONVERSATIONS, PagedTable).focus()
 
     def _load(self, *, keep: bool = False) -> None:
         self._set_sources(
@@ -332,8 +349,9 @@ class InboxScreen(MentorScreen):
         actor, config = self.actor, self.services.config
 
         def job(s: Session) -> str:
+            total = inbox.count_thread(s, actor, key)
             lines = inbox.thread_messages(
-                s, actor, key, offset=max(inbox.count_thread(s, actor, key) - 50, 0), limit=50
+                s, actor, key, offset=max(total - 50, 0), limit=50, total=total
             )
             theirs = [line for line in lines if line.sender_id != actor.id]
             if not theirs:

@@ -15,6 +15,8 @@ from mentor_tui.widgets.figures import age, user_text
 from mentor_tui.widgets.paged_table import Column, PagedRow
 
 if TYPE_CHECKING:
+    from sqlmodel import Session
+
     from mentor_tui.core.actor import Actor
     from mentor_tui.core.services import Services
 
@@ -89,19 +91,44 @@ class NotificationsSource:
 
 
 class ThreadSource:
-    def __init__(self, services: Services, actor: Actor, thread_id: str) -> None:
+    """A conversation's messages, oldest first, in pages of ``page_size`` (the table's). The
+    table opens on the newest page, fetched right after the count: that page is read with
+    the count, in one transaction (one snapshot, one round to the store)."""
+
+    def __init__(
+        self, services: Services, actor: Actor, thread_id: str, page_size: int = 100
+    ) -> None:
         self.services, self.actor, self.thread_id = services, actor, thread_id
+        self.page_size = page_size
         self.lines: dict[str, inbox.Line] = {}  # what was fetched, for the detail pane
+        self._count: int | None = None  # the last count: pages near the end read from it
+        self._newest: tuple[int, list[inbox.Line]] | None = None  # (offset, lines) read ahead
 
     def count(self) -> int:
-        return self.services.run(lambda s: inbox.count_thread(s, self.actor, self.thread_id))
+        def read(s: Session) -> tuple[int, int, list[inbox.Line]]:
+            total = inbox.count_thread(s, self.actor, self.thread_id)
+            if not total:  # nothing to read (or nothing this person may read)
+                return 0, 0, []
+            offset = (total - 1) // self.page_size * self.page_size
+            lines = inbox.thread_messages(
+                s, self.actor, self.thread_id, offset=offset, limit=self.page_size, total=total
+            )
+            return total, offset, lines
+
+        total, offset, lines = self.services.run(read)
+        self._count, self._newest = total, (offset, lines)
+        return total
 
     def fetch(self, offset: int, limit: int) -> list[PagedRow]:
-        found = self.services.run(
-            lambda s: inbox.thread_messages(
-                s, self.actor, self.thread_id, offset=offset, limit=limit
+        newest, self._newest = self._newest, None
+        if newest is not None and newest[0] == offset and limit == self.page_size:
+            found = newest[1]
+        else:
+            found = self.services.run(
+                lambda s: inbox.thread_messages(
+                    s, self.actor, self.thread_id, offset=offset, limit=limit, total=self._count
+                )
             )
-        )
         rows = []
         for line in found:
             self.lines[line.id] = line

@@ -27,11 +27,15 @@ if TYPE_CHECKING:
 
 # a message's text shown in full, up to this many characters (the rest is said to be there)
 SHOWN_CHARACTERS = 20_000
+PAGE_SIZE = 100  # messages a page
 
 
 class ThreadScreen(MentorScreen[None]):
     CSS_PATH = "inbox.tcss"
     HELP_TITLE = "Conversation"
+    # the messages have the focus from the first frame (Textual's auto focus, in `compose`),
+    # not from a focus moved after it, which restyles the list and paints it again
+    AUTO_FOCUS = "#thread-messages"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "reply", "Reply", id="thread.reply"),
         Binding("e", "edit", "Edit mine", id="thread.edit"),
@@ -47,16 +51,17 @@ class ThreadScreen(MentorScreen[None]):
         self._marked_read = False  # the conversation is marked read once, after it is shown
 
     def compose(self) -> ComposeResult:
-        yield self.mentor_app.make_status_bar(self.HELP_TITLE)
         # the newest message highlighted (replies follow it), its page the first fetched
-        yield PagedTable(MESSAGE_COLUMNS, id="thread-messages", page_size=100, start_at_end=True)
+        table = PagedTable(
+            MESSAGE_COLUMNS, id="thread-messages", page_size=PAGE_SIZE, start_at_end=True
+        )
+        self._load(table)
+        table.load_now()  # read while the screen mounts, not after
+        yield self.mentor_app.make_status_bar(self.HELP_TITLE)
+        yield table
         with VerticalScroll(id="thread-detail-box"):
             yield Static("", id="thread-detail")
         yield KeyFooter()
-
-    def on_mount(self) -> None:
-        self._load()
-        self.query_one(PagedTable).focus()
 
     def _mark_read(self) -> None:
         """Opening the conversation marks it read: once its newest page has arrived, so that
@@ -70,9 +75,9 @@ class ThreadScreen(MentorScreen[None]):
             group="thread-read",
         )
 
-    def _load(self) -> None:
-        self.source = ThreadSource(self.services, self.actor, self.thread_id)
-        table = self.query_one(PagedTable)
+    def _load(self, table: PagedTable | None = None) -> None:
+        self.source = ThreadSource(self.services, self.actor, self.thread_id, PAGE_SIZE)
+        table = table or self.query_one(PagedTable)
         table.empty_text = "This conversation is empty."
         table.set_source(self.source, keep_cursor_key=True)
 
