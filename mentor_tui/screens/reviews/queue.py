@@ -38,13 +38,20 @@ from mentor_tui.screens.reviews.preview import (
     update_fitted,
     warm_renderer,
 )
-from mentor_tui.screens.reviews.queue_source import COLUMNS, PAGE_SIZE, QueueSource
+from mentor_tui.screens.reviews.queue_source import (
+    COLUMNS,
+    PAGE_SIZE,
+    QueueSource,
+    warm_up_queries,
+)
 from mentor_tui.widgets.events import DataChanged
 from mentor_tui.widgets.key_footer import KeyFooter
 from mentor_tui.widgets.paged_table import PagedTable
 
 if TYPE_CHECKING:
     from sqlmodel import Session
+
+    from mentor_tui.core.services import Services
 
 FILTER_DEBOUNCE = 0.15
 READ_AHEAD = (1, 2, -1)  # rows, from the cursor, whose previews are rendered before they are shown
@@ -89,6 +96,12 @@ class ReviewQueueScreen(MentorScreen):
         """In the app's preload worker, once start-up is over: the preview's Markdown
         renderer, which the first preview would load otherwise."""
         warm_renderer()
+
+    @staticmethod
+    def warm_up(services: Services) -> None:
+        """In the app's preload worker, last: the queries of the first open and the first
+        decision compiled (`warm_up_queries`)."""
+        warm_up_queries(services)
 
     def compose(self) -> ComposeResult:
         source = self._source()
