@@ -16,6 +16,7 @@ from mentor_tui.core import clock
 from mentor_tui.core.reviews.decisions import submission_preview
 from mentor_tui.core.reviews.queue_pages import landing_after
 from mentor_tui.screens.reviews import queue, queue_source
+from mentor_tui.screens.reviews.feedback_editor import FeedbackPanel
 from mentor_tui.screens.reviews.queue import ReviewQueueScreen
 from mentor_tui.widgets.paged_table import PagedTable
 
@@ -161,3 +162,56 @@ async def test_the_app_warms_the_queue_up_once_start_up_is_over(
         while not warmed and time.monotonic() < deadline:
             await pilot.pause(0.05)
         assert warmed == [app.services]
+
+
+async def test_the_feedback_editor_comes_after_the_first_preview(
+    template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The hidden feedback editor is not made with the screen (its text area would hold up
+    the first rows): it is mounted once the first preview is shown, or at once by `a`."""
+    rendering = threading.Event()
+    may_render = threading.Event()
+    render_preview = queue.render_preview
+
+    def held(*args, **kwargs):
+        rendering.set()
+        may_render.wait(timeout=20)
+        return render_preview(*args, **kwargs)
+
+    monkeypatch.setattr(queue, "render_preview", held)
+    app = _app(template, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("3")
+        deadline = time.monotonic() + 10
+        while not rendering.is_set() and time.monotonic() < deadline:
+            await pilot.pause(0.02)
+        try:
+            screen = app.screen
+            assert isinstance(screen, ReviewQueueScreen)
+            assert screen.query_one(PagedTable).key_at(0) is not None
+            assert rendering.is_set() and screen._preview is None  # the preview is held
+            assert not screen.query(FeedbackPanel)
+            await pilot.press("a")  # before the first preview: the editor is made for it
+            await pilot.pause()
+            panel = screen.query_one(FeedbackPanel)
+            assert panel.is_open and panel.has_focus_within
+        finally:
+            may_render.set()
+        await settle(pilot)
+        assert screen._preview is not None
+        assert len(screen.query(FeedbackPanel)) == 1
+
+
+async def test_the_feedback_editor_is_mounted_once_the_first_preview_is_shown(
+    template: Path, tmp_path: Path
+) -> None:
+    app = _app(template, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReviewQueueScreen) and screen._preview is not None
+        panel = screen.query_one(FeedbackPanel)
+        assert not panel.is_open and not panel.visible and not panel.region
