@@ -16,6 +16,7 @@ from app_support import (
 )
 from sqlalchemy import func, select
 from textual._compositor import Compositor
+from textual.css.stylesheet import Stylesheet
 from textual.screen import Screen
 from textual.widgets import TextArea
 
@@ -177,6 +178,37 @@ async def test_approve_and_next_repaints_no_whole_screen(
             assert table.cursor_key == before[decided + 1].id
             assert table.has_focus
         assert whole == []
+
+
+async def test_the_editor_opens_and_closes_without_restyling_it(
+    template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue #21: the panel is shown and hidden by its own visibility, not a CSS class, whose
+    change would apply the stylesheet to the panel and everything in it on each `a` and
+    `ctrl+s` (only the text area, taking and losing the focus, is restyled)."""
+    restyled: list[str] = []
+    update_nodes = Stylesheet.update_nodes
+
+    def recorded(stylesheet: Stylesheet, nodes, animate: bool = False) -> None:
+        nodes = list(nodes)
+        restyled.extend(type(node).__name__ + "#" + str(node.id) for node in nodes)
+        update_nodes(stylesheet, nodes, animate=animate)
+
+    app = _app(template, tmp_path)
+    before = _queue(app)
+    async with app.run_test(size=SIZE) as pilot:
+        table = await _open_queue(pilot)
+        monkeypatch.setattr(Stylesheet, "update_nodes", recorded)
+        for decided in range(2):
+            await pilot.press("a")
+            await settle(pilot)
+            _editor(app)
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert table.cursor_key == before[decided + 1].id
+            assert _editor_closed(app)
+    panel = {"FeedbackPanel#feedback", "Static#feedback-title", "Static#feedback-hint"}
+    assert restyled and not panel & set(restyled), restyled
 
 
 async def test_approve_without_feedback_is_allowed(template: Path, tmp_path: Path) -> None:

@@ -13,7 +13,10 @@ from app_support import FROZEN_NOW, MENTOR, copy_store, services_for, settle
 
 from mentor_tui.app.main import MentorApp
 from mentor_tui.core import clock
+from mentor_tui.core.reviews.decisions import submission_preview
+from mentor_tui.core.reviews.queue_pages import landing_after
 from mentor_tui.screens.reviews import queue, queue_source
+from mentor_tui.screens.reviews.feedback_editor import FeedbackPanel
 from mentor_tui.screens.reviews.queue import ReviewQueueScreen
 from mentor_tui.widgets.paged_table import PagedTable
 
@@ -103,3 +106,112 @@ async def test_the_preview_renderer_is_loaded_ahead_in_a_thread(
         await settle(pilot)
         assert len(threads) == 1
         assert threads[0] != threading.main_thread().name
+
+
+def _compiled_now(services, read) -> list[bool]:
+    """For each statement ``read`` runs: was it compiled for it (not found in the cache)?"""
+    from sqlalchemy import event
+    from sqlalchemy.engine.default import CACHE_MISS
+
+    missed: list[bool] = []
+
+    def seen(conn, cursor, statement, parameters, context, executemany) -> None:
+        missed.append(context.cache_hit is CACHE_MISS)
+
+    event.listen(services.engine, "before_cursor_execute", seen)
+    try:
+        read()
+    finally:
+        event.remove(services.engine, "before_cursor_execute", seen)
+    return missed
+
+
+@pytest.mark.parametrize("warmed", [True, False])
+def test_warm_up_compiles_the_first_open_and_decision_queries(
+    template: Path, tmp_path: Path, warmed: bool
+) -> None:
+    """What the first `3` reads (its first page, the first item's preview) and the first
+    approve-and-next's landing (the item after the decided one) is compiled by `warm_up`."""
+    services = services_for(copy_store(template, tmp_path / "s.db"), MENTOR)
+    actor = services.actor
+    assert actor is not None
+    if warmed:
+        assert any(_compiled_now(services, lambda: ReviewQueueScreen.warm_up(services)))
+
+    def first_open() -> None:
+        source = queue_source.QueueSource(services, actor, {})
+        first = services.run(lambda s: source.read(s, 0, queue_source.PAGE_SIZE))
+        assert len(first) >= 2
+        services.run(lambda s: submission_preview(s, actor, first[0].id))
+        landing = services.run(lambda s: landing_after(s, actor, first[0], config=services.config))
+        assert landing is not None and landing.id == first[1].id
+
+    compiled = _compiled_now(services, first_open)
+    assert compiled and any(compiled) != warmed, compiled
+
+
+async def test_the_app_warms_the_queue_up_once_start_up_is_over(
+    template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    warmed: list[object] = []
+    monkeypatch.setattr(ReviewQueueScreen, "warm_up", staticmethod(warmed.append))
+    app = _app(template, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        deadline = time.monotonic() + 10
+        while not warmed and time.monotonic() < deadline:
+            await pilot.pause(0.05)
+        assert warmed == [app.services]
+
+
+async def test_the_feedback_editor_comes_after_the_first_preview(
+    template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The hidden feedback editor is not made with the screen (its text area would hold up
+    the first rows): it is mounted once the first preview is shown, or at once by `a`."""
+    rendering = threading.Event()
+    may_render = threading.Event()
+    render_preview = queue.render_preview
+
+    def held(*args, **kwargs):
+        rendering.set()
+        may_render.wait(timeout=20)
+        return render_preview(*args, **kwargs)
+
+    monkeypatch.setattr(queue, "render_preview", held)
+    app = _app(template, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("3")
+        deadline = time.monotonic() + 10
+        while not rendering.is_set() and time.monotonic() < deadline:
+            await pilot.pause(0.02)
+        try:
+            screen = app.screen
+            assert isinstance(screen, ReviewQueueScreen)
+            assert screen.query_one(PagedTable).key_at(0) is not None
+            assert rendering.is_set() and screen._preview is None  # the preview is held
+            assert not screen.query(FeedbackPanel)
+            await pilot.press("a")  # before the first preview: the editor is made for it
+            await pilot.pause()
+            panel = screen.query_one(FeedbackPanel)
+            assert panel.is_open and panel.has_focus_within
+        finally:
+            may_render.set()
+        await settle(pilot)
+        assert screen._preview is not None
+        assert len(screen.query(FeedbackPanel)) == 1
+
+
+async def test_the_feedback_editor_is_mounted_once_the_first_preview_is_shown(
+    template: Path, tmp_path: Path
+) -> None:
+    app = _app(template, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReviewQueueScreen) and screen._preview is not None
+        panel = screen.query_one(FeedbackPanel)
+        assert not panel.is_open and not panel.visible and not panel.region

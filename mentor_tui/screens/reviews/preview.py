@@ -17,9 +17,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.console import Console
+from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding, BindingType
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -257,6 +258,9 @@ class PreviewPane(ScrollView, can_focus=True):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.shown: RenderedPreview | None = None
+        # the style and width of one render pass, read once instead of once per line (the
+        # style walks every ancestor's background: a third of a preview's repaint)
+        self._pass: tuple[Style, int] | None = None
 
     def on_resize(self) -> None:
         if self.shown is not None and self.shown.width != max(10, self.render_width):
@@ -290,9 +294,15 @@ class PreviewPane(ScrollView, can_focus=True):
             self.scroll_to(0, 0, animate=False, immediate=True)
         self.refresh()
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._pass = (self.rich_style, self.scrollable_content_region.width)
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._pass = None
+
     def render_line(self, y: int) -> Strip:
-        style = self.rich_style
-        width = self.scrollable_content_region.width
+        style, width = self._pass or (self.rich_style, self.scrollable_content_region.width)
         index = int(self.scroll_y) + y
         shown = self.shown
         if shown is None or index >= len(shown.lines):

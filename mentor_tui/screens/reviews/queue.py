@@ -19,6 +19,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.timer import Timer
+from textual.widget import AwaitMount
 from textual.widgets import Input, Static
 
 from mentor_tui.core.reviews.decisions import SubmissionPreview, submission_preview
@@ -38,13 +39,20 @@ from mentor_tui.screens.reviews.preview import (
     update_fitted,
     warm_renderer,
 )
-from mentor_tui.screens.reviews.queue_source import COLUMNS, PAGE_SIZE, QueueSource
+from mentor_tui.screens.reviews.queue_source import (
+    COLUMNS,
+    PAGE_SIZE,
+    QueueSource,
+    warm_up_queries,
+)
 from mentor_tui.widgets.events import DataChanged
 from mentor_tui.widgets.key_footer import KeyFooter
 from mentor_tui.widgets.paged_table import PagedTable
 
 if TYPE_CHECKING:
     from sqlmodel import Session
+
+    from mentor_tui.core.services import Services
 
 FILTER_DEBOUNCE = 0.15
 READ_AHEAD = (1, 2, -1)  # rows, from the cursor, whose previews are rendered before they are shown
@@ -90,6 +98,12 @@ class ReviewQueueScreen(MentorScreen):
         renderer, which the first preview would load otherwise."""
         warm_renderer()
 
+    @staticmethod
+    def warm_up(services: Services) -> None:
+        """In the app's preload worker, last: the queries of the first open and the first
+        decision compiled (`warm_up_queries`)."""
+        warm_up_queries(services)
+
     def compose(self) -> ComposeResult:
         source = self._source()
         source.warming()
@@ -104,8 +118,7 @@ class ReviewQueueScreen(MentorScreen):
             with Vertical(id="reviews-preview"):
                 yield Static("", id="preview-header", markup=False)
                 yield self._pane
-        yield self._panel
-        yield KeyFooter()
+        yield KeyFooter()  # the feedback panel comes after the first preview (`_mount_panel`)
 
     def on_mount(self) -> None:
         table = self._table
@@ -263,6 +276,8 @@ class ReviewQueueScreen(MentorScreen):
                 self._rendered.put(one)
 
     def _show(self, rendered: RenderedPreview | None) -> None:
+        if not self._panel.is_attached:  # once the first preview (or the empty queue) is shown
+            self.call_after_refresh(self._mount_panel)
         self._pane.show(rendered)
         header = self.query_one("#preview-header", Static)
         if rendered is None:
@@ -289,7 +304,18 @@ class ReviewQueueScreen(MentorScreen):
             self._ask_preview(self._preview.id)
 
     # -- decisions ----------------------------------------------------------------------------
-    def action_decide(self, decision: str) -> None:
+    def _mount_panel(self) -> AwaitMount | None:
+        """Mount the (hidden) feedback editor: after the first preview is painted rather than
+        with the screen, whose first rows it would hold up by 8-10 ms of CPU (its text area's
+        making and styling, issue #21); at once if `a` comes first."""
+        if self._panel.is_attached:
+            return None
+        return self.mount(self._panel, before=self.query_one(KeyFooter))
+
+    async def action_decide(self, decision: str) -> None:
+        mounting = self._mount_panel()
+        if mounting is not None:
+            await mounting
         table = self._table
         marked = sorted(table.marked_keys)
         ids = marked or ([table.cursor_key] if table.cursor_key else [])
@@ -312,7 +338,7 @@ class ReviewQueueScreen(MentorScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # while the feedback is being written, the list's keys are letters of the feedback
         if action in ("decide", "earlier", "filter", "clear_filter"):
-            return not self._panel.has_focus_within
+            return not (self._panel.is_attached and self._panel.has_focus_within)
         return True
 
     @on(FeedbackPanel.Confirmed)

@@ -26,8 +26,15 @@ from sqlalchemy.exc import SQLAlchemyError
 from mentor_tui.config import Config
 from mentor_tui.core import clock
 from mentor_tui.core.access import Actor
+from mentor_tui.core.reviews.decisions import submission_preview
 from mentor_tui.core.reviews.queue import QueueItem, count_queue
-from mentor_tui.core.reviews.queue_pages import QueueKey, items_after, items_before, queue_key
+from mentor_tui.core.reviews.queue_pages import (
+    QueueKey,
+    items_after,
+    items_before,
+    landing_after,
+    queue_key,
+)
 from mentor_tui.core.services import Services
 from mentor_tui.errors import UserError
 from mentor_tui.widgets.figures import local_time, user_text
@@ -205,3 +212,22 @@ class QueueSource:
             time_left(item),
         )
         return PagedRow(key=item.id, cells=cells, style="bold red" if item.overdue else "")
+
+
+def warm_up_queries(services: Services) -> None:
+    """In the app's preload worker, after start-up: read the queue's first row, its preview
+    and the item after it, so that SQLAlchemy compiles those queries now rather than on the
+    first `3` (the first page's read: 18 ms of CPU cold, 6 ms compiled, with the screen
+    waiting for it) and the first approve-and-next (the landing's keyset read). No count:
+    its query is quick to compile and slow to run."""
+    actor = services.actor
+    if actor is None or actor.is_student:
+        return
+
+    def job(session: Session) -> None:
+        first = QueueSource(services, actor, {}).read(session, 0, 1)
+        if first:
+            submission_preview(session, actor, first[0].id)
+            landing_after(session, actor, first[0], config=services.config)
+
+    services.run(job)
