@@ -279,7 +279,7 @@ def review_turnaround(
 
 FEEDBACK_PAIRS = text(FEEDBACK_PAIRS_SQL)
 """``early_reads.FEEDBACK_PAIRS_SQL``: the work sent back with feedback and the next attempt
-at it, counted by (feedback length, approved)."""
+at it, counted by (feedback length, approved), as the store's triggers keep the counts."""
 
 
 def weighted_pearson(pairs: Sequence[tuple[float, float, int]]) -> float | None:
