@@ -257,8 +257,10 @@ def by_specialization(
     student = select(User.id).where(User.role == "student", progress.live(User))
     if shared is not None:
         totals = shared.totals(student)
+    elif kept:  # joined to the live students below: no list of their ids made first
+        totals = progress.kept_totals(None)
     else:
-        totals = (progress.kept_totals if kept else progress.progress_totals)(student)
+        totals = progress.progress_totals(student)
     rate = progress.completion_rate(totals.c.modules, totals.c.completed)
     rows = _db(session).execute(
         select(
