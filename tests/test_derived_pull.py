@@ -1,4 +1,4 @@
-"""The derived tables (progress totals, submission totals, sort keys, feedback pairs) after a sync's pull: a
+"""The derived tables (progress totals, submission totals, sort keys, feedback pairs, sessions attended) after a sync's pull: a
 first snapshot into an empty store goes without the triggers that keep them and fills them once
 at the end (``sync/bulk_load.py``); a pull into a store with rows keeps them row by row. Either
 way they equal a full recount, and the triggers are back for the writes after it."""
@@ -15,6 +15,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine, select
+from test_attended_totals import counted as counted_attended
+from test_attended_totals import kept as kept_attended
 from test_feedback_pairs import counted as counted_pairs
 from test_feedback_pairs import kept as kept_pairs
 from test_sort_keys import _write
@@ -37,7 +39,7 @@ program_template = sync_helpers.program_template  # a fixture
 program = sync_helpers.program  # a fixture
 
 KEEPING = ("student_progress_totals_", "student_submission_totals_", "student_sort_keys_",
-           "submission_feedback_pairs_")  # fmt: skip
+           "submission_feedback_pairs_", "student_attended_totals_")  # fmt: skip
 
 
 def check_derived(engine: Engine) -> tuple[int, int, int]:
@@ -50,6 +52,7 @@ def check_derived(engine: Engine) -> tuple[int, int, int]:
         keys = sort_keys.kept(s)
         assert keys == sort_keys.recount(s)
         assert kept_pairs(s) == counted_pairs(s)
+        assert kept_attended(s) == counted_attended(s)
     return len(totals), len(sent), len(keys)
 
 

@@ -20,7 +20,11 @@ from sqlalchemy import select, text
 
 from mentor_tui.core import writes
 from mentor_tui.core.analytics.early_reads import FEEDBACK_PAIRS_SQL
-from mentor_tui.db.derived_tables import FEEDBACK_PAIRS_COUNT_SQL, refill_feedback_pairs
+from mentor_tui.db.derived_tables import (
+    ATTENDED_COUNT_SQL,
+    FEEDBACK_PAIRS_COUNT_SQL,
+    refill_feedback_pairs,
+)
 from mentor_tui.db.engine import session_scope
 from mentor_tui.db.models import Submission
 
@@ -155,21 +159,30 @@ def test_refill_makes_the_pairs_anew(engine, program) -> None:
     _check(engine)
 
 
-def test_the_demo_build_counts_the_pairs_and_keeps_its_triggers(template: Path) -> None:
-    """The demo build sets the triggers aside while its indexes are (each would scan every
-    submission), then counts the pairs once and makes the triggers again."""
+def test_the_demo_build_counts_revision_0025s_tables_and_keeps_their_triggers(
+    template: Path, empty_store: Path
+) -> None:
+    """The demo build sets the triggers aside while its indexes are (each would scan a table
+    per row), then counts the feedback pairs and the sessions attended once and makes the
+    triggers again."""
     conn = sqlite3.connect(template)
     try:
         found = conn.execute(FEEDBACK_PAIRS_SQL).fetchall()
         assert found and found == conn.execute(FEEDBACK_PAIRS_COUNT_SQL).fetchall()
-        names = conn.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'trigger' "
-            "AND name LIKE 'submission_feedback_pairs_%' ORDER BY name"
-        ).fetchall()
+        attended = conn.execute("SELECT * FROM student_attended_totals ORDER BY 1").fetchall()
+        assert attended and attended == sorted(conn.execute(ATTENDED_COUNT_SQL).fetchall())
+        names = conn.execute(TRIGGERS).fetchall()
     finally:
         conn.close()
-    assert [n for (n,) in names] == [
-        "submission_feedback_pairs_delete",
-        "submission_feedback_pairs_insert",
-        "submission_feedback_pairs_update",
-    ]
+    conn = sqlite3.connect(empty_store)
+    try:
+        expected = conn.execute(TRIGGERS).fetchall()
+    finally:
+        conn.close()
+    assert len(expected) == 9 and names == expected
+
+
+TRIGGERS = (
+    "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND (name LIKE "
+    "'submission_feedback_pairs_%' OR name LIKE 'student_attended_totals_%') ORDER BY name"
+)

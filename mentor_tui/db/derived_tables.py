@@ -10,7 +10,9 @@ threshold in ``student_risk_basis``, indexed for the at-risk order, and
 ``student_risk_stale``, the students written since (``core/people/risk_keys.py``);
 ``submission_feedback_pairs`` (revision 0025): the work sent back with feedback and the next
 attempt at it, counted by (feedback length, approved), for the program report's feedback
-correlation (``core/analytics/correlations.py``)."""
+correlation (``core/analytics/correlations.py``); ``student_attended_totals`` (revision
+0025): each student's sessions attended (of live sessions not cancelled), for its session
+frequency."""
 
 from __future__ import annotations
 
@@ -123,6 +125,28 @@ FEEDBACK_PAIRS_COUNT = text(FEEDBACK_PAIRS_COUNT_SQL).columns(
     column("length", Integer), column("approved", Integer), column("n", Integer)
 )
 
+ATTENDED_TOTALS = Table(
+    "student_attended_totals",
+    derived,
+    Column("user_id", String, primary_key=True),
+    Column("attended", Integer, nullable=False),  # 0 once none is left (read with > 0)
+)
+
+ATTENDED_COUNT_SQL = """
+    SELECT a.student_id, count(*) FROM session_attendees AS a
+    JOIN mentorship_sessions AS s ON s.id = a.session_id
+    WHERE a.attendance = 'attended' AND a.deleted_at IS NULL
+      AND s.deleted_at IS NULL AND s.status != 'cancelled'
+    GROUP BY a.student_id
+"""
+"""``student_attended_totals`` counted from the rows (its definition; the triggers of revision
+0025 keep the same counts): per student, their live attendances marked attended of live
+sessions not cancelled, whenever the sessions start."""
+
+ATTENDED_COUNT = text(ATTENDED_COUNT_SQL).columns(
+    column("user_id", String), column("attended", Integer)
+)
+
 
 # The triggers that keep these tables, as patterns of their names (``LIKE``): a bulk load into
 # an empty store (a first sync's snapshot, ``sync/bulk_load.py``) sets them aside and fills the
@@ -133,6 +157,7 @@ KEEPING_TRIGGERS = (
     "student_sort_keys_%",
     "student_risk_stale_%",  # the store is empty: no scores to mark; the pull counts all after
     "submission_feedback_pairs_%",  # each would look its partners up in an index set aside
+    "student_attended_totals_%",  # a session's would look its attendances up likewise
 )
 
 
@@ -153,6 +178,16 @@ def refill_sql(table: Table, definition: Selectable) -> list[str]:
     ]
 
 
+def refill_program_totals_sql() -> list[str]:
+    """``submission_feedback_pairs`` and ``student_attended_totals`` made anew (revision 0025's
+    tables), as SQLite statements for a raw connection: after a bulk load that set their
+    triggers aside, once the indexes are built."""
+    return [
+        *refill_sql(FEEDBACK_PAIRS, FEEDBACK_PAIRS_COUNT),
+        *refill_sql(ATTENDED_TOTALS, ATTENDED_COUNT),
+    ]
+
+
 def refill_feedback_pairs(session: Session) -> int:
     """``submission_feedback_pairs`` counted anew from the submissions (in the caller's
     transaction); how many (length, approved) rows."""
@@ -160,6 +195,9 @@ def refill_feedback_pairs(session: Session) -> int:
 
 
 __all__ = [
+    "ATTENDED_COUNT",
+    "ATTENDED_COUNT_SQL",
+    "ATTENDED_TOTALS",
     "FEEDBACK_PAIRS",
     "FEEDBACK_PAIRS_COUNT",
     "FEEDBACK_PAIRS_COUNT_SQL",
@@ -173,5 +211,6 @@ __all__ = [
     "derived",
     "refill",
     "refill_feedback_pairs",
+    "refill_program_totals_sql",
     "refill_sql",
 ]

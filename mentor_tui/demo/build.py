@@ -33,7 +33,7 @@ from pathlib import Path
 
 from mentor_tui.config import Config, load_config
 from mentor_tui.core import clock
-from mentor_tui.db.derived_tables import FEEDBACK_PAIRS, FEEDBACK_PAIRS_COUNT, refill_sql
+from mentor_tui.db.derived_tables import refill_program_totals_sql
 from mentor_tui.demo.messages import MessagePlanner
 from mentor_tui.demo.peers import PeerPlanner
 from mentor_tui.demo.people import (
@@ -273,13 +273,15 @@ def _deferred_indexes(conn: sqlite3.Connection) -> list[tuple[str, str]]:
 
 
 def _counted_after(conn: sqlite3.Connection) -> list[str]:
-    """Drop the triggers that keep ``submission_feedback_pairs`` (each looks a row's partners
-    up in ``ix_submissions_attempts``, which the load sets aside: a scan of every submission
-    per submission); return their SQL, to make again once the table is counted after the
-    indexes (``_load``)."""
+    """Drop the triggers that keep revision 0025's tables (each looks rows up in an index the
+    load sets aside: a submission's partners in ``ix_submissions_attempts``, a session's
+    attendances in ``ix_attendees_session_figures``; a scan of the table per row without);
+    return their SQL, to make again once the tables are counted after the indexes
+    (``_load``)."""
     found = conn.execute(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE ?",
-        (f"{FEEDBACK_PAIRS.name}_%",),
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND (name LIKE ? OR name"
+        " LIKE ?)",
+        ("submission_feedback_pairs_%", "student_attended_totals_%"),
     ).fetchall()
     for name, _sql in found:
         conn.execute(f'DROP TRIGGER "{name}"')
@@ -441,7 +443,7 @@ def _load(
     for done, (_name, sql) in enumerate(rebuild, start=2):
         conn.execute(sql)
         report("indexing", done, steps)
-    for sql in (*refill_sql(FEEDBACK_PAIRS, FEEDBACK_PAIRS_COUNT), *counted):
+    for sql in (*refill_program_totals_sql(), *counted):
         conn.execute(sql)
     conn.executemany(
         "INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", builder.settings_rows()

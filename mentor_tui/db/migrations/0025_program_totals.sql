@@ -124,3 +124,106 @@ SELECT length, approved, count(*) FROM (
 	  AND sent_back.feedback IS NOT NULL
 	LIMIT -1
 ) GROUP BY 1, 2;
+
+-- Each student's sessions attended (the program report's session frequency): their live
+-- attendee rows marked attended, of live sessions not cancelled, whenever they start (the
+-- report takes off the few not yet started: core/analytics/correlations.py). Kept by
+-- triggers on session_attendees and mentorship_sessions; a row whose count fell to 0 stays.
+CREATE TABLE student_attended_totals (
+	user_id VARCHAR NOT NULL,
+	attended INTEGER NOT NULL,
+	PRIMARY KEY (user_id)
+) WITHOUT ROWID;
+
+-- A new attendance: counted if its session is live and not cancelled (the session by its key).
+CREATE TRIGGER student_attended_totals_insert AFTER INSERT ON session_attendees
+WHEN NEW.attendance = 'attended' AND NEW.deleted_at IS NULL
+BEGIN
+	INSERT INTO student_attended_totals (user_id, attended)
+	SELECT NEW.student_id, 1 FROM mentorship_sessions AS s
+	WHERE s.id = NEW.session_id AND s.deleted_at IS NULL AND s.status != 'cancelled'
+	ON CONFLICT (user_id) DO UPDATE SET attended = attended + excluded.attended;
+END;
+
+-- A changed attendance: taken off as it was, counted as it is.
+CREATE TRIGGER student_attended_totals_update
+AFTER UPDATE OF student_id, session_id, attendance, deleted_at ON session_attendees
+WHEN OLD.student_id IS NOT NEW.student_id OR OLD.session_id IS NOT NEW.session_id
+	OR OLD.attendance IS NOT NEW.attendance OR OLD.deleted_at IS NOT NEW.deleted_at
+BEGIN
+	INSERT INTO student_attended_totals (user_id, attended)
+	SELECT OLD.student_id, -1 FROM mentorship_sessions AS s
+	WHERE OLD.attendance = 'attended' AND OLD.deleted_at IS NULL
+		AND s.id = OLD.session_id AND s.deleted_at IS NULL AND s.status != 'cancelled'
+	ON CONFLICT (user_id) DO UPDATE SET attended = attended + excluded.attended;
+	DELETE FROM student_attended_totals WHERE user_id = OLD.student_id AND attended = 0;
+	INSERT INTO student_attended_totals (user_id, attended)
+	SELECT NEW.student_id, 1 FROM mentorship_sessions AS s
+	WHERE NEW.attendance = 'attended' AND NEW.deleted_at IS NULL
+		AND s.id = NEW.session_id AND s.deleted_at IS NULL AND s.status != 'cancelled'
+	ON CONFLICT (user_id) DO UPDATE SET attended = attended + excluded.attended;
+END;
+
+-- An attendance deleted for good (a purge): taken off.
+CREATE TRIGGER student_attended_totals_delete AFTER DELETE ON session_attendees
+WHEN OLD.attendance = 'attended' AND OLD.deleted_at IS NULL
+BEGIN
+	INSERT INTO student_attended_totals (user_id, attended)
+	SELECT OLD.student_id, -1 FROM mentorship_sessions AS s
+	WHERE s.id = OLD.session_id AND s.deleted_at IS NULL AND s.status != 'cancelled'
+	ON CONFLICT (user_id) DO UPDATE SET attended = attended + excluded.attended;
+	DELETE FROM student_attended_totals WHERE user_id = OLD.student_id AND attended = 0;
+END;
+
+-- A new session (a pull may bring its attendance first): its attendances counted.
+CREATE TRIGGER student_attended_totals_session_insert AFTER INSERT ON mentorship_sessions
+WHEN NEW.deleted_at IS NULL AND NEW.status != 'cancelled'
+BEGIN
+	INSERT INTO student_attended_totals (user_id, attended)
+	SELECT a.student_id, count(*) FROM session_attendees AS a
+	WHERE a.session_id = NEW.id AND a.deleted_at IS NULL AND a.attendance = 'attended'
+	GROUP BY a.student_id
+	ON CONFLICT (user_id) DO UPDATE SET attended = attended + excluded.attended;
+END;
+
+-- A session cancelled, deleted or back: its attendances taken off as it was, counted as it is.
+CREATE TRIGGER student_attended_totals_session_update
+AFTER UPDATE OF id, status, deleted_at ON mentorship_sessions
+WHEN OLD.id IS NOT NEW.id OR OLD.status IS NOT NEW.status OR OLD.deleted_at IS NOT NEW.deleted_at
+BEGIN
+	INSERT INTO student_attended_totals (user_id, attended)
+	SELECT a.student_id, -count(*) FROM session_attendees AS a
+	WHERE OLD.deleted_at IS NULL AND OLD.status != 'cancelled'
+		AND a.session_id = OLD.id AND a.deleted_at IS NULL AND a.attendance = 'attended'
+	GROUP BY a.student_id
+	ON CONFLICT (user_id) DO UPDATE SET attended = attended + excluded.attended;
+	INSERT INTO student_attended_totals (user_id, attended)
+	SELECT a.student_id, count(*) FROM session_attendees AS a
+	WHERE NEW.deleted_at IS NULL AND NEW.status != 'cancelled'
+		AND a.session_id = NEW.id AND a.deleted_at IS NULL AND a.attendance = 'attended'
+	GROUP BY a.student_id
+	ON CONFLICT (user_id) DO UPDATE SET attended = attended + excluded.attended;
+	DELETE FROM student_attended_totals WHERE attended = 0
+		AND user_id IN (SELECT student_id FROM session_attendees WHERE session_id = OLD.id);
+END;
+
+-- A session deleted for good (a purge): its attendances taken off.
+CREATE TRIGGER student_attended_totals_session_delete AFTER DELETE ON mentorship_sessions
+WHEN OLD.deleted_at IS NULL AND OLD.status != 'cancelled'
+BEGIN
+	INSERT INTO student_attended_totals (user_id, attended)
+	SELECT a.student_id, -count(*) FROM session_attendees AS a
+	WHERE a.session_id = OLD.id AND a.deleted_at IS NULL AND a.attendance = 'attended'
+	GROUP BY a.student_id
+	ON CONFLICT (user_id) DO UPDATE SET attended = attended + excluded.attended;
+	DELETE FROM student_attended_totals WHERE attended = 0
+		AND user_id IN (SELECT student_id FROM session_attendees WHERE session_id = OLD.id);
+END;
+
+-- The attendances already in the store (db/derived_tables.py's count).
+INSERT INTO student_attended_totals (user_id, attended)
+SELECT a.student_id, count(*) FROM session_attendees AS a
+JOIN mentorship_sessions AS s ON s.id = a.session_id
+WHERE a.attendance = 'attended' AND a.deleted_at IS NULL
+	AND s.deleted_at IS NULL AND s.status != 'cancelled'
+GROUP BY a.student_id;
