@@ -17,7 +17,6 @@ from sqlalchemy.dialects import sqlite
 from mentor_tui.config import Config
 from mentor_tui.core.access import actor_for_email
 from mentor_tui.core.analytics.correlations import (
-    FEEDBACK_PAIRS,
     feedback_resubmission,
     pearson,
     weighted_median,
@@ -32,6 +31,7 @@ from mentor_tui.core.analytics.mentors import (
     period_from_text,
     review_seconds,
 )
+from mentor_tui.db.derived_tables import FEEDBACK_PAIRS_COUNT_SQL
 from mentor_tui.db.engine import make_engine, session_scope
 from mentor_tui.errors import UserError
 
@@ -142,8 +142,9 @@ def test_review_times_are_read_from_the_index(store: Path) -> None:
     assert f"SELECT {REVIEW_SECONDS_SQL} " in spelled.replace("submissions.", "")
 
 
-def test_feedback_pairs_are_read_from_the_indexes(store: Path) -> None:
-    plan = _plan(store, str(FEEDBACK_PAIRS))
+def test_feedback_pairs_are_counted_from_the_indexes(store: Path) -> None:
+    """The count that fills the kept pairs (a first sync, the demo build, the bridge)."""
+    plan = _plan(store, FEEDBACK_PAIRS_COUNT_SQL)
     assert "sent_back USING INDEX ix_submissions_sent_back" in plan
     assert "next_attempt USING COVERING INDEX ix_submissions_attempts" in plan
 

@@ -144,8 +144,8 @@ def test_session_frequency_points_are_the_python_formula(store: Path) -> None:
 
 
 def test_the_kept_totals_the_report_reads_equal_the_rows_grouped(store: Path) -> None:
-    """The program report reads retention's last submission from ``student_submission_totals``
-    and the figures by specialization from ``student_progress_totals`` (kept by triggers);
+    """The program report reads retention's last activity from ``student_sort_keys`` (or its
+    last submission from ``student_submission_totals``) and the figures by specialization from ``student_progress_totals`` (kept by triggers);
     each equals the figure grouped from the rows, here after each student's latest submission
     is moved to the day before now (their last activity then) and every other one of those
     is deleted (the kept totals must follow both: the retention figures move with them)."""
@@ -177,6 +177,7 @@ def test_the_kept_totals_the_report_reads_equal_the_rows_grouped(store: Path) ->
             plain = retention(s, FROZEN_NOW, Period())
             with shared_progress(s, courses=False) as shared:
                 kept = retention(s, FROZEN_NOW, Period(), shared, kept_last_submitted())
+                keyed = retention(s, FROZEN_NOW, Period(), shared, kept_keys=True)
                 rows = student_rows(s, shared)
             assert rows == student_rows(s)
             assert by_specialization(s, kept=True) == by_specialization(s)
@@ -184,3 +185,4 @@ def test_the_kept_totals_the_report_reads_equal_the_rows_grouped(store: Path) ->
         engine.dispose()
     assert plain != before  # the deletions changed what retention counts
     assert kept == plain
+    assert keyed == plain

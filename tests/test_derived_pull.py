@@ -1,4 +1,4 @@
-"""The derived tables (progress totals, submission totals, sort keys) after a sync's pull: a
+"""The derived tables (progress totals, submission totals, sort keys, feedback pairs, sessions attended) after a sync's pull: a
 first snapshot into an empty store goes without the triggers that keep them and fills them once
 at the end (``sync/bulk_load.py``); a pull into a store with rows keeps them row by row. Either
 way they equal a full recount, and the triggers are back for the writes after it."""
@@ -15,6 +15,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine, select
+from test_attended_totals import counted as counted_attended
+from test_attended_totals import kept as kept_attended
+from test_feedback_pairs import counted as counted_pairs
+from test_feedback_pairs import kept as kept_pairs
 from test_sort_keys import _write
 from test_sort_keys import step as any_step
 from test_submission_totals import STUDENTS
@@ -34,7 +38,8 @@ from tests.sync_helpers import Program
 program_template = sync_helpers.program_template  # a fixture
 program = sync_helpers.program  # a fixture
 
-KEEPING = ("student_progress_totals_", "student_submission_totals_", "student_sort_keys_")
+KEEPING = ("student_progress_totals_", "student_submission_totals_", "student_sort_keys_",
+           "submission_feedback_pairs_", "student_attended_totals_")  # fmt: skip
 
 
 def check_derived(engine: Engine) -> tuple[int, int, int]:
@@ -46,6 +51,8 @@ def check_derived(engine: Engine) -> tuple[int, int, int]:
         assert sent == submission_totals.recount(s)
         keys = sort_keys.kept(s)
         assert keys == sort_keys.recount(s)
+        assert kept_pairs(s) == counted_pairs(s)
+        assert kept_attended(s) == counted_attended(s)
     return len(totals), len(sent), len(keys)
 
 

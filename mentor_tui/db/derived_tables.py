@@ -7,11 +7,29 @@ summed (how many pending, the oldest pending, the last submitted), for the list'
 ``student_sort_keys``: each live student's name and the figures the list sorts by, indexed
 for each order; ``student_risk``: each live student's at-risk score as of the moment and
 threshold in ``student_risk_basis``, indexed for the at-risk order, and
-``student_risk_stale``, the students written since (``core/people/risk_keys.py``)."""
+``student_risk_stale``, the students written since (``core/people/risk_keys.py``);
+``submission_feedback_pairs`` (revision 0025): the work sent back with feedback and the next
+attempt at it, counted by (feedback length, approved), for the program report's feedback
+correlation (``core/analytics/correlations.py``); ``student_attended_totals`` (revision
+0025): each student's sessions attended (of live sessions not cancelled), for its session
+frequency."""
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Float, Integer, MetaData, String, Table, delete, func, insert, select
+from sqlalchemy import (
+    Column,
+    Float,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    column,
+    delete,
+    func,
+    insert,
+    select,
+    text,
+)
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Selectable
@@ -70,6 +88,65 @@ RISK_BASIS = Table(
 
 RISK_STALE = Table("student_risk_stale", derived, Column("user_id", String, primary_key=True))
 
+FEEDBACK_PAIRS = Table(
+    "submission_feedback_pairs",
+    derived,
+    Column("length", Integer, primary_key=True),
+    Column("approved", Integer, primary_key=True),
+    Column("n", Integer, nullable=False),  # 0 once its pairs are gone (read with n > 0)
+)
+
+FEEDBACK_PAIRS_COUNT_SQL = """
+    SELECT length, approved, count(*) AS n FROM (
+        SELECT length(sent_back.feedback) AS length,
+               next_attempt.status = 'approved' AS approved
+        FROM submissions AS sent_back INDEXED BY ix_submissions_sent_back
+        JOIN submissions AS next_attempt
+          ON next_attempt.student_id = sent_back.student_id
+         AND next_attempt.assignment_id = sent_back.assignment_id
+         AND next_attempt.attempt = sent_back.attempt + 1
+         AND next_attempt.deleted_at IS NULL
+         AND next_attempt.status != 'pending'
+        WHERE sent_back.status IN ('changes_requested', 'rejected')
+          AND sent_back.deleted_at IS NULL
+          AND sent_back.feedback IS NOT NULL
+        LIMIT -1
+    ) GROUP BY 1, 2
+"""
+"""``submission_feedback_pairs`` counted from the submissions (its definition; the
+triggers of revision 0025 keep the same counts): work sent back with feedback and the next
+attempt at it, by (feedback length, approved). The work sent back and its feedback's length
+come from an index of revision 0015, named (with the store's statistics, SQLite would read
+every row instead); ``LIMIT -1`` keeps the pairs a subquery of their own, where SQLite takes
+the length from that index (grouped by it directly, it reads each row's feedback again). Needs
+that index and ``ix_submissions_attempts``: count after they are built."""
+
+FEEDBACK_PAIRS_COUNT = text(FEEDBACK_PAIRS_COUNT_SQL).columns(
+    column("length", Integer), column("approved", Integer), column("n", Integer)
+)
+
+ATTENDED_TOTALS = Table(
+    "student_attended_totals",
+    derived,
+    Column("user_id", String, primary_key=True),
+    Column("attended", Integer, nullable=False),  # 0 once none is left (read with > 0)
+)
+
+ATTENDED_COUNT_SQL = """
+    SELECT a.student_id, count(*) FROM session_attendees AS a
+    JOIN mentorship_sessions AS s ON s.id = a.session_id
+    WHERE a.attendance = 'attended' AND a.deleted_at IS NULL
+      AND s.deleted_at IS NULL AND s.status != 'cancelled'
+    GROUP BY a.student_id
+"""
+"""``student_attended_totals`` counted from the rows (its definition; the triggers of revision
+0025 keep the same counts): per student, their live attendances marked attended of live
+sessions not cancelled, whenever the sessions start."""
+
+ATTENDED_COUNT = text(ATTENDED_COUNT_SQL).columns(
+    column("user_id", String), column("attended", Integer)
+)
+
 
 # The triggers that keep these tables, as patterns of their names (``LIKE``): a bulk load into
 # an empty store (a first sync's snapshot, ``sync/bulk_load.py``) sets them aside and fills the
@@ -79,6 +156,8 @@ KEEPING_TRIGGERS = (
     "student_submission_totals_%",
     "student_sort_keys_%",
     "student_risk_stale_%",  # the store is empty: no scores to mark; the pull counts all after
+    "submission_feedback_pairs_%",  # each would look its partners up in an index set aside
+    "student_attended_totals_%",  # a session's would look its attendances up likewise
 )
 
 
@@ -99,7 +178,29 @@ def refill_sql(table: Table, definition: Selectable) -> list[str]:
     ]
 
 
+def refill_program_totals_sql() -> list[str]:
+    """``submission_feedback_pairs`` and ``student_attended_totals`` made anew (revision 0025's
+    tables), as SQLite statements for a raw connection: after a bulk load that set their
+    triggers aside, once the indexes are built."""
+    return [
+        *refill_sql(FEEDBACK_PAIRS, FEEDBACK_PAIRS_COUNT),
+        *refill_sql(ATTENDED_TOTALS, ATTENDED_COUNT),
+    ]
+
+
+def refill_feedback_pairs(session: Session) -> int:
+    """``submission_feedback_pairs`` counted anew from the submissions (in the caller's
+    transaction); how many (length, approved) rows."""
+    return refill(session, FEEDBACK_PAIRS, FEEDBACK_PAIRS_COUNT)
+
+
 __all__ = [
+    "ATTENDED_COUNT",
+    "ATTENDED_COUNT_SQL",
+    "ATTENDED_TOTALS",
+    "FEEDBACK_PAIRS",
+    "FEEDBACK_PAIRS_COUNT",
+    "FEEDBACK_PAIRS_COUNT_SQL",
     "KEEPING_TRIGGERS",
     "PROGRESS_TOTALS",
     "RISK",
@@ -109,5 +210,7 @@ __all__ = [
     "SUBMISSION_TOTALS",
     "derived",
     "refill",
+    "refill_feedback_pairs",
+    "refill_program_totals_sql",
     "refill_sql",
 ]

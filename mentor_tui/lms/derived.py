@@ -1,4 +1,4 @@
-"""The store's derived tables (``db/derived_tables.py``, local revisions 0021 and 0022) around
+"""The store's derived tables (``db/derived_tables.py``, local revisions 0021, 0022, 0025) around
 the first pass's bulk loads: counted once after a table is filled instead of by a trigger per
 row written.
 
@@ -24,7 +24,7 @@ from sqlmodel import Session
 
 from mentor_tui.core.people import progress_totals, sort_keys, submission_totals
 from mentor_tui.core.writes import begin_for_ddl
-from mentor_tui.db.derived_tables import SORT_KEYS
+from mentor_tui.db.derived_tables import SORT_KEYS, refill_feedback_pairs
 
 # the derived tables and the tables whose triggers keep them (0021, 0022)
 KEEPERS = ("module_progress", "submissions", "users", "student_progress_totals",
@@ -33,9 +33,10 @@ KEEPERS = ("module_progress", "submissions", "users", "student_progress_totals",
 FEEDS: dict[str, tuple[Callable[[Session], int], ...]] = {
     "users": (sort_keys.rebuild,),
     "module_progress": (progress_totals.rebuild, sort_keys.rebuild),
-    "submissions": (submission_totals.rebuild, sort_keys.rebuild),
+    "submissions": (submission_totals.rebuild, sort_keys.rebuild, refill_feedback_pairs),
 }
-DERIVED = ("student_progress_totals", "student_submission_totals", "student_sort_keys")
+DERIVED = ("student_progress_totals", "student_submission_totals", "student_sort_keys",
+           "submission_feedback_pairs")  # fmt: skip
 
 
 def _triggers(conn: Any) -> list[tuple[str, str]]:

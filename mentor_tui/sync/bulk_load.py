@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from sqlalchemy import Engine
 
 from mentor_tui.core.people.sort_keys import refill_statements
-from mentor_tui.db.derived_tables import KEEPING_TRIGGERS
+from mentor_tui.db.derived_tables import KEEPING_TRIGGERS, refill_program_totals_sql
 from mentor_tui.sync.protocol import table_specs
 
 DEFERRED_INDEXES = "sync_deferred_indexes"
@@ -134,7 +134,7 @@ def restore_indexes(conn: sqlite3.Connection, tables: list[str] | None = None) -
             conn.execute(sql)
     derived = kept.get("derived", [])  # none kept by a version that left them in place
     if derived:
-        for sql in refill_statements():
+        for sql in (*refill_statements(), *refill_program_totals_sql()):
             conn.execute(sql)
         for sql in derived:
             conn.execute(sql)

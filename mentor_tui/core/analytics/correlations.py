@@ -32,6 +32,7 @@ from mentor_tui.core.analytics.early_reads import FEEDBACK_PAIRS_SQL, REVIEW_HOU
 from mentor_tui.core.analytics.mentors import review_seconds
 from mentor_tui.core.analytics.shared_progress import SharedProgress
 from mentor_tui.core.people import progress
+from mentor_tui.db.derived_tables import ATTENDED_TOTALS
 from mentor_tui.db.models import (
     MentorshipSession,
     ModuleProgress,
@@ -112,8 +113,16 @@ def _totals(shared: SharedProgress | None) -> Any:
 
 def attended_counts(session: Session, now: datetime) -> dict[str, int]:
     """Per student: the sessions they attended (live, not cancelled, started before ``now``);
-    students with none are left out."""
-    return {sid: int(n) for sid, n in session.connection().execute(_attended(now)).all()}
+    students with none are left out. Each student's count whenever the sessions start is kept
+    by the store's triggers (``student_attended_totals``, revision 0025); the attendances of
+    sessions not started before ``now`` (few: the ones ahead) are taken off: the counts of
+    ``_attended(now)``, without joining every attendance to its session."""
+    t = ATTENDED_TOTALS.c
+    db = session.connection()
+    counts = {sid: int(n) for sid, n in db.execute(select(t.user_id, t.attended)).all()}
+    for sid, n in db.execute(_attended_not_started(now)).all():
+        counts[sid] = counts.get(sid, 0) - int(n)
+    return {sid: n for sid, n in counts.items() if n > 0}
 
 
 def _attended(now: datetime) -> Any:
@@ -128,6 +137,21 @@ def _attended(now: datetime) -> Any:
             ses.status != "cancelled",
             ses.starts_at < now,
         )
+        .group_by(att.student_id)
+    )
+
+
+def _attended_not_started(now: datetime) -> Any:
+    """Per student: their attendances of live sessions not cancelled that start at ``now`` or
+    later (``starts_at`` is never NULL): the sessions found first, by ``ix_sessions_start``,
+    then their attendances."""
+    att, ses = SessionAttendee, MentorshipSession
+    ahead = select(ses.id).where(
+        ses.starts_at >= now, progress.live(ses), ses.status != "cancelled"
+    )
+    return (
+        select(att.student_id.label("sid"), func.count().label("n"))
+        .where(att.attendance == "attended", progress.live(att), att.session_id.in_(ahead))
         .group_by(att.student_id)
     )
 
@@ -279,7 +303,7 @@ def review_turnaround(
 
 FEEDBACK_PAIRS = text(FEEDBACK_PAIRS_SQL)
 """``early_reads.FEEDBACK_PAIRS_SQL``: the work sent back with feedback and the next attempt
-at it, counted by (feedback length, approved)."""
+at it, counted by (feedback length, approved), as the store's triggers keep the counts."""
 
 
 def weighted_pearson(pairs: Sequence[tuple[float, float, int]]) -> float | None:

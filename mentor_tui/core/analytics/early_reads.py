@@ -1,11 +1,11 @@
-"""The program report's two longest reads over all time, started on a plain ``sqlite3``
+"""Two of the program report's reads over all time, started on a plain ``sqlite3``
 connection of their own before SQLAlchemy and the models are imported.
 
 ``mentor-tui report program`` spends its first half second or more importing SQLAlchemy, SQLModel
 and the models, on one core, before any figure is read. Two of the report's reads do not
 depend on the period, the clock or the acting user: each student's mean review time
 (``correlations.review_hours``) and the feedback pairs (``correlations.feedback_resubmission``),
-about a third of the report's reading. ``start_early_reads`` starts them in a thread on the
+(kept by revision 0025's triggers since: a few dozen rows). ``start_early_reads`` starts them in a thread on the
 store file meanwhile (SQLite lets go of the GIL while it reads, so they take the other core),
 and the report uses their rows instead of reading them again. The statements are the ones the
 report runs otherwise (this module is where they are written), so the figures are the same.
@@ -37,27 +37,12 @@ REVIEW_HOURS_SQL = f"""
 0020's ``ix_submissions_student_review_time`` alone."""
 
 FEEDBACK_PAIRS_SQL = """
-    SELECT length, approved, count(*) AS n FROM (
-        SELECT length(sent_back.feedback) AS length,
-               next_attempt.status = 'approved' AS approved
-        FROM submissions AS sent_back INDEXED BY ix_submissions_sent_back
-        JOIN submissions AS next_attempt
-          ON next_attempt.student_id = sent_back.student_id
-         AND next_attempt.assignment_id = sent_back.assignment_id
-         AND next_attempt.attempt = sent_back.attempt + 1
-         AND next_attempt.deleted_at IS NULL
-         AND next_attempt.status != 'pending'
-        WHERE sent_back.status IN ('changes_requested', 'rejected')
-          AND sent_back.deleted_at IS NULL
-          AND sent_back.feedback IS NOT NULL
-        LIMIT -1
-    ) GROUP BY 1, 2
+    SELECT length, approved, n FROM submission_feedback_pairs WHERE n > 0 ORDER BY 1, 2
 """
 """Work sent back with feedback and the next attempt at it, counted by (feedback length,
-approved): a few thousand rows for 300,000 pairs. The work sent back and its feedback's length
-come from an index of revision 0015, named (with the store's statistics, SQLite would read
-every row instead); ``LIMIT -1`` keeps the pairs a subquery of their own, where SQLite takes
-the length from that index (grouped by it directly, it reads each row's feedback again)."""
+approved), as revision 0025's triggers keep the counts (``submission_feedback_pairs``: a
+few dozen rows for 300,000 pairs; ``db/derived_tables.py``'s ``FEEDBACK_PAIRS_COUNT_SQL``
+counts them from the submissions, in the same order), without the rows whose pairs are gone."""
 
 
 class Found(NamedTuple):

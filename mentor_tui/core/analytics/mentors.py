@@ -349,7 +349,8 @@ def _student_figures(
     joined)."""
     p = people.c
     ids = select(p.id)
-    totals = shared.totals(ids) if shared is not None else progress.kept_totals(ids)
+    # the kept totals joined to ``people`` alone (no list of their ids made first)
+    totals = shared.totals(ids) if shared is not None else progress.kept_totals(None)
     rate = progress.completion_rate(totals.c.modules, totals.c.completed)
     joined: Any = people.outerjoin(totals, totals.c.sid == p.id)
     risk: ColumnElement[int] = literal_column("0")

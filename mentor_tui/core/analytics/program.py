@@ -46,11 +46,11 @@ from mentor_tui.core.analytics.program_tables import RETENTION_DAYS, program_tab
 from mentor_tui.core.analytics.report import Report
 from mentor_tui.core.analytics.shared_progress import (
     SharedProgress,
-    kept_last_submitted,
     shared_progress,
 )
 from mentor_tui.core.people import progress
 from mentor_tui.core.people.students import GRADUATED
+from mentor_tui.db.derived_tables import SORT_KEYS
 from mentor_tui.db.learning_models import Enrollment
 from mentor_tui.db.models import (
     Course,
@@ -176,10 +176,14 @@ def retention(
     period: Period,
     shared: SharedProgress | None = None,
     submissions: FromClause | None = None,
+    *,
+    kept_keys: bool = False,
 ) -> list[dict[str, Any]]:
     """``shared`` (the progress pass) and ``submissions`` (``submission_pass``, or
     ``kept_last_submitted``: any ``sid``, ``last_submitted_at``) give the same figures as
-    grouping the rows here."""
+    grouping the rows here; so do ``shared`` and ``kept_keys`` (``_kept_activity``)."""
+    if shared is not None and kept_keys:
+        return _retention_rows(session, now, period, *_kept_activity(shared))
     mp, sub = ModuleProgress, Submission
     students = (User.role == "student", progress.live(User))
     first = (
@@ -215,19 +219,38 @@ def retention(
         .subquery("last_submitted")
     )
     last = progress.latest_of(first.c.last_progress, submitted.c.last_submitted)
+    joined = first.outerjoin(submitted, submitted.c.sid == first.c.sid)
+    return _retention_rows(session, now, period, joined, first.c.first, last)
+
+
+def _kept_activity(shared: SharedProgress) -> tuple[FromClause, Any, Any]:
+    """Each live student's first progress (the pass) and last activity as the store's
+    triggers keep it (``student_sort_keys.last_activity``, revision 0022: the later of their
+    last progress and last submission, '' for none; one row per live student, so it also
+    keeps the students alone): one lookup per student instead of their user row and their
+    submission totals."""
+    s, k = shared.students.c, SORT_KEYS.c
+    joined = shared.students.join(SORT_KEYS, k.user_id == s.sid)
+    return joined, s.first_progress_at, func.nullif(k.last_activity, "")
+
+
+def _retention_rows(
+    session: Session, now: datetime, period: Period, joined: FromClause, first: Any, last: Any
+) -> list[dict[str, Any]]:
+    """The retention table from each student's first and last activity (``joined``'s
+    columns ``first`` and ``last``)."""
     # each student's ages worked out once (not once per column: 50,000 students, 15 times read
     # into dates each); LIMIT -1 keeps the subquery from being merged into the grouping
     per = (
         select(
-            func.strftime("%Y-%m", first.c.first).label("cohort"),
-            (
-                func.julianday(now.strftime("%Y-%m-%d %H:%M:%S.%f")) - func.julianday(first.c.first)
-            ).label("age"),
-            (func.julianday(last) - func.julianday(first.c.first)).label("span"),
+            func.strftime("%Y-%m", first).label("cohort"),
+            (func.julianday(now.strftime("%Y-%m-%d %H:%M:%S.%f")) - func.julianday(first)).label(
+                "age"
+            ),
+            (func.julianday(last) - func.julianday(first)).label("span"),
         )
-        .select_from(first)
-        .outerjoin(submitted, submitted.c.sid == first.c.sid)
-        .where(*period.times(first.c.first))
+        .select_from(joined)
+        .where(*period.times(first))
         .limit(-1)
         .subquery("ages")
     )
@@ -257,8 +280,10 @@ def by_specialization(
     student = select(User.id).where(User.role == "student", progress.live(User))
     if shared is not None:
         totals = shared.totals(student)
+    elif kept:  # joined to the live students below: no list of their ids made first
+        totals = progress.kept_totals(None)
     else:
-        totals = (progress.kept_totals if kept else progress.progress_totals)(student)
+        totals = progress.progress_totals(student)
     rate = progress.completion_rate(totals.c.modules, totals.c.completed)
     rows = _db(session).execute(
         select(
@@ -380,7 +405,7 @@ def program_figures(
         shared_progress(session, courses=False) as shared,
     ):
         by_mentor = completion_by_mentor(session, actor, period=period)  # the kept totals
-        kept = retention(session, moment, period, shared, kept_last_submitted())
+        kept = retention(session, moment, period, shared, kept_keys=True)
         students = student_rows(session, shared)  # read once for both correlations
         found = [
             session_frequency(session, moment, shared, first.result().attended, students),

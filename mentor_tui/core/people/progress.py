@@ -88,21 +88,22 @@ def progress_totals(ids: Select[str]) -> Subquery:
     )
 
 
-def kept_totals(ids: Select[str]) -> Subquery:
+def kept_totals(ids: Select[str] | None) -> Subquery:
     """``progress_totals(ids)`` as the store's triggers keep them (``student_progress_totals``,
     local stores only: ``core/people/progress_totals.py``): the same columns and values, one
-    row looked up per student instead of their progress rows grouped."""
+    row looked up per student instead of their progress rows grouped. ``ids`` None: every
+    student's, for a caller that joins them to the students it wants (the same rows joined,
+    without a list of 50,000 ids made first to look each one up in)."""
     t = PROGRESS_TOTALS.c
-    return (
-        select(
-            t.user_id.label("sid"),
-            t.modules.label("modules"),
-            t.completed.label("completed"),
-            t.last_activity_at.label("last_progress_at"),
-        )
-        .where(t.user_id.in_(ids))
-        .subquery("progress_totals")
+    query = select(
+        t.user_id.label("sid"),
+        t.modules.label("modules"),
+        t.completed.label("completed"),
+        t.last_activity_at.label("last_progress_at"),
     )
+    if ids is not None:
+        query = query.where(t.user_id.in_(ids))
+    return query.subquery("progress_totals")
 
 
 def submission_totals(ids: Select[str], overdue_before: datetime) -> Subquery:
