@@ -230,7 +230,7 @@ def test_a_first_pass_writes_the_same_rows_as_with_the_derived_triggers_on(
         engine = make_engine(tmp_path / f"{name}.db")
         stores.append(engine)
         if name == "trigger-on":
-            monkeypatch.setattr(inbound.derived, "counted_after", lambda s, t: nullcontext())
+            monkeypatch.setattr(inbound, "counted_after", lambda s, t: nullcontext())
         else:
             monkeypatch.undo()
             monkeypatch.setattr(clock, "now", lambda: moment)

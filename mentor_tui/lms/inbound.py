@@ -20,7 +20,7 @@ from __future__ import annotations
 import gc
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import timedelta
 from typing import Any
 
@@ -34,9 +34,10 @@ from mentor_tui.core.matching.auto import auto_assign_new_students
 from mentor_tui.core.notifications.milestones import Completion, notify_modules_completed
 from mentor_tui.core.notifications.notify import notify_new_submission
 from mentor_tui.core.people import risk_keys
+from mentor_tui.core.people.sort_keys import FEEDERS, refill_statements
+from mentor_tui.db import derived_tables
 from mentor_tui.db.models import SessionAttendee, Synced, User
 from mentor_tui.lms import bookkeeping as book
-from mentor_tui.lms import derived
 from mentor_tui.lms.bookkeeping import STUDENT, Link, norm, wire
 from mentor_tui.lms.mapping import ENTITIES, Entity, Ids, digester, text_uuids, utc
 from mentor_tui.lms.platform import Tables
@@ -89,6 +90,19 @@ def collector_paused() -> Iterator[None]:
     finally:
         if was:
             gc.enable()
+
+
+def counted_after(session: Session, table: str) -> AbstractContextManager[None]:
+    """Around filling the empty ``table`` with many rows: the store's derived tables that it
+    feeds (totals, sort keys) counted once after, instead of by a trigger per row written
+    (``derived_tables.counted_after``, in the table's transaction). A local store only: a
+    server's database keeps no derived tables."""
+    conn = session.connection()
+    if table not in FEEDERS or conn.dialect.name != "sqlite":
+        return nullcontext()
+    writes.begin_for_ddl(conn)
+    raw = conn.connection.dbapi_connection
+    return derived_tables.counted_after(raw, refill_statements(table))
 
 
 def bridge_actor(session: Session) -> Actor | None:
@@ -175,7 +189,7 @@ class _Table:
         with self.session.no_autoflush:
             if self.fresh:  # its indexes made once, after the rows are in; then what it feeds
                 with (
-                    derived.counted_after(self.session, entity.model.__tablename__),
+                    counted_after(self.session, entity.model.__tablename__),
                     writes.indexes_deferred(self.session, entity.model),
                 ):
                     self._run(since)

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from sqlalchemy import Engine
 
 from mentor_tui.core.people.sort_keys import refill_statements
-from mentor_tui.db.derived_tables import KEEPING_TRIGGERS
+from mentor_tui.db.derived_tables import keeping_triggers, put_back, set_aside
 from mentor_tui.sync.protocol import table_specs
 
 DEFERRED_INDEXES = "sync_deferred_indexes"
@@ -56,7 +56,8 @@ def defer_indexes(conn: sqlite3.Connection) -> int:
         names,
     ).fetchall()
     triggers = _triggers(conn, SEARCH_TRIGGERS)
-    keeping = _triggers(conn, KEEPING_TRIGGERS)
+    # the store is empty: no at-risk scores to mark stale either (the pull counts them all)
+    keeping = keeping_triggers(conn, marks=True)
     if not indexes and not triggers and not keeping:
         return 0
     kept = {
@@ -64,13 +65,15 @@ def defer_indexes(conn: sqlite3.Connection) -> int:
         "triggers": [sql for _n, sql in triggers],
         "derived": [sql for _n, sql in keeping],
     }
+    # the write first: Python's sqlite3 opens the transaction at it, not at DDL
     conn.execute(
         "INSERT INTO settings (key, value) VALUES (?, ?)", (DEFERRED_INDEXES, json.dumps(kept))
     )
     for name, _sql, _table in indexes:
         conn.execute(f'DROP INDEX "{name}"')
-    for name, _sql in triggers + keeping:
+    for name, _sql in triggers:
         conn.execute(f'DROP TRIGGER "{name}"')
+    set_aside(conn, marks=True)
     return len(indexes) + len(triggers) + len(keeping)
 
 
@@ -134,10 +137,7 @@ def restore_indexes(conn: sqlite3.Connection, tables: list[str] | None = None) -
             conn.execute(sql)
     derived = kept.get("derived", [])  # none kept by a version that left them in place
     if derived:
-        for sql in refill_statements():
-            conn.execute(sql)
-        for sql in derived:
-            conn.execute(sql)
+        put_back(conn, derived, refill_statements())
     conn.execute("DELETE FROM settings WHERE key = ?", (DEFERRED_INDEXES,))
     return len(build) + len(kept["triggers"]) + len(derived)
 
