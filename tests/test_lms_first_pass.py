@@ -4,6 +4,7 @@ indexes set aside gets every one of them back, also when the pass is stopped on 
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from contextlib import nullcontext
 from decimal import Decimal
@@ -295,3 +296,54 @@ def test_every_derived_trigger_is_set_aside_while_a_first_pass_fills_a_table(
     derived_equal_a_recount(store)
     with session_scope(store) as s:
         assert sort_keys.kept(s) and submission_totals.kept(s) and progress_totals.kept(s)
+
+
+def journal_modes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The store's journal mode as each batch of new rows is written (filled in as they are)."""
+    modes: list[str] = []
+    real_insert = writes.insert_many
+
+    def noting_insert(session: Any, actor: Any, model: Any, rows: Any, **kwargs: Any) -> int:
+        if rows:
+            modes.append(session.execute(text("PRAGMA journal_mode")).scalar_one())
+        return real_insert(session, actor, model, rows, **kwargs)
+
+    monkeypatch.setattr(inbound.writes, "insert_many", noting_insert)
+    return modes
+
+
+def test_a_first_pass_into_an_empty_store_fills_it_with_a_rollback_journal_and_ends_in_wal(
+    pg_url: str, store: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    platform = make_platform(pg_url)
+    modes = journal_modes(monkeypatch)
+    assert bridge.run_pass(platform, store, Config()).taken_in["user_module_progress"] == 6
+    assert modes and set(modes) == {"delete"}
+    with store.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    run(
+        platform,
+        "UPDATE users SET full_name = 'Renamed', updated_at = now() WHERE role = 'student'",
+    )
+    modes.clear()
+    assert bridge.run_pass(platform, store, Config()).taken_in["users"]
+    with store.connect() as conn:  # a store with users: its passes stay in WAL
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    derived_equal_a_recount(store)
+
+
+def test_with_another_connection_on_the_store_the_first_pass_stays_in_wal(
+    pg_url: str, store: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another process holding the file (the app open on it) keeps WAL; the pass still works."""
+    platform = make_platform(pg_url)
+    modes = journal_modes(monkeypatch)
+    other = sqlite3.connect(str(store.url.database))
+    try:
+        other.execute("SELECT count(*) FROM users").fetchone()
+        assert bridge.run_pass(platform, store, Config()).taken_in["user_module_progress"] == 6
+    finally:
+        other.close()
+    assert modes and set(modes) == {"wal"}
+    derived_equal_a_recount(store)
+    assert bridge.run_pass(platform, store, Config()).rows_in == 0

@@ -13,6 +13,9 @@ When the platform changed a row that was also changed here since the last pass, 
 wins and the change made here is kept in the conflicts centre (``sync_conflicts``): a review
 decision, a note's text, or any field. Changes here to fields the platform did not touch stay
 and go out with the pass out.
+
+A first pass into a local store without users writes it with a rollback journal instead of WAL
+(``db/engine.rollback_journal``): each page of its rows once, not twice.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ from mentor_tui.core.notifications.notify import notify_new_submission
 from mentor_tui.core.people import risk_keys
 from mentor_tui.core.people.sort_keys import FEEDERS, refill_statements
 from mentor_tui.db import derived_tables
+from mentor_tui.db.engine import rollback_journal
 from mentor_tui.db.models import SessionAttendee, Synced, User
 from mentor_tui.lms import bookkeeping as book
 from mentor_tui.lms.bookkeeping import STUDENT, Link, norm, wire
@@ -48,6 +52,7 @@ SLACK = timedelta(seconds=10)
 BATCH = 2000
 ACTION = "lms sync"
 NAMESPACE = uuid.UUID("5d3f4a52-6c1e-4f59-9a5e-0c8a3e1b7d21")
+EMPTY = "SELECT 1 FROM users LIMIT 1"
 CONFLICT_KINDS = {"submissions": "review", "mentorship_notes": "note"}
 
 
@@ -60,13 +65,16 @@ def take_in(pg: Any, store: Store, tables: Tables, config: Config, stats: PassSt
     """The pass in, table by table; returns the user ids as they now map."""
     with store.scope() as session:
         ids = Ids(book.user_links(session))
+        # a local store without users yet: filled from empty, with a rollback journal
+        empty = not store.prefix and session.execute(text(EMPTY)).first() is None
     filled = False  # a table filled in bulk (the first pass)
-    for entity in ENTITIES:
-        with store.scope() as session, collector_paused():
-            table = _Table(pg, session, store, tables, entity, ids, config, stats)
-            table.run()
-            filled = filled or table.fresh
-        pg.commit()  # end the read transaction: the next table sees a fresh snapshot
+    with rollback_journal(store.engine, empty):
+        for entity in ENTITIES:
+            with store.scope() as session, collector_paused():
+                table = _Table(pg, session, store, tables, entity, ids, config, stats)
+                table.run()
+                filled = filled or table.fresh
+            pg.commit()  # end the read transaction: the next table sees a fresh snapshot
     # every at-risk score counted here, not by the students list's first read; a local store
     # only (a server's database keeps no derived tables: its clients count their own)
     if filled and not store.prefix:

@@ -1,17 +1,13 @@
 """Filling an empty store fast on its first snapshot: without its secondary indexes, its
 note-search triggers and the triggers that keep its derived tables (built once, sorted, when
 each table is complete; the search and derived tables filled once at the end), and with a
-rollback journal instead of WAL while it fills."""
+rollback journal instead of WAL while it fills (``db/engine.rollback_journal``)."""
 
 from __future__ import annotations
 
 import json
 import os
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
-
-from sqlalchemy import Engine
 
 from mentor_tui.core.people.sort_keys import refill_statements
 from mentor_tui.db.derived_tables import keeping_triggers, put_back, set_aside
@@ -142,44 +138,9 @@ def restore_indexes(conn: sqlite3.Connection, tables: list[str] | None = None) -
     return len(build) + len(kept["triggers"]) + len(derived)
 
 
-@contextmanager
-def rollback_journal(engine: Engine, wanted: bool) -> Iterator[None]:
-    """While a store fills from empty, write it with a rollback journal instead of WAL. In WAL
-    every page of a million rows and their indexes is written twice (to the WAL, then copied
-    into the database by a checkpoint); with a rollback journal, pages added at the end of the
-    file are written once and only the few pages that change are journaled. A crash leaves a
-    journal that the next open rolls back, as it does a WAL. WAL comes back at the end, and
-    every new connection asks for it anyway (``db/engine.py``). Leaving WAL needs the only
-    connection to the file: the engine's idle pooled connections are closed first, and when
-    another connection (another process) holds it, the pull carries on in WAL."""
-    switched = False
-    if wanted:
-        engine.dispose()
-        switched = _journal_mode(engine, "DELETE") == "delete"
-    try:
-        yield
-    finally:
-        if switched:
-            _journal_mode(engine, "WAL")
-
-
-def _journal_mode(engine: Engine, mode: str) -> str:
-    raw = engine.raw_connection()
-    try:
-        conn = raw.driver_connection
-        assert isinstance(conn, sqlite3.Connection)
-        try:
-            return str(conn.execute(f"PRAGMA journal_mode={mode}").fetchone()[0]).lower()
-        except sqlite3.OperationalError:  # locked by another connection
-            return ""
-    finally:
-        raw.close()
-
-
 __all__ = [
     "DEFERRED_INDEXES",
     "defer_indexes",
     "is_deferred",
     "restore_indexes",
-    "rollback_journal",
 ]
