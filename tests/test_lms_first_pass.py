@@ -347,3 +347,30 @@ def test_with_another_connection_on_the_store_the_first_pass_stays_in_wal(
     assert modes and set(modes) == {"wal"}
     derived_equal_a_recount(store)
     assert bridge.run_pass(platform, store, Config()).rows_in == 0
+
+
+def test_the_reused_json_encoder_writes_the_text_json_dumps_writes() -> None:
+    """``writes.json_encoder`` (one C encoder for every row) makes ``json.dumps``'s text."""
+    import json
+    from datetime import UTC, datetime
+
+    def default(value: Any) -> Any:
+        if isinstance(value, datetime):
+            return value.isoformat()
+        raise TypeError(type(value).__name__)
+
+    at = datetime(2026, 3, 1, 12, 30, 15, 123456, tzinfo=UTC)
+    values = [
+        {"b": 1, "a": None, "c": True, "d": 40.0, "e": 1e-7, "f": 1e308, "g": 'Ünï \x1f"\\'},
+        {"nested": [1, {"z": at, "y": [None, False]}], "at": at, "n": -0.0, "big": 9 * 10**18},
+        "text",
+        3,
+        None,
+        [],
+    ]
+    for ordered in (False, True):
+        encode = writes.json_encoder(default, sort_keys=ordered)
+        for value in values:
+            assert encode(value) == json.dumps(value, default=default, sort_keys=ordered)
+    with pytest.raises(TypeError):
+        writes.json_encoder()({"x": object()})

@@ -214,11 +214,15 @@ class _Table:
             if since is not None:
                 query += f" WHERE {updated} >= %s"
                 params = (since - SLACK,)
+            latest = None  # compared as read (one column: all aware, or all naive), made UTC once
             for row in self._rows(query + self.order, params):
                 self._row(row[:-1])
-                stamp = utc(row[-1])
-                if stamp is not None and (newest is None or stamp > newest):
-                    newest = stamp
+                stamp = row[-1]
+                if stamp is not None and (latest is None or stamp > latest):
+                    latest = stamp
+            stamp = utc(latest)
+            if stamp is not None and (newest is None or stamp > newest):
+                newest = stamp
         else:
             for row in self._rows(self.select + self.order, ()):
                 self._row(row)
@@ -288,8 +292,7 @@ class _Table:
             base = {f: norm(fields[f]) for f in entity.out} if entity.out else None
             if base is not None and entity.table == "mentorship_sessions":
                 base[STUDENT] = self.ids.to_local(prow.get("student_id"))
-            self._keep(pid, Link(pid, seal, 1, base))
-            self.stats.wrote(entity.table)
+            self._keep(pid, Link(pid, seal, 1, base))  # counted in stats when written
             self._new_student(pid, fields)
             if len(self.fresh_rows) >= BATCH:
                 self._flush()
@@ -330,9 +333,12 @@ class _Table:
             self._flush()
 
     def _flush(self) -> None:
-        self.bulk += writes.insert_many(
+        written = writes.insert_many(
             self.session, None, self.entity.model, self.fresh_rows, action=ACTION, audit_each=False
         )
+        if written:
+            self.bulk += written
+            self.stats.taken_in[self.entity.table] += written
         self.fresh_rows = []
         notify_modules_completed(self.session, self.config, self.completions)
         self.completions = []
