@@ -7,6 +7,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from contextlib import nullcontext
+from datetime import UTC
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -374,3 +375,22 @@ def test_the_reused_json_encoder_writes_the_text_json_dumps_writes() -> None:
             assert encode(value) == json.dumps(value, default=default, sort_keys=ordered)
     with pytest.raises(TypeError):
         writes.json_encoder()({"x": object()})
+
+
+def test_the_platform_is_read_with_its_times_in_utc(pg_url: str) -> None:
+    """The bridge's connection reads times as ``timezone.utc`` (kept as they are, not
+    converted one by one), whatever the server's zone; the instants are the same."""
+    import psycopg
+
+    from mentor_tui.lms.platform import connect
+
+    with psycopg.connect(pg_url, autocommit=True) as plain:
+        plain.execute("SET TIME ZONE 'America/New_York'")
+        there = plain.execute("SELECT timestamptz '2026-03-01 12:30:15+02'").fetchone()[0]
+    conn = connect(pg_url)
+    try:
+        assert conn.info.parameter_status("TimeZone") == "UTC"
+        here = conn.execute("SELECT timestamptz '2026-03-01 12:30:15+02'").fetchone()[0]
+    finally:
+        conn.close()
+    assert here.tzinfo is UTC and here == there and here.hour == 10
