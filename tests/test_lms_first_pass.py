@@ -4,8 +4,10 @@ indexes set aside gets every one of them back, also when the pass is stopped on 
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from contextlib import nullcontext
+from datetime import UTC
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -230,7 +232,7 @@ def test_a_first_pass_writes_the_same_rows_as_with_the_derived_triggers_on(
         engine = make_engine(tmp_path / f"{name}.db")
         stores.append(engine)
         if name == "trigger-on":
-            monkeypatch.setattr(inbound.derived, "counted_after", lambda s, t: nullcontext())
+            monkeypatch.setattr(inbound, "counted_after", lambda s, t: nullcontext())
         else:
             monkeypatch.undo()
             monkeypatch.setattr(clock, "now", lambda: moment)
@@ -297,3 +299,100 @@ def test_every_derived_trigger_is_set_aside_while_a_first_pass_fills_a_table(
     derived_equal_a_recount(store)
     with session_scope(store) as s:
         assert sort_keys.kept(s) and submission_totals.kept(s) and progress_totals.kept(s)
+
+
+def journal_modes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The store's journal mode as each batch of new rows is written (filled in as they are)."""
+    modes: list[str] = []
+    real_insert = writes.insert_many
+
+    def noting_insert(session: Any, actor: Any, model: Any, rows: Any, **kwargs: Any) -> int:
+        if rows:
+            modes.append(session.execute(text("PRAGMA journal_mode")).scalar_one())
+        return real_insert(session, actor, model, rows, **kwargs)
+
+    monkeypatch.setattr(inbound.writes, "insert_many", noting_insert)
+    return modes
+
+
+def test_a_first_pass_into_an_empty_store_fills_it_with_a_rollback_journal_and_ends_in_wal(
+    pg_url: str, store: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    platform = make_platform(pg_url)
+    modes = journal_modes(monkeypatch)
+    assert bridge.run_pass(platform, store, Config()).taken_in["user_module_progress"] == 6
+    assert modes and set(modes) == {"delete"}
+    with store.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    run(
+        platform,
+        "UPDATE users SET full_name = 'Renamed', updated_at = now() WHERE role = 'student'",
+    )
+    modes.clear()
+    assert bridge.run_pass(platform, store, Config()).taken_in["users"]
+    with store.connect() as conn:  # a store with users: its passes stay in WAL
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    derived_equal_a_recount(store)
+
+
+def test_with_another_connection_on_the_store_the_first_pass_stays_in_wal(
+    pg_url: str, store: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another process holding the file (the app open on it) keeps WAL; the pass still works."""
+    platform = make_platform(pg_url)
+    modes = journal_modes(monkeypatch)
+    other = sqlite3.connect(str(store.url.database))
+    try:
+        other.execute("SELECT count(*) FROM users").fetchone()
+        assert bridge.run_pass(platform, store, Config()).taken_in["user_module_progress"] == 6
+    finally:
+        other.close()
+    assert modes and set(modes) == {"wal"}
+    derived_equal_a_recount(store)
+    assert bridge.run_pass(platform, store, Config()).rows_in == 0
+
+
+def test_the_reused_json_encoder_writes_the_text_json_dumps_writes() -> None:
+    """``writes.json_encoder`` (one C encoder for every row) makes ``json.dumps``'s text."""
+    import json
+    from datetime import UTC, datetime
+
+    def default(value: Any) -> Any:
+        if isinstance(value, datetime):
+            return value.isoformat()
+        raise TypeError(type(value).__name__)
+
+    at = datetime(2026, 3, 1, 12, 30, 15, 123456, tzinfo=UTC)
+    values = [
+        {"b": 1, "a": None, "c": True, "d": 40.0, "e": 1e-7, "f": 1e308, "g": 'Ünï \x1f"\\'},
+        {"nested": [1, {"z": at, "y": [None, False]}], "at": at, "n": -0.0, "big": 9 * 10**18},
+        "text",
+        3,
+        None,
+        [],
+    ]
+    for ordered in (False, True):
+        encode = writes.json_encoder(default, sort_keys=ordered)
+        for value in values:
+            assert encode(value) == json.dumps(value, default=default, sort_keys=ordered)
+    with pytest.raises(TypeError):
+        writes.json_encoder()({"x": object()})
+
+
+def test_the_platform_is_read_with_its_times_in_utc(pg_url: str) -> None:
+    """The bridge's connection reads times as ``timezone.utc`` (kept as they are, not
+    converted one by one), whatever the server's zone; the instants are the same."""
+    import psycopg
+
+    from mentor_tui.lms.platform import connect
+
+    with psycopg.connect(pg_url, autocommit=True) as plain:
+        plain.execute("SET TIME ZONE 'America/New_York'")
+        there = plain.execute("SELECT timestamptz '2026-03-01 12:30:15+02'").fetchone()[0]
+    conn = connect(pg_url)
+    try:
+        assert conn.info.parameter_status("TimeZone") == "UTC"
+        here = conn.execute("SELECT timestamptz '2026-03-01 12:30:15+02'").fetchone()[0]
+    finally:
+        conn.close()
+    assert here.tzinfo is UTC and here == there and here.hour == 10

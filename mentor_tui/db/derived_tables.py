@@ -16,6 +16,10 @@ frequency."""
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+
 from sqlalchemy import (
     Column,
     Float,
@@ -148,17 +152,96 @@ ATTENDED_COUNT = text(ATTENDED_COUNT_SQL).columns(
 )
 
 
-# The triggers that keep these tables, as patterns of their names (``LIKE``): a bulk load into
-# an empty store (a first sync's snapshot, ``sync/bulk_load.py``) sets them aside and fills the
-# tables once at the end with ``refill_sql``.
+# The triggers that keep these tables from the rows, as patterns of their names (``LIKE``), and
+# those that mark at-risk scores stale. A bulk load into an empty table sets them aside
+# (``set_aside``) and makes the tables once at the end (``put_back``): a first sync's snapshot
+# (``sync/bulk_load.py``, over many transactions) and the learning platform bridge's first
+# pass (``counted_after``, one table's transaction).
 KEEPING_TRIGGERS = (
     "student_progress_totals_%",
     "student_submission_totals_%",
     "student_sort_keys_%",
-    "student_risk_stale_%",  # the store is empty: no scores to mark; the pull counts all after
-    "submission_feedback_pairs_%",  # each would look its partners up in an index set aside
-    "student_attended_totals_%",  # a session's would look its attendances up likewise
+    "submission_feedback_pairs_%",  # PROGRAM_TOTALS_TRIGGERS (below)
+    "student_attended_totals_%",
 )
+MARKING_TRIGGERS = ("student_risk_stale_%",)
+# the totals tables, whose own marks go with the keeping triggers: made anew whole, they would
+# mark every student, as the sort keys made anew do anyway
+TOTALS = (PROGRESS_TOTALS.name, SUBMISSION_TOTALS.name)
+
+
+def keeping_triggers(conn: sqlite3.Connection, *, marks: bool) -> list[tuple[str, str]]:
+    """(name, sql) of every trigger that keeps a derived table and of those marking at-risk
+    scores stale from the totals tables; with ``marks``, of every marking trigger too (a store
+    filled from empty has no scores to mark: they are all counted after)."""
+    likes = " OR ".join("name LIKE ?" for _ in KEEPING_TRIGGERS)
+    marking = " OR ".join("name LIKE ?" for _ in MARKING_TRIGGERS)
+    tables = ", ".join("?" for _ in TOTALS)
+    where = f"{likes} OR (({marking}) AND (? OR tbl_name IN ({tables})))"
+    rows = conn.execute(
+        f"SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND sql IS NOT NULL "
+        f"AND ({where}) ORDER BY name",
+        (*KEEPING_TRIGGERS, *MARKING_TRIGGERS, int(marks), *TOTALS),
+    ).fetchall()
+    return [(str(name), str(sql)) for name, sql in rows]
+
+
+PROGRAM_TOTALS_TRIGGERS = ("submission_feedback_pairs_%", "student_attended_totals_%")
+"""The triggers keeping revision 0025's tables: each looks rows up in an index that a bulk
+load sets aside (a submission's partners in ``ix_submissions_attempts``, a session's
+attendances in ``ix_attendees_session_figures``), a scan of the table per row without it."""
+
+
+def set_aside(
+    conn: sqlite3.Connection, *, marks: bool = False, only: Sequence[str] = ()
+) -> list[str]:
+    """Drop the triggers ``keeping_triggers`` names (or those whose names are ``LIKE`` one of
+    ``only``), in the caller's transaction (which must be open: Python's sqlite3 does not open
+    one for DDL); their SQL, for ``put_back``."""
+    if only:
+        likes = " OR ".join("name LIKE ?" for _ in only)
+        rows = conn.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND sql IS NOT NULL "
+            f"AND ({likes}) ORDER BY name",
+            tuple(only),
+        ).fetchall()
+        found = [(str(name), str(sql)) for name, sql in rows]
+    else:
+        found = keeping_triggers(conn, marks=marks)
+    for name, _sql in found:
+        conn.execute(f'DROP TRIGGER "{name}"')
+    return [sql for _name, sql in found]
+
+
+def put_back(conn: sqlite3.Connection, triggers: Sequence[str], refill: Sequence[str]) -> None:
+    """After a bulk load: the derived tables made anew by the ``refill`` statements (each
+    ``refill_sql``'s, in order), with the sort keys' indexes dropped first and made once after,
+    sorted, instead of an insert into each per student; then ``triggers`` made again."""
+    indexes = conn.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
+        "AND sql IS NOT NULL",
+        (SORT_KEYS.name,),
+    ).fetchall()
+    for name, _sql in indexes:
+        conn.execute(f'DROP INDEX "{name}"')
+    for sql in refill:
+        conn.execute(sql)
+    for _name, sql in indexes:
+        conn.execute(sql)
+    for sql in triggers:
+        conn.execute(sql)
+
+
+@contextmanager
+def counted_after(conn: sqlite3.Connection, refill: Sequence[str]) -> Iterator[None]:
+    """Around filling an empty table with many rows in one transaction of ``conn`` (open):
+    ``set_aside`` first, ``put_back`` after with ``refill`` (the derived tables that table
+    feeds). An error rolls the transaction back, the drops with it: no reader ever sees the
+    triggers or the tables apart (a reader keeps its snapshot)."""
+    triggers = set_aside(conn)
+    yield
+    if triggers:  # none in a store without them: nothing was set aside, nothing to make
+        put_back(conn, triggers, refill)
 
 
 def refill(session: Session, table: Table, definition: Selectable) -> int:
@@ -202,15 +285,21 @@ __all__ = [
     "FEEDBACK_PAIRS_COUNT",
     "FEEDBACK_PAIRS_COUNT_SQL",
     "KEEPING_TRIGGERS",
+    "MARKING_TRIGGERS",
+    "PROGRAM_TOTALS_TRIGGERS",
     "PROGRESS_TOTALS",
     "RISK",
     "RISK_BASIS",
     "RISK_STALE",
     "SORT_KEYS",
     "SUBMISSION_TOTALS",
+    "counted_after",
     "derived",
+    "keeping_triggers",
+    "put_back",
     "refill",
     "refill_feedback_pairs",
     "refill_program_totals_sql",
     "refill_sql",
+    "set_aside",
 ]

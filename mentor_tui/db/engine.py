@@ -63,3 +63,38 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+@contextmanager
+def rollback_journal(engine: Engine, wanted: bool) -> Iterator[None]:
+    """While a store fills from empty (a first sync's snapshot, the learning platform
+    bridge's first pass), write it with a rollback journal instead of WAL. In WAL
+    every page of a million rows and their indexes is written twice (to the WAL, then copied
+    into the database by a checkpoint); with a rollback journal, pages added at the end of the
+    file are written once and only the few pages that change are journaled. A crash leaves a
+    journal that the next open rolls back, as it does a WAL. WAL comes back at the end, and
+    every new connection asks for it anyway (``db/engine.py``). Leaving WAL needs the only
+    connection to the file: the engine's idle pooled connections are closed first, and when
+    another connection (another process) holds it, the filling carries on in WAL."""
+    switched = False
+    if wanted:
+        engine.dispose()
+        switched = _journal_mode(engine, "DELETE") == "delete"
+    try:
+        yield
+    finally:
+        if switched:
+            _journal_mode(engine, "WAL")
+
+
+def _journal_mode(engine: Engine, mode: str) -> str:
+    raw = engine.raw_connection()
+    try:
+        conn = raw.driver_connection
+        assert isinstance(conn, sqlite3.Connection)
+        try:
+            return str(conn.execute(f"PRAGMA journal_mode={mode}").fetchone()[0]).lower()
+        except sqlite3.OperationalError:  # locked by another connection
+            return ""
+    finally:
+        raw.close()

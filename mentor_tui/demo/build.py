@@ -33,7 +33,11 @@ from pathlib import Path
 
 from mentor_tui.config import Config, load_config
 from mentor_tui.core import clock
-from mentor_tui.db.derived_tables import refill_program_totals_sql
+from mentor_tui.db.derived_tables import (
+    PROGRAM_TOTALS_TRIGGERS,
+    refill_program_totals_sql,
+    set_aside,
+)
 from mentor_tui.demo.messages import MessagePlanner
 from mentor_tui.demo.peers import PeerPlanner
 from mentor_tui.demo.people import (
@@ -272,22 +276,6 @@ def _deferred_indexes(conn: sqlite3.Connection) -> list[tuple[str, str]]:
     return found
 
 
-def _counted_after(conn: sqlite3.Connection) -> list[str]:
-    """Drop the triggers that keep revision 0025's tables (each looks rows up in an index the
-    load sets aside: a submission's partners in ``ix_submissions_attempts``, a session's
-    attendances in ``ix_attendees_session_figures``; a scan of the table per row without);
-    return their SQL, to make again once the tables are counted after the indexes
-    (``_load``)."""
-    found = conn.execute(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND (name LIKE ? OR name"
-        " LIKE ?)",
-        ("submission_feedback_pairs_%", "student_attended_totals_%"),
-    ).fetchall()
-    for name, _sql in found:
-        conn.execute(f'DROP TRIGGER "{name}"')
-    return [sql for _name, sql in found]
-
-
 def build_demo(
     path: Path,
     *,
@@ -402,7 +390,7 @@ def _load(
     builder.plan()
     report("planning", 1, 1)
     rebuild = _deferred_indexes(conn)
-    counted = _counted_after(conn)
+    counted = set_aside(conn, only=PROGRAM_TOTALS_TRIGGERS)  # made again once counted (_load)
     # Notes go in with one INSERT ... SELECT at the end: their full-text triggers then fire
     # inside a single statement, so FTS5 indexes them in large batches instead of row by row.
     conn.execute("CREATE TEMP TABLE demo_notes AS SELECT * FROM main.mentorship_notes WHERE 0")

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlmodel import Session
 
+from mentor_tui.core.writes import json_encoder
 from mentor_tui.lms.mapping import utc
 from mentor_tui.lms.store import table as named
 
@@ -103,7 +104,7 @@ def _save(session: Session, mark: str) -> str:
     )
 
 
-_BASE_TEXT = json.JSONEncoder(sort_keys=True).encode  # json.dumps(base, sort_keys=True)
+_BASE_TEXT = json_encoder(sort_keys=True)  # json.dumps(base, sort_keys=True)
 
 
 def _params(entity: str, pid: str, link: Link) -> tuple[Any, ...]:

@@ -13,6 +13,9 @@ When the platform changed a row that was also changed here since the last pass, 
 wins and the change made here is kept in the conflicts centre (``sync_conflicts``): a review
 decision, a note's text, or any field. Changes here to fields the platform did not touch stay
 and go out with the pass out.
+
+A first pass into a local store without users writes it with a rollback journal instead of WAL
+(``db/engine.rollback_journal``): each page of its rows once, not twice.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from __future__ import annotations
 import gc
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import timedelta
 from typing import Any
 
@@ -34,9 +37,11 @@ from mentor_tui.core.matching.auto import auto_assign_new_students
 from mentor_tui.core.notifications.milestones import Completion, notify_modules_completed
 from mentor_tui.core.notifications.notify import notify_new_submission
 from mentor_tui.core.people import risk_keys
+from mentor_tui.core.people.sort_keys import FEEDERS, refill_statements
+from mentor_tui.db import derived_tables
+from mentor_tui.db.engine import rollback_journal
 from mentor_tui.db.models import SessionAttendee, Synced, User
 from mentor_tui.lms import bookkeeping as book
-from mentor_tui.lms import derived
 from mentor_tui.lms.bookkeeping import STUDENT, Link, norm, wire
 from mentor_tui.lms.mapping import ENTITIES, Entity, Ids, digester, text_uuids, utc
 from mentor_tui.lms.platform import Tables
@@ -47,6 +52,7 @@ SLACK = timedelta(seconds=10)
 BATCH = 2000
 ACTION = "lms sync"
 NAMESPACE = uuid.UUID("5d3f4a52-6c1e-4f59-9a5e-0c8a3e1b7d21")
+EMPTY = "SELECT 1 FROM users LIMIT 1"
 CONFLICT_KINDS = {"submissions": "review", "mentorship_notes": "note"}
 
 
@@ -59,13 +65,16 @@ def take_in(pg: Any, store: Store, tables: Tables, config: Config, stats: PassSt
     """The pass in, table by table; returns the user ids as they now map."""
     with store.scope() as session:
         ids = Ids(book.user_links(session))
+        # a local store without users yet: filled from empty, with a rollback journal
+        empty = not store.prefix and session.execute(text(EMPTY)).first() is None
     filled = False  # a table filled in bulk (the first pass)
-    for entity in ENTITIES:
-        with store.scope() as session, collector_paused():
-            table = _Table(pg, session, store, tables, entity, ids, config, stats)
-            table.run()
-            filled = filled or table.fresh
-        pg.commit()  # end the read transaction: the next table sees a fresh snapshot
+    with rollback_journal(store.engine, empty):
+        for entity in ENTITIES:
+            with store.scope() as session, collector_paused():
+                table = _Table(pg, session, store, tables, entity, ids, config, stats)
+                table.run()
+                filled = filled or table.fresh
+            pg.commit()  # end the read transaction: the next table sees a fresh snapshot
     # every at-risk score counted here, not by the students list's first read; a local store
     # only (a server's database keeps no derived tables: its clients count their own)
     if filled and not store.prefix:
@@ -89,6 +98,24 @@ def collector_paused() -> Iterator[None]:
     finally:
         if was:
             gc.enable()
+
+
+def counted_after(session: Session, table: str) -> AbstractContextManager[None]:
+    """Around filling the empty ``table`` with many rows: the store's derived tables that it
+    feeds (totals, sort keys) counted once after, instead of by a trigger per row written
+    (``derived_tables.counted_after``, in the table's transaction). A local store only: a
+    server's database keeps no derived tables."""
+    conn = session.connection()
+    if table not in FEEDERS or conn.dialect.name != "sqlite":
+        return nullcontext()
+    writes.begin_for_ddl(conn)
+    raw = conn.connection.dbapi_connection
+    refill = refill_statements(table)
+    if table == "submissions":  # the work sent back and its next attempts (local revision 0025)
+        refill += derived_tables.refill_sql(
+            derived_tables.FEEDBACK_PAIRS, derived_tables.FEEDBACK_PAIRS_COUNT
+        )
+    return derived_tables.counted_after(raw, refill)
 
 
 def bridge_actor(session: Session) -> Actor | None:
@@ -175,7 +202,7 @@ class _Table:
         with self.session.no_autoflush:
             if self.fresh:  # its indexes made once, after the rows are in; then what it feeds
                 with (
-                    derived.counted_after(self.session, entity.model.__tablename__),
+                    counted_after(self.session, entity.model.__tablename__),
                     writes.indexes_deferred(self.session, entity.model),
                 ):
                     self._run(since)
@@ -192,11 +219,15 @@ class _Table:
             if since is not None:
                 query += f" WHERE {updated} >= %s"
                 params = (since - SLACK,)
+            latest = None  # compared as read (one column: all aware, or all naive), made UTC once
             for row in self._rows(query + self.order, params):
                 self._row(row[:-1])
-                stamp = utc(row[-1])
-                if stamp is not None and (newest is None or stamp > newest):
-                    newest = stamp
+                stamp = row[-1]
+                if stamp is not None and (latest is None or stamp > latest):
+                    latest = stamp
+            stamp = utc(latest)
+            if stamp is not None and (newest is None or stamp > newest):
+                newest = stamp
         else:
             for row in self._rows(self.select + self.order, ()):
                 self._row(row)
@@ -266,8 +297,7 @@ class _Table:
             base = {f: norm(fields[f]) for f in entity.out} if entity.out else None
             if base is not None and entity.table == "mentorship_sessions":
                 base[STUDENT] = self.ids.to_local(prow.get("student_id"))
-            self._keep(pid, Link(pid, seal, 1, base))
-            self.stats.wrote(entity.table)
+            self._keep(pid, Link(pid, seal, 1, base))  # counted in stats when written
             self._new_student(pid, fields)
             if len(self.fresh_rows) >= BATCH:
                 self._flush()
@@ -308,9 +338,12 @@ class _Table:
             self._flush()
 
     def _flush(self) -> None:
-        self.bulk += writes.insert_many(
+        written = writes.insert_many(
             self.session, None, self.entity.model, self.fresh_rows, action=ACTION, audit_each=False
         )
+        if written:
+            self.bulk += written
+            self.stats.taken_in[self.entity.table] += written
         self.fresh_rows = []
         notify_modules_completed(self.session, self.config, self.completions)
         self.completions = []

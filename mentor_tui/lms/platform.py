@@ -84,7 +84,13 @@ def connect(url: str) -> Any:
     except ImportError as exc:
         raise UserError(INSTALL) from exc
     try:
-        return psycopg.connect(url, connect_timeout=CONNECT_TIMEOUT_SECONDS)
+        conn = psycopg.connect(url, connect_timeout=CONNECT_TIMEOUT_SECONDS)
+        # times read in UTC: psycopg gives them ``timezone.utc``, which every time the bridge
+        # makes UTC keeps as it is, instead of converting each from the server's zone (the
+        # same instants; nothing the bridge asks depends on the session's zone)
+        conn.execute("SET TIME ZONE 'UTC'")
+        conn.commit()
+        return conn
     except Exception as exc:  # psycopg.Error, or a bad URL psycopg refuses
         detail = scrub(" ".join(str(exc).split()), url).rstrip(".?! ")
         raise UserError(

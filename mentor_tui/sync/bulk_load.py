@@ -1,20 +1,21 @@
 """Filling an empty store fast on its first snapshot: without its secondary indexes, its
 note-search triggers and the triggers that keep its derived tables (built once, sorted, when
 each table is complete; the search and derived tables filled once at the end), and with a
-rollback journal instead of WAL while it fills."""
+rollback journal instead of WAL while it fills (``db/engine.rollback_journal``)."""
 
 from __future__ import annotations
 
 import json
 import os
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
-
-from sqlalchemy import Engine
 
 from mentor_tui.core.people.sort_keys import refill_statements
-from mentor_tui.db.derived_tables import KEEPING_TRIGGERS, refill_program_totals_sql
+from mentor_tui.db.derived_tables import (
+    keeping_triggers,
+    put_back,
+    refill_program_totals_sql,
+    set_aside,
+)
 from mentor_tui.sync.protocol import table_specs
 
 DEFERRED_INDEXES = "sync_deferred_indexes"
@@ -56,7 +57,8 @@ def defer_indexes(conn: sqlite3.Connection) -> int:
         names,
     ).fetchall()
     triggers = _triggers(conn, SEARCH_TRIGGERS)
-    keeping = _triggers(conn, KEEPING_TRIGGERS)
+    # the store is empty: no at-risk scores to mark stale either (the pull counts them all)
+    keeping = keeping_triggers(conn, marks=True)
     if not indexes and not triggers and not keeping:
         return 0
     kept = {
@@ -64,13 +66,15 @@ def defer_indexes(conn: sqlite3.Connection) -> int:
         "triggers": [sql for _n, sql in triggers],
         "derived": [sql for _n, sql in keeping],
     }
+    # the write first: Python's sqlite3 opens the transaction at it, not at DDL
     conn.execute(
         "INSERT INTO settings (key, value) VALUES (?, ?)", (DEFERRED_INDEXES, json.dumps(kept))
     )
     for name, _sql, _table in indexes:
         conn.execute(f'DROP INDEX "{name}"')
-    for name, _sql in triggers + keeping:
+    for name, _sql in triggers:
         conn.execute(f'DROP TRIGGER "{name}"')
+    set_aside(conn, marks=True)
     return len(indexes) + len(triggers) + len(keeping)
 
 
@@ -134,46 +138,9 @@ def restore_indexes(conn: sqlite3.Connection, tables: list[str] | None = None) -
             conn.execute(sql)
     derived = kept.get("derived", [])  # none kept by a version that left them in place
     if derived:
-        for sql in (*refill_statements(), *refill_program_totals_sql()):
-            conn.execute(sql)
-        for sql in derived:
-            conn.execute(sql)
+        put_back(conn, derived, [*refill_statements(), *refill_program_totals_sql()])
     conn.execute("DELETE FROM settings WHERE key = ?", (DEFERRED_INDEXES,))
     return len(build) + len(kept["triggers"]) + len(derived)
-
-
-@contextmanager
-def rollback_journal(engine: Engine, wanted: bool) -> Iterator[None]:
-    """While a store fills from empty, write it with a rollback journal instead of WAL. In WAL
-    every page of a million rows and their indexes is written twice (to the WAL, then copied
-    into the database by a checkpoint); with a rollback journal, pages added at the end of the
-    file are written once and only the few pages that change are journaled. A crash leaves a
-    journal that the next open rolls back, as it does a WAL. WAL comes back at the end, and
-    every new connection asks for it anyway (``db/engine.py``). Leaving WAL needs the only
-    connection to the file: the engine's idle pooled connections are closed first, and when
-    another connection (another process) holds it, the pull carries on in WAL."""
-    switched = False
-    if wanted:
-        engine.dispose()
-        switched = _journal_mode(engine, "DELETE") == "delete"
-    try:
-        yield
-    finally:
-        if switched:
-            _journal_mode(engine, "WAL")
-
-
-def _journal_mode(engine: Engine, mode: str) -> str:
-    raw = engine.raw_connection()
-    try:
-        conn = raw.driver_connection
-        assert isinstance(conn, sqlite3.Connection)
-        try:
-            return str(conn.execute(f"PRAGMA journal_mode={mode}").fetchone()[0]).lower()
-        except sqlite3.OperationalError:  # locked by another connection
-            return ""
-    finally:
-        raw.close()
 
 
 __all__ = [
@@ -181,5 +148,4 @@ __all__ = [
     "defer_indexes",
     "is_deferred",
     "restore_indexes",
-    "rollback_journal",
 ]

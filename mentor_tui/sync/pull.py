@@ -18,8 +18,9 @@ from typing import Any
 import httpx
 from sqlalchemy import Engine
 
+from mentor_tui.db.engine import rollback_journal
 from mentor_tui.errors import UserError
-from mentor_tui.sync.bulk_load import defer_indexes, is_deferred, restore_indexes, rollback_journal
+from mentor_tui.sync.bulk_load import defer_indexes, is_deferred, restore_indexes
 from mentor_tui.sync.fetch_ahead import FetchAhead
 from mentor_tui.sync.http import SyncHttp
 from mentor_tui.sync.protocol import PULL_PAGE, SNAPSHOT_PAGE, table_specs
@@ -87,7 +88,7 @@ def snapshot(
     Into a store that was empty when its first snapshot began, rows go in with a plain
     ``INSERT`` (the upsert is the fallback when a row is already there). With ``bulk`` (the
     CLI's login and sync, which hold the store alone) the store is also written with a
-    rollback journal while it fills; see ``bulk_load.rollback_journal``."""
+    rollback journal while it fills; see ``db/engine.rollback_journal``."""
     report = PullReport()
     with local_transaction(engine) as conn:
         state = read_state(conn)

@@ -6,13 +6,10 @@ with a live progress row.
 ``recount`` is the definition, counted from module_progress; ``kept`` what the table holds;
 ``rebuild`` makes the table anew from ``recount`` (a store whose triggers were ever bypassed,
 or that a test wants to check); tests compare ``kept`` with ``recount`` after random writes.
-``counted_after`` sets the insert trigger aside around a bulk load into an empty table.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
@@ -20,9 +17,8 @@ from sqlalchemy import Integer, Select, case, func, select
 from sqlmodel import Session
 
 from mentor_tui.core.people.progress import live
-from mentor_tui.core.writes import begin_for_ddl
 from mentor_tui.db.derived_tables import PROGRESS_TOTALS, refill
-from mentor_tui.db.models import ModuleProgress, Synced
+from mentor_tui.db.models import ModuleProgress
 
 INSERT_TRIGGER = "student_progress_totals_insert"  # local revision 0021
 
@@ -68,30 +64,5 @@ def rebuild(session: Session) -> int:
     return refill(session, PROGRESS_TOTALS, recount_query())
 
 
-@contextmanager
-def counted_after(session: Session, model: type[Synced]) -> Iterator[None]:
-    """Around filling an empty ``module_progress`` with many rows (the learning platform
-    bridge's first pass): the trigger that adds each new row to its student's totals, an
-    upsert per row, is set aside, and the totals are counted once at the end (``rebuild``,
-    one GROUP BY; every row is counted, whichever way it was written meanwhile). Dropped and
-    made again in the caller's transaction, which rolls back on any error: then the trigger
-    is as it was. Another table, a store without the trigger (a server's): nothing is done."""
-    conn = session.connection()
-    made = None
-    if model is ModuleProgress and conn.dialect.name == "sqlite":
-        made = conn.exec_driver_sql(
-            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
-            (INSERT_TRIGGER,),
-        ).scalar()
-    if made is None:
-        yield
-        return
-    begin_for_ddl(conn)
-    conn.exec_driver_sql(f"DROP TRIGGER {INSERT_TRIGGER}")
-    yield  # an error rolls the transaction back (``session_scope``): the drop goes with it
-    conn.exec_driver_sql(made)
-    rebuild(session)
-
-
-__all__ = ["INSERT_TRIGGER", "PROGRESS_TOTALS", "Totals", "counted_after", "kept", "rebuild",
+__all__ = ["INSERT_TRIGGER", "PROGRESS_TOTALS", "Totals", "kept", "rebuild",
            "recount"]  # fmt: skip

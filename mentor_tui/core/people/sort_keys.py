@@ -70,18 +70,24 @@ def rebuild(session: Session) -> int:
     return refill(session, SORT_KEYS, recount_query())
 
 
-def refill_statements() -> list[str]:
-    """The three derived tables made anew, as SQLite statements for a raw connection: the end
-    of a first sync's bulk load, which goes without the triggers that keep them
-    (``sync/bulk_load.py``). The totals from the rows (each ``rebuild``), then the keys from
-    the totals just made, through the view the triggers read (local revision 0024): half the
-    cost of ``recount_query``, which groups the rows again; tests compare both."""
+def refill_statements(loaded: str | None = None) -> list[str]:
+    """The derived tables made anew, as SQLite statements for a raw connection, after a bulk
+    load that went without the triggers that keep them (``derived_tables.set_aside``): those
+    the ``loaded`` table feeds (``users``: the keys; ``module_progress`` or ``submissions``:
+    its totals, then the keys), or all three (None; a first sync's whole snapshot). The totals
+    from the rows (each ``rebuild``), then the keys from the totals just made, through the
+    view the triggers read (local revision 0024): half the cost of ``recount_query``, which
+    groups the rows again; tests compare both."""
     view = table("student_sort_keys_source", *(column(name) for name in SORT_KEYS.c.keys()))
-    return [
-        *refill_sql(PROGRESS_TOTALS, progress_totals.recount_query()),
-        *refill_sql(SUBMISSION_TOTALS, submission_totals.recount_query()),
-        *refill_sql(SORT_KEYS, select(*view.c)),
-    ]
+    totals = {
+        "module_progress": refill_sql(PROGRESS_TOTALS, progress_totals.recount_query()),
+        "submissions": refill_sql(SUBMISSION_TOTALS, submission_totals.recount_query()),
+    }
+    made = [*totals["module_progress"], *totals["submissions"]] if loaded is None else []
+    return made + totals.get(loaded or "", []) + refill_sql(SORT_KEYS, select(*view.c))
 
 
-__all__ = ["SORT_KEYS", "Keys", "kept", "rebuild", "recount", "refill_statements"]
+FEEDERS = ("users", "module_progress", "submissions")  # the rows the derived tables count
+
+
+__all__ = ["FEEDERS", "SORT_KEYS", "Keys", "kept", "rebuild", "recount", "refill_statements"]
