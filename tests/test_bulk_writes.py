@@ -48,7 +48,7 @@ def _rows(prefix: str) -> list[dict[str, object]]:
             "done": n % 2 == 0,
             "share": [1, 1.5, 2, 0.5][n % 4],
             # equal values of different types stay apart (1, true and 1.0 in JSON)
-            "detail": [{"n": n, "name": "é"}, 1, True, 1.0][n % 4],
+            "detail": [{"n": n, "name": "é"}, 1, True, 1.0, None][n % 5],
         }
         for n in range(6)
     ]

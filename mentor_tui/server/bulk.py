@@ -34,10 +34,8 @@ def _tuples(
         if process is not None:
             seen: dict[tuple[type, Hashable], Any] = {}  # keyed by type too: True == 1 == 1.0
             out = []
-            for value in values:
-                if value is None:
-                    out.append(None)
-                elif isinstance(value, Hashable):
+            for value in values:  # None too, as SQLAlchemy does (JSON makes it 'null')
+                if isinstance(value, Hashable):
                     key = (type(value), value)
                     try:
                         out.append(seen[key])
