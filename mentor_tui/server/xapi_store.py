@@ -40,6 +40,7 @@ from mentor_tui.core.notifications.milestones import (
 from mentor_tui.db.models import AuditEntry, Module, ModuleProgress, Notification, User, new_id
 from mentor_tui.server.bulk import insert_many, update_many
 from mentor_tui.server.log import LogWriter
+from mentor_tui.server.progress_totals import totals_after
 from mentor_tui.server.schema import write_options, xapi_statements
 
 CHUNK = 500
@@ -264,10 +265,11 @@ def _write_progress(
                 },
             }
         )
-    insert_many(conn, PROGRESS, inserts)
-    for params in updates.values():
-        # one statement per set of changed fields, executed for every row that has that set
-        update_many(conn, PROGRESS, ["id"], params, {"updated_at": now})
+    with totals_after(conn, [key[0] for key in changed]):
+        insert_many(conn, PROGRESS, inserts)
+        for params in updates.values():
+            # one statement per set of changed fields, executed for every row that has that set
+            update_many(conn, PROGRESS, ["id"], params, {"updated_at": now})
     done = [
         key
         for key, changes in changed.items()
