@@ -279,7 +279,7 @@ def _write_progress(
     ]
     if done:
         _milestones(conn, log, origin, done, audit, now)
-    insert_many(conn, AuditEntry.__table__, audit)  # type: ignore[arg-type]
+    insert_many(conn, AuditEntry.__table__, audit)  # type: ignore[attr-defined]
     log.finish()
 
 
@@ -335,7 +335,7 @@ def _milestones(
                 "entity_id": row["id"], "at": now, "detail": {"via": "xapi"},
             }
         )  # fmt: skip
-    insert_many(conn, Notification.__table__, rows)  # type: ignore[arg-type]
+    insert_many(conn, Notification.__table__, rows)
 
 
 def _new_row(row_id: str, key: tuple[str, str], now: datetime) -> dict[str, Any]:
