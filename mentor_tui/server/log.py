@@ -12,8 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, insert, select, update
+from sqlalchemy import Connection, insert, select, update
 
+from mentor_tui.server.bulk import insert_many, update_many
 from mentor_tui.server.schema import log_counter, log_revokes, log_rows
 
 Key = tuple[str, str]
@@ -130,28 +131,12 @@ class LogWriter:
             (old if key in self._known else new).append(values)
         for values in new:
             values.setdefault("field_versions", {})
-        if new:
-            self.conn.execute(insert(log_rows), new)
-        with_versions = [v for v in old if "field_versions" in v]
-        positions_only = [v for v in old if "field_versions" not in v]
-        for batch, columns in (
-            (with_versions, {"position", "field_versions"}),
-            (positions_only, {"position"}),
+        insert_many(self.conn, log_rows, new)
+        for batch in (
+            [v for v in old if "field_versions" in v],
+            [v for v in old if "field_versions" not in v],
         ):
-            if batch:
-                stmt = (
-                    update(log_rows)
-                    .where(
-                        and_(
-                            log_rows.c.entity == bindparam("b_entity"),
-                            log_rows.c.entity_id == bindparam("b_entity_id"),
-                        )
-                    )
-                    .values({c: bindparam(f"b_{c}") for c in columns})
-                )
-                self.conn.execute(
-                    stmt, [{f"b_{k}": v for k, v in values.items()} for values in batch]
-                )
+            update_many(self.conn, log_rows, ["entity", "entity_id"], batch)
         last = position + len(self._touched) - 1
         self._touched.clear()
         self._revokes.clear()

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, bindparam, func, insert, select, update
+from sqlalchemy import Connection, Engine, bindparam, func, select, update
 from sqlmodel import Session
 
 from mentor_tui.config import Config
@@ -38,7 +38,9 @@ from mentor_tui.core.notifications.milestones import (
     milestones_notices,
 )
 from mentor_tui.db.models import AuditEntry, Module, ModuleProgress, Notification, User, new_id
+from mentor_tui.server.bulk import insert_many, update_many
 from mentor_tui.server.log import LogWriter
+from mentor_tui.server.progress_totals import totals_after
 from mentor_tui.server.schema import write_options, xapi_statements
 
 CHUNK = 500
@@ -139,8 +141,9 @@ def _store_new(
     effects = [effect_of(item.statement) for item in new]
     outcomes = _apply(conn, account_id, new, effects, activities)
     now = clock.now()
-    conn.execute(
-        insert(xapi_statements),
+    insert_many(
+        conn,
+        xapi_statements,
         [
             {
                 "id": item.id,
@@ -244,9 +247,7 @@ def _write_progress(
             row_id = before["id"]
             version = int(before["version"]) + 1
             names = tuple(sorted(changes))
-            updates.setdefault(names, []).append(
-                {"b_id": row_id, "b_version": version, **{f"b_{k}": v for k, v in changes.items()}}
-            )
+            updates.setdefault(names, []).append({"id": row_id, "version": version, **changes})
             log.changed("module_progress", row_id, changes, version, origin)
             action = "update"
         audit.append(
@@ -264,17 +265,11 @@ def _write_progress(
                 },
             }
         )
-    if inserts:
-        conn.execute(insert(PROGRESS), inserts)
-    for names, params in updates.items():
-        # one statement per set of changed fields, executed for every row that has that set
-        values = {name: bindparam(f"b_{name}") for name in names}
-        stmt = (
-            update(PROGRESS)
-            .where(PROGRESS.c.id == bindparam("b_id"))
-            .values(**values, version=bindparam("b_version"), updated_at=now)
-        )
-        conn.execute(stmt, params)
+    with totals_after(conn, [key[0] for key in changed]):
+        insert_many(conn, PROGRESS, inserts)
+        for params in updates.values():
+            # one statement per set of changed fields, executed for every row that has that set
+            update_many(conn, PROGRESS, ["id"], params, {"updated_at": now})
     done = [
         key
         for key, changes in changed.items()
@@ -284,8 +279,7 @@ def _write_progress(
     ]
     if done:
         _milestones(conn, log, origin, done, audit, now)
-    if audit:
-        conn.execute(insert(AuditEntry.__table__), audit)  # type: ignore[arg-type]
+    insert_many(conn, AuditEntry.__table__, audit)  # type: ignore[attr-defined]
     log.finish()
 
 
@@ -341,8 +335,7 @@ def _milestones(
                 "entity_id": row["id"], "at": now, "detail": {"via": "xapi"},
             }
         )  # fmt: skip
-    if rows:
-        conn.execute(insert(Notification.__table__), rows)  # type: ignore[arg-type]
+    insert_many(conn, Notification.__table__, rows)
 
 
 def _new_row(row_id: str, key: tuple[str, str], now: datetime) -> dict[str, Any]:
