@@ -39,7 +39,7 @@ if TYPE_CHECKING:
         StudentSummary,
         UpcomingSession,
     )
-    from mentor_tui.core.analytics.summary_counts import EarlyCounts
+    from mentor_tui.core.analytics.summary_counts import EarlyCounts, EarlyFigures
     from mentor_tui.core.notes.notes import NoteLine
     from mentor_tui.core.people.progress import ActivityItem
 
@@ -93,7 +93,7 @@ class DashboardScreen(MentorScreen):
         table.add_column("Pending", width=7, key="pending")
         table.add_column("Last active", width=11, key="last")
         table.add_column("Why", width=60, key="why")
-        self._first_reload = True
+        self._reloads = 0
         self.mentor_app.call_after_first_frame(self.action_reload)  # the frame, then figures
 
     def _start_early_counts(self) -> EarlyCounts | None:
@@ -102,8 +102,11 @@ class DashboardScreen(MentorScreen):
         from mentor_tui.core.analytics.summary_counts import risk_moment, start_early_counts
 
         moment = clock.now().replace(second=0, microsecond=0)  # the parts' minute (dashboard)
-        sla = self.services.config.assignment_review_sla_hours
-        return start_early_counts(self.services.db_path, risk_moment(moment, sla))
+        config = self.services.config
+        moment_text = risk_moment(moment, config.assignment_review_sla_hours)
+        return start_early_counts(
+            self.services.db_path, moment_text, config.max_students_per_mentor
+        )
 
     def action_reload(self) -> None:
         """Read every part in its own worker, the costly student figures first so that their
@@ -118,16 +121,50 @@ class DashboardScreen(MentorScreen):
         if self.actor.is_mentor:
             painters["action_items"] = self._show_action_items
         unpainted = set(painters)
-        # the first reload: an admin's student counts on a connection of their own, which
-        # SQLite counts on the other core while the workers import the ORM
-        early = self._start_early_counts() if self._first_reload else None
-        self._first_reload = False
+        self._reloads += 1
+        # the first reload: an admin's figures read on a connection of their own, which SQLite
+        # reads on the other core while the workers import the ORM; the cards and the program
+        # overview are painted from that read as soon as it is done, before the ORM is loaded
+        # (not started before the first frame: that frame came later, issue #21)
+        early = self._start_early_counts() if self._reloads == 1 else None
+        if early is not None:
+            self._paint_early(early, unpainted)
         for part, paint in painters.items():
             self.run_db(
                 self._reader(part, early),
                 self._painter(part, paint, unpainted),
                 group=f"dashboard-{part}",
             )
+
+    def _paint_early(self, early: EarlyCounts, unpainted: set[str]) -> None:
+        """The figures ``early`` read painted once read, before the ORM is loaded: the student
+        cards, the review queue card and the program overview, each unless its part of this
+        reload was painted already or the screen reloaded since (the attention table comes
+        with the summary part)."""
+        reload = self._reloads
+
+        def paint(found: EarlyFigures) -> None:
+            if reload != self._reloads:
+                return
+            if found.counts is not None and "summary" in unpainted:
+                groups = found.counts.groups
+                self._show_student_cards(
+                    groups.students,
+                    groups.active,
+                    found.counts.ranked.at_risk,
+                    groups.average_completion,
+                )
+            if "reviews" in unpainted:
+                self._show_reviews(found.reviews)
+            if "overview" in unpainted:
+                self._show_performance(found.overview)
+
+        def wait() -> None:
+            found = early.figures()
+            if found is not None:
+                self.app.call_from_thread(paint, found)
+
+        self.run_worker(wait, thread=True, group="dashboard-early", exit_on_error=False)
 
     def _painter(
         self, part: str, paint: Callable[[Any], None], unpainted: set[str]
@@ -169,22 +206,19 @@ class DashboardScreen(MentorScreen):
     def _changed(self) -> None:
         self.action_reload()
 
+    def _show_student_cards(
+        self, students: int, active: int, at_risk: int, average_completion: float
+    ) -> None:
+        self._card("students", "Students", f"{students}", f"{active} active")
+        self._card("completion", "Average completion", f"{average_completion:.0f}%", "of modules")
+        self._card("risk", "At risk", f"{at_risk}", "students with a warning", alert=at_risk > 0)
+
     def _show_summary(self, data: StudentSummary) -> None:
-        self._card(
-            "students",
-            "Students",
-            f"{data.student_count}",
-            f"{data.active_students} active",
-        )
-        self._card(
-            "completion", "Average completion", f"{data.average_completion:.0f}%", "of modules"
-        )
-        self._card(
-            "risk",
-            "At risk",
-            f"{data.at_risk_count}",
-            "students with a warning",
-            alert=data.at_risk_count > 0,
+        self._show_student_cards(
+            data.student_count,
+            data.active_students,
+            data.at_risk_count,
+            data.average_completion,
         )
         table = self.query_one("#attention", DataTable)
         table.clear()
@@ -268,7 +302,7 @@ class DashboardScreen(MentorScreen):
         self.query_one("#action-items", Static).update(items or empty)
 
     def _show_performance(self, data: MentorPerformance | ProgramOverview | None) -> None:
-        from mentor_tui.core.analytics.dashboard import MentorPerformance, ProgramOverview
+        from mentor_tui.core.analytics.dashboard_figures import MentorPerformance, ProgramOverview
 
         title = self.query_one("#performance-title", Static)
         body = Text()

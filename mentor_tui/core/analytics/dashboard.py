@@ -27,7 +27,11 @@ from mentor_tui.core.access import (
     visible_student_ids,
 )
 from mentor_tui.core.analytics import performance
-from mentor_tui.core.analytics.performance import MentorPerformance, ProgramOverview
+from mentor_tui.core.analytics.dashboard_figures import (
+    MentorPerformance,
+    ProgramOverview,
+    ReviewQueue,
+)
 from mentor_tui.core.analytics.summary import StudentSummary, summarize_students
 from mentor_tui.core.analytics.summary_counts import EarlyCounts
 from mentor_tui.core.memo import memo
@@ -60,13 +64,6 @@ class UpcomingSession:
     title: str
     kind: str
     student_names: list[str]
-
-
-@dataclass(frozen=True)
-class ReviewQueue:
-    pending_reviews: int
-    oldest_pending_at: datetime | None
-    overdue_reviews: int
 
 
 @dataclass(frozen=True)

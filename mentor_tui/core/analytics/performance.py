@@ -18,7 +18,6 @@ A figure with nothing to measure is None rather than a made-up zero.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import and_, case, func, select
@@ -27,36 +26,16 @@ from sqlmodel import Session
 from mentor_tui.config import Config
 from mentor_tui.core import clock
 from mentor_tui.core.access import Actor, find_user, require_admin
+from mentor_tui.core.analytics.dashboard_figures import (
+    GRADUATED,
+    TOP_MENTORS,
+    MentorPerformance,
+    ProgramOverview,
+)
 from mentor_tui.core.people import progress
 from mentor_tui.core.people.students import people_query
 from mentor_tui.db.models import MentorProfile, MentorshipSession, SessionAttendee, Submission, User
 from mentor_tui.errors import UserError
-
-GRADUATED = "Passed out / Completed"
-TOP_MENTORS = 10
-
-
-@dataclass(frozen=True)
-class MentorPerformance:
-    students: int
-    average_completion_rate: float
-    average_review_hours: float | None
-    reviews_within_sla_share: float | None
-    session_attendance_rate: float | None
-    average_rating: float | None
-    graduated_students: int
-    reviews: int = 0
-
-
-@dataclass(frozen=True)
-class ProgramOverview:
-    mentors: int
-    active_mentors: int
-    students: int
-    unassigned_students: int
-    mentors_at_capacity: int
-    completion_by_mentor: list[tuple[str, float, int]]
-    graduated_students: int
 
 
 def mentor_performance(

@@ -25,6 +25,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import quote
 
+from mentor_tui.core.analytics import dashboard_figures as figures
 from mentor_tui.core.people.risk_rules import (
     BEHIND_POINTS,
     IDLE_DAYS,
@@ -195,38 +196,73 @@ def count_program(conn: sqlite3.Connection, moment: tuple[str, str, str]) -> Cou
 
 class EarlyCounts:
     """``count_program`` under way in a thread on a read-only connection of its own, started
-    while the app imports the ORM; ``result()`` waits for it (None if it failed)."""
+    while the app imports the ORM; ``result()`` waits for it (None if it failed). With
+    ``capacity`` (a mentor's capacity where their profile has none), the same thread then
+    reads the admin's review queue card and program overview on the same snapshot
+    (``dashboard_figures``), which ``figures()`` waits for: the screen paints them before the
+    ORM is loaded."""
 
-    def __init__(self, path: Path, moment: tuple[str, str, str]) -> None:
+    def __init__(
+        self, path: Path, moment: tuple[str, str, str], capacity: int | None = None
+    ) -> None:
         self.moment = moment
         self._counts: Counts | None = None
+        self._figures: EarlyFigures | None = None
+        self._counted = threading.Event()
         self._thread = threading.Thread(
-            target=self._count, args=(path,), name="dashboard-early", daemon=True
+            target=self._count, args=(path, capacity), name="dashboard-early", daemon=True
         )
         self._thread.start()
 
-    def _count(self, path: Path) -> None:
+    def _count(self, path: Path, capacity: int | None) -> None:
         try:
             conn = sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True)
         except sqlite3.Error:
+            self._counted.set()
             return
         try:
             conn.execute(f"PRAGMA cache_size=-{READ_CACHE_KIB}")
-            conn.execute("BEGIN")  # one snapshot for both reads
-            self._counts = count_program(conn, self.moment)
+            conn.execute("BEGIN")  # one snapshot for every read
+            try:
+                self._counts = count_program(conn, self.moment)
+            except sqlite3.Error:
+                self._counts = None  # a store these reads do not fit: the usual path counts
+            self._counted.set()
+            if capacity is not None:
+                self._figures = EarlyFigures(
+                    self._counts,
+                    figures.read_review_queue(conn, self.moment[2]),
+                    figures.read_program_overview(conn, capacity),
+                )
         except sqlite3.Error:
-            self._counts = None  # a store these reads do not fit: the usual path counts
+            self._figures = None  # the usual path reads them
         finally:
+            self._counted.set()
             conn.close()
 
     def result(self) -> Counts | None:
         """The counts, once counted; None if the count failed or the store has no students
         (the usual path then counts, or finds nobody, itself)."""
-        self._thread.join()
+        self._counted.wait()
         return self._counts
 
+    def figures(self) -> EarlyFigures | None:
+        """The counts, the review queue card and the program overview, once all are read;
+        None if a read failed or none was asked for."""
+        self._thread.join()
+        return self._figures
 
-def start_early_counts(path: Path, moment: tuple[str, str, str]) -> EarlyCounts | None:
+
+@dataclass(frozen=True)
+class EarlyFigures:
+    counts: Counts | None  # None: no students, or the count failed
+    reviews: figures.ReviewQueue
+    overview: figures.ProgramOverview
+
+
+def start_early_counts(
+    path: Path, moment: tuple[str, str, str], capacity: int | None = None
+) -> EarlyCounts | None:
     """The count started on the store at ``path``, or None where it should not start: no such
     file, or a store not at the code's revision (the migration comes first)."""
     from mentor_tui.db.migrations import HEAD, store_revision
@@ -241,7 +277,7 @@ def start_early_counts(path: Path, moment: tuple[str, str, str]) -> EarlyCounts 
             conn.close()
     except sqlite3.Error:
         return None
-    return EarlyCounts(path, moment) if at_head else None
+    return EarlyCounts(path, moment, capacity) if at_head else None
 
 
 __all__ = [
@@ -250,6 +286,7 @@ __all__ = [
     "RANKED_SQL",
     "Counts",
     "EarlyCounts",
+    "EarlyFigures",
     "Groups",
     "Ranked",
     "count_program",

@@ -1,0 +1,168 @@
+"""An admin's dashboard figures read before the ORM is loaded (``summary_counts.EarlyCounts``
+with a capacity: the student cards, the review queue card and the program overview, in plain
+SQL from ``core/analytics/dashboard_figures.py``): the same figures as the ORM's parts, at
+several moments on a store where they differ, and painted by the screen before its parts."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from app_support import ADMIN, FROZEN_NOW, copy_store, services_for, settle
+from sqlalchemy import select
+
+from mentor_tui.app.main import MentorApp
+from mentor_tui.config import Config
+from mentor_tui.core import clock
+from mentor_tui.core.analytics import dashboard, dashboard_figures
+from mentor_tui.core.analytics import summary_counts as counts
+from mentor_tui.db.engine import make_engine, session_scope
+from mentor_tui.db.models import MentorProfile, Submission, User
+from mentor_tui.screens.dashboard import DashboardScreen
+from tests import factory
+
+CONFIG = Config()
+
+
+def _admin(session):
+    admin = session.execute(select(User).where(User.role == "admin")).scalars().first()
+    return factory.actor(admin)
+
+
+def _vary(path: Path) -> None:
+    """A store where every figure has something to count: a mentor at a small capacity of
+    their own, students graduated, unassigned, paused and deleted, work deleted."""
+    engine = make_engine(path)
+    try:
+        with session_scope(engine) as s:
+            students = s.execute(
+                select(User).where(User.role == "student").order_by(User.id)
+            ).scalars().all()  # fmt: skip
+            students[0].status = dashboard_figures.GRADUATED
+            students[1].mentor_id = None
+            students[2].status = "Paused"
+            students[2].mentor_id = None
+            students[3].deleted_at = clock.now()
+            profile = s.execute(select(MentorProfile)).scalars().first()
+            assert profile is not None
+            profile.capacity = 1
+            pending = s.execute(
+                select(Submission).where(Submission.status == "pending")
+            ).scalars().first()  # fmt: skip
+            assert pending is not None
+            pending.deleted_at = clock.now()
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize("days", [0, 2, 40])
+def test_the_early_figures_are_the_orms(template, tmp_path, days: int) -> None:
+    path = copy_store(template, tmp_path / "demo.db")
+    _vary(path)
+    now = FROZEN_NOW + timedelta(days=days)
+    moment = counts.risk_moment(now, CONFIG.assignment_review_sla_hours)
+    early = counts.start_early_counts(path, moment, CONFIG.max_students_per_mentor)
+    assert early is not None
+    found = early.figures()
+    assert found is not None and found.counts is not None
+    engine = make_engine(path)
+    try:
+        with session_scope(engine) as s:
+            admin = _admin(s)
+            reviews = dashboard.review_queue(s, admin, CONFIG, now=now)
+            overview = dashboard.overview_figures(s, admin, CONFIG, now=now)
+            summary = dashboard.student_summary(s, admin, CONFIG, now=now)
+    finally:
+        engine.dispose()
+    assert found.reviews == reviews
+    assert found.overview == overview
+    assert reviews.pending_reviews > 0 and reviews.oldest_pending_at is not None
+    assert overview.graduated_students >= 1 and overview.unassigned_students >= 1
+    assert overview.mentors_at_capacity >= 1 and overview.completion_by_mentor
+    groups, ranked = found.counts.groups, found.counts.ranked
+    cards = (groups.students, groups.active, ranked.at_risk, groups.average_completion)
+    assert cards == (
+        summary.student_count,
+        summary.active_students,
+        summary.at_risk_count,
+        summary.average_completion,
+    )
+
+
+def test_the_review_queues_overdue_count_follows_the_moment(template, tmp_path) -> None:
+    """The moments above differ where it matters: later, more work is over the SLA."""
+    path = copy_store(template, tmp_path / "demo.db")
+    overdue = []
+    for days in (-30, 0, 40):
+        moment = counts.risk_moment(FROZEN_NOW + timedelta(days=days), 48)
+        early = counts.start_early_counts(path, moment, 20)
+        assert early is not None
+        found = early.figures()
+        assert found is not None
+        overdue.append(found.reviews.overdue_reviews)
+    assert overdue[0] < overdue[1] <= overdue[2]
+
+
+def test_no_figures_without_a_capacity(template, tmp_path) -> None:
+    """The counts alone (the summary worker's), when the caller asked for nothing more."""
+    path = copy_store(template, tmp_path / "demo.db")
+    early = counts.start_early_counts(path, counts.risk_moment(FROZEN_NOW, 48))
+    assert early is not None
+    assert early.result() is not None
+    assert early.figures() is None
+
+
+async def test_an_admins_cards_are_painted_from_the_early_read(
+    template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the parts read through the ORM never painted, the cards and the program overview
+    still show the store's figures: painted from the early read."""
+    path = copy_store(template, tmp_path / "s.db")
+    monkeypatch.setattr(clock, "now", lambda: FROZEN_NOW)
+    monkeypatch.setattr(
+        DashboardScreen, "_painter", lambda self, part, paint, unpainted: lambda data: None
+    )
+    engine = make_engine(path)
+    try:
+        with session_scope(engine) as s:
+            admin = _admin(s)
+            reviews = dashboard.review_queue(s, admin, CONFIG, now=FROZEN_NOW)
+            overview = dashboard.overview_figures(s, admin, CONFIG, now=FROZEN_NOW)
+            summary = dashboard.student_summary(s, admin, CONFIG, now=FROZEN_NOW)
+    finally:
+        engine.dispose()
+    assert isinstance(overview, dashboard_figures.ProgramOverview)
+    app = MentorApp(services_for(path, ADMIN))
+    async with app.run_test(size=(130, 40)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+
+        def shown(selector: str) -> str:
+            return str(screen.query_one(selector).render())
+
+        assert f"{summary.average_completion:.0f}%" in shown("#card-completion")
+        assert f"{summary.student_count}" in shown("#card-students")
+        assert f"{summary.at_risk_count}" in shown("#card-risk")
+        assert "Pending reviews" in shown("#card-reviews")
+        assert f"{reviews.pending_reviews}" in shown("#card-reviews")
+        assert f"{reviews.overdue_reviews} over" in shown("#card-reviews")
+        performance = shown("#performance")
+        assert "Graduated" in performance
+        assert f"{overview.unassigned_students}" in performance
+        assert screen.query_one("#attention").row_count == 0  # the table: the ORM's part
+
+
+async def test_a_mentors_cards_wait_for_their_parts(
+    template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app_support import MENTOR
+
+    path = copy_store(template, tmp_path / "s.db")
+    monkeypatch.setattr(
+        DashboardScreen, "_painter", lambda self, part, paint, unpainted: lambda data: None
+    )
+    app = MentorApp(services_for(path, MENTOR))
+    async with app.run_test(size=(130, 40)) as pilot:
+        await settle(pilot)
+        assert "Average completion" not in str(app.screen.query_one("#card-completion").render())
