@@ -223,3 +223,41 @@ async def test_a_cell_shows_its_own_style() -> None:
         assert segments["at risk"].color.name == "yellow"
         assert segments["paused"] is not None and segments["paused"].dim
         assert not segments["Student 1"].dim and segments["Student 1"].color != "yellow"
+
+
+async def test_a_focus_change_paints_only_the_cursor_line() -> None:
+    """Losing or getting the focus changes the cursor row's look alone: only its line is
+    painted again, not every row on screen (issue #21, the review queue's `a` and `ctrl+s`)."""
+    from textual.widgets import Input
+
+    painted: list[int] = []
+
+    class CountedTable(PagedTable):
+        def render_line(self, y: int):  # type: ignore[no-untyped-def]
+            painted.append(y)
+            return super().render_line(y)
+
+    class TwoWidgets(TableApp):
+        def compose(self) -> ComposeResult:
+            yield Input()
+            yield self.table
+
+    app = TwoWidgets(CountedTable(COLUMNS, SyntheticSource(1000)))
+    async with app.run_test(size=(60, 16)) as pilot:
+        await settle(pilot)
+        table = app.table
+        table.focus()
+        await pilot.press("down", "down")
+        await settle(pilot)
+        focused = table.render_line(3)
+        painted.clear()
+        app.query_one(Input).focus()
+        await settle(pilot)
+        assert painted == [3]  # the cursor row (the header is line 0)
+        blurred = table.render_line(3)
+        assert blurred.text == focused.text and list(blurred) != list(focused)
+        painted.clear()
+        table.focus()
+        await settle(pilot)
+        assert painted == [3]
+        assert list(table.render_line(3)) == list(focused)

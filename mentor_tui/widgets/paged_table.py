@@ -14,12 +14,13 @@ class body: plain functions of the table that run as its own methods, with no ca
 from __future__ import annotations
 
 import asyncio
-from typing import ClassVar
+from typing import ClassVar, Self
 
 from rich.style import Style
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
+from textual.dom import NoScreen
 from textual.geometry import Region
 from textual.message import Message
 from textual.reactive import reactive
@@ -82,6 +83,7 @@ class PagedTable(ScrollView, can_focus=True):
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "paged-table--header",
         "paged-table--cursor",
+        "paged-table--cursor-blurred",
         "paged-table--marked",
         "paged-table--placeholder",
     }
@@ -96,15 +98,17 @@ class PagedTable(ScrollView, can_focus=True):
             background: $panel;
             color: $foreground;
         }
+        /* Two classes, not one under `:focus`: a component style that follows the focus
+           makes Textual repaint every line on a focus change (see `on_focus`). */
         & > .paged-table--cursor {
-            background: $block-cursor-blurred-background;
-            color: $block-cursor-blurred-foreground;
-            text-style: $block-cursor-blurred-text-style;
-        }
-        &:focus > .paged-table--cursor {
             background: $block-cursor-background;
             color: $block-cursor-foreground;
             text-style: $block-cursor-text-style;
+        }
+        & > .paged-table--cursor-blurred {
+            background: $block-cursor-blurred-background;
+            color: $block-cursor-blurred-foreground;
+            text-style: $block-cursor-blurred-text-style;
         }
         & > .paged-table--marked {
             background: $accent 25%;
@@ -403,10 +407,39 @@ class PagedTable(ScrollView, can_focus=True):
     _header_strip = table_rendering.header_strip
 
     def notify_style_update(self) -> None:
-        # Cached lines are checked against the styles at the next render (`_check_line_styles`):
-        # a focus change redraws the cursor row only.
+        # Cached lines are checked against the styles at the next render (`_check_line_styles`).
+        # Textual calls this on every focus change too: the table's own style stays, so
+        # nothing is painted here (the cursor row is, by `on_focus`/`on_blur`).
         super().notify_style_update()
-        self.refresh()
+        if self._lines_styles is None or self._lines_styles[0] != self.rich_style:
+            self.refresh()
+
+    def focus(self, scroll_visible: bool = True) -> Self:
+        """Textual's `focus` repaints the whole table first; `on_focus` paints the cursor row."""
+
+        def set_focus() -> None:
+            try:
+                self.screen.set_focus(self, scroll_visible=scroll_visible)
+            except NoScreen:
+                pass
+
+        self.app.call_later(set_focus)
+        return self
+
+    def on_focus(self, event: events.Focus) -> None:
+        # Textual's own handler repaints the whole table; only the cursor row's look changes.
+        event.prevent_default()
+        self.has_focus = True
+        self._refresh_rows(self.cursor_index, 1)
+        if self.parent is not None:
+            self.parent.post_message(events.DescendantFocus(self))
+
+    def on_blur(self, event: events.Blur) -> None:
+        event.prevent_default()
+        self.has_focus = False
+        self._refresh_rows(self.cursor_index, 1)
+        if self.parent is not None:
+            self.parent.post_message(events.DescendantBlur(self))
 
     def render_lines(self, crop: Region) -> list[Strip]:
         """Read the styles and the content width once for the whole pass; `render_line` would

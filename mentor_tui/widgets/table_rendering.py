@@ -118,7 +118,9 @@ def line_styles(self) -> tuple[Style, Style, Style, Style]:
         return self._pass_styles
     return (
         self.rich_style,
-        self.get_component_rich_style("paged-table--cursor"),
+        self.get_component_rich_style(
+            "paged-table--cursor" if self.has_focus else "paged-table--cursor-blurred"
+        ),
         self.get_component_rich_style("paged-table--marked"),
         self.get_component_rich_style("paged-table--placeholder"),
     )

@@ -50,11 +50,16 @@ from mentor_tui.widgets.key_footer import KeyFooter
 from mentor_tui.widgets.paged_table import PagedTable
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from sqlmodel import Session
 
     from mentor_tui.core.services import Services
 
 FILTER_DEBOUNCE = 0.15
+# The recount and the status bar's refresh after a decision wait this long after the landing's
+# frame (a person reads the next item first; the count is right a moment later).
+AFTER_LANDING_SECONDS = 0.05
 READ_AHEAD = (1, 2, -1)  # rows, from the cursor, whose previews are rendered before they are shown
 DONE_WORDS = {
     "approve": "Approved",
@@ -395,10 +400,15 @@ class ReviewQueueScreen(MentorScreen):
             if landing is not None:  # shown now when rendered ahead, with the rows
                 self._ask_preview(landing.id)
             if taken_out:  # after the landing is painted: it does not wait for this
-                self.call_after_refresh(self._recount, table.row_count)
+                self._after_landing(partial(self._recount, table.row_count))
         # the status bar and sync (not this list), once the landing is painted: their workers
         # would compete with this frame for the interpreter
-        self.call_after_refresh(self.app.post_message, DataChanged("reviews"))
+        self._after_landing(partial(self.app.post_message, DataChanged("reviews")))
+
+    def _after_landing(self, callback: Callable[[], object]) -> None:
+        """``callback`` a moment after the next frame: the landing's preview may still be on
+        its way then (a frame later), and a worker started at once would compete with it."""
+        self.call_after_refresh(self.set_timer, AFTER_LANDING_SECONDS, callback)
 
     def _land_on(self, landing: QueueItem) -> None:
         """Put the cursor on ``landing``, at the place the store counts for it."""
