@@ -6,7 +6,12 @@ import shutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+from textual import events
+from textual.widgets import Input, TextArea
+
 from mentor_tui.config import Config
+from mentor_tui.core import clock
 from mentor_tui.core.people.settings import sign_in
 from mentor_tui.core.services import Services
 from mentor_tui.db.engine import make_engine, session_scope
@@ -40,10 +45,54 @@ def services_for(path: Path, email: str | None) -> Services:
     return Services(engine, path, Config(), actor)
 
 
-async def type_text(pilot, text: str) -> None:
-    """Type ``text`` key by key, as a person would."""
+@pytest.fixture(autouse=True)
+def frozen_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The app's clock stands at ``FROZEN_NOW`` (autouse where a test module imports it)."""
+    monkeypatch.setattr(clock, "now", lambda: FROZEN_NOW)
+
+
+def mentor_app(template: Path, tmp_path: Path):
+    """The app on a copy of the demo store, signed in as ``MENTOR``."""
+    from mentor_tui.app.main import MentorApp
+
+    return MentorApp(services_for(copy_store(template, tmp_path / "s.db"), MENTOR))
+
+
+async def type_keys(pilot, text: str) -> None:
+    """Type ``text`` key by key, as a person would: one key event (and the wait for the app to
+    go idle) per character. For tests where the keystrokes themselves are the behaviour."""
     for char in text:
         await pilot.press(char)
+
+
+def _pastes_like_keys(box: object, text: str) -> bool:
+    """Whether a paste of ``text`` into ``box`` (the focused widget) does what typing it key by
+    key does: a text box that is writable takes a printable character key by inserting it at the
+    cursor (or over the selection), and a paste inserts the same text the same way (an Input
+    keeps a paste's first line only, so no line breaks). The app binds no printable key with
+    priority, so such a key reaches the focused box before any binding."""
+    if not text.isprintable():
+        return False
+    if isinstance(box, TextArea):
+        return not box.read_only
+    return isinstance(box, Input) and not box.disabled
+
+
+async def type_text(pilot, text: str) -> None:
+    """Put ``text`` into the focused text box, as typing it would.
+
+    Typing key by key costs a key event, a repaint and a wait for idle per character, which adds
+    up over a suite; where the focused widget is a writable text box, the text goes in as one
+    paste event instead (the same insert at the cursor, one ``Changed``), sent the way a terminal's
+    paste arrives: to the app, which hands it to the focused widget. Anywhere else (a list, a
+    screen whose keys are bindings) it is typed key by key. Use ``type_keys`` where the keystrokes
+    themselves are what a test is about."""
+    box = pilot.app.focused
+    if not _pastes_like_keys(box, text):
+        await type_keys(pilot, text)
+        return
+    pilot.app.post_message(events.Paste(text))  # as a terminal's paste comes: the app hands it on
+    await pilot.pause()
 
 
 async def settle(pilot) -> None:

@@ -8,7 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from app_support import FROZEN_NOW, MENTOR, copy_store, services_for, settle, type_text
+from app_support import FROZEN_NOW, MENTOR, copy_store, services_for, settle, type_keys, type_text
 from sqlalchemy import select
 from textual.widgets import Input, TextArea
 
@@ -274,7 +274,7 @@ async def test_quitting_writes_the_open_editors_draft_up_to_the_last_key(
     app = MentorApp(services_for(store, MENTOR))
     async with app.run_test(size=SIZE) as pilot:
         panel = await _open_feedback(pilot)
-        await type_text(pilot, "Typed just before quitting")
+        await type_keys(pilot, "Typed just before quitting")  # the throttle sees each key
         await pilot.press("ctrl+q")  # sooner than the throttle would have written it
         await pilot.pause()
     assert _drafts(store) == [

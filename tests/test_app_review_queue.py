@@ -10,8 +10,11 @@ from app_support import (
     FROZEN_NOW,
     MENTOR,
     copy_store,
+    frozen_clock,  # noqa: F401  (autouse: the clock stands still in every test here)
+    mentor_app,
     services_for,
     settle,
+    type_keys,
     type_text,
 )
 from sqlalchemy import func, select
@@ -21,7 +24,6 @@ from textual.screen import Screen
 from textual.widgets import TextArea
 
 from mentor_tui.app.main import MentorApp
-from mentor_tui.core import clock
 from mentor_tui.core.reviews.decisions import submission_preview
 from mentor_tui.core.reviews.queue import QueueItem, list_queue
 from mentor_tui.db.engine import session_scope
@@ -34,15 +36,6 @@ from mentor_tui.screens.reviews.queue import ReviewQueueScreen
 from mentor_tui.widgets.paged_table import PagedTable
 
 SIZE = (130, 40)
-
-
-@pytest.fixture(autouse=True)
-def frozen_clock(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(clock, "now", lambda: FROZEN_NOW)
-
-
-def _app(template: Path, tmp_path: Path) -> MentorApp:
-    return MentorApp(services_for(copy_store(template, tmp_path / "s.db"), MENTOR))
 
 
 def _queue(app: MentorApp) -> list[QueueItem]:
@@ -83,7 +76,7 @@ async def _open_queue(pilot) -> PagedTable:
 
 
 async def test_approve_and_next(template: Path, tmp_path: Path) -> None:
-    app = _app(template, tmp_path)
+    app = mentor_app(template, tmp_path)
     before = _queue(app)
     assert len(before) >= 3
     async with app.run_test(size=SIZE) as pilot:
@@ -124,7 +117,7 @@ async def test_approve_and_next_lays_out_only_for_the_panel(
         refresh_layout(screen, size, scroll)
 
     monkeypatch.setattr(Screen, "_refresh_layout", counted)
-    app = _app(template, tmp_path)
+    app = mentor_app(template, tmp_path)
     before = _queue(app)
     async with app.run_test(size=SIZE) as pilot:
         table = await _open_queue(pilot)
@@ -164,7 +157,7 @@ async def test_approve_and_next_repaints_no_whole_screen(
             whole.append(str(compositor.root.focused))
         return render_update(compositor, *args, **kwargs)
 
-    app = _app(template, tmp_path)
+    app = mentor_app(template, tmp_path)
     before = _queue(app)
     async with app.run_test(size=SIZE) as pilot:
         table = await _open_queue(pilot)
@@ -194,7 +187,7 @@ async def test_the_editor_opens_and_closes_without_restyling_it(
         restyled.extend(type(node).__name__ + "#" + str(node.id) for node in nodes)
         update_nodes(stylesheet, nodes, animate=animate)
 
-    app = _app(template, tmp_path)
+    app = mentor_app(template, tmp_path)
     before = _queue(app)
     async with app.run_test(size=SIZE) as pilot:
         table = await _open_queue(pilot)
@@ -212,7 +205,7 @@ async def test_the_editor_opens_and_closes_without_restyling_it(
 
 
 async def test_approve_without_feedback_is_allowed(template: Path, tmp_path: Path) -> None:
-    app = _app(template, tmp_path)
+    app = mentor_app(template, tmp_path)
     before = _queue(app)
     async with app.run_test(size=SIZE) as pilot:
         table = await _open_queue(pilot)
@@ -224,7 +217,7 @@ async def test_approve_without_feedback_is_allowed(template: Path, tmp_path: Pat
 
 
 async def test_reject_without_feedback_is_refused(template: Path, tmp_path: Path) -> None:
-    app = _app(template, tmp_path)
+    app = mentor_app(template, tmp_path)
     before = _queue(app)
     async with app.run_test(size=SIZE) as pilot:
         await _open_queue(pilot)
@@ -243,7 +236,7 @@ async def test_reject_without_feedback_is_refused(template: Path, tmp_path: Path
 
 
 async def test_request_changes(template: Path, tmp_path: Path) -> None:
-    app = _app(template, tmp_path)
+    app = mentor_app(template, tmp_path)
     before = _queue(app)
     async with app.run_test(size=SIZE) as pilot:
         table = await _open_queue(pilot)
@@ -264,7 +257,7 @@ async def test_the_editor_keeps_the_work_in_view_and_takes_every_letter(
     """The editor is a panel of the queue screen: the list and the preview stay, the queue's
     own keys (a, x, c, e, /) are letters of the feedback while it is written, and the footer
     shows the editor's keys instead of the queue's."""
-    app = _app(template, tmp_path)
+    app = mentor_app(template, tmp_path)
     before = _queue(app)
     feedback = "a/x c: e"
     async with app.run_test(size=SIZE) as pilot:
@@ -292,7 +285,7 @@ async def test_the_editor_keeps_the_work_in_view_and_takes_every_letter(
 
 
 async def test_a_new_decision_starts_with_empty_feedback(template: Path, tmp_path: Path) -> None:
-    app = _app(template, tmp_path)
+    app = mentor_app(template, tmp_path)
     before = _queue(app)
     async with app.run_test(size=SIZE) as pilot:
         await _open_queue(pilot)
@@ -317,7 +310,7 @@ async def test_decisions_take_their_rows_out_without_reloading_the_list(
     reload and no frame of "…" placeholder rows; the rows left are the store's, in order."""
     from mentor_tui.widgets import table_lines
 
-    app = _app(template, tmp_path)
+    app = mentor_app(template, tmp_path)
     before = _queue(app)
     assert len(before) >= 6
     async with app.run_test(size=SIZE) as pilot:
@@ -355,7 +348,7 @@ async def test_a_change_made_elsewhere_is_counted_after_a_decision(
 ) -> None:
     """A decision takes its row out of the list (the count one less) and recounts after
     landing: a change no message announced (another process writing the store) shows too."""
-    app = _app(template, tmp_path)
+    app = mentor_app(template, tmp_path)
     before = _queue(app)
     async with app.run_test(size=SIZE) as pilot:
         table = await _open_queue(pilot)
@@ -370,7 +363,7 @@ async def test_a_change_made_elsewhere_is_counted_after_a_decision(
 
 
 async def test_the_preview_follows_the_width_of_its_pane(template: Path, tmp_path: Path) -> None:
-    app = _app(template, tmp_path)
+    app = mentor_app(template, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await _open_queue(pilot)
         pane = app.screen.query_one(PreviewPane)
@@ -383,7 +376,7 @@ async def test_the_preview_follows_the_width_of_its_pane(template: Path, tmp_pat
 
 
 async def test_names_in_the_editor_title_are_literal(template: Path, tmp_path: Path) -> None:
-    app = _app(template, tmp_path)
+    app = mentor_app(template, tmp_path)
     first = _queue(app)[0]
     with session_scope(app.services.engine) as session:
         session.get_one(User, first.student_id).full_name = "[red]Eve[/red] \x1b[2J"
@@ -397,7 +390,7 @@ async def test_names_in_the_editor_title_are_literal(template: Path, tmp_path: P
 
 
 def test_a_decision_forgets_the_previews_it_made_stale(template: Path, tmp_path: Path) -> None:
-    app = _app(template, tmp_path)
+    app = mentor_app(template, tmp_path)
     services = app.services
     items = _queue(app)
     previews = [
@@ -417,7 +410,7 @@ def test_a_decision_forgets_the_previews_it_made_stale(template: Path, tmp_path:
 
 
 async def test_bulk_decision_on_marked_items(template: Path, tmp_path: Path) -> None:
-    app = _app(template, tmp_path)
+    app = mentor_app(template, tmp_path)
     before = _queue(app)
     async with app.run_test(size=SIZE) as pilot:
         table = await _open_queue(pilot)
@@ -440,7 +433,7 @@ async def test_bulk_decision_on_marked_items(template: Path, tmp_path: Path) -> 
 
 
 async def test_bulk_decision_can_be_declined(template: Path, tmp_path: Path) -> None:
-    app = _app(template, tmp_path)
+    app = mentor_app(template, tmp_path)
     before = _queue(app)
     async with app.run_test(size=SIZE) as pilot:
         await _open_queue(pilot)
@@ -457,7 +450,7 @@ async def test_ten_marked_submissions_decided_in_twelve_keys(
 ) -> None:
     """Issue #22's goal: 10 marked submissions decided in at most 12 keys (space x 10, the
     decision, ctrl+s), counted from the queue's first row."""
-    app = _app(template, tmp_path)
+    app = mentor_app(template, tmp_path)
     _more_pending(app, 6)
     before = _queue(app)
     assert len(before) >= 11
@@ -477,7 +470,7 @@ async def test_ten_marked_submissions_decided_in_twelve_keys(
 async def test_decided_elsewhere_is_refused_and_the_list_refreshes(
     template: Path, tmp_path: Path
 ) -> None:
-    app = _app(template, tmp_path)
+    app = mentor_app(template, tmp_path)
     before = _queue(app)
     async with app.run_test(size=SIZE) as pilot:
         table = await _open_queue(pilot)
@@ -491,7 +484,7 @@ async def test_decided_elsewhere_is_refused_and_the_list_refreshes(
 
 
 async def test_comment_bank_add_and_insert(template: Path, tmp_path: Path) -> None:
-    app = _app(template, tmp_path)
+    app = mentor_app(template, tmp_path)
     before = _queue(app)
     async with app.run_test(size=SIZE) as pilot:
         await _open_queue(pilot)
@@ -527,7 +520,7 @@ async def test_comment_bank_add_and_insert(template: Path, tmp_path: Path) -> No
 
 
 async def test_comment_bank_edit_and_delete(template: Path, tmp_path: Path) -> None:
-    app = _app(template, tmp_path)
+    app = mentor_app(template, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await _open_queue(pilot)
         await pilot.press("a", "ctrl+b")
@@ -573,7 +566,7 @@ async def _wait_for_rows(pilot, table, rows: int) -> None:
 
 
 async def test_filter_by_student_or_assignment(template: Path, tmp_path: Path) -> None:
-    app = _app(template, tmp_path)
+    app = mentor_app(template, tmp_path)
     before = _queue(app)
     target = before[-1]
     needle = target.assignment_title.split()[0]
@@ -598,7 +591,7 @@ async def test_filter_by_student_or_assignment(template: Path, tmp_path: Path) -
 
 
 async def test_earlier_attempts_key(template: Path, tmp_path: Path) -> None:
-    app = _app(template, tmp_path)
+    app = mentor_app(template, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await _open_queue(pilot)
         screen = app.screen
@@ -614,7 +607,7 @@ async def test_earlier_attempts_key(template: Path, tmp_path: Path) -> None:
 async def test_enter_reads_the_preview_and_escape_comes_back(
     template: Path, tmp_path: Path
 ) -> None:
-    app = _app(template, tmp_path)
+    app = mentor_app(template, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         table = await _open_queue(pilot)
         await pilot.press("enter")
@@ -635,7 +628,7 @@ async def test_admin_sees_every_pending_submission(template: Path, tmp_path: Pat
         ).scalar_one()
     async with app.run_test(size=SIZE) as pilot:
         table = await _open_queue(pilot)
-        assert table.row_count == pending > len(_queue(_app(template, tmp_path / "m")))
+        assert table.row_count == pending > len(_queue(mentor_app(template, tmp_path / "m")))
 
 
 # --- snapshots --------------------------------------------------------------------------------
@@ -646,7 +639,7 @@ def test_snapshot_queue_with_overdue_items(snap_compare, template: Path, tmp_pat
         await _open_queue(pilot)
         await settle(pilot)
 
-    assert snap_compare(_app(template, tmp_path), terminal_size=SIZE, run_before=go)
+    assert snap_compare(mentor_app(template, tmp_path), terminal_size=SIZE, run_before=go)
 
 
 def test_snapshot_feedback_editor(snap_compare, template: Path, tmp_path: Path) -> None:
@@ -654,10 +647,10 @@ def test_snapshot_feedback_editor(snap_compare, template: Path, tmp_path: Path) 
         await _open_queue(pilot)
         await pilot.press("x")
         await settle(pilot)
-        await type_text(pilot, "Handle the empty input too.")
+        await type_keys(pilot, "Handle the empty input too.")  # a snapshot: kept as it was
         await settle(pilot)
 
-    assert snap_compare(_app(template, tmp_path), terminal_size=SIZE, run_before=go)
+    assert snap_compare(mentor_app(template, tmp_path), terminal_size=SIZE, run_before=go)
 
 
 def _more_pending(app: MentorApp, count: int) -> None:

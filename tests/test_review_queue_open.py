@@ -9,10 +9,15 @@ import time
 from pathlib import Path
 
 import pytest
-from app_support import FROZEN_NOW, MENTOR, copy_store, services_for, settle
+from app_support import (
+    MENTOR,
+    copy_store,
+    frozen_clock,  # noqa: F401  (autouse: the clock stands still in every test here)
+    mentor_app,
+    services_for,
+    settle,
+)
 
-from mentor_tui.app.main import MentorApp
-from mentor_tui.core import clock
 from mentor_tui.core.reviews.decisions import submission_preview
 from mentor_tui.core.reviews.queue_pages import landing_after
 from mentor_tui.screens.reviews import queue, queue_source
@@ -21,15 +26,6 @@ from mentor_tui.screens.reviews.queue import ReviewQueueScreen
 from mentor_tui.widgets.paged_table import PagedTable
 
 SIZE = (130, 40)
-
-
-@pytest.fixture(autouse=True)
-def frozen_clock(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(clock, "now", lambda: FROZEN_NOW)
-
-
-def _app(template: Path, tmp_path: Path) -> MentorApp:
-    return MentorApp(services_for(copy_store(template, tmp_path / "s.db"), MENTOR))
 
 
 async def test_the_first_rows_are_painted_before_the_queue_is_counted(
@@ -48,7 +44,7 @@ async def test_the_first_rows_are_painted_before_the_queue_is_counted(
         return count_now(self, session)
 
     monkeypatch.setattr(queue_source.QueueSource, "count_now", held_count)
-    app = _app(template, tmp_path)
+    app = mentor_app(template, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("3")
@@ -79,7 +75,7 @@ async def test_the_first_rows_are_painted_before_the_queue_is_counted(
 async def test_the_first_open_adds_no_stylesheet(template: Path, tmp_path: Path) -> None:
     """The queue's stylesheet and its widgets' (its filter box, list and feedback editor) were
     read ahead once start-up was over: the first `3` parses no stylesheet again."""
-    app = _app(template, tmp_path)
+    app = mentor_app(template, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert app._heap_frozen  # the preload is done
@@ -101,7 +97,7 @@ async def test_the_preview_renderer_is_loaded_ahead_in_a_thread(
         preload()
 
     monkeypatch.setattr(ReviewQueueScreen, "preload", staticmethod(recorded))
-    app = _app(template, tmp_path)
+    app = mentor_app(template, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert len(threads) == 1
@@ -155,7 +151,7 @@ async def test_the_app_warms_the_queue_up_once_start_up_is_over(
 ) -> None:
     warmed: list[object] = []
     monkeypatch.setattr(ReviewQueueScreen, "warm_up", staticmethod(warmed.append))
-    app = _app(template, tmp_path)
+    app = mentor_app(template, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         deadline = time.monotonic() + 10
@@ -179,7 +175,7 @@ async def test_the_feedback_editor_comes_after_the_first_preview(
         return render_preview(*args, **kwargs)
 
     monkeypatch.setattr(queue, "render_preview", held)
-    app = _app(template, tmp_path)
+    app = mentor_app(template, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("3")
@@ -206,7 +202,7 @@ async def test_the_feedback_editor_comes_after_the_first_preview(
 async def test_the_feedback_editor_is_mounted_once_the_first_preview_is_shown(
     template: Path, tmp_path: Path
 ) -> None:
-    app = _app(template, tmp_path)
+    app = mentor_app(template, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("3")
