@@ -10,17 +10,17 @@ import sqlite3
 from datetime import timedelta
 from pathlib import Path
 
-import factory
 import pytest
+from derived_support import check_recounts, three_students
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import Engine, select
+from sqlalchemy import select
 from test_sort_keys import _write
 from test_sort_keys import step as any_step
 from test_submission_totals import STUDENTS
 
 from mentor_tui.core import clock, writes
-from mentor_tui.core.people import progress_totals, sort_keys, submission_totals
+from mentor_tui.core.people import sort_keys
 from mentor_tui.db.engine import make_engine, session_scope
 from mentor_tui.db.models import ModuleProgress, Submission, User
 from mentor_tui.sync import pull as pull_module
@@ -37,18 +37,6 @@ program = sync_helpers.program  # a fixture
 KEEPING = ("student_progress_totals_", "student_submission_totals_", "student_sort_keys_")
 
 
-def check_derived(engine: Engine) -> tuple[int, int, int]:
-    """Each derived table equals its recount; how many rows each has."""
-    with session_scope(engine) as s:
-        totals = progress_totals.kept(s)
-        assert totals == progress_totals.recount(s)
-        sent = submission_totals.kept(s)
-        assert sent == submission_totals.recount(s)
-        keys = sort_keys.kept(s)
-        assert keys == sort_keys.recount(s)
-    return len(totals), len(sent), len(keys)
-
-
 def keeping_triggers(path: Path) -> set[str]:
     conn = sqlite3.connect(path)
     try:
@@ -61,19 +49,7 @@ def keeping_triggers(path: Path) -> set[str]:
 @pytest.fixture
 def school(engine) -> tuple[list[str], str, list[str]]:
     """Three students, one assignment, a course of three modules (as test_sort_keys')."""
-    with session_scope(engine) as s:
-        mentor = factory.mentor(s)
-        students = [factory.student(s, f"Student {n}", mentor=mentor).id for n in range(STUDENTS)]
-        _, modules = factory.course(s, modules=3)
-        return students, factory.assignment(s, modules[0]).id, [m.id for m in modules]
-
-
-@pytest.fixture
-def empty_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A store at HEAD with no rows, to copy for each example."""
-    path = tmp_path_factory.mktemp("empty") / "empty.db"
-    make_engine(path).dispose()
-    return path
+    return three_students(engine)
 
 
 def pull_rows(source: Path, target: Path, *, bulk: bool) -> None:
@@ -118,12 +94,12 @@ def test_a_pull_keeps_the_derived_tables_equal_to_a_recount(
     pull_rows(db_path, target, bulk=True)
     pulled = make_engine(target)
     try:
-        check_derived(pulled)
+        check_recounts(pulled)
         assert keeping_triggers(target) == keeping_triggers(empty_store)
         for op in then:
             _write(engine, db_path, school, op)
         pull_rows(db_path, target, bulk=False)
-        check_derived(pulled)
+        check_recounts(pulled)
     finally:
         pulled.dispose()
         target.unlink()
@@ -140,7 +116,7 @@ def test_a_first_pull_fills_the_derived_tables_once(engine, db_path, school, emp
     pull_rows(db_path, target, bulk=True)
     pulled = make_engine(target)
     try:
-        assert check_derived(pulled) == (1, 1, STUDENTS)
+        assert check_recounts(pulled) == (1, 1, STUDENTS)
         with session_scope(pulled) as s:
             keys = sort_keys.kept(s)
         assert keys[students[0]][1:3] == (0.0, 1)
@@ -158,7 +134,7 @@ def test_a_login_and_the_syncs_after_it_keep_the_derived_tables(
     monkeypatch.setattr(pull_module, "SNAPSHOT_PAGE", 4)  # many pages, several transactions
     store = h.store("admin-laptop")
     h.login(store, "admin@example.org")
-    assert check_derived(store) == (2, 2, 3)
+    assert check_recounts(store) == (2, 2, 3)
     assert keeping_triggers(h.root / "stores" / "admin-laptop.db") == keeping_triggers(
         h.root / "stores" / "admin.db"
     )
@@ -172,7 +148,7 @@ def test_a_login_and_the_syncs_after_it_keep_the_derived_tables(
         writes.update(s, None, s.get(Submission, ids["sub1"]), {"status": "approved"})
     h.sync(program.admin_store)
     sync_once(store, client=h.client)
-    assert check_derived(store) == (3, 2, 3)
+    assert check_recounts(store) == (3, 2, 3)
     with session_scope(store) as s:
         keys = sort_keys.kept(s)
     assert keys[ids["s3"]][:3] == ("Sid Renamed", 100.0, 0)
