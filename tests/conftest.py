@@ -11,6 +11,10 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from hypothesis import settings
+from hypothesis_counts import PROFILE
+
+settings.load_profile(PROFILE)  # "ci" unless HYPOTHESIS_PROFILE says "thorough"
 
 
 @pytest.fixture(autouse=True)

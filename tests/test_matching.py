@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from hypothesis_counts import examples
 from sqlmodel import Session, select
 
 from mentor_tui.config import Config, MatchingWeights
@@ -179,7 +180,7 @@ def test_weights_come_from_the_config() -> None:
     assert [line.weight for line in pair.breakdown] == [100, 0, 0, 0, 0]
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(st.data())
 def test_a_breakdown_adds_up_to_its_score_and_one_pair_scores_as_in_a_batch(data) -> None:
     students, mentors = data.draw(instances(max_students=6, max_mentors=4))
@@ -242,7 +243,7 @@ def flow_instances(draw, max_students: int = 6, max_mentors: int = 4, profits=No
     return n, seats, allowed
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(flow_instances(), st.sampled_from([(), (1,), (1, 2), (2, 3)]))
 def test_optimal_assignment_matches_brute_force(instance, shortlists) -> None:
     n, seats, allowed = instance
@@ -253,7 +254,7 @@ def test_optimal_assignment_matches_brute_force(instance, shortlists) -> None:
     assert value(choice, allowed) == brute_force(n, seats, allowed)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(flow_instances(max_students=5, max_mentors=3))
 def test_the_optimality_certificate_accepts_exactly_the_optimal_assignments(instance) -> None:
     n, seats, allowed = instance
@@ -298,7 +299,7 @@ def test_more_students_placed_beats_a_higher_total() -> None:
     assert optimal_assignment(profit, mask, [1, 1]).tolist() == [1, 0]
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(flow_instances(profits=st.integers(-(10**9), 10**9)), st.sampled_from([(), (1,), (2,)]))
 def test_profits_far_apart_still_place_the_most_students_first(instance, shortlists) -> None:
     # a favoured backup mentor adds about 10,000 x students to its pairs (plan_matches)
@@ -398,7 +399,7 @@ def instances(draw, max_students: int = 5, max_mentors: int = 3):
     return students, mentors
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(instances(), st.integers(0, 12))
 def test_plan_matches_is_optimal_and_keeps_the_hard_rules(instance, gap: int) -> None:
     students, mentors = instance

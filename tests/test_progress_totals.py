@@ -11,6 +11,7 @@ from pathlib import Path
 
 import factory
 import pytest
+from derived_support import check_recounts
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pull_writes import FORMAT, pull_or_purge
@@ -37,8 +38,7 @@ def program(engine) -> tuple[list[str], list[str]]:
 
 
 def _check(engine) -> None:
-    with session_scope(engine) as s:
-        assert progress_totals.kept(s) == progress_totals.recount(s)
+    check_recounts(engine, progress_totals)
 
 
 moment = st.one_of(st.none(), st.integers(0, 30).map(lambda d: START + timedelta(days=d)))

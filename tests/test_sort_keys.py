@@ -9,8 +9,8 @@ import sqlite3
 from datetime import timedelta
 from pathlib import Path
 
-import factory
 import pytest
+from derived_support import check_recounts, three_students
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
@@ -27,16 +27,11 @@ from mentor_tui.sync import store as sync_store
 @pytest.fixture
 def program(engine) -> tuple[list[str], str, list[str]]:
     """Three students, one assignment, a course of three modules."""
-    with session_scope(engine) as s:
-        mentor = factory.mentor(s)
-        students = [factory.student(s, f"Student {n}", mentor=mentor).id for n in range(STUDENTS)]
-        _, modules = factory.course(s, modules=3)
-        return students, factory.assignment(s, modules[0]).id, [m.id for m in modules]
+    return three_students(engine)
 
 
 def _check(engine) -> None:
-    with session_scope(engine) as s:
-        assert sort_keys.kept(s) == sort_keys.recount(s)
+    check_recounts(engine, sort_keys)
 
 
 moment = st.integers(0, 30).map(lambda d: START + timedelta(days=d))
