@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 GRADUATED = "Passed out / Completed"
 TOP_MENTORS = 10
@@ -125,18 +127,32 @@ def read_program_overview(conn: sqlite3.Connection, capacity: int) -> ProgramOve
     ).fetchone()
     mentors, active, at_capacity = conn.execute(MENTORS_SQL, {"capacity": capacity}).fetchone()
     top = conn.execute(TOP_SQL).fetchall()
-    completion_by_mentor = []
+    averages: dict[str, float] = {}
     if top:
         ids = json.dumps([row[0] for row in top])
         averages = dict(conn.execute(COMPLETION_SQL, {"mentors": ids}).fetchall())
-        completion_by_mentor = [
-            (name, float(averages.get(mentor_id) or 0.0), int(count))
-            for mentor_id, name, count in top
-        ]
+    return overview_of((students, unassigned, graduated), (mentors, active, at_capacity),
+                       top, averages)  # fmt: skip
+
+
+def overview_of(
+    students: Sequence[Any],
+    mentors: Sequence[Any],
+    top: Sequence[Sequence[Any]],
+    averages: Mapping[Any, Any],
+) -> ProgramOverview:
+    """The overview from its reads, as both paths make them (here and ``performance``):
+    (students, unassigned, graduated), (mentors, active, at capacity), the top mentors'
+    (id, name, students) and their students' average completion by mentor id."""
+    students_count, unassigned, graduated = students
+    mentor_count, active, at_capacity = mentors
+    completion_by_mentor = [
+        (name, float(averages.get(mentor_id) or 0.0), int(count)) for mentor_id, name, count in top
+    ]
     return ProgramOverview(
-        mentors=int(mentors or 0),
+        mentors=int(mentor_count or 0),
         active_mentors=int(active or 0),
-        students=int(students or 0),
+        students=int(students_count or 0),
         unassigned_students=int(unassigned or 0),
         mentors_at_capacity=int(at_capacity or 0),
         completion_by_mentor=completion_by_mentor,
@@ -150,6 +166,7 @@ __all__ = [
     "MentorPerformance",
     "ProgramOverview",
     "ReviewQueue",
+    "overview_of",
     "read_program_overview",
     "read_review_queue",
     "stored_datetime",

@@ -102,19 +102,9 @@ class EarlyReads:
 def start_early_reads(path: Path) -> EarlyReads | None:
     """The reads started on the store at ``path``, or None where they should not start: no
     such file, or a store not at the code's revision (the migration comes first)."""
-    from mentor_tui.db.migrations import HEAD, store_revision
+    from mentor_tui.db.migrations import at_head
 
-    if not path.is_file():
-        return None
-    try:
-        conn = sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True)
-        try:
-            at_head = store_revision(conn) == HEAD
-        finally:
-            conn.close()
-    except sqlite3.Error:
-        return None
-    return EarlyReads(path) if at_head else None
+    return EarlyReads(path) if at_head(path) else None
 
 
 __all__ = [

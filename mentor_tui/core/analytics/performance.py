@@ -31,6 +31,7 @@ from mentor_tui.core.analytics.dashboard_figures import (
     TOP_MENTORS,
     MentorPerformance,
     ProgramOverview,
+    overview_of,
 )
 from mentor_tui.core.people import progress
 from mentor_tui.core.people.students import people_query
@@ -154,7 +155,7 @@ def program_overview(session: Session, actor: Actor, config: Config) -> ProgramO
         .order_by(loads.c.students.desc(), mentor.full_name, mentor.id)
         .limit(TOP_MENTORS)
     ).all()
-    completion_by_mentor = []
+    averages: dict[str, float] = {}
     if top:
         ids = select(people.c.id).where(people.c.mentor_id.in_([row[0] for row in top]))
         totals = progress.progress_totals(ids)
@@ -168,18 +169,8 @@ def program_overview(session: Session, actor: Actor, config: Config) -> ProgramO
                 .group_by(User.mentor_id)
             ).all()
         )
-        completion_by_mentor = [
-            (name, float(averages.get(mentor_id) or 0.0), int(count))
-            for mentor_id, name, count in top
-        ]
-    return ProgramOverview(
-        mentors=int(mentors or 0),
-        active_mentors=int(active or 0),
-        students=int(students or 0),
-        unassigned_students=int(unassigned or 0),
-        mentors_at_capacity=int(at_capacity or 0),
-        completion_by_mentor=completion_by_mentor,
-        graduated_students=int(graduated or 0),
+    return overview_of(
+        (students, unassigned, graduated), (mentors, active, at_capacity), top, averages
     )
 
 

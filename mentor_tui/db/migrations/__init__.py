@@ -14,7 +14,9 @@ runner: this module loads nothing but ``sqlite3`` (the app's first-frame peek re
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import quote
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -37,6 +39,21 @@ def store_revision(conn: sqlite3.Connection) -> str | None:
     except sqlite3.OperationalError:  # no such table: empty, or made before Alembic
         return None
     return None if row is None else row[0]
+
+
+def at_head(path: Path) -> bool:
+    """Whether the store at ``path`` exists and is at ``HEAD`` (read-only; False on any
+    SQLite error): where a raw read may start before the ORM opens (and migrates) it."""
+    if not path.is_file():
+        return False
+    try:
+        conn = sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True)
+        try:
+            return store_revision(conn) == HEAD
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return False
 
 
 def upgrade(engine: Engine, target: str = HEAD) -> str:
