@@ -392,19 +392,20 @@ def program_figures(
             return Apart(found.review_hours, feedback_resubmission(own, found.feedback_pairs))
         return Apart(review_hours(own), feedback_resubmission(own))
 
-    def course_times(own: Session) -> list[dict[str, Any]]:
+    def kept_and_times(own: Session) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        by_mentor = completion_by_mentor(own, actor, period=period)  # the kept totals
         with shared_progress(own, students=False) as courses:
-            return course_completion_times(own, period, courses)
+            return by_mentor, course_completion_times(own, period, courses)
 
     # what needs no first progress is read on three more connections meanwhile (SQLite lets
-    # go of the GIL while it reads; the kept totals stand in for the pass where they can)
+    # go of the GIL while it reads; the kept totals stand in for the pass where they can):
+    # this connection's part (the pass, retention and the two correlations) is the longest
     with (
         beside(session, apart) as late,
-        beside(session, course_times) as timed,
+        beside(session, kept_and_times) as timed,
         beside(session, early) as first,
         shared_progress(session, courses=False) as shared,
     ):
-        by_mentor = completion_by_mentor(session, actor, period=period)  # the kept totals
         kept = retention(session, moment, period, shared, kept_keys=True)
         students = student_rows(session, shared)  # read once for both correlations
         found = [
@@ -418,9 +419,10 @@ def program_figures(
             ),
             late.result().feedback,
         ]
+        by_mentor, course_times = timed.result()
         tables = program_tables(
             by_mentor,
-            timed.result(),
+            course_times,
             kept,
             first.result().specializations,
             first.result().satisfaction,
