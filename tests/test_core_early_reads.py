@@ -1,4 +1,4 @@
-"""``mentor-tui report program`` starts its two longest reads over all time on a plain
+"""``mentor-tui report program`` starts three of its reads over all time on a plain
 ``sqlite3`` connection before SQLAlchemy is imported (``core/analytics/early_reads.py``): their
 rows equal the report's own reads, the report made with them equals the report made without,
 and they start only on a store at the code's revision."""
@@ -18,7 +18,11 @@ from mentor_tui.core.access import actor_for_email
 from mentor_tui.core.analytics import early_reads as early_module
 from mentor_tui.core.analytics.correlations import FEEDBACK_PAIRS, _turnaround
 from mentor_tui.core.analytics.early_reads import start_early_reads
-from mentor_tui.core.analytics.program import program_figures
+from mentor_tui.core.analytics.program import (
+    by_specialization,
+    program_figures,
+    specialization_rows,
+)
 from mentor_tui.db.engine import make_engine, session_scope
 
 
@@ -38,6 +42,7 @@ def test_the_early_rows_equal_the_reports_own_reads(store: Path) -> None:
             # the mean review time as the review turnaround groups it in SQLAlchemy
             hours = dict(s.connection().execute(_turnaround()).all())
             pairs = [tuple(row) for row in s.connection().execute(FEEDBACK_PAIRS).all()]
+            grouped = by_specialization(s)  # the progress rows grouped, not the kept totals
             admin = actor_for_email(s, ADMIN)
             plain = program_figures(s, admin, Config(), now=FROZEN_NOW)
             again = start_early_reads(store)
@@ -47,6 +52,7 @@ def test_the_early_rows_equal_the_reports_own_reads(store: Path) -> None:
     assert hours and pairs
     assert found.review_hours == hours
     assert found.feedback_pairs == pairs
+    assert grouped and specialization_rows(found.specializations) == grouped
     assert [t.rows for t in with_early.report.tables] == [t.rows for t in plain.report.tables]
     assert with_early.correlations == plain.correlations
 

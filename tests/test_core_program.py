@@ -222,3 +222,32 @@ def test_time_to_completion_starts_at_the_enrollment_when_there_is_one(engine, p
         (course,) = course_completion_times(s, Period())
         assert course["completions"] == 2
         assert course["average_days"] == pytest.approx((25 + 11) / 2)
+
+
+def test_the_reports_time_to_completion_reads_every_student_who_may_have_finished(
+    engine, program
+) -> None:
+    """The report's pass reads only the students with at least as many completed rows as the
+    smallest course has live modules (as the kept totals count them): here "C" has 2 and "D"
+    3 live modules (and a deleted fourth), s1 and s2 finished "C" with exactly 2 completed
+    rows, s4 finished "D" (with an unfinished row on its deleted module), s5 has 2 completed
+    rows of "D" and finished nothing; the report's rows equal the plain grouping's."""
+    admin, m1 = program
+    with session_scope(engine) as s:
+        _d, (d1, d2, d3, gone) = factory.course(s, "D", modules=4)
+        writes.tombstone(s, None, gone)
+        s4 = factory.student(s, "S Four", mentor=m1)
+        s5 = factory.student(s, "S Five", mentor=m1)
+        for n, module in enumerate((d1, d2, d3)):
+            factory.progress(s, s4, module, completed=True, started=ago(30), at=ago(20 - n))
+        factory.progress(s, s4, gone, started=ago(30), at=ago(25))
+        factory.progress(s, s5, d1, completed=True, started=ago(9), at=ago(8))
+        factory.progress(s, s5, d2, completed=True, started=ago(9), at=ago(7))
+        factory.progress(s, s5, d3, started=ago(9), at=ago(6))
+    with session_scope(engine) as s:
+        plain = course_completion_times(s, Period())
+        report = program_report(s, factory.actor(admin), Config(), now=NOW)
+    rows = {t.heading: t.rows for t in report.tables}["Time to course completion"]
+    assert [(r["course"], r["completions"]) for r in rows] == [("C", 2), ("D", 1)]
+    assert rows == plain
+    assert rows[1]["average_days"] == pytest.approx(30 - 18)

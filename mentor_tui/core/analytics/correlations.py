@@ -18,6 +18,7 @@ figures move together in this program's data; they say nothing about cause.
 from __future__ import annotations
 
 import math
+import sqlite3
 import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -185,8 +186,21 @@ def _students_query(shared: SharedProgress | None) -> Any:
 
 def student_rows(session: Session, shared: SharedProgress | None = None) -> list[Any]:
     """``_students_query``'s rows, read once for both correlations of the program report
-    (``session_frequency``'s and ``review_turnaround``'s ``students``)."""
-    return list(session.connection().execute(_students_query(shared)).all())
+    (``session_frequency``'s and ``review_turnaround``'s ``students``). From the shared pass
+    (a SQLite store's temporary table) the statement runs on the driver's connection, its
+    rows plain tuples of the same values (none of its columns has a result processor): 50,000
+    rows without a result object each, a third of the read's time."""
+    db = session.connection()
+    query = _students_query(shared)
+    if shared is None:
+        return list(db.execute(query).all())
+    compiled = query.compile(dialect=db.dialect)
+    params = compiled.construct_params()
+    order = compiled.positiontup or ()
+    raw = db.connection.driver_connection
+    assert isinstance(raw, sqlite3.Connection)  # the shared pass is made on SQLite alone
+    rows: list[Any] = raw.execute(compiled.string, [params[name] for name in order]).fetchall()
+    return rows
 
 
 def session_frequency(

@@ -1,14 +1,16 @@
-"""Two of the program report's reads over all time, started on a plain ``sqlite3``
+"""Three of the program report's reads over all time, started on a plain ``sqlite3``
 connection of their own before SQLAlchemy and the models are imported.
 
 ``mentor-tui report program`` spends its first half second or more importing SQLAlchemy, SQLModel
-and the models, on one core, before any figure is read. Two of the report's reads do not
+and the models, on one core, before any figure is read. Three of the report's reads do not
 depend on the period, the clock or the acting user: each student's mean review time
-(``correlations.review_hours``) and the feedback pairs (``correlations.feedback_resubmission``),
-(kept by revision 0025's triggers since: a few dozen rows). ``start_early_reads`` starts them in a thread on the
-store file meanwhile (SQLite lets go of the GIL while it reads, so they take the other core),
-and the report uses their rows instead of reading them again. The statements are the ones the
-report runs otherwise (this module is where they are written), so the figures are the same.
+(``correlations.review_hours``), the feedback pairs (``correlations.feedback_resubmission``,
+kept by revision 0025's triggers since: a few dozen rows) and the figures by verified
+specialization (``program.by_specialization`` on revision 0021's kept totals).
+``start_early_reads`` starts them in a thread on the store file meanwhile (SQLite lets go of
+the GIL while it reads, so they take the other core), and the report uses their rows instead
+of reading them again. The statements are the ones the report runs otherwise (this module is
+where they are written), so the figures are the same.
 
 This module imports nothing but ``sqlite3`` and ``threading``. Reads start only on a store at
 the code's schema revision (one that needs a migration is read after it, the usual way); a read
@@ -44,12 +46,33 @@ approved), as revision 0025's triggers keep the counts (``submission_feedback_pa
 few dozen rows for 300,000 pairs; ``db/derived_tables.py``'s ``FEEDBACK_PAIRS_COUNT_SQL``
 counts them from the submissions, in the same order), without the rows whose pairs are gone."""
 
+BY_SPECIALIZATION_SQL = """
+    SELECT spec.specialization, count(DISTINCT spec.mentor_id), count(DISTINCT u.id),
+           avg(CASE WHEN t.user_id IS NOT NULL THEN
+                   CASE WHEN coalesce(t.modules, 0) = 0 THEN 0.0
+                        ELSE (coalesce(t.completed, 0) * 100.0) / (t.modules + 0.0) END
+               END),
+           count(DISTINCT CASE WHEN u.status = 'Passed out / Completed' THEN u.id END)
+    FROM mentor_specializations AS spec
+    LEFT OUTER JOIN users AS u
+        ON u.mentor_id = spec.mentor_id AND u.role = 'student' AND u.deleted_at IS NULL
+    LEFT OUTER JOIN student_progress_totals AS t ON t.user_id = u.id
+    WHERE spec.deleted_at IS NULL AND spec.verified IS 1
+    GROUP BY spec.specialization ORDER BY spec.specialization
+"""
+"""For each specialization some mentor holds verified: its mentors, their live students (a
+student counts under each of their mentor's), the students' mean completion rate
+(``progress.completion_rate`` of revision 0021's kept totals, students with progress rows)
+and the graduates (``students.GRADUATED``): ``program.by_specialization``'s figures, the
+statement its SQLAlchemy query compiles to."""
+
 
 class Found(NamedTuple):
-    """The rows of both reads, as the report's own reads give them."""
+    """The rows of the reads, as the report's own reads give them."""
 
     review_hours: dict[str, float]
     feedback_pairs: list[tuple[Any, ...]]
+    specializations: list[tuple[Any, ...]]
 
 
 class EarlyReads:
@@ -75,10 +98,11 @@ class EarlyReads:
         self._conn = conn
         self._opened.set()
         try:
-            conn.execute("BEGIN")  # one snapshot for both
+            conn.execute("BEGIN")  # one snapshot for all
             hours = {sid: h for sid, h in conn.execute(REVIEW_HOURS_SQL)}
             pairs = [tuple(row) for row in conn.execute(FEEDBACK_PAIRS_SQL)]
-            self._found = Found(hours, pairs)
+            specializations = [tuple(row) for row in conn.execute(BY_SPECIALIZATION_SQL)]
+            self._found = Found(hours, pairs, specializations)
         except sqlite3.Error:
             self._found = None  # interrupted, or a store these reads do not fit
         finally:
@@ -108,6 +132,7 @@ def start_early_reads(path: Path) -> EarlyReads | None:
 
 
 __all__ = [
+    "BY_SPECIALIZATION_SQL",
     "FEEDBACK_PAIRS_SQL",
     "REVIEW_HOURS_SQL",
     "REVIEW_SECONDS_SQL",

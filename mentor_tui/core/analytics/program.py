@@ -20,11 +20,12 @@ grouped in SQL. README's "Figures" section defines them.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import Float, FromClause, Integer, and_, case, func, select
+from sqlalchemy import Float, FromClause, Integer, and_, case, func, select, text
 from sqlmodel import Session
 
 from mentor_tui.config import Config
@@ -40,7 +41,7 @@ from mentor_tui.core.analytics.correlations import (
     session_frequency,
     student_rows,
 )
-from mentor_tui.core.analytics.early_reads import EarlyReads
+from mentor_tui.core.analytics.early_reads import BY_SPECIALIZATION_SQL, EarlyReads
 from mentor_tui.core.analytics.mentors import EVERYTHING, Period, completion_by_mentor
 from mentor_tui.core.analytics.program_tables import RETENTION_DAYS, program_tables
 from mentor_tui.core.analytics.report import Report
@@ -67,19 +68,21 @@ from mentor_tui.db.models import (
 class Early(NamedTuple):
     """Read on a second connection while the first makes its pass: the sessions each student
     attended (``attended_counts``), the satisfaction and the figures by specialization (on
-    the kept progress totals)."""
+    the kept progress totals; None where the early reads bring them: ``Apart``'s)."""
 
     attended: dict[str, int]
     satisfaction: list[dict[str, Any]]
-    specializations: list[dict[str, Any]]
+    specializations: list[dict[str, Any]] | None
 
 
 class Apart(NamedTuple):
     """Read on a third connection meanwhile: each student's mean review time
-    (``review_hours``) and the feedback pairs."""
+    (``review_hours``) and the feedback pairs; with the early reads, the figures by
+    specialization too (None without)."""
 
     review_hours: dict[str, float]
     feedback: Correlation
+    specializations: list[dict[str, Any]] | None
 
 
 def _db(session: Session) -> Any:
@@ -278,10 +281,10 @@ def by_specialization(
     give the same figures as grouping the rows here."""
     spec = MentorSpecialization
     student = select(User.id).where(User.role == "student", progress.live(User))
+    if shared is None and kept:  # the statement the early reads run (written there)
+        return specialization_rows(_db(session).execute(text(BY_SPECIALIZATION_SQL)).all())
     if shared is not None:
         totals = shared.totals(student)
-    elif kept:  # joined to the live students below: no list of their ids made first
-        totals = progress.kept_totals(None)
     else:
         totals = progress.progress_totals(student)
     rate = progress.completion_rate(totals.c.modules, totals.c.completed)
@@ -304,6 +307,11 @@ def by_specialization(
         .group_by(spec.specialization)
         .order_by(spec.specialization)
     )
+    return specialization_rows(rows.all())
+
+
+def specialization_rows(rows: Sequence[Sequence[Any]]) -> list[dict[str, Any]]:
+    """``by_specialization``'s table from its statement's rows (or the early reads')."""
     return [
         {
             "specialization": name,
@@ -312,7 +320,7 @@ def by_specialization(
             "average_completion_rate": None if avg is None else float(avg),
             "graduated_students": int(grads),
         }
-        for name, mentors, students, avg, grads in rows.all()
+        for name, mentors, students, avg, grads in rows
     ]
 
 
@@ -383,28 +391,36 @@ def program_figures(
     moment = clock.aware(now) if now else clock.now()
 
     def early(own: Session) -> Early:
-        specializations = by_specialization(own, kept=True)
+        specializations = by_specialization(own, kept=True) if early_reads is None else None
         return Early(attended_counts(own, moment), satisfaction(own, period), specializations)
 
     def apart(own: Session) -> Apart:
-        found = early_reads.result() if early_reads is not None else None
-        if found is not None:  # read before the report began (the same statements)
-            return Apart(found.review_hours, feedback_resubmission(own, found.feedback_pairs))
-        return Apart(review_hours(own), feedback_resubmission(own))
+        if early_reads is None:
+            return Apart(review_hours(own), feedback_resubmission(own), None)
+        found = early_reads.result()
+        if found is None:  # they failed: what they would have brought is read here
+            kept = by_specialization(own, kept=True)
+            return Apart(review_hours(own), feedback_resubmission(own), kept)
+        return Apart(  # read before the report began (the same statements)
+            found.review_hours,
+            feedback_resubmission(own, found.feedback_pairs),
+            specialization_rows(found.specializations),
+        )
 
-    def course_times(own: Session) -> list[dict[str, Any]]:
+    def kept_and_times(own: Session) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        by_mentor = completion_by_mentor(own, actor, period=period)  # the kept totals
         with shared_progress(own, students=False) as courses:
-            return course_completion_times(own, period, courses)
+            return by_mentor, course_completion_times(own, period, courses)
 
     # what needs no first progress is read on three more connections meanwhile (SQLite lets
-    # go of the GIL while it reads; the kept totals stand in for the pass where they can)
+    # go of the GIL while it reads; the kept totals stand in for the pass where they can):
+    # this connection's part (the pass, retention and the two correlations) is the longest
     with (
         beside(session, apart) as late,
-        beside(session, course_times) as timed,
+        beside(session, kept_and_times) as timed,
         beside(session, early) as first,
         shared_progress(session, courses=False) as shared,
     ):
-        by_mentor = completion_by_mentor(session, actor, period=period)  # the kept totals
         kept = retention(session, moment, period, shared, kept_keys=True)
         students = student_rows(session, shared)  # read once for both correlations
         found = [
@@ -418,15 +434,23 @@ def program_figures(
             ),
             late.result().feedback,
         ]
+        by_mentor, course_times = timed.result()
         tables = program_tables(
             by_mentor,
-            timed.result(),
+            course_times,
             kept,
-            first.result().specializations,
+            _either(first.result().specializations, late.result().specializations),
             first.result().satisfaction,
             [correlation_row(c) for c in found],
         )
     return ProgramFigures(Report("program", "Program analytics", moment, period, tables), found)
+
+
+def _either(a: list[dict[str, Any]] | None, b: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
+    """The one of two reads that was made."""
+    found = a if a is not None else b
+    assert found is not None  # ``early`` reads them unless ``apart`` does
+    return found
 
 
 def correlation_row(c: Correlation) -> dict[str, Any]:
@@ -442,4 +466,5 @@ __all__ = [
     "program_report",
     "retention",
     "satisfaction",
+    "specialization_rows",
 ]
