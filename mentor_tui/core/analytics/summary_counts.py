@@ -47,20 +47,26 @@ GROUPS_SQL = """
 """Every live student by (active, completion rate or NULL without progress rows): a dozen
 rows, from which the counts, the average completion and the cohort average are exact."""
 
-_ABSENT_SQL = """
+_ABSENT = """
     SELECT r.sid FROM (
         SELECT a.student_id AS sid, a.attendance AS attendance,
                row_number() OVER (PARTITION BY a.student_id ORDER BY s.starts_at DESC) AS rn
         FROM session_attendees AS a JOIN mentorship_sessions AS s ON s.id = a.session_id
         WHERE a.student_id IN (
                 SELECT student_id FROM session_attendees
-                WHERE attendance = 'no_show' AND deleted_at IS NULL
+                WHERE attendance = 'no_show' AND deleted_at IS NULL{among}
                 GROUP BY student_id HAVING count(*) >= :no_show_limit)
           AND a.deleted_at IS NULL AND s.deleted_at IS NULL
           AND s.starts_at < :now AND s.status != 'cancelled'
     ) AS r
     WHERE r.rn <= :recent_sessions
     GROUP BY r.sid HAVING sum(r.attendance = 'no_show') >= :no_show_limit
+"""
+_ABSENT_SQL = _ABSENT.format(among="")
+
+_RANK = f"""
+    SELECT sid, (SELECT count(*) FROM flagged WHERE risk > 0), (SELECT count(*) FROM flagged)
+    FROM flagged ORDER BY risk DESC, n DESC, name, sid LIMIT {ATTENTION_ROWS}
 """
 
 RANKED_SQL = f"""
@@ -87,16 +93,57 @@ RANKED_SQL = f"""
             LEFT JOIN pending AS p ON p.sid = u.id
             WHERE u.role = 'student' AND u.deleted_at IS NULL
         ) WHERE risk > 0 OR n > 0
-    )
-    SELECT sid, (SELECT count(*) FROM flagged WHERE risk > 0), (SELECT count(*) FROM flagged)
-    FROM flagged ORDER BY risk DESC, n DESC, name, sid LIMIT {ATTENTION_ROWS}
-"""
+    ){_RANK}"""
 """The students at risk or with work pending, ranked as the attention table shows them (most
 risks, then most pending, then name): the first few, how many are at risk and how many are
 ranked. The progress figures are each student's totals kept by the store's triggers
 (``db/derived_tables.py``); the pending work is read from the review queue's index (named:
 SQLite would walk every submission by student instead), the recent submissions from the
 index by time (none on a store nobody used for two weeks), the no-shows from theirs."""
+
+
+BASIS_SQL = "SELECT now, idle_before, overdue_before, behind FROM student_risk_basis WHERE id = 1"
+
+KEPT_RANKED_SQL = f"""
+    WITH moved(sid) AS MATERIALIZED (
+        SELECT user_id FROM student_risk_stale
+        UNION SELECT user_id FROM student_risk
+            WHERE last_activity_at BETWEEN :idle_low AND :idle_high
+        UNION SELECT user_id FROM student_risk
+            WHERE oldest_pending_at BETWEEN :overdue_low AND :overdue_high
+        UNION SELECT user_id FROM student_risk WHERE completion BETWEEN :behind_low AND :behind_high
+        UNION SELECT student_id FROM session_attendees WHERE session_id IN (
+            SELECT id FROM mentorship_sessions WHERE starts_at BETWEEN :now_low AND :now_high)
+    ), absent AS MATERIALIZED ({_ABSENT.format(among=" AND student_id IN moved")}
+    ), scored AS (
+        SELECT user_id AS sid, full_name AS name, score AS risk FROM student_risk
+        WHERE user_id NOT IN moved
+        UNION ALL
+        SELECT u.id, u.full_name,
+            CASE WHEN u.status = 'Active' THEN
+                (NOT coalesce(t.last_activity_at >= :idle_before, 0)
+                 AND NOT coalesce(s.last_submitted_at >= :idle_before, 0))
+                + coalesce(coalesce(t.completed * 100.0 / t.modules, 0.0) <= :behind, 0)
+                + coalesce(s.oldest_pending_at < :overdue_before, 0)
+                + (u.id IN absent)
+            ELSE 0 END
+        FROM moved JOIN users AS u ON u.id = moved.sid
+        LEFT JOIN student_progress_totals AS t ON t.user_id = u.id
+        LEFT JOIN student_submission_totals AS s ON s.user_id = u.id
+        WHERE u.role = 'student' AND u.deleted_at IS NULL
+    ), flagged AS MATERIALIZED (
+        SELECT k.sid AS sid, k.name AS name, coalesce(s.pending, 0) AS n, k.risk AS risk
+        FROM scored AS k LEFT JOIN student_submission_totals AS s ON s.user_id = k.sid
+        WHERE k.risk > 0 OR s.pending > 0
+    ){_RANK}"""
+"""``RANKED_SQL``'s figures from the kept scores (``student_risk``, revision 0023: each live
+student's score as of the basis in ``student_risk_basis``, ``core/people/risk_keys.py``):
+every kept score but those of the students that may have moved since (``risk_keys.moved``'s
+rule: marked stale by the triggers, or with a kept value between the basis's bound and the
+moment's), whose scores are counted afresh from their totals. Each bound pair is given as
+(low, high), NULLs for none; a walk of the kept table rather than of every submission,
+attendance and student's totals."""
+
 
 
 @dataclass(frozen=True)
@@ -177,10 +224,48 @@ def read_ranked(
         "no_show_limit": NO_SHOW_LIMIT,
         "recent_sessions": RECENT_SESSIONS,
     }
-    rows = conn.execute(RANKED_SQL, params).fetchall()
+    basis = _basis(conn)
+    if basis is None:
+        rows = conn.execute(RANKED_SQL, params).fetchall()
+    else:
+        kept_now, kept_idle, kept_overdue, kept_behind = basis
+        params.update(
+            _span("now", kept_now, now)
+            | _span("idle", kept_idle, idle_before)
+            | _span("overdue", kept_overdue, overdue_before)
+            | _span("behind", *_behind_span(kept_behind, behind))
+        )
+        rows = conn.execute(KEPT_RANKED_SQL, params).fetchall()
     if not rows:
         return Ranked([], 0, 0)
     return Ranked([row[0] for row in rows], int(rows[0][1]), int(rows[0][2]))
+
+
+def _basis(conn: sqlite3.Connection) -> tuple[str, str, str, float | None] | None:
+    """The kept scores' basis (``student_risk_basis``), or None: none kept yet, or a store
+    without the kept scores (``RANKED_SQL`` counts every score then)."""
+    try:
+        row = conn.execute(BASIS_SQL).fetchone()
+    except sqlite3.OperationalError:
+        return None
+    return None if row is None else (row[0], row[1], row[2], row[3])
+
+
+def _span(name: str, a: object, b: object) -> dict[str, object]:
+    """``KEPT_RANKED_SQL``'s bounds ``name_low`` and ``name_high`` between ``a`` and ``b``."""
+    low, high = (a, b) if a is None or b is None or a <= b else (b, a)  # type: ignore[operator]
+    return {f"{name}_low": low, f"{name}_high": high}
+
+
+def _behind_span(kept: float | None, behind: float | None) -> tuple[float | None, float | None]:
+    """The completions the behind rule may judge otherwise at ``behind`` than at ``kept``: those
+    between them, every one at or below the one that is not None (the rule held for nobody at
+    the other), none when neither is."""
+    if kept is None and behind is None:
+        return None, None
+    if kept is None or behind is None:
+        return -math.inf, kept if behind is None else behind
+    return kept, behind
 
 
 def count_program(conn: sqlite3.Connection, moment: tuple[str, str, str]) -> Counts | None:
@@ -272,7 +357,9 @@ def start_early_counts(
 
 __all__ = [
     "ATTENTION_ROWS",
+    "BASIS_SQL",
     "GROUPS_SQL",
+    "KEPT_RANKED_SQL",
     "RANKED_SQL",
     "Counts",
     "EarlyCounts",
