@@ -21,8 +21,9 @@ import math
 import sqlite3
 import threading
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from mentor_tui.core.analytics import dashboard_figures as figures
@@ -101,8 +102,24 @@ ranked. The progress figures are each student's totals kept by the store's trigg
 SQLite would walk every submission by student instead), the recent submissions from the
 index by time (none on a store nobody used for two weeks), the no-shows from theirs."""
 
-
 BASIS_SQL = "SELECT now, idle_before, overdue_before, behind FROM student_risk_basis WHERE id = 1"
+
+_SCORED = """
+        SELECT u.id AS sid, u.full_name AS name, coalesce(s.pending, 0) AS n,
+            CASE WHEN u.status = 'Active' THEN
+                (NOT coalesce(t.last_activity_at >= :idle_before, 0)
+                 AND NOT coalesce(s.last_submitted_at >= :idle_before, 0))
+                + coalesce(coalesce(t.completed * 100.0 / t.modules, 0.0) <= :behind, 0)
+                + coalesce(s.oldest_pending_at < :overdue_before, 0)
+                + (u.id IN absent)
+            ELSE 0 END AS risk
+        FROM {among} AS m JOIN users AS u ON u.id = m.sid
+        LEFT JOIN student_progress_totals AS t ON t.user_id = u.id
+        LEFT JOIN student_submission_totals AS s ON s.user_id = u.id
+        WHERE u.role = 'student' AND u.deleted_at IS NULL"""
+"""The live students of ``among`` (a table of ``sid``), each with their pending work and
+score counted from their kept totals: ``RANKED_SQL``'s rules (the last submission and the
+oldest pending one are the submission totals', the same times as the submissions read)."""
 
 KEPT_RANKED_SQL = f"""
     WITH moved(sid) AS MATERIALIZED (
@@ -115,26 +132,12 @@ KEPT_RANKED_SQL = f"""
         UNION SELECT student_id FROM session_attendees WHERE session_id IN (
             SELECT id FROM mentorship_sessions WHERE starts_at BETWEEN :now_low AND :now_high)
     ), absent AS MATERIALIZED ({_ABSENT.format(among=" AND student_id IN moved")}
-    ), scored AS (
-        SELECT user_id AS sid, full_name AS name, score AS risk FROM student_risk
-        WHERE user_id NOT IN moved
-        UNION ALL
-        SELECT u.id, u.full_name,
-            CASE WHEN u.status = 'Active' THEN
-                (NOT coalesce(t.last_activity_at >= :idle_before, 0)
-                 AND NOT coalesce(s.last_submitted_at >= :idle_before, 0))
-                + coalesce(coalesce(t.completed * 100.0 / t.modules, 0.0) <= :behind, 0)
-                + coalesce(s.oldest_pending_at < :overdue_before, 0)
-                + (u.id IN absent)
-            ELSE 0 END
-        FROM moved JOIN users AS u ON u.id = moved.sid
-        LEFT JOIN student_progress_totals AS t ON t.user_id = u.id
-        LEFT JOIN student_submission_totals AS s ON s.user_id = u.id
-        WHERE u.role = 'student' AND u.deleted_at IS NULL
     ), flagged AS MATERIALIZED (
-        SELECT k.sid AS sid, k.name AS name, coalesce(s.pending, 0) AS n, k.risk AS risk
-        FROM scored AS k LEFT JOIN student_submission_totals AS s ON s.user_id = k.sid
-        WHERE k.risk > 0 OR s.pending > 0
+        SELECT r.user_id AS sid, r.full_name AS name, coalesce(s.pending, 0) AS n, r.score AS risk
+        FROM student_risk AS r LEFT JOIN student_submission_totals AS s ON s.user_id = r.user_id
+        WHERE r.user_id NOT IN moved AND (r.score > 0 OR s.pending > 0)
+        UNION ALL
+        SELECT * FROM ({_SCORED.format(among="moved")}) WHERE risk > 0 OR n > 0
     ){_RANK}"""
 """``RANKED_SQL``'s figures from the kept scores (``student_risk``, revision 0023: each live
 student's score as of the basis in ``student_risk_basis``, ``core/people/risk_keys.py``):
@@ -144,6 +147,22 @@ moment's), whose scores are counted afresh from their totals. Each bound pair is
 (low, high), NULLs for none; a walk of the kept table rather than of every submission,
 attendance and student's totals."""
 
+
+MINE_SQL = f"""
+    WITH mine(sid) AS MATERIALIZED ({figures.MINE}
+    ), absent AS MATERIALIZED ({_ABSENT.format(among=" AND student_id IN mine")}
+    ), flagged AS MATERIALIZED (
+        SELECT * FROM ({_SCORED.format(among="mine")}) WHERE risk > 0 OR n > 0
+    ){_RANK}"""
+"""``RANKED_SQL`` for a mentor's students (``:mentor``), each counted from their totals."""
+MINE_GROUPS_SQL = GROUPS_SQL.replace("WHERE", "WHERE u.mentor_id = :mentor AND", 1)
+"""``GROUPS_SQL`` for a mentor's students."""
+COHORT_SQL = """
+    SELECT avg(t.completed * 100.0 / t.modules)
+    FROM users AS u JOIN student_progress_totals AS t ON t.user_id = u.id
+    WHERE u.role = 'student' AND u.status = 'Active' AND u.deleted_at IS NULL AND t.modules > 0
+"""
+"""The program's cohort average as ``progress.cohort_average`` reads it (a mentor's threshold)."""
 
 
 @dataclass(frozen=True)
@@ -169,11 +188,11 @@ class Counts:
     groups: Groups
     ranked: Ranked
     moment: tuple[str, str, str]  # the stored times counted against (now, idle, overdue)
+    cohort: float | None = None  # the cohort average the behind rule was counted against
+    mentor: str | None = None  # whose students (None: every student, the admin's)
 
 
-def stored_time(moment: datetime) -> str:
-    """``moment`` as the store keeps times (UTC, SQLAlchemy's SQLite text), for comparisons."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+stored_time = figures.stored_time
 
 
 def risk_moment(now: datetime, sla_hours: int) -> tuple[str, str, str]:
@@ -186,11 +205,17 @@ def risk_moment(now: datetime, sla_hours: int) -> tuple[str, str, str]:
     )
 
 
-def read_groups(conn: sqlite3.Connection) -> Groups:
+def read_groups(conn: sqlite3.Connection, mentor: str | None = None) -> Groups:
+    """Every live student's groups (``GROUPS_SQL``), or ``mentor``'s students'."""
+    rows = (
+        conn.execute(GROUPS_SQL)
+        if mentor is None
+        else conn.execute(MINE_GROUPS_SQL, {"mentor": mentor})
+    )
     students = active = 0
     rates: list[tuple[float, int]] = []
     active_rates: list[tuple[float, int]] = []
-    for is_active, rate, n in conn.execute(GROUPS_SQL):
+    for is_active, rate, n in rows:
         students += n
         if is_active:
             active += n
@@ -211,12 +236,16 @@ def _mean(groups: list[tuple[float, int]]) -> float | None:
 
 
 def read_ranked(
-    conn: sqlite3.Connection, moment: tuple[str, str, str], behind: float | None
+    conn: sqlite3.Connection,
+    moment: tuple[str, str, str],
+    behind: float | None,
+    mentor: str | None = None,
 ) -> Ranked:
     """``RANKED_SQL``'s figures at ``moment`` with ``behind`` as the completion at or below
-    which a student is behind (None: nobody is)."""
+    which a student is behind (None: nobody is): from the kept scores where they are kept
+    (``KEPT_RANKED_SQL``); ``mentor``'s students' alone with ``mentor`` (``MINE_SQL``)."""
     now, idle_before, overdue_before = moment
-    params = {
+    params: dict[str, Any] = {
         "now": now,
         "idle_before": idle_before,
         "overdue_before": overdue_before,
@@ -224,8 +253,10 @@ def read_ranked(
         "no_show_limit": NO_SHOW_LIMIT,
         "recent_sessions": RECENT_SESSIONS,
     }
-    basis = _basis(conn)
-    if basis is None:
+    basis = None if mentor is not None else _basis(conn)
+    if mentor is not None:
+        rows = conn.execute(MINE_SQL, {**params, "mentor": mentor}).fetchall()
+    elif basis is None:  # nothing kept yet: every score counted
         rows = conn.execute(RANKED_SQL, params).fetchall()
     else:
         kept_now, kept_idle, kept_overdue, kept_behind = basis
@@ -251,9 +282,9 @@ def _basis(conn: sqlite3.Connection) -> tuple[str, str, str, float | None] | Non
     return None if row is None else (row[0], row[1], row[2], row[3])
 
 
-def _span(name: str, a: object, b: object) -> dict[str, object]:
+def _span(name: str, a: Any, b: Any) -> dict[str, Any]:
     """``KEPT_RANKED_SQL``'s bounds ``name_low`` and ``name_high`` between ``a`` and ``b``."""
-    low, high = (a, b) if a is None or b is None or a <= b else (b, a)  # type: ignore[operator]
+    low, high = (a, b) if a is None or b is None or a <= b else (b, a)
     return {f"{name}_low": low, f"{name}_high": high}
 
 
@@ -276,30 +307,53 @@ def count_program(conn: sqlite3.Connection, moment: tuple[str, str, str]) -> Cou
         return None
     cohort = groups.cohort_average
     behind = None if cohort is None else cohort - BEHIND_POINTS
-    return Counts(groups, read_ranked(conn, moment, behind), moment)
+    return Counts(groups, read_ranked(conn, moment, behind), moment, cohort)
+
+
+def count_mentor(
+    conn: sqlite3.Connection, moment: tuple[str, str, str], mentor: str
+) -> Counts | None:
+    """``mentor``'s live students counted on ``conn`` against ``moment``, behind the program's
+    cohort average (``COHORT_SQL``); None for a mentor without students."""
+    groups = read_groups(conn, mentor)
+    if not groups.students:
+        return None
+    found = conn.execute(COHORT_SQL).fetchone()[0]
+    cohort = None if found is None else float(found)
+    behind = None if cohort is None else cohort - BEHIND_POINTS
+    return Counts(groups, read_ranked(conn, moment, behind, mentor), moment, cohort, mentor)
 
 
 class EarlyCounts:
-    """``count_program`` under way in a thread on a read-only connection of its own, started
-    while the app imports the ORM; ``result()`` waits for it (None if it failed). With
-    ``capacity`` (a mentor's capacity where their profile has none), the same thread then
-    reads the admin's review queue card and program overview on the same snapshot
+    """``count_program`` (or with ``mentor``, ``count_mentor``) under way in a thread on a
+    read-only connection of its own, started while the app imports the ORM; ``result()``
+    waits for it (None if it failed). With ``capacity`` (a mentor's capacity where their
+    profile has none; and for a mentor ``sla_hours``), the same thread then reads the review
+    queue card and the program overview (or the mentor's performance) on the same snapshot
     (``dashboard_figures``), which ``figures()`` waits for: the screen paints them before the
     ORM is loaded."""
 
     def __init__(
-        self, path: Path, moment: tuple[str, str, str], capacity: int | None = None
+        self,
+        path: Path,
+        moment: tuple[str, str, str],
+        capacity: int | None = None,
+        *,
+        mentor: str | None = None,
+        sla_hours: int | None = None,
     ) -> None:
         self.moment = moment
+        self.mentor = mentor
         self._counts: Counts | None = None
         self._figures: EarlyFigures | None = None
         self._counted = threading.Event()
         self._thread = threading.Thread(
-            target=self._count, args=(path, capacity), name="dashboard-early", daemon=True
-        )
+            target=self._count, args=(path, capacity, sla_hours), name="dashboard-early",
+            daemon=True,
+        )  # fmt: skip
         self._thread.start()
 
-    def _count(self, path: Path, capacity: int | None) -> None:
+    def _count(self, path: Path, capacity: int | None, sla_hours: int | None) -> None:
         try:
             conn = sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True)
         except sqlite3.Error:
@@ -309,31 +363,44 @@ class EarlyCounts:
             conn.execute(f"PRAGMA cache_size=-{READ_CACHE_KIB}")
             conn.execute("BEGIN")  # one snapshot for every read
             try:
-                self._counts = count_program(conn, self.moment)
+                if self.mentor is None:
+                    self._counts = count_program(conn, self.moment)
+                else:
+                    self._counts = count_mentor(conn, self.moment, self.mentor)
             except sqlite3.Error:
                 self._counts = None  # a store these reads do not fit: the usual path counts
             self._counted.set()
-            if capacity is not None:
-                self._figures = EarlyFigures(
-                    self._counts,
-                    figures.read_review_queue(conn, self.moment[2]),
-                    figures.read_program_overview(conn, capacity),
-                )
+            if capacity is not None and (self.mentor is None or sla_hours is not None):
+                self._figures = self._read_figures(conn, capacity, sla_hours or 0)
         except sqlite3.Error:
             self._figures = None  # the usual path reads them
         finally:
             self._counted.set()
             conn.close()
 
+    def _read_figures(
+        self, conn: sqlite3.Connection, capacity: int, sla_hours: int
+    ) -> EarlyFigures:
+        overdue_before = self.moment[2]
+        if self.mentor is None:
+            reviews = figures.read_review_queue(conn, overdue_before)
+            overview: figures.ProgramOverview | figures.MentorPerformance = (
+                figures.read_program_overview(conn, capacity)
+            )
+        else:
+            reviews = figures.read_review_queue(conn, overdue_before, mentor=self.mentor)
+            overview = figures.read_mentor_performance(conn, self.mentor, self.moment[0], sla_hours)
+        return EarlyFigures(self._counts, reviews, overview)
+
     def result(self) -> Counts | None:
-        """The counts, once counted; None if the count failed or the store has no students
-        (the usual path then counts, or finds nobody, itself)."""
+        """The counts, once counted; None if the count failed or there are no students (the
+        usual path then counts, or finds nobody, itself)."""
         self._counted.wait()
         return self._counts
 
     def figures(self) -> EarlyFigures | None:
-        """The counts, the review queue card and the program overview, once all are read;
-        None if a read failed or none was asked for."""
+        """The counts, the review queue card and the overview, once all are read; None if a
+        read failed or none was asked for."""
         self._thread.join()
         return self._figures
 
@@ -342,30 +409,42 @@ class EarlyCounts:
 class EarlyFigures:
     counts: Counts | None  # None: no students, or the count failed
     reviews: figures.ReviewQueue
-    overview: figures.ProgramOverview
+    overview: figures.ProgramOverview | figures.MentorPerformance
 
 
 def start_early_counts(
-    path: Path, moment: tuple[str, str, str], capacity: int | None = None
+    path: Path,
+    moment: tuple[str, str, str],
+    capacity: int | None = None,
+    *,
+    mentor: str | None = None,
+    sla_hours: int | None = None,
 ) -> EarlyCounts | None:
-    """The count started on the store at ``path``, or None where it should not start: no such
-    file, or a store not at the code's revision (the migration comes first)."""
+    """The count started on the store at ``path`` (an admin's, or ``mentor``'s), or None where
+    it should not start: no such file, or a store not at the code's revision (the migration
+    comes first)."""
     from mentor_tui.db.migrations import at_head
 
-    return EarlyCounts(path, moment, capacity) if at_head(path) else None
+    if not at_head(path):
+        return None
+    return EarlyCounts(path, moment, capacity, mentor=mentor, sla_hours=sla_hours)
 
 
 __all__ = [
     "ATTENTION_ROWS",
     "BASIS_SQL",
+    "COHORT_SQL",
     "GROUPS_SQL",
     "KEPT_RANKED_SQL",
+    "MINE_GROUPS_SQL",
+    "MINE_SQL",
     "RANKED_SQL",
     "Counts",
     "EarlyCounts",
     "EarlyFigures",
     "Groups",
     "Ranked",
+    "count_mentor",
     "count_program",
     "read_groups",
     "read_ranked",
