@@ -141,15 +141,16 @@ def student_summary(
 ) -> StudentSummary:
     """The students cards (how many, active, at risk, average completion) and the few
     students needing attention: the costliest part, every visible student's figures. An
-    admin's counts may come from ``early`` (``summary_counts.EarlyCounts``, started while the
-    app imported the ORM), when they were counted against the same moment."""
+    admin's or a mentor's counts may come from ``early`` (``summary_counts.EarlyCounts``,
+    started while the app imported the ORM), when they were counted against the same moment
+    (and cohort average)."""
 
     def compute(config: Config, moment: datetime) -> StudentSummary:
         if actor.is_admin:  # the cohort average comes from the summary's own rows
             ctx = RiskContext(moment, config.assignment_review_sla_hours, None)
             return summarize_students(session, actor, ctx, early.result() if early else None)
         ctx = RiskContext.build(session, config, moment)
-        return summarize_students(session, actor, ctx)
+        return summarize_students(session, actor, ctx, early.result() if early else None)
 
     return _kept(session, actor, "summary", config, now, compute)
 

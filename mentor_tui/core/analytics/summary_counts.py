@@ -121,8 +121,7 @@ _SCORED = """
 score counted from their kept totals: ``RANKED_SQL``'s rules (the last submission and the
 oldest pending one are the submission totals', the same times as the submissions read)."""
 
-KEPT_RANKED_SQL = f"""
-    WITH moved(sid) AS MATERIALIZED (
+_MOVED = """
         SELECT user_id FROM student_risk_stale
         UNION SELECT user_id FROM student_risk
             WHERE last_activity_at BETWEEN :idle_low AND :idle_high
@@ -130,22 +129,55 @@ KEPT_RANKED_SQL = f"""
             WHERE oldest_pending_at BETWEEN :overdue_low AND :overdue_high
         UNION SELECT user_id FROM student_risk WHERE completion BETWEEN :behind_low AND :behind_high
         UNION SELECT student_id FROM session_attendees WHERE session_id IN (
-            SELECT id FROM mentorship_sessions WHERE starts_at BETWEEN :now_low AND :now_high)
+            SELECT id FROM mentorship_sessions WHERE starts_at BETWEEN :now_low AND :now_high)"""
+MOVED_SQL = f"SELECT count(*) FROM ({_MOVED.replace('UNION', 'UNION ALL')} LIMIT :moved_at + 1)"
+"""How many students ``KEPT_RANKED_SQL`` would count afresh, up to one past ``MOVED_AT`` (some
+counted twice: the parts' rows are not made distinct, which stops the count early)."""
+MOVED_AT = 10_000
+"""Past this many students to count afresh, ``RANKED_SQL`` counts every one instead (a basis
+weeks old: the app's refresh writes new scores after the start-up figures)."""
+
+KEPT_RANKED_SQL = f"""
+    WITH moved(sid) AS MATERIALIZED ({_MOVED}
     ), absent AS MATERIALIZED ({_ABSENT.format(among=" AND student_id IN moved")}
+    ), fresh AS MATERIALIZED (
+        SELECT * FROM ({_SCORED.format(among="moved")}) WHERE risk > 0 OR n > 0
+    ), levels AS MATERIALIZED (
+        SELECT score AS risk, count(*) AS k FROM student_risk
+        WHERE score > 0 AND user_id NOT IN moved GROUP BY score
+        UNION ALL
+        SELECT risk, count(*) FROM fresh WHERE risk > 0 GROUP BY risk
+    ), floor AS MATERIALIZED (
+        SELECT coalesce(max(risk), 0) AS risk FROM (
+            SELECT risk, sum(k) OVER (ORDER BY risk DESC) AS above FROM levels
+        ) WHERE above >= {ATTENTION_ROWS}
+    ), waiting AS MATERIALIZED (
+        SELECT r.user_id AS sid, r.full_name AS name, s.pending AS n, 0 AS risk
+        FROM student_risk AS r JOIN student_submission_totals AS s ON s.user_id = r.user_id
+        WHERE r.score = 0 AND s.pending > 0 AND r.user_id NOT IN moved
     ), flagged AS MATERIALIZED (
         SELECT r.user_id AS sid, r.full_name AS name, coalesce(s.pending, 0) AS n, r.score AS risk
         FROM student_risk AS r LEFT JOIN student_submission_totals AS s ON s.user_id = r.user_id
-        WHERE r.user_id NOT IN moved AND (r.score > 0 OR s.pending > 0)
+        WHERE r.score > 0 AND r.score >= (SELECT risk FROM floor) AND r.user_id NOT IN moved
         UNION ALL
-        SELECT * FROM ({_SCORED.format(among="moved")}) WHERE risk > 0 OR n > 0
-    ){_RANK}"""
+        SELECT * FROM waiting WHERE (SELECT risk FROM floor) = 0
+        UNION ALL
+        SELECT * FROM fresh WHERE risk >= (SELECT risk FROM floor)
+    )
+    SELECT sid, (SELECT coalesce(sum(k), 0) FROM levels),
+        (SELECT coalesce(sum(k), 0) FROM levels) + (SELECT count(*) FROM waiting)
+        + (SELECT count(*) FROM fresh WHERE risk = 0)
+    FROM flagged ORDER BY risk DESC, n DESC, name, sid LIMIT {ATTENTION_ROWS}
+"""
 """``RANKED_SQL``'s figures from the kept scores (``student_risk``, revision 0023: each live
 student's score as of the basis in ``student_risk_basis``, ``core/people/risk_keys.py``):
 every kept score but those of the students that may have moved since (``risk_keys.moved``'s
 rule: marked stale by the triggers, or with a kept value between the basis's bound and the
 moment's), whose scores are counted afresh from their totals. Each bound pair is given as
-(low, high), NULLs for none; a walk of the kept table rather than of every submission,
-attendance and student's totals."""
+(low, high), NULLs for none. The counts are the kept scores' index walked (``levels``, how
+many at each score); only the students at or above the score of the first few shown are
+ranked (``floor``: 5,000 of the demo's 40,000 at risk), and those with work pending but no
+risk only when fewer are at risk than are shown."""
 
 
 MINE_SQL = f"""
@@ -253,33 +285,36 @@ def read_ranked(
         "no_show_limit": NO_SHOW_LIMIT,
         "recent_sessions": RECENT_SESSIONS,
     }
-    basis = None if mentor is not None else _basis(conn)
     if mentor is not None:
         rows = conn.execute(MINE_SQL, {**params, "mentor": mentor}).fetchall()
-    elif basis is None:  # nothing kept yet: every score counted
-        rows = conn.execute(RANKED_SQL, params).fetchall()
-    else:
-        kept_now, kept_idle, kept_overdue, kept_behind = basis
-        params.update(
-            _span("now", kept_now, now)
-            | _span("idle", kept_idle, idle_before)
-            | _span("overdue", kept_overdue, overdue_before)
-            | _span("behind", *_behind_span(kept_behind, behind))
-        )
+    elif _kept(conn, params):
         rows = conn.execute(KEPT_RANKED_SQL, params).fetchall()
+    else:  # nothing kept yet, or most kept scores moved: every score counted
+        rows = conn.execute(RANKED_SQL, params).fetchall()
     if not rows:
         return Ranked([], 0, 0)
     return Ranked([row[0] for row in rows], int(rows[0][1]), int(rows[0][2]))
 
 
-def _basis(conn: sqlite3.Connection) -> tuple[str, str, str, float | None] | None:
-    """The kept scores' basis (``student_risk_basis``), or None: none kept yet, or a store
-    without the kept scores (``RANKED_SQL`` counts every score then)."""
+def _kept(conn: sqlite3.Connection, params: dict[str, Any]) -> bool:
+    """Whether the kept scores serve (``KEPT_RANKED_SQL``), their bounds then added to
+    ``params``: not when none are kept yet, on a store without them, or when more than
+    ``MOVED_AT`` students would be counted afresh."""
     try:
         row = conn.execute(BASIS_SQL).fetchone()
     except sqlite3.OperationalError:
-        return None
-    return None if row is None else (row[0], row[1], row[2], row[3])
+        return False
+    if row is None:
+        return False
+    kept_now, kept_idle, kept_overdue, kept_behind = row
+    params.update(
+        _span("now", kept_now, params["now"])
+        | _span("idle", kept_idle, params["idle_before"])
+        | _span("overdue", kept_overdue, params["overdue_before"])
+        | _span("behind", *_behind_span(kept_behind, params["behind"]))
+    )
+    moved = conn.execute(MOVED_SQL, {**params, "moved_at": MOVED_AT}).fetchone()[0]
+    return int(moved) <= MOVED_AT
 
 
 def _span(name: str, a: Any, b: Any) -> dict[str, Any]:
@@ -438,6 +473,8 @@ __all__ = [
     "KEPT_RANKED_SQL",
     "MINE_GROUPS_SQL",
     "MINE_SQL",
+    "MOVED_AT",
+    "MOVED_SQL",
     "RANKED_SQL",
     "Counts",
     "EarlyCounts",
