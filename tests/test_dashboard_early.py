@@ -219,6 +219,8 @@ def test_a_mentors_early_figures_are_the_orms(template, tmp_path, days: int) -> 
     from mentor_tui.core.analytics import summary
     from mentor_tui.core.people.students import RiskContext
 
+    from test_risk_kept_ranked import add_signals
+
     path = copy_store(template, tmp_path / "demo.db")
     _vary(path)
     now = FROZEN_NOW + timedelta(days=days)
@@ -226,6 +228,8 @@ def test_a_mentors_early_figures_are_the_orms(template, tmp_path, days: int) -> 
     try:
         with session_scope(engine) as s:
             mentor = _busiest_mentor(s)
+        add_signals(path, mentor.id)
+        with session_scope(engine) as s:
             sla = CONFIG.assignment_review_sla_hours
             early = counts.start_early_counts(
                 path,
