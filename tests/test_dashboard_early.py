@@ -1,7 +1,8 @@
-"""An admin's dashboard figures read before the ORM is loaded (``summary_counts.EarlyCounts``
-with a capacity: the student cards, the review queue card and the program overview, in plain
-SQL from ``core/analytics/dashboard_figures.py``): the same figures as the ORM's parts, at
-several moments on a store where they differ, and painted by the screen before its parts."""
+"""The dashboard figures read before the ORM is loaded (``summary_counts.EarlyCounts`` with a
+capacity: the student cards, the review queue card and the program overview or a mentor's
+performance, in plain SQL from ``core/analytics/dashboard_figures.py``): the same figures as
+the ORM path's parts, at several moments on a store where they differ, and painted by the
+screen before its parts, for an admin and for a mentor."""
 
 from __future__ import annotations
 
@@ -216,10 +217,10 @@ def test_a_mentors_early_figures_are_the_orms(template, tmp_path, days: int) -> 
     """The mentor's cards, review queue card and performance read early are the ORM path's,
     and its counts (SQLite's, ``MINE_SQL``) the same as the summary counted in Python from
     its own reads (the path of a store on another database)."""
+    from test_risk_kept_ranked import add_signals
+
     from mentor_tui.core.analytics import summary
     from mentor_tui.core.people.students import RiskContext
-
-    from test_risk_kept_ranked import add_signals
 
     path = copy_store(template, tmp_path / "demo.db")
     _vary(path)

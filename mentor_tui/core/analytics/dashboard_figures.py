@@ -1,11 +1,10 @@
 """The dashboard's figure records (the review queue card, a mentor's performance, the program
-overview) and an admin's review queue and program overview read in plain SQL on any
-``sqlite3`` connection.
+overview) and their statements, read in plain SQL on any ``sqlite3`` connection.
 
 This module imports nothing but the standard library, so that the screen may paint these
 figures from a read started before SQLAlchemy and the models are loaded
-(``summary_counts.EarlyCounts``); ``dashboard.py`` and ``performance.py`` read the same figures
-through the ORM, with the same statements (tests compare both), and return these records.
+(``summary_counts.EarlyCounts``). It is their one definition: ``dashboard.py`` and
+``performance.py`` run the same readers on the session's own connection.
 """
 
 from __future__ import annotations

@@ -13,7 +13,8 @@ Mentor performance (SPEC section 8, the seed's ``mentor_performance`` view and m
 - average rating: the mean of the ratings students gave the mentor's sessions;
 - graduated: the mentor's students whose status is "Passed out / Completed".
 
-A figure with nothing to measure is None rather than a made-up zero.
+A figure with nothing to measure is None rather than a made-up zero. The statements are
+``dashboard_figures``'s, which the dashboard's early read runs too.
 """
 
 from __future__ import annotations

@@ -1,6 +1,8 @@
-"""The admin dashboard's student counts (how many, active, at risk, average completion, who
-needs attention first) counted by SQLite, on any ``sqlite3`` connection: the session's own, or a
-plain read-only one opened while the app still imports SQLAlchemy (``EarlyCounts``).
+"""The dashboard's student counts, an admin's or a mentor's (how many, active, at risk, average
+completion, who needs attention first) counted by SQLite, on any ``sqlite3`` connection: the
+session's own, or a plain read-only one opened while the app still imports SQLAlchemy
+(``EarlyCounts``). An admin's ranking reads the kept at-risk scores where they are kept
+(``KEPT_RANKED_SQL``, revision 0023's ``student_risk``).
 
 Counted in SQL rather than over 50,000 fetched rows in Python: SQLite lets go of the GIL while
 it counts, so the count takes the other core while the app paints and imports, and only a
