@@ -169,3 +169,20 @@ def test_without_a_basis_every_score_is_counted(template, tmp_path) -> None:
         assert ranked == _defined(conn, moment, behind) and ranked.at_risk > 0
     finally:
         conn.close()
+
+
+def test_past_moved_at_every_score_is_counted(template, tmp_path, monkeypatch) -> None:
+    """More students to count afresh than ``MOVED_AT``: the definition itself is run (a basis
+    weeks old), with the same figures."""
+    path = copy_store(template, tmp_path / "demo.db")
+    _write(path)
+    monkeypatch.setattr(counts, "MOVED_AT", 2)
+    monkeypatch.setattr(counts, "KEPT_RANKED_SQL", "SELECT no_such_column")  # not run
+    moment = counts.risk_moment(REFERENCE + timedelta(minutes=17), 48)
+    conn = sqlite3.connect(path)
+    try:
+        behind = counts.read_groups(conn).cohort_average
+        ranked = counts.read_ranked(conn, moment, behind)
+        assert ranked == _defined(conn, moment, behind) and ranked.at_risk > 0
+    finally:
+        conn.close()
