@@ -1,7 +1,8 @@
-"""An admin's dashboard figures read before the ORM is loaded (``summary_counts.EarlyCounts``
-with a capacity: the student cards, the review queue card and the program overview, in plain
-SQL from ``core/analytics/dashboard_figures.py``): the same figures as the ORM's parts, at
-several moments on a store where they differ, and painted by the screen before its parts."""
+"""The dashboard figures read before the ORM is loaded (``summary_counts.EarlyCounts`` with a
+capacity: the student cards, the review queue card and the program overview or a mentor's
+performance, in plain SQL from ``core/analytics/dashboard_figures.py``): the same figures as
+the ORM path's parts, at several moments on a store where they differ, and painted by the
+screen before its parts, for an admin and for a mentor."""
 
 from __future__ import annotations
 
@@ -153,16 +154,113 @@ async def test_an_admins_cards_are_painted_from_the_early_read(
         assert screen.query_one("#attention").row_count == 0  # the table: the ORM's part
 
 
-async def test_a_mentors_cards_wait_for_their_parts(
+async def test_a_mentors_cards_are_painted_from_the_early_read(
     template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """A mentor's cards and performance, with the parts read through the ORM never painted:
+    from the early read too."""
     from app_support import MENTOR
 
     path = copy_store(template, tmp_path / "s.db")
+    monkeypatch.setattr(clock, "now", lambda: FROZEN_NOW)
     monkeypatch.setattr(
         DashboardScreen, "_painter", lambda self, part, paint, unpainted: lambda data: None
     )
+    engine = make_engine(path)
+    try:
+        with session_scope(engine) as s:
+            mentor = _mentor(s, MENTOR)
+            summary = dashboard.student_summary(s, mentor, CONFIG, now=FROZEN_NOW)
+            reviews = dashboard.review_queue(s, mentor, CONFIG, now=FROZEN_NOW)
+            performance = dashboard.overview_figures(s, mentor, CONFIG, now=FROZEN_NOW)
+    finally:
+        engine.dispose()
+    assert isinstance(performance, dashboard_figures.MentorPerformance)
     app = MentorApp(services_for(path, MENTOR))
     async with app.run_test(size=(130, 40)) as pilot:
         await settle(pilot)
-        assert "Average completion" not in str(app.screen.query_one("#card-completion").render())
+        screen = app.screen
+
+        def shown(selector: str) -> str:
+            return str(screen.query_one(selector).render())
+
+        assert f"{summary.average_completion:.0f}%" in shown("#card-completion")
+        assert f"{summary.student_count}" in shown("#card-students")
+        assert f"{summary.at_risk_count}" in shown("#card-risk")
+        assert f"{reviews.pending_reviews}" in shown("#card-reviews")
+        assert "Graduated" in shown("#performance")
+        assert f"{performance.students}" in shown("#performance")
+        assert screen.query_one("#attention").row_count == 0  # the table: the ORM's part
+
+
+def _mentor(session, email: str):
+    user = session.execute(select(User).where(User.email == email)).scalars().one()
+    return factory.actor(user)
+
+
+def _busiest_mentor(session):
+    """The demo's mentor with the most live students."""
+    mentors = session.execute(select(User).where(User.role == "mentor")).scalars().all()
+    load = {
+        m.id: len(
+            session.execute(
+                select(User.id).where(User.mentor_id == m.id, User.deleted_at.is_(None))
+            ).all()
+        )
+        for m in mentors
+    }
+    return factory.actor(next(m for m in mentors if load[m.id] == max(load.values())))
+
+
+@pytest.mark.parametrize("days", [0, 2, 40])
+def test_a_mentors_early_figures_are_the_orms(template, tmp_path, days: int) -> None:
+    """The mentor's cards, review queue card and performance read early are the ORM path's,
+    and its counts (SQLite's, ``MINE_SQL``) the same as the summary counted in Python from
+    its own reads (the path of a store on another database)."""
+    from test_risk_kept_ranked import add_signals
+
+    from mentor_tui.core.analytics import summary
+    from mentor_tui.core.people.students import RiskContext
+
+    path = copy_store(template, tmp_path / "demo.db")
+    _vary(path)
+    now = FROZEN_NOW + timedelta(days=days)
+    engine = make_engine(path)
+    try:
+        with session_scope(engine) as s:
+            mentor = _busiest_mentor(s)
+        add_signals(path, mentor.id)
+        with session_scope(engine) as s:
+            sla = CONFIG.assignment_review_sla_hours
+            early = counts.start_early_counts(
+                path,
+                counts.risk_moment(now, sla),
+                CONFIG.max_students_per_mentor,
+                mentor=mentor.id,
+                sla_hours=sla,
+            )
+            assert early is not None
+            found = early.figures()
+            assert found is not None and found.counts is not None
+            reviews = dashboard.review_queue(s, mentor, CONFIG, now=now)
+            performance = dashboard.overview_figures(s, mentor, CONFIG, now=now)
+            counted = dashboard.student_summary(s, mentor, CONFIG, now=now)
+            ctx = RiskContext.build(s, CONFIG, now)
+            db = s.connection()
+            in_python = summary._summarize(s, db, mentor, ctx, summary.visible_student_ids(mentor))
+    finally:
+        engine.dispose()
+    assert found.reviews == reviews and reviews.pending_reviews > 0
+    assert found.overview == performance
+    assert isinstance(performance, dashboard_figures.MentorPerformance)
+    assert performance.students > 1 and performance.reviews > 0
+    groups, ranked = found.counts.groups, found.counts.ranked
+    cards = (groups.students, groups.active, ranked.at_risk, groups.average_completion)
+    assert cards == (
+        counted.student_count,
+        counted.active_students,
+        counted.at_risk_count,
+        counted.average_completion,
+    )
+    assert counted == in_python
+    assert counted.attention and counted.at_risk_count > 0

@@ -97,15 +97,20 @@ class DashboardScreen(MentorScreen):
         self.mentor_app.call_after_first_frame(self.action_reload)  # the frame, then figures
 
     def _start_early_counts(self) -> EarlyCounts | None:
-        if not self.actor.is_admin:
+        actor = self.actor
+        if not (actor.is_admin or actor.is_mentor):
             return None
         from mentor_tui.core.analytics.summary_counts import risk_moment, start_early_counts
 
         moment = clock.now().replace(second=0, microsecond=0)  # the parts' minute (dashboard)
         config = self.services.config
-        moment_text = risk_moment(moment, config.assignment_review_sla_hours)
+        sla = config.assignment_review_sla_hours
         return start_early_counts(
-            self.services.db_path, moment_text, config.max_students_per_mentor
+            self.services.db_path,
+            risk_moment(moment, sla),
+            config.max_students_per_mentor,
+            mentor=actor.id if actor.is_mentor else None,
+            sla_hours=sla,
         )
 
     def action_reload(self) -> None:
@@ -122,9 +127,10 @@ class DashboardScreen(MentorScreen):
             painters["action_items"] = self._show_action_items
         unpainted = set(painters)
         self._reloads += 1
-        # the first reload: an admin's figures read on a connection of their own, which SQLite
-        # reads on the other core while the workers import the ORM; the cards and the program
-        # overview are painted from that read as soon as it is done, before the ORM is loaded
+        # the first reload: an admin's or a mentor's figures read on a connection of their own,
+        # which SQLite reads on the other core while the workers import the ORM; the cards and
+        # the program overview (a mentor's performance) are painted from that read as soon as
+        # it is done, before the ORM is loaded
         # (not started before the first frame: that frame came later, issue #21)
         early = self._start_early_counts() if self._reloads == 1 else None
         if early is not None:
@@ -138,7 +144,8 @@ class DashboardScreen(MentorScreen):
 
     def _paint_early(self, early: EarlyCounts, unpainted: set[str]) -> None:
         """The figures ``early`` read painted once read, before the ORM is loaded: the student
-        cards, the review queue card and the program overview, each unless its part of this
+        cards, the review queue card and the program overview (or a mentor's performance),
+        each unless its part of this
         reload was painted already or the screen reloaded since (the attention table comes
         with the summary part)."""
         reload = self._reloads

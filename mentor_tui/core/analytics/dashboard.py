@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, TypeVar
 
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 from sqlmodel import Session
 
 from mentor_tui.config import Config, load_config
@@ -23,10 +23,9 @@ from mentor_tui.core.access import (
     Actor,
     session_scope,
     student_scope,
-    submission_scope,
     visible_student_ids,
 )
-from mentor_tui.core.analytics import performance
+from mentor_tui.core.analytics import dashboard_figures, performance
 from mentor_tui.core.analytics.dashboard_figures import (
     MentorPerformance,
     ProgramOverview,
@@ -38,7 +37,7 @@ from mentor_tui.core.memo import memo
 from mentor_tui.core.people import progress
 from mentor_tui.core.people.progress import ActivityItem
 from mentor_tui.core.people.students import RiskContext, StudentRow
-from mentor_tui.db.models import MentorshipSession, SessionAttendee, Submission, User
+from mentor_tui.db.models import MentorshipSession, SessionAttendee, User
 
 if TYPE_CHECKING:  # a mentor's notes: imported by the one part that reads them (not an admin's)
     from mentor_tui.core.notes.notes import NoteLine
@@ -142,15 +141,16 @@ def student_summary(
 ) -> StudentSummary:
     """The students cards (how many, active, at risk, average completion) and the few
     students needing attention: the costliest part, every visible student's figures. An
-    admin's counts may come from ``early`` (``summary_counts.EarlyCounts``, started while the
-    app imported the ORM), when they were counted against the same moment."""
+    admin's or a mentor's counts may come from ``early`` (``summary_counts.EarlyCounts``,
+    started while the app imported the ORM), when they were counted against the same moment
+    (and cohort average)."""
 
     def compute(config: Config, moment: datetime) -> StudentSummary:
         if actor.is_admin:  # the cohort average comes from the summary's own rows
             ctx = RiskContext(moment, config.assignment_review_sla_hours, None)
             return summarize_students(session, actor, ctx, early.result() if early else None)
         ctx = RiskContext.build(session, config, moment)
-        return summarize_students(session, actor, ctx)
+        return summarize_students(session, actor, ctx, early.result() if early else None)
 
     return _kept(session, actor, "summary", config, now, compute)
 
@@ -239,15 +239,13 @@ def _recent_activity(session: Session, actor: Actor, students: int) -> list[Acti
 
 
 def _review_queue(session: Session, actor: Actor, overdue_before: datetime) -> ReviewQueue:
-    sub = Submission
-    pending = sub.status == "pending"
-    query = select(
-        func.count(),
-        func.min(sub.submitted_at),
-        func.sum(case((sub.submitted_at < overdue_before, 1), else_=0)),
-    ).where(submission_scope(actor), pending)
-    count, oldest, overdue = session.execute(query).one()
-    return ReviewQueue(int(count), oldest, int(overdue or 0))
+    """``dashboard_figures``'s statement for the actor's students, the early read's."""
+    return dashboard_figures.read_review_queue(
+        performance.store_connection(session),
+        dashboard_figures.stored_time(overdue_before),
+        mentor=actor.id if actor.is_mentor else None,
+        student=actor.id if actor.is_student else None,
+    )
 
 
 def upcoming_session_count(session: Session, actor: Actor, *, now: datetime | None = None) -> int:

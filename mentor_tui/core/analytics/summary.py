@@ -66,43 +66,45 @@ def summarize_students(
     no-shows), and the rules are counted in Python. Only the students shown get their full
     row.
 
-    An admin's, on a local store, is counted by SQLite itself instead (``summary_counts``: a
-    dozen rows back, not 50,000, and the GIL free meanwhile); ``early`` is that count read
-    already on a connection of its own (``summary_counts.EarlyCounts``), used when it was
-    counted against the same moment."""
+    An admin's or a mentor's, on a local store, is counted by SQLite itself instead
+    (``summary_counts``: a dozen rows back, not 50,000, and the GIL free meanwhile); ``early``
+    is that count read already on a connection of its own (``summary_counts.EarlyCounts``),
+    used when it was counted against the same moment, students and cohort average."""
     ids = visible_student_ids(actor)
     db = session.connection()  # plain rows: tens of thousands of them, no ORM entities
     with _page_cache(db, READ_CACHE_KIB):
-        if actor.is_admin and db.dialect.name == "sqlite":
-            return _summarize_program(session, db, actor, ctx, early)
+        if (actor.is_admin or actor.is_mentor) and db.dialect.name == "sqlite":
+            return _summarize_counted(session, db, actor, ctx, early)
         return _summarize(session, db, actor, ctx, ids)
 
 
-def _summarize_program(
+def _summarize_counted(
     session: Session,
     db: Connection,
     actor: Actor,
     ctx: RiskContext,
     early: counts.Counts | None,
 ) -> StudentSummary:
-    """An admin's summary: every live student counted by SQLite (``summary_counts``), or the
-    counts ``early`` read already at the same moment; then the rows of those shown."""
+    """An admin's or a mentor's summary: their live students counted by SQLite
+    (``summary_counts``), or the counts ``early`` read already at the same moment; then the
+    rows of those shown."""
     dbapi = db.connection.driver_connection
     assert isinstance(dbapi, sqlite3.Connection)
+    mentor = None if actor.is_admin else actor.id
     moment = counts.risk_moment(ctx.now, ctx.sla_hours)
-    if early is None or early.moment != moment:
-        groups = counts.read_groups(dbapi)
-        ranked = None
+    if early is None or early.moment != moment or early.mentor != mentor:
+        groups = counts.read_groups(dbapi, mentor)
+        ranked, counted = None, None
     else:
-        groups, ranked = early.groups, early.ranked
+        groups, ranked, counted = early.groups, early.ranked, early.cohort
     if not groups.students:
         return StudentSummary(0, 0, 0, 0.0, [])
     cohort = ctx.cohort_average
-    if cohort is None:  # the program's, kept as progress.cohort_average_cached keeps its own
+    if cohort is None and mentor is None:  # the program's, kept as cohort_average_cached does
         cohort = memo(session, progress.COHORT_AVERAGE_KEY, lambda: groups.cohort_average)
-    if ranked is None or cohort != groups.cohort_average:
+    if ranked is None or cohort != counted:
         behind = None if cohort is None else cohort - BEHIND_POINTS
-        ranked = counts.read_ranked(dbapi, moment, behind)
+        ranked = counts.read_ranked(dbapi, moment, behind, mentor)
     ctx = replace(ctx, cohort_average=cohort)
     return StudentSummary(
         groups.students,

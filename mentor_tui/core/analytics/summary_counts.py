@@ -1,6 +1,8 @@
-"""The admin dashboard's student counts (how many, active, at risk, average completion, who
-needs attention first) counted by SQLite, on any ``sqlite3`` connection: the session's own, or a
-plain read-only one opened while the app still imports SQLAlchemy (``EarlyCounts``).
+"""The dashboard's student counts, an admin's or a mentor's (how many, active, at risk, average
+completion, who needs attention first) counted by SQLite, on any ``sqlite3`` connection: the
+session's own, or a plain read-only one opened while the app still imports SQLAlchemy
+(``EarlyCounts``). An admin's ranking reads the kept at-risk scores where they are kept
+(``KEPT_RANKED_SQL``, revision 0023's ``student_risk``).
 
 Counted in SQL rather than over 50,000 fetched rows in Python: SQLite lets go of the GIL while
 it counts, so the count takes the other core while the app paints and imports, and only a
@@ -21,11 +23,23 @@ import math
 import sqlite3
 import threading
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from mentor_tui.core.analytics import dashboard_figures as figures
+from mentor_tui.core.analytics.summary_sql import (
+    ATTENTION_ROWS,
+    BASIS_SQL,
+    COHORT_SQL,
+    GROUPS_SQL,
+    KEPT_RANKED_SQL,
+    MINE_GROUPS_SQL,
+    MINE_SQL,
+    MOVED_SQL,
+    RANKED_SQL,
+)
 from mentor_tui.core.people.risk_rules import (
     BEHIND_POINTS,
     IDLE_DAYS,
@@ -33,70 +47,12 @@ from mentor_tui.core.people.risk_rules import (
     RECENT_SESSIONS,
 )
 
-ATTENTION_ROWS = 8
+MOVED_AT = 10_000
+"""Past this many students to count afresh, ``RANKED_SQL`` counts every one instead (a basis
+weeks old: the app's refresh writes new scores after the start-up figures)."""
 READ_CACHE_KIB = 8192
 """SQLite's page cache for these reads (8 MiB; 2 MiB by default): the 50,000 students' totals
 looked up in name order reach a few MiB of pages in no order."""
-
-GROUPS_SQL = """
-    SELECT u.status = 'Active', t.completed * 100.0 / t.modules, count(*)
-    FROM users AS u LEFT JOIN student_progress_totals AS t ON t.user_id = u.id
-    WHERE u.role = 'student' AND u.deleted_at IS NULL
-    GROUP BY 1, 2
-"""
-"""Every live student by (active, completion rate or NULL without progress rows): a dozen
-rows, from which the counts, the average completion and the cohort average are exact."""
-
-_ABSENT_SQL = """
-    SELECT r.sid FROM (
-        SELECT a.student_id AS sid, a.attendance AS attendance,
-               row_number() OVER (PARTITION BY a.student_id ORDER BY s.starts_at DESC) AS rn
-        FROM session_attendees AS a JOIN mentorship_sessions AS s ON s.id = a.session_id
-        WHERE a.student_id IN (
-                SELECT student_id FROM session_attendees
-                WHERE attendance = 'no_show' AND deleted_at IS NULL
-                GROUP BY student_id HAVING count(*) >= :no_show_limit)
-          AND a.deleted_at IS NULL AND s.deleted_at IS NULL
-          AND s.starts_at < :now AND s.status != 'cancelled'
-    ) AS r
-    WHERE r.rn <= :recent_sessions
-    GROUP BY r.sid HAVING sum(r.attendance = 'no_show') >= :no_show_limit
-"""
-
-RANKED_SQL = f"""
-    WITH pending AS MATERIALIZED (
-        SELECT student_id AS sid, count(*) AS n, max(submitted_at < :overdue_before) AS late
-        FROM submissions INDEXED BY ix_submissions_queue
-        WHERE status = 'pending' AND deleted_at IS NULL
-        GROUP BY student_id
-    ), lately AS MATERIALIZED (
-        SELECT student_id AS sid FROM submissions
-        WHERE submitted_at >= :idle_before AND deleted_at IS NULL
-    ), absent AS MATERIALIZED ({_ABSENT_SQL}
-    ), flagged AS MATERIALIZED (
-        SELECT sid, name, n, risk FROM (
-            SELECT u.id AS sid, u.full_name AS name, coalesce(p.n, 0) AS n,
-                CASE WHEN u.status = 'Active' THEN
-                    (NOT coalesce(t.last_activity_at >= :idle_before, 0) AND u.id NOT IN lately)
-                    + coalesce(coalesce(t.completed * 100.0 / t.modules, 0.0) <= :behind, 0)
-                    + coalesce(p.late, 0)
-                    + (u.id IN absent)
-                ELSE 0 END AS risk
-            FROM users AS u
-            LEFT JOIN student_progress_totals AS t ON t.user_id = u.id
-            LEFT JOIN pending AS p ON p.sid = u.id
-            WHERE u.role = 'student' AND u.deleted_at IS NULL
-        ) WHERE risk > 0 OR n > 0
-    )
-    SELECT sid, (SELECT count(*) FROM flagged WHERE risk > 0), (SELECT count(*) FROM flagged)
-    FROM flagged ORDER BY risk DESC, n DESC, name, sid LIMIT {ATTENTION_ROWS}
-"""
-"""The students at risk or with work pending, ranked as the attention table shows them (most
-risks, then most pending, then name): the first few, how many are at risk and how many are
-ranked. The progress figures are each student's totals kept by the store's triggers
-(``db/derived_tables.py``); the pending work is read from the review queue's index (named:
-SQLite would walk every submission by student instead), the recent submissions from the
-index by time (none on a store nobody used for two weeks), the no-shows from theirs."""
 
 
 @dataclass(frozen=True)
@@ -122,11 +78,11 @@ class Counts:
     groups: Groups
     ranked: Ranked
     moment: tuple[str, str, str]  # the stored times counted against (now, idle, overdue)
+    cohort: float | None = None  # the cohort average the behind rule was counted against
+    mentor: str | None = None  # whose students (None: every student, the admin's)
 
 
-def stored_time(moment: datetime) -> str:
-    """``moment`` as the store keeps times (UTC, SQLAlchemy's SQLite text), for comparisons."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+stored_time = figures.stored_time
 
 
 def risk_moment(now: datetime, sla_hours: int) -> tuple[str, str, str]:
@@ -139,11 +95,17 @@ def risk_moment(now: datetime, sla_hours: int) -> tuple[str, str, str]:
     )
 
 
-def read_groups(conn: sqlite3.Connection) -> Groups:
+def read_groups(conn: sqlite3.Connection, mentor: str | None = None) -> Groups:
+    """Every live student's groups (``GROUPS_SQL``), or ``mentor``'s students'."""
+    rows = (
+        conn.execute(GROUPS_SQL)
+        if mentor is None
+        else conn.execute(MINE_GROUPS_SQL, {"mentor": mentor})
+    )
     students = active = 0
     rates: list[tuple[float, int]] = []
     active_rates: list[tuple[float, int]] = []
-    for is_active, rate, n in conn.execute(GROUPS_SQL):
+    for is_active, rate, n in rows:
         students += n
         if is_active:
             active += n
@@ -164,12 +126,16 @@ def _mean(groups: list[tuple[float, int]]) -> float | None:
 
 
 def read_ranked(
-    conn: sqlite3.Connection, moment: tuple[str, str, str], behind: float | None
+    conn: sqlite3.Connection,
+    moment: tuple[str, str, str],
+    behind: float | None,
+    mentor: str | None = None,
 ) -> Ranked:
     """``RANKED_SQL``'s figures at ``moment`` with ``behind`` as the completion at or below
-    which a student is behind (None: nobody is)."""
+    which a student is behind (None: nobody is): from the kept scores where they are kept
+    (``KEPT_RANKED_SQL``); ``mentor``'s students' alone with ``mentor`` (``MINE_SQL``)."""
     now, idle_before, overdue_before = moment
-    params = {
+    params: dict[str, Any] = {
         "now": now,
         "idle_before": idle_before,
         "overdue_before": overdue_before,
@@ -177,10 +143,53 @@ def read_ranked(
         "no_show_limit": NO_SHOW_LIMIT,
         "recent_sessions": RECENT_SESSIONS,
     }
-    rows = conn.execute(RANKED_SQL, params).fetchall()
+    if mentor is not None:
+        rows = conn.execute(MINE_SQL, {**params, "mentor": mentor}).fetchall()
+    elif _kept(conn, params):
+        rows = conn.execute(KEPT_RANKED_SQL, params).fetchall()
+    else:  # nothing kept yet, or most kept scores moved: every score counted
+        rows = conn.execute(RANKED_SQL, params).fetchall()
     if not rows:
         return Ranked([], 0, 0)
     return Ranked([row[0] for row in rows], int(rows[0][1]), int(rows[0][2]))
+
+
+def _kept(conn: sqlite3.Connection, params: dict[str, Any]) -> bool:
+    """Whether the kept scores serve (``KEPT_RANKED_SQL``), their bounds then added to
+    ``params``: not when none are kept yet, on a store without them, or when more than
+    ``MOVED_AT`` students would be counted afresh."""
+    try:
+        row = conn.execute(BASIS_SQL).fetchone()
+    except sqlite3.OperationalError:
+        return False
+    if row is None:
+        return False
+    kept_now, kept_idle, kept_overdue, kept_behind = row
+    params.update(
+        _span("now", kept_now, params["now"])
+        | _span("idle", kept_idle, params["idle_before"])
+        | _span("overdue", kept_overdue, params["overdue_before"])
+        | _span("behind", *_behind_span(kept_behind, params["behind"]))
+    )
+    moved = conn.execute(MOVED_SQL, {**params, "moved_at": MOVED_AT}).fetchone()[0]
+    return int(moved) <= MOVED_AT
+
+
+def _span(name: str, a: Any, b: Any) -> dict[str, Any]:
+    """``KEPT_RANKED_SQL``'s bounds ``name_low`` and ``name_high`` between ``a`` and ``b``."""
+    low, high = (a, b) if a is None or b is None or a <= b else (b, a)
+    return {f"{name}_low": low, f"{name}_high": high}
+
+
+def _behind_span(kept: float | None, behind: float | None) -> tuple[float | None, float | None]:
+    """The completions the behind rule may judge otherwise at ``behind`` than at ``kept``: those
+    between them, every one at or below the one that is not None (the rule held for nobody at
+    the other), none when neither is."""
+    if kept is None and behind is None:
+        return None, None
+    if kept is None or behind is None:
+        return -math.inf, kept if behind is None else behind
+    return kept, behind
 
 
 def count_program(conn: sqlite3.Connection, moment: tuple[str, str, str]) -> Counts | None:
@@ -191,30 +200,53 @@ def count_program(conn: sqlite3.Connection, moment: tuple[str, str, str]) -> Cou
         return None
     cohort = groups.cohort_average
     behind = None if cohort is None else cohort - BEHIND_POINTS
-    return Counts(groups, read_ranked(conn, moment, behind), moment)
+    return Counts(groups, read_ranked(conn, moment, behind), moment, cohort)
+
+
+def count_mentor(
+    conn: sqlite3.Connection, moment: tuple[str, str, str], mentor: str
+) -> Counts | None:
+    """``mentor``'s live students counted on ``conn`` against ``moment``, behind the program's
+    cohort average (``COHORT_SQL``); None for a mentor without students."""
+    groups = read_groups(conn, mentor)
+    if not groups.students:
+        return None
+    found = conn.execute(COHORT_SQL).fetchone()[0]
+    cohort = None if found is None else float(found)
+    behind = None if cohort is None else cohort - BEHIND_POINTS
+    return Counts(groups, read_ranked(conn, moment, behind, mentor), moment, cohort, mentor)
 
 
 class EarlyCounts:
-    """``count_program`` under way in a thread on a read-only connection of its own, started
-    while the app imports the ORM; ``result()`` waits for it (None if it failed). With
-    ``capacity`` (a mentor's capacity where their profile has none), the same thread then
-    reads the admin's review queue card and program overview on the same snapshot
+    """``count_program`` (or with ``mentor``, ``count_mentor``) under way in a thread on a
+    read-only connection of its own, started while the app imports the ORM; ``result()``
+    waits for it (None if it failed). With ``capacity`` (a mentor's capacity where their
+    profile has none; and for a mentor ``sla_hours``), the same thread then reads the review
+    queue card and the program overview (or the mentor's performance) on the same snapshot
     (``dashboard_figures``), which ``figures()`` waits for: the screen paints them before the
     ORM is loaded."""
 
     def __init__(
-        self, path: Path, moment: tuple[str, str, str], capacity: int | None = None
+        self,
+        path: Path,
+        moment: tuple[str, str, str],
+        capacity: int | None = None,
+        *,
+        mentor: str | None = None,
+        sla_hours: int | None = None,
     ) -> None:
         self.moment = moment
+        self.mentor = mentor
         self._counts: Counts | None = None
         self._figures: EarlyFigures | None = None
         self._counted = threading.Event()
         self._thread = threading.Thread(
-            target=self._count, args=(path, capacity), name="dashboard-early", daemon=True
-        )
+            target=self._count, args=(path, capacity, sla_hours), name="dashboard-early",
+            daemon=True,
+        )  # fmt: skip
         self._thread.start()
 
-    def _count(self, path: Path, capacity: int | None) -> None:
+    def _count(self, path: Path, capacity: int | None, sla_hours: int | None) -> None:
         try:
             conn = sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True)
         except sqlite3.Error:
@@ -224,31 +256,44 @@ class EarlyCounts:
             conn.execute(f"PRAGMA cache_size=-{READ_CACHE_KIB}")
             conn.execute("BEGIN")  # one snapshot for every read
             try:
-                self._counts = count_program(conn, self.moment)
+                if self.mentor is None:
+                    self._counts = count_program(conn, self.moment)
+                else:
+                    self._counts = count_mentor(conn, self.moment, self.mentor)
             except sqlite3.Error:
                 self._counts = None  # a store these reads do not fit: the usual path counts
             self._counted.set()
-            if capacity is not None:
-                self._figures = EarlyFigures(
-                    self._counts,
-                    figures.read_review_queue(conn, self.moment[2]),
-                    figures.read_program_overview(conn, capacity),
-                )
+            if capacity is not None and (self.mentor is None or sla_hours is not None):
+                self._figures = self._read_figures(conn, capacity, sla_hours or 0)
         except sqlite3.Error:
             self._figures = None  # the usual path reads them
         finally:
             self._counted.set()
             conn.close()
 
+    def _read_figures(
+        self, conn: sqlite3.Connection, capacity: int, sla_hours: int
+    ) -> EarlyFigures:
+        overdue_before = self.moment[2]
+        if self.mentor is None:
+            reviews = figures.read_review_queue(conn, overdue_before)
+            overview: figures.ProgramOverview | figures.MentorPerformance = (
+                figures.read_program_overview(conn, capacity)
+            )
+        else:
+            reviews = figures.read_review_queue(conn, overdue_before, mentor=self.mentor)
+            overview = figures.read_mentor_performance(conn, self.mentor, self.moment[0], sla_hours)
+        return EarlyFigures(self._counts, reviews, overview)
+
     def result(self) -> Counts | None:
-        """The counts, once counted; None if the count failed or the store has no students
-        (the usual path then counts, or finds nobody, itself)."""
+        """The counts, once counted; None if the count failed or there are no students (the
+        usual path then counts, or finds nobody, itself)."""
         self._counted.wait()
         return self._counts
 
     def figures(self) -> EarlyFigures | None:
-        """The counts, the review queue card and the program overview, once all are read;
-        None if a read failed or none was asked for."""
+        """The counts, the review queue card and the overview, once all are read; None if a
+        read failed or none was asked for."""
         self._thread.join()
         return self._figures
 
@@ -257,28 +302,44 @@ class EarlyCounts:
 class EarlyFigures:
     counts: Counts | None  # None: no students, or the count failed
     reviews: figures.ReviewQueue
-    overview: figures.ProgramOverview
+    overview: figures.ProgramOverview | figures.MentorPerformance
 
 
 def start_early_counts(
-    path: Path, moment: tuple[str, str, str], capacity: int | None = None
+    path: Path,
+    moment: tuple[str, str, str],
+    capacity: int | None = None,
+    *,
+    mentor: str | None = None,
+    sla_hours: int | None = None,
 ) -> EarlyCounts | None:
-    """The count started on the store at ``path``, or None where it should not start: no such
-    file, or a store not at the code's revision (the migration comes first)."""
+    """The count started on the store at ``path`` (an admin's, or ``mentor``'s), or None where
+    it should not start: no such file, or a store not at the code's revision (the migration
+    comes first)."""
     from mentor_tui.db.migrations import at_head
 
-    return EarlyCounts(path, moment, capacity) if at_head(path) else None
+    if not at_head(path):
+        return None
+    return EarlyCounts(path, moment, capacity, mentor=mentor, sla_hours=sla_hours)
 
 
 __all__ = [
     "ATTENTION_ROWS",
+    "BASIS_SQL",
+    "COHORT_SQL",
     "GROUPS_SQL",
+    "KEPT_RANKED_SQL",
+    "MINE_GROUPS_SQL",
+    "MINE_SQL",
+    "MOVED_AT",
+    "MOVED_SQL",
     "RANKED_SQL",
     "Counts",
     "EarlyCounts",
     "EarlyFigures",
     "Groups",
     "Ranked",
+    "count_mentor",
     "count_program",
     "read_groups",
     "read_ranked",
