@@ -216,7 +216,16 @@ def set_aside(
 def put_back(conn: sqlite3.Connection, triggers: Sequence[str], refill: Sequence[str]) -> None:
     """After a bulk load: the derived tables made anew by the ``refill`` statements (each
     ``refill_sql``'s, in order), with the sort keys' indexes dropped first and made once after,
-    sorted, instead of an insert into each per student; then ``triggers`` made again."""
+    sorted, instead of an insert into each per student; then ``triggers`` made again. With no
+    ``refill`` (the caller counted a few students again itself, as an xAPI batch does), only
+    the triggers are made again."""
+    indexes = _sort_indexes_dropped(conn) if refill else []
+    for sql in (*refill, *indexes, *triggers):
+        conn.execute(sql)
+
+
+def _sort_indexes_dropped(conn: sqlite3.Connection) -> list[str]:
+    """The sort keys' indexes dropped; their SQL, to make them again."""
     indexes = conn.execute(
         "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
         "AND sql IS NOT NULL",
@@ -224,12 +233,7 @@ def put_back(conn: sqlite3.Connection, triggers: Sequence[str], refill: Sequence
     ).fetchall()
     for name, _sql in indexes:
         conn.execute(f'DROP INDEX "{name}"')
-    for sql in refill:
-        conn.execute(sql)
-    for _name, sql in indexes:
-        conn.execute(sql)
-    for sql in triggers:
-        conn.execute(sql)
+    return [str(sql) for _name, sql in indexes]
 
 
 @contextmanager
