@@ -134,6 +134,28 @@ def test_one_id_twice_in_a_batch(h: Harness) -> None:
     assert progress_of(h.engine, program.ids["s1"], program.ids["module"]).version == row.version
 
 
+def test_a_batchs_wrong_statement_is_named_and_nothing_is_stored(h: Harness) -> None:
+    program = seed_program(h)
+    h.account(LMS, "integration", "The LMS")
+    activity = f"https://lms.example.org/modules/{program.ids['module']}"
+    good = statement("s1@example.org", activity, PROGRESSED, duration="PT10M")
+    token = h.token(LMS) | V
+    for batch, detail in (
+        (
+            [good, {**good, "result": {"duration": "ten minutes"}}],
+            "Statement 2's result.duration is not valid: Value error, 'ten minutes' is not an "
+            "ISO 8601 duration like PT1H30M.",
+        ),
+        ([good, good, 7], "Statement 3 of the batch is not a JSON object."),
+        ([{**good, "actor": {"mbox": "s1@example.org"}}], "The statement's actor.mbox is not "
+         "valid: Value error, an mbox is a mailto: IRI."),
+    ):  # fmt: skip
+        refused = h.client.post("/xapi/statements", json=batch, headers=token)
+        assert (refused.status_code, refused.json()["detail"]) == (400, detail)
+    with h.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(xapi_statements)).scalar() == 0
+
+
 def test_a_started_server_sets_what_it_holds_out_of_the_collectors_sight(
     tmp_path: Path,
 ) -> None:

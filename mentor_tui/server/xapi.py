@@ -35,7 +35,7 @@ from mentor_tui.core.learning.xapi import (
     VERSION,
     VERSION_HEADER,
     ActivityMap,
-    check_statement,
+    check_statements,
     version_ok,
 )
 from mentor_tui.db.models import User
@@ -167,15 +167,18 @@ def xapi_router(engine: Engine, activities: ActivityMap) -> APIRouter:
         except ValueError:
             raise _fail(400, "The body is not JSON.") from None
 
-    def _incoming(raw: Any, given_id: str | None = None) -> Incoming:
+    def _incoming(raws: list[Any], given_id: str | None = None) -> list[Incoming]:
         try:
-            statement = check_statement(raw)
+            statements = check_statements(raws)
         except ValueError as exc:
             raise _fail(400, str(exc)) from None
-        found = str(statement.id) if statement.id is not None else None
-        if given_id is not None and found is not None and found != given_id:
-            raise _fail(400, "The statement's id differs from statementId.")
-        return Incoming(found or given_id or str(uuid.uuid4()), raw, statement)
+        batch: list[Incoming] = []
+        for raw, statement in zip(raws, statements, strict=True):
+            found = str(statement.id) if statement.id is not None else None
+            if given_id is not None and found is not None and found != given_id:
+                raise _fail(400, "The statement's id differs from statementId.")
+            batch.append(Incoming(found or given_id or str(uuid.uuid4()), raw, statement))
+        return batch
 
     async def _store(account: User, batch: list[Incoming]) -> None:
         counts = Counter(item.id for item in batch)
@@ -213,7 +216,7 @@ def xapi_router(engine: Engine, activities: ActivityMap) -> APIRouter:
         items = raw if isinstance(raw, list) else [raw]
         if not items or len(items) > MAX_BATCH:
             raise _fail(400, f"Send between 1 and {MAX_BATCH:,} statements at once.")
-        batch = [_incoming(item) for item in items]
+        batch = _incoming(items)
         await _store(account, batch)
         return _answer([item.id for item in batch])
 
@@ -235,7 +238,7 @@ def xapi_router(engine: Engine, activities: ActivityMap) -> APIRouter:
         raw = await _body(request)
         if not isinstance(raw, dict):
             raise _fail(400, "PUT takes one statement, a JSON object.")
-        await _store(account, [_incoming(raw, wanted)])
+        await _store(account, _incoming([raw], wanted))
         return _answer(None, 204)
 
     @router.get("/statements", response_model=None, responses=_responses(*auth_errors, 404))

@@ -26,7 +26,7 @@ from mentor_tui.core.learning.xapi import (
     ActivityMap,
     Effect,
     Statement,
-    check_statement,
+    check_statements,
     effect_of,
     progress_changes,
 )
@@ -369,12 +369,10 @@ def reapply_unmatched(engine: Engine, activities: ActivityMap) -> dict[str, int]
             .order_by(xapi_statements.c.stored_at, xapi_statements.c.id)
             .with_for_update()  # two admins at once: the second waits, then finds them applied
         ).all()
+        raws = [json.loads(row.body) for row in rows]
         by_account: dict[str, list[Incoming]] = {}
-        for row in rows:
-            raw = json.loads(row.body)
-            by_account.setdefault(row.account_id, []).append(
-                Incoming(row.id, raw, check_statement(raw))
-            )
+        for row, raw, statement in zip(rows, raws, check_statements(raws), strict=True):
+            by_account.setdefault(row.account_id, []).append(Incoming(row.id, raw, statement))
         counts = {"applied": 0, "unmatched": 0}
         for account_id, items in by_account.items():
             effects = [effect_of(item.statement) for item in items]

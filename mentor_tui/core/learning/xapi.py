@@ -24,11 +24,12 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
 
 from mentor_tui.core.learning.keys import row_id
 
@@ -130,16 +131,32 @@ class Statement(_Open):
     timestamp: datetime | None = None
 
 
+_STATEMENTS = TypeAdapter(list[Statement])
+
+
 def check_statement(raw: Any) -> Statement:
     """The statement, or ValueError with one sentence saying what is wrong."""
-    if not isinstance(raw, dict):
-        raise ValueError("A statement is a JSON object.")
+    return check_statements([raw])[0]
+
+
+def check_statements(raws: Sequence[Any]) -> list[Statement]:
+    """The statements, checked as one list (one validation, not one per statement), or
+    ValueError with one sentence saying what is wrong with the first wrong one and, in a
+    batch of more than one, which it is (counted from 1)."""
+    one = len(raws) == 1
+    for position, raw in enumerate(raws):
+        if not isinstance(raw, dict):
+            if one:
+                raise ValueError("A statement is a JSON object.")
+            raise ValueError(f"Statement {position + 1} of the batch is not a JSON object.")
     try:
-        return Statement.model_validate(raw)
+        return _STATEMENTS.validate_python(raws)
     except ValidationError as exc:
         first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "statement"
-        raise ValueError(f"The statement's {where} is not valid: {first['msg']}.") from None
+        position, *inside = first["loc"]
+        where = ".".join(str(p) for p in inside) or "statement"
+        whose = "The statement's" if one else f"Statement {int(position) + 1}'s"
+        raise ValueError(f"{whose} {where} is not valid: {first['msg']}.") from None
 
 
 def statement_id(raw: dict[str, Any]) -> str | None:
