@@ -153,9 +153,9 @@ def check_statements(raws: Sequence[Any]) -> list[Statement]:
         return _STATEMENTS.validate_python(raws)
     except ValidationError as exc:
         first = exc.errors()[0]
-        position, *inside = first["loc"]
+        index, *inside = first["loc"]  # the statement's place in the list first
         where = ".".join(str(p) for p in inside) or "statement"
-        whose = "The statement's" if one else f"Statement {int(position) + 1}'s"
+        whose = "The statement's" if one else f"Statement {int(index) + 1}'s"
         raise ValueError(f"{whose} {where} is not valid: {first['msg']}.") from None
 
 
