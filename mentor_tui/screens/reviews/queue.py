@@ -296,7 +296,9 @@ class ReviewQueueScreen(MentorScreen):
             return
         self._preview = rendered.preview
         update_fitted(header, preview_header(rendered))
-        self.call_after_refresh(self._read_ahead)  # after this repaint, not competing with it
+        # the previews around it a moment after this repaint: a worker started at once competes
+        # with this frame, and with what a decision does right after it, for the interpreter
+        self._after_landing(self._read_ahead)
 
     @on(PreviewPane.WidthChanged)
     def _pane_resized(self) -> None:
