@@ -16,7 +16,8 @@ change, so nothing goes to the journal.
   that item's preview painted (the screen sets ``_preview`` in the same call that gives the
   preview pane its rendered lines). Each key is pressed with the app idle, as a reviewer
   reads the work before `a` and types before `ctrl+s`: the previews the queue renders ahead in
-  workers are done by then, and are not charged to the next key.
+  workers, and what a decision does a moment after its landing (``_idle``), are done by then,
+  and are not charged to the next key.
 """
 
 from __future__ import annotations
@@ -32,6 +33,9 @@ from pilot_timing import _app, _has_rows, _repainted, _send_key, in_fresh_proces
 from textual.worker import WorkerCancelled
 
 TIMEOUT_SECONDS = 60
+# Before each key: far less than a person takes to read the work or type, more than the app
+# waits after a frame before its follow-up work (``AFTER_LANDING_SECONDS``, 50 ms).
+READING_SECONDS = 0.2
 
 
 @dataclass(frozen=True)
@@ -102,8 +106,12 @@ async def _until(pilot, started: float, done, what: str) -> float:
 
 
 async def _idle(pilot) -> None:
-    """Until no worker runs and the screen's messages are handled."""
+    """A reviewer's pause (``READING_SECONDS``), then until no worker runs and the screen's
+    messages are handled. The pause lets the work a decision leaves for a moment after its
+    landing frame (timers: the recount, the previews read ahead, the page left short) start
+    before the workers are waited for; without it that work ran in the next key's sample."""
     app = pilot.app
+    await asyncio.sleep(READING_SECONDS)
     for _ in range(20):
         try:
             await app.workers.wait_for_complete()

@@ -227,3 +227,36 @@ async def test_landing_where_the_list_and_the_store_disagree(
         assert table.row_count == len(left)
         assert table.cursor_key == every[4] == left[table.cursor_index]
         assert app.screen._preview is not None and app.screen._preview.id == every[4]
+
+
+async def test_a_decision_lands_before_the_store_is_asked_where(
+    template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue #21: the decision's worker writes the decision alone. The list lands on its next
+    row, preview shown, first; where the store lands is read after that (with the recount)."""
+    from mentor_tui.screens.reviews import landing
+
+    app = MentorApp(services_for(_store(template, tmp_path / "s.db"), ADMIN))
+    every = _everything(app.services)
+    asked: list[tuple[str, str | None, str | None]] = []
+    landing_after = landing.landing_after
+
+    def recorded(session, actor, decided, **kwargs):  # type: ignore[no-untyped-def]
+        screen = app.screen
+        assert isinstance(screen, ReviewQueueScreen)
+        shown = screen._preview.id if screen._preview is not None else None
+        asked.append((decided.id, screen.query_one(PagedTable).cursor_key, shown))
+        return landing_after(session, actor, decided, **kwargs)
+
+    monkeypatch.setattr(landing, "landing_after", recorded)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        await pilot.press("a", "ctrl+s")
+        for _ in range(3):
+            await pilot.pause(0.1)  # past the moment after the landing
+            await settle(pilot)
+        table = app.screen.query_one(PagedTable)
+        assert table.cursor_key == every[1]
+    assert asked == [(every[0], every[1], every[1])]

@@ -242,3 +242,100 @@ def _column():  # type: ignore[no-untyped-def]
     from mentor_tui.widgets.paged_table import Column
 
     return Column("a", "A")
+
+
+def test_the_focus_handlers_the_seam_replaces_are_where_it_expects_them() -> None:
+    """``FocusPaintsPart`` stands in for these (see ``seams.py``): a Textual that renamed them
+    would call its own again, or skip the seam's."""
+    from textual.css.model import RuleSet
+    from textual.css.stylesheet import Stylesheet
+    from textual.dom import DOMNode
+    from textual.message import Message
+    from textual.widget import Widget
+
+    for handler in (Widget._on_focus, Widget._on_blur):
+        assert list(inspect.signature(handler).parameters) == ["self", "event"]
+    assert list(inspect.signature(Widget.focus).parameters) == ["self", "scroll_visible"]
+    assert list(inspect.signature(Widget.watch_has_focus).parameters) == ["self", "_has_focus"]
+    assert isinstance(Stylesheet.rules_map, property)
+    assert "pseudo_classes" in RuleSet.__dataclass_fields__
+    assert isinstance(DOMNode()._selector_names, set)
+    assert isinstance(DOMNode._get_component_classes(), frozenset)
+    message = Message()
+    message.prevent_default()
+    assert message._no_default_action  # what ends Textual's walk up the handlers
+
+
+async def test_a_focus_change_paints_and_restyles_only_what_shows_the_focus() -> None:
+    """Textual repaints a focused or blurred widget whole (twice on focus) and re-styles it;
+    ``FocusPaintsPart`` paints what ``paint_focus_change`` says, re-styles only when a rule
+    names its focus, and still tells its parent (``:focus-within`` follows)."""
+    from textual.containers import Vertical
+    from textual.geometry import Region
+    from textual.widgets import Input
+
+    from mentor_tui.widgets.seams import FocusPaintsPart, focus_styled
+
+    repaints: list[object] = []  # None: the whole widget
+
+    class Part(FocusPaintsPart, can_focus=True):
+        def paint_focus_change(self) -> None:
+            self.refresh(Region(0, 0, 4, 1))
+
+        def refresh(self, *regions, **kwargs):  # type: ignore[no-untyped-def]
+            repaints.append(regions or None)
+            return super().refresh(*regions, **kwargs)
+
+    class Parts(App[None]):
+        CSS = """
+        Part { height: 2; }
+        #box:focus-within { background: #0000ff; }
+        #styled:focus { color: #ff0000; }
+        """
+
+        def compose(self) -> ComposeResult:
+            yield Input()
+            yield Part(id="plain")
+            with Vertical(id="box"):
+                yield Part(id="inner")
+            yield Part(id="styled")
+
+    app = Parts()
+    async with app.run_test(size=(40, 14)) as pilot:
+        plain, inner = app.query_one("#plain", Part), app.query_one("#inner", Part)
+        styled, box, typed = (
+            app.query_one("#styled", Part),
+            app.query_one("#box"),
+            app.query_one(Input),
+        )
+        await pilot.pause()
+        assert not focus_styled(plain) and focus_styled(styled)
+        restyled: list[object] = []
+        update_nodes = app.stylesheet.update_nodes
+
+        def counted(nodes, animate=False):  # type: ignore[no-untyped-def]
+            nodes = list(nodes)
+            restyled.extend(nodes)
+            update_nodes(nodes, animate=animate)
+
+        app.stylesheet.update_nodes = counted  # type: ignore[method-assign]
+        for focused in (plain, typed):
+            repaints.clear()
+            restyled.clear()
+            focused.focus()
+            await pilot.pause()
+            assert app.focused is focused and plain.has_focus is (focused is plain)
+            assert repaints == [(Region(0, 0, 4, 1),)]  # the cursor's part, never all of it
+            assert plain not in restyled
+        inner.focus()
+        await pilot.pause()
+        assert box.styles.background.hex == "#0000FF"  # the parent was told
+        typed.focus()
+        await pilot.pause()
+        assert box.styles.background.hex != "#0000FF"
+        styled.focus()
+        await pilot.pause()
+        assert styled.styles.color.hex == "#FF0000"  # a rule names its focus: restyled
+        typed.focus()
+        await pilot.pause()
+        assert styled.styles.color.hex != "#FF0000"

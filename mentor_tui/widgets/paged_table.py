@@ -14,13 +14,12 @@ class body: plain functions of the table that run as its own methods, with no ca
 from __future__ import annotations
 
 import asyncio
-from typing import ClassVar, Self
+from typing import ClassVar
 
 from rich.style import Style
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
-from textual.dom import NoScreen
 from textual.geometry import Region
 from textual.message import Message
 from textual.reactive import reactive
@@ -35,6 +34,7 @@ from mentor_tui.widgets.page_source import (
     PageLoader,
     PageSource,
 )
+from mentor_tui.widgets.seams import FocusPaintsPart
 
 __all__ = ["Column", "PageSource", "PagedRow", "PagedTable"]
 
@@ -51,7 +51,7 @@ class _TableMessage(Message):
         return self.paged_table
 
 
-class PagedTable(ScrollView, can_focus=True):
+class PagedTable(ScrollView, FocusPaintsPart, can_focus=True):
     """A keyboard-driven table of `PagedRow`s paged from a `PageSource`."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -408,38 +408,15 @@ class PagedTable(ScrollView, can_focus=True):
 
     def notify_style_update(self) -> None:
         # Cached lines are checked against the styles at the next render (`_check_line_styles`).
-        # Textual calls this on every focus change too: the table's own style stays, so
-        # nothing is painted here (the cursor row is, by `on_focus`/`on_blur`).
+        # Textual calls this on a focus change too where a rule names the focus: the table's
+        # own style stays, so nothing is painted here (the cursor row is, `paint_focus_change`).
         super().notify_style_update()
         if self._lines_styles is None or self._lines_styles[0] != self.rich_style:
             self.refresh()
 
-    def focus(self, scroll_visible: bool = True) -> Self:
-        """Textual's `focus` repaints the whole table first; `on_focus` paints the cursor row."""
-
-        def set_focus() -> None:
-            try:
-                self.screen.set_focus(self, scroll_visible=scroll_visible)
-            except NoScreen:
-                pass
-
-        self.app.call_later(set_focus)
-        return self
-
-    def on_focus(self, event: events.Focus) -> None:
-        # Textual's own handler repaints the whole table; only the cursor row's look changes.
-        event.prevent_default()
-        self.has_focus = True
+    def paint_focus_change(self) -> None:
+        """Only the cursor row shows the focus: it alone is painted again (`FocusPaintsPart`)."""
         self._refresh_rows(self.cursor_index, 1)
-        if self.parent is not None:
-            self.parent.post_message(events.DescendantFocus(self))
-
-    def on_blur(self, event: events.Blur) -> None:
-        event.prevent_default()
-        self.has_focus = False
-        self._refresh_rows(self.cursor_index, 1)
-        if self.parent is not None:
-            self.parent.post_message(events.DescendantBlur(self))
 
     def render_lines(self, crop: Region) -> list[Strip]:
         """Read the styles and the content width once for the whole pass; `render_line` would

@@ -37,6 +37,17 @@ A saving per key typed (issue #21, ``key_filter_p95`` in ``benchmarks/run.py``):
   filter box, its list, its feedback editor). :func:`widget_default_css` gives what that mount
   adds, so ``app/screen_css.py`` adds it with the screens' stylesheets once start-up is over.
 
+- **A focus change paints what it changes.** Textual's ``Widget.focus`` repaints the whole
+  widget before the focus moves, its ``_on_focus``/``_on_blur`` repaint it again, and
+  ``has_focus`` (``watch_has_focus``) re-applies the stylesheet to it and everything in it.
+  A table whose focus shows on one row (``PagedTable``'s cursor) drew every visible line on
+  each focus change: the review queue's `a` and `ctrl+s` (issue #21). :class:`FocusPaintsPart`
+  has handlers of its own, dispatched before Widget's (Textual walks the class's MRO and
+  ``prevent_default`` ends the walk), that set ``has_focus``, call the public
+  :meth:`FocusPaintsPart.paint_focus_change` and tell the parent as Textual does; and it
+  re-styles only when a rule of the stylesheet names the focus (``:focus``, ``:blur``) for it,
+  its component classes or a widget in it.
+
 And one repair:
 
 - **Tables drawn before their columns were sized.** Textual sizes a ``DataTable``'s columns to
@@ -59,12 +70,13 @@ from __future__ import annotations
 
 from functools import wraps
 from types import SimpleNamespace
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, Self, cast
 
 from textual import events
 from textual._compositor import Compositor
 from textual._context import NoActiveAppError
 from textual.app import App, ReturnType
+from textual.dom import NoScreen
 from textual.geometry import Region, Size
 from textual.screen import ModalScreen, Screen, ScreenResultType
 from textual.strip import Strip
@@ -151,6 +163,66 @@ class FirstShowStyles(Screen[ScreenResultType]):
         ):
             event.refresh_styles = False
         self._styled_for = None
+
+
+FOCUS_PSEUDO_CLASSES = frozenset({"focus", "blur"})
+"""The pseudo-classes that ``has_focus`` changes on the widget itself (``:focus-within`` of it
+and its ancestors is re-styled by ``Screen.set_focus``)."""
+
+
+def focus_styled(widget: Widget) -> bool:
+    """Whether a rule of the app's stylesheet that names the focus (``:focus``, ``:blur``) may
+    apply to ``widget``, one of its component classes or a widget in it."""
+    rules_map = widget.app.stylesheet.rules_map
+    for node in widget.walk_children(with_self=True):
+        names = node._selector_names | {f".{name}" for name in node._get_component_classes()}
+        for name in names & rules_map.keys():
+            for rule in rules_map[name]:
+                if not FOCUS_PSEUDO_CLASSES.isdisjoint(rule.pseudo_classes):
+                    return True
+    return False
+
+
+class FocusPaintsPart(Widget):
+    """A focusable widget whose focus change paints only what :meth:`paint_focus_change`
+    refreshes (all of it, unless overridden), and re-styles it only where the stylesheet has a
+    rule for its focus (see :func:`focus_styled`). A second base, after the widget's Textual
+    one (``class Table(ScrollView, FocusPaintsPart)``): Textual reads the ``DEFAULT_CSS`` of
+    the first base's line only."""
+
+    def paint_focus_change(self) -> None:
+        """Called on the UI thread once ``has_focus`` changed: refresh what shows the focus."""
+        self.refresh()
+
+    def focus(self, scroll_visible: bool = True) -> Self:
+        """Give the widget the focus, without Textual's repaint of all of it first."""
+
+        def set_focus() -> None:
+            try:
+                self.screen.set_focus(self, scroll_visible=scroll_visible)
+            except NoScreen:
+                pass
+
+        self.app.call_later(set_focus)
+        return self
+
+    def watch_has_focus(self, _has_focus: bool) -> None:
+        if focus_styled(self):
+            super().watch_has_focus(_has_focus)
+
+    def _on_focus(self, event: events.Focus) -> None:
+        event.prevent_default()  # Widget._on_focus would repaint all of it
+        self._focus_changed(True, events.DescendantFocus(self))
+
+    def _on_blur(self, event: events.Blur) -> None:
+        event.prevent_default()
+        self._focus_changed(False, events.DescendantBlur(self))
+
+    def _focus_changed(self, focused: bool, tell: events.Event) -> None:
+        self.has_focus = focused
+        self.paint_focus_change()
+        if self.parent is not None:
+            self.parent.post_message(tell)
 
 
 def _replace_once(owner: type, name: str, marker: str, wrap: Callable[[Any], Any]) -> None:
@@ -267,6 +339,8 @@ __all__ = [
     "TEXTUAL_VERSION",
     "FirstFrameHook",
     "FirstShowStyles",
+    "FocusPaintsPart",
+    "focus_styled",
     "hint_data_tables",
     "render_only_what_changed",
     "type_without_layout",

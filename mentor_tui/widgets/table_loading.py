@@ -33,6 +33,9 @@ from mentor_tui.widgets.page_source import (
 # How long a new source may take before the table shows its rows as loading: what was on screen
 # stays until then (a person does not notice 100 ms; a filter key's rows come well within it).
 LOADING_PAINT_DELAY = 0.1
+# How long after its frame a table whose rows were taken out (`remove_rows`) reads the page they
+# left short again.
+REFILL_DELAY = 0.05
 
 
 def remove_rows(self, keys: Iterable[str]) -> bool:
@@ -85,9 +88,10 @@ def remove_rows(self, keys: Iterable[str]) -> bool:
     self.refresh()
     self.post_message(self.CountChanged(self, self._row_count))
     self._post_highlight()
-    # Rows to read again (a page left short) are read once this frame is painted: the rows on
-    # screen are held already, and a read now would compete with the frame for the interpreter.
-    self.call_after_refresh(self._request_visible)
+    # Rows to read again (a page left short) are read a moment after this frame is painted: the
+    # rows on screen are held already, and a read now would compete with the frame, and with
+    # the work that follows it (the screen's own), for the interpreter.
+    self.call_after_refresh(self.set_timer, REFILL_DELAY, self._request_visible)
     return True
 
 

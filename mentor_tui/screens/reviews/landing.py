@@ -1,11 +1,13 @@
 """Saving a decision from the review queue, and where the list's cursor lands after it: the
-item it stood on when that was not decided, else the next pending one (one transaction, in a
-worker).
+item it stood on when that was not decided, else the next pending one.
 
-Its position in the list is not counted here: the list takes the decided rows out itself and
-its cursor is on the landing item (the usual case), and counting the items before it reads
-the queue's index up to it (a third of a second at row 60,000 of 100,000). Where the list and
-the store disagree, the screen asks for it apart (``landing_position``)."""
+The decision is written alone (one transaction, in a worker): the list takes the decided
+rows out itself and its cursor lands on the next row it holds, painted at once. Where the
+store puts the landing is read a moment after that frame, with the queue's count
+(``landing_check``): where the list and the store disagree (a change no message announced),
+the cursor moves and the list reloads then. The landing's position is not counted with it:
+counting the items before it reads the queue's index up to it (a third of a second at row
+60,000 of 100,000), so the screen asks for it apart, only when needed (``landing_position``)."""
 
 from __future__ import annotations
 
@@ -23,37 +25,43 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
 
-@dataclass(frozen=True)
-class Landed:
-    """What a saved decision did: how many, and the item the cursor goes to."""
-
-    decided: int
-    landing: QueueItem | None
-
-
 def decision_job(
+    actor: Actor, ids: list[str], decision: str, feedback: str, config: Config
+) -> Callable[[Session], int]:
+    """The job of one decision on ``ids``: how many it decided."""
+
+    def job(session: Session) -> int:
+        return len(decide_many(session, actor, ids, decision, feedback or None, config))
+
+    return job
+
+
+@dataclass(frozen=True)
+class LandingCheck:
+    """Where the store lands after a decision, and how many it counts in the queue (None:
+    not counted)."""
+
+    landing: QueueItem | None
+    count: int | None
+
+
+def landing_check(
     actor: Actor,
+    anchor: QueueItem,
     ids: list[str],
-    decision: str,
-    feedback: str,
-    anchor: QueueItem | None,
     text_filter: str,
     config: Config,
-) -> Callable[[Session], Landed]:
-    """The job of one decision on ``ids``; ``anchor`` is the item the cursor stood on (or the
-    first decided)."""
+    count: Callable[[Session], int] | None,
+) -> Callable[[Session], LandingCheck]:
+    """The job that reads where the queue lands after deciding ``ids`` with the cursor on
+    ``anchor``: on it when it was not decided, else on the next pending item; and the
+    queue's count by ``count`` (when given), in the same transaction."""
 
-    def job(session: Session) -> Landed:
-        decided = decide_many(session, actor, ids, decision, feedback or None, config)
-        landing = None
-        if anchor is not None:
-            # the cursor stays on an item it did not decide, else goes to the next pending
-            landing = anchor
-            if anchor.id in ids:
-                landing = landing_after(
-                    session, actor, anchor, text_filter=text_filter, config=config
-                )
-        return Landed(len(decided), landing)
+    def job(session: Session) -> LandingCheck:
+        landing: QueueItem | None = anchor
+        if anchor.id in ids:
+            landing = landing_after(session, actor, anchor, text_filter=text_filter, config=config)
+        return LandingCheck(landing, count(session) if count is not None else None)
 
     return job
 

@@ -28,7 +28,12 @@ from mentor_tui.core.text import clean_line
 from mentor_tui.errors import UserError
 from mentor_tui.screens.base import MentorScreen
 from mentor_tui.screens.reviews.feedback_editor import FeedbackPanel
-from mentor_tui.screens.reviews.landing import Landed, decision_job, landing_position
+from mentor_tui.screens.reviews.landing import (
+    LandingCheck,
+    decision_job,
+    landing_check,
+    landing_position,
+)
 from mentor_tui.screens.reviews.preview import (
     PreviewCache,
     PreviewPane,
@@ -291,7 +296,9 @@ class ReviewQueueScreen(MentorScreen):
             return
         self._preview = rendered.preview
         update_fitted(header, preview_header(rendered))
-        self.call_after_refresh(self._read_ahead)  # after this repaint, not competing with it
+        # the previews around it a moment after this repaint: a worker started at once competes
+        # with this frame, and with what a decision does right after it, for the interpreter
+        self._after_landing(self._read_ahead)
 
     @on(PreviewPane.WidthChanged)
     def _pane_resized(self) -> None:
@@ -359,24 +366,24 @@ class ReviewQueueScreen(MentorScreen):
     def _save(self, decision: str, ids: list[str], feedback: str) -> None:
         table = self._table
         anchor = self._items.get(table.cursor_key or "") or self._items.get(ids[0])
-        actor, config, text_filter = self.actor, self.services.config, self._filter
-
-        job = decision_job(actor, ids, decision, feedback, anchor, text_filter, config)
+        job = decision_job(self.actor, ids, decision, feedback, self.services.config)
 
         def work() -> None:
             try:
-                result: Landed | str = self.services.run(job)
+                result: int | str = self.services.run(job)
             except UserError as refusal:
                 result = str(refusal)
             except BaseException:
                 # the feedback typed is kept, as a draft
                 self.app.call_from_thread(partial(self._panel.close, keep_draft=True))
                 raise  # the worker fails and the app shows the error
-            self.app.call_from_thread(self._saved, decision, ids, result)
+            self.app.call_from_thread(self._saved, decision, ids, result, anchor)
 
         self.run_worker(work, thread=True, group="decide", exit_on_error=False, name="decide")
 
-    def _saved(self, decision: str, ids: list[str], result: Landed | str) -> None:
+    def _saved(
+        self, decision: str, ids: list[str], result: int | str, anchor: QueueItem | None
+    ) -> None:
         table = self._table
         self._panel.close()
         table.focus()
@@ -387,20 +394,20 @@ class ReviewQueueScreen(MentorScreen):
             self.notify(result, severity="warning", markup=False)
             self._reload()
         else:
-            noun = "submission" if result.decided == 1 else "submissions"
-            self.notify(f"{DONE_WORDS[decision]} {result.decided} {noun}.", markup=False)
+            noun = "submission" if result == 1 else "submissions"
+            self.notify(f"{DONE_WORDS[decision]} {result} {noun}.", markup=False)
             # The decided rows leave the list at once and the cursor is on the next row; a row
             # the table has not loaded makes it reload (and count) instead.
             if self._source_now is not None:  # its bookmarks first: the table reads on at once
                 self._source_now.removed(ids)
             taken_out = table.remove_rows(ids)
-            landing = result.landing
-            if landing is not None and table.cursor_key != landing.id:
-                self._land_on(landing)  # the list and the store disagree here
-            if landing is not None:  # shown now when rendered ahead, with the rows
-                self._ask_preview(landing.id)
-            if taken_out:  # after the landing is painted: it does not wait for this
-                self._after_landing(partial(self._recount, table.row_count))
+            if table.cursor_key is not None:  # shown now when rendered ahead, with the rows
+                self._ask_preview(table.cursor_key)
+            if anchor is not None:  # after the landing is painted: it does not wait for this
+                expected = table.row_count if taken_out else None
+                self._after_landing(
+                    partial(self._check_landing, anchor, ids, table.cursor_index, expected)
+                )
         # the status bar and sync (not this list), once the landing is painted: their workers
         # would compete with this frame for the interpreter
         self._after_landing(partial(self.app.post_message, DataChanged("reviews")))
@@ -410,6 +417,29 @@ class ReviewQueueScreen(MentorScreen):
         its way then (a frame later), and a worker started at once would compete with it."""
         self.call_after_refresh(self.set_timer, AFTER_LANDING_SECONDS, callback)
 
+    def _check_landing(
+        self, anchor: QueueItem, ids: list[str], index: int, expected: int | None
+    ) -> None:
+        """Read where the store lands after the decision on ``ids`` and, when the list's rows
+        were taken out (``expected`` left), count the queue: the list follows the store where
+        they disagree (a change no message announced), and the cursor goes to the store's
+        landing unless it moved from ``index`` meanwhile."""
+        source = self._source_now
+        if source is None:
+            return
+        count = source.count_now if expected is not None else None
+        job = landing_check(self.actor, anchor, ids, self._filter, self.services.config, count)
+
+        def checked(check: LandingCheck) -> None:
+            if check.count is not None and check.count != expected:
+                self._reload()  # the store changed meanwhile (a sync): the list follows it
+            landing, table = check.landing, self._table
+            if landing is not None and table.cursor_index == index:
+                if table.cursor_key != landing.id:
+                    self._land_on(landing)  # the list and the store disagree here
+
+        self.run_db(job, checked, group="recount")
+
     def _land_on(self, landing: QueueItem) -> None:
         """Put the cursor on ``landing``, at the place the store counts for it."""
         job = landing_position(self.actor, landing, self._filter, self.services.config)
@@ -418,18 +448,6 @@ class ReviewQueueScreen(MentorScreen):
             self._table.cursor_index = position
 
         self.run_db(job, landed, group="landing")
-
-    def _recount(self, expected: int) -> None:
-        if self._source_now is not None:
-            self.run_db(
-                self._source_now.count_now,
-                lambda count: self._recounted(expected, count),
-                group="recount",
-            )
-
-    def _recounted(self, expected: int, count: int) -> None:
-        if count != expected:  # the store changed meanwhile (a sync): the list follows it
-            self._reload()
 
     def _reload(self) -> None:
         source = self._source_now
