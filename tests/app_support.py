@@ -58,6 +58,24 @@ def mentor_app(template: Path, tmp_path: Path):
     return MentorApp(services_for(copy_store(template, tmp_path / "s.db"), MENTOR))
 
 
+def compiled_now(services, read) -> list[bool]:
+    """For each statement ``read`` runs: was it compiled for it (not found in the cache)?"""
+    from sqlalchemy import event
+    from sqlalchemy.engine.default import CACHE_MISS
+
+    missed: list[bool] = []
+
+    def seen(conn, cursor, statement, parameters, context, executemany) -> None:
+        missed.append(context.cache_hit is CACHE_MISS)
+
+    event.listen(services.engine, "before_cursor_execute", seen)
+    try:
+        read()
+    finally:
+        event.remove(services.engine, "before_cursor_execute", seen)
+    return missed
+
+
 async def type_keys(pilot, text: str) -> None:
     """Type ``text`` key by key, as a person would: one key event (and the wait for the app to
     go idle) per character. For tests where the keystrokes themselves are the behaviour."""
