@@ -68,9 +68,11 @@ def snap_compare(snap_compare: Callable[..., bool]) -> Callable[..., bool]:
 async def steady(pilot, rounds: int = 25) -> None:
     """Wait until two screenshots in a row agree. A text box's cursor is held still (shown), as
     its blinking would otherwise photograph it on or off by the clock."""
+    from app_support import wait_for_workers
+
     last = None
     for _ in range(rounds):
-        await pilot.app.workers.wait_for_complete()
+        await wait_for_workers(pilot.app)
         for box in pilot.app.screen.query("Input, TextArea"):
             box.cursor_blink = False
         await pilot.pause()
