@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import pytest
 from textual import events
 from textual.widgets import Input, TextArea
+from textual.worker import WorkerCancelled
 
 from mentor_tui.config import Config
 from mentor_tui.core import clock
@@ -58,6 +60,24 @@ def mentor_app(template: Path, tmp_path: Path):
     return MentorApp(services_for(copy_store(template, tmp_path / "s.db"), MENTOR))
 
 
+def compiled_now(services, read) -> list[bool]:
+    """For each statement ``read`` runs: was it compiled for it (not found in the cache)?"""
+    from sqlalchemy import event
+    from sqlalchemy.engine.default import CACHE_MISS
+
+    missed: list[bool] = []
+
+    def seen(conn, cursor, statement, parameters, context, executemany) -> None:
+        missed.append(context.cache_hit is CACHE_MISS)
+
+    event.listen(services.engine, "before_cursor_execute", seen)
+    try:
+        read()
+    finally:
+        event.remove(services.engine, "before_cursor_execute", seen)
+    return missed
+
+
 async def type_keys(pilot, text: str) -> None:
     """Type ``text`` key by key, as a person would: one key event (and the wait for the app to
     go idle) per character. For tests where the keystrokes themselves are the behaviour."""
@@ -95,8 +115,18 @@ async def type_text(pilot, text: str) -> None:
     await pilot.pause()
 
 
+async def wait_for_workers(app) -> None:
+    """Wait for every worker the app has now to end. As ``app.workers.wait_for_complete()``,
+    except that a worker cancelled meanwhile has ended too (an exclusive worker replaced by a
+    newer one, such as the status read that each data change starts), where that raised
+    WorkerCancelled; a worker that failed still raises WorkerFailed."""
+    for worker in list(app.workers):
+        with contextlib.suppress(WorkerCancelled):
+            await worker.wait()
+
+
 async def settle(pilot) -> None:
     """Let every worker finish and the screen repaint."""
     for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
+        await wait_for_workers(pilot.app)
         await pilot.pause()

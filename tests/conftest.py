@@ -13,8 +13,17 @@ from urllib.parse import quote
 import pytest
 from hypothesis import settings
 from hypothesis_counts import PROFILE
+from textual import _wait as textual_wait
 
 settings.load_profile(PROFILE)  # "ci" unless HYPOTHESIS_PROFILE says "thorough"
+
+# Textual's Pilot, after each key and each pause, waits for the app to go idle: sleeps of
+# SLEEP_GRANULARITY until one in which the process (its threads included: a worker's query
+# counts) used under a twentieth of it in CPU. At 1/50 s that is 40 ms of sleep a key at the
+# least, most of an app test's time on a quiet machine; windows of 1/100 s see the same
+# idleness in half the time.
+textual_wait.SLEEP_GRANULARITY = 1 / 100
+textual_wait.SLEEP_IDLE = textual_wait.SLEEP_GRANULARITY / 20
 
 
 @pytest.fixture(autouse=True)
@@ -59,9 +68,11 @@ def snap_compare(snap_compare: Callable[..., bool]) -> Callable[..., bool]:
 async def steady(pilot, rounds: int = 25) -> None:
     """Wait until two screenshots in a row agree. A text box's cursor is held still (shown), as
     its blinking would otherwise photograph it on or off by the clock."""
+    from app_support import wait_for_workers
+
     last = None
     for _ in range(rounds):
-        await pilot.app.workers.wait_for_complete()
+        await wait_for_workers(pilot.app)
         for box in pilot.app.screen.query("Input, TextArea"):
             box.cursor_blink = False
         await pilot.pause()

@@ -11,6 +11,8 @@ import threading
 import time
 import uuid
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Self
@@ -38,6 +40,10 @@ with warnings.catch_warnings():
 
 PASSWORD = "correct horse battery"
 FAST_SCRYPT_N = 2**10  # the real cost is 2**15; tests log in hundreds of times
+# How long a test server (uvicorn in a thread or its own process) may take to come up: a ceiling
+# only, as a server that started returns at once; a few seconds is usual, but a loaded machine
+# (CI running the suite on two workers beside other work) took over 10 and 20 s at times
+START_CEILING = 60.0
 
 
 def fast_hashing(monkeypatch: Any) -> None:
@@ -227,18 +233,17 @@ class Template:
     ids: dict[str, str]
 
 
-def build_template(root: Path) -> Template:
-    import json
-
+@contextmanager
+def _template_dirs(root: Path) -> Iterator[None]:
+    """The config and data dirs under ``root`` (a template's logins are kept there), and fast
+    password hashing, while a session fixture builds a template."""
     saved = {k: os.environ.get(k) for k in ("XDG_CONFIG_HOME", "XDG_DATA_HOME")}
     old_n = auth.SCRYPT_N
     os.environ["XDG_CONFIG_HOME"] = str(root / "config")
     os.environ["XDG_DATA_HOME"] = str(root / "data")
     auth.SCRYPT_N = FAST_SCRYPT_N
     try:
-        h = Harness(root)
-        program = seed_program(h)
-        h.close()
+        yield
     finally:
         auth.SCRYPT_N = old_n
         for key, value in saved.items():
@@ -246,20 +251,46 @@ def build_template(root: Path) -> Template:
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
+
+
+def build_template(root: Path) -> Template:
+    import json
+
+    with _template_dirs(root):
+        h = Harness(root)
+        program = seed_program(h)
+        h.close()
     (root / "ids.json").write_text(json.dumps(program.ids))
     return Template(root, program.ids)
 
 
+def logged_in_template(template: Template, root: Path, logins: dict[str, str]) -> Template:
+    """``template`` copied to ``root`` with a store more for each of ``logins`` (store name ->
+    email), each logged in to its server: made once for the tests that start from them, as
+    each login pulls the whole programme into a new store."""
+    import shutil
+
+    shutil.copytree(template.root, root, dirs_exist_ok=True)
+    with _template_dirs(root):
+        h = Harness(root)
+        for name, email in logins.items():
+            h.login(h.store(name), email)
+        h.close()  # every store's last connection closed: their WALs are checkpointed away
+    return Template(root, dict(template.ids))
+
+
 def program_from(template: Template, root: Path) -> Program:
-    """A fresh copy of the template's server and admin store under ``root``, with the admin
-    store's login in this test's config dir."""
+    """A fresh copy of the template's server and stores (the admin's, and those of a
+    ``logged_in_template``) under ``root``, with the stores' logins in this test's config
+    dir."""
     import shutil
 
     from mentor_tui.sync.credentials import credentials_path
 
     (root / "stores").mkdir(parents=True, exist_ok=True)
     shutil.copyfile(template.root / "server.db", root / "server.db")
-    shutil.copyfile(template.root / "stores" / "admin.db", root / "stores" / "admin.db")
+    for store in (template.root / "stores").glob("*.db"):  # admin's, and any logged in more
+        shutil.copyfile(store, root / "stores" / store.name)
     target = credentials_path()
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(template.root / "config" / "mentor-tui" / "credentials.json", target)
@@ -294,7 +325,7 @@ class ThreadServer:
 
     def __enter__(self) -> Self:
         self.thread.start()
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + START_CEILING
         while not self.server.started:
             if time.monotonic() > deadline:
                 raise RuntimeError("uvicorn did not start")
@@ -331,7 +362,7 @@ class ProcessServer:
             [sys.executable, "-c", SERVE_SCRIPT, self.database, str(self.port)],
             env={**os.environ, "PYTHONUNBUFFERED": "1"},
         )
-        deadline = time.monotonic() + 20
+        deadline = time.monotonic() + START_CEILING
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError("the server process exited")
@@ -364,7 +395,15 @@ def wait_until(condition: Any, timeout: float = 10.0) -> None:
         time.sleep(0.02)
 
 
-__all__ = ["Harness", "Program", "Template", "build_template", "program_from", "seed_program"]
+__all__ = [
+    "Harness",
+    "Program",
+    "Template",
+    "build_template",
+    "logged_in_template",
+    "program_from",
+    "seed_program",
+]
 
 
 @pytest.fixture(scope="session")

@@ -6,12 +6,11 @@ import html
 import re
 from pathlib import Path
 
-import pytest
 from app_support import (
     ADMIN,
-    FROZEN_NOW,
     MENTOR,
     copy_store,
+    frozen_clock,  # noqa: F401  (autouse: the clock stands still here)
     services_for,
     settle,
     type_text,
@@ -20,7 +19,6 @@ from sqlalchemy import select
 from textual.widgets import Input, Static
 
 from mentor_tui.app.main import MentorApp
-from mentor_tui.core import clock
 from mentor_tui.core.matching.plan import draft_matches, rank_mentors
 from mentor_tui.core.people.mentors import MentorEdit, edit_mentor
 from mentor_tui.db.engine import session_scope
@@ -32,11 +30,6 @@ from mentor_tui.widgets.paged_table import PagedTable
 from tests.people_csv import write_people_csv
 
 SIZE = (130, 40)
-
-
-@pytest.fixture(autouse=True)
-def frozen_clock(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(clock, "now", lambda: FROZEN_NOW)
 
 
 def _admin_app(template: Path, tmp_path: Path) -> MentorApp:

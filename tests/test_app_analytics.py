@@ -5,13 +5,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-from app_support import ADMIN, FROZEN_NOW, MENTOR, copy_store, services_for, settle
+from app_support import (
+    ADMIN,
+    FROZEN_NOW,
+    MENTOR,
+    copy_store,
+    frozen_clock,  # noqa: F401  (autouse: the clock stands still here)
+    services_for,
+    settle,
+)
 from textual.widgets import DataTable, Static
 
 from mentor_tui.app.main import MentorApp
 from mentor_tui.config import Config
-from mentor_tui.core import clock
 from mentor_tui.core.access import actor_for_email
 from mentor_tui.core.analytics.mentors import mentor_table
 from mentor_tui.db.engine import make_engine, session_scope
@@ -20,11 +26,6 @@ from mentor_tui.screens.analytics.analytics import SHOWN, AnalyticsScreen
 from mentor_tui.screens.analytics.mentor import MentorAnalyticsScreen
 
 SIZE = (80, 24)
-
-
-@pytest.fixture(autouse=True)
-def frozen_clock(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(clock, "now", lambda: FROZEN_NOW)
 
 
 def core_rows(path: Path, email: str):

@@ -8,12 +8,20 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from app_support import ADMIN, FROZEN_NOW, MENTOR, copy_store, services_for, settle, type_text
+from app_support import (
+    ADMIN,
+    FROZEN_NOW,
+    MENTOR,
+    copy_store,
+    frozen_clock,  # noqa: F401  (autouse: the clock stands still here)
+    services_for,
+    settle,
+    type_text,
+)
 from textual.widgets import ContentSwitcher, DataTable, Input, Static
 
 from mentor_tui.app.main import MentorApp
 from mentor_tui.config import Config
-from mentor_tui.core import clock
 from mentor_tui.core.access import actor_for_email
 from mentor_tui.core.analytics.mentor_detail import mentor_detail
 from mentor_tui.core.analytics.mentors import Period, mentor_table
@@ -28,11 +36,6 @@ from mentor_tui.screens.analytics.program import ProgramScreen
 from mentor_tui.widgets.chart import Chart
 
 SIZE = (80, 24)
-
-
-@pytest.fixture(autouse=True)
-def frozen_clock(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(clock, "now", lambda: FROZEN_NOW)
 
 
 def core(path: Path, email: str, job):

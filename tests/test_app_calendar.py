@@ -11,6 +11,7 @@ from app_support import (
     FROZEN_NOW,
     MENTOR,
     copy_store,
+    frozen_clock,  # noqa: F401  (autouse: the clock stands still here)
     services_for,
     settle,
     type_text,
@@ -29,11 +30,6 @@ from mentor_tui.screens.calendar.session_followup import SessionFollowupModal
 from mentor_tui.screens.calendar.session_form import SessionFormModal
 
 SIZE = (130, 40)
-
-
-@pytest.fixture(autouse=True)
-def frozen_clock(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(clock, "now", lambda: FROZEN_NOW)
 
 
 def _services(template: Path, tmp_path: Path):

@@ -7,23 +7,23 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-from app_support import FROZEN_NOW, MENTOR, copy_store, services_for, settle, type_text
+from app_support import (
+    MENTOR,
+    copy_store,
+    frozen_clock,  # noqa: F401  (autouse: the clock stands still here)
+    services_for,
+    settle,
+    type_text,
+)
 from sqlalchemy import select
 
 from mentor_tui.app.main import MentorApp
-from mentor_tui.core import clock
 from mentor_tui.db.engine import session_scope
 from mentor_tui.db.review_models import CommentSnippet
 from mentor_tui.screens.reviews.comment_bank import CommentBankScreen, SnippetForm
 from mentor_tui.screens.reviews.feedback_editor import FeedbackPanel
 
 SIZE = (130, 40)
-
-
-@pytest.fixture(autouse=True)
-def frozen_clock(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(clock, "now", lambda: FROZEN_NOW)
 
 
 def _live(app: MentorApp) -> list[tuple[str, str]]:

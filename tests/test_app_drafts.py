@@ -8,12 +8,20 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from app_support import FROZEN_NOW, MENTOR, copy_store, services_for, settle, type_keys, type_text
+from app_support import (
+    FROZEN_NOW,
+    MENTOR,
+    copy_store,
+    frozen_clock,  # noqa: F401  (autouse: the clock stands still here)
+    services_for,
+    settle,
+    type_keys,
+    type_text,
+)
 from sqlalchemy import select
 from textual.widgets import Input, TextArea
 
 from mentor_tui.app.main import MentorApp
-from mentor_tui.core import clock
 from mentor_tui.core.drafts.throttle import SaveClock
 from mentor_tui.core.sessions.scheduling import schedule_session
 from mentor_tui.db.draft_models import EditorDraft
@@ -27,11 +35,6 @@ from mentor_tui.screens.reviews.feedback_editor import FeedbackPanel
 from mentor_tui.screens.reviews.queue import ReviewQueueScreen
 
 SIZE = (130, 40)
-
-
-@pytest.fixture(autouse=True)
-def frozen_clock(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(clock, "now", lambda: FROZEN_NOW)
 
 
 def _drafts(store: Path) -> list[tuple[str, str, dict[str, str]]]:

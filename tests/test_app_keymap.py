@@ -8,13 +8,20 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from app_support import FROZEN_NOW, MENTOR, copy_store, services_for, settle, type_keys, type_text
+from app_support import (
+    MENTOR,
+    copy_store,
+    frozen_clock,  # noqa: F401  (autouse: the clock stands still here)
+    services_for,
+    settle,
+    type_keys,
+    type_text,
+)
 from sqlalchemy import select
 
 from mentor_tui.app.keymap import binding_catalog, check_keymap
 from mentor_tui.app.main import MentorApp
 from mentor_tui.config import load_config
-from mentor_tui.core import clock
 from mentor_tui.core.reviews.queue import list_queue
 from mentor_tui.db.engine import session_scope
 from mentor_tui.db.models import Submission
@@ -26,11 +33,6 @@ from mentor_tui.widgets.key_footer import KeyFooter
 
 SIZE = (130, 40)
 README = Path(__file__).resolve().parents[1] / "README.md"
-
-
-@pytest.fixture(autouse=True)
-def frozen_clock(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(clock, "now", lambda: FROZEN_NOW)
 
 
 def _app(template: Path, tmp_path: Path, keymap_toml: str) -> MentorApp:
@@ -200,6 +202,12 @@ async def test_in_a_text_box_question_mark_is_typed_and_f1_opens_help(
         await pilot.press("f1")  # not a text box: f1 is not help here, `?` is
         await settle(pilot)
         assert isinstance(app.screen, StudentsScreen)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("question_mark")  # help's own `?` closes it (no app key before it)
+        await settle(pilot)
+        assert isinstance(app.screen, StudentsScreen)
         await pilot.press("slash")  # the filter box
         await settle(pilot)
         pinned = app.screen.query_one(KeyFooter).pinned_items
@@ -224,6 +232,22 @@ async def test_in_a_text_box_question_mark_is_typed_and_f1_opens_help(
         await settle(pilot)
     with session_scope(app.services.engine) as s:
         assert s.scalars(select(Message.body).where(Message.body == "Ready?")).all() == ["Ready?"]
+
+
+def test_no_printable_key_is_bound_with_priority() -> None:
+    """A printable key bound with priority is looked at before the focused widget and the
+    screen have the key: the app's `?` would keep help's own `?` from closing it (the test
+    above), and type_text (app_support), which pastes text into a box rather than typing it,
+    relies on no printable key being so bound."""
+    from mentor_tui.app.keymap import _classes, _own_bindings, _typed_as_text
+
+    taken = [
+        (cls.__name__, binding.key)
+        for cls in _classes(MentorApp)
+        for binding in _own_bindings(cls)
+        if binding.priority and _typed_as_text(binding.key)
+    ]
+    assert taken == []
 
 
 async def test_a_key_the_focused_widget_takes_first_is_said_once(

@@ -5,13 +5,18 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-from app_support import ADMIN, FROZEN_NOW, copy_store, services_for, settle, type_text
+from app_support import (
+    ADMIN,
+    copy_store,
+    frozen_clock,  # noqa: F401  (autouse: the clock stands still here)
+    services_for,
+    settle,
+    type_text,
+)
 from sqlalchemy import func, select
 from textual.widgets import Input
 
 from mentor_tui.app.main import MentorApp
-from mentor_tui.core import clock
 from mentor_tui.core.learning.keys import row_id
 from mentor_tui.db.engine import session_scope
 from mentor_tui.db.models import Course, Module, ModuleProgress, User
@@ -21,11 +26,6 @@ from mentor_tui.screens.admin.csv_import import CsvImportScreen
 SIZE = (130, 40)
 COURSES = 40
 MODULES = 5
-
-
-@pytest.fixture(autouse=True)
-def frozen_clock(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(clock, "now", lambda: FROZEN_NOW)
 
 
 def _records() -> list[dict[str, object]]:

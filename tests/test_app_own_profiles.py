@@ -8,13 +8,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-from app_support import ADMIN, FROZEN_NOW, MENTOR, copy_store, services_for, settle, type_text
+from app_support import (
+    ADMIN,
+    MENTOR,
+    copy_store,
+    frozen_clock,  # noqa: F401  (autouse: the clock stands still here)
+    services_for,
+    settle,
+    type_text,
+)
 from sqlalchemy import select
 from textual.widgets import Input, Static, TextArea
 
 from mentor_tui.app.main import MentorApp
-from mentor_tui.core import clock
 from mentor_tui.db.engine import make_engine, session_scope
 from mentor_tui.db.models import JournalEntry, MentorProfile, StudentProfile, User
 from mentor_tui.db.session_models import StudentAvailability
@@ -23,11 +29,6 @@ from mentor_tui.screens.people.student_form import StudentFormScreen
 from mentor_tui.screens.students.student_view import StudentViewScreen
 
 SIZE = (80, 24)
-
-
-@pytest.fixture(autouse=True)
-def frozen_clock(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(clock, "now", lambda: FROZEN_NOW)
 
 
 async def _line(pilot, widget_id: str, text: str) -> None:

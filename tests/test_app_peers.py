@@ -14,12 +14,17 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from app_support import FROZEN_NOW, services_for, settle, type_text
+from app_support import (
+    FROZEN_NOW,
+    frozen_clock,  # noqa: F401  (autouse: the clock stands still here)
+    services_for,
+    settle,
+    type_text,
+)
 from sqlalchemy import select
 from textual.pilot import Pilot
 
 from mentor_tui.app.main import MentorApp
-from mentor_tui.core import clock
 from mentor_tui.core.peers.certify import certify
 from mentor_tui.core.peers.groups import create_group
 from mentor_tui.core.peers.reviews import write_review
@@ -38,11 +43,6 @@ from tests import peer_school
 from tests import session_people as people
 
 SIZE = (80, 24)
-
-
-@pytest.fixture(autouse=True)
-def frozen_clock(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(clock, "now", lambda: FROZEN_NOW)
 
 
 @pytest.fixture

@@ -7,13 +7,18 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-from app_support import ADMIN, FROZEN_NOW, copy_store, services_for, settle, type_text
+from app_support import (
+    ADMIN,
+    copy_store,
+    frozen_clock,  # noqa: F401  (autouse: the clock stands still here)
+    services_for,
+    settle,
+    type_text,
+)
 from sqlalchemy import select
 from textual.widgets import DataTable, Input
 
 from mentor_tui.app.main import MentorApp
-from mentor_tui.core import clock
 from mentor_tui.db.engine import session_scope
 from mentor_tui.db.models import MentorProfile, MentorSpecialization
 from mentor_tui.db.people_models import ProgramSetting
@@ -22,11 +27,6 @@ from mentor_tui.screens.admin.mentor_form import MentorFormScreen
 from mentor_tui.screens.admin.settings import SettingsScreen
 
 SIZE = (130, 40)
-
-
-@pytest.fixture(autouse=True)
-def frozen_clock(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(clock, "now", lambda: FROZEN_NOW)
 
 
 def _admin_app(template: Path, tmp_path: Path) -> MentorApp:

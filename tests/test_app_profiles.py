@@ -10,7 +10,16 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from app_support import ADMIN, FROZEN_NOW, MENTOR, copy_store, services_for, settle, type_text
+from app_support import (
+    ADMIN,
+    FROZEN_NOW,
+    MENTOR,
+    copy_store,
+    frozen_clock,  # noqa: F401  (autouse: the clock stands still here)
+    services_for,
+    settle,
+    type_text,
+)
 from sqlalchemy import select
 from textual.widgets import DataTable, Input, TextArea
 
@@ -30,11 +39,6 @@ from mentor_tui.screens.students.students import StudentsScreen
 from mentor_tui.widgets.paged_table import PagedTable
 
 SIZE = (80, 24)
-
-
-@pytest.fixture(autouse=True)
-def frozen_clock(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(clock, "now", lambda: FROZEN_NOW)
 
 
 def _app(template: Path, tmp_path: Path, email: str) -> MentorApp:

@@ -7,21 +7,21 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-import pytest
-from app_support import ADMIN, FROZEN_NOW, MENTOR, copy_store, services_for, settle
+from app_support import (
+    ADMIN,
+    MENTOR,
+    copy_store,
+    frozen_clock,  # noqa: F401  (autouse: the clock stands still here)
+    services_for,
+    settle,
+)
 
 from mentor_tui.app.main import MentorApp
-from mentor_tui.core import clock
 from mentor_tui.core.matching.substitution import plan_absence
 from mentor_tui.core.people.windows import add_exception
 from mentor_tui.db.engine import session_scope
 
 SIZE = (80, 24)
-
-
-@pytest.fixture(autouse=True)
-def frozen_clock(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(clock, "now", lambda: FROZEN_NOW)
 
 
 def _app(template: Path, tmp_path: Path, email: str) -> MentorApp:

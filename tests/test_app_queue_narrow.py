@@ -7,21 +7,21 @@ import re
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
-from app_support import FROZEN_NOW, MENTOR, copy_store, services_for, settle
+from app_support import (
+    FROZEN_NOW,
+    MENTOR,
+    copy_store,
+    frozen_clock,  # noqa: F401  (autouse: the clock stands still here)
+    services_for,
+    settle,
+)
 from sqlalchemy import select
 
 from mentor_tui.app.main import MentorApp
-from mentor_tui.core import clock
 from mentor_tui.db.engine import session_scope
 from mentor_tui.db.models import Assignment, Submission, User
 from mentor_tui.screens.reviews.queue import ReviewQueueScreen
 from mentor_tui.widgets.paged_table import PagedTable
-
-
-@pytest.fixture(autouse=True)
-def frozen_clock(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(clock, "now", lambda: FROZEN_NOW)
 
 
 async def test_every_column_of_a_long_queue_shows_at_80x24(template: Path, tmp_path: Path) -> None:

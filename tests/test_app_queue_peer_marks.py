@@ -9,11 +9,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from app_support import FROZEN_NOW, services_for, settle
+from app_support import (
+    frozen_clock,  # noqa: F401  (autouse: the clock stands still here)
+    services_for,
+    settle,
+)
 from sqlalchemy import select
 
 from mentor_tui.app.main import MentorApp
-from mentor_tui.core import clock
 from mentor_tui.core.peers.certify import certify
 from mentor_tui.core.peers.groups import create_group
 from mentor_tui.core.peers.reviews import override_review, write_review
@@ -29,11 +32,6 @@ from tests import session_people as people
 
 SIZE = (80, 24)
 FEEDBACK = "[bold]Name[/bold] the *loop* variable: i is `range` [link=x]here[/link]."
-
-
-@pytest.fixture(autouse=True)
-def frozen_clock(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(clock, "now", lambda: FROZEN_NOW)
 
 
 @pytest.fixture

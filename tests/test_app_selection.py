@@ -6,13 +6,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-from app_support import ADMIN, FROZEN_NOW, MENTOR, copy_store, services_for, settle, type_text
+from app_support import (
+    ADMIN,
+    MENTOR,
+    copy_store,
+    frozen_clock,  # noqa: F401  (autouse: the clock stands still here)
+    services_for,
+    settle,
+    type_text,
+)
 from sqlalchemy import select
 from test_paged_table import wait_until
 
 from mentor_tui.app.main import MentorApp
-from mentor_tui.core import clock
 from mentor_tui.core.sessions.slots import find_free_slots
 from mentor_tui.db.engine import session_scope
 from mentor_tui.db.models import (
@@ -29,11 +35,6 @@ from mentor_tui.screens.students.students import StudentsScreen
 from mentor_tui.widgets.paged_table import PagedTable
 
 SIZE = (130, 40)
-
-
-@pytest.fixture(autouse=True)
-def frozen_clock(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(clock, "now", lambda: FROZEN_NOW)
 
 
 class Keys:

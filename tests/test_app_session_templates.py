@@ -7,8 +7,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pytest
-from app_support import FROZEN_NOW, MENTOR, copy_store, services_for, settle, type_text
+from app_support import (
+    MENTOR,
+    copy_store,
+    frozen_clock,  # noqa: F401  (autouse: the clock stands still here)
+    services_for,
+    settle,
+    type_text,
+)
 from sqlalchemy import func, select
 
 from mentor_tui.app.main import MentorApp
@@ -21,11 +27,6 @@ from mentor_tui.screens.calendar.session_templates import TemplateForm, Template
 
 SIZE = (130, 40)
 ADMIN = "admin@example.org"
-
-
-@pytest.fixture(autouse=True)
-def frozen_clock(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(clock, "now", lambda: FROZEN_NOW)
 
 
 def _services(template: Path, tmp_path: Path, email: str = MENTOR):

@@ -6,19 +6,21 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from app_support import ADMIN, FROZEN_NOW, MENTOR, copy_store, services_for, settle
+from app_support import (
+    ADMIN,
+    FROZEN_NOW,
+    MENTOR,
+    copy_store,
+    frozen_clock,  # noqa: F401  (autouse: the clock stands still here)
+    services_for,
+    settle,
+)
 
 from mentor_tui.app.areas import AREAS
 from mentor_tui.app.main import MentorApp
-from mentor_tui.core import clock
 from mentor_tui.widgets.key_footer import KeyFooter
 
 SMALL = (80, 24)
-
-
-@pytest.fixture(autouse=True)
-def frozen_clock(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(clock, "now", lambda: FROZEN_NOW)
 
 
 def _bottom_line(app: MentorApp) -> str:

@@ -7,21 +7,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-from app_support import ADMIN, FROZEN_NOW, MENTOR, copy_store, services_for, settle
+from app_support import (
+    ADMIN,
+    MENTOR,
+    copy_store,
+    frozen_clock,  # noqa: F401  (autouse: the clock stands still here)
+    services_for,
+    settle,
+)
 from sqlalchemy import select
 
 from mentor_tui.app.main import MentorApp
-from mentor_tui.core import clock
 from mentor_tui.db.engine import session_scope
 from mentor_tui.db.models import User
 
 SIZE = (130, 40)
-
-
-@pytest.fixture(autouse=True)
-def frozen_clock(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(clock, "now", lambda: FROZEN_NOW)
 
 
 def _app(template: Path, tmp_path: Path, email: str | None) -> MentorApp:

@@ -9,11 +9,17 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from app_support import FROZEN_NOW, MENTOR, REFERENCE, copy_store, services_for, settle
+from app_support import (
+    MENTOR,
+    REFERENCE,
+    copy_store,
+    frozen_clock,  # noqa: F401  (autouse: the clock stands still here)
+    services_for,
+    settle,
+)
 from sqlalchemy import select
 
 from mentor_tui.app.main import MentorApp
-from mentor_tui.core import clock
 from mentor_tui.core.access import Actor
 from mentor_tui.core.peers.certify import peer_views
 from mentor_tui.core.peers.groups import group_views
@@ -26,11 +32,6 @@ from mentor_tui.demo.build import build_demo
 from tests import session_people as people
 
 PEER_TABLES = ("peer_mentors", "study_groups", "study_group_members", "peer_reviews")
-
-
-@pytest.fixture(autouse=True)
-def frozen_clock(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(clock, "now", lambda: FROZEN_NOW)
 
 
 def _actor(s, email: str) -> Actor:  # type: ignore[no-untyped-def]

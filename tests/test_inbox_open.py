@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
-from app_support import MENTOR, copy_store, services_for, settle
+from app_support import MENTOR, compiled_now, copy_store, services_for, settle
 from rich.text import Text
 from sqlalchemy import event, select
 from textual.app import App, ComposeResult
@@ -362,23 +362,6 @@ def _talk_to(services, mentor: Actor, text: str = "Hello") -> str:
         return send.send(s, Actor.of(student), mentor.email, text).id
 
 
-def _compiled_now(services, read) -> list[bool]:
-    """For each statement ``read`` runs: was it compiled for it (not found in the cache)?"""
-    from sqlalchemy.engine.default import CACHE_MISS
-
-    missed: list[bool] = []
-
-    def seen(conn, cursor, statement, parameters, context, executemany) -> None:
-        missed.append(context.cache_hit is CACHE_MISS)
-
-    event.listen(services.engine, "before_cursor_execute", seen)
-    try:
-        read()
-    finally:
-        event.remove(services.engine, "before_cursor_execute", seen)
-    return missed
-
-
 @pytest.mark.parametrize("warmed", [True, False])
 def test_warm_up_reads_the_first_pages_ahead_until_the_store_changes(
     template, tmp_path, warmed: bool
@@ -393,7 +376,7 @@ def test_warm_up_reads_the_first_pages_ahead_until_the_store_changes(
             notify(s, None, user_id=mentor.id, type="t", title=f"Event {n:03d}")
     _talk_to(services, mentor)
     if warmed:
-        assert _compiled_now(services, lambda: InboxScreen.warm_up(services))
+        assert compiled_now(services, lambda: InboxScreen.warm_up(services))
     shown: dict[str, object] = {}
 
     def first_pages() -> None:
@@ -408,14 +391,14 @@ def test_warm_up_reads_the_first_pages_ahead_until_the_store_changes(
             query = "SELECT count(*) FROM notifications WHERE user_id = ? AND deleted_at IS NULL"
             return int(conn.exec_driver_sql(query, (mentor.id,)).scalar_one())
 
-    read = _compiled_now(services, first_pages)
+    read = compiled_now(services, first_pages)
     assert (read == []) == warmed, read
     assert shown["notifications"][0] == "Event 119" and shown["count"] == total() > 120
     before = list(shown["conversations"])
     with session_scope(services.engine) as s:
         notify(s, None, user_id=mentor.id, type="t", title="Event after the warm-up")
     thread = _talk_to(services, mentor, "A new conversation")
-    assert _compiled_now(services, first_pages), "read again after the commits"
+    assert compiled_now(services, first_pages), "read again after the commits"
     assert shown["notifications"][0] == "Event after the warm-up"
     assert shown["count"] == total()
     assert shown["conversations"] == [thread, *before]

@@ -8,12 +8,16 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-import pytest
-from app_support import ADMIN, FROZEN_NOW, copy_store, services_for, settle
+from app_support import (
+    ADMIN,
+    copy_store,
+    frozen_clock,  # noqa: F401  (autouse: the clock stands still here)
+    services_for,
+    settle,
+)
 from sqlalchemy import event
 
 from mentor_tui.app.main import MentorApp
-from mentor_tui.core import clock
 from mentor_tui.core.reviews.queue import count_queue, list_queue
 from mentor_tui.core.reviews.queue_pages import items_after, items_before, queue_key
 from mentor_tui.core.services import Services
@@ -23,11 +27,6 @@ from mentor_tui.widgets.paged_table import PagedTable
 
 SIZE = (130, 40)
 PENDING = 330  # more than six pages of the screen's 50
-
-
-@pytest.fixture(autouse=True)
-def frozen_clock(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(clock, "now", lambda: FROZEN_NOW)
 
 
 def _store(template: Path, target: Path) -> Path:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from app_support import (
     MENTOR,
+    compiled_now,
     copy_store,
     frozen_clock,  # noqa: F401  (autouse: the clock stands still in every test here)
     mentor_app,
@@ -104,24 +105,6 @@ async def test_the_preview_renderer_is_loaded_ahead_in_a_thread(
         assert threads[0] != threading.main_thread().name
 
 
-def _compiled_now(services, read) -> list[bool]:
-    """For each statement ``read`` runs: was it compiled for it (not found in the cache)?"""
-    from sqlalchemy import event
-    from sqlalchemy.engine.default import CACHE_MISS
-
-    missed: list[bool] = []
-
-    def seen(conn, cursor, statement, parameters, context, executemany) -> None:
-        missed.append(context.cache_hit is CACHE_MISS)
-
-    event.listen(services.engine, "before_cursor_execute", seen)
-    try:
-        read()
-    finally:
-        event.remove(services.engine, "before_cursor_execute", seen)
-    return missed
-
-
 @pytest.mark.parametrize("warmed", [True, False])
 def test_warm_up_compiles_the_first_open_and_decision_queries(
     template: Path, tmp_path: Path, warmed: bool
@@ -132,7 +115,7 @@ def test_warm_up_compiles_the_first_open_and_decision_queries(
     actor = services.actor
     assert actor is not None
     if warmed:
-        assert any(_compiled_now(services, lambda: ReviewQueueScreen.warm_up(services)))
+        assert any(compiled_now(services, lambda: ReviewQueueScreen.warm_up(services)))
 
     def first_open() -> None:
         source = queue_source.QueueSource(services, actor, {})
@@ -142,7 +125,7 @@ def test_warm_up_compiles_the_first_open_and_decision_queries(
         landing = services.run(lambda s: landing_after(s, actor, first[0], config=services.config))
         assert landing is not None and landing.id == first[1].id
 
-    compiled = _compiled_now(services, first_open)
+    compiled = compiled_now(services, first_open)
     assert compiled and any(compiled) != warmed, compiled
 
 

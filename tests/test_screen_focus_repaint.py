@@ -7,20 +7,20 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from app_support import ADMIN, FROZEN_NOW, copy_store, services_for, settle
+from app_support import (
+    ADMIN,
+    copy_store,
+    frozen_clock,  # noqa: F401  (autouse: the clock stands still here)
+    services_for,
+    settle,
+)
 from textual._compositor import Compositor
 from textual.widgets import Input
 
 from mentor_tui.app.main import MentorApp
-from mentor_tui.core import clock
 from mentor_tui.screens.base import MentorScreen
 from mentor_tui.screens.students.students import StudentsScreen
 from mentor_tui.widgets.paged_table import PagedTable
-
-
-@pytest.fixture(autouse=True)
-def frozen_clock(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(clock, "now", lambda: FROZEN_NOW)
 
 
 def test_the_base_screen_does_not_repaint_on_focus() -> None:

@@ -24,6 +24,7 @@ from tests.sync_helpers import (
     Program,
     Template,
     fast_hashing,
+    logged_in_template,
     program_from,
     server_view,
     store_view,
@@ -187,6 +188,16 @@ def sync(world: World, client: str) -> None:
         )
 
 
+@pytest.fixture(scope="session")
+def clients_template(
+    program_template: Template, tmp_path_factory: pytest.TempPathFactory
+) -> Template:
+    """The programme with the mentor's laptop and phone stores logged in (each login pulls the
+    programme): made once, copied for each example."""
+    logins = {client: EMAILS[client] for client in ("laptop", "phone")}
+    return logged_in_template(program_template, tmp_path_factory.mktemp("clients"), logins)
+
+
 @settings(
     max_examples=12,
     deadline=None,
@@ -196,17 +207,16 @@ def sync(world: World, client: str) -> None:
 @given(ops=st.lists(operations, min_size=1, max_size=25))
 def test_three_clients_converge_and_lose_no_typed_text(
     ops: list[tuple[Any, ...]],
-    program_template: Template,
+    clients_template: Template,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     fast_hashing(monkeypatch)
     with tempfile.TemporaryDirectory() as root:
-        program = program_from(program_template, Path(root))
+        program = program_from(clients_template, Path(root))
         try:
             world = World(program, {"admin": program.admin_store})
             for client in ("laptop", "phone"):
-                world.stores[client] = program.harness.store(client)
-                program.harness.login(world.stores[client], EMAILS[client])
+                world.stores[client] = program.harness.store(client)  # logged in already
             for op in ops:
                 apply(world, op)
             for _round in range(2):

@@ -12,12 +12,18 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
-from app_support import FROZEN_NOW, MENTOR, copy_store, services_for, settle, type_text
+from app_support import (
+    FROZEN_NOW,
+    MENTOR,
+    copy_store,
+    frozen_clock,  # noqa: F401  (autouse: the clock stands still here)
+    services_for,
+    settle,
+    type_text,
+)
 from pty_support import read_available, spawn_in_pty
 
 from mentor_tui.app.main import MentorApp
-from mentor_tui.core import clock
 from mentor_tui.core.notes import notes as core_notes
 from mentor_tui.core.people.students import list_students
 from mentor_tui.core.reviews.comment_bank import add_snippet
@@ -157,13 +163,8 @@ async def test_the_notes_editor_shows_symbols_and_does_not_rewrite_the_note(
         assert s.get(MentorshipNote, note_id).note == SHOWN_TEXT + " ok"
 
 
-@pytest.fixture
-def frozen_clock(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(clock, "now", lambda: FROZEN_NOW)
-
-
 async def test_the_session_form_shows_a_hostile_title_and_agenda_as_symbols(
-    template: Path, tmp_path: Path, frozen_clock: None
+    template: Path, tmp_path: Path
 ) -> None:
     services = services_for(copy_store(template, tmp_path / "c.db"), MENTOR)
     with session_scope(services.engine) as s:
@@ -187,7 +188,7 @@ async def test_the_session_form_shows_a_hostile_title_and_agenda_as_symbols(
 
 
 async def test_a_hostile_snippet_in_its_editor_and_in_the_feedback(
-    template: Path, tmp_path: Path, frozen_clock: None
+    template: Path, tmp_path: Path
 ) -> None:
     services = services_for(copy_store(template, tmp_path / "s.db"), MENTOR)
     with session_scope(services.engine) as s:
@@ -220,9 +221,7 @@ async def test_a_hostile_snippet_in_its_editor_and_in_the_feedback(
         _assert_screen_is_clean(app)
 
 
-async def test_a_hostile_agenda_template_in_its_editor(
-    template: Path, tmp_path: Path, frozen_clock: None
-) -> None:
+async def test_a_hostile_agenda_template_in_its_editor(template: Path, tmp_path: Path) -> None:
     services = services_for(copy_store(template, tmp_path / "t.db"), MENTOR)
     with session_scope(services.engine) as s:
         template_id = save_template(s, services.actor, title=LINE, agenda=TEXT).id

@@ -14,6 +14,7 @@ from typing import Any
 
 import httpx
 import pytest
+from sync_helpers import START_CEILING
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_FLAGS = [
@@ -53,7 +54,7 @@ class WebProcess:
             stderr=subprocess.PIPE,
             text=True,
         )  # fmt: skip
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + START_CEILING
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"mentor-tui web exited: {self.proc.stderr.read()}")  # type: ignore[union-attr]
