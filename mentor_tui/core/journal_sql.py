@@ -5,10 +5,11 @@ learning platform bridge's first pass journals hundreds of thousands of rows).
 
 An entry holds what a journaled insert always held: every field written, the row as it was
 when it was written (a later change is an entry of its own). The values are the ones the sync
-protocol carries: times as the store keeps them (``YYYY-MM-DD HH:MM:SS.ffffff`` UTC, the
-protocol's own form), booleans ``true``/``false``, numbers of a float column with 17
-significant digits (so they come back exactly; SQLite's own JSON keeps 15), JSON columns as
-JSON values. The server reads them into the very values a Python-made entry gives it.
+protocol carries, spelled as Python's JSON spells them: times in ISO 8601 UTC
+(``isoformat()``: ``YYYY-MM-DDTHH:MM:SS[.ffffff]+00:00``), booleans ``true``/``false``, numbers
+of a float column with 17 significant digits (so they come back exactly; SQLite's own JSON
+keeps 15), JSON columns as JSON values. The server reads them into the very values a
+Python-made entry gives it, and a refusal kept in the conflicts centre shows the same text.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Float, TypeDecorator
+from sqlalchemy import JSON, Boolean, DateTime, Float, TypeDecorator
 
 # the entries' change ids: time-ordered UUIDs (version 7, RFC 9562: the batch's time in
 # milliseconds, bound as the first 14 characters, then the row's place in the batch as a
@@ -37,7 +38,7 @@ def change_id_prefix(moment: datetime) -> str:
 def _kind(column: Any) -> type | None:
     kind = column.type
     impl = kind.impl_instance if isinstance(kind, TypeDecorator) else kind
-    for sa_type in (JSON, Boolean, Float):
+    for sa_type in (JSON, Boolean, Float, DateTime):
         if isinstance(kind, sa_type) or isinstance(impl, sa_type):
             return sa_type
     return None
@@ -54,6 +55,14 @@ def _value(column: Any, quoted: str) -> str:
         )
     if kind is Float:
         return f"CASE WHEN t.{quoted} IS NULL THEN NULL ELSE json(printf('%!.17g', t.{quoted})) END"
+    if kind is DateTime:  # stored as YYYY-MM-DD HH:MM:SS.ffffff UTC; isoformat() leaves out
+        # a fraction of zero
+        column_of = f"t.{quoted}"
+        return (
+            f"CASE WHEN {column_of} IS NULL THEN NULL ELSE substr({column_of}, 1, 10) || 'T' || "
+            f"CASE WHEN substr({column_of}, 20) IN ('', '.000000') THEN substr({column_of}, 12, 8) "
+            f"ELSE substr({column_of}, 12) END || '+00:00' END"
+        )
     return f"t.{quoted}"
 
 
