@@ -4,6 +4,7 @@ fallback), byte for byte, for every kind of column (times, booleans, floats, JSO
 
 from __future__ import annotations
 
+import json
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -55,7 +56,8 @@ def written(
     found: dict[str, list[Any]] = {}
     with engine.connect() as conn:
         found["fields"] = conn.exec_driver_sql(
-            "SELECT entity, entity_id, fields, change_id FROM change_journal ORDER BY seq"
+            "SELECT entity, entity_id, fields, change_id, op, base_version, actor_id, made_at, "
+            "pushed_at, overrides FROM change_journal ORDER BY seq"
         ).all()
         for table in ("users", "module_progress", "change_journal", "audit_log"):
             rows = conn.exec_driver_sql(f"SELECT * FROM {table}").all()
@@ -109,12 +111,14 @@ def test_journal_entries_made_by_sqlite_carry_what_those_made_in_python_carry(
         k: v for k, v in sqlite.items() if k not in ("fields", "change_journal")
     }
     assert len(sqlite["fields"]) == len(python["fields"]) == 7
-    for (entity, row_id, mine, _), (entity2, row_id2, theirs, change_id) in zip(
+    for (entity, row_id, mine, _, *rest), (entity2, row_id2, theirs, change_id, *rest2) in zip(
         python["fields"], sqlite["fields"], strict=True
     ):
         assert (entity, row_id) == (entity2, row_id2)
+        assert rest == rest2  # op, base version, actor, time made, not pushed, no overrides
         assert wire_fields(entity, theirs) == wire_fields(entity, mine), row_id
-        assert list(__import__("json").loads(theirs)) == list(__import__("json").loads(mine))
+        # the same fields in the same order, the same texts (times spelled as isoformat())
+        assert list(json.loads(theirs).items()) == list(json.loads(mine).items()), row_id
         parsed = uuid.UUID(change_id)
         assert str(parsed) == change_id and parsed.variant == uuid.RFC_4122
     # the change ids of a batch grow with the rows: they go in at one end of their index
