@@ -4,6 +4,8 @@ fallback), byte for byte, for every kind of column (times, booleans, floats, JSO
 
 from __future__ import annotations
 
+import json
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -32,9 +34,13 @@ PROGRESS = [
 ]  # fmt: skip
 
 
-def written(path: Path, monkeypatch: pytest.MonkeyPatch, fast: bool) -> dict[str, list[Any]]:
+def written(
+    path: Path, monkeypatch: pytest.MonkeyPatch, fast: bool, *, by_sqlite: bool = False
+) -> dict[str, list[Any]]:
     if not fast:
         monkeypatch.setattr(writes, "_MARKS", {})  # SQLAlchemy's own executemany
+    # the journal entries of many rows made here (byte for byte comparable), or by SQLite
+    monkeypatch.setattr(writes.Journal, "made_by_sqlite", by_sqlite)
     monkeypatch.setattr(clock, "now", lambda: MOMENT)
     ids = iter(f"id{i}" for i in range(100))
     monkeypatch.setattr(writes, "new_id", ids.__next__)
@@ -49,6 +55,10 @@ def written(path: Path, monkeypatch: pytest.MonkeyPatch, fast: bool) -> dict[str
         writes.insert_many(s, None, ModuleProgress, PROGRESS, action="bulk", audit_each=False)
     found: dict[str, list[Any]] = {}
     with engine.connect() as conn:
+        found["fields"] = conn.exec_driver_sql(
+            "SELECT entity, entity_id, fields, change_id, op, base_version, actor_id, made_at, "
+            "pushed_at, overrides FROM change_journal ORDER BY seq"
+        ).all()
         for table in ("users", "module_progress", "change_journal", "audit_log"):
             rows = conn.exec_driver_sql(f"SELECT * FROM {table}").all()
             found[table] = sorted(
@@ -65,9 +75,56 @@ def test_the_driver_path_stores_what_sqlalchemy_stores(
     fast = written(tmp_path / "fast.db", monkeypatch, fast=True)
     slow = written(tmp_path / "slow.db", monkeypatch, fast=False)
     assert fast == slow
+    assert [f[2] for f in fast["fields"]] == [f[2] for f in slow["fields"]]  # the same texts
     assert len(fast["users"]) == 2 and len(fast["module_progress"]) == 2
     assert len(fast["change_journal"]) == 7
     assert len(fast["audit_log"]) == 5  # not the progress rows: they asked for none
+
+
+def wire_fields(entity: str, text_of_fields: str) -> dict[str, Any]:
+    """A journal entry's fields as the server reads them (``from_wire`` by column kind)."""
+    import json
+
+    from mentor_tui.sync.protocol import from_wire, spec
+
+    kinds = dict(zip(spec(entity).columns, spec(entity).kinds, strict=True))
+    return {
+        name: from_wire(kinds[name], value) for name, value in json.loads(text_of_fields).items()
+    }
+
+
+def test_journal_entries_made_by_sqlite_carry_what_those_made_in_python_carry(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The entries SQLite makes from the rows written (``core/journal_sql.py``) carry, entry
+    for entry and in the same order, the fields and values the ones made in Python carry, as
+    the server reads them: times, booleans, floats to the last digit, JSON, NULLs."""
+    import uuid
+
+    tricky = [PROGRESS[0] | {"percent": 100 / 3, "quiz_score": 0.1 + 0.2},
+              PROGRESS[1] | {"percent": 1e-7, "quiz_score": 99.99999999999997}]  # fmt: skip
+    monkeypatch.setattr(sys.modules[__name__], "PROGRESS", tricky)
+    python = written(tmp_path / "python.db", monkeypatch, fast=True)
+    monkeypatch.setattr(sys.modules[__name__], "PROGRESS", tricky)
+    sqlite = written(tmp_path / "sqlite.db", monkeypatch, fast=True, by_sqlite=True)
+    assert {k: v for k, v in python.items() if k not in ("fields", "change_journal")} == {
+        k: v for k, v in sqlite.items() if k not in ("fields", "change_journal")
+    }
+    assert len(sqlite["fields"]) == len(python["fields"]) == 7
+    for (entity, row_id, mine, _, *rest), (entity2, row_id2, theirs, change_id, *rest2) in zip(
+        python["fields"], sqlite["fields"], strict=True
+    ):
+        assert (entity, row_id) == (entity2, row_id2)
+        assert rest == rest2  # op, base version, actor, time made, not pushed, no overrides
+        assert wire_fields(entity, theirs) == wire_fields(entity, mine), row_id
+        # the same fields in the same order, the same texts (times spelled as isoformat())
+        assert list(json.loads(theirs).items()) == list(json.loads(mine).items()), row_id
+        parsed = uuid.UUID(change_id)
+        assert str(parsed) == change_id and parsed.variant == uuid.RFC_4122
+    # the change ids of a batch grow with the rows: they go in at one end of their index
+    ids = [f[3] for f in sqlite["fields"] if f[0] == "module_progress"]
+    assert ids == sorted(ids) and len(set(ids)) == 2
+    assert {uuid.UUID(f[3]).version for f in sqlite["fields"]} == {7}
 
 
 def test_ids_made_many_at_once_are_what_new_id_makes() -> None:

@@ -22,6 +22,7 @@ from sqlmodel import Session
 from sqlmodel.sql.sqltypes import UTCDateTime
 
 from mentor_tui.core import clock
+from mentor_tui.core.journal_sql import change_id_prefix, journal_insert_sql
 from mentor_tui.core.validation import check_fields, check_row, check_rows
 from mentor_tui.db.models import AuditEntry, JournalEntry, Synced, new_id, new_ids
 
@@ -55,7 +56,12 @@ class ChangeLog(Protocol):
 
 
 class Journal:
-    """The local store's change journal (the sync outbox): the default change log."""
+    """The local store's change journal (the sync outbox): the default change log.
+
+    ``record_many`` on SQLite has SQLite make the entries from the rows just written
+    (``core/journal_sql.py``); ``made_by_sqlite`` off, or another database, makes them here."""
+
+    made_by_sqlite = True
 
     def record(
         self,
@@ -78,6 +84,15 @@ class Journal:
     ) -> None:
         moment = clock.now()
         entity = str(table.name)  # a plain str: the driver adapts a str subclass value by value
+        conn = session.connection()
+        if self.made_by_sqlite and conn.dialect.name == "sqlite":
+            journal_table = JournalEntry.__table__  # type: ignore[attr-defined]
+            made_at = _processor(journal_table.c.made_at, conn.dialect)(moment)
+            ids = _ENCODE([row["id"] for row in rows])
+            sql = journal_insert_sql(table, list(rows[0]), conn.dialect.identifier_preparer.quote)
+            prefix = change_id_prefix(moment)
+            conn.exec_driver_sql(sql, (prefix, entity, actor_id, made_at, ids))
+            return
         times = [c.name for c in table.columns if isinstance(c.type, DateTime | UTCDateTime)]
         journal = [
             journal_entry(entity, row["id"], "insert", 0, fields, actor_id, moment, change_id)
