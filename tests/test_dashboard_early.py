@@ -114,11 +114,16 @@ def test_no_figures_without_a_capacity(template, tmp_path) -> None:
     assert early.figures() is None
 
 
-async def test_an_admins_cards_are_painted_from_the_early_read(
-    template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """With the parts read through the ORM never painted, the cards and the program overview
-    still show the store's figures: painted from the early read."""
+CARDS = ("#card-completion", "#card-students", "#card-risk", "#card-reviews", "#performance")
+
+
+async def _painted_early(
+    template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, user, email: str
+):
+    """The ORM's summary, review card and overview for the user ``user(session)`` finds, and
+    the text of each card (``CARDS``) once an app signed in as ``email`` has started with the
+    parts read through the ORM never painted: so whatever the cards show came from the early
+    read."""
     path = copy_store(template, tmp_path / "s.db")
     monkeypatch.setattr(clock, "now", lambda: FROZEN_NOW)
     monkeypatch.setattr(
@@ -127,31 +132,42 @@ async def test_an_admins_cards_are_painted_from_the_early_read(
     engine = make_engine(path)
     try:
         with session_scope(engine) as s:
-            admin = _admin(s)
-            reviews = dashboard.review_queue(s, admin, CONFIG, now=FROZEN_NOW)
-            overview = dashboard.overview_figures(s, admin, CONFIG, now=FROZEN_NOW)
-            summary = dashboard.student_summary(s, admin, CONFIG, now=FROZEN_NOW)
+            person = user(s)
+            summary = dashboard.student_summary(s, person, CONFIG, now=FROZEN_NOW)
+            reviews = dashboard.review_queue(s, person, CONFIG, now=FROZEN_NOW)
+            overview = dashboard.overview_figures(s, person, CONFIG, now=FROZEN_NOW)
     finally:
         engine.dispose()
-    assert isinstance(overview, dashboard_figures.ProgramOverview)
-    app = MentorApp(services_for(path, ADMIN))
+    app = MentorApp(services_for(path, email))
     async with app.run_test(size=(130, 40)) as pilot:
         await settle(pilot)
         screen = app.screen
-
-        def shown(selector: str) -> str:
-            return str(screen.query_one(selector).render())
-
-        assert f"{summary.average_completion:.0f}%" in shown("#card-completion")
-        assert f"{summary.student_count}" in shown("#card-students")
-        assert f"{summary.at_risk_count}" in shown("#card-risk")
-        assert "Pending reviews" in shown("#card-reviews")
-        assert f"{reviews.pending_reviews}" in shown("#card-reviews")
-        assert f"{reviews.overdue_reviews} over" in shown("#card-reviews")
-        performance = shown("#performance")
-        assert "Graduated" in performance
-        assert f"{overview.unassigned_students}" in performance
+        shown = {card: str(screen.query_one(card).render()) for card in CARDS}
         assert screen.query_one("#attention").row_count == 0  # the table: the ORM's part
+    return summary, reviews, overview, shown
+
+
+def _counted(summary, shown: dict[str, str]) -> None:
+    assert f"{summary.average_completion:.0f}%" in shown["#card-completion"]
+    assert f"{summary.student_count}" in shown["#card-students"]
+    assert f"{summary.at_risk_count}" in shown["#card-risk"]
+
+
+async def test_an_admins_cards_are_painted_from_the_early_read(
+    template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the parts read through the ORM never painted, the cards and the program overview
+    still show the store's figures: painted from the early read."""
+    summary, reviews, overview, shown = await _painted_early(
+        template, tmp_path, monkeypatch, _admin, ADMIN
+    )
+    assert isinstance(overview, dashboard_figures.ProgramOverview)
+    _counted(summary, shown)
+    assert "Pending reviews" in shown["#card-reviews"]
+    assert f"{reviews.pending_reviews}" in shown["#card-reviews"]
+    assert f"{reviews.overdue_reviews} over" in shown["#card-reviews"]
+    assert "Graduated" in shown["#performance"]
+    assert f"{overview.unassigned_students}" in shown["#performance"]
 
 
 async def test_a_mentors_cards_are_painted_from_the_early_read(
@@ -161,36 +177,14 @@ async def test_a_mentors_cards_are_painted_from_the_early_read(
     from the early read too."""
     from app_support import MENTOR
 
-    path = copy_store(template, tmp_path / "s.db")
-    monkeypatch.setattr(clock, "now", lambda: FROZEN_NOW)
-    monkeypatch.setattr(
-        DashboardScreen, "_painter", lambda self, part, paint, unpainted: lambda data: None
+    summary, reviews, performance, shown = await _painted_early(
+        template, tmp_path, monkeypatch, lambda s: _mentor(s, MENTOR), MENTOR
     )
-    engine = make_engine(path)
-    try:
-        with session_scope(engine) as s:
-            mentor = _mentor(s, MENTOR)
-            summary = dashboard.student_summary(s, mentor, CONFIG, now=FROZEN_NOW)
-            reviews = dashboard.review_queue(s, mentor, CONFIG, now=FROZEN_NOW)
-            performance = dashboard.overview_figures(s, mentor, CONFIG, now=FROZEN_NOW)
-    finally:
-        engine.dispose()
     assert isinstance(performance, dashboard_figures.MentorPerformance)
-    app = MentorApp(services_for(path, MENTOR))
-    async with app.run_test(size=(130, 40)) as pilot:
-        await settle(pilot)
-        screen = app.screen
-
-        def shown(selector: str) -> str:
-            return str(screen.query_one(selector).render())
-
-        assert f"{summary.average_completion:.0f}%" in shown("#card-completion")
-        assert f"{summary.student_count}" in shown("#card-students")
-        assert f"{summary.at_risk_count}" in shown("#card-risk")
-        assert f"{reviews.pending_reviews}" in shown("#card-reviews")
-        assert "Graduated" in shown("#performance")
-        assert f"{performance.students}" in shown("#performance")
-        assert screen.query_one("#attention").row_count == 0  # the table: the ORM's part
+    _counted(summary, shown)
+    assert f"{reviews.pending_reviews}" in shown["#card-reviews"]
+    assert "Graduated" in shown["#performance"]
+    assert f"{performance.students}" in shown["#performance"]
 
 
 def _mentor(session, email: str):

@@ -156,11 +156,9 @@ def test_the_kept_ranking_is_the_definitions(
         conn.close()
 
 
-def test_without_a_basis_every_score_is_counted(template, tmp_path) -> None:
-    path = copy_store(template, tmp_path / "demo.db")
-    with sqlite3.connect(path) as conn:
-        conn.execute("DELETE FROM student_risk_basis")
-        conn.execute("UPDATE student_risk SET score = 0")  # wrong, and not read
+def _ranked_as_defined(path: Path) -> None:
+    """The ranking read 17 minutes after the reference equals the definition's, with some at
+    risk."""
     moment = counts.risk_moment(REFERENCE + timedelta(minutes=17), 48)
     conn = sqlite3.connect(path)
     try:
@@ -169,6 +167,14 @@ def test_without_a_basis_every_score_is_counted(template, tmp_path) -> None:
         assert ranked == _defined(conn, moment, behind) and ranked.at_risk > 0
     finally:
         conn.close()
+
+
+def test_without_a_basis_every_score_is_counted(template, tmp_path) -> None:
+    path = copy_store(template, tmp_path / "demo.db")
+    with sqlite3.connect(path) as conn:
+        conn.execute("DELETE FROM student_risk_basis")
+        conn.execute("UPDATE student_risk SET score = 0")  # wrong, and not read
+    _ranked_as_defined(path)
 
 
 def test_past_moved_at_every_score_is_counted(template, tmp_path, monkeypatch) -> None:
@@ -178,11 +184,4 @@ def test_past_moved_at_every_score_is_counted(template, tmp_path, monkeypatch) -
     _write(path)
     monkeypatch.setattr(counts, "MOVED_AT", 2)
     monkeypatch.setattr(counts, "KEPT_RANKED_SQL", "SELECT no_such_column")  # not run
-    moment = counts.risk_moment(REFERENCE + timedelta(minutes=17), 48)
-    conn = sqlite3.connect(path)
-    try:
-        behind = counts.read_groups(conn).cohort_average
-        ranked = counts.read_ranked(conn, moment, behind)
-        assert ranked == _defined(conn, moment, behind) and ranked.at_risk > 0
-    finally:
-        conn.close()
+    _ranked_as_defined(path)
