@@ -16,7 +16,18 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, bindparam, func, select, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    String,
+    and_,
+    bindparam,
+    column,
+    func,
+    select,
+    update,
+    values,
+)
 from sqlmodel import Session
 
 from mentor_tui.config import Config
@@ -286,19 +297,23 @@ def _write_progress(
 def _current_rows(
     conn: Connection, keys: set[tuple[str, str]]
 ) -> dict[tuple[str, str], dict[str, Any]]:
-    """The progress rows of these (student, module) pairs: the students' row ids read first
-    (through the unique index, three short columns), then only the rows wanted, whole."""
-    ids: list[str] = []
-    for chunk in _chunks([student for student, _module in keys]):
+    """The progress rows of these (student, module) pairs, whole: the pairs joined, as a list of
+    values, to the rows through their unique index (reading every row of the students, to keep
+    the few wanted, was most of the cost)."""
+    rows: dict[tuple[str, str], dict[str, Any]] = {}
+    ordered = sorted(keys)
+    for start in range(0, len(ordered), CHUNK):
+        pairs = values(column("u", String), column("m", String), name="k")
+        wanted = pairs.data(ordered[start : start + CHUNK]).cte("k")
         found = conn.execute(
-            select(PROGRESS.c.id, PROGRESS.c.user_id, PROGRESS.c.module_id).where(
-                PROGRESS.c.user_id.in_(chunk)
+            select(PROGRESS).select_from(
+                wanted.join(
+                    PROGRESS,
+                    and_(PROGRESS.c.user_id == wanted.c.u, PROGRESS.c.module_id == wanted.c.m),
+                )
             )
         )
-        ids += [row_id for row_id, student, module in found if (student, module) in keys]
-    rows: dict[tuple[str, str], dict[str, Any]] = {}
-    for chunk in _chunks(ids):
-        for row in conn.execute(select(PROGRESS).where(PROGRESS.c.id.in_(chunk))).mappings():
+        for row in found.mappings():
             rows[(row["user_id"], row["module_id"])] = dict(row)
     return rows
 
