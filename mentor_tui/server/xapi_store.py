@@ -48,7 +48,7 @@ from mentor_tui.core.notifications.milestones import (
     all_wanted,
     milestones_notices,
 )
-from mentor_tui.db.models import AuditEntry, Module, ModuleProgress, Notification, User, new_id
+from mentor_tui.db.models import AuditEntry, Module, ModuleProgress, Notification, User, new_ids
 from mentor_tui.server.bulk import insert_many, update_many
 from mentor_tui.server.log import LogWriter
 from mentor_tui.server.progress_totals import totals_after
@@ -244,6 +244,7 @@ def _write_progress(
     inserts: list[dict[str, Any]] = []
     updates: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     log.preload("module_progress", [rows[k]["id"] for k in changed if k in rows])
+    audit_ids = iter(new_ids(len(changed)))
     for key, changes in changed.items():
         before = rows.get(key)
         if before is not None and before["deleted_at"] is not None:
@@ -263,7 +264,7 @@ def _write_progress(
             action = "update"
         audit.append(
             {
-                "id": new_id(),
+                "id": next(audit_ids),
                 "actor_id": account_id,
                 "action": action,
                 "entity": "module_progress",
@@ -336,17 +337,18 @@ def _milestones(
         session.close()
     rows = [
         {
-            "id": new_id(), "created_at": now, "updated_at": now, "version": 1,
+            "id": row_id, "created_at": now, "updated_at": now, "version": 1,
             "deleted_at": None, "user_id": told.user_id, "type": MILESTONE, "title": TITLE,
             "message": told.message, "data": told.data, "read_at": None,
         }
-        for told in notices
+        for told, row_id in zip(notices, new_ids(len(notices)), strict=True)
     ]  # fmt: skip
+    audit_ids = iter(new_ids(len(rows)))
     for row in rows:
         log.created("notifications", row["id"], [c for c in row if c != "id"], origin)
         audit.append(
             {
-                "id": new_id(), "actor_id": None, "action": "notify", "entity": "notifications",
+                "id": next(audit_ids), "actor_id": None, "action": "notify", "entity": "notifications",
                 "entity_id": row["id"], "at": now, "detail": {"via": "xapi"},
             }
         )  # fmt: skip
