@@ -16,18 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import (
-    Connection,
-    Engine,
-    String,
-    and_,
-    bindparam,
-    column,
-    func,
-    select,
-    update,
-    values,
-)
+from sqlalchemy import Connection, Engine, bindparam, func, select, text, update
 from sqlmodel import Session
 
 from mentor_tui.config import Config
@@ -295,26 +284,35 @@ def _write_progress(
     log.finish()
 
 
+_PAIRS_ROWS = text(
+    f"SELECT {', '.join(f'module_progress.{c.name}' for c in PROGRESS.c)}"
+    " FROM json_each(:pairs) AS k JOIN module_progress"
+    " ON module_progress.user_id = k.value ->> 0 AND module_progress.module_id = k.value ->> 1"
+).columns(*PROGRESS.c)  # the pairs, one JSON parameter, joined through the unique index
+
+
 def _current_rows(
     conn: Connection, keys: set[tuple[str, str]]
 ) -> dict[tuple[str, str], dict[str, Any]]:
-    """The progress rows of these (student, module) pairs, whole: the pairs joined, as a list of
-    values, to the rows through their unique index (reading every row of the students, to keep
-    the few wanted, was most of the cost)."""
+    """The progress rows of these (student, module) pairs, whole. On SQLite the pairs are
+    joined to the rows through their unique index; elsewhere the students' row ids are read
+    first (through the unique index, three short columns), then only the rows wanted."""
     rows: dict[tuple[str, str], dict[str, Any]] = {}
-    ordered = sorted(keys)
-    for start in range(0, len(ordered), CHUNK):
-        pairs = values(column("u", String), column("m", String), name="k")
-        wanted = pairs.data(ordered[start : start + CHUNK]).cte("k")
+    if conn.dialect.name == "sqlite":
+        pairs = json.dumps(sorted(keys), separators=(",", ":"))
+        for row in conn.execute(_PAIRS_ROWS, {"pairs": pairs}).mappings():
+            rows[(row["user_id"], row["module_id"])] = dict(row)
+        return rows
+    ids: list[str] = []
+    for chunk in _chunks([student for student, _module in keys]):
         found = conn.execute(
-            select(PROGRESS).select_from(
-                wanted.join(
-                    PROGRESS,
-                    and_(PROGRESS.c.user_id == wanted.c.u, PROGRESS.c.module_id == wanted.c.m),
-                )
+            select(PROGRESS.c.id, PROGRESS.c.user_id, PROGRESS.c.module_id).where(
+                PROGRESS.c.user_id.in_(chunk)
             )
         )
-        for row in found.mappings():
+        ids += [row_id for row_id, student, module in found if (student, module) in keys]
+    for chunk in _chunks(ids):
+        for row in conn.execute(select(PROGRESS).where(PROGRESS.c.id.in_(chunk))).mappings():
             rows[(row["user_id"], row["module_id"])] = dict(row)
     return rows
 
