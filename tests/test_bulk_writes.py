@@ -141,3 +141,10 @@ def test_server_sqlite_stores_json_compactly_and_reads_it_back(tmp_path: Path) -
     text = '{"fields":["percent","quiz_score"],"name":"é","n":[1,[2,"x/y"]],"no":null}'
     assert stored == [text, text]
     assert back == [detail, detail]
+
+
+def test_server_json_keeps_nan_and_infinity_as_the_standard_library_writes_them() -> None:
+    from mentor_tui.server.schema import json_text
+
+    value = {"a": float("nan"), "b": [float("inf"), None], "c": "é"}
+    assert json_text(value) == '{"a":NaN,"b":[Infinity,null],"c":"é"}'

@@ -41,7 +41,7 @@ from mentor_tui.db.models import AuditEntry, Module, ModuleProgress, Notificatio
 from mentor_tui.server.bulk import insert_many, update_many
 from mentor_tui.server.log import LogWriter
 from mentor_tui.server.progress_totals import totals_after
-from mentor_tui.server.schema import write_options, xapi_statements
+from mentor_tui.server.schema import json_text, write_options, xapi_statements
 
 CHUNK = 500
 CACHE_KIB = -65536  # SQLite's cache_size for a batch: a negative number is KiB (64 MiB)
@@ -147,7 +147,7 @@ def _store_new(
         [
             {
                 "id": item.id,
-                "body": json.dumps(item.raw, ensure_ascii=False),
+                "body": json_text(item.raw),  # as received, compactly
                 "account_id": account_id,
                 "stored_at": now,
                 "actor": effect.email,
