@@ -123,3 +123,28 @@ def test_rows_naming_different_columns_are_refused(tmp_path: Path) -> None:
     with made.begin() as conn, pytest.raises(ValueError, match="same columns"):
         insert_many(conn, things, rows)
     made.dispose()
+
+
+def test_server_sqlite_stores_json_compactly_and_reads_it_back(tmp_path: Path) -> None:
+    """JSON columns on the server's SQLite database are encoded by msgspec: the same JSON,
+    compact and in UTF-8, read back equal, the same through SQLAlchemy and in bulk."""
+    made = make_server_engine(str(tmp_path / "bulk.db"))
+    metadata.create_all(made)
+    detail = {"fields": ["percent", "quiz_score"], "name": "é", "n": [1, [2, "x/y"]], "no": None}
+    row = {"part": 0, "at": None, "done": True, "share": None, "detail": detail}
+    with made.begin() as conn:
+        conn.execute(insert(things), [{"id": "j0", **row}])
+        insert_many(conn, things, [{"id": "j1", **row}])
+        stored = [r[5] for r in _stored(conn, "j")]
+        back = conn.execute(select(things.c.detail).order_by(things.c.id)).scalars().all()
+    made.dispose()
+    text = '{"fields":["percent","quiz_score"],"name":"é","n":[1,[2,"x/y"]],"no":null}'
+    assert stored == [text, text]
+    assert back == [detail, detail]
+
+
+def test_server_json_keeps_nan_and_infinity_as_the_standard_library_writes_them() -> None:
+    from mentor_tui.server.schema import json_text
+
+    value = {"a": float("nan"), "b": [float("inf"), None], "c": "é"}
+    assert json_text(value) == '{"a":NaN,"b":[Infinity,null],"c":"é"}'

@@ -12,11 +12,13 @@ to the driver's ``executemany``. Other databases take the usual SQLAlchemy path,
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, Table, and_, bindparam, insert, update
 
 Processor = Callable[[Any], Any]
+_PLAIN = frozenset({str, int, float, bool, type(None), datetime})  # hashable, checked at once
 
 
 def _processors(conn: Connection, table: Table, names: Sequence[str]) -> list[Processor | None]:
@@ -35,8 +37,9 @@ def _tuples(
             seen: dict[tuple[type, Hashable], Any] = {}  # keyed by type too: True == 1 == 1.0
             out = []
             for value in values:  # None too, as SQLAlchemy does (JSON makes it 'null')
-                if isinstance(value, Hashable):
-                    key = (type(value), value)
+                kind = type(value)  # the common kinds first: the ABC check below is slow
+                if kind is not dict and (kind in _PLAIN or isinstance(value, Hashable)):
+                    key = (kind, value)
                     try:
                         out.append(seen[key])
                     except KeyError:

@@ -89,7 +89,8 @@ class LogWriter:
     def created(self, entity: str, entity_id: str, fields: Iterable[str], origin: str) -> None:
         """A new row: every field at version 1 (nothing to read first)."""
         key = (entity, entity_id)
-        self._versions[key] = {name: [1, origin] for name in fields}
+        mark = [1, origin]  # one list for every field: a field's mark is replaced, never edited
+        self._versions[key] = dict.fromkeys(fields, mark)
         self._known.discard(key)
         self.touch(entity, entity_id)
 

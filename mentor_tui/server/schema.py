@@ -31,10 +31,13 @@ tests/test_server_migrations.py checks that they equal what the revisions make.
 from __future__ import annotations
 
 import importlib.util
+import json
 import sqlite3
 import uuid
 from pathlib import Path
+from typing import Any
 
+import msgspec
 from sqlalchemy import (
     JSON,
     BigInteger,
@@ -283,6 +286,20 @@ def _sqlite_begin(conn) -> None:
     conn.exec_driver_sql(f"BEGIN {mode}")
 
 
+_ENCODE = msgspec.json.Encoder().encode
+
+
+def json_text(value: Any) -> str:
+    """A JSON column's value as the server's SQLite database stores it: msgspec's encoding
+    (the same JSON as the standard library's, written compactly and in UTF-8), several times
+    faster; the change log's field versions and the audit's details of a big xAPI batch spent
+    a tenth of its time being encoded."""
+    found = _ENCODE(value)
+    if b"null" in found:  # perhaps a NaN or an infinity, which msgspec writes as null
+        return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    return found.decode()
+
+
 def make_server_engine(url: str | None = None) -> Engine:
     url = normalise_url(url or default_database_url())
     if url.startswith("postgresql") and importlib.util.find_spec("psycopg") is None:
@@ -293,7 +310,11 @@ def make_server_engine(url: str | None = None) -> Engine:
         path = make_url(url).database
         if path and path != ":memory:":
             private_database(Path(path))  # 0600 in a 0700 folder, as the local store
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 15})
+        engine = create_engine(
+            url,
+            connect_args={"check_same_thread": False, "timeout": 15},
+            json_serializer=json_text,
+        )
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", _sqlite_begin)
     else:

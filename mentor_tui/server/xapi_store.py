@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, bindparam, func, select, update
+from sqlalchemy import Connection, Engine, bindparam, func, select, text, update
 from sqlmodel import Session
 
 from mentor_tui.config import Config
@@ -37,11 +37,11 @@ from mentor_tui.core.notifications.milestones import (
     all_wanted,
     milestones_notices,
 )
-from mentor_tui.db.models import AuditEntry, Module, ModuleProgress, Notification, User, new_id
+from mentor_tui.db.models import AuditEntry, Module, ModuleProgress, Notification, User, new_ids
 from mentor_tui.server.bulk import insert_many, update_many
 from mentor_tui.server.log import LogWriter
 from mentor_tui.server.progress_totals import totals_after
-from mentor_tui.server.schema import write_options, xapi_statements
+from mentor_tui.server.schema import json_text, write_options, xapi_statements
 
 CHUNK = 500
 CACHE_KIB = -65536  # SQLite's cache_size for a batch: a negative number is KiB (64 MiB)
@@ -147,7 +147,7 @@ def _store_new(
         [
             {
                 "id": item.id,
-                "body": json.dumps(item.raw, ensure_ascii=False),
+                "body": json_text(item.raw),  # as received, compactly
                 "account_id": account_id,
                 "stored_at": now,
                 "actor": effect.email,
@@ -233,6 +233,7 @@ def _write_progress(
     inserts: list[dict[str, Any]] = []
     updates: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     log.preload("module_progress", [rows[k]["id"] for k in changed if k in rows])
+    audit_ids = iter(new_ids(len(changed)))
     for key, changes in changed.items():
         before = rows.get(key)
         if before is not None and before["deleted_at"] is not None:
@@ -252,7 +253,7 @@ def _write_progress(
             action = "update"
         audit.append(
             {
-                "id": new_id(),
+                "id": next(audit_ids),
                 "actor_id": account_id,
                 "action": action,
                 "entity": "module_progress",
@@ -283,11 +284,25 @@ def _write_progress(
     log.finish()
 
 
+_PAIRS_ROWS = text(
+    f"SELECT {', '.join(f'module_progress.{c.name}' for c in PROGRESS.c)}"
+    " FROM json_each(:pairs) AS k JOIN module_progress"
+    " ON module_progress.user_id = k.value ->> 0 AND module_progress.module_id = k.value ->> 1"
+).columns(*PROGRESS.c)  # the pairs, one JSON parameter, joined through the unique index
+
+
 def _current_rows(
     conn: Connection, keys: set[tuple[str, str]]
 ) -> dict[tuple[str, str], dict[str, Any]]:
-    """The progress rows of these (student, module) pairs: the students' row ids read first
-    (through the unique index, three short columns), then only the rows wanted, whole."""
+    """The progress rows of these (student, module) pairs, whole. On SQLite the pairs are
+    joined to the rows through their unique index; elsewhere the students' row ids are read
+    first (through the unique index, three short columns), then only the rows wanted."""
+    rows: dict[tuple[str, str], dict[str, Any]] = {}
+    if conn.dialect.name == "sqlite":
+        pairs = json.dumps(sorted(keys), separators=(",", ":"))
+        for row in conn.execute(_PAIRS_ROWS, {"pairs": pairs}).mappings():
+            rows[(row["user_id"], row["module_id"])] = dict(row)
+        return rows
     ids: list[str] = []
     for chunk in _chunks([student for student, _module in keys]):
         found = conn.execute(
@@ -296,7 +311,6 @@ def _current_rows(
             )
         )
         ids += [row_id for row_id, student, module in found if (student, module) in keys]
-    rows: dict[tuple[str, str], dict[str, Any]] = {}
     for chunk in _chunks(ids):
         for row in conn.execute(select(PROGRESS).where(PROGRESS.c.id.in_(chunk))).mappings():
             rows[(row["user_id"], row["module_id"])] = dict(row)
@@ -321,17 +335,18 @@ def _milestones(
         session.close()
     rows = [
         {
-            "id": new_id(), "created_at": now, "updated_at": now, "version": 1,
+            "id": row_id, "created_at": now, "updated_at": now, "version": 1,
             "deleted_at": None, "user_id": told.user_id, "type": MILESTONE, "title": TITLE,
             "message": told.message, "data": told.data, "read_at": None,
         }
-        for told in notices
+        for told, row_id in zip(notices, new_ids(len(notices)), strict=True)
     ]  # fmt: skip
+    audit_ids = iter(new_ids(len(rows)))
     for row in rows:
         log.created("notifications", row["id"], [c for c in row if c != "id"], origin)
         audit.append(
             {
-                "id": new_id(), "actor_id": None, "action": "notify", "entity": "notifications",
+                "id": next(audit_ids), "actor_id": None, "action": "notify", "entity": "notifications",
                 "entity_id": row["id"], "at": now, "detail": {"via": "xapi"},
             }
         )  # fmt: skip

@@ -22,6 +22,7 @@ Meaning:
 
 from __future__ import annotations
 
+import functools
 import re
 import uuid
 from collections.abc import Sequence
@@ -53,6 +54,7 @@ def version_ok(value: str | None) -> bool:
     return value is not None and bool(_VERSION.match(value.strip()))
 
 
+@functools.lru_cache(maxsize=4096)  # a batch repeats a few durations: each read once
 def duration_minutes(value: str) -> float:
     """An ISO 8601 duration (``PT1H30M``, ``P1DT2H``, ``PT45.5S``) in minutes."""
     found = _DURATION.match(value.strip())
