@@ -12,7 +12,7 @@ import app_timing
 import dataset
 import pilot_timing
 from context import ADMIN, BenchRun
-from report import NO_TARGET, Figure, log
+from report import Figure, log
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -20,6 +20,8 @@ DASHBOARD_TEXT = "Needs attention"
 # labels each painted only with one part's figures from the store: the student cards, the
 # review queue card, the performance or program section (the costliest part is the first)
 FIGURES_TEXTS = ("Average completion", "Pending reviews", "Graduated")
+FIGURES_SECONDS = 1.0
+"""Issue 21's target: every dashboard figure painted within a second of start, on 50,000."""
 
 
 def start_and_memory(run: BenchRun) -> None:
@@ -64,8 +66,8 @@ def start_and_memory(run: BenchRun) -> None:
     ):
         seconds = statistics.median(r.then_seconds for r in results)
         run.add(Figure(
-            name, f"start to dashboard figures painted, {who}", seconds, "s", NO_TARGET,
-            anchor, seconds / anchor, True,
+            name, f"start to dashboard figures painted, {who}", seconds, "s",
+            f"<= {FIGURES_SECONDS:g} s", anchor, seconds / anchor, seconds <= FIGURES_SECONDS,
             f"pty, median of {runs}, until the output also holds {', '.join(FIGURES_TEXTS)}",
         ))  # fmt: skip
     run.add(Figure(

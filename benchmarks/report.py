@@ -10,8 +10,6 @@ import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-NO_TARGET = "none (report)"
-
 
 @dataclass
 class Figure:
@@ -32,8 +30,6 @@ def log(message: str) -> None:
 
 
 def verdict(figure: Figure) -> str:
-    if figure.target == NO_TARGET:
-        return "-"
     return "ok" if figure.ok else "MISSES"
 
 
