@@ -4,6 +4,7 @@ functions, not the core's write path), for the tests of what the store's trigger
 from __future__ import annotations
 
 import sqlite3
+from datetime import datetime
 from pathlib import Path
 
 from mentor_tui.sync import store as sync_store
@@ -34,3 +35,22 @@ def pull_or_purge(
         conn.execute("COMMIT")
     finally:
         conn.close()
+
+
+def from_server(
+    db_path: Path,
+    table: str,
+    row_id: str,
+    version: int,
+    fields: dict[str, object] | None,
+    deleted: datetime | None = None,
+) -> None:
+    """A hypothesis step's last part: with ``fields``, the server's next version of the row
+    (``version`` + 1, ``fields``, deleted at ``deleted`` or live) as the pull applies it; with
+    ``fields`` None, the row removed as out of this store's scope (kept by the server)."""
+    if fields is None:
+        pull_or_purge(db_path, table, row_id, None)
+    else:
+        deleted_at = deleted.strftime(FORMAT) if deleted else None
+        changes = {"version": version + 1, **fields, "deleted_at": deleted_at}
+        pull_or_purge(db_path, table, row_id, changes)

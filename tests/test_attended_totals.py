@@ -16,7 +16,7 @@ import pytest
 from app_support import FROZEN_NOW
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from pull_writes import FORMAT, pull_or_purge
+from pull_writes import FORMAT, from_server, pull_or_purge
 from sqlalchemy import select, text
 
 from mentor_tui.core import writes
@@ -160,14 +160,10 @@ def _apply(engine, db_path: Path, school: tuple[str, list[str]], op: tuple) -> N
         row_id, version = row.id, row.version
     if kind == "pulled":  # the server's newer version of the row, as the pull applies it
         _, _, attendance, gone = op
-        changes = {
-            "version": version + 1,
-            "attendance": attendance,
-            "deleted_at": START.strftime(FORMAT) if gone else None,
-        }
-        pull_or_purge(db_path, "session_attendees", row_id, changes)
+        fields = {"attendance": attendance}
+        from_server(db_path, "session_attendees", row_id, version, fields, START if gone else None)
     else:
-        pull_or_purge(db_path, "session_attendees", row_id, None)
+        from_server(db_path, "session_attendees", row_id, version, None)
 
 
 @settings(

@@ -15,7 +15,7 @@ import factory
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from pull_writes import FORMAT, pull_or_purge
+from pull_writes import from_server
 from sqlalchemy import select, text
 
 from mentor_tui.core import writes
@@ -106,15 +106,10 @@ def _apply(engine, db_path: Path, students: list[str], tasks: list[str], op: tup
         row_id, version = row.id, row.version
     if kind == "pulled":  # the server's newer version of the row, as the pull applies it
         _, _, state, words, gone = op
-        changes = {
-            "version": version + 1,
-            "status": state,
-            "feedback": words,
-            "deleted_at": START.strftime(FORMAT) if gone else None,
-        }
-        pull_or_purge(db_path, "submissions", row_id, changes)
+        fields = {"status": state, "feedback": words}
+        from_server(db_path, "submissions", row_id, version, fields, START if gone else None)
     else:  # out of this store's scope: removed here, kept by the server
-        pull_or_purge(db_path, "submissions", row_id, None)
+        from_server(db_path, "submissions", row_id, version, None)
 
 
 @settings(

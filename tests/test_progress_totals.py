@@ -14,7 +14,7 @@ import pytest
 from derived_support import check_recounts
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from pull_writes import FORMAT, pull_or_purge
+from pull_writes import FORMAT, from_server
 from sqlalchemy import func, select
 
 from mentor_tui.core import writes
@@ -81,15 +81,10 @@ def _apply(engine, db_path: Path, students: list[str], modules: list[str], op: t
         row_id, version = row.id, row.version
     if kind == "pulled":  # the server's newer version of the row, as the pull applies it
         _, _, done, at, gone = op
-        changes = {
-            "version": version + 1,
-            "is_completed": done,
-            "last_activity_at": at and at.strftime(FORMAT),
-            "deleted_at": START.strftime(FORMAT) if gone else None,
-        }
-        pull_or_purge(db_path, "module_progress", row_id, changes)
+        fields = {"is_completed": done, "last_activity_at": at and at.strftime(FORMAT)}
+        from_server(db_path, "module_progress", row_id, version, fields, START if gone else None)
     else:  # out of this store's scope: removed here, kept by the server
-        pull_or_purge(db_path, "module_progress", row_id, None)
+        from_server(db_path, "module_progress", row_id, version, None)
 
 
 @settings(
