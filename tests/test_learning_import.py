@@ -6,13 +6,14 @@ from __future__ import annotations
 import io
 import json
 import sys
+import uuid
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
 from mentor_tui.cli import main
-from mentor_tui.core.learning.keys import row_id
+from mentor_tui.core.learning.keys import NAMESPACE, progress_row_id, row_id
 from mentor_tui.db.engine import session_scope
 from mentor_tui.db.learning_models import Enrollment
 from mentor_tui.db.models import (
@@ -357,3 +358,11 @@ def test_progress_bar_on_a_terminal_only(capsys, monkeypatch, db_path, store, tm
     code, out, err = run(capsys, db_path, "import", str(path), "--user", ADMIN)
     assert (code, err) == (0, "")
     assert out == "Read 451 records (451 courses); wrote 1 row (1 courses).\n"
+
+
+def test_a_progress_row_id_is_the_uuid5_of_its_pair_forever() -> None:
+    """Written out without a UUID object (for speed): still uuid5, and the ids already stored."""
+    assert progress_row_id("student-1", "module-1") == "99cc21b0-b46f-50e7-82ce-00147c8a77ab"
+    for student, module in [("s", "m"), (str(uuid.uuid4()), "módulo-ü"), ("", "")]:
+        wanted = uuid.uuid5(NAMESPACE, f"progress:{student}:{module}")
+        assert progress_row_id(student, module) == str(wanted)

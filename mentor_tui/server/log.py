@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
 
-from mentor_tui.server.bulk import insert_many, update_many
+from mentor_tui.server.bulk import among, insert_many, update_many
 from mentor_tui.server.schema import log_counter, log_revokes, log_rows
 
 Key = tuple[str, str]
@@ -69,7 +69,7 @@ class LogWriter:
             chunk = wanted[start : start + 500]
             found = self.conn.execute(
                 select(log_rows.c.entity_id, log_rows.c.field_versions).where(
-                    log_rows.c.entity == entity, log_rows.c.entity_id.in_(chunk)
+                    log_rows.c.entity == entity, among(self.conn, log_rows.c.entity_id, chunk)
                 )
             )
             for entity_id, versions in found:
@@ -152,7 +152,7 @@ class LogWriter:
                 chunk = ids[start : start + 500]
                 found = self.conn.execute(
                     select(log_rows.c.entity_id).where(
-                        log_rows.c.entity == entity, log_rows.c.entity_id.in_(chunk)
+                        log_rows.c.entity == entity, among(self.conn, log_rows.c.entity_id, chunk)
                     )
                 )
                 self._known.update((entity, row[0]) for row in found)

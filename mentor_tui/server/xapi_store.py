@@ -38,7 +38,7 @@ from mentor_tui.core.notifications.milestones import (
     milestones_notices,
 )
 from mentor_tui.db.models import AuditEntry, Module, ModuleProgress, Notification, User, new_ids
-from mentor_tui.server.bulk import insert_many, update_many
+from mentor_tui.server.bulk import among, insert_many, update_many
 from mentor_tui.server.log import LogWriter
 from mentor_tui.server.progress_totals import totals_after
 from mentor_tui.server.schema import json_text, write_options, xapi_statements
@@ -118,7 +118,7 @@ def store_statements(
         for chunk in _chunks([item.id for item in batch]):
             rows = conn.execute(
                 select(xapi_statements.c.id, xapi_statements.c.body).where(
-                    xapi_statements.c.id.in_(chunk)
+                    among(conn, xapi_statements.c.id, chunk)
                 )
             )
             known.update({r.id: r.body for r in rows})
@@ -174,7 +174,7 @@ def _apply(
     for chunk in _chunks(emails):
         rows = conn.execute(
             select(User.email, User.id).where(
-                User.email.in_(chunk), User.role == "student", User.deleted_at.is_(None)
+                among(conn, User.email, chunk), User.role == "student", User.deleted_at.is_(None)
             )
         )
         students.update({r.email: r.id for r in rows})
@@ -186,7 +186,7 @@ def _apply(
     modules: set[str] = set()
     for chunk in _chunks([c for found in candidates.values() for c in found]):
         rows = conn.execute(
-            select(Module.id).where(Module.id.in_(chunk), Module.deleted_at.is_(None))
+            select(Module.id).where(among(conn, Module.id, chunk), Module.deleted_at.is_(None))
         )
         modules.update(r.id for r in rows)
     module_of = {
