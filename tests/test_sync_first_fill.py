@@ -67,7 +67,7 @@ def test_a_first_pull_killed_mid_fill_without_fsyncs_is_completed_by_the_next_sy
     args = [str(path), server.url, "admin@example.org", sync_helpers.PASSWORD, str(mark)]
     client = subprocess.Popen([sys.executable, "-c", CLIENT, *args])
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 2 * sync_helpers.START_CEILING  # start, then 4 pages
         while not mark.exists() or not mark.read_text():
             assert client.poll() is None, "the client ended before its fourth page"
             assert time.monotonic() < deadline, "the client never reached its fourth page"
