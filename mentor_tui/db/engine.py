@@ -81,8 +81,8 @@ def rollback_journal(engine: Engine, wanted: bool, *, unsynced: bool = False) ->
     also go without an fsync (``synchronous=OFF``): a process killed at any point leaves a
     store whose journal rolls the last transaction back (the OS keeps what was written), and
     only a power cut or an OS crash mid-fill could leave a store to be made afresh. The
-    switch back to WAL commits with ``synchronous=NORMAL``, whose fsync writes out the whole
-    file."""
+    switch back to WAL is made by a new connection, which syncs: its fsync writes the whole
+    file out."""
     switched = False
     if wanted:
         engine.dispose()
