@@ -47,6 +47,13 @@ The demo stores are built once and cached in ``benchmarks/.cache/`` (see ``datas
   incremental pass after 100 progress rows changed.
 - matching, sync and note search call ``matching.py``, ``sync_pull.py`` and
   ``mentor_tui.core.notes.notes.search_notes``.
+- sync initial pull: the CLI's first pull (``sync_once(bulk=True)``) of the admin's view into an
+  empty store from a real server process on a copy of the demo store, wall clock, three times
+  (once in --quick); anchor: a plain SELECT of the same rows on the server's file, wall clock,
+  before each pull and once after the last (so interleaved with them, and with the file's
+  pages in the OS cache, as the server reads them). The figure is the median pull beside the
+  median anchor: both swing by a fifth from run to run on a shared machine, and one slow
+  anchor or pull alone must not move the ratio.
 - mentor-tui web (``web_sessions.py``): students sign in to a real `mentor-tui web` in front of
   a real server process on a copy of the demo store and open their apps (2 in --quick, 4);
   each app's RSS once its first screen has its figures; the median, and the sessions that fit

@@ -66,7 +66,7 @@ def session_scope(engine: Engine) -> Iterator[Session]:
 
 
 @contextmanager
-def rollback_journal(engine: Engine, wanted: bool) -> Iterator[None]:
+def rollback_journal(engine: Engine, wanted: bool, *, unsynced: bool = False) -> Iterator[None]:
     """While a store fills from empty (a first sync's snapshot, the learning platform
     bridge's first pass), write it with a rollback journal instead of WAL. In WAL
     every page of a million rows and their indexes is written twice (to the WAL, then copied
@@ -75,16 +75,33 @@ def rollback_journal(engine: Engine, wanted: bool) -> Iterator[None]:
     journal that the next open rolls back, as it does a WAL. WAL comes back at the end, and
     every new connection asks for it anyway (``db/engine.py``). Leaving WAL needs the only
     connection to the file: the engine's idle pooled connections are closed first, and when
-    another connection (another process) holds it, the filling carries on in WAL."""
+    another connection (another process) holds it, the filling carries on in WAL.
+
+    With ``unsynced`` (a first snapshot, which holds nothing of the person's own) its commits
+    also go without an fsync (``synchronous=OFF``): a process killed at any point leaves a
+    store whose journal rolls the last transaction back (the OS keeps what was written), and
+    only a power cut or an OS crash mid-fill could leave a store to be made afresh. The
+    switch back to WAL is made by a new connection, which syncs: its fsync writes the whole
+    file out."""
     switched = False
     if wanted:
         engine.dispose()
         switched = _journal_mode(engine, "DELETE") == "delete"
+    fast = switched and unsynced
+    if fast:
+        event.listen(engine, "checkout", _unsynced)
     try:
         yield
     finally:
+        if fast:
+            event.remove(engine, "checkout", _unsynced)
+            engine.dispose()  # the connections that were told OFF; new ones are NORMAL
         if switched:
             _journal_mode(engine, "WAL")
+
+
+def _unsynced(dbapi_conn: sqlite3.Connection, _record: object, _proxy: object) -> None:
+    dbapi_conn.execute("PRAGMA synchronous=OFF")
 
 
 def _journal_mode(engine: Engine, mode: str) -> str:

@@ -88,7 +88,8 @@ def snapshot(
     Into a store that was empty when its first snapshot began, rows go in with a plain
     ``INSERT`` (the upsert is the fallback when a row is already there). With ``bulk`` (the
     CLI's login and sync, which hold the store alone) the store is also written with a
-    rollback journal while it fills; see ``db/engine.rollback_journal``."""
+    rollback journal and without an fsync per commit while it fills; see
+    ``db/engine.rollback_journal``."""
     report = PullReport()
     with local_transaction(engine) as conn:
         state = read_state(conn)
@@ -97,7 +98,7 @@ def snapshot(
         fresh = is_deferred(conn)
     if state.snapshot_done:
         return report
-    with rollback_journal(engine, bulk and fresh):
+    with rollback_journal(engine, bulk and fresh, unsynced=True):
         _snapshot_pages(engine, http, state, report, progress, page_size, fresh)
     if fresh:  # the first snapshot into an empty store: every at-risk score counted here
         _count_risk(engine)
