@@ -6,6 +6,7 @@ query fails here rather than as a slow screen on a big store."""
 from __future__ import annotations
 
 import re
+import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -29,7 +30,9 @@ from mentor_tui.core.reviews.queue import count_queue, list_queue
 from mentor_tui.core.reviews.queue_pages import landing_after
 from mentor_tui.db.derived_tables import FEEDBACK_PAIRS_COUNT_SQL
 from mentor_tui.db.engine import make_engine, session_scope
+from mentor_tui.db.migrations import upgrade
 from mentor_tui.db.models import User
+from mentor_tui.sync.bulk_load import defer_indexes, restore_indexes
 
 # a table scan of submissions (an index scan reads "SCAN submissions USING ... INDEX")
 TABLE_SCAN = re.compile(r"\bSCAN submissions\b(?! USING)")
@@ -226,3 +229,47 @@ def test_the_program_reports_review_hours_are_read_from_their_covering_index(
     with session_scope(engine) as s:
         plan = _plan(s, REVIEW_HOURS_SQL)
     assert plan == "SCAN submissions USING COVERING INDEX ix_submissions_student_review_time"
+
+
+def _submission_indexes(conn: sqlite3.Connection) -> set[str]:
+    return {
+        row[0]
+        for row in conn.execute(
+            "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'submissions' "
+            "AND sql IS NOT NULL"
+        )
+    }
+
+
+def test_a_store_upgraded_mid_first_snapshot_builds_the_fresh_stores_indexes(
+    tmp_path: Path,
+) -> None:
+    """Revision 0026 on a store whose first snapshot set its indexes aside: the snapshot's end
+    builds the indexes a fresh store has, not the ones 0026 dropped."""
+    fresh = make_engine(tmp_path / "fresh.db")
+    fresh.dispose()
+    older = make_engine(tmp_path / "older.db", migrate=False)
+    try:
+        assert upgrade(older, "0025") == "0025"
+    finally:
+        older.dispose()
+    conn = sqlite3.connect(tmp_path / "older.db", isolation_level=None)
+    try:
+        conn.execute("BEGIN")
+        assert defer_indexes(conn) > 0
+        conn.execute("COMMIT")
+        assert not _submission_indexes(conn)
+    finally:
+        conn.close()
+    upgraded = make_engine(tmp_path / "older.db")  # to HEAD
+    upgraded.dispose()
+    conn = sqlite3.connect(tmp_path / "older.db", isolation_level=None)
+    try:
+        conn.execute("BEGIN")
+        restore_indexes(conn)
+        conn.execute("COMMIT")
+        with sqlite3.connect(tmp_path / "fresh.db") as made:
+            assert _submission_indexes(conn) == _submission_indexes(made)
+        assert len(_submission_indexes(conn)) == 8
+    finally:
+        conn.close()
