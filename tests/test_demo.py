@@ -542,7 +542,7 @@ def test_the_store_is_consistent_and_back_in_wal_mode(conn) -> None:
     assert _one(conn, "PRAGMA integrity_check") == "ok"
     assert _one(conn, "PRAGMA journal_mode") == "wal"
     indexes = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='index'")}
-    assert {"ix_submissions_status_submitted", "ix_notes_mentor_student_added"} <= indexes
+    assert {"ix_submissions_queue", "ix_notes_mentor_student_added"} <= indexes
 
 
 def test_uuid_maker_gives_the_uuid_modules_version_4_text() -> None:
@@ -632,7 +632,7 @@ def test_a_failed_build_leaves_the_store_empty(tmp_path: Path, monkeypatch) -> N
     assert _one(conn, "SELECT count(*) FROM settings") == 0
     assert _one(conn, "PRAGMA journal_mode") == "wal"
     indexes = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='index'")}
-    assert "ix_submissions_status_submitted" in indexes, "dropped indexes come back on rollback"
+    assert "ix_submissions_queue" in indexes, "dropped indexes come back on rollback"
     monkeypatch.undo()
     # the reader above is still open, so this build stays in WAL mode; it works all the same
     assert _build(path, students=20, mentors=2).counts["users"] == 23

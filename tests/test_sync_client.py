@@ -348,7 +348,7 @@ def test_a_pull_killed_after_some_tables_indexes_were_built_builds_only_the_rest
     assert built and "users" in built[0], "users' indexes were built before the end"
     early = _indexes(desk)
     assert "ix_users_role_name" in early, "a finished table's indexes survive the kill"
-    assert not {"ix_submissions_student_status", "ix_submissions_status_submitted"} & early
+    assert not {"ix_submissions_student_live", "ix_submissions_queue"} & early
     with desk.connect() as conn:
         left = json.loads(
             conn.exec_driver_sql(

@@ -194,9 +194,6 @@ class Assignment(Synced, table=True):
 class Submission(Synced, table=True):
     __tablename__ = "submissions"
     __table_args__ = (
-        Index("ix_submissions_student_status", "student_id", "status", "submitted_at"),
-        Index("ix_submissions_status_submitted", "status", "submitted_at"),
-        Index("ix_submissions_assignment_student", "assignment_id", "student_id"),
         Index("ix_submissions_student_live", "student_id", "deleted_at", "status", "submitted_at"),
         Index("ix_submissions_feedback_requested", "feedback_requested_at"),
     )

@@ -175,8 +175,9 @@ def review_seconds(sub: Any = Submission) -> ColumnElement[float]:
 
 def _reviews_query(ids: list[str], sla_hours: int, period: Period) -> Any:
     """Per mentor: decisions, mean review seconds, decisions within the SLA, read from
-    ``ix_submissions_review_time`` (named: with the store's statistics SQLite would prefer the
-    narrower ``ix_submissions_reviewer`` and parse two times per decision)."""
+    ``ix_submissions_review_time`` (named: with the store's statistics SQLite preferred a
+    narrower index by reviewer, until revision 0026 dropped it, and parsed two times per
+    decision)."""
     when = Submission.__table__.c.reviewed_at.type
     dated = ""
     params: list[Any] = [bindparam("ids", ids, expanding=True), bindparam("sla", sla_hours * 3600)]

@@ -78,7 +78,7 @@ FEW_STUDENTS = 1000
 def _reads_student_by_student(session: Session, actor: Actor) -> bool:
     """Which way SQLite should find the actor's pending items. A few students' items (a
     mentor's twenty) are found fastest student by student through
-    ix_submissions_student_status and sorted; everyone's (an admin's 100,000) by walking
+    ix_submissions_student_live and sorted; everyone's (an admin's 100,000) by walking
     ix_submissions_queue in order, which also counts them without reading the table. Without
     statistics SQLite walks the queue index for both, so the choice is made here, from the
     number of students the actor sees (counted up to the limit only)."""

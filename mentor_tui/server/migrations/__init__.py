@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection, inspect, text
 
-HEAD = "0008"  # the newest revision in versions/ (tests/test_server_migrations.py checks)
+HEAD = "0009"  # the newest revision in versions/ (tests/test_server_migrations.py checks)
 BASELINE = "0001"
 VERSION_TABLE = "server_alembic_version"
 SCRIPTS = Path(__file__).resolve().parent
