@@ -66,12 +66,13 @@ def test_a_digest_is_the_same_whether_ids_are_read_as_uuids_or_as_text(pg_url: s
         with conn.cursor() as cur:
             text_uuids(cur)
             cur.execute("SELECT * FROM sample ORDER BY id")
-            seal = digester(cur.description)
+            seals = digester(cur.description)
             as_text = cur.fetchall()
     assert isinstance(as_text[0][0], str) and not isinstance(plain[0][0], str)
     assert isinstance(plain[0][3], Decimal)
-    assert [seal(row) for row in as_text] == [digest(row) for row in plain]
-    assert len({seal(row) for row in as_text}) == 3
+    assert seals(as_text) == [digest(row) for row in plain]
+    assert len(set(seals(as_text))) == 3
+    assert [seals([row])[0] for row in as_text] == seals(as_text)  # a row alone: the same
 
 
 def test_a_first_pass_leaves_every_index_of_the_store(

@@ -182,3 +182,35 @@ def test_many_rows_are_checked_as_each_row_is() -> None:
     check_rows("mentor_profiles", [profile, profile | {"id": "mq"}])
     with pytest.raises(InvalidValue):
         check_rows("mentor_profiles", [profile, profile | {"id": "mq", "capacity": -1}])
+
+
+def test_a_column_of_times_is_bound_as_each_time_is() -> None:
+    """``_bulk`` binds a column of times at once, each distinct time once: what SQLAlchemy's
+    own processor makes of each (None, one instant in two zones, another time)."""
+    from datetime import timedelta, timezone
+
+    from sqlalchemy.dialects import sqlite
+
+    column = ModuleProgress.__table__.c.last_activity_at  # type: ignore[attr-defined]
+    dialect = sqlite.dialect()
+    own = column.type.dialect_impl(dialect).bind_processor(dialect)
+    later = MOMENT + timedelta(hours=3)
+    values = [MOMENT, None, MOMENT.astimezone(timezone(timedelta(hours=1))), later, MOMENT, None]
+    made = writes._column_processor(column, dialect)(values)
+    assert list(made) == [None if v is None else own(v) for v in values]
+    assert made[0] == made[2] != made[3]
+
+
+def test_texts_checked_a_column_at_once_say_what_each_row_would() -> None:
+    from mentor_tui.core.validation import InvalidValue, check_row, check_rows
+
+    base = {"id": "s", "assignment_id": "a", "student_id": "u", "content": "x" * 3_000,
+            "feedback": None}  # fmt: skip
+    check_rows("submissions", [base, base | {"id": "t", "feedback": "ok"}])  # a long text
+    for bad in ({"assignment_id": "a" * 2_001}, {"content": "x" * 1_048_577}):
+        rows = [base, base | {"id": "t"} | bad]
+        with pytest.raises(InvalidValue) as each:
+            check_row("submissions", rows[-1])
+        with pytest.raises(InvalidValue) as many:
+            check_rows("submissions", rows)
+        assert str(many.value) == str(each.value)

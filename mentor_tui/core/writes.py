@@ -302,13 +302,12 @@ def insert_many(
     entity = str(model.__tablename__)
     for fields in rows:
         row = defaults | fields
-        for name, make in factories.items():
-            if name not in fields:
-                row[name] = make()  # type: ignore[call-arg]
-        row["created_at"] = fields.get("created_at") or moment
-        row["updated_at"] = moment
-        row["version"] = 1
-        row["deleted_at"] = None
+        if factories:
+            for name, make in factories.items():
+                if name not in fields:
+                    row[name] = make()  # type: ignore[call-arg]
+        row.update(created_at=fields.get("created_at") or moment, updated_at=moment, version=1,
+                   deleted_at=None)  # fmt: skip
         values.append(row)
         if audit_each:
             trail.append(
@@ -385,6 +384,23 @@ def _processor(column: Any, dialect: Any) -> Any:
     return remembered
 
 
+def _column_processor(column: Any, dialect: Any) -> Callable[[Sequence[Any]], Any] | None:
+    """``_processor`` for a whole column of values at once; for times, each distinct value
+    made once (``remembered``'s values: None stays None, equal aware times are one instant;
+    a naive time never equals an aware one)."""
+    proc = _processor(column, dialect)
+    if proc is None:
+        return None
+    if not isinstance(column.type, DateTime | UTCDateTime):
+        return lambda values: tuple(map(proc, values))
+
+    def times(values: Sequence[Any]) -> Any:
+        made = {v: proc(v) for v in set(values)}
+        return tuple(map(made.__getitem__, values))
+
+    return times
+
+
 _MARKS = {"qmark": "?", "format": "%s", "pyformat": "%s"}
 
 
@@ -408,7 +424,7 @@ def _bulk(
         session.execute(sql_insert(table), rows)
         return
     columns = [table.columns[name] for name in names]
-    processors = [None if c.name in texts else _processor(c, dialect) for c in columns]
+    processors = [None if c.name in texts else _column_processor(c, dialect) for c in columns]
     quote = dialect.identifier_preparer.quote
     sql = (
         f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in names)}) "
@@ -422,7 +438,7 @@ def _bulk(
         columns = list(zip(*params))  # noqa: B905 - rows of one length
         for i, proc in enumerate(processors):
             if proc is not None:
-                columns[i] = tuple(map(proc, columns[i]))
+                columns[i] = proc(columns[i])
         params = list(zip(*columns))  # noqa: B905
     conn.exec_driver_sql(sql, params)
 

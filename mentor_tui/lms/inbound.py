@@ -220,8 +220,8 @@ class _Table:
                 query += f" WHERE {updated} >= %s"
                 params = (since - SLACK,)
             latest = None  # compared as read (one column: all aware, or all naive), made UTC once
-            for row in self._rows(query + self.order, params):
-                self._row(row[:-1])
+            for row, seal in self._rows(query + self.order, params):
+                self._row(row[:-1], seal)
                 stamp = row[-1]
                 if stamp is not None and (latest is None or stamp > latest):
                     latest = stamp
@@ -229,8 +229,8 @@ class _Table:
             if stamp is not None and (newest is None or stamp > newest):
                 newest = stamp
         else:
-            for row in self._rows(self.select + self.order, ()):
-                self._row(row)
+            for row, seal in self._rows(self.select + self.order, ()):
+                self._row(row, seal)
         self._flush()
         self._deleted_and_unseen()
         self._flush()
@@ -243,15 +243,16 @@ class _Table:
             book.save_cursor(self.session, entity.table, newest)
 
     def _rows(self, query: str, params: tuple[Any, ...]) -> Any:
+        """(row, its digest) of each row the query reads, a batch's digests made at once."""
         with self.pg.cursor() as cur:
             text_uuids(cur)
             cur.execute(query, params)
-            self.seal = digester(cur.description)
+            seals = digester(cur.description, len(self.entity.columns))
             while batch := cur.fetchmany(BATCH):
                 if self.recorded:
                     wanted = [str(row[0]) for row in batch if str(row[0]) not in self.links]
                     self.links.update(book.links(self.session, self.entity.table, wanted))
-                yield from batch
+                yield from zip(batch, seals(batch), strict=True)
 
     def _deleted_and_unseen(self) -> None:
         count = self.pg.execute(f"SELECT count(*) FROM {self.name}").fetchone()[0]
@@ -276,14 +277,13 @@ class _Table:
         for start in range(0, len(unseen), 1000):
             chunk = unseen[start : start + 1000]
             query = f"{self.select} WHERE {id_column}::text = ANY (%s){self.order}"
-            for row in self._rows(query, (chunk,)):
-                self._row(row)
+            for row, seal in self._rows(query, (chunk,)):
+                self._row(row, seal)
 
-    def _row(self, values: tuple[Any, ...]) -> None:
+    def _row(self, values: tuple[Any, ...], seal: str) -> None:
         entity = self.entity
         prow = dict(zip(entity.columns, values, strict=True))
         pid = str(prow["id"])
-        seal = self.seal(values)
         link = self.links.get(pid)
         if link is not None and link.digest == seal:
             return

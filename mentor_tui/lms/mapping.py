@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import zoneinfo
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -85,30 +85,28 @@ def _part(value: Any) -> str:
     return repr(value)
 
 
-def _uuid_part(value: Any) -> str:
-    return "None" if value is None else f"UUID('{value}')"  # repr() of the UUID
+def _uuid_parts(column: Sequence[Any]) -> list[str]:
+    return ["None" if v is None else f"UUID('{v}')" for v in column]  # repr() of a UUID
 
 
-def _time_part(value: Any) -> str:
-    return "None" if value is None else repr(value.astimezone(UTC).isoformat())
+def _time_parts(column: Sequence[Any]) -> list[str]:
+    """Each distinct time's part made once: a column's times repeat (a batch written at one
+    moment), and equal aware times are the same instant, so the same UTC text."""
+    made = {v: "None" if v is None else repr(v.astimezone(UTC).isoformat()) for v in set(column)}
+    return list(map(made.__getitem__, column))
 
 
-def _decimal_part(value: Any) -> str:
-    return "None" if value is None else repr(str(value.normalize()))
+def _decimal_parts(column: Sequence[Any]) -> list[str]:
+    # not made once per distinct value: -0 equals 0, but its text is its own
+    return ["None" if v is None else repr(str(v.normalize())) for v in column]
 
 
-def _times() -> Callable[[Any], str]:
-    """``_time_part`` remembering what it made: a column's times repeat (a batch written at
-    one moment), and equal aware times are the same instant, so the same UTC text."""
-    made: dict[Any, str] = {}
+def _plain_parts(column: Sequence[Any]) -> list[str]:
+    return list(map(repr, column))
 
-    def part(value: Any) -> str:
-        text = made.get(value)
-        if text is None:
-            text = made[value] = _time_part(value)
-        return text
 
-    return part
+def _other_parts(column: Sequence[Any]) -> list[str]:
+    return list(map(_part, column))
 
 
 UUID_OID = 2950  # PostgreSQL's uuid type
@@ -127,22 +125,24 @@ def text_uuids(cursor: Any) -> None:
     cursor.adapters.register_loader("uuid", TextLoader)
 
 
-def digester(description: Any) -> Callable[[tuple[Any, ...]], str]:
-    """``digest`` for the rows of a cursor read with ``text_uuids``: the very text ``digest``
-    makes of the same rows read with their ids as ``UUID``s (each uuid column's part made as
-    its ``repr`` is), so a digest recorded by either stays the row's digest. Each column's part
-    is made by its type's own function (no tests of each value's type)."""
-    kinds = {UUID_OID: _uuid_part, NUMERIC_OID: _decimal_part} | dict.fromkeys(PLAIN_OIDS, repr)
-    parts = [
-        _times() if c.type_code == TIMESTAMPTZ_OID else kinds.get(c.type_code, _part)
-        for c in description
-    ]
+def digester(description: Any, width: int | None = None) -> Callable[[Sequence[Any]], list[str]]:
+    """``digest`` of each row of a batch read by a cursor with ``text_uuids`` (of its first
+    ``width`` values, or all): the very text ``digest`` makes of the same rows read with their
+    ids as ``UUID``s (each uuid column's part made as its ``repr`` is), so a digest recorded by
+    either stays the row's digest. A batch's parts are made column by column, each column's
+    by its type's own function (no test of each value's type, no call per value)."""
+    kinds = {UUID_OID: _uuid_parts, NUMERIC_OID: _decimal_parts, TIMESTAMPTZ_OID: _time_parts}
+    kinds |= dict.fromkeys(PLAIN_OIDS, _plain_parts)
+    parts = [kinds.get(c.type_code, _other_parts) for c in description][:width]
 
-    def seal(values: tuple[Any, ...]) -> str:
-        # each value through its column's part (``map`` stops at the shorter, as zip does)
-        return hashlib.sha1("\x1f".join(map(call, parts, values)).encode()).hexdigest()
+    def seals(rows: Sequence[Any]) -> list[str]:
+        if not rows:
+            return []
+        columns = list(zip(*rows, strict=True))[: len(parts)]
+        texts = map("\x1f".join, zip(*map(call, parts, columns), strict=True))
+        return [hashlib.sha1(t.encode()).hexdigest() for t in texts]
 
-    return seal
+    return seals
 
 
 _STATUSES = {
