@@ -284,12 +284,8 @@ def insert_many(
     is kept when given. Returns how many rows were written.
 
     ``audit_each=False``: no audit entry per row; the caller writes one for the whole batch
-    with its count (every row is still in the change journal, with its fields).
-
-    ``journal=False``: no change journal entries either, for rows of a store that was never
-    joined to a server, whose first login queues every row it holds as it then is
-    (``sync/adopt.py``) and marks any older entry sent: entries made now would be dropped
-    unread. The caller checks that in its transaction (``lms.bookkeeping.never_joined``)."""
+    with its count. ``journal=False``: no journal entries, in a store never joined to a server
+    (its first login queues every row it holds: ``lms.bookkeeping.never_joined``)."""
     if not rows:
         return 0
     moment = clock.now()

@@ -2,7 +2,11 @@
 
 One local transaction per platform table holds its rows, its bookkeeping and its cursor: a pass
 stopped anywhere leaves every table either taken in whole or not at all, and the next pass does
-the rest once (a row whose digest is already recorded writes nothing).
+the rest once (a row whose digest is already recorded writes nothing). A first pass into a
+local store without users is one transaction for every table, the derived tables counted once
+at its end: stopped anywhere, the store is as it was (empty) and the next pass does it all.
+In a store never logged in to a server the tables filled in bulk write no change journal
+entries: its first login queues every row it holds (``bookkeeping.never_joined``).
 
 A platform table with ``updated_at`` is read from its cursor (minus ``SLACK``, for writers that
 committed late; rows read again cost nothing, their digest is known); one without is read in
