@@ -101,14 +101,13 @@ def test_a_first_pass_brings_everything_in_and_a_second_writes_nothing(
     assert shown == pytest.approx(expected)
     assert expected[ID["s1"]] == pytest.approx(200 / 3)
 
-    # journaled and audited as any write is, so a store linked to a server pushes them
+    # audited; not journaled in a store never joined to a server, whose first login queues
+    # every row it holds (tests/test_lms_journal_push.py: journaled in a store logged in)
     with session_scope(store) as s:
         entries = (
             s.execute(select(JournalEntry).where(JournalEntry.entity == "users")).scalars().all()
         )
-        assert sorted(e.fields["email"] for e in entries if e.op == "insert")[:2] == [
-            "ada@school.example", "max@school.example"]  # fmt: skip
-        assert len(entries) == 7 and {e.base_version for e in entries} == {0}
+        assert entries == []
         # the first pass into an empty table: one audit entry for its rows, with their count
         (audited,) = s.execute(select(AuditEntry).where(
             AuditEntry.entity == "module_progress", AuditEntry.action == "lms sync")).scalars()  # fmt: skip
@@ -116,7 +115,7 @@ def test_a_first_pass_brings_everything_in_and_a_second_writes_nothing(
         assert audited.detail == {"rows": 6, "bulk": True}
         progress = s.execute(select(func.count()).select_from(JournalEntry).where(
             JournalEntry.entity == "module_progress", JournalEntry.op == "insert")).scalar_one()  # fmt: skip
-        assert progress == 6  # and every row in the change journal
+        assert progress == 0
         assert s.get(User, ID["s1"]).version == 1
     before = journal_size(store)
     again = sync(store, platform)
@@ -249,11 +248,32 @@ def test_a_pass_stopped_midway_is_finished_once_by_the_next(
     with pytest.raises(KeyboardInterrupt):
         sync(store, platform)
     monkeypatch.setattr(inbound.writes, "insert_many", real_insert)
-    with session_scope(store) as s:  # the tables before it whole, the one it was on not at all
-        assert s.execute(select(func.count()).select_from(User)).scalar_one() == 7
+    with session_scope(store) as s:  # a first pass into an empty store is one transaction
+        assert s.execute(select(func.count()).select_from(User)).scalar_one() == 0
         assert s.execute(select(func.count()).select_from(ModuleProgress)).scalar_one() == 0
     rest = sync(store, platform)
-    assert rest.taken_in["users"] == 0 and rest.taken_in["user_module_progress"] == 6
+    assert rest.taken_in["users"] == 7 and rest.taken_in["user_module_progress"] == 6
+    # a later pass, one transaction per table: stopped on the progress, the users before it stay
+    run(platform, "INSERT INTO users (id, full_name, email, role) "
+        "VALUES (%s, 'Zoe', 'zoe@school.example', 'student')", (pid("zoe"),))  # fmt: skip
+    run(platform, "UPDATE user_module_progress SET progress_percent = 95, updated_at = now() "
+        "WHERE id = %s", (ID["p3"],))  # fmt: skip
+    real_update = writes.update
+
+    def dying_update(session: Any, actor: Any, row: Any, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(row, ModuleProgress):
+            raise KeyboardInterrupt
+        return real_update(session, actor, row, *args, **kwargs)
+
+    monkeypatch.setattr(inbound.writes, "update", dying_update)
+    with pytest.raises(KeyboardInterrupt):
+        sync(store, platform)
+    monkeypatch.setattr(inbound.writes, "update", real_update)
+    with session_scope(store) as s:
+        assert s.get(User, pid("zoe")) is not None
+        assert s.get(ModuleProgress, ID["p3"]).percent != 95
+    rest = sync(store, platform)
+    assert rest.taken_in["users"] == 0 and rest.taken_in["user_module_progress"] == 1
     # out: stopped after the platform committed, before this store recorded it
     with session_scope(store) as s:
         decide(s, actor_for_email(s, "mia@school.example"), ID["sub1"], "approve", "Good", Config())

@@ -18,7 +18,7 @@ from mentor_tui.db.models import ModuleProgress, Submission
 from mentor_tui.lms import bridge
 from mentor_tui.sync.protocol import table_specs
 from tests.lms_support import ID, make_platform
-from tests.sync_helpers import Harness, fast_hashing, live_rows
+from tests.sync_helpers import Harness, fast_hashing, live_rows, server_view, store_view
 
 pytestmark = pytest.mark.postgres
 
@@ -91,3 +91,78 @@ def test_the_server_gets_the_same_rows_from_entries_made_by_sqlite_or_in_python(
     assert sqlite.keys() == python.keys()
     for name in python:
         assert sqlite[name] == python[name], name
+
+
+def test_a_store_filled_before_its_first_login_sends_every_row_at_that_login(
+    pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A first pass into a store never joined to a server journals nothing in bulk (its first
+    login queues every row it holds, as it then is: ``sync/adopt.py``); the server still ends
+    with every row, a row changed between the two as it is now."""
+    fast_hashing(monkeypatch)
+    platform = make_platform(pg_url)
+    h = Harness(tmp_path)
+    try:
+        h.account(ADMIN, "admin", "Ada Admin")
+        store = h.store("store")
+        bridge.run_pass(platform, store, Config())
+        with store.connect() as conn:
+            bulk = conn.exec_driver_sql(
+                "SELECT count(*) FROM change_journal WHERE entity IN "
+                "('users', 'module_progress', 'submissions', 'courses', 'modules')"
+            ).scalar_one()
+        assert bulk == 0  # no entry made only to be marked sent, unread, at the login
+        with session_scope(store) as s:
+            progress = s.get(ModuleProgress, ID["p3"])
+            assert progress is not None
+            writes.update(s, None, progress, {"percent": 55.5})
+        report = h.login(store, ADMIN)
+        assert report.adoption is not None and report.adoption.queued > 20
+        assert report.sync is not None and not report.sync.conflicts
+        assert not h.sync(store).pushed  # each row went once
+        mine, theirs = store_view(store), server_view(h.engine, store, ADMIN)
+        assert len(mine["module_progress"]) == 6 and len(mine["submissions"]) == 3
+        assert mine["module_progress"][ID["p3"]]["percent"] == 55.5
+        for name in ("users", "courses", "modules", "module_progress", "submissions"):
+            assert theirs[name].keys() == mine[name].keys(), name
+            for key, row in mine[name].items():
+                same_fields = {k: v for k, v in row.items() if k not in ("version", "created_at")}
+                assert {k: theirs[name][key][k] for k in same_fields} == same_fields, (name, key)
+    finally:
+        h.close()
+
+
+def test_a_login_that_found_the_store_empty_and_sees_rows_at_its_end_asks_again(
+    pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bridge pass that fills a never-joined store while a login is between reading the store
+    (empty: nothing to queue) and saving it as joined: the login stops with one sentence and
+    the next one queues the rows, so none is left unsent."""
+    from mentor_tui.errors import UserError
+    from mentor_tui.sync import client
+
+    fast_hashing(monkeypatch)
+    platform = make_platform(pg_url)
+    h = Harness(tmp_path)
+    try:
+        h.account(ADMIN, "admin", "Ada Admin")
+        store = h.store("store")
+        real = client.store_has_data
+
+        def filled_meanwhile(conn: Any) -> bool:
+            found = real(conn)  # empty: the login will not queue anything
+            monkeypatch.setattr(client, "store_has_data", real)
+            conn.execute("COMMIT")  # the login's read ends; the pass writes, then it goes on
+            bridge.run_pass(platform, store, Config())
+            conn.execute("BEGIN IMMEDIATE")
+            return found
+
+        monkeypatch.setattr(client, "store_has_data", filled_meanwhile)
+        with pytest.raises(UserError, match="log in again"):
+            h.login(store, ADMIN)
+        report = h.login(store, ADMIN)
+        assert report.adoption is not None and report.adoption.queued > 20
+        theirs = server_view(h.engine, store, ADMIN)
+        assert len(theirs["module_progress"]) == 6 and len(theirs["submissions"]) == 3
+    finally:
+        h.close()

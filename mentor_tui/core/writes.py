@@ -276,6 +276,7 @@ def insert_many(
     *,
     action: str = "create",
     audit_each: bool = True,
+    journal: bool = True,
 ) -> int:
     """New rows of one table, each as ``insert`` makes it (version 1, journaled, audited), in
     one statement per table: for a producer of many rows at once (the learning platform
@@ -283,7 +284,8 @@ def insert_many(
     is kept when given. Returns how many rows were written.
 
     ``audit_each=False``: no audit entry per row; the caller writes one for the whole batch
-    with its count (every row is still in the change journal, with its fields)."""
+    with its count. ``journal=False``: no journal entries, in a store never joined to a server
+    (its first login queues every row it holds: ``lms.bookkeeping.never_joined``)."""
     if not rows:
         return 0
     moment = clock.now()
@@ -323,7 +325,8 @@ def insert_many(
             )
     check_rows(entity, values)
     _bulk(session, model.__table__, values)
-    change_log(session).record_many(session, actor_id, model.__table__, values)
+    if journal:
+        change_log(session).record_many(session, actor_id, model.__table__, values)
     if trail:
         _bulk(session, AuditEntry.__table__, trail)  # type: ignore[attr-defined]
     return len(values)

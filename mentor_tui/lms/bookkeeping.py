@@ -16,8 +16,9 @@ from typing import Any
 from sqlalchemy import text
 from sqlmodel import Session
 
-from mentor_tui.core.writes import json_encoder
+from mentor_tui.core.writes import begin_for_ddl, json_encoder
 from mentor_tui.lms.mapping import utc
+from mentor_tui.lms.store import PREFIX_KEY
 from mentor_tui.lms.store import table as named
 
 STUDENT = "_student"  # in a session's base: the local student its platform row carries
@@ -159,4 +160,25 @@ def save_cursor(session: Session, entity: str, moment: datetime) -> None:
             "ON CONFLICT (entity) DO UPDATE SET updated_at = excluded.updated_at"
         ),
         {"e": entity, "t": utc(moment).isoformat()},  # type: ignore[union-attr]
+    )
+
+
+def never_joined(session: Session, table: str) -> bool:
+    """A local store never joined to a server (no login yet) that holds users, or is taking in
+    users (``table``): its first login queues every row it then holds for the server, as it
+    then is, and marks every older journal entry sent (``sync/adopt.py``), so a row written
+    now needs no journal entry of its own. Read in the writing transaction, which SQLite
+    serialises with a login's (a login that found the store empty and sees users at its end
+    asks to log in again: ``sync/client.py``)."""
+    conn = session.connection()
+    if session.info.get(PREFIX_KEY, "") or conn.dialect.name != "sqlite":
+        return False
+    begin_for_ddl(conn)  # the read below in the transaction that writes the rows
+    joined = session.execute(
+        text("SELECT 1 FROM sync_state WHERE server_id IS NOT NULL OR adopted_at IS NOT NULL")
+    ).first()
+    if joined is not None:
+        return False
+    return (
+        table == "users" or session.execute(text("SELECT 1 FROM users LIMIT 1")).first() is not None
     )

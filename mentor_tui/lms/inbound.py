@@ -2,7 +2,11 @@
 
 One local transaction per platform table holds its rows, its bookkeeping and its cursor: a pass
 stopped anywhere leaves every table either taken in whole or not at all, and the next pass does
-the rest once (a row whose digest is already recorded writes nothing).
+the rest once (a row whose digest is already recorded writes nothing). A first pass into a
+local store without users is one transaction for every table, the derived tables counted once
+at its end: stopped anywhere, the store is as it was (empty) and the next pass does it all.
+In a store never logged in to a server the tables filled in bulk write no change journal
+entries: its first login queues every row it holds (``bookkeeping.never_joined``).
 
 A platform table with ``updated_at`` is read from its cursor (minus ``SLACK``, for writers that
 committed late; rows read again cost nothing, their digest is known); one without is read in
@@ -69,7 +73,15 @@ def take_in(pg: Any, store: Store, tables: Tables, config: Config, stats: PassSt
         empty = not store.prefix and session.execute(text(EMPTY)).first() is None
     filled = False  # a table filled in bulk (the first pass)
     with rollback_journal(store.engine, empty):
-        for entity in ENTITIES:
+        if empty:  # every table in one transaction, the derived tables counted once at its end
+            with store.scope() as session, collector_paused(), all_counted_after(session):
+                for entity in ENTITIES:
+                    table = _Table(pg, session, store, tables, entity, ids, config, stats)
+                    table.counted = True
+                    table.run()
+                    filled = filled or table.fresh
+                    pg.commit()  # end the read transaction: the next table, a fresh snapshot
+        for entity in ENTITIES if not empty else ():
             with store.scope() as session, collector_paused():
                 table = _Table(pg, session, store, tables, entity, ids, config, stats)
                 table.run()
@@ -115,6 +127,18 @@ def counted_after(session: Session, table: str) -> AbstractContextManager[None]:
         refill += derived_tables.refill_sql(
             derived_tables.FEEDBACK_PAIRS, derived_tables.FEEDBACK_PAIRS_COUNT
         )
+    return derived_tables.counted_after(raw, refill)
+
+
+def all_counted_after(session: Session) -> AbstractContextManager[None]:
+    """Around a first pass into a local store without users, all in one transaction: every
+    derived table (the totals, the sort keys, the program totals) counted once at its end
+    instead of after each table that feeds them (the sort keys three times, each with its six
+    indexes). A pass stopped before the end leaves the store as it was, empty."""
+    conn = session.connection()
+    writes.begin_for_ddl(conn)
+    raw = conn.connection.dbapi_connection
+    refill = refill_statements(None) + derived_tables.refill_program_totals_sql()
     return derived_tables.counted_after(raw, refill)
 
 
@@ -181,6 +205,8 @@ class _Table:
         self.fresh_rows: list[dict[str, Any]] = []  # new rows waiting for insert_many
         self.bulk = 0  # rows written by insert_many: one audit entry for them all
         self.completions: list[Completion] = []  # milestones not yet told (told at a flush)
+        self.journaled = True  # rows written in bulk get change journal entries
+        self.counted = False  # the derived tables it feeds counted by the caller (one transaction)
 
     def run(self) -> None:
         entity = self.entity
@@ -201,10 +227,17 @@ class _Table:
         )
         with self.session.no_autoflush:
             if self.fresh:  # its indexes made once, after the rows are in; then what it feeds
+                counting = (
+                    nullcontext()
+                    if self.counted
+                    else counted_after(self.session, entity.model.__tablename__)
+                )
                 with (
-                    counted_after(self.session, entity.model.__tablename__),
+                    counting,
                     writes.indexes_deferred(self.session, entity.model),
                 ):
+                    # a store never joined to a server: its first login journals what it holds
+                    self.journaled = not book.never_joined(self.session, entity.table)
                     self._run(since)
             else:
                 self._run(since)
@@ -236,7 +269,8 @@ class _Table:
         self._flush()
         if self.bulk:
             # a table taken in whole into an empty one: one audit entry with the count, in
-            # the same transaction (each row is in the change journal with its fields)
+            # the same transaction (each row is in the change journal with its fields, or in a
+            # store never joined to a server queued by its first login)
             table = entity.model.__tablename__
             writes.audit(self.session, None, ACTION, table, "", {"rows": self.bulk, "bulk": True})
         if newest is not None and newest != since:
@@ -339,7 +373,13 @@ class _Table:
 
     def _flush(self) -> None:
         written = writes.insert_many(
-            self.session, None, self.entity.model, self.fresh_rows, action=ACTION, audit_each=False
+            self.session,
+            None,
+            self.entity.model,
+            self.fresh_rows,
+            action=ACTION,
+            audit_each=False,
+            journal=self.journaled,
         )
         if written:
             self.bulk += written

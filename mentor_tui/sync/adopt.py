@@ -6,8 +6,9 @@ Done once, at the first login of a store that has users:
    id (every reference to them is rewritten), so nobody is duplicated; the server's copy of a
    matched person stands.
 2. Every other row the account may read is queued in the journal as one insert of its current
-   state (rows built in bulk, like the demo's, were never journaled; rows that were are sent as
-   they are now, their older entries superseded). The normal push then sends them, once.
+   state (rows built in bulk, like the demo's or a learning platform bridge's first pass into
+   a store never joined, were never journaled; rows that were are sent as they are now, their
+   older entries superseded). The normal push then sends them, once.
 3. Rows the account may not read are not sent: they leave this store, which from now on holds
    the account's view. Notes among them (someone else's typed text) are kept as conflicts
    first, so no note text is lost.

@@ -218,6 +218,12 @@ def login(
             with local_transaction(engine) as conn:
                 adoption = adopt(conn, actor, matches)
         with local_transaction(engine) as conn:
+            if state.adopted_at is None and not needs_adoption and store_has_data(conn):
+                # filled meanwhile (a learning platform pass, which journals nothing in a
+                # store never joined): the next login queues it all
+                raise UserError(
+                    "This store got its first rows while logging in; log in again to send them."
+                )
             values: dict[str, Any] = {
                 "server_url": url,
                 "server_id": server_id,
