@@ -39,6 +39,7 @@ from mentor_tui.core.notifications.milestones import (
 )
 from mentor_tui.db.models import AuditEntry, Module, ModuleProgress, Notification, User, new_ids
 from mentor_tui.server.bulk import among, insert_many, update_many
+from mentor_tui.server.checkpoint import deferred_checkpoint
 from mentor_tui.server.log import LogWriter
 from mentor_tui.server.progress_totals import totals_after
 from mentor_tui.server.schema import json_text, write_options, xapi_statements
@@ -112,6 +113,7 @@ def store_statements(
     with (
         engine.connect().execution_options(**write_options(engine)) as conn,
         _page_cache(conn),
+        deferred_checkpoint(engine, conn),
         conn.begin(),
     ):
         known: dict[str, str] = {}
