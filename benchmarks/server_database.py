@@ -3,13 +3,14 @@ from a cached demo store and cached beside it.
 
 A benchmark of the server that served a copy of the local demo store would measure a file no
 server has: the local store's 16 KiB pages, its local-only indexes (``module_progress`` has
-five there, three of them for the local analytics) and its local triggers. A server's
-database is the server's shape: ``make_server_engine`` on a fresh file (SQLite's 4 KiB pages)
-and ``ensure_schema`` (the server revisions' tables and indexes only). The demo's rows are
-then written straight into it, the project's own way for "a database built without the
-server" (``ensure_schema``'s ``_position_unlogged_rows``): the demo store ATTACHed, each
-server domain table filled with one ``INSERT ... SELECT`` of the columns both have, parents
-before children, and ``ensure_schema`` run again to give every row its change-log position.
+seven b-trees there, a server four: three indexes serve only the local analytics) and its
+local triggers. A server's database is the server's shape: ``make_server_engine`` on a
+fresh file (SQLite's 4 KiB pages) and ``ensure_schema`` (the server revisions' tables and
+indexes only). The demo's rows are then written straight into it, the project's own way for
+"a database built without the server" (``ensure_schema``'s ``_position_unlogged_rows``): the
+demo store ATTACHed, each server domain table filled with one ``INSERT ... SELECT`` of the
+columns both have, parents before children, and ``ensure_schema`` run again to give every row
+its change-log position.
 
 Cached as ``benchmarks/.cache/<demo key>-server<server HEAD>.db``: a new demo store or a new
 server revision builds another; a benchmark works on a copy.

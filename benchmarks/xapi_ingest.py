@@ -4,7 +4,7 @@
 The database served is a server's, as `serve` makes one (``server_database.py``: a fresh
 ``make_server_engine`` file with ``ensure_schema``, the demo's rows copied in and positioned),
 not a copy of the local demo store: that file has the local store's 16 KiB pages, its
-local-only indexes (five on ``module_progress``, against the server's four) and its local
+local-only indexes (seven b-trees on ``module_progress``, a server's four) and its local
 triggers, and every statement writes a page of each index, so it measured a server no one runs.
 
 Each statement is a student's completion, score and time spent on a module of the programme,
