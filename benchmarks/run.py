@@ -64,7 +64,11 @@ The demo stores are built once and cached in ``benchmarks/.cache/`` (see ``datas
   and ``mentor-tui report mentors --format csv --out FILE`` as the admin on the store copy,
   start to exit, beside ``mentor-tui --version`` (median of three, one in --quick).
 - xAPI ingest: ``xapi_ingest.py`` posts statements in batches of 500 to a real server process
-  on a copy of the demo store (20,000; 4,000 in --quick), each applied to a student's progress.
+  (20,000; 4,000 in --quick), each applied to a student's progress, on a copy of a server's
+  database holding the demo (``server_database.py``, built once from the demo store and cached
+  beside it): a server's database is the server's shape (SQLite's 4 KiB pages, the server's
+  indexes only), not the local store's 16 KiB pages, local-only indexes and triggers, and each
+  statement writes a page of every index.
 
 Timings are reports, never pass/fail: the exit status is 0 whenever every benchmark ran.
 

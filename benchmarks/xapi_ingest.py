@@ -1,6 +1,12 @@
 """xAPI ingest (issue 16): statements per second posted in batches to one real
 `mentor-tui serve` process, on a demo programme's server database (SQLite).
 
+The database served is a server's, as `serve` makes one (``server_database.py``: a fresh
+``make_server_engine`` file with ``ensure_schema``, the demo's rows copied in and positioned),
+not a copy of the local demo store: that file has the local store's 16 KiB pages, its
+local-only indexes (seven b-trees on ``module_progress``, a server's four) and its local
+triggers, and every statement writes a page of each index, so it measured a server no one runs.
+
 Each statement is a student's completion, score and time spent on a module of the programme,
 so every one is applied: stored, mapped to a student and a module, and written to
 ``module_progress`` with its change-log position. Target: at least 2,000 statements/s.
@@ -10,7 +16,10 @@ learning platform's sender must: the batches are made and written to JSON before
 starts (a platform has its statements already), and one HTTP connection is kept for every
 request (``httpx.Client``), logged in once (a bearer token, not a password hash per batch).
 
-    python benchmarks/xapi_ingest.py --database COPY_OF_A_DEMO.db [--statements 20000]
+    python benchmarks/xapi_ingest.py [--database COPY_OF_A_SERVER.db] [--statements 20000]
+
+Without ``--database``: a fresh copy of the cached server database of the 50,000-student demo
+(built first if missing, see ``server_database.py``).
 """
 
 from __future__ import annotations
@@ -90,7 +99,7 @@ def statements(database: Path, count: int) -> list[dict[str, object]]:
 
 
 def measure(database: Path, workdir: Path, count: int = 20_000) -> dict[str, float | int | None]:
-    """Serve ``database`` (a demo store; the server schema is added in place) and post
+    """Serve ``database`` (a copy of a server database, ``server_database.py``) and post
     ``count`` statements in batches of ``BATCH``, one request after another; the server
     process's CPU time meanwhile too (wall time on a shared machine is noisy)."""
     os.environ["XDG_CONFIG_HOME"] = str(workdir / "config")
@@ -162,13 +171,22 @@ def cpu_note(result: dict[str, float | int | None]) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database", type=Path, required=True, help="a copy of a demo store")
+    parser.add_argument("--database", type=Path, help="a copy of a server database (written)")
     parser.add_argument("--statements", type=int, default=20_000)
     args = parser.parse_args()
+    import shutil
     import tempfile
 
     with tempfile.TemporaryDirectory(prefix="mentor-xapi-") as folder:
-        result = measure(args.database, Path(folder), args.statements)
+        database = args.database
+        if database is None:
+            import dataset
+            import server_database
+
+            demo = dataset.demo_dataset(50_000, 2_000, anchor=False).path
+            database = Path(folder) / "server.db"
+            shutil.copyfile(server_database.server_database(demo), database)
+        result = measure(database, Path(folder), args.statements)
     rate = float(result["statements_per_second"] or 0)
     verdict = "ok" if rate >= TARGET else "MISSES"
     print(f"{result['statements']:,} statements ({result['applied']:,} applied) in "
