@@ -8,12 +8,13 @@ per transaction, leaves a new basis and every score equal to a recount as of it.
 from __future__ import annotations
 
 import sqlite3
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from app_support import ADMIN, REFERENCE, copy_store, services_for, settle
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from mentor_tui.app.main import MentorApp
 from mentor_tui.config import Config
@@ -21,7 +22,7 @@ from mentor_tui.core import clock
 from mentor_tui.core.people import risk_keys
 from mentor_tui.core.people.student_figures import RiskContext
 from mentor_tui.core.services import Services
-from mentor_tui.db.derived_tables import RISK_BASIS, RISK_STALE
+from mentor_tui.db.derived_tables import RISK, RISK_BASIS, RISK_STALE
 from mentor_tui.db.engine import make_engine, session_scope
 from tests import sync_helpers
 
@@ -37,8 +38,28 @@ class _Basis:
         self.overdue_before, self.behind_threshold = row.overdue_before, row.behind
 
 
+def _risk_indexes(engine) -> set[str]:
+    """The SQL of the scores table's indexes (every score written afresh drops them and makes
+    them again, once the rows are in)."""
+    found = text("SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = :name")
+    with engine.connect() as conn:
+        return {str(sql) for (sql,) in conn.execute(found, {"name": RISK.name}) if sql}
+
+
+def _fresh_risk_indexes() -> set[str]:
+    with tempfile.TemporaryDirectory() as folder:
+        fresh = make_engine(Path(folder) / "fresh.db")
+        try:
+            return _risk_indexes(fresh)
+        finally:
+            fresh.dispose()
+
+
 def _kept_as_recounted(engine, at_least: int = 10) -> _Basis:
-    """The basis, after checking no student is stale and every kept score is the recount's."""
+    """The basis, after checking no student is stale, every kept score is the recount's and
+    the table has the indexes a fresh store's has."""
+    made = _fresh_risk_indexes()
+    assert made and _risk_indexes(engine) == made
     with session_scope(engine) as session:
         b = session.execute(select(RISK_BASIS)).one_or_none()
         assert b is not None, "no basis: the first read would count every student"
