@@ -418,3 +418,12 @@ def program(program_template: Template, tmp_path: Path, monkeypatch: pytest.Monk
     copy = program_from(program_template, tmp_path)
     yield copy
     copy.harness.close()
+
+
+@pytest.fixture
+def harness(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """A bare server harness (no programme), quick password hashing; closed after the test."""
+    fast_hashing(monkeypatch)
+    made = Harness(tmp_path)
+    yield made
+    made.close()

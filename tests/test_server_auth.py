@@ -4,7 +4,6 @@ anonymous request."""
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select, update
@@ -15,15 +14,10 @@ from mentor_tui.errors import UserError
 from mentor_tui.server import auth
 from mentor_tui.server.accounts import add_server_user
 from mentor_tui.server.schema import credentials, tokens
-from tests.sync_helpers import PASSWORD, Harness, fast_hashing
+from tests import sync_helpers
+from tests.sync_helpers import PASSWORD, Harness
 
-
-@pytest.fixture
-def h(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    fast_hashing(monkeypatch)
-    harness = Harness(tmp_path)
-    yield harness
-    harness.close()
+h = sync_helpers.harness  # a fixture
 
 
 def _login(h: Harness, email: str, password: str = PASSWORD, address: str | None = None):

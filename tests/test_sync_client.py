@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import stat
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -33,7 +32,6 @@ from tests.sync_helpers import (
     PASSWORD,
     Harness,
     Program,
-    fast_hashing,
     server_view,
     store_view,
 )
@@ -42,12 +40,7 @@ program_template = sync_helpers.program_template  # a fixture
 program = sync_helpers.program  # a fixture
 
 
-@pytest.fixture
-def h(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    fast_hashing(monkeypatch)
-    harness = Harness(tmp_path)
-    yield harness
-    harness.close()
+h = sync_helpers.harness  # a fixture
 
 
 def test_login_to_an_empty_store_pulls_everything_the_account_may_see(program: Program) -> None:

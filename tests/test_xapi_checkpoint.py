@@ -10,10 +10,11 @@ import uuid
 from pathlib import Path
 
 import pytest
-from sync_helpers import Harness, fast_hashing, wait_until
 from test_xapi import LMS, V
 
 from mentor_tui.server import checkpoint
+from tests import sync_helpers
+from tests.sync_helpers import Harness, wait_until
 
 
 def batch(size: int) -> list[dict[str, object]]:
@@ -34,12 +35,7 @@ def wal_bytes(h: Harness) -> int:
     return wal.stat().st_size if wal.exists() else 0
 
 
-@pytest.fixture
-def h(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    fast_hashing(monkeypatch)
-    harness = Harness(tmp_path)
-    yield harness
-    harness.close()
+h = sync_helpers.harness  # a fixture
 
 
 def test_the_wal_stays_bounded_over_many_batches(h: Harness) -> None:
