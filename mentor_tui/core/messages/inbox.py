@@ -277,6 +277,29 @@ def thread_messages(
     ]
 
 
+def newest_page(
+    session: Session, actor: Actor, thread_id: str, page_size: int
+) -> tuple[int, int, list[Line]]:
+    """A conversation as it opens: its count and its newest page, ``(count, offset, lines)``
+    (``(0, 0, [])`` for one empty or not visible to the actor), read in one transaction and
+    kept until the store changes (``core/memo.py``). The app's preload reads the newest
+    conversation's ahead (screen 7's ``warm_up``): its first `enter` paints without reading
+    (or compiling) anything, and after any commit (opening it marks it read) reads again."""
+
+    def read() -> tuple[int, int, tuple[Line, ...]]:
+        total = count_thread(session, actor, thread_id)
+        if not total:
+            return 0, 0, ()
+        offset = (total - 1) // page_size * page_size
+        lines = thread_messages(
+            session, actor, thread_id, offset=offset, limit=page_size, total=total
+        )
+        return total, offset, tuple(lines)
+
+    total, offset, lines = memo(session, ("thread.newest_page", actor, thread_id, page_size), read)
+    return total, offset, list(lines)
+
+
 def unread_messages(session: Session, actor: Actor) -> int:
     query = (
         select(func.count())
@@ -365,6 +388,7 @@ __all__ = [
     "mark_all_read",
     "mark_thread_read",
     "mark_thread_unread",
+    "newest_page",
     "next_unread_conversation",
     "thread_messages",
     "unread_condition",

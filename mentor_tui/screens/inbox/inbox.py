@@ -24,6 +24,7 @@ from mentor_tui.screens.inbox.sources import (
     NOTIFICATION_COLUMNS,
     ConversationsSource,
     NotificationsSource,
+    ThreadSource,
 )
 from mentor_tui.widgets.events import DataChanged
 from mentor_tui.widgets.key_footer import KeyFooter
@@ -93,17 +94,28 @@ class InboxScreen(MentorScreen):
     @staticmethod
     def warm_up(services: Services) -> None:
         """Called once in the app's preload worker, after start-up: read each list's first
-        page (and count a list that fills it), as the first `7` would. SQLAlchemy compiles
-        their queries now, and the pages and counts are kept until the store changes
+        page (and count a list that fills it), as the first `7` would, then the newest
+        conversation's count and newest page, as the first `enter` on it would. SQLAlchemy
+        compiles their queries now, and the pages and counts are kept until the store changes
         (``core/memo.py``): a `7` before anyone commits paints them without reading them
         (grouping a 10,000-message conversation, counting 100,000 notifications), and after a
         commit reads them as before."""
+        from mentor_tui.screens.inbox.thread import PAGE_SIZE as THREAD_PAGE_SIZE
+
         actor = services.actor
         if actor is None:
             return
+        newest: str | None = None
         for source in (ConversationsSource(services, actor), NotificationsSource(services, actor)):
-            if len(source.fetch(0, PAGE_SIZE)) == PAGE_SIZE:
+            rows = source.fetch(0, PAGE_SIZE)
+            if isinstance(source, ConversationsSource) and rows:
+                newest = rows[0].key
+            if len(rows) == PAGE_SIZE:
                 source.count()
+        if newest is not None:
+            # the conversation screen opens on the highlighted one, the newest: its count and
+            # newest page are read (and their queries compiled) now, and kept likewise
+            ThreadSource(services, actor, newest, THREAD_PAGE_SIZE).count()
 
     def compose(self) -> ComposeResult:
         conversations = PagedTable(

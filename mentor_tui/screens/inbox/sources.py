@@ -15,8 +15,6 @@ from mentor_tui.widgets.figures import age, user_text
 from mentor_tui.widgets.paged_table import Column, PagedRow
 
 if TYPE_CHECKING:
-    from sqlmodel import Session
-
     from mentor_tui.core.actor import Actor
     from mentor_tui.core.services import Services
 
@@ -93,7 +91,8 @@ class NotificationsSource:
 class ThreadSource:
     """A conversation's messages, oldest first, in pages of ``page_size`` (the table's). The
     table opens on the newest page, fetched right after the count: that page is read with
-    the count, in one transaction (one snapshot, one round to the store)."""
+    the count, in one transaction (one snapshot, one round to the store), and kept until the
+    store changes (``inbox.newest_page``)."""
 
     def __init__(
         self, services: Services, actor: Actor, thread_id: str, page_size: int = 100
@@ -105,17 +104,9 @@ class ThreadSource:
         self._newest: tuple[int, list[inbox.Line]] | None = None  # (offset, lines) read ahead
 
     def count(self) -> int:
-        def read(s: Session) -> tuple[int, int, list[inbox.Line]]:
-            total = inbox.count_thread(s, self.actor, self.thread_id)
-            if not total:  # nothing to read (or nothing this person may read)
-                return 0, 0, []
-            offset = (total - 1) // self.page_size * self.page_size
-            lines = inbox.thread_messages(
-                s, self.actor, self.thread_id, offset=offset, limit=self.page_size, total=total
-            )
-            return total, offset, lines
-
-        total, offset, lines = self.services.run(read)
+        total, offset, lines = self.services.run(
+            lambda s: inbox.newest_page(s, self.actor, self.thread_id, self.page_size)
+        )
         self._count, self._newest = total, (offset, lines)
         return total
 
