@@ -353,7 +353,7 @@ def indexes_deferred(session: Session, model: type[Synced]) -> Iterator[None]:
     for name, _sql in found:
         conn.exec_driver_sql(f"DROP INDEX {conn.dialect.identifier_preparer.quote(name)}")
     yield  # an error rolls the transaction back (``session_scope``): the drops go with it
-    with sorting(conn.connection.dbapi_connection):  # sorted with a helper thread
+    with sorting(conn.connection.dbapi_connection):  # type: ignore[arg-type]
         for _name, sql in found:
             conn.exec_driver_sql(sql)
 
