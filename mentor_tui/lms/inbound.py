@@ -48,7 +48,7 @@ from mentor_tui.db.models import SessionAttendee, Synced, User
 from mentor_tui.lms import bookkeeping as book
 from mentor_tui.lms.bookkeeping import STUDENT, Link, norm, wire
 from mentor_tui.lms.mapping import ENTITIES, Entity, Ids, digester, text_uuids, utc
-from mentor_tui.lms.platform import Tables
+from mentor_tui.lms.platform import Tables, batches
 from mentor_tui.lms.stats import PassStats
 from mentor_tui.lms.store import Store
 
@@ -277,12 +277,13 @@ class _Table:
             book.save_cursor(self.session, entity.table, newest)
 
     def _rows(self, query: str, params: tuple[Any, ...]) -> Any:
-        """(row, its digest) of each row the query reads, a batch's digests made at once."""
+        """(row, its digest) of each row the query reads, a batch's digests made at once.
+        Streamed (``platform.batches``): the platform is not asked anything else meanwhile."""
         with self.pg.cursor() as cur:
             text_uuids(cur)
-            cur.execute(query, params)
-            seals = digester(cur.description, len(self.entity.columns))
-            while batch := cur.fetchmany(BATCH):
+            seals = None
+            for batch in batches(cur, query, params, BATCH):
+                seals = seals or digester(cur.description, len(self.entity.columns))
                 if self.recorded:
                     wanted = [str(row[0]) for row in batch if str(row[0]) not in self.links]
                     self.links.update(book.links(self.session, self.entity.table, wanted))
