@@ -76,6 +76,9 @@ DONE_WORDS = {
 class ReviewQueueScreen(MentorScreen):
     CSS_PATH: ClassVar[list[str]] = ["queue.tcss", "feedback_editor.tcss"]
     HELP_TITLE = "Review queue"
+    # the list from the start: Textual's first focusable widget is the (hidden) filter box,
+    # whose focus and blur restyled it on every open (issue #21)
+    AUTO_FOCUS = "#reviews-table"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "decide('approve')", "Approve", id="reviews.approve"),
         Binding("x", "decide('reject')", "Reject", id="reviews.reject"),
