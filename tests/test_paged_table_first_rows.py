@@ -102,3 +102,39 @@ async def test_a_list_that_fits_in_its_first_page_comes_with_its_count_at_once()
         await settle(pilot)
         assert app.table.cursor_key == "student-6"
         assert source.fetches == [(0, 50)], "the page came with the count: not fetched again"
+
+
+async def test_first_rows_given_are_shown_at_once_and_only_the_count_is_read() -> None:
+    """`set_source(first_rows=...)`: the caller read the first page already (the review queue,
+    while its screen was built); the table shows it before any worker runs, reads no first
+    page of its own, and the count follows as for a first page read before it."""
+    source = FirstPageSource(100_000, "Student", hold_count=True, hold_fetch=False)
+    app = app_for(None, page_size=50)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = app.table
+        table.set_source(source, first_rows=[source.row(i) for i in range(50)])
+        # at once, in the same call: the next frame paints them
+        assert table.cursor_key == "student-0" and table.row_count == 50
+        assert table.key_at(49) == "student-49"
+        await wait_until(pilot, source.waiting.is_set, "the count")
+        assert body(table)[0].split()[:2] == ["Student", "000000"]
+        assert source.fetches == []  # no first page read again
+        source.gate.set()
+        await settle(pilot)
+        assert table.row_count == 100_000
+        assert [m.count for m in app.messages(PagedTable.CountChanged)] == [100_000]
+        assert (0, 50) not in source.fetches  # the pages after it, read as the screen needs
+        await pilot.press("end")
+        await settle(pilot)
+        assert table.cursor_key == "student-99999"
+
+
+async def test_first_rows_short_of_a_page_are_read_by_the_table_as_usual() -> None:
+    source = FirstPageSource(7, "Student", hold_count=False, hold_fetch=False)
+    app = app_for(None, page_size=50)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.table.set_source(source, first_rows=[source.row(i) for i in range(7)])
+        await settle(pilot)
+        assert source.fetches == [(0, 50)] and app.table.row_count == 7

@@ -194,3 +194,27 @@ async def test_the_feedback_editor_is_mounted_once_the_first_preview_is_shown(
         assert isinstance(screen, ReviewQueueScreen) and screen._preview is not None
         panel = screen.query_one(FeedbackPanel)
         assert not panel.is_open and not panel.visible and not panel.region
+
+
+async def test_the_list_has_the_focus_from_the_first_frame(
+    template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The hidden filter box is never focused on the way (Textual's first focusable widget):
+    its focus and blur restyled it on every open (issue #21)."""
+    focused: list[str | None] = []
+    set_focus = ReviewQueueScreen.set_focus
+
+    def recorded(self, widget, *args, **kwargs):
+        focused.append(None if widget is None else widget.id)
+        return set_focus(self, widget, *args, **kwargs)
+
+    monkeypatch.setattr(ReviewQueueScreen, "set_focus", recorded)
+    app = mentor_app(template, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReviewQueueScreen)
+        assert screen.focused is screen.query_one(PagedTable)
+        assert focused and set(focused) == {"reviews-table"}

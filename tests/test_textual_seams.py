@@ -339,3 +339,27 @@ async def test_a_focus_change_paints_and_restyles_only_what_shows_the_focus() ->
         typed.focus()
         await pilot.pause()
         assert styled.styles.color.hex != "#FF0000"
+
+
+def test_the_scroll_view_names_layout_keeps_scrollbars_relies_on_are_there() -> None:
+    """``LayoutKeepsScrollbars`` overrides ``ScrollView._size_updated`` and ``_scroll_update``
+    and reads ``_size``, ``_container_size`` and ``_scrollbar_changes``."""
+    from textual.scroll_view import ScrollView
+    from textual.widget import Widget
+
+    from mentor_tui.widgets.seams import LayoutKeepsScrollbars
+
+    assert list(inspect.signature(ScrollView._size_updated).parameters) == [
+        "self",
+        "size",
+        "virtual_size",
+        "container_size",
+        "layout",
+    ]
+    assert list(inspect.signature(Widget._scroll_update).parameters) == ["self", "virtual_size"]
+    source = inspect.getsource(ScrollView._size_updated)
+    assert "virtual_size = self.virtual_size" in source  # the layout's virtual size is ignored
+    assert "self._scroll_update(virtual_size)" in source
+    view = LayoutKeepsScrollbars()
+    for name in ("_size", "_container_size", "_scrollbar_changes"):
+        assert hasattr(view, name), name

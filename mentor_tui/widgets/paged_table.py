@@ -23,7 +23,6 @@ from textual.cache import LRUCache
 from textual.geometry import Region
 from textual.message import Message
 from textual.reactive import reactive
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from mentor_tui.widgets import table_keys, table_loading, table_rendering
@@ -34,7 +33,7 @@ from mentor_tui.widgets.page_source import (
     PageLoader,
     PageSource,
 )
-from mentor_tui.widgets.seams import FocusPaintsPart
+from mentor_tui.widgets.seams import FocusPaintsPart, LayoutKeepsScrollbars
 
 __all__ = ["Column", "PageSource", "PagedRow", "PagedTable"]
 
@@ -51,7 +50,7 @@ class _TableMessage(Message):
         return self.paged_table
 
 
-class PagedTable(ScrollView, FocusPaintsPart, can_focus=True):
+class PagedTable(LayoutKeepsScrollbars, FocusPaintsPart, can_focus=True):
     """A keyboard-driven table of `PagedRow`s paged from a `PageSource`."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -261,15 +260,30 @@ class PagedTable(ScrollView, FocusPaintsPart, can_focus=True):
         that, the pages of one screen and the next)."""
         return self._pages.rows_held()
 
-    def set_source(self, source: PageSource, *, keep_cursor_key: bool = False) -> None:
+    def set_source(
+        self,
+        source: PageSource,
+        *,
+        keep_cursor_key: bool = False,
+        first_rows: list[PagedRow] | None = None,
+    ) -> None:
         """Show another source (a new filter or order): recount and drop every cached page.
 
         Results still on their way from the previous source are ignored. Without
         `keep_cursor_key` the cursor goes to the first row; with it the cursor follows the same
         row if the source has `index_of`, and otherwise keeps its place.
+
+        `first_rows`: the source's first page, read already by the caller (a whole page):
+        shown at once, as the first page of a source read before its count (`FirstRows`),
+        so that the frame that paints the table paints them; the table then only counts.
         """
         find_key = self.cursor_key if keep_cursor_key else None
-        self._new_generation(source, find_key=find_key, at_top=not keep_cursor_key)
+        self._new_generation(
+            source,
+            find_key=find_key,
+            at_top=not keep_cursor_key,
+            first_rows=None if keep_cursor_key else first_rows,
+        )
         if not keep_cursor_key:
             self.cursor_index = 0
             if self.is_mounted:

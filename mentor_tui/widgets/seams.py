@@ -48,6 +48,14 @@ A saving per key typed (issue #21, ``key_filter_p95`` in ``benchmarks/run.py``):
   re-styles only when a rule of the stylesheet names the focus (``:focus``, ``:blur``) for it,
   its component classes or a widget in it.
 
+- **A layout repaints a scrolling view's scrollbars only when they change.** Every layout
+  of the screen calls ``ScrollView._size_updated`` on each scroll view, which compares the
+  view's own virtual size (its rows) with the size the layout gives (its region): never equal,
+  so the scrollbars were set up and repainted after every layout, a frame of their own after
+  the one the layout painted (the review queue's `a` and `ctrl+s`, issue #21).
+  :class:`LayoutKeepsScrollbars` skips that when nothing ``_scroll_update`` reads changed since
+  it last ran (sizes, virtual size, scrollbar styles, offsets).
+
 And one repair:
 
 - **Tables drawn before their columns were sized.** Textual sizes a ``DataTable``'s columns to
@@ -79,6 +87,7 @@ from textual.app import App, ReturnType
 from textual.dom import NoScreen
 from textual.geometry import Region, Size
 from textual.screen import ModalScreen, Screen, ScreenResultType
+from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import DataTable, Input
@@ -223,6 +232,49 @@ class FocusPaintsPart(Widget):
         self.paint_focus_change()
         if self.parent is not None:
             self.parent.post_message(tell)
+
+
+class LayoutKeepsScrollbars(ScrollView):
+    """A scroll view whose scrollbars a layout of the screen leaves alone unless what they
+    show may have changed (see the module's notes)."""
+
+    _scrolled_for: tuple[object, ...] | None = None
+
+    def _scroll_inputs(self) -> tuple[object, ...]:
+        styles = self.styles
+        return (
+            self._size,
+            self._container_size,
+            self.virtual_size,
+            styles.gutter.totals,
+            styles.overflow_x,
+            styles.overflow_y,
+            styles.scrollbar_size_vertical,
+            styles.scrollbar_size_horizontal,
+            styles.scrollbar_gutter,
+            self.show_vertical_scrollbar,
+            self.show_horizontal_scrollbar,
+            self.scroll_x,
+            self.scroll_y,
+        )
+
+    def _scroll_update(self, virtual_size: Size) -> None:
+        super()._scroll_update(virtual_size)
+        self.scrollbars_updated()
+
+    def scrollbars_updated(self) -> None:
+        """The scrollbars show what they should now: the view updated them itself (a new
+        virtual height, with no layout), or ``_scroll_update`` did."""
+        self._scrolled_for = self._scroll_inputs()
+
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        if size == self._size and size - self.styles.gutter.totals == self._container_size:
+            if self._scrolled_for == self._scroll_inputs():
+                self._scrollbar_changes.clear()  # as ScrollView does before its update
+                return self._container_size != container_size  # ScrollView's answer
+        return super()._size_updated(size, virtual_size, container_size, layout)
 
 
 def _replace_once(owner: type, name: str, marker: str, wrap: Callable[[Any], Any]) -> None:

@@ -25,6 +25,7 @@ from mentor_tui.widgets.page_source import (
     CountLoaded,
     FirstRows,
     LoadError,
+    PagedRow,
     PageLoaded,
     PageLoader,
     PageSource,
@@ -95,7 +96,14 @@ def remove_rows(self, keys: Iterable[str]) -> bool:
     return True
 
 
-def new_generation(self, source: PageSource, *, find_key: str | None, at_top: bool) -> None:
+def new_generation(
+    self,
+    source: PageSource,
+    *,
+    find_key: str | None,
+    at_top: bool,
+    first_rows: list[PagedRow] | None = None,
+) -> None:
     if self._loader is not None:
         self._loader.cancel()
     self._generation += 1
@@ -110,20 +118,25 @@ def new_generation(self, source: PageSource, *, find_key: str | None, at_top: bo
     # The page the loader fetches right after the count: the top of the viewport-to-be (the
     # last page for a table that opens at its end, when no cursor row is kept).
     self._to_end = self._start_at_end and find_key is None and (at_top or self.cursor_key is None)
+    given = first_rows is not None and len(first_rows) >= self._page_size and not self._to_end
     if self._to_end:
-        first_page = LAST_PAGE
+        first_page: int | None = LAST_PAGE
+    elif given:
+        first_page = None  # the first page is here: the loader counts, and reads no page
     else:
         first_page = 0 if at_top or not self.is_mounted else int(self.scroll_y) // self._page_size
     self._loader = PageLoader(
         source, self._generation, self._page_size, self._post_from_loader, find_key, first_page
     )
     if self.is_mounted:
-        self._start_loader(self._loader)
+        self._start_loader(self._loader)  # (given the first rows: no page is wanted yet)
         # What is on screen stays until the count and the first page arrive, painted together
         # (a filter key paints the table once); a source slower than a person notices shows
         # its placeholders first.
         generation = self._generation
         self.set_timer(LOADING_PAINT_DELAY, lambda: paint_loading(self, generation))
+    if given and first_rows is not None:  # painted now, as a first page read before the count
+        show_first_rows(self, first_rows[: self._page_size])
 
 
 def load_now(self) -> None:
@@ -262,12 +275,17 @@ def first_rows(self, message: FirstRows) -> None:
     message.loader.stored(0)
     if message.loader is not self._loader or self._count_known:
         return
-    self._pages.set(0, message.rows)
-    self._row_count = len(message.rows)
+    show_first_rows(self, message.rows)
+
+
+def show_first_rows(self, rows: list[PagedRow]) -> None:
+    """Paint the first page of a source not counted yet (see `first_rows`)."""
+    self._pages.set(0, rows)
+    self._row_count = len(rows)
     self._count_known = True
     self._count_exact = False
     self._paint_with_page = None
-    if self.virtual_size.height < len(message.rows) + 1:
+    if self.virtual_size.height < len(rows) + 1:
         self._update_virtual_size()
     # else the scrollbar keeps the last count's size until this one's count: a full page
     # fills the viewport either way, and a letter that keeps the count moves no scrollbar

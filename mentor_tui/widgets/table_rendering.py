@@ -83,6 +83,7 @@ def update_virtual_size(self) -> None:
         self.vertical_scrollbar.window_virtual_size = size.height
         self.vertical_scrollbar.refresh()
         self.scroll_y = self.validate_scroll_y(self.scroll_y)
+        self.scrollbars_updated()  # the next layout need not set them up again
         return
     self.virtual_size = size  # lays out the screen again
 

@@ -22,7 +22,6 @@ from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.geometry import Region, Size
 from textual.message import Message
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widgets import Static
 
@@ -31,6 +30,7 @@ from mentor_tui.core.reviews.decisions import SubmissionPreview, submission_prev
 from mentor_tui.core.reviews.peer_marks import PeerMark
 from mentor_tui.core.text import clean_line, clean_text
 from mentor_tui.errors import UserError
+from mentor_tui.widgets.seams import LayoutKeepsScrollbars
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -240,7 +240,7 @@ class PreviewCache:
         self._entries.clear()
 
 
-class PreviewPane(ScrollView, can_focus=True):
+class PreviewPane(LayoutKeepsScrollbars, can_focus=True):
     """Rendered lines, scrolled with the arrows when focused (enter on the list)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -62,6 +62,9 @@ if TYPE_CHECKING:
     from mentor_tui.core.services import Services
 
 FILTER_DEBOUNCE = 0.15
+# How long the screen, mounted, waits for the first page read while it was built (read by
+# then most often): with it, the first frame paints the rows; without, an empty list first.
+FIRST_ROWS_WAIT = 0.05
 # The recount and the status bar's refresh after a decision wait this long after the landing's
 # frame (a person reads the next item first; the count is right a moment later).
 AFTER_LANDING_SECONDS = 0.05
@@ -76,6 +79,9 @@ DONE_WORDS = {
 class ReviewQueueScreen(MentorScreen):
     CSS_PATH: ClassVar[list[str]] = ["queue.tcss", "feedback_editor.tcss"]
     HELP_TITLE = "Review queue"
+    # the list from the start: Textual's first focusable widget is the (hidden) filter box,
+    # whose focus and blur restyled it on every open (issue #21)
+    AUTO_FOCUS = "#reviews-table"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "decide('approve')", "Approve", id="reviews.approve"),
         Binding("x", "decide('reject')", "Reject", id="reviews.reject"),
@@ -98,6 +104,7 @@ class ReviewQueueScreen(MentorScreen):
         self._earlier = False
         self._debounce: Timer | None = None
         self._source_now: QueueSource | None = None
+        self._count_shown = ""  # the count line as shown
         self._table = PagedTable(COLUMNS, id="reviews-table", markable=True, page_size=PAGE_SIZE)
         self._pane = PreviewPane(id="preview-content")
         self._panel = FeedbackPanel(id="feedback")
@@ -133,7 +140,9 @@ class ReviewQueueScreen(MentorScreen):
     def on_mount(self) -> None:
         table = self._table
         table.empty_text = self._empty_text()
-        table.set_source(self._source_now or self._source())
+        source = self._source_now or self._source()
+        # the first page `warm` reads while the screen is built, painted with its first frame
+        table.set_source(source, first_rows=source.first_rows_now(FIRST_ROWS_WAIT))
         table.focus()
 
     def _empty_text(self) -> str:
@@ -196,14 +205,19 @@ class ReviewQueueScreen(MentorScreen):
     # -- list and preview ---------------------------------------------------------------------
     @on(PagedTable.CountChanged)
     def _count_changed(self, event: PagedTable.CountChanged) -> None:
-        noun = "submission" if event.count == 1 else "submissions"
-        matching = f" matching {self._filter!r}" if self._filter else ""
-        self.query_one("#reviews-count", Static).update(
-            f"{event.count} pending {noun}{matching}, oldest first", layout=False
-        )  # one line, the screen's width: a new count needs no layout
+        self._show_count(event.count)
         if event.count == 0:
             self._wanted = None
             self._show(None)
+
+    def _show_count(self, count: int) -> None:
+        noun = "submission" if count == 1 else "submissions"
+        matching = f" matching {self._filter!r}" if self._filter else ""
+        text = f"{count} pending {noun}{matching}, oldest first"
+        if text != self._count_shown:  # shown already by the decision that changed it
+            self._count_shown = text
+            # one line, the screen's width: a new count needs no layout
+            self.query_one("#reviews-count", Static).update(text, layout=False)
 
     @on(PagedTable.RowHighlighted)
     def _highlighted(self, event: PagedTable.RowHighlighted) -> None:
@@ -401,6 +415,8 @@ class ReviewQueueScreen(MentorScreen):
             if self._source_now is not None:  # its bookmarks first: the table reads on at once
                 self._source_now.removed(ids)
             taken_out = table.remove_rows(ids)
+            if taken_out:  # the count line in the same frame (its CountChanged comes later)
+                self._show_count(table.row_count)
             if table.cursor_key is not None:  # shown now when rendered ahead, with the rows
                 self._ask_preview(table.cursor_key)
             if anchor is not None:  # after the landing is painted: it does not wait for this
