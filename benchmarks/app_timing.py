@@ -8,9 +8,10 @@ row). The time is from just before ``Popen`` (process start, interpreter start-u
 included) to the read that completes the text. With ``then`` (one text or several), it goes on
 reading until that text, or every one of those texts, is on screen too (for the dashboard the
 labels each of its parts paints only with the figures read from the store), timed from the
-same start. Then it lets the app settle, optionally sends
-more keys (waiting for the output to go quiet after each), reads the process's RSS high-water
-mark (VmHWM in /proc/PID/status) and quits it with ctrl+q.
+same start. Then it lets the app settle (until its output has been quiet for ``quiet``
+seconds, 1 s unless told), optionally sends more keys (waiting for the output to go quiet after
+each), reads the process's RSS high-water mark (VmHWM in /proc/PID/status) and quits it with
+ctrl+q.
 """
 
 from __future__ import annotations
@@ -81,6 +82,7 @@ def start_in_pty(
     cwd: Path | None = None,
     keys: tuple[bytes, ...] = (),
     timeout: float = 120.0,
+    quiet: float = 1.0,
 ) -> PtyRun:
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", LINES, COLUMNS, 0, 0))
@@ -136,10 +138,10 @@ def start_in_pty(
                 first = now
             if later is not None and second is None and all(t in seen or t in plain for t in later):
                 second = now
-        _drain_until_quiet(master, 1.0, 20.0)  # let the screen's workers fill it in
+        _drain_until_quiet(master, quiet, 20.0)  # let the screen's workers fill it in
         for key in keys:
             os.write(master, key)
-            _drain_until_quiet(master, 1.0, 20.0)
+            _drain_until_quiet(master, quiet, 20.0)
         peak = _high_water_mib(proc.pid)
         os.write(master, b"\x11")  # ctrl+q
         end = time.monotonic() + 15

@@ -17,18 +17,21 @@ ROOT = Path(__file__).resolve().parent.parent
 
 ADMIN = "admin@example.org"
 # Each run's sizes and repeats: "runs" are the interleaved pty starts and the CLI exports (the
-# median is taken), "fresh" the fresh processes of an open figure, "rounds" the key samples.
+# median is taken), "fresh" the fresh processes of an open figure, "rounds" the key samples;
+# "quiet": the seconds without output after which a started app counts as settled (before its
+# keys, its memory read and ctrl+q), "web_settle" the seconds the web apps run once painted
+# before their memory is read (--smoke waits less: its figures mean nothing, its paths run).
 FULL = {
     "students": 50_000, "mentors": 2_000, "list_students": 100_000, "match": (10_000, 500),
     "runs": 3, "fresh": 3, "echo_keys": 40, "key_rounds": 10, "queue_pending": 100_000,
     "queue_rounds": 20, "inbox": (100_000, 10_000), "sync_rounds": 5, "xapi": 20_000,
-    "web_sessions": 4, "sync_pulls": 3,
+    "web_sessions": 4, "sync_pulls": 3, "quiet": 1.0, "web_settle": 3.0,
 }  # fmt: skip
 QUICK = {
     "students": 600, "mentors": 30, "list_students": 600, "match": (1_000, 50),
     "runs": 1, "fresh": 3, "echo_keys": 20, "key_rounds": 5, "queue_pending": 2_000,
     "queue_rounds": 8, "inbox": (5_000, 1_000), "sync_rounds": 5, "xapi": 4_000,
-    "web_sessions": 2, "sync_pulls": 1,
+    "web_sessions": 2, "sync_pulls": 1, "quiet": 1.0, "web_settle": 3.0,
 }  # fmt: skip
 # --smoke: every figure taken once on the smallest store. It proves that each benchmark runs
 # and reports its figure (tests/test_benchmarks.py); its timings say nothing.
@@ -36,7 +39,7 @@ SMOKE = {
     "students": 60, "mentors": 5, "list_students": 60, "match": (200, 10),
     "runs": 1, "fresh": 1, "echo_keys": 4, "key_rounds": 1, "queue_pending": 50,
     "queue_rounds": 2, "inbox": (100, 20), "sync_rounds": 1, "xapi": 500,
-    "web_sessions": 1, "sync_pulls": 1,
+    "web_sessions": 1, "sync_pulls": 1, "quiet": 0.2, "web_settle": 0.2,
 }  # fmt: skip
 SIZES = {"full": FULL, "quick": QUICK, "smoke": SMOKE}
 

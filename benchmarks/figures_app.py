@@ -28,21 +28,21 @@ def start_and_memory(run: BenchRun) -> None:
     store = run.store
     data = run.data
     log("start-up in a pseudo-terminal ...")
-    runs = run.sizes["runs"]
+    runs, quiet = run.sizes["runs"], run.sizes["quiet"]
     app = [sys.executable, "-m", "mentor_tui", "--db", str(store), "--user"]
     hellos, admins, mentors = [], [], []
     for _ in range(runs):  # interleaved, so that a busy moment hits all three alike
         hellos.append(app_timing.start_in_pty(
             [sys.executable, str(HERE / "hello_app.py")], "hello row 00", env=run.env,
-            keys=(b"j",),
+            keys=(b"j",), quiet=quiet,
         ))  # fmt: skip
         admins.append(app_timing.start_in_pty(
             [*app, data.admin_email], DASHBOARD_TEXT, then=FIGURES_TEXTS, env=run.env,
-            cwd=ROOT, keys=(b"2",),
+            cwd=ROOT, keys=(b"2",), quiet=quiet,
         ))  # fmt: skip
         mentors.append(app_timing.start_in_pty(
             [*app, data.mentor_email], DASHBOARD_TEXT, then=FIGURES_TEXTS, env=run.env,
-            cwd=ROOT,
+            cwd=ROOT, quiet=quiet,
         ))  # fmt: skip
     hello, admin, mentor = (
         app_timing.PtyRun(

@@ -102,7 +102,9 @@ def web_sessions(run: BenchRun) -> None:
     folder = run.work / "web"
     folder.mkdir()
     database = run.copy(data, "web/server.db")
-    result = web_sessions.measure(database, folder, run.sizes["web_sessions"])
+    result = web_sessions.measure(
+        database, folder, run.sizes["web_sessions"], settle=run.sizes["web_settle"]
+    )
     run.restore_env()
     per_session = float(result["rss_mib_median"])
     setting = int(result["memory_setting_mib"])

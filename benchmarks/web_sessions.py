@@ -112,8 +112,11 @@ async def _hold(url: str, cookies: list[str], settle: float, sessions_root: Path
         await asyncio.gather(*tasks, return_exceptions=True)
 
 
-def measure(database: Path, workdir: Path, sessions: int = 4) -> dict[str, float | int]:
-    """Serve ``database`` and sign ``sessions`` of its students in to a web front."""
+def measure(
+    database: Path, workdir: Path, sessions: int = 4, settle: float = 3.0
+) -> dict[str, float | int]:
+    """Serve ``database`` and sign ``sessions`` of its students in to a web front; their apps'
+    memory is read ``settle`` seconds after every one has painted its first screen."""
     os.environ["XDG_CONFIG_HOME"] = str(workdir / "config")
     os.environ["XDG_DATA_HOME"] = str(workdir / "data")
     from mentor_tui.server.accounts import add_server_user
@@ -164,7 +167,7 @@ def measure(database: Path, workdir: Path, sessions: int = 4) -> dict[str, float
                 raise RuntimeError(f"{email} could not sign in: {answer.status_code}")
             cookies.append(answer.cookies["mentor_web_session"])
         root = workdir / "data" / "mentor-tui" / "web-sessions"
-        rss = asyncio.run(_hold(web_url, cookies, 3.0, root))
+        rss = asyncio.run(_hold(web_url, cookies, settle, root))
     finally:
         for proc in (web, server):
             if proc is not None:

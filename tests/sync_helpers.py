@@ -306,6 +306,10 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+STOP_GRACE = 0.5
+"""Seconds a stopping ThreadServer lets its requests under way finish."""
+
+
 class ThreadServer:
     """A real uvicorn server on 127.0.0.1 in a thread of the test process."""
 
@@ -313,8 +317,15 @@ class ThreadServer:
         import uvicorn
 
         self.port = port or free_port()
+        # A stopping server waits for the requests under way, a client's long poll too (up to
+        # its wait, 2 s in the app tests): past this grace uvicorn cancels them, as a server
+        # stopped by its host does; the client sees the request fail and retries.
         config = uvicorn.Config(
-            create_app(engine), host="127.0.0.1", port=self.port, log_level="warning"
+            create_app(engine),
+            host="127.0.0.1",
+            port=self.port,
+            log_level="warning",
+            timeout_graceful_shutdown=STOP_GRACE,
         )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
