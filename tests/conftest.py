@@ -25,6 +25,33 @@ settings.load_profile(PROFILE)  # "ci" unless HYPOTHESIS_PROFILE says "thorough"
 textual_wait.SLEEP_GRANULARITY = 1 / 100
 textual_wait.SLEEP_IDLE = textual_wait.SLEEP_GRANULARITY / 20
 
+# The files whose tests take longest (tens of seconds each: whole benchmark runs, mypy, a
+# browser, fuzzed requests, real processes killed). Run first, they finish while the other
+# worker takes the short tests, and `--dist worksteal` evens out the rest; collected in name
+# order, several came last and one worker ran them alone at the end of the run.
+HEAVY_FIRST = (
+    "test_benchmarks.py",
+    "test_code_checks.py",
+    "test_web_browser.py",
+    "test_server_schema.py",
+    "test_app_student.py",
+    "test_sync_property.py",
+    "test_drafts_crash.py",
+    "test_notes_crash.py",
+    "test_sync_faults.py",
+    "test_app_sync.py",
+    "test_student_sync.py",
+    "test_web_front.py",
+    "test_xapi_batch.py",
+    "test_xapi_killed.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The heavy files first, in HEAVY_FIRST's order; every file keeps its tests' order."""
+    rank = {name: index for index, name in enumerate(HEAVY_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
+
 
 @pytest.fixture(autouse=True)
 def hermetic_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
