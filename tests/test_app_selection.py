@@ -4,8 +4,10 @@ daily tasks' keys are counted as pressed, and the store checked."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
+import pytest
 from app_support import (
     ADMIN,
     MENTOR,
@@ -241,11 +243,23 @@ async def test_one_message_to_each_marked_student_in_two_keys(
         assert len({r.thread_id for r in rows}) == 3
 
 
+@pytest.mark.parametrize("draft_read_late", [False, True])
 async def test_a_marked_student_one_may_not_write_to_sends_nothing(
-    template: Path, tmp_path: Path
+    template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, draft_read_late: bool
 ) -> None:
     """The access rule is the core's: an inactive student among the marked is named in one
-    sentence as the composer opens, and sending sends to none of them."""
+    sentence as the composer opens, and sending sends to none of them. The draft's look-up,
+    when it answers after that check (a busy machine), leaves the sentence on the line."""
+    if draft_read_late:
+        from mentor_tui.core.messages import drafts
+
+        find_draft = drafts.find_draft
+
+        def late(*args: object, **kwargs: object) -> object:
+            time.sleep(0.5)
+            return find_draft(*args, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(drafts, "find_draft", late)
     app = _app(template, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         table = await _students(pilot, rows=0)
@@ -267,7 +281,8 @@ async def test_a_marked_student_one_may_not_write_to_sends_nothing(
 
         # the rule is checked in a worker as the composer opens: its sentence comes after
         await wait_until(pilot, lambda: "You cannot write to " in state(), "the refusal")
-        assert "nothing was sent" in state()
+        await settle(pilot)  # the draft's look-up too
+        assert "You cannot write to " in state() and "nothing was sent" in state()
         await type_text(pilot, "Hello both")
         await pilot.press("ctrl+s")
         await settle(pilot)

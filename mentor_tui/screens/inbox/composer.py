@@ -94,6 +94,7 @@ class ComposerScreen(MentorModal[str | None]):
         self.clock = SaveClock(AUTOSAVE_SECONDS, AUTOSAVE_MAX_WAIT)
         # an announcement's possible audiences, groups included (audience, label), once read
         self._groups: list[tuple[str, str]] = []
+        self._refused = False  # a refusal is on the state line (the draft's note must not hide it)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="composer-box"):
@@ -180,7 +181,10 @@ class ComposerScreen(MentorModal[str | None]):
             to.focus()
         else:
             body.focus()
-        self._state("Draft restored." if found else "Type your message; it is saved as you type.")
+        if not self._refused:  # the recipients' check may have answered first
+            self._state(
+                "Draft restored." if found else "Type your message; it is saved as you type."
+            )
 
     def _state(self, sentence: str, style: str = "dim") -> None:
         self.query_one("#composer-state", Static).update(Text(sentence, style=style))
@@ -270,6 +274,7 @@ class ComposerScreen(MentorModal[str | None]):
         self.dismiss(message_id)
 
     def refused(self, sentence: str) -> None:
+        self._refused = True
         self._state(sentence, "bold red")
         super().refused(sentence)
 
