@@ -61,20 +61,20 @@ def make_engine(path: Path | str, *, migrate: bool = True) -> Engine:
 
 
 @contextmanager
-def sorting(conn: sqlite3.Connection) -> Iterator[None]:
+def sorting(conn: sqlite3.Connection, threads: int = SORT_THREADS) -> Iterator[None]:
     """Around ``CREATE INDEX`` statements on a table of many rows: a small page cache and
-    helper threads for the sorts (``SORT_CACHE_KIB``, ``SORT_THREADS``), as they were after.
+    helper threads for the sorts (``SORT_CACHE_KIB``, ``threads``), as they were after.
     On two cores the main thread's share of the learning platform bridge's deferred indexes
     is about half (50,000 students: 2.0 s -> 1.1 s of its CPU time), their total the same."""
     cache = int(conn.execute("PRAGMA cache_size").fetchone()[0])
-    threads = int(conn.execute("PRAGMA threads").fetchone()[0])
+    before = int(conn.execute("PRAGMA threads").fetchone()[0])
     conn.execute(f"PRAGMA cache_size=-{SORT_CACHE_KIB}")
-    conn.execute(f"PRAGMA threads={SORT_THREADS}")
+    conn.execute(f"PRAGMA threads={threads}")
     try:
         yield
     finally:
         conn.execute(f"PRAGMA cache_size={cache}")
-        conn.execute(f"PRAGMA threads={threads}")
+        conn.execute(f"PRAGMA threads={before}")
 
 
 @contextmanager

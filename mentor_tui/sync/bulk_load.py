@@ -16,6 +16,7 @@ from mentor_tui.db.derived_tables import (
     refill_program_totals_sql,
     set_aside,
 )
+from mentor_tui.db.engine import SORT_THREADS, sorting
 from mentor_tui.sync.protocol import table_specs
 
 DEFERRED_INDEXES = "sync_deferred_indexes"
@@ -29,19 +30,16 @@ REBUILD_SEARCH = (
     "INSERT INTO notes_grams(rowid, note, owner) SELECT rid, note, owner FROM notes_grams_source",
 )
 
-# SQLite's own page cache size. CREATE INDEX sorts in memory up to the cache size and merges
-# sorted runs beyond it: runs of a few MiB sort faster than one big run, so the indexes are
-# built with this cache, not the large one the pages are written with.
-SORT_CACHE_KIB = 2000
 # Tables are read through a memory map while their indexes are built: each CREATE INDEX reads
 # its whole table, and without one every page is copied out of the OS cache by a read() of
 # its own (twelve times over for submissions' twelve indexes). SQLite caps it (2 GiB by
 # default); it is given back after, so the store is never mapped outside a bulk load.
 SORT_MMAP_BYTES = 2**31
-# Helper threads SQLite may sort with while it builds an index: a fifth off the 7 indexes of a
-# million submissions on two cores. This many while the snapshot still arrives (a finished
-# table's indexes), when the server and the page readers want the other cores.
-SORT_THREADS = max(1, min(4, (os.cpu_count() or 1) - 1))
+# The indexes are built with ``db/engine.sorting``: a page cache of a few MiB (sorted runs of
+# that size sort faster than one big run) and SQLite's helper threads (a fifth off the 7
+# indexes of a million submissions on two cores): ``SORT_THREADS`` of them while the snapshot
+# still arrives (a finished table's indexes), when the server and the page readers want the
+# other cores.
 # The last build (submissions' eight indexes, then the search and derived tables) has the
 # machine to itself. SQLite's own thread scans the table, makes each key, merges the sorted
 # runs and writes the index; with one helper that is 6.1 of the 11.3 s of CPU on submissions
@@ -129,18 +127,13 @@ def restore_indexes(conn: sqlite3.Connection, tables: list[str] | None = None) -
             rest.append(entry)
     if wanted is not None and not build:
         return 0
-    old_cache = conn.execute("PRAGMA cache_size").fetchone()[0]
     old_mmap = conn.execute("PRAGMA mmap_size").fetchone()[0]
-    conn.execute(f"PRAGMA cache_size=-{SORT_CACHE_KIB}")
-    threads = SORT_THREADS if wanted is not None else FINAL_SORT_THREADS
-    conn.execute(f"PRAGMA threads={threads}")
     conn.execute(f"PRAGMA mmap_size={SORT_MMAP_BYTES}")
     try:
-        for sql in build:
-            conn.execute(sql)
+        with sorting(conn, SORT_THREADS if wanted is not None else FINAL_SORT_THREADS):
+            for sql in build:
+                conn.execute(sql)
     finally:
-        conn.execute(f"PRAGMA cache_size={int(old_cache)}")
-        conn.execute("PRAGMA threads=0")
         conn.execute(f"PRAGMA mmap_size={int(old_mmap)}")
     if wanted is not None:
         kept["indexes"] = rest
