@@ -23,6 +23,7 @@ from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
+from textual.binding import ActiveBinding
 from textual.screen import Screen
 from textual.strip import Strip
 from textual.widget import Widget
@@ -118,7 +119,9 @@ class KeyFooter(Widget, can_focus=False):
     # ----------------------------------------------------------------- bindings
 
     def on_mount(self) -> None:
-        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
+        # at once: only a flag and a call for later, so that an `update_keys` called directly
+        # after the change (in the same handler) leaves nothing for later to read again
+        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed, immediate=True)
         self.app.screen_change_signal.subscribe(self, self._screen_changed)
         self.update_keys()
 
@@ -129,7 +132,13 @@ class KeyFooter(Widget, can_focus=False):
     def _bindings_changed(self, screen: Screen) -> None:
         if screen is self.screen and not self._update_pending:
             self._update_pending = True
-            self.call_later(self.update_keys)
+            self.call_later(self._update_if_pending)
+
+    def _update_if_pending(self) -> None:
+        # not again when `update_keys` was called directly since (a key's handler that wants
+        # the footer in the frame it paints, e.g. the review queue's decision)
+        if self._update_pending:
+            self.update_keys()
 
     def _screen_changed(self, screen: Screen) -> None:
         # Bindings may have changed while this screen was not shown (e.g. sync linked).
@@ -141,17 +150,21 @@ class KeyFooter(Widget, can_focus=False):
         self._update_pending = False
         if not self.is_attached:
             return
-        items, palette = self._read_bindings()
-        pinned = self._read_pinned()
+        # read once: the screen works it out again at every read (the focus chain, and every
+        # binding's check_action)
+        active = self.screen.active_bindings
+        items, palette = self._read_bindings(active)
+        pinned = self._read_pinned(active)
         items = tuple(i for i in items if i not in pinned)
         if items != self._items or palette != self._palette or pinned != self._pinned:
             self._items, self._palette, self._pinned = items, palette, pinned
             self._hover = None
             self.refresh()
 
-    def _read_bindings(self) -> tuple[tuple[FooterItem, ...], FooterItem | None]:
+    def _read_bindings(
+        self, active: dict[str, ActiveBinding]
+    ) -> tuple[tuple[FooterItem, ...], FooterItem | None]:
         app = self.app
-        active = self.screen.active_bindings
         by_action: defaultdict[str, list] = defaultdict(list)
         rank: dict[str, int] = {}
         screen = self.screen
@@ -202,9 +215,8 @@ class KeyFooter(Widget, can_focus=False):
                 )
         return tuple(items), palette
 
-    def _read_pinned(self) -> tuple[FooterItem, ...]:
+    def _read_pinned(self, active: dict[str, ActiveBinding]) -> tuple[FooterItem, ...]:
         app = self.app
-        active = self.screen.active_bindings
         pinned: list[FooterItem] = []
         escape = active.get("escape")
         if escape is not None and escape.enabled and escape.binding.description:

@@ -375,7 +375,15 @@ class ReviewQueueScreen(MentorScreen):
 
     @on(FeedbackPanel.Cancelled)
     def _feedback_cancelled(self) -> None:
-        self._table.focus()
+        self._focus_list_now()
+
+    def _focus_list_now(self) -> None:
+        """The list focused and the footer showing its keys in the frame that hides the
+        panel: the focus set at once (``focus`` sets it a moment later) and the footer read
+        now, not after the focus change's message hops, which painted it a frame later, over
+        the landing (issue #21)."""
+        self.set_focus(self._table)
+        self.query_one(KeyFooter).update_keys()
 
     def _save(self, decision: str, ids: list[str], feedback: str) -> None:
         table = self._table
@@ -400,7 +408,6 @@ class ReviewQueueScreen(MentorScreen):
     ) -> None:
         table = self._table
         self._panel.close()
-        table.focus()
         table.clear_marks()
         self._era += 1
         self._rendered.forget(ids)
@@ -424,6 +431,8 @@ class ReviewQueueScreen(MentorScreen):
                 self._after_landing(
                     partial(self._check_landing, anchor, ids, table.cursor_index, expected)
                 )
+        # last: what is painted first comes first (a frame may start before the rest comes)
+        self._focus_list_now()
         # the status bar and sync (not this list), once the landing is painted: their workers
         # would compete with this frame for the interpreter
         self._after_landing(partial(self.app.post_message, DataChanged("reviews")))
