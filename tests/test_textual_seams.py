@@ -363,3 +363,18 @@ def test_the_scroll_view_names_layout_keeps_scrollbars_relies_on_are_there() -> 
     view = LayoutKeepsScrollbars()
     for name in ("_size", "_container_size", "_scrollbar_changes"):
         assert hasattr(view, name), name
+
+
+def test_the_line_cache_names_refresh_keeping_moved_lines_relies_on_are_there() -> None:
+    """``refresh_keeping_moved_lines`` reads and fills a widget's ``_styles_cache``: its
+    finished lines by ``y`` (``_cache``) and the lines to draw again (``_dirty_lines``), which a
+    whole-widget refresh clears and marks all dirty."""
+    from textual._styles_cache import StylesCache
+    from textual.widget import Widget
+
+    cache = Widget()._styles_cache
+    assert isinstance(cache, StylesCache)
+    assert isinstance(cache._cache, dict) and isinstance(cache._dirty_lines, set)
+    source = inspect.getsource(StylesCache.render)
+    assert "is_dirty(y) or y not in self._cache" in source
+    assert "self._styles_cache.clear()" in inspect.getsource(Widget._set_dirty)

@@ -56,6 +56,14 @@ A saving per key typed (issue #21, ``key_filter_p95`` in ``benchmarks/run.py``):
   :class:`LayoutKeepsScrollbars` skips that when nothing ``_scroll_update`` reads changed since
   it last ran (sizes, virtual size, scrollbar styles, offsets).
 
+- **Rows that moved keep their painted lines.** ``Widget.refresh`` of the whole widget throws
+  away Textual's cache of its finished lines (``_styles_cache``: the content line with the
+  widget's styles and the app's colour filter applied, new strips each time), so a decision
+  taking one row out of the review queue drew the list's 37 lines again though all but two
+  only moved up by one (issue #21). :func:`refresh_keeping_moved_lines` repaints the whole
+  widget with the finished lines of those that only moved put back at their new place; the
+  compositor paints them from the same strips (and their own caches of cuts and filters).
+
 And one repair:
 
 - **Tables drawn before their columns were sized.** Textual sizes a ``DataTable``'s columns to
@@ -95,7 +103,7 @@ from textual.widgets import DataTable, Input
 from mentor_tui.widgets import column_hint
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable
+    from collections.abc import Callable, Iterable, Mapping
 
     from rich.console import RenderableType
 
@@ -277,6 +285,31 @@ class LayoutKeepsScrollbars(ScrollView):
         return super()._size_updated(size, virtual_size, container_size, layout)
 
 
+def refresh_keeping_moved_lines(widget: Widget, moved: Mapping[int, int]) -> None:
+    """``widget.refresh()``, keeping Textual's finished lines of those whose content only moved:
+    ``moved`` maps a line (``y`` in the widget) to the line that showed the same content before
+    (the same strip, for the same width and styles). Only a widget without a border, an
+    outline or vertical padding keeps any: a finished line is then its content line alone, the
+    same at any ``y``. A line not painted since the widget's last change is drawn again."""
+    cache = widget._styles_cache
+    styles = widget.styles
+    plain = (
+        not any(edge for edge, _ in styles.border)
+        and not any(edge for edge, _ in styles.outline)
+        and styles.padding.top == 0
+        and styles.padding.bottom == 0
+    )
+    painted, dirty = cache._cache, cache._dirty_lines
+    kept = (
+        {new: painted[old] for new, old in moved.items() if old in painted and old not in dirty}
+        if plain
+        else {}
+    )
+    widget.refresh()
+    cache._cache.update(kept)
+    cache._dirty_lines.difference_update(kept)
+
+
 def _replace_once(owner: type, name: str, marker: str, wrap: Callable[[Any], Any]) -> None:
     """Set ``owner.name`` to ``wrap(original)``, marked ``marker``: once, however often it is
     called."""
@@ -394,6 +427,7 @@ __all__ = [
     "FocusPaintsPart",
     "focus_styled",
     "hint_data_tables",
+    "refresh_keeping_moved_lines",
     "render_only_what_changed",
     "type_without_layout",
     "widen_tables_after_sizing",
