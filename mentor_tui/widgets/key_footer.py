@@ -42,6 +42,8 @@ class FooterItem:
     label: bool = False  # a binding group's description after its keys: not a key
 
 
+DRAWN_KEPT = 8  # lines the footer keeps drawn (a screen's few sets of keys, at one width)
+
 HELP_IDS = (
     "app.help",
     "modal.help",
@@ -101,6 +103,9 @@ class KeyFooter(Widget, can_focus=False):
         self._spans: list[tuple[int, int, FooterItem]] = []  # (start, end) cells of each key
         self._hover: FooterItem | None = None
         self._update_pending = False
+        # the lines drawn, by what they show and the width (see `render_line`)
+        self._drawn: dict[tuple[object, ...], tuple[Strip, list[tuple[int, int, FooterItem]]]]
+        self._drawn = {}
 
     @property
     def items(self) -> tuple[FooterItem, ...]:
@@ -278,13 +283,27 @@ class KeyFooter(Widget, can_focus=False):
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
+        self._drawn.clear()  # drawn in the styles before
         self.refresh()
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
-        base = self._blank_style()  # between and after the keys: the background only
         if y != 0 or width <= 0:
-            return Strip.blank(width, base)
+            return Strip.blank(width, self._blank_style())
+        # The footer goes back and forth between a few sets of keys (the review queue's list
+        # and its feedback editor at every `a` and `ctrl+s`): each drawn once (issue #21).
+        key = (self._items, self._palette, self._pinned, self._hover, width)
+        drawn = self._drawn.get(key)
+        if drawn is None:
+            if len(self._drawn) >= DRAWN_KEPT:
+                self._drawn.clear()
+            drawn = self._drawn[key] = self._draw(width)
+        line, self._spans = drawn
+        return line
+
+    def _draw(self, width: int) -> tuple[Strip, list[tuple[int, int, FooterItem]]]:
+        """The line for ``width``, and where each key is on it."""
+        base = self._blank_style()  # between and after the keys: the background only
         key_style = self.get_component_rich_style("key-footer--key")
         text_style = self.get_component_rich_style("key-footer--description")
         palette: list[Segment] = []
@@ -339,8 +358,7 @@ class KeyFooter(Widget, can_focus=False):
         if palette:
             spans.append((room, width, self._palette))  # type: ignore[arg-type]
             line = Strip([*line, *palette]).crop(0, width)
-        self._spans = spans
-        return line.crop(0, width).adjust_cell_length(width, base)
+        return line.crop(0, width).adjust_cell_length(width, base), spans
 
     @staticmethod
     def _hint(left_out: int) -> str:
