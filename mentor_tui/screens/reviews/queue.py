@@ -234,7 +234,7 @@ class ReviewQueueScreen(MentorScreen):
             self.call_after_refresh(self._read_ahead)
             return
         self._wanted = (key, earlier)
-        actor, width = self.actor, self._width()
+        actor, width, style = self.actor, self._width(), self._pane.rich_style
         rendered = self._rendered.get(key, earlier, width)
         if rendered is not None:
             self._show(rendered)
@@ -244,7 +244,8 @@ class ReviewQueueScreen(MentorScreen):
         self._loading = (key, earlier, width)
 
         def job(session: Session) -> RenderedPreview:
-            return render_preview(submission_preview(session, actor, key), earlier, width)
+            preview = submission_preview(session, actor, key)
+            return render_preview(preview, earlier, width, style)
 
         era = self._era
         # Started once the list has painted: rendering Markdown in a worker competes with the
@@ -287,7 +288,7 @@ class ReviewQueueScreen(MentorScreen):
         self._reading.update(keys)
         era = self._era
         self.run_db(
-            ahead_job(self.actor, keys, width),
+            ahead_job(self.actor, keys, width, self._pane.rich_style),
             lambda rendered: self._read(keys, rendered, era),
             group="preview-ahead",
             exclusive=False,
