@@ -24,6 +24,7 @@ from mentor_tui.core.reviews.decisions import decide_many
 from mentor_tui.core.reviews.queue import count_queue
 from mentor_tui.screens.reviews import queue, queue_source
 from mentor_tui.screens.reviews.feedback_editor import FeedbackArea
+from mentor_tui.screens.reviews.preview import PreviewPane
 from mentor_tui.screens.reviews.queue import ReviewQueueScreen
 from mentor_tui.widgets import table_loading
 from mentor_tui.widgets.key_footer import KeyFooter
@@ -270,3 +271,30 @@ async def test_saving_leaves_the_hidden_editor_unstyled_until_it_shows(
         await settle(pilot)
         assert not area.has_focus and area.visible
         assert styled[-1] is False and area.styles.border != focused_border
+
+
+async def test_the_preview_pane_paints_the_lines_the_worker_styled(
+    template: Path, tmp_path: Path
+) -> None:
+    """The worker that renders a preview gives its lines in the pane's style too: the pane
+    paints those strips as they are (it styled each line of every new item on the UI thread),
+    the same as styling them there."""
+    app = mentor_app(template, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        await pilot.press("ctrl+s")  # lands on an item rendered ahead
+        await settle(pilot)
+        pane = app.screen.query_one(PreviewPane)
+        shown = pane.shown
+        assert shown is not None and shown.style == pane.rich_style
+        assert len(shown.styled) == len(shown.lines) > 1
+        width = pane.scrollable_content_region.width
+        for y in range(2):
+            line = pane.render_line(y)
+            assert line is shown.styled[y]
+            restyled = shown.lines[y].crop_extend(0, width, pane.rich_style)
+            assert list(line) == list(restyled.apply_style(pane.rich_style))

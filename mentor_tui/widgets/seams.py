@@ -64,6 +64,13 @@ A saving per key typed (issue #21, ``key_filter_p95`` in ``benchmarks/run.py``):
   widget with the finished lines of those that only moved put back at their new place; the
   compositor paints them from the same strips (and their own caches of cuts and filters).
 
+- **A label resized by a layout does not ask for another.** ``Widget._size_updated`` stores the
+  size a layout gives a widget in ``virtual_size``, a reactive declared with ``layout=True``:
+  every widget whose size changed asks for a second layout (and frame) right after the first.
+  The review queue's preview header changed height with the next item at ~40% of decisions
+  (issue #21). :class:`SizedByLayout` stores it without that layout, for a widget whose virtual
+  size nothing lays out (a label: no children, no scrolling); it is still painted again.
+
 And one repair:
 
 - **Tables drawn before their columns were sized.** Textual sizes a ``DataTable``'s columns to
@@ -310,6 +317,17 @@ def refresh_keeping_moved_lines(widget: Widget, moved: Mapping[int, int]) -> Non
     cache._dirty_lines.difference_update(kept)
 
 
+class SizedByLayout(Widget):
+    """A widget (a label: no children, no scrolling) whose new size from a layout does not ask
+    for another layout. A second base, after the widget's Textual one
+    (``class Header(Static, SizedByLayout)``), as for :class:`FocusPaintsPart`."""
+
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        return super()._size_updated(size, virtual_size, container_size, layout=False)
+
+
 def _replace_once(owner: type, name: str, marker: str, wrap: Callable[[Any], Any]) -> None:
     """Set ``owner.name`` to ``wrap(original)``, marked ``marker``: once, however often it is
     called."""
@@ -425,6 +443,7 @@ __all__ = [
     "FirstFrameHook",
     "FirstShowStyles",
     "FocusPaintsPart",
+    "SizedByLayout",
     "focus_styled",
     "hint_data_tables",
     "refresh_keeping_moved_lines",

@@ -30,7 +30,7 @@ from mentor_tui.core.reviews.decisions import SubmissionPreview, submission_prev
 from mentor_tui.core.reviews.peer_marks import PeerMark
 from mentor_tui.core.text import clean_line, clean_text
 from mentor_tui.errors import UserError
-from mentor_tui.widgets.seams import LayoutKeepsScrollbars
+from mentor_tui.widgets.seams import LayoutKeepsScrollbars, SizedByLayout
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -195,6 +195,11 @@ def preview_header(rendered: RenderedPreview) -> Text:
     if rendered.earlier:
         text.append("\nEarlier attempts and their feedback", style="italic")
     return text
+
+
+class PreviewHeader(Static, SizedByLayout):
+    """The lines above the preview (auto height): a new height lays the screen out once, not
+    twice (`SizedByLayout`)."""
 
 
 def update_fitted(label: Static, content: Text | str) -> None:

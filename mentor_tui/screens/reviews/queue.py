@@ -36,6 +36,7 @@ from mentor_tui.screens.reviews.landing import (
 )
 from mentor_tui.screens.reviews.preview import (
     PreviewCache,
+    PreviewHeader,
     PreviewPane,
     RenderedPreview,
     ahead_job,
@@ -133,7 +134,7 @@ class ReviewQueueScreen(MentorScreen):
         with Horizontal(id="reviews-body"):
             yield self._table
             with Vertical(id="reviews-preview"):
-                yield Static("", id="preview-header", markup=False)
+                yield PreviewHeader("", id="preview-header", markup=False)
                 yield self._pane
         yield KeyFooter()  # the feedback panel comes after the first preview (`_mount_panel`)
 
