@@ -23,7 +23,7 @@ from textual.widgets import TextArea
 from mentor_tui.core.reviews.decisions import decide_many
 from mentor_tui.core.reviews.queue import count_queue
 from mentor_tui.screens.reviews import queue, queue_source
-from mentor_tui.screens.reviews.feedback_editor import FeedbackArea
+from mentor_tui.screens.reviews.feedback_editor import FeedbackArea, FeedbackPanel
 from mentor_tui.screens.reviews.preview import PreviewPane
 from mentor_tui.screens.reviews.queue import ReviewQueueScreen
 from mentor_tui.widgets import table_loading
@@ -298,3 +298,39 @@ async def test_the_preview_pane_paints_the_lines_the_worker_styled(
             assert line is shown.styled[y]
             restyled = shown.lines[y].crop_extend(0, width, pane.rich_style)
             assert list(line) == list(restyled.apply_style(pane.rich_style))
+
+
+async def test_the_editor_shown_again_paints_its_own_lines_as_before(
+    template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The panel's own lines (its border and background) are the same at every `a`: shown
+    again, it paints the lines it drew the first time (Textual drew all of them again), and
+    what shows is what a full repaint shows."""
+    drawn: list[int] = []
+    render_line = FeedbackPanel.render_line
+
+    def counted(self, y: int):
+        drawn.append(y)
+        return render_line(self, y)
+
+    monkeypatch.setattr(FeedbackPanel, "render_line", counted)
+    app = mentor_app(template, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        assert drawn  # the first time
+        await pilot.press("escape")
+        await settle(pilot)
+        drawn.clear()
+        await pilot.press("a")
+        await settle(pilot)
+        assert drawn == []
+        compositor = app.screen._compositor
+        shown = [list(strip) for strip in compositor.render_strips()]
+        app.screen.query_one(FeedbackPanel).refresh()
+        await settle(pilot)
+        assert drawn
+        assert [list(strip) for strip in compositor.render_strips()] == shown

@@ -91,6 +91,7 @@ And one addition:
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from functools import wraps
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any, ClassVar, Self, cast
@@ -110,7 +111,7 @@ from textual.widgets import DataTable, Input
 from mentor_tui.widgets import column_hint
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Mapping
+    from collections.abc import Callable, Iterable, Iterator, Mapping
 
     from rich.console import RenderableType
 
@@ -296,9 +297,23 @@ def refresh_keeping_moved_lines(widget: Widget, moved: Mapping[int, int]) -> Non
     """``widget.refresh()``, keeping Textual's finished lines of those whose content only moved:
     ``moved`` maps a line (``y`` in the widget) to the line that showed the same content before
     (the same strip, for the same width and styles). Only a widget without a border, an
-    outline or vertical padding keeps any: a finished line is then its content line alone, the
-    same at any ``y``. A line not painted since the widget's last change is drawn again."""
+    outline or vertical padding keeps a line that moved: a finished line is then its content
+    line alone, the same at any ``y``. A line not painted since the widget's last change is
+    drawn again."""
+    with keeping_painted_lines(widget, moved):
+        widget.refresh()
+
+
+@contextmanager
+def keeping_painted_lines(widget: Widget, moved: Mapping[int, int] | None = None) -> Iterator[None]:
+    """Around a change that repaints all of ``widget`` (``refresh()``, its visibility) but not
+    what its lines show: its finished lines are put back after, at the lines ``moved`` gives
+    (see `refresh_keeping_moved_lines`), or where they were. A change of the widget's size
+    or styles after still draws every line again (Textual clears the cache for those)."""
     cache = widget._styles_cache
+    painted, dirty = cache._cache, cache._dirty_lines
+    if moved is None:
+        moved = {y: y for y in painted}
     styles = widget.styles
     plain = (
         not any(edge for edge, _ in styles.border)
@@ -306,13 +321,12 @@ def refresh_keeping_moved_lines(widget: Widget, moved: Mapping[int, int]) -> Non
         and styles.padding.top == 0
         and styles.padding.bottom == 0
     )
-    painted, dirty = cache._cache, cache._dirty_lines
-    kept = (
-        {new: painted[old] for new, old in moved.items() if old in painted and old not in dirty}
-        if plain
-        else {}
-    )
-    widget.refresh()
+    kept = {
+        new: painted[old]
+        for new, old in moved.items()
+        if old in painted and old not in dirty and (plain or new == old)
+    }
+    yield
     cache._cache.update(kept)
     cache._dirty_lines.difference_update(kept)
 
@@ -446,6 +460,7 @@ __all__ = [
     "SizedByLayout",
     "focus_styled",
     "hint_data_tables",
+    "keeping_painted_lines",
     "refresh_keeping_moved_lines",
     "render_only_what_changed",
     "type_without_layout",

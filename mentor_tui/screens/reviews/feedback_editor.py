@@ -21,6 +21,7 @@ from textual.widgets import Static, TextArea
 
 from mentor_tui.core.text import editable_text
 from mentor_tui.widgets.drafts import DraftKeeper
+from mentor_tui.widgets.seams import keeping_painted_lines
 
 DECISION_TITLES = {
     "approve": "Approve",
@@ -94,7 +95,9 @@ class FeedbackPanel(Vertical):
         many component styles: 3-4 ms of each `a` and `ctrl+s`, issue #21), where an inline
         rule restyles nothing. Its children inherit it, so nothing in it can take the focus."""
         self._open = shown
-        self.visible = shown
+        # its own lines (the border, the background) are the same as when it last showed
+        with keeping_painted_lines(self):
+            self.visible = shown
 
     @property
     def required(self) -> bool:
