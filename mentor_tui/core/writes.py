@@ -1,6 +1,8 @@
 """The one write path: every create, update and delete bumps the version, is recorded in the
 change journal (the sync outbox) and is audit-logged, inside the caller's transaction. Every
 value written is checked first (``core/validation.py``, the same check the sync server runs).
+Each row (the changed row, its journal and audit entries) is written at once by a statement of
+its own, not left to the ORM's flush: ``core/write_rows.py``.
 
 Where a change is recorded is the caller's choice (``use_change_log``): a local store's change
 journal by default; a program that writes a sync server's database (the learning platform
