@@ -1,6 +1,8 @@
 """The one write path: every create, update and delete bumps the version, is recorded in the
 change journal (the sync outbox) and is audit-logged, inside the caller's transaction. Every
 value written is checked first (``core/validation.py``, the same check the sync server runs).
+Each row (the changed row, its journal and audit entries) is written at once by a statement of
+its own, not left to the ORM's flush: ``core/write_rows.py``.
 
 Where a change is recorded is the caller's choice (``use_change_log``): a local store's change
 journal by default; a program that writes a sync server's database (the learning platform
@@ -24,6 +26,7 @@ from sqlmodel.sql.sqltypes import UTCDateTime
 from mentor_tui.core import clock
 from mentor_tui.core.journal_sql import change_id_prefix, journal_insert_sql
 from mentor_tui.core.validation import check_fields, check_row, check_rows
+from mentor_tui.core.write_rows import flushed_first, insert_values, settled, write_changes
 from mentor_tui.db.engine import sorting
 from mentor_tui.db.models import AuditEntry, JournalEntry, Synced, new_id, new_ids
 
@@ -78,7 +81,7 @@ class Journal:
         entry = journal_entry(row.__tablename__, row.id, op, base_version, fields, actor_id,
                               clock.now())  # fmt: skip
         entry |= {"fields": to_json_value(fields), "overrides": overrides or None}
-        session.add(JournalEntry(**entry))
+        insert_values(session, JournalEntry.__table__, entry)  # type: ignore[attr-defined]
 
     def record_many(
         self, session: Session, actor_id: str | None, table: Any, rows: list[dict[str, Any]]
@@ -219,16 +222,10 @@ def audit(
     entity_id: str,
     detail: dict[str, Any] | None = None,
 ) -> None:
-    session.add(
-        AuditEntry(
-            actor_id=actor_id,
-            action=action,
-            entity=entity,
-            entity_id=entity_id,
-            at=clock.now(),
-            detail=to_json_value(detail or {}),
-        )
-    )
+    moment = clock.now()
+    entry = {"id": new_id(), "actor_id": actor_id, "action": action, "entity": entity,
+             "entity_id": entity_id, "at": moment, "detail": to_json_value(detail or {})}  # fmt: skip
+    insert_values(session, AuditEntry.__table__, entry)  # type: ignore[attr-defined]
 
 
 def _journal(
@@ -263,8 +260,13 @@ def insert(
     row.created_at = getattr(row, "created_at", None) or moment
     row.updated_at = moment
     row.version = 1
-    session.add(row)
-    _journal(session, actor_id, row, "insert", 0, _columns(row))
+    state, fields = flushed_first(session, row), _columns(row)
+    if state.key is None:
+        insert_values(session, row.__table__, fields)
+        settled(session, state, new=True)
+    else:  # a row the store has: what it changed goes at the next flush, as it always did
+        session.add(row)
+    _journal(session, actor_id, row, "insert", 0, fields)
     audit(session, actor_id, action, row.__tablename__, row.id, detail)
     return row
 
@@ -468,11 +470,7 @@ def update(
     check_fields(row.__tablename__, changed)
     previous = {key: getattr(row, key) for key in changed}
     base = row.version
-    for key, value in changed.items():
-        setattr(row, key, value)
-    row.version = base + 1
-    row.updated_at = clock.now()
-    session.add(row)
+    write_changes(session, row, changed | {"version": base + 1, "updated_at": clock.now()})
     _journal(session, actor_id, row, "update", base, changed, overrides, previous)
     audit_detail = {"fields": sorted(changed)} | (detail or {})
     audit(session, actor_id, action, row.__tablename__, row.id, audit_detail)
@@ -491,10 +489,7 @@ def tombstone(
         return row
     base = row.version
     moment = clock.now()
-    row.deleted_at = moment
-    row.version = base + 1
-    row.updated_at = moment
-    session.add(row)
+    write_changes(session, row, {"deleted_at": moment, "version": base + 1, "updated_at": moment})
     _journal(session, actor_id, row, "delete", base, {"deleted_at": moment})
     audit(session, actor_id, action, row.__tablename__, row.id, detail)
     return row

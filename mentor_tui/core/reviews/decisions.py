@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, Select, case, exists, false, func, select, update
+from sqlalchemy import ColumnElement, Select, case, false, func, select, update
 from sqlmodel import Session
 
 from mentor_tui.config import Config, load_config
@@ -127,20 +127,25 @@ def submission_preview(session: Session, actor: Actor, submission_id: str) -> Su
 
 def _visible_submission(session: Session, actor: Actor, submission_id: str) -> Submission:
     """The live submission by id, re-read from the store; NotFound or AccessDenied otherwise."""
-    submission: Submission | None = session.execute(
-        select(Submission)
+    return _visible(session, actor, submission_id)[0]
+
+
+def _visible(session: Session, actor: Actor, submission_id: str) -> tuple[Submission, str]:
+    """``_visible_submission`` and its assignment's title, in one query: whether the actor
+    may see it is a column beside it."""
+    title = select(Assignment.title).where(Assignment.id == Submission.assignment_id)
+    found = session.execute(
+        select(Submission, submission_scope(actor), title.scalar_subquery())
         .where(Submission.id == submission_id.strip(), live(Submission))
         .execution_options(populate_existing=True)
-    ).scalar_one_or_none()
-    if submission is None:
+    ).one_or_none()
+    if found is None:
         raise NotFound(f"No submission {submission_id.strip()!r} in this database.")
-    visible = session.execute(
-        select(exists().where(Submission.id == submission.id, submission_scope(actor)))
-    ).scalar()
+    submission, visible, assignment_title = found
     if not visible:
         student = session.get_one(User, submission.student_id)
         raise AccessDenied(f"That submission is from {student.email}, who is not your student.")
-    return submission
+    return submission, assignment_title
 
 
 # --- decisions ------------------------------------------------------------------------------
@@ -175,9 +180,10 @@ def decide_many(
     if not ids:
         raise UserError("Mark at least one submission to decide.")
     _hold_write_lock(session)
-    submissions = [_decidable(session, actor, sid, many=len(ids) > 1) for sid in ids]
+    found = [_decidable(session, actor, sid, many=len(ids) > 1) for sid in ids]
+    submissions = [submission for submission, _title in found]
     moment = clock.now()
-    for submission in submissions:
+    for submission, title in found:
         writes.update(
             session,
             actor.id,
@@ -191,7 +197,7 @@ def decide_many(
             action=f"review.{decision}",
             detail={"student_id": submission.student_id, "bulk": len(ids) > 1},
         )
-        _tell_student(session, config, actor, submission, status)
+        _tell_student(session, config, actor, submission, title, status)
     session.flush()
     return submissions
 
@@ -213,13 +219,14 @@ def _checked_feedback(decision: str, feedback: str | None) -> str | None:
     return feedback
 
 
+_WRITE_LOCK = update(Submission).where(false()).values(version=Submission.version)
+
+
 def _hold_write_lock(session: Session) -> None:
     """Take SQLite's write lock before reading, so the pending check and the decision are one
     step against every other writer (a second device, the CLI in another terminal): a rival
     decision either committed before we read it, or waits until we have committed ours."""
-    session.connection().execute(
-        update(Submission).where(false()).values(version=Submission.version)
-    )
+    session.connection().execute(_WRITE_LOCK)
 
 
 def decided(stored_status: str) -> bool:
@@ -228,16 +235,19 @@ def decided(stored_status: str) -> bool:
     return stored_status != "pending"
 
 
-def _decidable(session: Session, actor: Actor, submission_id: str, *, many: bool) -> Submission:
+def _decidable(
+    session: Session, actor: Actor, submission_id: str, *, many: bool
+) -> tuple[Submission, str]:
+    """The submission, pending and visible, and its assignment's title."""
     try:
-        submission = _visible_submission(session, actor, submission_id)
+        submission, title = _visible(session, actor, submission_id)
     except UserError as exc:
         if many:
             raise type(exc)(f"{str(exc).rstrip('.')}; nothing was decided.") from exc
         raise
     if decided(submission.status):
         raise UserError(_already_decided(session, actor, submission, many=many))
-    return submission
+    return submission, title
 
 
 def _already_decided(session: Session, actor: Actor, submission: Submission, *, many: bool) -> str:
@@ -256,16 +266,15 @@ def _already_decided(session: Session, actor: Actor, submission: Submission, *, 
 
 
 def _tell_student(
-    session: Session, config: Config, actor: Actor, submission: Submission, status: str
+    session: Session, config: Config, actor: Actor, submission: Submission, title: str, status: str
 ) -> None:
-    assignment = session.get_one(Assignment, submission.assignment_id)
     notify(
         session,
         config,
         user_id=submission.student_id,
         type=FEEDBACK_RECEIVED,
         title="Feedback available",
-        message=f"Your submission {assignment.title!r} was {_STATUS_WORDS[status]}.",
+        message=f"Your submission {title!r} was {_STATUS_WORDS[status]}.",
         data={
             "submission_id": submission.id,
             "assignment_id": submission.assignment_id,
