@@ -106,7 +106,7 @@ def _painted(app, selector: str) -> bool:
 
 async def _open(path: Path, email: str) -> tuple[float, float]:
     app = _app(path, email)
-    async with app.run_test(size=(130, 40)) as pilot:
+    async with app.run_test(size=(130, 40), notifications=True) as pilot:
         await _repainted(pilot)
         started = time.perf_counter()
         _send_key(app, "7")

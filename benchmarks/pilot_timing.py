@@ -1,7 +1,8 @@
 """Key press to repaint, and opening a long list, measured in-process with Textual's Pilot.
 
 The app is the real ``MentorApp`` on a real store, run headless with ``App.run_test`` at
-120x40. One sample is the time from posting the key event to the app (as the driver does for a
+120x40, its notifications on as in a terminal (``run_test`` turns them off by default: a toast
+the user would see, and its layout, would not be timed). One sample is the time from posting the key event to the app (as the driver does for a
 real key; not ``pilot.press``, which adds two 20 ms CPU-idle waits of its own) to the moment
 the screen has repainted with the answer: the key's events processed, every worker the key
 started finished (the DB jobs of ``run_db`` and the list's page loader), the
@@ -154,7 +155,7 @@ def _table(app):
 async def _key_timings(path: Path, email: str, rounds: int) -> KeyTimings:
     app = _app(path, email)
     switch, switch_data, typed, counted, moved, scrolled = [], [], [], [], [], []
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await _repainted(pilot)
         await pilot.press("2")  # the students screen exists from now on: switches reuse it
         await _repainted(pilot)
@@ -194,7 +195,7 @@ async def _echo_key_timings(samples: int) -> list[float]:
 
     app = EchoApp()
     timed: list[float] = []
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await _repainted(pilot)
         for key in "echo":  # warm up, as the real app's keys come after its first screens
             await _timed(pilot, key)
@@ -211,7 +212,7 @@ def echo_key_timings(samples: int = 40) -> list[float]:
 
 async def _open_list(path: Path, email: str) -> tuple[float, int]:
     app = _app(path, email)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await _repainted(pilot)
         started = time.perf_counter()
         _send_key(app, "2")

@@ -124,7 +124,7 @@ async def _idle(pilot) -> None:
 
 async def _open(path: Path, email: str) -> tuple[float, float]:
     app = _app(path, email)
-    async with app.run_test(size=(130, 40)) as pilot:
+    async with app.run_test(size=(130, 40), notifications=True) as pilot:
         await _repainted(pilot)
         started = time.perf_counter()
         _send_key(app, "3")
@@ -140,7 +140,7 @@ async def _decide(path: Path, email: str, rounds: int) -> tuple[list[float], lis
 
     app = _app(path, email)
     approve, decide = [], []
-    async with app.run_test(size=(130, 40)) as pilot:
+    async with app.run_test(size=(130, 40), notifications=True) as pilot:
         await _repainted(pilot)
         await pilot.press("3")
         await _until(pilot, time.perf_counter(), lambda: _previewing(app, None), "a preview")

@@ -340,7 +340,7 @@ async def test_decisions_take_their_rows_out_without_reloading_the_list(
         assert [table.key_at(i) for i in range(len(left))] == left
         assert table.cursor_key == before[4].id
         counted = app.screen.query_one("#reviews-count").content
-        assert str(counted).startswith(f"{len(left)} pending")
+        assert str(counted).startswith(f"Rejected 2 submissions · {len(left)} pending")
 
 
 async def test_a_change_made_elsewhere_is_counted_after_a_decision(
@@ -359,7 +359,7 @@ async def test_a_change_made_elsewhere_is_counted_after_a_decision(
         assert table.row_count == len(before) - 2
         assert table.cursor_key == before[1].id
         counted = app.screen.query_one("#reviews-count").content
-        assert str(counted).startswith(f"{len(before) - 2} pending")
+        assert str(counted).startswith(f"Approved 1 submission · {len(before) - 2} pending")
 
 
 async def test_the_preview_follows_the_width_of_its_pane(template: Path, tmp_path: Path) -> None:

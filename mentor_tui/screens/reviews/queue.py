@@ -106,6 +106,7 @@ class ReviewQueueScreen(MentorScreen):
         self._debounce: Timer | None = None
         self._source_now: QueueSource | None = None
         self._count_shown = ""  # the count line as shown
+        self._done = ""  # the last decision, said on the count line (not a toast: no layout)
         self._table = PagedTable(COLUMNS, id="reviews-table", markable=True, page_size=PAGE_SIZE)
         self._pane = PreviewPane(id="preview-content")
         self._panel = FeedbackPanel(id="feedback")
@@ -191,6 +192,7 @@ class ReviewQueueScreen(MentorScreen):
         if value == self._filter:
             return
         self._filter = value
+        self._done = ""
         self._items.clear()  # the new filter's pages fill it again
         table = self._table
         table.empty_text = self._empty_text()
@@ -214,7 +216,7 @@ class ReviewQueueScreen(MentorScreen):
     def _show_count(self, count: int) -> None:
         noun = "submission" if count == 1 else "submissions"
         matching = f" matching {self._filter!r}" if self._filter else ""
-        text = f"{count} pending {noun}{matching}, oldest first"
+        text = f"{self._done}{count} pending {noun}{matching}, oldest first"
         if text != self._count_shown:  # shown already by the decision that changed it
             self._count_shown = text
             # one line, the screen's width: a new count needs no layout
@@ -418,14 +420,14 @@ class ReviewQueueScreen(MentorScreen):
             self._reload()
         else:
             noun = "submission" if result == 1 else "submissions"
-            self.notify(f"{DONE_WORDS[decision]} {result} {noun}.", markup=False)
+            self._done = f"{DONE_WORDS[decision]} {result} {noun} · "
             # The decided rows leave the list at once and the cursor is on the next row; a row
             # the table has not loaded makes it reload (and count) instead.
             if self._source_now is not None:  # its bookmarks first: the table reads on at once
                 self._source_now.removed(ids)
             taken_out = table.remove_rows(ids)
-            if taken_out:  # the count line in the same frame (its CountChanged comes later)
-                self._show_count(table.row_count)
+            if taken_out:  # the count line, saying what was done, in the same frame (else with
+                self._show_count(table.row_count)  # the reload's count: CountChanged)
             if table.cursor_key is not None:  # shown now when rendered ahead, with the rows
                 self._ask_preview(table.cursor_key)
             if anchor is not None:  # after the landing is painted: it does not wait for this
