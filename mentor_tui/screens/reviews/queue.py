@@ -52,7 +52,7 @@ from mentor_tui.screens.reviews.queue_source import (
 )
 from mentor_tui.widgets.events import DataChanged
 from mentor_tui.widgets.key_footer import KeyFooter
-from mentor_tui.widgets.paged_table import PagedTable
+from mentor_tui.widgets.paged_table import PagedRow, PagedTable
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -103,6 +103,8 @@ class ReviewQueueScreen(MentorScreen):
         self._era = 0  # one more at every write: a preview read before it is not kept
         self._earlier = False
         self._debounce: Timer | None = None
+        self._filter_box: Input | None = None  # mounted by the first `/`
+        self._first_rows: list[PagedRow] | None = None  # kept from the preload (`compose`)
         self._source_now: QueueSource | None = None
         self._count_shown = ""  # the count line as shown
         self._table = PagedTable(COLUMNS, id="reviews-table", markable=True, page_size=PAGE_SIZE)
@@ -124,11 +126,11 @@ class ReviewQueueScreen(MentorScreen):
     def compose(self) -> ComposeResult:
         source = self._source()
         source.warming()
+        self._first_rows = source.kept_first_rows()  # when the store has not changed since
         self.run_worker(source.warm, thread=True, group="queue-warm", exit_on_error=False)
         yield self.mentor_app.make_status_bar(self.HELP_TITLE)
-        yield Input(
-            placeholder="filter by student or assignment", id="reviews-filter", classes="hidden"
-        )
+        # the filter box comes with the first `/` (`action_filter`): made, styled and mounted
+        # with the screen, hidden, it held up the first rows (issue #21)
         yield Static("", id="reviews-count", markup=False)
         with Horizontal(id="reviews-body"):
             yield self._table
@@ -141,8 +143,12 @@ class ReviewQueueScreen(MentorScreen):
         table = self._table
         table.empty_text = self._empty_text()
         source = self._source_now or self._source()
-        # the first page `warm` reads while the screen is built, painted with its first frame
-        table.set_source(source, first_rows=source.first_rows_now(FIRST_ROWS_WAIT))
+        # the first page kept from the app's preload, or the one `warm` reads while the screen
+        # is built: painted with its first frame
+        first_rows, self._first_rows = self._first_rows, None
+        if first_rows is None:
+            first_rows = source.first_rows_now(FIRST_ROWS_WAIT)
+        table.set_source(source, first_rows=first_rows)
         table.focus()
 
     def _empty_text(self) -> str:
@@ -158,8 +164,13 @@ class ReviewQueueScreen(MentorScreen):
         return self._source_now
 
     # -- filter -------------------------------------------------------------------------------
-    def action_filter(self) -> None:
-        box = self.query_one("#reviews-filter", Input)
+    async def action_filter(self) -> None:
+        box = self._filter_box
+        if box is None:
+            box = self._filter_box = Input(
+                placeholder="filter by student or assignment", id="reviews-filter"
+            )
+            await self.mount(box, before=self.query_one("#reviews-count"))
         box.remove_class("hidden")
         box.focus()
 
@@ -170,8 +181,8 @@ class ReviewQueueScreen(MentorScreen):
         if self._pane.has_focus:
             self._table.focus()
             return
-        box = self.query_one("#reviews-filter", Input)
-        if box.value or not box.has_class("hidden"):
+        box = self._filter_box
+        if box is not None and (box.value or not box.has_class("hidden")):
             box.value = ""
             box.add_class("hidden")
             self._table.focus()
