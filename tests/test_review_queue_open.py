@@ -303,10 +303,12 @@ async def test_the_filter_box_is_made_by_the_first_slash(template: Path, tmp_pat
         screen = app.screen
         assert isinstance(screen, ReviewQueueScreen)
         assert not screen.query("#reviews-filter")
+        sources = set(app.stylesheet.source)
         await pilot.press("slash")
         await pilot.pause()
         box = screen.query_one("#reviews-filter", Input)
         assert box.has_focus and box.region.height > 0
+        assert set(app.stylesheet.source) == sources  # its stylesheet was read ahead
         await pilot.press("escape")
         await pilot.pause()
         assert box.has_class("hidden") and screen.query_one(PagedTable).has_focus
