@@ -101,3 +101,42 @@ async def test_a_click_presses_the_key_and_a_disabled_one_rings() -> None:
         await pilot.click(KeyFooter, offset=(spans["Disabled"] + 1, 0))
         await pilot.pause()
         assert app.rung == 1  # nothing ran
+
+
+async def test_each_set_of_keys_is_drawn_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The footer going back to keys it showed before (the review queue's list after its
+    feedback editor, at every decision) paints the line it drew then, and a click finds the
+    keys where that line has them; a new theme draws again."""
+    drawn: list[int] = []
+    draw = KeyFooter._draw
+
+    def counted(self: KeyFooter, width: int):  # type: ignore[no-untyped-def]
+        drawn.append(width)
+        return draw(self, width)
+
+    monkeypatch.setattr(KeyFooter, "_draw", counted)
+    app = KeysApp()
+    async with app.run_test(size=(100, 5)) as pilot:
+        footer = app.query_one(KeyFooter)
+        app.set_focus(None)
+        await pilot.pause()
+        await pilot.pause()
+        unfocused = bottom_line(app)
+        for _ in range(2):
+            app.query_one(Input).focus()
+            await pilot.pause()
+            await pilot.pause()
+            app.set_focus(None)
+            await pilot.pause()
+            await pilot.pause()
+        assert len(drawn) == 2 and bottom_line(app) == unfocused
+        spans = {item.description: start for start, _end, item in footer._spans}
+        await pilot.click(KeyFooter, offset=(spans["Ring"] + 1, 0))
+        await pilot.pause()
+        assert app.rung == 1
+        drawn.clear()
+        app.theme = "textual-light" if app.theme != "textual-light" else "nord"
+        await pilot.pause()
+        await pilot.pause()
+        bottom_line(app)
+        assert drawn

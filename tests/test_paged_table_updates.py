@@ -263,3 +263,65 @@ async def test_a_focus_change_paints_only_the_cursor_line() -> None:
         await settle(pilot)
         assert painted == [3]
         assert list(table.render_line(3)) == list(focused)
+
+
+async def test_taking_a_row_out_draws_only_the_lines_that_changed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The rows below the one taken out only move up: their finished lines are painted from
+    Textual's line cache at their new place, and only the cursor's line and the line a row
+    came into are drawn again (issue #21: every line was, at each decision). What is painted
+    is what a full repaint paints."""
+    painted: list[int] = []
+
+    class CountedTable(PagedTable):
+        def render_line(self, y: int):  # type: ignore[no-untyped-def]
+            painted.append(y)
+            return super().render_line(y)
+
+    source = ListSource(60)
+    app = TableApp(CountedTable(COLUMNS, source, page_size=100))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = app.table
+        table.focus()
+        await pilot.press("down", "down", "down")
+        await settle(pilot)
+        painted.clear()
+        assert table.remove_rows(source.delete(3))
+        await pilot.pause()
+        assert sorted(set(painted)) == [4, ROWS_ON_SCREEN]  # the cursor's row, the last one
+        screen = app.screen
+        kept = [list(strip) for strip in screen._compositor.render_strips()]
+        table.refresh()
+        await pilot.pause()
+        assert [list(strip) for strip in screen._compositor.render_strips()] == kept
+        assert shown_numbers(table) == [0, 1, 2, 4, 5, 6, 7, 8, 9, 10, 11]
+
+
+async def test_a_row_taken_out_leaves_a_scrollbar_that_looks_the_same_alone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The scrollbar is painted again only when its thumb changes: one row of 400 leaves it
+    as it was (a one-cell thumb at the top), one of 60 makes it longer."""
+    from textual.scrollbar import ScrollBar
+
+    drawn: list[int] = []
+    render = ScrollBar.render
+
+    def counted(self):  # type: ignore[no-untyped-def]
+        drawn.append(self.window_virtual_size)
+        return render(self)
+
+    monkeypatch.setattr(ScrollBar, "render", counted)
+    for rows, repainted in ((400, False), (60, True)):
+        source = ListSource(rows)
+        app = app_for(source, page_size=500)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            table = app.table
+            drawn.clear()
+            assert table.remove_rows(source.delete(3))
+            await settle(pilot)
+            assert table.vertical_scrollbar.window_virtual_size == rows  # the header, a row less
+            assert drawn == ([rows] if repainted else [])

@@ -17,12 +17,17 @@ from app_support import (
     settle,
 )
 from sqlalchemy import event
+from textual.screen import Screen
+from textual.widgets import TextArea
 
 from mentor_tui.core.reviews.decisions import decide_many
 from mentor_tui.core.reviews.queue import count_queue
 from mentor_tui.screens.reviews import queue, queue_source
+from mentor_tui.screens.reviews.feedback_editor import FeedbackArea, FeedbackPanel
+from mentor_tui.screens.reviews.preview import PreviewPane
 from mentor_tui.screens.reviews.queue import ReviewQueueScreen
 from mentor_tui.widgets import table_loading
+from mentor_tui.widgets.key_footer import KeyFooter
 from mentor_tui.widgets.paged_table import PagedTable
 
 SIZE = (130, 40)
@@ -186,3 +191,146 @@ async def test_a_decision_shows_the_new_count_in_its_own_frame(
         await settle(pilot)
         assert shown == [f"{before - 1} pending submissions, oldest first"]
         assert str(app.screen.query_one("#reviews-count").content) == shown[0]
+
+
+async def test_a_decision_shows_the_lists_keys_with_its_landing(
+    template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The footer shows the list's keys again when the decision's handler returns, with the
+    rows and the preview it lands on (it waited for the focus change's message hops, and was
+    painted a frame after the landing); and it reads the screen's bindings once per update."""
+    shown: list[list[str]] = []
+    saved = ReviewQueueScreen._saved
+
+    def recorded(self, *args, **kwargs):
+        saved(self, *args, **kwargs)
+        shown.append([item.key for item in self.query_one(KeyFooter).items])
+
+    monkeypatch.setattr(ReviewQueueScreen, "_saved", recorded)
+    app = mentor_app(template, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        footer = app.screen.query_one(KeyFooter)
+        assert "ctrl+s" in [item.key for item in footer.items]
+        reads: list[int] = []
+        active = Screen.active_bindings
+
+        def counted(screen):
+            reads.append(1)
+            return active.fget(screen)  # type: ignore[attr-defined]
+
+        monkeypatch.setattr(Screen, "active_bindings", property(counted))
+        footer.update_keys()
+        assert len(reads) == 1
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert len(shown) == 1
+        assert "a" in shown[0] and "ctrl+s" not in shown[0]
+        assert [item.key for item in footer.items] == shown[0]
+
+
+async def test_saving_leaves_the_hidden_editor_unstyled_until_it_shows(
+    template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The text area losing the focus as the panel hides is not styled again (nothing of it
+    shows); the next `a` focuses it, and it shows its focused style."""
+    app = mentor_app(template, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        area = app.screen.query_one(FeedbackArea)
+        focused_border = area.styles.border
+        styled: list[bool] = []
+        update = TextArea.update_node_styles
+
+        def counted(self, animate: bool = True) -> None:
+            styled.append(self.has_focus)
+            update(self, animate)
+
+        monkeypatch.setattr(TextArea, "update_node_styles", counted)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not area.has_focus and not area.visible
+        assert styled == []
+        await pilot.press("a")
+        await settle(pilot)
+        assert area.has_focus and styled == [True]
+        assert area.styles.border == focused_border
+        await pilot.press("escape")  # hidden again: cancelled
+        await settle(pilot)
+        assert styled == [True]
+        await pilot.press("a")
+        await pilot.click("#reviews-table")  # the list, the panel still shown: blurred style
+        await settle(pilot)
+        assert not area.has_focus and area.visible
+        assert styled[-1] is False and area.styles.border != focused_border
+
+
+async def test_the_preview_pane_paints_the_lines_the_worker_styled(
+    template: Path, tmp_path: Path
+) -> None:
+    """The worker that renders a preview gives its lines in the pane's style too: the pane
+    paints those strips as they are (it styled each line of every new item on the UI thread),
+    the same as styling them there."""
+    app = mentor_app(template, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        await pilot.press("ctrl+s")  # lands on an item rendered ahead
+        await settle(pilot)
+        pane = app.screen.query_one(PreviewPane)
+        shown = pane.shown
+        assert shown is not None and shown.style == pane.rich_style
+        assert len(shown.styled) == len(shown.lines) > 1
+        width = pane.scrollable_content_region.width
+        for y in range(2):
+            line = pane.render_line(y)
+            assert line is shown.styled[y]
+            restyled = shown.lines[y].crop_extend(0, width, pane.rich_style)
+            assert list(line) == list(restyled.apply_style(pane.rich_style))
+
+
+async def test_the_editor_shown_again_paints_its_own_lines_as_before(
+    template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The panel's own lines (its border and background) are the same at every `a`: shown
+    again, it paints the lines it drew the first time (Textual drew all of them again), and
+    what shows is what a full repaint shows."""
+    drawn: list[int] = []
+    render_line = FeedbackPanel.render_line
+
+    def counted(self, y: int):
+        drawn.append(y)
+        return render_line(self, y)
+
+    monkeypatch.setattr(FeedbackPanel, "render_line", counted)
+    app = mentor_app(template, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        assert drawn  # the first time
+        await pilot.press("escape")
+        await settle(pilot)
+        drawn.clear()
+        await pilot.press("a")
+        await settle(pilot)
+        assert drawn == []
+        compositor = app.screen._compositor
+        shown = [list(strip) for strip in compositor.render_strips()]
+        app.screen.query_one(FeedbackPanel).refresh()
+        await settle(pilot)
+        assert drawn
+        assert [list(strip) for strip in compositor.render_strips()] == shown

@@ -363,3 +363,63 @@ def test_the_scroll_view_names_layout_keeps_scrollbars_relies_on_are_there() -> 
     view = LayoutKeepsScrollbars()
     for name in ("_size", "_container_size", "_scrollbar_changes"):
         assert hasattr(view, name), name
+
+
+def test_the_line_cache_names_refresh_keeping_moved_lines_relies_on_are_there() -> None:
+    """``refresh_keeping_moved_lines`` reads and fills a widget's ``_styles_cache``: its
+    finished lines by ``y`` (``_cache``) and the lines to draw again (``_dirty_lines``), which a
+    whole-widget refresh clears and marks all dirty."""
+    from textual._styles_cache import StylesCache
+    from textual.widget import Widget
+
+    cache = Widget()._styles_cache
+    assert isinstance(cache, StylesCache)
+    assert isinstance(cache._cache, dict) and isinstance(cache._dirty_lines, set)
+    source = inspect.getsource(StylesCache.render)
+    assert "is_dirty(y) or y not in self._cache" in source
+    assert "self._styles_cache.clear()" in inspect.getsource(Widget._set_dirty)
+
+
+async def _layouts_for_new_lines(label: type[Static], rest: type[Static]) -> int:
+    """How many layouts a label of ``label`` above ``rest`` takes to show two more lines."""
+
+    class Page(App[None]):
+        CSS = "#label { height: auto; } #rest { height: 1fr; }"
+
+        def compose(self) -> ComposeResult:
+            yield label("one line", id="label")
+            yield rest("the rest", id="rest")
+
+    app = Page()
+    async with app.run_test(size=(40, 12)) as pilot:
+        await pilot.pause()
+        counted: list[object] = []
+        screen = app.screen
+        refresh_layout = screen._refresh_layout
+
+        def counting(*args: object, **kwargs: object) -> None:
+            counted.append(args)
+            refresh_layout(*args, **kwargs)
+
+        screen._refresh_layout = counting  # type: ignore[method-assign]
+        shown = app.query_one("#label", Static)
+        shown.update("one\ntwo\nthree")
+        for _ in range(4):
+            await pilot.pause()
+        assert shown.size.height == 3
+        lines = [strip.text for strip in screen._compositor.render_strips()]
+        assert lines[:4] == [f"{t:<40}" for t in ("one", "two", "three", "the rest")]
+        return len(counted)
+
+
+async def test_a_label_a_layout_resizes_does_not_lay_the_screen_out_again() -> None:
+    """A label given another number of lines lays the screen out once (Textual laid it out
+    again right after, for the label's new size), and shows every line."""
+    from mentor_tui.widgets.seams import SizedByLayout
+
+    class Sized(Static, SizedByLayout):
+        pass
+
+    # the rest, shorter, is not laid out again either
+    assert await _layouts_for_new_lines(Static, Sized) == 2
+    assert await _layouts_for_new_lines(Sized, Sized) == 1

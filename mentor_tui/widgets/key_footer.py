@@ -23,6 +23,7 @@ from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
+from textual.binding import ActiveBinding
 from textual.screen import Screen
 from textual.strip import Strip
 from textual.widget import Widget
@@ -40,6 +41,8 @@ class FooterItem:
     grouped: bool = False  # a key of a binding group: no description, a margin each side
     label: bool = False  # a binding group's description after its keys: not a key
 
+
+DRAWN_KEPT = 8  # lines the footer keeps drawn (a screen's few sets of keys, at one width)
 
 HELP_IDS = (
     "app.help",
@@ -100,6 +103,9 @@ class KeyFooter(Widget, can_focus=False):
         self._spans: list[tuple[int, int, FooterItem]] = []  # (start, end) cells of each key
         self._hover: FooterItem | None = None
         self._update_pending = False
+        # the lines drawn, by what they show and the width (see `render_line`)
+        self._drawn: dict[tuple[object, ...], tuple[Strip, list[tuple[int, int, FooterItem]]]]
+        self._drawn = {}
 
     @property
     def items(self) -> tuple[FooterItem, ...]:
@@ -118,7 +124,9 @@ class KeyFooter(Widget, can_focus=False):
     # ----------------------------------------------------------------- bindings
 
     def on_mount(self) -> None:
-        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
+        # at once: only a flag and a call for later, so that an `update_keys` called directly
+        # after the change (in the same handler) leaves nothing for later to read again
+        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed, immediate=True)
         self.app.screen_change_signal.subscribe(self, self._screen_changed)
         self.update_keys()
 
@@ -129,7 +137,13 @@ class KeyFooter(Widget, can_focus=False):
     def _bindings_changed(self, screen: Screen) -> None:
         if screen is self.screen and not self._update_pending:
             self._update_pending = True
-            self.call_later(self.update_keys)
+            self.call_later(self._update_if_pending)
+
+    def _update_if_pending(self) -> None:
+        # not again when `update_keys` was called directly since (a key's handler that wants
+        # the footer in the frame it paints, e.g. the review queue's decision)
+        if self._update_pending:
+            self.update_keys()
 
     def _screen_changed(self, screen: Screen) -> None:
         # Bindings may have changed while this screen was not shown (e.g. sync linked).
@@ -141,17 +155,21 @@ class KeyFooter(Widget, can_focus=False):
         self._update_pending = False
         if not self.is_attached:
             return
-        items, palette = self._read_bindings()
-        pinned = self._read_pinned()
+        # read once: the screen works it out again at every read (the focus chain, and every
+        # binding's check_action)
+        active = self.screen.active_bindings
+        items, palette = self._read_bindings(active)
+        pinned = self._read_pinned(active)
         items = tuple(i for i in items if i not in pinned)
         if items != self._items or palette != self._palette or pinned != self._pinned:
             self._items, self._palette, self._pinned = items, palette, pinned
             self._hover = None
             self.refresh()
 
-    def _read_bindings(self) -> tuple[tuple[FooterItem, ...], FooterItem | None]:
+    def _read_bindings(
+        self, active: dict[str, ActiveBinding]
+    ) -> tuple[tuple[FooterItem, ...], FooterItem | None]:
         app = self.app
-        active = self.screen.active_bindings
         by_action: defaultdict[str, list] = defaultdict(list)
         rank: dict[str, int] = {}
         screen = self.screen
@@ -202,9 +220,8 @@ class KeyFooter(Widget, can_focus=False):
                 )
         return tuple(items), palette
 
-    def _read_pinned(self) -> tuple[FooterItem, ...]:
+    def _read_pinned(self, active: dict[str, ActiveBinding]) -> tuple[FooterItem, ...]:
         app = self.app
-        active = self.screen.active_bindings
         pinned: list[FooterItem] = []
         escape = active.get("escape")
         if escape is not None and escape.enabled and escape.binding.description:
@@ -266,13 +283,27 @@ class KeyFooter(Widget, can_focus=False):
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
+        self._drawn.clear()  # drawn in the styles before
         self.refresh()
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
-        base = self._blank_style()  # between and after the keys: the background only
         if y != 0 or width <= 0:
-            return Strip.blank(width, base)
+            return Strip.blank(width, self._blank_style())
+        # The footer goes back and forth between a few sets of keys (the review queue's list
+        # and its feedback editor at every `a` and `ctrl+s`): each drawn once (issue #21).
+        key = (self._items, self._palette, self._pinned, self._hover, width)
+        drawn = self._drawn.get(key)
+        if drawn is None:
+            if len(self._drawn) >= DRAWN_KEPT:
+                self._drawn.clear()
+            drawn = self._drawn[key] = self._draw(width)
+        line, self._spans = drawn
+        return line
+
+    def _draw(self, width: int) -> tuple[Strip, list[tuple[int, int, FooterItem]]]:
+        """The line for ``width``, and where each key is on it."""
+        base = self._blank_style()  # between and after the keys: the background only
         key_style = self.get_component_rich_style("key-footer--key")
         text_style = self.get_component_rich_style("key-footer--description")
         palette: list[Segment] = []
@@ -327,8 +358,7 @@ class KeyFooter(Widget, can_focus=False):
         if palette:
             spans.append((room, width, self._palette))  # type: ignore[arg-type]
             line = Strip([*line, *palette]).crop(0, width)
-        self._spans = spans
-        return line.crop(0, width).adjust_cell_length(width, base)
+        return line.crop(0, width).adjust_cell_length(width, base), spans
 
     @staticmethod
     def _hint(left_out: int) -> str:

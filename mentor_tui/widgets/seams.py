@@ -56,6 +56,21 @@ A saving per key typed (issue #21, ``key_filter_p95`` in ``benchmarks/run.py``):
   :class:`LayoutKeepsScrollbars` skips that when nothing ``_scroll_update`` reads changed since
   it last ran (sizes, virtual size, scrollbar styles, offsets).
 
+- **Rows that moved keep their painted lines.** ``Widget.refresh`` of the whole widget throws
+  away Textual's cache of its finished lines (``_styles_cache``: the content line with the
+  widget's styles and the app's colour filter applied, new strips each time), so a decision
+  taking one row out of the review queue drew the list's 37 lines again though all but two
+  only moved up by one (issue #21). :func:`refresh_keeping_moved_lines` repaints the whole
+  widget with the finished lines of those that only moved put back at their new place; the
+  compositor paints them from the same strips (and their own caches of cuts and filters).
+
+- **A label resized by a layout does not ask for another.** ``Widget._size_updated`` stores the
+  size a layout gives a widget in ``virtual_size``, a reactive declared with ``layout=True``:
+  every widget whose size changed asks for a second layout (and frame) right after the first.
+  The review queue's preview header changed height with the next item at ~40% of decisions
+  (issue #21). :class:`SizedByLayout` stores it without that layout, for a widget whose virtual
+  size nothing lays out (a label: no children, no scrolling); it is still painted again.
+
 And one repair:
 
 - **Tables drawn before their columns were sized.** Textual sizes a ``DataTable``'s columns to
@@ -76,6 +91,7 @@ And one addition:
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from functools import wraps
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any, ClassVar, Self, cast
@@ -95,7 +111,7 @@ from textual.widgets import DataTable, Input
 from mentor_tui.widgets import column_hint
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable
+    from collections.abc import Callable, Iterable, Iterator, Mapping
 
     from rich.console import RenderableType
 
@@ -277,6 +293,55 @@ class LayoutKeepsScrollbars(ScrollView):
         return super()._size_updated(size, virtual_size, container_size, layout)
 
 
+def refresh_keeping_moved_lines(widget: Widget, moved: Mapping[int, int]) -> None:
+    """``widget.refresh()``, keeping Textual's finished lines of those whose content only moved:
+    ``moved`` maps a line (``y`` in the widget) to the line that showed the same content before
+    (the same strip, for the same width and styles). Only a widget without a border, an
+    outline or vertical padding keeps a line that moved: a finished line is then its content
+    line alone, the same at any ``y``. A line not painted since the widget's last change is
+    drawn again."""
+    with keeping_painted_lines(widget, moved):
+        widget.refresh()
+
+
+@contextmanager
+def keeping_painted_lines(widget: Widget, moved: Mapping[int, int] | None = None) -> Iterator[None]:
+    """Around a change that repaints all of ``widget`` (``refresh()``, its visibility) but not
+    what its lines show: its finished lines are put back after, at the lines ``moved`` gives
+    (see `refresh_keeping_moved_lines`), or where they were. A change of the widget's size
+    or styles after still draws every line again (Textual clears the cache for those)."""
+    cache = widget._styles_cache
+    painted, dirty = cache._cache, cache._dirty_lines
+    if moved is None:
+        moved = {y: y for y in painted}
+    styles = widget.styles
+    plain = (
+        not any(edge for edge, _ in styles.border)
+        and not any(edge for edge, _ in styles.outline)
+        and styles.padding.top == 0
+        and styles.padding.bottom == 0
+    )
+    kept = {
+        new: painted[old]
+        for new, old in moved.items()
+        if old in painted and old not in dirty and (plain or new == old)
+    }
+    yield
+    cache._cache.update(kept)
+    cache._dirty_lines.difference_update(kept)
+
+
+class SizedByLayout(Widget):
+    """A widget (a label: no children, no scrolling) whose new size from a layout does not ask
+    for another layout. A second base, after the widget's Textual one
+    (``class Header(Static, SizedByLayout)``), as for :class:`FocusPaintsPart`."""
+
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        return super()._size_updated(size, virtual_size, container_size, layout=False)
+
+
 def _replace_once(owner: type, name: str, marker: str, wrap: Callable[[Any], Any]) -> None:
     """Set ``owner.name`` to ``wrap(original)``, marked ``marker``: once, however often it is
     called."""
@@ -392,8 +457,11 @@ __all__ = [
     "FirstFrameHook",
     "FirstShowStyles",
     "FocusPaintsPart",
+    "SizedByLayout",
     "focus_styled",
     "hint_data_tables",
+    "keeping_painted_lines",
+    "refresh_keeping_moved_lines",
     "render_only_what_changed",
     "type_without_layout",
     "widen_tables_after_sizing",

@@ -30,6 +30,7 @@ from mentor_tui.widgets.page_source import (
     PageLoader,
     PageSource,
 )
+from mentor_tui.widgets.seams import refresh_keeping_moved_lines
 
 # How long a new source may take before the table shows its rows as loading: what was on screen
 # stays until then (a person does not notice 100 ms; a filter key's rows come well within it).
@@ -52,6 +53,8 @@ def remove_rows(self, keys: Iterable[str]) -> bool:
     wanted = set(keys)
     if not wanted:
         return True
+    top, cursor_before = int(self.scroll_y), self.cursor_index
+    width = self.scrollable_content_region.width
     if not self._count_exact or self._source is None or self._failure is not None:
         self.reload()
         return False
@@ -86,7 +89,11 @@ def remove_rows(self, keys: Iterable[str]) -> bool:
     self._update_virtual_size()
     self.set_reactive(type(self).cursor_index, self.validate_cursor_index(cursor))
     self._scroll_cursor_into_view()
-    self.refresh()
+    if self.scrollable_content_region.width == width:
+        moved = moved_lines(self, removed, top, cursor_before)
+        refresh_keeping_moved_lines(self, moved)  # the rows that moved up: not drawn again
+    else:
+        self.refresh()
     self.post_message(self.CountChanged(self, self._row_count))
     self._post_highlight()
     # Rows to read again (a page left short) are read a moment after this frame is painted: the
@@ -94,6 +101,29 @@ def remove_rows(self, keys: Iterable[str]) -> bool:
     # the work that follows it (the screen's own), for the interpreter.
     self.call_after_refresh(self.set_timer, REFILL_DELAY, self._request_visible)
     return True
+
+
+def moved_lines(self, removed: list[int], top: int, cursor_before: int) -> dict[int, int]:
+    """The lines that show, after the rows at ``removed`` (sorted) were taken out, what another
+    line showed before (the list scrolled to ``top`` and its cursor on ``cursor_before``
+    then): {line now: line before}, the header's included; the cursor's rows, then and now,
+    are drawn again."""
+    moved = {0: 0}
+    now_top, cursor = int(self.scroll_y), self.cursor_index
+    rows = self._rows_on_screen()
+    for y in range(1, rows + 1):
+        index = now_top + y - 1
+        if index >= self._row_count:
+            break
+        before = index
+        for gone in removed:  # the index the row had before
+            if gone > before:
+                break
+            before += 1
+        line = before - top + 1
+        if index != cursor and before != cursor_before and 1 <= line <= rows:
+            moved[y] = line
+    return moved
 
 
 def new_generation(

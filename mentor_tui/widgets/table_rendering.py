@@ -13,8 +13,10 @@ written there, with no call in between, and the class keeps its bases.
 
 from __future__ import annotations
 
+from rich.segment import Segment
 from rich.style import Style
 from textual.geometry import Size
+from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 from textual.widget import Widget
 
@@ -80,12 +82,38 @@ def update_virtual_size(self) -> None:
         # Rows came or went behind a viewport that stays full and a widget whose size does
         # not depend on them: the scrollbar and the scroll range change, not the layout.
         self.set_reactive(Widget.virtual_size, size)
-        self.vertical_scrollbar.window_virtual_size = size.height
-        self.vertical_scrollbar.refresh()
+        bar = self.vertical_scrollbar
+        if thumb_stays(bar, size.height):  # a row of 5,000 gone: the same cells (issue #21)
+            bar.set_reactive(ScrollBar.window_virtual_size, size.height)
+        else:
+            bar.window_virtual_size = size.height
+            bar.refresh()
         self.scroll_y = self.validate_scroll_y(self.scroll_y)
         self.scrollbars_updated()  # the next layout need not set them up again
         return
     self.virtual_size = size  # lays out the screen again
+
+
+def thumb_stays(bar: ScrollBar, virtual_height: int) -> bool:
+    """Whether the vertical scrollbar ``bar`` draws the same cells for ``virtual_height`` rows
+    as for the rows it shows now (its thumb moves by an eighth of a cell or more only when
+    enough rows came or went): painted again only when they differ, a frame's whole height."""
+    height, width = bar.size.height, bar.size.width
+    if not height or not width:
+        return False
+
+    def cells(virtual: int) -> list[Segment]:
+        window = bar.window_size if bar.window_size < virtual else 0
+        return bar.renderer.render_bar(
+            size=height,
+            virtual_size=virtual,
+            window_size=window,
+            position=bar.position,
+            thickness=width,
+            vertical=True,
+        ).segments
+
+    return cells(bar.window_virtual_size) == cells(virtual_height)
 
 
 def scrollbar_to_come(self) -> bool:

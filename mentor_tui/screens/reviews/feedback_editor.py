@@ -21,12 +21,24 @@ from textual.widgets import Static, TextArea
 
 from mentor_tui.core.text import editable_text
 from mentor_tui.widgets.drafts import DraftKeeper
+from mentor_tui.widgets.seams import keeping_painted_lines
 
 DECISION_TITLES = {
     "approve": "Approve",
     "reject": "Reject",
     "request_changes": "Request changes on",
 }
+
+
+class FeedbackArea(TextArea):
+    """The feedback's text area: not styled again when it loses the focus while its panel is
+    hidden (a decision saved, or cancelled), since nothing of it shows then. Textual re-applies
+    the stylesheet to it on every focus change (its many component styles: 1.5-2 ms of each
+    `ctrl+s`, issue #21); the panel focuses it whenever it shows, which styles it again."""
+
+    def watch_has_focus(self, has_focus: bool) -> None:
+        if has_focus or self.visible:
+            super().watch_has_focus(has_focus)
 
 
 class FeedbackPanel(Vertical):
@@ -65,7 +77,7 @@ class FeedbackPanel(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="feedback-title", markup=False)
-        yield TextArea("", id="feedback-text", soft_wrap=True, tab_behavior="focus")
+        yield FeedbackArea("", id="feedback-text", soft_wrap=True, tab_behavior="focus")
         yield Static(
             "ctrl+s save · ctrl+b comment bank · escape cancel",
             id="feedback-hint",
@@ -83,7 +95,9 @@ class FeedbackPanel(Vertical):
         many component styles: 3-4 ms of each `a` and `ctrl+s`, issue #21), where an inline
         rule restyles nothing. Its children inherit it, so nothing in it can take the focus."""
         self._open = shown
-        self.visible = shown
+        # its own lines (the border, the background) are the same as when it last showed
+        with keeping_painted_lines(self):
+            self.visible = shown
 
     @property
     def required(self) -> bool:

@@ -30,7 +30,7 @@ from mentor_tui.core.reviews.decisions import SubmissionPreview, submission_prev
 from mentor_tui.core.reviews.peer_marks import PeerMark
 from mentor_tui.core.text import clean_line, clean_text
 from mentor_tui.errors import UserError
-from mentor_tui.widgets.seams import LayoutKeepsScrollbars
+from mentor_tui.widgets.seams import LayoutKeepsScrollbars, SizedByLayout
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -71,6 +71,10 @@ class RenderedPreview:
     width: int
     markdown: str
     lines: tuple[Strip, ...]
+    # the lines in the pane's style, when the worker was given it: what the pane paints (each
+    # line styled on the UI thread instead: a third of a new item's repaint, issue #21)
+    style: Style | None = None
+    styled: tuple[Strip, ...] = ()
 
 
 PEER_OUTCOME = {"pending": "for you to confirm on 8", "overridden": "you overrode it"}
@@ -99,8 +103,11 @@ def _console(width: int) -> Console:
     )
 
 
-def render_preview(preview: SubmissionPreview, earlier: bool, width: int) -> RenderedPreview:
-    """Render in any thread: a console of its own, no widget touched."""
+def render_preview(
+    preview: SubmissionPreview, earlier: bool, width: int, style: Style | None = None
+) -> RenderedPreview:
+    """Render in any thread: a console of its own, no widget touched. ``style``: the pane's
+    (read on the UI thread), the lines are also given in it."""
     from rich.console import Group
     from rich.markdown import Markdown  # markdown-it loads in a worker, not with the screen
     from rich.rule import Rule
@@ -113,9 +120,9 @@ def render_preview(preview: SubmissionPreview, earlier: bool, width: int) -> Ren
     if preview.peer is not None and not earlier:
         shown = Group(document, Rule(style="dim"), peer_text(preview.peer))
     lines = console.render_lines(shown, console.options, pad=True, new_lines=False)
-    return RenderedPreview(
-        preview, earlier, width, markdown, tuple(Strip(line, width) for line in lines)
-    )
+    strips = tuple(Strip(line, width) for line in lines)
+    styled = () if style is None else tuple(strip.apply_style(style) for strip in strips)
+    return RenderedPreview(preview, earlier, width, markdown, strips, style, styled)
 
 
 # Every kind of block a submission's preview renders, a code block in Python (the language
@@ -152,7 +159,7 @@ def warm_renderer() -> None:
 
 
 def ahead_job(
-    actor: Actor, keys: list[str], width: int
+    actor: Actor, keys: list[str], width: int, style: Style | None = None
 ) -> Callable[[Session], list[RenderedPreview]]:
     """The job that reads and renders the previews of ``keys``, the rows around the cursor, in
     the work view; one decided or gone meanwhile is left out."""
@@ -164,7 +171,7 @@ def ahead_job(
                 preview = submission_preview(session, actor, key)
             except UserError:  # decided or gone meanwhile: nothing to show ahead
                 continue
-            rendered.append(render_preview(preview, False, width))
+            rendered.append(render_preview(preview, False, width, style))
         return rendered
 
     return job
@@ -188,6 +195,11 @@ def preview_header(rendered: RenderedPreview) -> Text:
     if rendered.earlier:
         text.append("\nEarlier attempts and their feedback", style="italic")
     return text
+
+
+class PreviewHeader(Static, SizedByLayout):
+    """The lines above the preview (auto height): a new height lays the screen out once, not
+    twice (`SizedByLayout`)."""
 
 
 def update_fitted(label: Static, content: Text | str) -> None:
@@ -307,4 +319,6 @@ class PreviewPane(LayoutKeepsScrollbars, can_focus=True):
         shown = self.shown
         if shown is None or index >= len(shown.lines):
             return Strip.blank(width, style)
+        if shown.width == width and shown.style == style:  # styled in the worker
+            return shown.styled[index]
         return shown.lines[index].crop_extend(0, width, style).apply_style(style)

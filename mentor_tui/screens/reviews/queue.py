@@ -36,6 +36,7 @@ from mentor_tui.screens.reviews.landing import (
 )
 from mentor_tui.screens.reviews.preview import (
     PreviewCache,
+    PreviewHeader,
     PreviewPane,
     RenderedPreview,
     ahead_job,
@@ -135,7 +136,7 @@ class ReviewQueueScreen(MentorScreen):
         with Horizontal(id="reviews-body"):
             yield self._table
             with Vertical(id="reviews-preview"):
-                yield Static("", id="preview-header", markup=False)
+                yield PreviewHeader("", id="preview-header", markup=False)
                 yield self._pane
         yield KeyFooter()  # the feedback panel comes after the first preview (`_mount_panel`)
 
@@ -245,7 +246,7 @@ class ReviewQueueScreen(MentorScreen):
             self.call_after_refresh(self._read_ahead)
             return
         self._wanted = (key, earlier)
-        actor, width = self.actor, self._width()
+        actor, width, style = self.actor, self._width(), self._pane.rich_style
         rendered = self._rendered.get(key, earlier, width)
         if rendered is not None:
             self._show(rendered)
@@ -255,7 +256,8 @@ class ReviewQueueScreen(MentorScreen):
         self._loading = (key, earlier, width)
 
         def job(session: Session) -> RenderedPreview:
-            return render_preview(submission_preview(session, actor, key), earlier, width)
+            preview = submission_preview(session, actor, key)
+            return render_preview(preview, earlier, width, style)
 
         era = self._era
         # Started once the list has painted: rendering Markdown in a worker competes with the
@@ -298,7 +300,7 @@ class ReviewQueueScreen(MentorScreen):
         self._reading.update(keys)
         era = self._era
         self.run_db(
-            ahead_job(self.actor, keys, width),
+            ahead_job(self.actor, keys, width, self._pane.rich_style),
             lambda rendered: self._read(keys, rendered, era),
             group="preview-ahead",
             exclusive=False,
@@ -386,7 +388,15 @@ class ReviewQueueScreen(MentorScreen):
 
     @on(FeedbackPanel.Cancelled)
     def _feedback_cancelled(self) -> None:
-        self._table.focus()
+        self._focus_list_now()
+
+    def _focus_list_now(self) -> None:
+        """The list focused and the footer showing its keys in the frame that hides the
+        panel: the focus set at once (``focus`` sets it a moment later) and the footer read
+        now, not after the focus change's message hops, which painted it a frame later, over
+        the landing (issue #21)."""
+        self.set_focus(self._table)
+        self.query_one(KeyFooter).update_keys()
 
     def _save(self, decision: str, ids: list[str], feedback: str) -> None:
         table = self._table
@@ -411,7 +421,6 @@ class ReviewQueueScreen(MentorScreen):
     ) -> None:
         table = self._table
         self._panel.close()
-        table.focus()
         table.clear_marks()
         self._era += 1
         self._rendered.forget(ids)
@@ -435,6 +444,8 @@ class ReviewQueueScreen(MentorScreen):
                 self._after_landing(
                     partial(self._check_landing, anchor, ids, table.cursor_index, expected)
                 )
+        # last: what is painted first comes first (a frame may start before the rest comes)
+        self._focus_list_now()
         # the status bar and sync (not this list), once the landing is painted: their workers
         # would compete with this frame for the interpreter
         self._after_landing(partial(self.app.post_message, DataChanged("reviews")))

@@ -12,6 +12,7 @@ from textual.widgets import Input, Static
 
 from mentor_tui.config import Config
 from mentor_tui.core.access import Actor
+from mentor_tui.core.people import student_pages
 from mentor_tui.core.people.student_pages import Anchor, read_page
 from mentor_tui.core.people.students import StudentRow, count_students
 from mentor_tui.core.services import Services
@@ -29,6 +30,7 @@ COLUMNS = [
     Column("last_activity", "Last active", width=12),
     Column("at_risk", "At risk", width=None),
 ]
+WITH_GRADUATED = False  # graduated students leave the working list
 ADMIN_COLUMNS = [*COLUMNS[:1], Column("mentor", "Mentor", width=20, sortable=False), *COLUMNS[1:]]
 
 
@@ -76,7 +78,7 @@ class StudentsSource:
             self.anchors.clear()
         self.counted = self.services.run(
             lambda s: count_students(
-                s, self.actor, text_filter=self.text_filter, include_graduated=False
+                s, self.actor, text_filter=self.text_filter, include_graduated=WITH_GRADUATED
             )
         )
         return self.counted
@@ -105,7 +107,7 @@ class StudentsSource:
                 text_filter=self.text_filter,
                 sort=self.sort,
                 descending=self.descending,
-                include_graduated=False,  # graduated students leave the working list
+                include_graduated=WITH_GRADUATED,
                 limit=limit,
                 skip=skip,
                 after=anchor,
@@ -153,6 +155,19 @@ class StudentsScreen(MentorScreen):
         Binding("e", "edit_student", "Edit", id="students.edit"),
         Binding("escape", "clear_filter", "Clear filter / back", id="students.escape", show=False),
     ]
+
+    @staticmethod
+    def warm_up(services: Services) -> None:
+        """In the app's preload worker, after start-up: the list's statements compiled
+        (`student_pages.warm_up`), those its first open and first scroll would compile."""
+        actor = services.actor
+        if actor is None:
+            return
+        services.run(
+            lambda s: student_pages.warm_up(
+                s, actor, config=services.config, include_graduated=WITH_GRADUATED
+            )
+        )
 
     def __init__(self) -> None:
         super().__init__()
