@@ -53,7 +53,7 @@ from mentor_tui.screens.reviews.queue_source import (
 )
 from mentor_tui.widgets.events import DataChanged
 from mentor_tui.widgets.key_footer import KeyFooter
-from mentor_tui.widgets.paged_table import PagedRow, PagedTable
+from mentor_tui.widgets.paged_table import PagedTable
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -105,7 +105,6 @@ class ReviewQueueScreen(MentorScreen):
         self._earlier = False
         self._debounce: Timer | None = None
         self._filter_box: Input | None = None  # mounted by the first `/`
-        self._first_rows: list[PagedRow] | None = None  # kept from the preload (`compose`)
         self._source_now: QueueSource | None = None
         self._count_shown = ""  # the count line as shown
         self._table = PagedTable(COLUMNS, id="reviews-table", markable=True, page_size=PAGE_SIZE)
@@ -127,11 +126,9 @@ class ReviewQueueScreen(MentorScreen):
     def compose(self) -> ComposeResult:
         source = self._source()
         source.warming()
-        self._first_rows = source.kept_first_rows()  # when the store has not changed since
         self.run_worker(source.warm, thread=True, group="queue-warm", exit_on_error=False)
         yield self.mentor_app.make_status_bar(self.HELP_TITLE)
-        # the filter box comes with the first `/` (`action_filter`): made, styled and mounted
-        # with the screen, hidden, it held up the first rows (issue #21)
+        # the filter box comes with `/`: made hidden with the screen, it held up the first rows
         yield Static("", id="reviews-count", markup=False)
         with Horizontal(id="reviews-body"):
             yield self._table
@@ -144,12 +141,9 @@ class ReviewQueueScreen(MentorScreen):
         table = self._table
         table.empty_text = self._empty_text()
         source = self._source_now or self._source()
-        # the first page kept from the app's preload, or the one `warm` reads while the screen
-        # is built: painted with its first frame
-        first_rows, self._first_rows = self._first_rows, None
-        if first_rows is None:
-            first_rows = source.first_rows_now(FIRST_ROWS_WAIT)
-        table.set_source(source, first_rows=first_rows)
+        # the first page kept from the app's preload, or read by `warm` while the screen is
+        # built (`warming`): painted with its first frame
+        table.set_source(source, first_rows=source.first_rows_now(FIRST_ROWS_WAIT))
         table.focus()
 
     def _empty_text(self) -> str:

@@ -122,32 +122,29 @@ class QueueSource:
         self._epoch = 0
 
     def warming(self) -> None:
-        """On the UI thread, before `warm` is started: the table's first load waits for it."""
+        """On the UI thread, before `warm` is started: the table's first load waits for it.
+        The first page the preload worker read (`warm_up_queries`) is taken now if the store
+        has not changed since (one PRAGMA), with the time left as of now: `first_rows_now`
+        has it without waiting and `warm` only counts (issue #21). Else `warm` reads it."""
         self._warm_page.clear()
         self._warm_count.clear()
-
-    def kept_first_rows(self) -> list[PagedRow] | None:
-        """On the UI thread, as the screen is made: the first page the preload worker read
-        (`warm_up_queries`), as rows, if the store has not changed since (one PRAGMA), with the
-        time left as of now; `warm` then only counts. None otherwise (`warm` reads it)."""
         kept = _first_pages.get(self.services)
         if self.text_filter or kept is None or kept[0] != self._kept_key():
-            return None
+            return
         if changed_since(kept[1]):
-            return None
+            return
         now = clock.now()
         items = [replace(i, overdue=i.due_by < now, time_left=i.due_by - now) for i in kept[2]]
-        for item in items:
-            self.items[item.id] = item
         with self._lock:  # the bookmarks `read` would leave: the next page reads on from here
             self._marks[0] = queue_key(items[0])
             self._marks[len(items) - 1] = queue_key(items[-1])
+        self._warm_rows = [self._row(item) for item in items]
+        self.prefetched[(0, PAGE_SIZE)] = items
         self._warm_page.set()  # nothing for `warm` to read: the table counts, reads no page
-        return [self._row(item) for item in items]
 
     def keep_first_page(self, session: Session) -> None:
         """In the preload worker: read the unfiltered queue's first page for the first open
-        (`kept_first_rows`), a page that holds the whole queue aside (the table counts it)."""
+        (`warming`), a page that holds the whole queue aside (the table counts it)."""
         stamp = session_stamp(session)  # before the read: a commit during it leaves it old
         if stamp is None or self.text_filter:
             return
@@ -173,7 +170,7 @@ class QueueSource:
 
     def _warm_in(self, session: Session) -> None:
         try:
-            if not self._warm_page.is_set():  # else kept by the preload (`kept_first_rows`)
+            if not self._warm_page.is_set():  # else kept by the preload (`warming`)
                 items = self.read(session, 0, PAGE_SIZE)
                 self._warm_rows = [self._row(item) for item in items]
                 self.prefetched[(0, PAGE_SIZE)] = items
