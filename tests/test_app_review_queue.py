@@ -274,7 +274,8 @@ async def test_the_editor_keeps_the_work_in_view_and_takes_every_letter(
         await type_text(pilot, feedback)
         await settle(pilot)
         assert _editor(app).text == feedback
-        assert screen.query_one("#reviews-filter").has_class("hidden") and not screen._earlier
+        assert all(box.has_class("hidden") for box in screen.query("#reviews-filter"))
+        assert not screen._earlier
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert _editor_closed(app) and table.cursor_key == before[1].id

@@ -4,12 +4,15 @@ stylesheets, the preview's Markdown renderer) is loaded once start-up is over.""
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from app_support import (
+    FROZEN_NOW,
     MENTOR,
     compiled_now,
     copy_store,
@@ -18,7 +21,9 @@ from app_support import (
     services_for,
     settle,
 )
+from textual.widgets import Input
 
+from mentor_tui.core import clock
 from mentor_tui.core.reviews.decisions import submission_preview
 from mentor_tui.core.reviews.queue_pages import landing_after
 from mentor_tui.screens.reviews import queue, queue_source
@@ -218,3 +223,119 @@ async def test_the_list_has_the_focus_from_the_first_frame(
         assert isinstance(screen, ReviewQueueScreen)
         assert screen.focused is screen.query_one(PagedTable)
         assert focused and set(focused) == {"reviews-table"}
+
+
+async def _preloaded(pilot) -> None:
+    """Until the app's preload (its `warm_up` last) is done."""
+    await settle(pilot)
+    deadline = time.monotonic() + 10
+    while not pilot.app._heap_frozen and time.monotonic() < deadline:
+        await pilot.pause(0.05)
+    await settle(pilot)
+
+
+def _reads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The offsets of the queue's page reads from now on (appended by any thread)."""
+    offsets: list[int] = []
+    read = queue_source.QueueSource.read
+
+    def recorded(self, session, offset, limit):
+        offsets.append(offset)
+        return read(self, session, offset, limit)
+
+    monkeypatch.setattr(queue_source.QueueSource, "read", recorded)
+    return offsets
+
+
+async def test_the_first_page_read_by_the_preload_is_painted_without_a_read(
+    template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The preload reads the first page; `3` paints it unless the store changed since, with
+    the time left as of the open, and reads no first page itself (issue #21)."""
+    monkeypatch.setattr(queue, "PAGE_SIZE", 2)
+    monkeypatch.setattr(queue_source, "PAGE_SIZE", 2)
+    app = mentor_app(template, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await _preloaded(pilot)
+        offsets = _reads(monkeypatch)
+        later = FROZEN_NOW + timedelta(days=3)
+        monkeypatch.setattr(clock, "now", lambda: later)
+        await pilot.press("3")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReviewQueueScreen)
+        table = screen.query_one(PagedTable)
+        first = screen._items[table.key_at(0) or ""]
+        assert first.time_left == first.due_by - later  # not as of the preload
+        assert 0 not in offsets  # painted from the preload's page
+        expected = app.services.run(lambda s: screen._source_now.read(s, 0, 2))  # type: ignore[union-attr]
+        assert [table.key_at(0), table.key_at(1)] == [i.id for i in expected]
+
+
+async def test_a_commit_after_the_preload_reads_the_first_page_again(
+    template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(queue, "PAGE_SIZE", 2)
+    monkeypatch.setattr(queue_source, "PAGE_SIZE", 2)
+    app = mentor_app(template, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await _preloaded(pilot)
+        offsets = _reads(monkeypatch)
+        with sqlite3.connect(app.services.db_path) as conn:  # another process's commit
+            conn.execute("UPDATE assignments SET title = title || ' (new)'")
+        await pilot.press("3")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReviewQueueScreen)
+        assert 0 in offsets
+        first = screen._items[screen.query_one(PagedTable).key_at(0) or ""]
+        assert first.assignment_title.endswith(" (new)")
+
+
+async def test_the_filter_box_is_made_by_the_first_slash(template: Path, tmp_path: Path) -> None:
+    """The hidden filter box is not made with the screen (its making and styling held up the
+    first rows): `/` mounts it, focused."""
+    app = mentor_app(template, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReviewQueueScreen)
+        assert not screen.query("#reviews-filter")
+        sources = set(app.stylesheet.source)
+        await pilot.press("slash")
+        await pilot.pause()
+        box = screen.query_one("#reviews-filter", Input)
+        assert box.has_focus and box.region.height > 0
+        assert set(app.stylesheet.source) == sources  # its stylesheet was read ahead
+        await pilot.press("escape")
+        await pilot.pause()
+        assert box.has_class("hidden") and screen.query_one(PagedTable).has_focus
+
+
+def test_the_way_the_queue_is_read_is_decided_once_until_the_store_changes(
+    template: Path, tmp_path: Path
+) -> None:
+    """Every page read asks twice whether to read student by student (a count of the visible
+    students): kept until the store changes (``core/memo.py``)."""
+    from sqlalchemy import event
+
+    from mentor_tui.core.reviews.queue import _reads_student_by_student
+
+    services = services_for(copy_store(template, tmp_path / "s.db"), MENTOR)
+    actor = services.actor
+    assert actor is not None
+    counts: list[str] = []
+
+    def seen(conn, cursor, statement, parameters, context, executemany) -> None:
+        if "count(" in statement.lower():
+            counts.append(statement)
+
+    event.listen(services.engine, "before_cursor_execute", seen)
+    asked = [services.run(lambda s: _reads_student_by_student(s, actor)) for _ in range(3)]
+    assert asked == [True] * 3 and len(counts) == 1  # a mentor's few students
+    with sqlite3.connect(services.db_path) as conn:  # another process's commit
+        conn.execute("UPDATE assignments SET title = title || ' (new)'")
+    assert services.run(lambda s: _reads_student_by_student(s, actor))
+    assert len(counts) == 2

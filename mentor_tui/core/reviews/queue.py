@@ -24,6 +24,7 @@ from mentor_tui.core.reviews.peer_marks import PeerMark, peer_marks
 from mentor_tui.db.models import Assignment, Submission, User
 
 QUEUE_COUNT_KEY = "review_queue_count"  # the memo key of ``count_queue``, with its arguments
+STUDENT_BY_STUDENT_KEY = "review_queue_by_student"  # ``_reads_student_by_student``'s
 
 
 def sla(config: Config) -> timedelta:
@@ -84,10 +85,15 @@ def _reads_student_by_student(session: Session, actor: Actor) -> bool:
     ix_submissions_student_live and sorted; everyone's (an admin's 100,000) by walking
     ix_submissions_queue in order, which also counts them without reading the table. Without
     statistics SQLite walks the queue index for both, so the choice is made here, from the
-    number of students the actor sees (counted up to the limit only)."""
-    visible = select(User.id).where(student_scope(actor)).limit(FEW_STUDENTS + 1).subquery()
-    count: int = session.execute(select(func.count()).select_from(visible)).scalar_one()
-    return count <= FEW_STUDENTS
+    number of students the actor sees (counted up to the limit only), kept until the store
+    changes (``core/memo.py``): every page read asks twice (issue #21)."""
+
+    def compute() -> bool:
+        visible = select(User.id).where(student_scope(actor)).limit(FEW_STUDENTS + 1).subquery()
+        count: int = session.execute(select(func.count()).select_from(visible)).scalar_one()
+        return count <= FEW_STUDENTS
+
+    return memo(session, (STUDENT_BY_STUDENT_KEY, actor.id, actor.role), compute)
 
 
 def _unindexed(column: Any) -> ColumnElement[Any]:

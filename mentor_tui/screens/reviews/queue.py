@@ -104,6 +104,7 @@ class ReviewQueueScreen(MentorScreen):
         self._era = 0  # one more at every write: a preview read before it is not kept
         self._earlier = False
         self._debounce: Timer | None = None
+        self._filter_box: Input | None = None  # mounted by the first `/`
         self._source_now: QueueSource | None = None
         self._count_shown = ""  # the count line as shown
         self._done = ""  # the last decision, said on the count line (not a toast: no layout)
@@ -128,9 +129,7 @@ class ReviewQueueScreen(MentorScreen):
         source.warming()
         self.run_worker(source.warm, thread=True, group="queue-warm", exit_on_error=False)
         yield self.mentor_app.make_status_bar(self.HELP_TITLE)
-        yield Input(
-            placeholder="filter by student or assignment", id="reviews-filter", classes="hidden"
-        )
+        # the filter box comes with `/`: made hidden with the screen, it held up the first rows
         yield Static("", id="reviews-count", markup=False)
         with Horizontal(id="reviews-body"):
             yield self._table
@@ -143,7 +142,8 @@ class ReviewQueueScreen(MentorScreen):
         table = self._table
         table.empty_text = self._empty_text()
         source = self._source_now or self._source()
-        # the first page `warm` reads while the screen is built, painted with its first frame
+        # the first page kept from the app's preload, or read by `warm` while the screen is
+        # built (`warming`): painted with its first frame
         table.set_source(source, first_rows=source.first_rows_now(FIRST_ROWS_WAIT))
         table.focus()
 
@@ -160,8 +160,13 @@ class ReviewQueueScreen(MentorScreen):
         return self._source_now
 
     # -- filter -------------------------------------------------------------------------------
-    def action_filter(self) -> None:
-        box = self.query_one("#reviews-filter", Input)
+    async def action_filter(self) -> None:
+        box = self._filter_box
+        if box is None:
+            box = self._filter_box = Input(
+                placeholder="filter by student or assignment", id="reviews-filter"
+            )
+            await self.mount(box, before=self.query_one("#reviews-count"))
         box.remove_class("hidden")
         box.focus()
 
@@ -172,8 +177,8 @@ class ReviewQueueScreen(MentorScreen):
         if self._pane.has_focus:
             self._table.focus()
             return
-        box = self.query_one("#reviews-filter", Input)
-        if box.value or not box.has_class("hidden"):
+        box = self._filter_box
+        if box is not None and (box.value or not box.has_class("hidden")):
             box.value = ""
             box.add_class("hidden")
             self._table.focus()

@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import threading
 from bisect import bisect_left
+from dataclasses import replace
 from typing import TYPE_CHECKING
+from weakref import WeakKeyDictionary
 
 from rich.text import Text
 from sqlalchemy.exc import SQLAlchemyError
@@ -26,6 +28,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from mentor_tui.config import Config
 from mentor_tui.core import clock
 from mentor_tui.core.access import Actor
+from mentor_tui.core.memo import changed_since, session_stamp
 from mentor_tui.core.reviews.decisions import submission_preview
 from mentor_tui.core.reviews.queue import QueueItem, count_queue
 from mentor_tui.core.reviews.queue_pages import (
@@ -52,6 +55,13 @@ COLUMNS = [
     Column("left", "Time left", width=12, sortable=False),
 ]
 PAGE_SIZE = 50  # a page of 50 rows reads in a third of the time of 200; a screen holds ~36
+
+# The unfiltered queue's first page, read by the app's preload worker (`warm_up_queries`), by
+# services: (the store file, actor id and role, SLA hours), the store's stamp before the read,
+# the items. An open while the store has not changed since paints it in its first frame without
+# a read, and so without waiting for one (issue #21); any commit to the store leaves it unused.
+_KeptPage = tuple[tuple[object, str, str, int], tuple[str, tuple[int, int]], list[QueueItem]]
+_first_pages: WeakKeyDictionary[Services, _KeptPage] = WeakKeyDictionary()
 
 
 def peer_cell(item: QueueItem) -> Text:
@@ -96,6 +106,9 @@ class QueueSource:
         # load uses them instead of reading again, each as soon as `warm` has it.
         self.expected_count: int | None = None
         self.prefetched: dict[tuple[int, int], list[QueueItem]] = {}
+        # the first page's rows, made from its items in the worker too: the UI thread, which
+        # waits for them, does not make 50 rows' cells (1-2 ms of its CPU, issue #21)
+        self._warm_rows: list[PagedRow] | None = None
         self._warm_page = threading.Event()
         self._warm_page.set()
         self._warm_count = threading.Event()
@@ -109,9 +122,39 @@ class QueueSource:
         self._epoch = 0
 
     def warming(self) -> None:
-        """On the UI thread, before `warm` is started: the table's first load waits for it."""
+        """On the UI thread, before `warm` is started: the table's first load waits for it.
+        The first page the preload worker read (`warm_up_queries`) is taken now if the store
+        has not changed since (one PRAGMA), with the time left as of now: `first_rows_now`
+        has it without waiting and `warm` only counts (issue #21). Else `warm` reads it."""
         self._warm_page.clear()
         self._warm_count.clear()
+        kept = _first_pages.get(self.services)
+        if self.text_filter or kept is None or kept[0] != self._kept_key():
+            return
+        if changed_since(kept[1]):
+            return
+        now = clock.now()
+        items = [replace(i, overdue=i.due_by < now, time_left=i.due_by - now) for i in kept[2]]
+        with self._lock:  # the bookmarks `read` would leave: the next page reads on from here
+            self._marks[0] = queue_key(items[0])
+            self._marks[len(items) - 1] = queue_key(items[-1])
+        self._warm_rows = [self._row(item) for item in items]
+        self.prefetched[(0, PAGE_SIZE)] = items
+        self._warm_page.set()  # nothing for `warm` to read: the table counts, reads no page
+
+    def keep_first_page(self, session: Session) -> None:
+        """In the preload worker: read the unfiltered queue's first page for the first open
+        (`warming`), a page that holds the whole queue aside (the table counts it)."""
+        stamp = session_stamp(session)  # before the read: a commit during it leaves it old
+        if stamp is None or self.text_filter:
+            return
+        items = self.read(session, 0, PAGE_SIZE)
+        if len(items) == PAGE_SIZE:
+            _first_pages[self.services] = (self._kept_key(), stamp, items)
+
+    def _kept_key(self) -> tuple[object, str, str, int]:
+        hours = self.config.assignment_review_sla_hours
+        return (self.services.db_path, self.actor.id, self.actor.role, hours)
 
     def warm(self) -> None:
         """In a worker started as the screen composes: read the first page, then count, while
@@ -127,7 +170,10 @@ class QueueSource:
 
     def _warm_in(self, session: Session) -> None:
         try:
-            self.prefetched[(0, PAGE_SIZE)] = self.read(session, 0, PAGE_SIZE)
+            if not self._warm_page.is_set():  # else kept by the preload (`warming`)
+                items = self.read(session, 0, PAGE_SIZE)
+                self._warm_rows = [self._row(item) for item in items]
+                self.prefetched[(0, PAGE_SIZE)] = items
         finally:
             self._warm_page.set()
         self.expected_count = self.count_now(session)
@@ -140,13 +186,14 @@ class QueueSource:
         the page holds the whole queue (the table's own load counts it from the page)."""
         if not self._warm_page.wait(timeout=wait):
             return None
-        items = self.prefetched.get((0, PAGE_SIZE))
-        if items is None or len(items) < PAGE_SIZE:
+        items, rows = self.prefetched.get((0, PAGE_SIZE)), self._warm_rows
+        if items is None or rows is None or len(items) < PAGE_SIZE:
             return None
         del self.prefetched[(0, PAGE_SIZE)]
+        self._warm_rows = None
         for item in items:
             self.items[item.id] = item
-        return [self._row(item) for item in items]
+        return rows
 
     def count(self) -> int:
         self._warm_count.wait(timeout=60)
@@ -243,6 +290,7 @@ def warm_up_queries(services: Services) -> None:
 
     def job(session: Session) -> None:
         source = QueueSource(services, actor, {})
+        source.keep_first_page(session)
         first = source.read(session, 0, 1)
         source.count_now(session)
         if first:
