@@ -130,3 +130,11 @@ async def settle(pilot) -> None:
     for _ in range(3):
         await wait_for_workers(pilot.app)
         await pilot.pause()
+
+
+async def open_screen(pilot, key: str):
+    """From the app settled, the screen of ``key`` opened and settled: that screen."""
+    await settle(pilot)
+    await pilot.press(key)
+    await settle(pilot)
+    return pilot.app.screen

@@ -13,6 +13,7 @@ from app_support import (
     copy_store,
     frozen_clock,  # noqa: F401  (autouse: the clock stands still in every test here)
     mentor_app,
+    open_screen,
     services_for,
     settle,
 )
@@ -118,9 +119,7 @@ async def test_the_first_rows_come_with_the_screen_not_from_the_list_read(
     monkeypatch.setattr(PagedTable, "render_lines", painted)
     app = mentor_app(template, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("3")
-        await settle(pilot)
+        await open_screen(pilot, "3")
         screen = app.screen
         assert isinstance(screen, ReviewQueueScreen)
         table = screen.query_one(PagedTable)
@@ -144,9 +143,7 @@ async def test_the_editor_coming_and_going_leaves_the_scrollbar_alone(
         return scroll_update(self, virtual_size)
 
     async with app.run_test(size=(130, 9)) as pilot:  # 6 items: more than the list shows
-        await settle(pilot)
-        await pilot.press("3")
-        await settle(pilot)
+        await open_screen(pilot, "3")
         table = app.screen.query_one(PagedTable)
         assert table.show_vertical_scrollbar
         monkeypatch.setattr(PagedTable, "_scroll_update", counted)
@@ -181,9 +178,7 @@ async def test_a_decision_shows_the_new_count_in_its_own_frame(
     monkeypatch.setattr(ReviewQueueScreen, "_saved", recorded)
     app = mentor_app(template, tmp_path)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await settle(pilot)
-        await pilot.press("3")
-        await settle(pilot)
+        await open_screen(pilot, "3")
         table = app.screen.query_one(PagedTable)
         before = table.row_count
         toasts = len(app._notifications)
@@ -212,9 +207,7 @@ async def test_a_decision_shows_the_lists_keys_with_its_landing(
     monkeypatch.setattr(ReviewQueueScreen, "_saved", recorded)
     app = mentor_app(template, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("3")
-        await settle(pilot)
+        await open_screen(pilot, "3")
         await pilot.press("a")
         await settle(pilot)
         footer = app.screen.query_one(KeyFooter)
@@ -243,9 +236,7 @@ async def test_saving_leaves_the_hidden_editor_unstyled_until_it_shows(
     shows); the next `a` focuses it, and it shows its focused style."""
     app = mentor_app(template, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("3")
-        await settle(pilot)
+        await open_screen(pilot, "3")
         await pilot.press("a")
         await settle(pilot)
         area = app.screen.query_one(FeedbackArea)
@@ -284,9 +275,7 @@ async def test_the_preview_pane_paints_the_lines_the_worker_styled(
     the same as styling them there."""
     app = mentor_app(template, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("3")
-        await settle(pilot)
+        await open_screen(pilot, "3")
         await pilot.press("a")
         await settle(pilot)
         await pilot.press("ctrl+s")  # lands on an item rendered ahead
@@ -319,9 +308,7 @@ async def test_the_editor_shown_again_paints_its_own_lines_as_before(
     monkeypatch.setattr(FeedbackPanel, "render_line", counted)
     app = mentor_app(template, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("3")
-        await settle(pilot)
+        await open_screen(pilot, "3")
         await pilot.press("a")
         await settle(pilot)
         assert drawn  # the first time

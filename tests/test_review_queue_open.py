@@ -18,6 +18,7 @@ from app_support import (
     copy_store,
     frozen_clock,  # noqa: F401  (autouse: the clock stands still in every test here)
     mentor_app,
+    open_screen,
     services_for,
     settle,
 )
@@ -192,9 +193,7 @@ async def test_the_feedback_editor_is_mounted_once_the_first_preview_is_shown(
 ) -> None:
     app = mentor_app(template, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("3")
-        await settle(pilot)
+        await open_screen(pilot, "3")
         screen = app.screen
         assert isinstance(screen, ReviewQueueScreen) and screen._preview is not None
         panel = screen.query_one(FeedbackPanel)
@@ -216,9 +215,7 @@ async def test_the_list_has_the_focus_from_the_first_frame(
     monkeypatch.setattr(ReviewQueueScreen, "set_focus", recorded)
     app = mentor_app(template, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("3")
-        await settle(pilot)
+        await open_screen(pilot, "3")
         screen = app.screen
         assert isinstance(screen, ReviewQueueScreen)
         assert screen.focused is screen.query_one(PagedTable)
@@ -297,9 +294,7 @@ async def test_the_filter_box_is_made_by_the_first_slash(template: Path, tmp_pat
     first rows): `/` mounts it, focused."""
     app = mentor_app(template, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("3")
-        await settle(pilot)
+        await open_screen(pilot, "3")
         screen = app.screen
         assert isinstance(screen, ReviewQueueScreen)
         assert not screen.query("#reviews-filter")
