@@ -33,6 +33,7 @@ from pilot_timing import _app, _has_rows, _repainted, _send_key, in_fresh_proces
 from textual.worker import WorkerCancelled
 
 TIMEOUT_SECONDS = 60
+POLL_SECONDS = 0.0005
 # Before each key: far less than a person takes to read the work or type, more than the app
 # waits after a frame before its follow-up work (``AFTER_LANDING_SECONDS``, 50 ms).
 READING_SECONDS = 0.2
@@ -91,13 +92,15 @@ def _editing(app) -> bool:
 
 
 async def _until(pilot, started: float, done, what: str) -> float:
-    """Process workers and messages until ``done()``; then render the frame. Elapsed ms."""
+    """Until ``done()``, polled as the app handles its messages and its workers run (as the
+    students list's open and the filter figure poll, ``pilot_timing``); then render the frame.
+    Elapsed ms. It used to wait for every running worker before each look, which charged a
+    figure with work the app does after the frame the person waits for (the queue's count,
+    read once its first rows are painted; the previews read ahead)."""
     app = pilot.app
+    await pilot._wait_for_screen()
     while not done():
-        try:
-            await app.workers.wait_for_complete()
-        except WorkerCancelled:  # superseded by a newer job of its group: not a failure
-            pass
+        await asyncio.sleep(POLL_SECONDS)
         await pilot._wait_for_screen()
         if time.perf_counter() - started > TIMEOUT_SECONDS:
             raise TimeoutError(f"the review queue never showed {what}")
