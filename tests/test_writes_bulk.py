@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from mentor_tui.core import clock, writes
+from mentor_tui.core import clock, write_rows, writes
 from mentor_tui.db.engine import make_engine, session_scope
 from mentor_tui.db.models import Course, Module, ModuleProgress, User
 
@@ -38,7 +38,7 @@ def written(
     path: Path, monkeypatch: pytest.MonkeyPatch, fast: bool, *, by_sqlite: bool = False
 ) -> dict[str, list[Any]]:
     if not fast:
-        monkeypatch.setattr(writes, "_MARKS", {})  # SQLAlchemy's own executemany
+        monkeypatch.setattr(write_rows, "_MARKS", {})  # SQLAlchemy's own executemany
     # the journal entries of many rows made here (byte for byte comparable), or by SQLite
     monkeypatch.setattr(writes.Journal, "made_by_sqlite", by_sqlite)
     monkeypatch.setattr(clock, "now", lambda: MOMENT)

@@ -17,7 +17,7 @@ first: foreign keys are checked at once)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 from weakref import WeakKeyDictionary
 
@@ -33,6 +33,20 @@ Made = tuple[str, tuple[Callable[[Any], Any] | None, ...]]
 _MADE: WeakKeyDictionary[Any, dict[tuple[Any, ...], Made | None]] = WeakKeyDictionary()
 
 
+def driver_mark(dialect: Any) -> str | None:
+    """The driver's positional parameter mark; None for a style that is not positional."""
+    return _MARKS.get(dialect.paramstyle)
+
+
+def insert_sql(dialect: Any, table: Any, names: Sequence[str], mark: str) -> str:
+    """The driver's SQL of an ``INSERT`` of ``names`` into ``table`` (one row's parameters)."""
+    quote = dialect.identifier_preparer.quote
+    return (
+        f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in names)}) "
+        f"VALUES ({', '.join(mark for _ in names)})"
+    )
+
+
 def _made(dialect: Any, table: Any, kind: str, names: tuple[str, ...]) -> Made | None:
     """The SQL of an ``insert`` of ``names`` into ``table`` or an ``update`` of ``names`` (the
     last one the id) and each parameter's bind processor; None for a driver whose parameter
@@ -43,15 +57,12 @@ def _made(dialect: Any, table: Any, kind: str, names: tuple[str, ...]) -> Made |
     key = (table, kind, names)
     if key in statements:
         return statements[key]
-    mark = _MARKS.get(dialect.paramstyle)
+    mark = driver_mark(dialect)
     made: Made | None = None
     if mark is not None:
         quote = dialect.identifier_preparer.quote
         if kind == "insert":
-            sql = (
-                f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in names)}) "
-                f"VALUES ({', '.join(mark for _ in names)})"
-            )
+            sql = insert_sql(dialect, table, names, mark)
         else:
             sets = ", ".join(f"{quote(n)} = {mark}" for n in names[:-1])
             sql = f"UPDATE {quote(table.name)} SET {sets} WHERE {quote(names[-1])} = {mark}"

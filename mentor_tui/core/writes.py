@@ -26,7 +26,14 @@ from sqlmodel.sql.sqltypes import UTCDateTime
 from mentor_tui.core import clock
 from mentor_tui.core.journal_sql import change_id_prefix, journal_insert_sql
 from mentor_tui.core.validation import check_fields, check_row, check_rows
-from mentor_tui.core.write_rows import flushed_first, insert_values, settled, write_changes
+from mentor_tui.core.write_rows import (
+    driver_mark,
+    flushed_first,
+    insert_sql,
+    insert_values,
+    settled,
+    write_changes,
+)
 from mentor_tui.db.engine import sorting
 from mentor_tui.db.models import AuditEntry, JournalEntry, Synced, new_id, new_ids
 
@@ -406,9 +413,6 @@ def _column_processor(column: Any, dialect: Any) -> Callable[[Sequence[Any]], An
     return times
 
 
-_MARKS = {"qmark": "?", "format": "%s", "pyformat": "%s"}
-
-
 def _bulk(
     session: Session, table: Any, rows: list[dict[str, Any]], texts: tuple[str, ...] = ()
 ) -> None:
@@ -421,7 +425,7 @@ def _bulk(
     names = list(rows[0])
     conn = session.connection()
     dialect = conn.dialect
-    mark = _MARKS.get(dialect.paramstyle)
+    mark = driver_mark(dialect)
     left_out = [c for c in table.columns if c.name not in rows[0]]
     if mark is None or any(c.default is not None or c.onupdate is not None for c in left_out):
         if texts:
@@ -430,11 +434,7 @@ def _bulk(
         return
     columns = [table.columns[name] for name in names]
     processors = [None if c.name in texts else _column_processor(c, dialect) for c in columns]
-    quote = dialect.identifier_preparer.quote
-    sql = (
-        f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in names)}) "
-        f"VALUES ({', '.join(mark for _ in names)})"
-    )
+    sql = insert_sql(dialect, table, names, mark)
     # every value through its processor, None too (as SQLAlchemy does: JSON, say, decides),
     # a column at a time: the rows as tuples, turned into columns and back by zip
     get = itemgetter(*names)
